@@ -1,0 +1,55 @@
+# kinerja_web: `make run` sets everything up and serves the demo; `make test` sets up and tests.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+HTMX := static/vendor/htmx.min.js
+PYTEST_ARGS ?=
+export FLASK_APP := kinerja_web
+
+.PHONY: run test bench setup sysdeps lint lock clean
+
+## run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --jika-kosong
+	@echo
+	@echo "kinerja_web berjalan di http://127.0.0.1:5000  (Ctrl+C untuk berhenti)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: install (with Chromium for browser tests), lint, run the whole suite
+test: setup
+	scripts/paket-sistem.sh test
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: print the speed and size figures (not part of the test suite)
+bench: setup
+	scripts/paket-sistem.sh test
+	$(PY) -m bench
+
+setup: sysdeps $(VENV)/.terpasang $(HTMX)
+
+sysdeps:
+	@scripts/paket-sistem.sh
+
+$(VENV)/.terpasang: pyproject.toml constraints.txt
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# htmx comes from the npm registry (pinned in package-lock.json), never from the repo or a CDN.
+$(HTMX): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+## lock: re-pin every transitive Python dependency after changing pyproject.toml
+lock:
+	$(PY) -m pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor

@@ -1,0 +1,40 @@
+"""kinerja_web: Pengelolaan Kinerja Guru dan Kepala Sekolah for a Dinas Pendidikan."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from kinerja_web import config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Build the Flask application: config, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config.load(app, test_config)
+
+    from kinerja_web import aset, extensions, keamanan, tampilan
+
+    extensions.init_app(app)
+    keamanan.init_app(app)
+    aset.init_app(app)
+    tampilan.init_app(app)
+
+    from kinerja_web.auth.views import bp as auth_bp
+    from kinerja_web.beranda.views import bp as beranda_bp
+    from kinerja_web.dinas.views import bp as dinas_bp
+    from kinerja_web.impor.views import bp as impor_bp
+
+    for bp in (auth_bp, beranda_bp, dinas_bp, impor_bp):
+        app.register_blueprint(bp)
+
+    from kinerja_web import commands
+
+    commands.init_app(app)
+    return app

@@ -1,0 +1,118 @@
+"""The rules of teacher and principal performance management, as pure Python.
+
+Catalogues and tunable rules live in `data/<tahun>.toml` (one file per performance year) and are
+read only through `muat_aturan()`. Every function that applies a rule takes an optional
+keyword `aturan`; it defaults to the "2025" rule set. Nothing here imports the web app.
+
+Lookups: `katalog[kode]` raises KeyError for an unknown kode, `katalog.get(kode)` returns None.
+"""
+
+from .enums import (
+    PKO,
+    Batas,
+    HasilObservasi,
+    JenisASN,
+    JenisJabatan,
+    JenjangJabatan,
+    JenjangSekolah,
+    Keikutsertaan,
+    KelompokKompetensi,
+    Posisi,
+    Predikat,
+    Rating,
+)
+from .identitas import (
+    InfoNIP,
+    NIPTidakValid,
+    NPSNTidakValid,
+    NUPTKTidakValid,
+    validasi_nip,
+    validasi_npsn,
+    validasi_nuptk,
+)
+from .katalog import (
+    AspekPerilaku,
+    Aturan,
+    AturanRatingHasil,
+    AturanRatingPerilaku,
+    Dokumen,
+    Golongan,
+    IndikatorPraktik,
+    Jabatan,
+    KaidahDistribusi,
+    Katalog,
+    Kompetensi,
+    KomponenPerilaku,
+    Kriteria,
+    PertanyaanTerbuka,
+    StatusTidakIkut,
+    TugasPokok,
+)
+from .muat import (
+    AturanTidakDitemukan,
+    AturanTidakValid,
+    daftar_aturan,
+    muat_aturan,
+    muat_aturan_dari,
+)
+from .nilai import (
+    Pelanggaran,
+    angka_kredit,
+    cek_distribusi,
+    format_angka,
+    predikat_kinerja,
+    rating_hasil_dari_pko,
+    rekomendasi_rating_hasil,
+    rekomendasi_rating_perilaku,
+)
+
+__all__ = [
+    "PKO",
+    "AspekPerilaku",
+    "Aturan",
+    "AturanRatingHasil",
+    "AturanRatingPerilaku",
+    "AturanTidakDitemukan",
+    "AturanTidakValid",
+    "Batas",
+    "Dokumen",
+    "Golongan",
+    "HasilObservasi",
+    "IndikatorPraktik",
+    "InfoNIP",
+    "Jabatan",
+    "JenisASN",
+    "JenisJabatan",
+    "JenjangJabatan",
+    "JenjangSekolah",
+    "KaidahDistribusi",
+    "Katalog",
+    "Keikutsertaan",
+    "KelompokKompetensi",
+    "Kompetensi",
+    "KomponenPerilaku",
+    "Kriteria",
+    "NIPTidakValid",
+    "NPSNTidakValid",
+    "NUPTKTidakValid",
+    "Pelanggaran",
+    "PertanyaanTerbuka",
+    "Posisi",
+    "Predikat",
+    "Rating",
+    "StatusTidakIkut",
+    "TugasPokok",
+    "angka_kredit",
+    "cek_distribusi",
+    "daftar_aturan",
+    "format_angka",
+    "muat_aturan",
+    "muat_aturan_dari",
+    "predikat_kinerja",
+    "rating_hasil_dari_pko",
+    "rekomendasi_rating_hasil",
+    "rekomendasi_rating_perilaku",
+    "validasi_nip",
+    "validasi_npsn",
+    "validasi_nuptk",
+]

@@ -1,0 +1,143 @@
+"""Rules that compute: ratings, predikat, PKO distribution and angka kredit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+from .enums import PKO, Batas, JenjangJabatan, Predikat, Rating
+from .katalog import Aturan, KaidahDistribusi
+from .muat import muat_aturan
+
+
+def predikat_kinerja(
+    rating_hasil: Rating | str, rating_perilaku: Rating | str, *, aturan: Aturan | None = None
+) -> Predikat:
+    """Predikat Kinerja Pegawai from the matrix (rows: hasil kerja, columns: perilaku kerja)."""
+    a = aturan or muat_aturan()
+    return a.matriks_predikat[Rating(rating_hasil), Rating(rating_perilaku)]
+
+
+def rekomendasi_rating_hasil(
+    upaya_refleksi: Rating | str,
+    upaya_mempelajari: Rating | str,
+    perubahan_praktik: Rating | str,
+    *,
+    aturan: Aturan | None = None,
+) -> Rating:
+    """Recommended Rating Hasil Kerja from the three praktik kinerja criteria."""
+    kaidah = (aturan or muat_aturan()).rating_hasil
+    nilai = [Rating(x) for x in (upaya_refleksi, upaya_mempelajari, perubahan_praktik)]
+    di_atas = nilai.count(Rating.DI_ATAS)
+    di_bawah = nilai.count(Rating.DI_BAWAH)
+    # Checked in the order the rule is written; the 2025 thresholds make the cases disjoint.
+    if (
+        di_atas >= kaidah.di_atas_paling_sedikit
+        and di_bawah <= kaidah.di_atas_di_bawah_paling_banyak
+    ):
+        return Rating.DI_ATAS
+    if di_bawah >= kaidah.di_bawah_paling_sedikit:
+        return Rating.DI_BAWAH
+    return Rating.SESUAI
+
+
+def rekomendasi_rating_perilaku(
+    nilai: Iterable[Rating | str], *, aturan: Aturan | None = None
+) -> Rating:
+    """Recommended Rating Perilaku Kerja from all aspect × component ratings (14 in 2025).
+
+    Raises ValueError unless exactly one rating per aspect and component is given.
+    """
+    a = aturan or muat_aturan()
+    daftar = [Rating(x) for x in nilai]
+    harus = len(a.perilaku) * len(a.komponen_perilaku)
+    if len(daftar) != harus:
+        komponen = " dan ".join(k.label for k in a.komponen_perilaku)
+        raise ValueError(
+            f"Rating Perilaku Kerja butuh {harus} nilai ({len(a.perilaku)} aspek × {komponen}),"
+            f" yang diberikan {len(daftar)}."
+        )
+    kaidah = a.rating_perilaku
+    total = sum(kaidah.skor[r] for r in daftar)
+    # Compare totals instead of means so no division or rounding is involved.
+    if total >= kaidah.di_atas_rata_rata_paling_sedikit * len(daftar):
+        return Rating.DI_ATAS
+    if total < kaidah.di_bawah_rata_rata_kurang_dari * len(daftar):
+        return Rating.DI_BAWAH
+    return Rating.SESUAI
+
+
+def rating_hasil_dari_pko(pko: PKO | str, *, aturan: Aturan | None = None) -> Rating:
+    """A principal's Rating Hasil Kerja derived from the school's PKO."""
+    return (aturan or muat_aturan()).pko_ke_rating_hasil[PKO(pko)]
+
+
+@dataclass(frozen=True)
+class Pelanggaran:
+    """A breached PKO distribution rule: bound and actual are head counts."""
+
+    kaidah: KaidahDistribusi
+    batas: int
+    jumlah: int
+    total: int
+    pesan: str
+
+
+def cek_distribusi(
+    pko: PKO | str,
+    jumlah_per_predikat: Mapping[Predikat | str, int],
+    *,
+    aturan: Aturan | None = None,
+) -> list[Pelanggaran]:
+    """Rules of the PKO that the school's predikat counts breach (empty list = compliant)."""
+    a = aturan or muat_aturan()
+    jumlah: dict[Predikat, int] = {}
+    for predikat, banyak in jumlah_per_predikat.items():
+        if isinstance(banyak, bool) or not isinstance(banyak, int) or banyak < 0:
+            raise ValueError(f"Jumlah pegawai untuk {predikat} harus bilangan bulat >= 0.")
+        jumlah[Predikat(predikat)] = banyak
+    total = sum(jumlah.values())
+    if total == 0:
+        return []
+    hasil = []
+    for kaidah in a.kaidah_distribusi(pko):
+        aktual = sum(jumlah.get(p, 0) for p in kaidah.predikat)
+        batas = kaidah.batas_jumlah(total)
+        if kaidah.batas is Batas.PALING_BANYAK:
+            melanggar = aktual > batas
+        else:
+            melanggar = aktual < batas
+        if melanggar:
+            hasil.append(Pelanggaran(kaidah, batas, aktual, total, kaidah.pesan(total, aktual)))
+    return hasil
+
+
+def angka_kredit(
+    predikat: Predikat | str,
+    jenjang: JenjangJabatan | str,
+    bulan: int = 12,
+    *,
+    aturan: Aturan | None = None,
+) -> Decimal:
+    """Angka kredit earned, unrounded: bulan/12 × persentase × koefisien."""
+    if isinstance(bulan, bool) or not isinstance(bulan, int) or not 1 <= bulan <= 12:
+        raise ValueError(f"Jumlah bulan harus 1 sampai 12, bukan {bulan!r}.")
+    a = aturan or muat_aturan()
+    persen = a.persentase_angka_kredit[Predikat(predikat)]
+    koefisien = a.koefisien_angka_kredit[JenjangJabatan(jenjang)]
+    # One division at the end keeps full precision; a fixed context ignores global changes.
+    with localcontext(Context(prec=28)):
+        return Decimal(bulan) * persen * koefisien / Decimal(1200)
+
+
+def format_angka(d: Decimal | int | str, desimal: int = 2) -> str:
+    """Indonesian number text, ROUND_HALF_UP: Decimal("2.0833") -> "2,08", 1234.5 -> "1.234,50"."""
+    if desimal < 0:
+        raise ValueError("Jumlah desimal tidak boleh negatif.")
+    angka = Decimal(str(d)) if isinstance(d, float) else Decimal(d)
+    angka = angka.quantize(Decimal(1).scaleb(-desimal), rounding=ROUND_HALF_UP)
+    if angka == 0:
+        angka = abs(angka)
+    teks = f"{angka:,.{desimal}f}"
+    return teks.replace(",", "_").replace(".", ",").replace("_", ".")

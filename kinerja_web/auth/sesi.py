@@ -1,0 +1,120 @@
+"""Server-side sessions and password hashing for Flask-Login."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, request, session
+from flask_login import login_user
+from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kinerja_web.extensions import db, login_manager
+from kinerja_web.models import Akun, Pegawai, SesiLogin
+from kinerja_web.peran import muat_peran
+from kinerja_web.waktu import sekarang
+
+# Checked against when the account does not exist, so both paths take equally long.
+_HASH_SEMU = None
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_sandi(sandi):
+    return generate_password_hash(sandi, method=current_app.config["SANDI_METODE"])
+
+
+def cek_sandi(akun, sandi):
+    """Compare a password in constant work whether or not the account exists."""
+    global _HASH_SEMU
+    if akun is None:
+        _HASH_SEMU = _HASH_SEMU or hash_sandi(secrets.token_hex(8))
+        check_password_hash(_HASH_SEMU, sandi)
+        return False
+    return check_password_hash(akun.sandi_hash, sandi)
+
+
+def sandi_acak():
+    """A one-time password that is easy to read out and type on a phone."""
+    huruf = "abcdefghjkmnpqrstuvwxyz"
+    angka = "23456789"
+    bagian = ["".join(secrets.choice(huruf) for _ in range(4)) for _ in range(2)]
+    return f"{bagian[0]}-{''.join(secrets.choice(angka) for _ in range(4))}-{bagian[1]}"
+
+
+def mulai_sesi(akun):
+    """Sign in: a fresh cookie (rotated session) bound to a new server-side session row."""
+    token = secrets.token_urlsafe(32)
+    sesi = SesiLogin(
+        akun=akun,
+        token_hash=hash_token(token),
+        kedaluwarsa=sekarang() + timedelta(days=current_app.config["SESI_MAKS_HARI"]),
+        alamat_ip=request.remote_addr,
+        agen=(request.user_agent.string or "")[:200],
+    )
+    db.session.add(sesi)
+    sesi.token = token
+    akun.sesi = sesi
+    session.clear()
+    session.permanent = True
+    login_user(akun)
+
+
+def cabut_sesi(akun_id, kecuali=None):
+    """End every session of an account, optionally keeping the current one."""
+    q = update(SesiLogin).where(SesiLogin.akun_id == akun_id, SesiLogin.dicabut.is_(None))
+    if kecuali is not None:
+        q = q.where(SesiLogin.id != kecuali.id)
+    db.session.execute(q.values(dicabut=sekarang()))
+
+
+@login_manager.user_loader
+def muat_pengguna(token):
+    """The account behind a live session token, with its person and today's roles."""
+    row = db.session.execute(
+        select(SesiLogin, Akun)
+        .join(SesiLogin.akun)
+        .join(Akun.pegawai)
+        .options(contains_eager(Akun.pegawai))
+        .where(
+            SesiLogin.token_hash == hash_token(token),
+            SesiLogin.dicabut.is_(None),
+            SesiLogin.kedaluwarsa > sekarang(),
+            Akun.aktif.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    sesi, akun = row
+    sesi.token = token
+    akun.sesi = sesi
+    akun.peran = muat_peran(akun.pegawai)
+    return akun
+
+
+def cari_akun(identitas):
+    """Find an account by NIP (spaces allowed) or username."""
+    nilai = identitas.strip().lower()
+    if not nilai:
+        return None
+    nip = nilai.replace(" ", "")
+    q = select(Akun).join(Akun.pegawai)
+    if nip.isdigit():
+        q = q.where((Pegawai.nip == nip) | (Akun.username == nip))
+    else:
+        q = q.where(Akun.username == nilai)
+    return db.session.scalars(q).first()
+
+
+def next_aman(url):
+    """Only a path on this site may follow login (no open redirect)."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    return url

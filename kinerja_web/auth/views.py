@@ -1,0 +1,163 @@
+"""Sign in, sign out, change password."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, logout_user
+
+from kinerja_web import alur
+from kinerja_web.auth.forms import FormGantiSandi, FormKeluar, FormMasuk
+from kinerja_web.auth.sesi import (
+    cabut_sesi,
+    cari_akun,
+    cek_sandi,
+    hash_sandi,
+    mulai_sesi,
+    next_aman,
+)
+from kinerja_web.extensions import db, limiter, login_manager
+from kinerja_web.htmx import hx_redirect, is_partial
+from kinerja_web.waktu import sekarang
+
+bp = Blueprint("auth", __name__)
+
+PESAN_GAGAL = (
+    "Gagal masuk. Periksa NIP/nama pengguna dan kata sandi. "
+    "Setelah beberapa kali gagal, akun dikunci sementara."
+)
+BOLEH_SAAT_GANTI_SANDI = {"auth.ganti_sandi", "auth.keluar", "aset.berkas", "static"}
+
+
+def jalur_sini(url):
+    """Path and query of a full URL on this host (htmx sends HX-Current-URL in full)."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return next_aman(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+@login_manager.unauthorized_handler
+def belum_masuk():
+    tujuan = url_for("auth.masuk", next=request.full_path.rstrip("?"))
+    if is_partial():
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = url_for(
+            "auth.masuk", next=jalur_sini(request.headers.get("HX-Current-URL", "")) or None
+        )
+        return response
+    flash("Silakan masuk terlebih dahulu.", "info")
+    return redirect(tujuan)
+
+
+@bp.before_app_request
+def wajib_ganti_sandi():
+    if (
+        current_user.is_authenticated
+        and current_user.harus_ganti_sandi
+        and request.endpoint not in BOLEH_SAAT_GANTI_SANDI
+    ):
+        # hx_redirect: a plain 302 would be followed by htmx into a fragment target.
+        return hx_redirect(url_for("auth.ganti_sandi"))
+    return None
+
+
+def _batas_ip_terlampaui(_limit):
+    form = FormMasuk()
+    form.form_errors.append(
+        "Terlalu banyak percobaan gagal dari jaringan ini. Tunggu beberapa menit lalu coba lagi."
+    )
+    return make_response(render_template("auth/masuk.html", form=form), 429)
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["MASUK_BATAS_IP"],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 422,  # failed logins only
+    on_breach=_batas_ip_terlampaui,
+)
+def masuk():
+    if current_user.is_authenticated:
+        return redirect(url_for("beranda.index"))
+    form = FormMasuk()
+    if form.validate_on_submit():
+        akun = cari_akun(form.identitas.data)
+        if masuk_berhasil(akun, form.sandi.data):
+            mulai_sesi(akun)
+            akun.gagal_masuk = 0
+            akun.terakhir_masuk = sekarang()
+            alur.catat("masuk", akun)
+            db.session.commit()
+            if akun.harus_ganti_sandi:
+                return redirect(url_for("auth.ganti_sandi"), 303)
+            return redirect(next_aman(request.args.get("next")) or url_for("beranda.index"), 303)
+        db.session.commit()
+        form.form_errors.append(PESAN_GAGAL)
+        form.sandi.data = ""
+        return render_template("auth/masuk.html", form=form), 422
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/masuk.html", form=form), status
+
+
+def masuk_berhasil(akun, sandi):
+    """Check the password and count failures; a locked account fails even when correct."""
+    cocok = cek_sandi(akun, sandi)
+    if akun is None:
+        return False
+    now = sekarang()
+    if akun.terkunci_sampai and akun.terkunci_sampai > now:
+        return False
+    if cocok and akun.aktif:
+        return True
+    akun.gagal_masuk += 1
+    if akun.gagal_masuk >= current_app.config["MASUK_MAKS_GAGAL"]:
+        akun.terkunci_sampai = now + timedelta(minutes=current_app.config["MASUK_KUNCI_MENIT"])
+        akun.gagal_masuk = 0
+        alur.catat("akun_dikunci", akun, catatan="Terlalu banyak percobaan masuk gagal")
+    return False
+
+
+@bp.post("/keluar")
+@login_required
+def keluar():
+    form = FormKeluar()
+    if not form.validate_on_submit():
+        flash("Sesi formulir berakhir. Tekan Keluar sekali lagi.", "peringatan")
+        return hx_redirect(url_for("beranda.index"))
+    current_user.sesi.dicabut = sekarang()
+    alur.catat("keluar", current_user)
+    db.session.commit()
+    logout_user()
+    flash("Anda sudah keluar.", "info")
+    return hx_redirect(url_for("auth.masuk"))
+
+
+@bp.route("/akun/sandi", methods=["GET", "POST"])
+@login_required
+def ganti_sandi():
+    akun = current_user
+    wajib = akun.harus_ganti_sandi
+    form = FormGantiSandi(larangan=(akun.username, akun.pegawai.nip))
+    if form.validate_on_submit():
+        if not wajib and not cek_sandi(akun, form.sandi_lama.data or ""):
+            form.sandi_lama.errors.append("Kata sandi sekarang salah.")
+        else:
+            akun.sandi_hash = hash_sandi(form.sandi_baru.data)
+            akun.harus_ganti_sandi = False
+            cabut_sesi(akun.id, kecuali=akun.sesi)
+            alur.catat("ganti_sandi", akun)
+            db.session.commit()
+            flash("Kata sandi sudah diganti. Sesi di perangkat lain sudah diakhiri.", "sukses")
+            return redirect(url_for("beranda.index"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/sandi.html", form=form, wajib=wajib), status

@@ -1,0 +1,156 @@
+"""flask CLI: seed-demo, demo-masuk, impor-roster, buat-dinas, buat-operator."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from kinerja_web import alur, demo
+from kinerja_web.extensions import baca_saja, db
+from kinerja_web.impor import roster
+from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
+from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan, TahunKinerja
+from kinerja_web.waktu import hari_ini, sekarang
+
+
+def init_app(app):
+    for cmd in (seed_demo, demo_masuk, impor_roster, buat_dinas, buat_operator):
+        app.cli.add_command(cmd)
+
+
+@click.command("seed-demo")
+@click.option("--jika-kosong", is_flag=True, help="Lewati tanpa galat bila database sudah berisi.")
+def seed_demo(jika_kosong):
+    """Muat data demo (ditolak dalam mode produksi)."""
+    if current_app.config["PRODUKSI"]:
+        raise click.ClickException("Data demo tidak boleh dimuat dalam mode produksi.")
+    if demo.sudah_ada():
+        if not jika_kosong:
+            raise click.ClickException("Database sudah berisi data; data demo tidak dimuat.")
+        click.echo("Database sudah berisi data; data demo tidak dimuat ulang.\n")
+        logins = demo.daftar_login()
+    else:
+        logins = demo.buat(current_app)
+        db.session.commit()
+        click.echo("Data demo dimuat.\n")
+    click.echo("Login demo:")
+    demo.cetak_login(logins, click.echo)
+
+
+@click.command("demo-masuk")
+def demo_masuk():
+    """Tampilkan tabel login demo."""
+    demo.cetak_login(demo.daftar_login(), click.echo)
+
+
+def _pilih_dinas(dinas_id):
+    if dinas_id is not None:
+        dinas = db.session.get(Dinas, dinas_id)
+        if dinas is None:
+            raise click.ClickException(f"Dinas {dinas_id} tidak ada.")
+        return dinas
+    semua = db.session.scalars(select(Dinas)).all()
+    if len(semua) != 1:
+        raise click.ClickException(
+            "Sebutkan --dinas ID (" + ", ".join(f"{d.id}: {d.nama}" for d in semua) + ")"
+            if semua else "Belum ada Dinas. Jalankan `flask buat-dinas` dahulu."
+        )
+    return semua[0]
+
+
+@click.command("impor-roster")
+@click.argument("berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dinas", "dinas_id", type=int, help="ID Dinas tujuan (bila lebih dari satu).")
+@click.option("--terapkan", is_flag=True, help="Simpan bila tidak ada kesalahan.")
+@click.option("--sandi-ke", type=click.Path(dir_okay=False, path_type=Path),
+              help="Berkas XLSX untuk sandi sekali pakai akun baru.")
+def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
+    """Periksa (dan dengan --terapkan simpan) berkas roster CSV/XLSX."""
+    dinas = _pilih_dinas(dinas_id)
+    isi = berkas.read_bytes()
+    if len(isi) > current_app.config["IMPOR_MAKS_BYTE"]:
+        raise click.ClickException("Berkas melebihi batas ukuran impor.")
+    try:
+        with baca_saja():
+            r = roster.periksa(baca(berkas.name, isi, current_app.config["IMPOR_MAKS_BARIS"]),
+                               dinas.id)
+            kunci = roster.perlu_akun(r) if r.bersih else []
+    except BerkasTidakTerbaca as e:
+        raise click.ClickException(str(e)) from e
+    j = r.jumlah
+    click.echo(f"Sekolah: {j.get('sekolah_baru', 0)} baru, {j.get('sekolah_diubah', 0)} diubah, "
+               f"{j.get('sekolah_tetap', 0)} tetap")
+    click.echo(f"Pegawai: {j.get('pegawai_baru', 0)} baru, {j.get('pegawai_diubah', 0)} diubah, "
+               f"{j.get('pegawai_tetap', 0)} tetap; akun baru: {j.get('akun_baru', 0)}")
+    for g in r.galat:
+        click.echo(f"  {g.lembar} baris {g.baris} [{g.kolom}]: {g.pesan}", err=True)
+    if not r.bersih:
+        raise click.ClickException(f"{len(r.galat)} kesalahan; tidak ada data yang diubah.")
+    if not terapkan:
+        click.echo("Tidak ada kesalahan. Jalankan lagi dengan --terapkan untuk menyimpan.")
+        return
+    if kunci and sandi_ke is None:
+        sandi_ke = Path(current_app.instance_path) / f"sandi-awal-{sekarang():%Y%m%d-%H%M%S}.xlsx"
+    sandi = roster.siapkan_sandi(kunci, current_app.config["SANDI_SEKALI_METODE"])
+    hasil = roster.terapkan(r, dinas.id, sandi, hari_ini(), current_app.config["TAHUN_KINERJA"])
+    alur.catat("impor_diterapkan", dinas, catatan=f"CLI: {berkas.name}", data=hasil.jumlah)
+    if hasil.akun_baru:
+        isi = tulis_xlsx({"Sandi awal": (["NIP", "Nama", "Nama pengguna", "Sandi sekali pakai"],
+                                         [list(x) for x in hasil.akun_baru])})
+        fd = os.open(sandi_ke, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # also when the file already existed
+        with os.fdopen(fd, "wb") as f:
+            f.write(isi)
+    db.session.commit()
+    click.echo("Tersimpan.")
+    if hasil.akun_baru:
+        click.echo(f"{len(hasil.akun_baru)} sandi sekali pakai ditulis ke {sandi_ke}")
+
+
+@click.command("buat-dinas")
+@click.option("--nama", required=True, help='mis. "Dinas Pendidikan Kabupaten Kebumen"')
+@click.option("--wilayah", required=True, help='mis. "Kabupaten Kebumen"')
+@click.option("--tingkat", type=click.Choice(["kabupaten", "kota", "provinsi"]), required=True)
+@click.option("--tahun", default=2025, show_default=True, help="Tahun kinerja aktif.")
+def buat_dinas(nama, wilayah, tingkat, tahun):
+    """Daftarkan Dinas (dan tahun kinerja) pada instalasi baru."""
+    dinas = Dinas(nama=nama, wilayah=wilayah, tingkat=tingkat)
+    db.session.add(dinas)
+    if db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == tahun)) is None:
+        db.session.add(TahunKinerja(tahun=tahun, aturan=str(tahun), aktif=True))
+    alur.catat("dinas_dibuat", dinas, catatan="CLI")
+    db.session.commit()
+    click.echo(f"Dinas {dinas.id} dibuat: {dinas.nama}")
+
+
+@click.command("buat-operator")
+@click.option("--dinas", "dinas_id", type=int)
+@click.option("--username", required=True)
+@click.option("--nama", required=True)
+@click.option("--nip", default=None, help="NIP bila operator ASN.")
+def buat_operator(dinas_id, username, nama, nip):
+    """Buat akun Operator Dinas pertama; sandi sekali pakai ditampilkan sekali."""
+    from werkzeug.security import generate_password_hash
+
+    from kinerja_web.auth.sesi import sandi_acak
+
+    dinas = _pilih_dinas(dinas_id)
+    if db.session.scalar(select(Akun).where(Akun.username == username.lower())):
+        raise click.ClickException("Nama pengguna sudah dipakai.")
+    p = Pegawai(nip=nip, nama=nama, status_kepegawaian="PNS" if nip else "NON_ASN",
+                dinas_id=dinas.id, jabatan="Pelaksana")
+    db.session.add(p)
+    db.session.flush()
+    db.session.add(Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
+                             mulai=date.today()))
+    sandi = sandi_acak()
+    akun = Akun(username=username.lower(), pegawai_id=p.id, harus_ganti_sandi=True,
+                sandi_hash=generate_password_hash(sandi,
+                                                  method=current_app.config["SANDI_METODE"]))
+    db.session.add(akun)
+    alur.catat("operator_dibuat", akun, catatan="CLI")
+    db.session.commit()
+    click.echo(f"Akun {akun.username} dibuat. Sandi sekali pakai: {sandi}")

@@ -1,0 +1,114 @@
+"""Configuration from KINERJA_* environment variables, with safe defaults for development."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+# Values that must never protect a production session cookie.
+KUNCI_LEMAH = {"", "dev", "development", "secret", "changeme", "ganti", "ganti-saya", "rahasia"}
+PANJANG_KUNCI_MIN = 32
+
+
+class KonfigurasiTidakAman(RuntimeError):
+    """Raised when production mode would start with an unsafe configuration."""
+
+
+def load(app, test_config=None):
+    """Fill app.config: defaults, then KINERJA_* variables, then test overrides."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        ENV="development",
+        DATABASE_URL=f"sqlite:///{instance / 'kinerja.db'}",
+        REDIS_URL=None,
+        ZONA_WAKTU="Asia/Jakarta",
+        TAHUN_KINERJA=2025,
+        # Uploads: roster and reference files; the whole request is capped a bit higher.
+        IMPOR_MAKS_BYTE=5 * 1024 * 1024,
+        IMPOR_MAKS_BARIS=20_000,
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        # Login throttling: per account in the database, per IP through Flask-Limiter.
+        MASUK_MAKS_GAGAL=5,
+        MASUK_KUNCI_MENIT=15,
+        MASUK_BATAS_IP="100 per 15 minutes",
+        SANDI_METODE="scrypt",
+        SANDI_SEKALI_METODE="scrypt:2048:8:1",
+        SESI_MAKS_HARI=30,
+        PROXY_FIX=0,
+    )
+    app.config.from_prefixed_env("KINERJA")
+    if test_config:
+        app.config.update(test_config)
+
+    produksi = app.config["ENV"] == "production"
+    cfg = app.config
+    cfg["PRODUKSI"] = produksi
+    cfg["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(cfg["DATABASE_URL"])
+    cfg["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(cfg["SQLALCHEMY_DATABASE_URI"])
+    cfg.setdefault("SECRET_KEY", None)
+    if not cfg["SECRET_KEY"]:
+        if produksi:
+            raise KonfigurasiTidakAman(
+                "Mode produksi membutuhkan KINERJA_SECRET_KEY (acak, minimal 32 karakter)."
+            )
+        cfg["SECRET_KEY"] = instance_secret(instance)
+    if produksi:
+        check_production(cfg)
+
+    cfg.update(
+        WTF_CSRF_TIME_LIMIT=None,  # a reflection typed for an hour must still submit
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        SESSION_COOKIE_NAME="kinerja_sesi",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=produksi,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),  # idle limit, checked on every load
+        SESSION_REFRESH_EACH_REQUEST=True,
+        REMEMBER_COOKIE_DURATION=timedelta(days=30),
+        REMEMBER_COOKIE_SECURE=produksi,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PREFERRED_URL_SCHEME="https" if produksi else "http",
+        RATELIMIT_STORAGE_URI=cfg["REDIS_URL"] or "memory://",
+        RATELIMIT_HEADERS_ENABLED=False,
+        COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_MIN_SIZE=300,
+        TEMPLATES_AUTO_RELOAD=not produksi,
+    )
+
+
+def normalise_database_url(url):
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def engine_options(url):
+    """Engine options per backend (SQLite busy timeout; PostgreSQL pool checks)."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 10, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+def instance_secret(instance):
+    """Read the generated secret key, creating it once on first start."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def check_production(cfg):
+    """Refuse to start production with a weak secret or debug on."""
+    kunci = str(cfg["SECRET_KEY"])
+    if kunci.lower() in KUNCI_LEMAH or len(kunci) < PANJANG_KUNCI_MIN:
+        raise KonfigurasiTidakAman(
+            "KINERJA_SECRET_KEY terlalu lemah untuk mode produksi "
+            f"(minimal {PANJANG_KUNCI_MIN} karakter acak)."
+        )
+    if cfg.get("DEBUG") or cfg.get("TESTING"):
+        raise KonfigurasiTidakAman("Mode produksi tidak boleh berjalan dengan DEBUG/TESTING aktif.")

@@ -1,0 +1,228 @@
+"""Demo data: one Kabupaten Dinas with schools, teachers, principals and Dinas staff.
+
+Usernames are stable (README lists them): operator, kadis, timkerja1-2, kepsek1-6, plt1,
+guru1… (the teachers of kepsek1's school first), and one teacher per out-of-scope status.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from kinerja_web.extensions import db
+from kinerja_web.models import (
+    Akun,
+    Dinas,
+    Pegawai,
+    Penugasan,
+    PlotTimKerja,
+    Sekolah,
+    TahunKinerja,
+)
+
+SANDI_DEMO = "kinerja-demo"
+MULAI = date(2024, 7, 1)
+
+SEKOLAH = (
+    # npsn, nama, jenjang, kecamatan, jumlah guru, pemimpin
+    ("20301101", "SD NEGERI 1 SADANGKULON", "sd", "Sadang", 12, "kepsek1"),
+    ("20301102", "SD NEGERI 2 SEBORO", "sd", "Sadang", 10, "kepsek2"),
+    ("20301201", "SMP NEGERI 1 KEBUMEN", "smp", "Kebumen", 13, "kepsek3"),
+    ("20301202", "SMP NEGERI 2 KARANGGAYAM", "smp", "Karanggayam", 9, "plt1"),
+    ("20301301", "TK NEGERI PEMBINA KEBUMEN", "tk", "Kebumen", 5, "kepsek4"),
+    ("20301103", "SD NEGERI 3 WONOSARI", "sd", "Kebumen", 8, "kepsek5"),
+    ("20301104", "SD NEGERI SEMAMPIR", "sd", "Sadang", 6, "kepsek6"),
+)
+TIDAK_IKUT = (
+    # username, status, alasan, index sekolah
+    ("cltn1", "cltn", "Cuti di Luar Tanggungan Negara sejak SK 800/112/2025 tanggal 3 Maret "
+     "2025", 0),
+    ("siln1", "siln", "Bertugas di Sekolah Indonesia Kuala Lumpur", 2),
+    ("kemenag1", "kemenag", "Tercatat di Dapodik sebagai PNS Depag", 1),
+    ("swasta1", "diperbantukan_swasta", "Diperbantukan di SD Muhammadiyah Kebumen", 5),
+    ("tubel1", "tugas_belajar_dinas", "Tugas belajar S2 dengan biaya instansi", 2),
+)
+NAMA_DEPAN_P = ("Sri", "Siti", "Dwi", "Rina", "Endang", "Nur", "Tri", "Eni", "Yuli", "Ani",
+                "Wahyu", "Retno", "Dewi", "Lestari", "Puji", "Rahayu", "Kurnia", "Nining")
+NAMA_DEPAN_L = ("Agus", "Budi", "Joko", "Slamet", "Teguh", "Bambang", "Hartono", "Eko",
+                "Sugeng", "Heri", "Rudi", "Wawan", "Darmo", "Imam", "Yusuf", "Arif")
+NAMA_BELAKANG = ("Hariyati", "Indrawati", "Priyanto", "Wibowo", "Setiawan", "Susanti",
+                 "Rahmawati", "Kurniawan", "Wahyuni", "Purnomo", "Handayani", "Santoso",
+                 "Lestari", "Utomo", "Maryani", "Saputra", "Hidayat", "Astuti", "Nugroho")
+GELAR = ("S.Pd.", "S.Pd.SD", "S.Pd.", "M.Pd.", "S.Pd.", "S.Si.")
+# (jabatan, golongan PNS, golongan PPPK) per jenjang jabatan
+JENJANG = (
+    ("Guru Ahli Pertama", ("III/a", "III/b"), "IX"),
+    ("Guru Ahli Muda", ("III/c", "III/d"), "XI"),
+    ("Guru Ahli Madya", ("IV/a", "IV/b", "IV/c"), "XIII"),
+    ("Guru Ahli Utama", ("IV/d", "IV/e"), None),
+)
+PENDIDIKAN = {"sd": "S1 PGSD", "smp": "S1 Pendidikan Matematika", "tk": "S1 PG-PAUD"}
+
+
+@dataclass
+class Login:
+    peran: str
+    nama: str
+    username: str
+
+
+class DemoDiProduksi(RuntimeError):
+    pass
+
+
+def sudah_ada():
+    return db.session.scalar(select(func.count()).select_from(Dinas)) > 0
+
+
+def buat(app):
+    """Fill an empty database with the demo Dinas; returns the login table."""
+    if app.config["PRODUKSI"]:
+        raise DemoDiProduksi("Data demo tidak boleh dimuat dalam mode produksi.")
+    rng = random.Random(2025)
+    sandi_hash = generate_password_hash(SANDI_DEMO, method=app.config["SANDI_METODE"])
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    if tahun is None:
+        tahun = TahunKinerja(tahun=2025, aturan="2025", aktif=True)
+        db.session.add(tahun)
+    dinas = Dinas(
+        nama="Dinas Pendidikan Kabupaten Kebumen", tingkat="kabupaten",
+        wilayah="Kabupaten Kebumen", nama_pemda="PEMERINTAH KABUPATEN KEBUMEN",
+        alamat="Jl. Pahlawan No. 105, Kebumen 54311", telepon="(0287) 381000",
+        email="disdik@kebumenkab.example", laman="disdik.kebumenkab.example",
+        kota_ttd="Kebumen", atasan_kadis_nama="Drs. Hadi Prasetyo, M.Si.",
+        atasan_kadis_nip="196805121994031006", atasan_kadis_pangkat="Pembina Utama Madya, IV/d",
+        atasan_kadis_jabatan="Sekretaris Daerah Kabupaten Kebumen",
+    )
+    db.session.add(dinas)
+    db.session.flush()
+    buat_pegawai = _Pembuat(rng, dinas, sandi_hash)
+    logins = []
+
+    def staf(username, peran, jabatan, golongan, label):
+        p = buat_pegawai(username, jabatan=jabatan, golongan=golongan, sekolah=None,
+                         pendidikan="S2 Manajemen Pendidikan")
+        db.session.add(Penugasan(pegawai=p, peran=peran, dinas_id=dinas.id, mulai=MULAI))
+        logins.append(Login(label, p.nama, username))
+        return p
+
+    staf("kadis", "kepala_dinas", "Kepala Dinas", "IV/c", "Kepala Dinas")
+    staf("operator", "operator_dinas", "Pelaksana", "III/b", "Operator Dinas")
+    tim = [staf(f"timkerja{i}", "tim_kerja", "Pengawas Sekolah Ahli Madya", "IV/b", "Tim Kerja")
+           for i in (1, 2)]
+
+    nomor_guru = 0
+    pemimpin = []
+    for npsn, nama, jenjang, kecamatan, jumlah, kepala in SEKOLAH:
+        s = Sekolah(npsn=npsn, nama=nama, jenjang=jenjang, status="negeri",
+                    kecamatan=kecamatan, alamat=f"Kecamatan {kecamatan}, Kebumen",
+                    dinas_id=dinas.id, unor_id=f"UNOR-{npsn}", unor_nama=nama)
+        db.session.add(s)
+        db.session.flush()
+        guru_sekolah = []
+        for _ in range(jumlah):
+            nomor_guru += 1
+            g = buat_pegawai(f"guru{nomor_guru}", sekolah=s, pendidikan=PENDIDIKAN.get(jenjang))
+            guru_sekolah.append(g)
+            logins.append(Login("Guru", g.nama, f"guru{nomor_guru}"))
+        if kepala.startswith("plt"):
+            p = buat_pegawai(kepala, sekolah=s, jenjang_idx=1, pendidikan=PENDIDIKAN.get(jenjang))
+            db.session.add(Penugasan(pegawai=p, peran="plt_kepala_sekolah", sekolah_id=s.id,
+                                     dinas_id=dinas.id, mulai=MULAI, nomor_sk="800/45/2024"))
+            logins.append(Login("Plt. Kepala Sekolah", p.nama, kepala))
+        else:
+            p = buat_pegawai(kepala, sekolah=s, jenjang_idx=2, pendidikan=PENDIDIKAN.get(jenjang))
+            db.session.add(Penugasan(pegawai=p, peran="kepala_sekolah", sekolah_id=s.id,
+                                     dinas_id=dinas.id, mulai=MULAI))
+            logins.append(Login("Kepala Sekolah", p.nama, kepala))
+        pemimpin.append(p)
+    for i, p in enumerate(pemimpin):
+        db.session.add(PlotTimKerja(tahun=tahun, tim_kerja_id=tim[i % 2].id,
+                                    kepala_sekolah_id=p.id))
+    sekolah = db.session.scalars(select(Sekolah).order_by(Sekolah.id)).all()
+    for username, status, alasan, idx in TIDAK_IKUT:
+        p = buat_pegawai(username, sekolah=sekolah[idx])
+        p.keikutsertaan = status
+        p.keikutsertaan_alasan = alasan
+        p.keikutsertaan_mulai = date(2025, 3, 3)
+        logins.append(Login("Guru (tidak ikut)", p.nama, username))
+    db.session.flush()
+    return _urut(logins)
+
+
+def _urut(logins):
+    urutan = ["Operator Dinas", "Kepala Dinas", "Tim Kerja", "Kepala Sekolah",
+              "Plt. Kepala Sekolah", "Guru", "Guru (tidak ikut)"]
+    return sorted(logins, key=lambda x: (urutan.index(x.peran), _angka(x.username)))
+
+
+def _angka(username):
+    digits = "".join(c for c in username if c.isdigit())
+    return (username.rstrip("0123456789"), int(digits or 0))
+
+
+class _Pembuat:
+    """Makes plausible people with valid NIPs, deterministically."""
+
+    def __init__(self, rng, dinas, sandi_hash):
+        self.rng, self.dinas, self.sandi_hash = rng, dinas, sandi_hash
+        self.serial = 0
+
+    def __call__(self, username, *, sekolah, jabatan=None, golongan=None, jenjang_idx=None,
+                 pendidikan=None):
+        rng = self.rng
+        perempuan = rng.random() < 0.6
+        nama = f"{rng.choice(NAMA_DEPAN_P if perempuan else NAMA_DEPAN_L)} " \
+               f"{rng.choice(NAMA_BELAKANG)}, {rng.choice(GELAR)}"
+        pppk = jabatan is None and jenjang_idx is None and rng.random() < 0.25
+        if jabatan is None:
+            idx = jenjang_idx if jenjang_idx is not None else rng.choices(
+                range(4), weights=(4, 3, 3, 1) if not pppk else (5, 3, 2, 0))[0]
+            jabatan, gol_pns, gol_pppk = JENJANG[idx]
+            golongan = gol_pppk if pppk else rng.choice(gol_pns)
+        lahir = date(rng.randint(1966, 1996), rng.randint(1, 12), rng.randint(1, 28))
+        self.serial += 1
+        tmt_tahun = rng.randint(2021, 2024) if pppk else min(2019, lahir.year + rng.randint(23, 30))
+        tengah = f"{tmt_tahun}21" if pppk else f"{tmt_tahun}{rng.randint(1, 12):02d}"
+        nip = f"{lahir:%Y%m%d}{tengah}{2 if perempuan else 1}{self.serial:03d}"
+        p = Pegawai(
+            nip=nip, nama=nama, tempat_lahir="Kebumen", tanggal_lahir=lahir,
+            jenis_kelamin="P" if perempuan else "L",
+            status_kepegawaian="PPPK" if pppk else "PNS", golongan=golongan,
+            tmt_golongan=date(max(tmt_tahun, 2020), 4, 1), jabatan=jabatan,
+            tmt_jabatan=date(max(tmt_tahun, 2020), 4, 1), pendidikan=pendidikan or "S1",
+            nuptk=f"{rng.randint(10**15, 10**16 - 1)}" if sekolah is not None else None,
+            sekolah_id=sekolah.id if sekolah is not None else None, dinas_id=self.dinas.id,
+        )
+        db.session.add(p)
+        db.session.flush()
+        db.session.add(Akun(username=username, pegawai_id=p.id, sandi_hash=self.sandi_hash,
+                            harus_ganti_sandi=False))
+        return p
+
+
+def daftar_login():
+    """The demo logins as they stand in the database (for `make run` after the first time)."""
+    rows = db.session.execute(
+        select(Akun.username, Pegawai.nama).join(Akun.pegawai).order_by(Akun.id)
+    ).all()
+    from kinerja_web.peran import muat_peran
+
+    out = []
+    for username, nama in rows:
+        akun = db.session.scalar(select(Akun).where(Akun.username == username))
+        peran = muat_peran(akun.pegawai)
+        label = peran.label[-1] if peran.label else "Guru"
+        if not akun.pegawai.ikut_siklus:
+            label = "Guru (tidak ikut)"
+        out.append(Login(label, nama, username))
+    return _urut(out)
+
+
+def cetak_login(logins, echo):
+    echo(f"{'Peran':<22} {'Nama':<34} {'Nama pengguna':<14} Kata sandi")
+    echo("-" * 84)
+    for x in logins:
+        echo(f"{x.peran:<22} {x.nama[:34]:<34} {x.username:<14} {SANDI_DEMO}")

@@ -1,0 +1,30 @@
+from wtforms import StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from kinerja_web.formulir import Formulir
+
+
+class FormPengaturanDinas(Formulir):
+    nama = StringField("Nama instansi", validators=[DataRequired(), Length(max=200)],
+                       description="Seperti pada kop surat, mis. Dinas Pendidikan Kabupaten "
+                                   "Kebumen.")
+    nama_pemda = StringField("Nama pemerintah daerah", validators=[Optional(), Length(max=200)],
+                             description="Baris atas kop surat, mis. PEMERINTAH KABUPATEN "
+                                         "KEBUMEN.")
+    alamat = StringField("Alamat", validators=[Optional(), Length(max=300)])
+    telepon = StringField("Telepon", validators=[Optional(), Length(max=40)])
+    email = StringField("Email", validators=[Optional(), Email("Alamat email tidak valid."),
+                                             Length(max=120)])
+    laman = StringField("Laman", validators=[Optional(), Length(max=120)])
+    kota_ttd = StringField("Tempat penandatanganan", validators=[Optional(), Length(max=80)],
+                           description="Kota yang dicetak di atas tanda tangan.")
+    atasan_kadis_nama = StringField("Nama atasan Kepala Dinas",
+                                    validators=[Optional(), Length(max=150)],
+                                    description="Atasan Pejabat Penilai Kinerja pada dokumen "
+                                                "kepala sekolah.")
+    atasan_kadis_nip = StringField("NIP atasan Kepala Dinas", validators=[
+        Optional(), Regexp(r"^\d{18}$", message="NIP harus 18 digit.")])
+    atasan_kadis_pangkat = StringField("Pangkat/golongan atasan Kepala Dinas",
+                                       validators=[Optional(), Length(max=80)])
+    atasan_kadis_jabatan = StringField("Jabatan atasan Kepala Dinas",
+                                       validators=[Optional(), Length(max=150)])

@@ -1,0 +1,178 @@
+"""Dinas pages of the foundation: employee and school lists, password reset."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from kinerja_web import alur, aturan
+from kinerja_web.akses import get_pegawai_or_404
+from kinerja_web.auth.sesi import cabut_sesi, hash_sandi, sandi_acak
+from kinerja_web.dinas.forms import FormPengaturanDinas
+from kinerja_web.extensions import db
+from kinerja_web.formulir import Formulir
+from kinerja_web.htmx import render
+from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan, Sekolah
+from kinerja_web.peran import perlu_peran
+from kinerja_web.waktu import hari_ini
+
+bp = Blueprint("dinas", __name__, url_prefix="/dinas")
+PER_HALAMAN = 50
+
+
+def cari_teks(q):
+    """Escape LIKE wildcards so a search for '50%' finds that text."""
+    q = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{q}%"
+
+
+@bp.get("/pegawai")
+@perlu_peran("operator_dinas")
+def daftar_pegawai():
+    peran = current_user.peran
+    q = request.args.get("q", "").strip()[:100]
+    sekolah_id = request.args.get("sekolah", type=int)
+    akun = request.args.get("akun", "")
+    ikut = request.args.get("ikut", "")
+    stmt = (
+        select(Pegawai, Sekolah.nama, Akun.username)
+        .outerjoin(Sekolah, Pegawai.sekolah_id == Sekolah.id)
+        .outerjoin(Akun, Akun.pegawai_id == Pegawai.id)
+        .where(Pegawai.dinas_id == peran.dinas_id)
+    )
+    if q:
+        pola = cari_teks(q)
+        stmt = stmt.where(or_(Pegawai.nama.ilike(pola, escape="\\"),
+                              Pegawai.nip.like(pola, escape="\\")))
+    if sekolah_id:
+        stmt = stmt.where(Pegawai.sekolah_id == sekolah_id)
+    if akun == "tanpa":
+        stmt = stmt.where(Akun.id.is_(None))
+    if ikut == "tidak":
+        stmt = stmt.where(Pegawai.keikutsertaan != "ikut")
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    halaman = max(1, request.args.get("halaman", 1, type=int))
+    rows = db.session.execute(
+        stmt.order_by(Pegawai.nama, Pegawai.id)
+        .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
+    ).all()
+    sekolah = db.session.execute(
+        select(Sekolah.id, Sekolah.nama).where(Sekolah.dinas_id == peran.dinas_id)
+        .order_by(Sekolah.nama)
+    ).all()
+    return render(
+        "dinas/pegawai.html", block="hasil", rows=rows, total=total, halaman=halaman,
+        per_halaman=PER_HALAMAN, q=q, sekolah=sekolah, sekolah_id=sekolah_id,
+        akun=akun, ikut=ikut,
+    )
+
+
+@bp.get("/pegawai/<int:pegawai_id>")
+@perlu_peran("operator_dinas")
+def detail_pegawai(pegawai_id):
+    pegawai = get_pegawai_or_404(pegawai_id)
+    akun = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
+    tugas = db.session.scalars(
+        select(Penugasan).where(Penugasan.pegawai_id == pegawai.id).order_by(Penugasan.mulai)
+    ).all()
+    return render_template(
+        "dinas/pegawai_detail.html", p=pegawai, akun=akun, tugas=tugas, form=Formulir(),
+        atr=aturan.muat_aturan(), hari_ini=hari_ini(),
+    )
+
+
+@bp.post("/pegawai/<int:pegawai_id>/atur-ulang-sandi")
+@perlu_peran("operator_dinas")
+def atur_ulang_sandi(pegawai_id):
+    pegawai = get_pegawai_or_404(pegawai_id)
+    akun = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
+    if akun is None:
+        abort(404)
+    form = Formulir()
+    if not form.validate_on_submit():
+        return detail_pegawai(pegawai_id), 422
+    sandi = sandi_acak()
+    akun.sandi_hash = hash_sandi(sandi)
+    akun.harus_ganti_sandi = True
+    akun.gagal_masuk = 0
+    akun.terkunci_sampai = None
+    cabut_sesi(akun.id)
+    alur.catat("atur_ulang_sandi", akun, catatan=f"oleh operator untuk {pegawai.nama}")
+    db.session.commit()
+    # Shown once, in this response only: the password is stored nowhere in plain text.
+    return make_response(render_template("dinas/sandi_baru.html", p=pegawai, akun=akun,
+                                         sandi=sandi))
+
+
+@bp.get("/sekolah")
+@perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
+def daftar_sekolah():
+    peran = current_user.peran
+    q = request.args.get("q", "").strip()[:100]
+    jenjang = request.args.get("jenjang", "")
+    today = hari_ini()
+    guru = (
+        select(Pegawai.sekolah_id, func.count().label("n"))
+        .where(Pegawai.dinas_id == peran.dinas_id, Pegawai.keikutsertaan == "ikut")
+        .group_by(Pegawai.sekolah_id).subquery()
+    )
+    kepala = (
+        select(Penugasan.sekolah_id, func.min(Pegawai.nama).label("nama"),
+               func.min(Penugasan.peran).label("peran"))
+        .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
+        .where(Penugasan.dinas_id == peran.dinas_id,
+               Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+               Penugasan.aktif_pada(today))
+        .group_by(Penugasan.sekolah_id).subquery()
+    )
+    stmt = (
+        select(Sekolah, func.coalesce(guru.c.n, 0), kepala.c.nama, kepala.c.peran)
+        .outerjoin(guru, guru.c.sekolah_id == Sekolah.id)
+        .outerjoin(kepala, kepala.c.sekolah_id == Sekolah.id)
+        .where(Sekolah.dinas_id == peran.dinas_id)
+    )
+    if q:
+        pola = cari_teks(q)
+        stmt = stmt.where(or_(Sekolah.nama.ilike(pola, escape="\\"),
+                              Sekolah.npsn.like(pola, escape="\\")))
+    if jenjang:
+        stmt = stmt.where(Sekolah.jenjang == jenjang)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    halaman = max(1, request.args.get("halaman", 1, type=int))
+    rows = db.session.execute(
+        stmt.order_by(Sekolah.nama).limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
+    ).all()
+    return render(
+        "dinas/sekolah.html", block="hasil", rows=rows, total=total, halaman=halaman,
+        per_halaman=PER_HALAMAN, q=q, jenjang=jenjang,
+    )
+
+
+@bp.route("/pengaturan", methods=["GET", "POST"])
+@perlu_peran("operator_dinas")
+def pengaturan():
+    """Header details of the Dinas for printed documents (kop surat, signatures)."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    form = FormPengaturanDinas(obj=dinas)
+    if form.validate_on_submit():
+        lama = {f.name: getattr(dinas, f.name) for f in form if f.name != "csrf_token"}
+        form.populate_obj(dinas)
+        for f in form:
+            if f.name != "csrf_token" and getattr(dinas, f.name) == "":
+                setattr(dinas, f.name, None)
+        ubah = {k: [v, getattr(dinas, k)] for k, v in lama.items() if v != getattr(dinas, k)}
+        if ubah:
+            alur.catat("pengaturan_dinas", dinas, data=ubah)
+        db.session.commit()
+        flash("Pengaturan Dinas tersimpan." if ubah else "Tidak ada yang berubah.", "sukses")
+        return redirect(url_for("dinas.pengaturan"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("dinas/pengaturan.html", form=form), status

@@ -1,0 +1,91 @@
+"""Flask extensions, created once and bound to an app in init_app()."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import has_request_context, request
+from flask_compress import Compress
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData, event
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+compress = Compress()
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def init_app(app):
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            tune_sqlite(db.engine)
+
+
+def tune_sqlite(engine):
+    """WAL, busy timeout, FULL sync, and BEGIN IMMEDIATE for every write transaction.
+
+    The default deferred BEGIN upgrades to a write lock mid-transaction and fails with
+    "database is locked" under concurrent writers; IMMEDIATE waits for the lock instead.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN" if reading_request() else "BEGIN IMMEDIATE")
+
+
+def reading_request():
+    """True inside a GET/HEAD request: it only reads, so it need not take the write lock."""
+    return _baca_saja.get() or (has_request_context() and request.method in SAFE_METHODS)
+
+
+_baca_saja = ContextVar("baca_saja", default=False)
+
+
+@contextmanager
+def baca_saja():
+    """Run the next transaction without the SQLite write lock (long validation in a POST)."""
+    db.session.rollback()  # leave any transaction this request already opened
+    token = _baca_saja.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()  # end the read transaction before writing starts
+        _baca_saja.reset(token)

@@ -1,0 +1,195 @@
+"""Roster import for the Operator Dinas: upload, preview with row errors, confirm."""
+
+import hashlib
+import json
+
+from flask import Blueprint, abort, current_app, flash, render_template, url_for
+from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import HiddenField
+
+from kinerja_web import alur
+from kinerja_web.extensions import baca_saja, db
+from kinerja_web.formulir import Formulir
+from kinerja_web.htmx import hx_redirect
+from kinerja_web.impor import roster
+from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
+from kinerja_web.models import ImporBerkas
+from kinerja_web.peran import perlu_peran
+from kinerja_web.unduhan import kirim_berkas
+from kinerja_web.waktu import hari_ini, sekarang
+
+bp = Blueprint("impor", __name__, url_prefix="/impor")
+
+
+class FormUnggah(Formulir):
+    berkas = FileField(
+        "Berkas roster (.xlsx atau .csv)",
+        validators=[FileRequired("Pilih berkas yang akan diunggah.")],
+        description="Gunakan templat. Nomor NIP/NUPTK diketik sebagai teks.",
+    )
+
+
+class FormSandi(Formulir):
+    isian = HiddenField()
+
+
+def ukuran_berkas(n):
+    """A size limit as people read it: '5 MB', '1,5 MB', '200 KB' (not '0 MB')."""
+    for satuan, besar in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= besar:
+            return f"{n / besar:.1f}".removesuffix(".0").replace(".", ",") + f" {satuan}"
+    return f"{n} byte"
+
+
+def get_impor_or_404(impor_id):
+    impor = db.session.get(ImporBerkas, impor_id)
+    if impor is None or impor.dinas_id != current_user.peran.dinas_id:
+        abort(404)
+    return impor
+
+
+def _riwayat():
+    return db.session.scalars(
+        select(ImporBerkas).where(ImporBerkas.dinas_id == current_user.peran.dinas_id)
+        .order_by(ImporBerkas.id.desc()).limit(10)
+    ).all()
+
+
+@bp.route("", methods=["GET", "POST"])
+@perlu_peran("operator_dinas")
+def index():
+    form = FormUnggah()
+    if form.validate_on_submit():
+        isi = form.berkas.data.read(current_app.config["IMPOR_MAKS_BYTE"] + 1)
+        nama = (form.berkas.data.filename or "berkas")[-200:]
+        if len(isi) > current_app.config["IMPOR_MAKS_BYTE"]:
+            batas = ukuran_berkas(current_app.config["IMPOR_MAKS_BYTE"])
+            form.berkas.errors.append(f"Berkas lebih dari {batas}. Bagi per kecamatan/jenjang.")
+        else:
+            try:
+                with baca_saja():
+                    rencana = roster.periksa(
+                        baca(nama, isi, current_app.config["IMPOR_MAKS_BARIS"]),
+                        current_user.peran.dinas_id, current_user.pegawai_id,
+                    )
+            except BerkasTidakTerbaca as e:
+                form.berkas.errors.append(str(e))
+            else:
+                impor = ImporBerkas(
+                    akun_id=current_user.id, dinas_id=current_user.peran.dinas_id,
+                    nama_berkas=nama, isi=isi, sha256=hashlib.sha256(isi).hexdigest(),
+                    ringkasan=rencana.ringkasan(),
+                )
+                db.session.add(impor)
+                alur.catat("impor_diunggah", impor, catatan=nama,
+                           data={"galat": len(rencana.galat)})
+                db.session.commit()
+                return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+    status = 422 if form.is_submitted() else 200
+    batas = ukuran_berkas(current_app.config["IMPOR_MAKS_BYTE"])
+    return render_template("impor/index.html", form=form, riwayat=_riwayat(),
+                           batas_ukuran=batas), status
+
+
+@bp.get("/<int:impor_id>")
+@perlu_peran("operator_dinas")
+def pratinjau(impor_id):
+    impor = get_impor_or_404(impor_id)
+    return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
+                           form=Formulir())
+
+
+@bp.post("/<int:impor_id>/terapkan")
+@perlu_peran("operator_dinas")
+def terapkan(impor_id):
+    impor = get_impor_or_404(impor_id)
+    form = Formulir()
+    if not form.validate_on_submit():
+        return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
+                               form=form), 422
+    if impor.status != "pratinjau":
+        flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
+        return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+    dinas_id = current_user.peran.dinas_id
+    with baca_saja():
+        # Check again: the database may have changed since the preview.
+        rencana = roster.periksa(
+            baca(impor.nama_berkas, impor.isi, current_app.config["IMPOR_MAKS_BARIS"]), dinas_id,
+            current_user.pegawai_id,
+        )
+        kunci = roster.perlu_akun(rencana) if rencana.bersih else []
+    if not rencana.bersih:
+        impor = get_impor_or_404(impor_id)
+        impor.ringkasan = rencana.ringkasan()
+        db.session.commit()
+        flash("Data berubah sejak pratinjau dan kini ada kesalahan. Perbaiki berkas.", "galat")
+        return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+    sandi = roster.siapkan_sandi(kunci, current_app.config["SANDI_SEKALI_METODE"])
+    # The write transaction: lock the import row first so a double click applies once.
+    impor = db.session.scalar(
+        select(ImporBerkas).where(ImporBerkas.id == impor_id).with_for_update()
+    )
+    if impor.status != "pratinjau":
+        flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
+        return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+    hasil = roster.terapkan(rencana, dinas_id, sandi, hari_ini(),
+                            current_app.config["TAHUN_KINERJA"])
+    impor.status = "diterapkan"
+    impor.diterapkan = sekarang()
+    impor.ringkasan = {**rencana.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
+                       "akun_dibuat": len(hasil.akun_baru)}
+    alur.catat("impor_diterapkan", impor, dari="pratinjau", ke="diterapkan",
+               catatan=impor.nama_berkas, data={**hasil.jumlah, "sha256": impor.sha256})
+    db.session.commit()
+    # The one-time passwords live only in this response (never stored in plain text).
+    data = json.dumps(hasil.akun_baru, ensure_ascii=False)
+    return render_template("impor/hasil.html", impor=impor, hasil=hasil,
+                           form=FormSandi(formdata=None, isian=data))
+
+
+@bp.post("/<int:impor_id>/batal")
+@perlu_peran("operator_dinas")
+def batal(impor_id):
+    impor = get_impor_or_404(impor_id)
+    form = Formulir()
+    if form.validate_on_submit() and impor.status == "pratinjau":
+        impor.status = "dibatalkan"
+        alur.catat("impor_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
+        db.session.commit()
+        flash("Impor dibatalkan. Tidak ada data yang diubah.", "info")
+    return hx_redirect(url_for("impor.index"))
+
+
+@bp.post("/sandi-awal.xlsx")
+@perlu_peran("operator_dinas")
+def unduh_sandi():
+    """Turn the one-time passwords shown on the result page into a sheet."""
+    form = FormSandi()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        baris = [[str(v) for v in row][:4] for row in json.loads(form.isian.data or "[]")]
+    except (ValueError, TypeError):
+        abort(400)
+    isi = tulis_xlsx({"Sandi awal": (["NIP", "Nama", "Nama pengguna", "Sandi sekali pakai"],
+                                     baris)})
+    alur.catat("unduh_sandi_awal", data={"jumlah": len(baris)})
+    db.session.commit()
+    return kirim_berkas(isi, "sandi-awal.xlsx")
+
+
+@bp.get("/templat.xlsx")
+@perlu_peran("operator_dinas")
+def templat_xlsx():
+    return kirim_berkas(tulis_xlsx(roster.lembar_templat()), "templat-roster.xlsx")
+
+
+@bp.get("/templat-<jenis>.csv")
+@perlu_peran("operator_dinas")
+def templat_csv(jenis):
+    kolom = {"sekolah": roster.KOLOM_SEKOLAH, "pegawai": roster.KOLOM_PEGAWAI}.get(jenis)
+    if kolom is None:
+        abort(404)
+    return kirim_berkas(tulis_csv([k for k, _, _ in kolom], []), f"templat-{jenis}.csv")

@@ -1,0 +1,26 @@
+"""All models, importable from one place (and complete for Alembic)."""
+
+from kinerja_web.models.akun import Akun, SesiLogin
+from kinerja_web.models.audit import Audit
+from kinerja_web.models.impor import ImporBerkas
+from kinerja_web.models.org import (
+    Dinas,
+    Pegawai,
+    Penugasan,
+    PlotTimKerja,
+    Sekolah,
+    TahunKinerja,
+)
+
+__all__ = [
+    "Akun",
+    "Audit",
+    "Dinas",
+    "ImporBerkas",
+    "Pegawai",
+    "Penugasan",
+    "PlotTimKerja",
+    "Sekolah",
+    "SesiLogin",
+    "TahunKinerja",
+]

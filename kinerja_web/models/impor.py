@@ -1,0 +1,24 @@
+"""A roster file between upload and confirmation: validated, previewed, then applied."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kinerja_web.extensions import db
+from kinerja_web.waktu import sekarang
+
+
+class ImporBerkas(db.Model):
+    __tablename__ = "impor_berkas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    akun_id: Mapped[int] = mapped_column(ForeignKey("akun.id"))
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
+    jenis: Mapped[str] = mapped_column(String(30), default="roster")
+    nama_berkas: Mapped[str] = mapped_column(String(200))
+    isi: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="pratinjau")
+    ringkasan: Mapped[dict] = mapped_column(JSON)
+    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    diterapkan: Mapped[datetime | None]

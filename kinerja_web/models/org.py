@@ -1,0 +1,201 @@
+"""Organisation: Dinas, Sekolah, Pegawai, role assignments and the performance year."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    or_,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kinerja_web.extensions import db
+from kinerja_web.waktu import sekarang
+
+JENJANG_SEKOLAH = ("tk", "sd", "smp", "sma", "smk", "slb")
+STATUS_SEKOLAH = ("negeri", "swasta")
+STATUS_KEPEGAWAIAN = ("PNS", "PPPK", "NON_ASN")
+KEIKUTSERTAAN = (
+    "ikut", "cltn", "siln", "kemenag", "diperbantukan_swasta", "tugas_belajar_dinas",
+)
+
+
+def _in(column, values):
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Dinas(db.Model):
+    """A Dinas Pendidikan: the organisation that hosts this instance."""
+
+    __tablename__ = "dinas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    tingkat: Mapped[str] = mapped_column(String(20))
+    wilayah: Mapped[str] = mapped_column(String(120))
+    nama_pemda: Mapped[str | None] = mapped_column(String(200))
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    telepon: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(120))
+    laman: Mapped[str | None] = mapped_column(String(120))
+    kota_ttd: Mapped[str | None] = mapped_column(String(80))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_mime: Mapped[str | None] = mapped_column(String(40))
+    # The official above the Kepala Dinas (atasan PPK on a principal's documents).
+    atasan_kadis_nama: Mapped[str | None] = mapped_column(String(150))
+    atasan_kadis_nip: Mapped[str | None] = mapped_column(String(18))
+    atasan_kadis_pangkat: Mapped[str | None] = mapped_column(String(80))
+    atasan_kadis_jabatan: Mapped[str | None] = mapped_column(String(150))
+
+    __table_args__ = (
+        CheckConstraint(_in("tingkat", ("kabupaten", "kota", "provinsi")), name="tingkat"),
+    )
+
+    sekolah: Mapped[list["Sekolah"]] = relationship(back_populates="dinas")
+
+
+class Sekolah(db.Model):
+    """A satuan pendidikan under a Dinas."""
+
+    __tablename__ = "sekolah"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    npsn: Mapped[str] = mapped_column(String(8), unique=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    jenjang: Mapped[str] = mapped_column(String(5))
+    status: Mapped[str] = mapped_column(String(10), default="negeri")
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    kecamatan: Mapped[str | None] = mapped_column(String(80))
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
+    # The school as SIASN / e-Kinerja knows it (Referensi Unit Kerja).
+    unor_id: Mapped[str | None] = mapped_column(String(64))
+    unor_nama: Mapped[str | None] = mapped_column(String(250))
+    diubah: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
+
+    __table_args__ = (
+        CheckConstraint(_in("jenjang", JENJANG_SEKOLAH), name="jenjang"),
+        CheckConstraint(_in("status", STATUS_SEKOLAH), name="status"),
+    )
+
+    dinas: Mapped[Dinas] = relationship(back_populates="sekolah")
+
+
+class Pegawai(db.Model):
+    """A person on the roster: teacher, principal, Dinas official or staff."""
+
+    __tablename__ = "pegawai"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    nuptk: Mapped[str | None] = mapped_column(String(16))
+    nama: Mapped[str] = mapped_column(String(150))
+    tempat_lahir: Mapped[str | None] = mapped_column(String(80))
+    tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    status_kepegawaian: Mapped[str] = mapped_column(String(10))
+    golongan: Mapped[str | None] = mapped_column(String(10))
+    tmt_golongan: Mapped[date | None] = mapped_column(Date)
+    jabatan: Mapped[str | None] = mapped_column(String(120))
+    tmt_jabatan: Mapped[date | None] = mapped_column(Date)
+    pendidikan: Mapped[str | None] = mapped_column(String(150))
+    karpeg: Mapped[str | None] = mapped_column(String(30))
+    masa_kerja_tahun: Mapped[int | None]
+    masa_kerja_bulan: Mapped[int | None]
+    sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
+    # Out-of-scope cases of SPEC §1 keep the person on the roster but outside the cycle.
+    keikutsertaan: Mapped[str] = mapped_column(String(30), default="ikut")
+    keikutsertaan_alasan: Mapped[str | None] = mapped_column(Text)
+    keikutsertaan_mulai: Mapped[date | None] = mapped_column(Date)
+    keikutsertaan_selesai: Mapped[date | None] = mapped_column(Date)
+    diubah: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
+
+    __table_args__ = (
+        CheckConstraint(_in("status_kepegawaian", STATUS_KEPEGAWAIAN), name="status"),
+        CheckConstraint(_in("keikutsertaan", KEIKUTSERTAAN), name="keikutsertaan"),
+        CheckConstraint("jenis_kelamin IS NULL OR jenis_kelamin IN ('L', 'P')", name="jk"),
+        Index("ix_pegawai_dinas_nama", "dinas_id", "nama"),
+    )
+
+    sekolah: Mapped[Sekolah | None] = relationship()
+    dinas: Mapped[Dinas] = relationship()
+
+    @property
+    def ikut_siklus(self):
+        """Whether this person takes part in the cycle in this app (SPEC §1)."""
+        return self.keikutsertaan == "ikut"
+
+
+PERAN = ("kepala_sekolah", "plt_kepala_sekolah", "tim_kerja", "kepala_dinas", "operator_dinas")
+PERAN_LABEL = {
+    "guru": "Guru",
+    "kepala_sekolah": "Kepala Sekolah",
+    "plt_kepala_sekolah": "Plt. Kepala Sekolah",
+    "tim_kerja": "Tim Kerja",
+    "kepala_dinas": "Kepala Dinas",
+    "operator_dinas": "Operator Dinas",
+}
+
+
+class Penugasan(db.Model):
+    """A dated role assignment; a person may hold several (a Plt. KS is also a Guru)."""
+
+    __tablename__ = "penugasan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"), index=True)
+    peran: Mapped[str] = mapped_column(String(30))
+    sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
+    mulai: Mapped[date] = mapped_column(Date)
+    selesai: Mapped[date | None] = mapped_column(Date)
+    nomor_sk: Mapped[str | None] = mapped_column(String(80))
+
+    __table_args__ = (
+        CheckConstraint(_in("peran", PERAN), name="peran"),
+        CheckConstraint(
+            "sekolah_id IS NOT NULL OR peran NOT IN ('kepala_sekolah', 'plt_kepala_sekolah')",
+            name="sekolah_ks",
+        ),
+    )
+
+    pegawai: Mapped[Pegawai] = relationship()
+    sekolah: Mapped[Sekolah | None] = relationship()
+
+    @classmethod
+    def aktif_pada(cls, tanggal):
+        """SQL condition: the assignment is in force on the given date."""
+        return (cls.mulai <= tanggal) & or_(cls.selesai.is_(None), cls.selesai >= tanggal)
+
+    @property
+    def label(self):
+        return PERAN_LABEL[self.peran]
+
+
+class TahunKinerja(db.Model):
+    """A performance year and the rule set (aturan/data/<name>.toml) it follows."""
+
+    __tablename__ = "tahun_kinerja"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tahun: Mapped[int] = mapped_column(unique=True)
+    aturan: Mapped[str] = mapped_column(String(20))
+    aktif: Mapped[bool] = mapped_column(default=True)
+
+
+class PlotTimKerja(db.Model):
+    """A principal assigned to a Tim Kerja member for one performance year."""
+
+    __tablename__ = "plot_tim_kerja"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tahun_id: Mapped[int] = mapped_column(ForeignKey("tahun_kinerja.id"))
+    tim_kerja_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"), index=True)
+    kepala_sekolah_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
+
+    __table_args__ = (UniqueConstraint("tahun_id", "kepala_sekolah_id"),)
+
+    tahun: Mapped[TahunKinerja] = relationship()
+    tim_kerja: Mapped[Pegawai] = relationship(foreign_keys=[tim_kerja_id])
+    kepala_sekolah: Mapped[Pegawai] = relationship(foreign_keys=[kepala_sekolah_id])

@@ -1,0 +1,69 @@
+"""What every template gets: htmx settings, navigation, Indonesian date filters."""
+
+import json
+
+from flask import request, url_for
+from flask_login import current_user
+
+from kinerja_web import waktu
+
+# Read by htmx from <meta name="htmx-config">; no inline script needed (strict CSP).
+HTMX_CONFIG = json.dumps(
+    {
+        "selfRequestsOnly": True,
+        "allowEval": False,
+        "allowScriptTags": False,
+        "historyCacheSize": 0,
+        "historyRestoreAsHxRequest": False,
+        "includeIndicatorStyles": False,
+        "defaultSettleDelay": 0,
+        # Invalid forms answer 422 and stale versions 409; both carry the form to show.
+        "responseHandling": [
+            {"code": "204", "swap": False},
+            {"code": "[23]..", "swap": True},
+            {"code": "40[9]|42[29]", "swap": True, "error": False},
+            {"code": "[45]..", "swap": False, "error": True},
+        ],
+    },
+    separators=(",", ":"),
+)
+
+
+def init_app(app):
+    app.jinja_env.filters.update(
+        tanggal=waktu.format_tanggal,
+        hari_tanggal=waktu.format_hari_tanggal,
+        waktu=waktu.format_waktu,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    # Globals (not a context processor) so imported macros see them too.
+    app.jinja_env.globals.update(htmx_config=HTMX_CONFIG, navigasi=navigasi, url_sini=url_sini)
+
+
+def navigasi():
+    """Menu entries for the roles the signed-in person holds."""
+    if not current_user.is_authenticated:
+        return []
+    peran = current_user.peran
+    menu = [("Beranda", url_for("beranda.index"))]
+    if peran.operator_dinas:
+        menu += [
+            ("Impor Data", url_for("impor.index")),
+            ("Pegawai", url_for("dinas.daftar_pegawai")),
+            ("Sekolah", url_for("dinas.daftar_sekolah")),
+            ("Pengaturan", url_for("dinas.pengaturan")),
+        ]
+    elif peran.staf_dinas:
+        menu += [("Sekolah", url_for("dinas.daftar_sekolah"))]
+    menu.append(("Profil", url_for("beranda.profil")))
+    return menu
+
+
+def url_sini(**ubah):
+    """This page's URL with some query arguments changed (pagination, tabs)."""
+    args = request.args.to_dict()
+    args.update(ubah)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+

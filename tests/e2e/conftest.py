@@ -1,0 +1,84 @@
+"""A real server process (gunicorn, migrated SQLite with the demo data) and Debian's
+Chromium driven by Playwright. The browser is never downloaded by a tool."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _port_bebas():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Migrate, seed the demo and serve it with gunicorn on a free port."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "FLASK_APP": "kinerja_web",
+        "KINERJA_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "KINERJA_SECRET_KEY": "kunci-e2e-yang-cukup-panjang-0123456789abcdef",
+        "KINERJA_SANDI_METODE": "scrypt:1024:8:1",
+    }
+    flask = [sys.executable, "-m", "flask"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _port_bebas()
+    log = open(tmp / "server.log", "w")  # noqa: SIM115 (closed at teardown)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/masuk", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("server e2e tidak menjawab:\n" + (tmp / "server.log").read_text())
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} tidak ada: jalankan `make test` (memasang paket chromium).")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=[True, False], ids=["dengan-js", "tanpa-js"])
+def page(request, browser):
+    """A phone-sized page, once with JavaScript and once without."""
+    context = browser.new_context(java_script_enabled=request.param,
+                                  viewport={"width": 360, "height": 740}, locale="id-ID")
+    pg = context.new_page()
+    pg.set_default_timeout(10_000)
+    pg.js = request.param
+    yield pg
+    context.close()

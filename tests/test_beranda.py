@@ -1,0 +1,94 @@
+"""Beranda: each role sees its next step in Indonesian; out-of-scope people see why."""
+
+import pytest
+
+from kinerja_web.extensions import db
+from kinerja_web.models import Pegawai
+
+
+def test_anonim_diarahkan_ke_masuk(klien):
+    r = klien.get("/")
+    assert r.status_code == 302
+    assert r.headers["Location"].startswith("/masuk")
+
+
+def test_guru_melihat_langkah_perencanaan(klien, dunia):
+    klien.masuk("guru")
+    r = klien.get("/")
+    assert "Sebagai Guru" in r.text
+    assert "Langkah berikutnya: susun Perencanaan Kinerja (SKP) 2025" in r.text
+    assert "Sebagai Operator Dinas" not in r.text
+    assert 'href="/impor"' not in r.text
+
+
+def test_kepala_sekolah_melihat_jumlah_guru_sekolahnya(klien, dunia):
+    klien.masuk("kepsek")
+    r = klien.get("/")
+    assert "Sebagai Kepala Sekolah" in r.text
+    assert "SD NEGERI 1 SATU" in r.text
+    # guru and guru2; the principal himself is not counted among the teachers he assesses
+    assert 'aria-label="2">2<' in r.text
+
+
+def test_plt_adalah_guru_dan_atasan(klien, dunia):
+    klien.masuk("plt")
+    r = klien.get("/")
+    assert "Sebagai Guru" in r.text
+    assert "Sebagai Plt. Kepala Sekolah" in r.text
+    assert "SMP NEGERI 2 DUA" in r.text
+
+
+def test_operator_melihat_tugas_dan_hitungan(klien, dunia):
+    klien.masuk("operator")
+    r = klien.get("/")
+    assert "Sebagai Operator Dinas" in r.text
+    assert 'href="/impor"' in r.text
+    assert "Satuan pendidikan" in r.text
+    # two schools in this Dinas; the other Dinas' school is not counted
+    assert 'aria-label="2">2<' in r.text
+
+
+def test_tim_kerja_dan_kadis(klien, buat_klien, dunia):
+    klien.masuk("tim")
+    assert "Kepala sekolah yang diplot kepada Anda" in klien.get("/").text
+    k2 = buat_klien()
+    k2.masuk("kadis")
+    r = k2.get("/")
+    assert "Sebagai Kepala Dinas" in r.text
+    assert "Kepala sekolah" in r.text
+
+
+@pytest.mark.parametrize("status, label", [
+    ("cltn", "Cuti di Luar Tanggungan Negara"),
+    ("siln", "Sekolah Indonesia"),
+    ("kemenag", "Kemenag"),
+])
+def test_pegawai_tidak_ikut_melihat_alasannya(klien, dunia, app, status, label):
+    with app.app_context():
+        p = db.session.get(Pegawai, dunia.guru2.id)
+        p.keikutsertaan = status
+        p.keikutsertaan_alasan = "SK 800/1/2025"
+        db.session.commit()
+    klien.masuk("guru2")
+    r = klien.get("/")
+    assert "Anda tidak mengikuti pengelolaan kinerja di aplikasi ini" in r.text
+    assert label.lower() in r.text.lower()
+    assert "SK 800/1/2025" in r.text
+    assert "Langkah berikutnya" not in r.text
+
+
+def test_profil_menampilkan_data_sendiri(klien, dunia):
+    klien.masuk("guru")
+    r = klien.get("/profil")
+    assert r.status_code == 200
+    assert dunia.guru.nip in r.text
+    assert "Penata Muda, III/a" in r.text
+    assert dunia.guru2.nip not in r.text
+
+
+def test_navigasi_sesuai_peran(klien, dunia):
+    klien.masuk("guru")
+    html = klien.get("/").text
+    assert 'aria-label="Menu utama"' in html
+    for href in ('href="/dinas/pegawai"', 'href="/dinas/sekolah"'):
+        assert href not in html

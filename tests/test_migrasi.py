@@ -1,0 +1,88 @@
+"""Migrations: empty → head → base → head on each backend, and models agree with them."""
+
+import os
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from kinerja_web import create_app
+from kinerja_web.extensions import db
+from tests.conftest import TEST_CONFIG
+
+ROOT = os.path.dirname(os.path.dirname(__file__))
+MIGRATIONS = os.path.join(ROOT, "migrations")
+
+
+def _sqlite(tmp_path):
+    return f"sqlite:///{tmp_path / 'migrasi.db'}", lambda: None
+
+
+def _postgres():
+    base = make_url(os.environ["TEST_DATABASE_URL"]).set(drivername="postgresql+psycopg")
+    name = f"migrasi_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def app_kosong(request, tmp_path):
+    url, drop = _sqlite(tmp_path) if request.param == "sqlite" else _postgres()
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    drop()
+
+
+def _tabel(app):
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def _selisih(app):
+    with app.app_context(), db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(ctx, db.metadata)
+
+
+def test_upgrade_downgrade_upgrade(app_kosong):
+    app = app_kosong
+    semua = {t.name for t in db.metadata.sorted_tables}
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+    assert _tabel(app) == semua
+    with app.app_context():
+        downgrade(directory=MIGRATIONS, revision="base")
+    assert _tabel(app) == set()
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+    assert _tabel(app) == semua
+
+
+def test_model_dan_migrasi_sepakat(app_kosong):
+    with app_kosong.app_context():
+        upgrade(directory=MIGRATIONS)
+    assert _selisih(app_kosong) == []
+
+
+def test_nama_berkas_migrasi_bertanggal():
+    nama = [n for n in os.listdir(os.path.join(MIGRATIONS, "versions")) if n.endswith(".py")]
+    assert nama, "tidak ada migrasi"
+    for n in nama:
+        assert n[:8].isdigit() and n[8] == "_", f"{n} tidak diawali tanggal YYYYMMDD_"
