@@ -149,7 +149,77 @@ def buat(app):
         p.keikutsertaan_mulai = date(2025, 3, 3)
         logins.append(Login("Guru (tidak ikut)", p.nama, username))
     db.session.flush()
+    isi_perencanaan(tahun)
     return _urut(logins)
+
+
+# Planning states of the demo, by username: (final state, atasan adjusts?). People not
+# listed have not started (guru1, guru2, kepsek4 … are left for walking through the app).
+RENCANA_DEMO = {
+    "guru3": ("draf", False), "guru4": ("diajukan", False), "guru5": ("dikembalikan", False),
+    "guru6": ("disetujui", True), "guru7": ("disepakati", True),
+    **{f"guru{i}": ("disepakati", False) for i in range(8, 13)},
+    "guru13": ("diajukan", False), "guru14": ("disetujui", False),
+    **{f"guru{i}": ("disepakati", False) for i in range(15, 20)},
+    **{f"guru{i}": ("disepakati", i % 3 == 0) for i in range(23, 34)},
+    **{f"guru{i}": ("disepakati", False) for i in range(37, 43)},
+    "guru47": ("diajukan", False), "guru48": ("disepakati", False),
+    **{f"guru{i}": ("disepakati", False) for i in range(52, 58)},
+    "kepsek1": ("disepakati", True), "kepsek2": ("diajukan", False), "kepsek3": ("draf", False),
+    "kepsek5": ("disetujui", True), "kepsek6": ("dikembalikan", False),
+    "plt1": ("disepakati", False), "plt1:plt_kepala_sekolah": ("diajukan", False),
+}
+
+
+def isi_perencanaan(tahun):
+    """Walk the demo plans through the real transitions, so each state has people in it."""
+    from kinerja_web.alur import skp as alur_skp
+    from kinerja_web.atasan import atasan_untuk
+    from kinerja_web.peran import muat_peran
+
+    def akun_dari(pegawai):
+        a = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
+        a.peran = muat_peran(pegawai, MULAI)
+        return a
+
+    rng = random.Random(7)
+    for kunci, (akhir, sesuaikan) in RENCANA_DEMO.items():
+        username, _, posisi = kunci.partition(":")
+        akun = db.session.scalar(select(Akun).where(Akun.username == username))
+        akun.peran = muat_peran(akun.pegawai, MULAI)
+        posisi = posisi or ("guru" if akun.peran.guru else "kepala_sekolah")
+        skp = alur_skp.buat(akun.pegawai, posisi, tahun, akun)
+        atr = alur_skp.aturan_skp(skp)
+        kat = skp.katalog_posisi
+        praktik = [i.kode for i in atr.pilihan_praktik(kat)]
+        kompetensi = list(atr.kompetensi(kat).kode)
+        aspek = list(atr.perilaku.kode)
+        alur_skp.simpan_pilihan(skp, akun, {
+            "tugas_tambahan": posisi == "guru" and rng.random() < 0.3,
+            "nama_tugas_tambahan": "Wali kelas" if posisi == "guru" else None,
+            "praktik_kode": rng.choice(praktik), "kompetensi_kode": rng.choice(kompetensi),
+            "aspek_fokus": rng.sample(aspek, rng.randint(1, 3)),
+        })
+        if akhir == "draf":
+            continue
+        alur_skp.ajukan(skp, akun)
+        if akhir == "diajukan":
+            continue
+        atasan = akun_dari(atasan_untuk(skp.pegawai, skp.posisi, MULAI).pegawai)
+        if akhir == "dikembalikan":
+            alur_skp.kembalikan(skp, atasan, "Pilih indikator praktik yang sesuai hasil Rapor "
+                                             "Pendidikan sekolah kita.")
+            continue
+        if sesuaikan:
+            lain = [k for k in praktik if k != skp.praktik_kode]
+            alur_skp.simpan_penyesuaian(skp, atasan, {
+                "atasan_praktik_kode": rng.choice(lain),
+                "ekspektasi": {skp.aspek_fokus[0]: "Aktif berbagi praktik baik di KKG/MGMP."},
+            })
+        alur_skp.setujui(skp, atasan)
+        if akhir == "disepakati":
+            alur_skp.sepakati(skp, akun)
+    db.session.flush()
 
 
 def _urut(logins):

@@ -34,3 +34,13 @@ def hx_redirect(url):
         response.headers["HX-Redirect"] = url
         return response
     return redirect(url, 303)
+
+
+def pindah(url, tampilkan):
+    """After a successful POST: for htmx, the next view in the same response (one request,
+    with the address bar updated); without JavaScript, Post/Redirect/Get."""
+    if is_partial():
+        response = tampilkan()
+        response.headers["HX-Push-Url"] = url
+        return response
+    return redirect(url, 303)

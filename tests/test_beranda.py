@@ -25,17 +25,18 @@ def test_kepala_sekolah_melihat_jumlah_guru_sekolahnya(klien, dunia):
     klien.masuk("kepsek")
     r = klien.get("/")
     assert "Sebagai Kepala Sekolah" in r.text
-    assert "SD NEGERI 1 SATU" in r.text
+    assert "Sebagai Atasan Guru — SD NEGERI 1 SATU" in r.text
     # guru and guru2; the principal himself is not counted among the teachers he assesses
-    assert 'aria-label="2">2<' in r.text
+    assert "0 menunggu persetujuan dari 2 guru" in r.text
 
 
 def test_plt_adalah_guru_dan_atasan(klien, dunia):
     klien.masuk("plt")
     r = klien.get("/")
     assert "Sebagai Guru" in r.text
-    assert "Sebagai Plt. Kepala Sekolah" in r.text
-    assert "SMP NEGERI 2 DUA" in r.text
+    assert "Sebagai Plt. Kepala Sekolah — SMP NEGERI 2 DUA" in r.text
+    # his own plan as Plt. KS, and the one teacher he leads (not himself)
+    assert "dari 1 guru" in r.text
 
 
 def test_operator_melihat_tugas_dan_hitungan(klien, dunia):

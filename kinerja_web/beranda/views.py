@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 
 from kinerja_web import aturan
 from kinerja_web.extensions import db
-from kinerja_web.models import Akun, Pegawai, Penugasan, PlotTimKerja, Sekolah, TahunKinerja
+from kinerja_web.models import (
+    Akun,
+    Pegawai,
+    Penugasan,
+    PlotTimKerja,
+    Sekolah,
+    Skp,
+    TahunKinerja,
+)
 from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("beranda", __name__)
@@ -37,8 +45,8 @@ def index():
         return redirect(url_for("auth.masuk"))
     peran = current_user.peran
     bagian = []
-    if peran.guru or peran.ks_sekolah:
-        bagian.append(bagian_pegawai(current_user.pegawai))
+    if peran.guru or peran.ks_sekolah or peran.plt_sekolah:
+        bagian.extend(bagian_pegawai(current_user.pegawai, peran))
     if peran.atasan_sekolah:
         bagian.append(bagian_atasan(peran))
     if peran.tim_kerja:
@@ -60,50 +68,82 @@ ALUR = (
 )
 
 
-def bagian_pegawai(pegawai):
-    judul = "Sebagai Kepala Sekolah" if current_user.peran.ks_sekolah else "Sebagai Guru"
+# What the pegawai reads about their plan, in the platform's words (SPEC §8).
+PESAN_SKP = {
+    None: ("Perencanaan Kinerja", "Langkah berikutnya: susun Perencanaan Kinerja (SKP) {tahun}"
+           " dan ajukan ke atasan Anda.", "Buat"),
+    "draf": ("Perencanaan Kinerja (draf)", "Lanjutkan menyusun Perencanaan Kinerja {tahun} lalu "
+             "ajukan ke atasan.", "Lanjutkan"),
+    "dikembalikan": ("Perencanaan Kinerja dikembalikan atasan", "Catatan atasan: {catatan} "
+                     "Perbaiki lalu ajukan lagi.", "Perbaiki"),
+    "diajukan": ("Menunggu persetujuan atasan", "Perencanaan Kinerja Anda sudah diajukan dan "
+                 "sedang diperiksa atasan. Cek lagi nanti, ya.", "Cek Perencanaan Kinerja"),
+    "disetujui": ("Perencanaan Kinerja Anda sudah disetujui atasan", "Mari cek jika ada "
+                  "penyesuaian dan sepakati untuk lanjut ke Pelaksanaan Kinerja.",
+                  "Cek dan sepakati"),
+    "disepakati": ("Perencanaan Kinerja disepakati", "Langkah berikutnya: Pelaksanaan Kinerja "
+                   "bersama atasan.", "Lihat"),
+}
+JUDUL_POSISI = {"guru": "Sebagai Guru", "kepala_sekolah": "Sebagai Kepala Sekolah",
+                "plt_kepala_sekolah": "Sebagai Plt. Kepala Sekolah"}
+
+
+def bagian_pegawai(pegawai, peran):
+    """One section per position the person plans an SKP for, with its next step."""
+    posisi = [p for p, ada in (("guru", peran.guru), ("kepala_sekolah", peran.ks_sekolah),
+                               ("plt_kepala_sekolah", peran.plt_sekolah)) if ada]
     if not pegawai.ikut_siklus:
         status = aturan.muat_aturan().tidak_ikut[pegawai.keikutsertaan]
-        return Bagian(judul, [Tugas(
+        return [Bagian(JUDUL_POSISI[posisi[0]], [Tugas(
             "Anda tidak mengikuti pengelolaan kinerja di aplikasi ini",
             f"{status.label}. {pegawai.keikutsertaan_alasan or status.penjelasan}",
-        )])
-    return Bagian(judul, [Tugas(
-        "Perencanaan Kinerja",
-        f"Langkah berikutnya: susun Perencanaan Kinerja (SKP) {current_app.config['TAHUN_KINERJA']}"
-        " dan ajukan ke atasan Anda.",
-    )])
+        )])]
+    tahun = current_app.config["TAHUN_KINERJA"]
+    skp = {s.posisi: s for s in db.session.scalars(
+        select(Skp).join(TahunKinerja, Skp.tahun_id == TahunKinerja.id)
+        .where(Skp.pegawai_id == pegawai.id, TahunKinerja.tahun == tahun))}
+    out = []
+    for p in posisi:
+        s = skp.get(p)
+        judul, teks, tombol = PESAN_SKP[s.status if s else None]
+        url = url_for("perencanaan.lihat", skp_id=s.id) if s else url_for("perencanaan.index")
+        if s and s.status == "disetujui":
+            url = url_for("perencanaan.sepakati", skp_id=s.id)
+        out.append(Bagian(JUDUL_POSISI[p], [Tugas(
+            judul, teks.format(tahun=tahun, catatan=(s.catatan_atasan if s else "") or "-"),
+            None, url, tombol)]))
+    return out
+
+
+def tugas_persetujuan(stmt, siapa):
+    """The approval task with its counts (one query)."""
+    from kinerja_web.perencanaan.persetujuan import hitung_status
+
+    n = hitung_status(stmt)
+    return Tugas(
+        "Persetujuan Perencanaan Kinerja",
+        f"{n.get('diajukan', 0)} menunggu persetujuan dari {n['semua']} {siapa}; "
+        f"{n.get('disepakati', 0)} sudah disepakati, {n.get('belum', 0)} belum membuat.",
+        n.get("diajukan", 0), url_for("persetujuan.daftar", tab="diajukan"), "Cek",
+    )
+
+
+def tahun_ini():
+    return db.session.scalar(select(TahunKinerja).where(
+        TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
 
 
 def bagian_atasan(peran):
-    today = hari_ini()
-    sekolah = db.session.scalars(
-        select(Sekolah).where(Sekolah.id.in_(peran.atasan_sekolah)).order_by(Sekolah.nama)
-    ).all()
-    jumlah = dict(db.session.execute(
-        select(Pegawai.sekolah_id, func.count())
-        .where(
-            Pegawai.sekolah_id.in_(peran.atasan_sekolah),
-            Pegawai.keikutsertaan == "ikut",
-            Pegawai.id.not_in(
-                select(Penugasan.pegawai_id).where(
-                    Penugasan.peran == "kepala_sekolah", Penugasan.aktif_pada(today)
-                )
-            ),
-        )
-        .group_by(Pegawai.sekolah_id)
-    ).all())
-    tugas = [
-        Tugas(
-            s.nama,
-            "Guru yang Anda nilai tahun ini. Persetujuan Perencanaan Kinerja mereka "
-            "akan muncul di sini setelah mereka mengajukan.",
-            jumlah.get(s.id, 0),
-        )
-        for s in sekolah
-    ]
-    judul = "Sebagai Plt. Kepala Sekolah" if peran.plt_sekolah else "Sebagai Atasan Guru"
-    return Bagian(judul, tugas)
+    from kinerja_web.perencanaan.persetujuan import baris_sekolah
+
+    tahun = tahun_ini()
+    nama = db.session.scalars(select(Sekolah.nama).where(Sekolah.id.in_(peran.atasan_sekolah))
+                              .order_by(Sekolah.nama)).all()
+    judul = ("Sebagai Plt. Kepala Sekolah" if peran.plt_sekolah else "Sebagai Atasan Guru") + \
+        " — " + ", ".join(nama)
+    if tahun is None:
+        return Bagian(judul, [])
+    return Bagian(judul, [tugas_persetujuan(baris_sekolah(peran, tahun), "guru")])
 
 
 def bagian_tim_kerja(peran):
@@ -115,11 +155,17 @@ def bagian_tim_kerja(peran):
             TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"],
         )
     )
-    return Bagian("Sebagai Tim Kerja", [Tugas(
+    tugas = [Tugas(
         "Kepala sekolah yang diplot kepada Anda",
         "Anda mendampingi, mengobservasi dan menilai mereka atas nama Kepala Dinas.",
         n,
-    )])
+    )]
+    tahun = tahun_ini()
+    if tahun is not None and not peran.kepala_dinas:
+        from kinerja_web.perencanaan.persetujuan import baris_dinas
+
+        tugas.insert(0, tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"))
+    return Bagian("Sebagai Tim Kerja", tugas)
 
 
 def hitung_dinas(dinas_id):
@@ -146,8 +192,13 @@ def hitung_dinas(dinas_id):
 
 
 def bagian_kepala_dinas(peran):
+    from kinerja_web.perencanaan.persetujuan import baris_dinas
+
     sekolah, ks, guru = hitung_dinas(peran.dinas_id)
-    return Bagian("Sebagai Kepala Dinas", [
+    tahun = tahun_ini()
+    persetujuan = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah")] if tahun \
+        else []
+    return Bagian("Sebagai Kepala Dinas", persetujuan + [
         Tugas("Satuan pendidikan", "Sekolah di wilayah Anda.", sekolah,
               url_for("dinas.daftar_sekolah"), "Lihat"),
         Tugas("Kepala sekolah", "Definitif dan Plt. yang Anda nilai sebagai Pejabat Penilai "

@@ -11,6 +11,7 @@ from kinerja_web.models.org import (
     Sekolah,
     TahunKinerja,
 )
+from kinerja_web.models.skp import Skp
 
 __all__ = [
     "Akun",
@@ -22,5 +23,6 @@ __all__ = [
     "PlotTimKerja",
     "Sekolah",
     "SesiLogin",
+    "Skp",
     "TahunKinerja",
 ]

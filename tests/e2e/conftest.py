@@ -17,6 +17,27 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+class Server(str):
+    """The base URL of the running app, which also knows its database."""
+
+    def __new__(cls, url, db_url):
+        obj = super().__new__(cls, url)
+        obj.db_url = db_url
+        return obj
+
+    def nama(self, username):
+        """The demo name behind a username (names are generated from a seed)."""
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.db_url)
+        with engine.connect() as conn:
+            nama = conn.execute(text(
+                "SELECT p.nama FROM akun a JOIN pegawai p ON p.id = a.pegawai_id "
+                "WHERE a.username = :u"), {"u": username}).scalar_one()
+        engine.dispose()
+        return nama
+
+
 def _port_bebas():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,7 +75,7 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("server e2e tidak menjawab:\n" + (tmp / "server.log").read_text())
-    yield url
+    yield Server(url, env["KINERJA_DATABASE_URL"])
     proc.terminate()
     proc.wait(timeout=10)
     log.close()

@@ -16,6 +16,7 @@ def masuk(page, server, username):
     page.get_by_label("NIP atau nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(SANDI_DEMO)
     page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", name="Beranda")).to_be_visible()
 
 
 def test_masuk_beranda_keluar(page, server):

@@ -1,0 +1,287 @@
+"""SKP transitions: Draf → Diajukan → (Dikembalikan → Diajukan) → Disetujui → Disepakati.
+
+Every function checks the actor and the state, changes the row, bumps `versi` and
+writes one audit row; the caller holds the row lock and commits.
+"""
+
+from kinerja_web import aturan
+from kinerja_web.alur import Ditolak, catat
+from kinerja_web.atasan import atasan_untuk, boleh_menilai
+from kinerja_web.extensions import db
+from kinerja_web.models.skp import Skp
+from kinerja_web.waktu import sekarang
+
+BISA_DIUBAH_PEGAWAI = ("draf", "dikembalikan")
+JUDUL_LANGKAH = {
+    1: "Pelaksanaan Tugas Pokok",
+    2: "Praktik Kinerja",
+    3: "Pengembangan Kompetensi",
+    4: "Perilaku Kerja",
+    5: "Rangkuman",
+}
+
+
+def aturan_skp(skp):
+    return aturan.muat_aturan(skp.tahun.aturan)
+
+
+def _pastikan_pemilik(skp, aktor):
+    if skp.pegawai_id != aktor.pegawai_id:
+        raise Ditolak("Hanya pegawai pemilik SKP yang dapat melakukan ini.")
+
+
+def _pastikan_atasan(skp, aktor):
+    if not boleh_menilai(aktor.peran, skp):
+        raise Ditolak("Anda bukan atasan (Pejabat Penilai Kinerja) untuk SKP ini.")
+
+
+def _pastikan_status(skp, boleh, pesan):
+    if skp.status not in boleh:
+        raise Ditolak(pesan)
+
+
+def _ganti_status(skp, ke, aktor, aksi, catatan=None):
+    dari = skp.status
+    skp.status = ke
+    skp.versi += 1
+    catat(aksi, skp, dari=dari, ke=ke, catatan=catatan, akun=aktor)
+
+
+def boleh_membuat(pegawai, posisi, peran):
+    """Why this person cannot start an SKP in this position, or None when they can."""
+    if not pegawai.ikut_siklus:
+        status = aturan.muat_aturan().tidak_ikut[pegawai.keikutsertaan]
+        return (f"Anda tidak mengikuti pengelolaan kinerja di aplikasi ini: {status.label}. "
+                f"{pegawai.keikutsertaan_alasan or status.penjelasan}")
+    if pegawai.status_kepegawaian not in ("PNS", "PPPK"):
+        return "SKP hanya untuk ASN (PNS atau PPPK)."
+    if posisi == "guru" and not peran.guru:
+        return "Anda tidak tercatat sebagai guru di satuan pendidikan."
+    if posisi == "kepala_sekolah" and not peran.ks_sekolah:
+        return "Anda tidak tercatat sebagai Kepala Sekolah definitif."
+    if posisi == "plt_kepala_sekolah" and not peran.plt_sekolah:
+        return "Anda tidak tercatat sebagai Plt. Kepala Sekolah."
+    return None
+
+
+def buat(pegawai, posisi, tahun, aktor):
+    """A new draft SKP for the signed-in person."""
+    alasan = boleh_membuat(pegawai, posisi, aktor.peran)
+    if alasan:
+        raise Ditolak(alasan)
+    peran = aktor.peran
+    sekolah_id = pegawai.sekolah_id
+    if posisi == "kepala_sekolah":
+        sekolah_id = min(peran.ks_sekolah)
+    elif posisi == "plt_kepala_sekolah":
+        sekolah_id = min(peran.plt_sekolah)
+    skp = Skp(pegawai_id=pegawai.id, tahun_id=tahun.id, posisi=posisi, sekolah_id=sekolah_id,
+              status="draf", versi=1, aspek_fokus=[])
+    skp.tahun = tahun
+    skp.pegawai = pegawai
+    if posisi != "guru":
+        skp.tugas_tambahan = False  # principals have no tugas tambahan step question
+    db.session.add(skp)
+    db.session.flush()
+    catat("skp_dibuat", skp, ke="draf", akun=aktor)
+    return skp
+
+
+PILIHAN_PEGAWAI = ("tugas_tambahan", "nama_tugas_tambahan", "praktik_kode", "kompetensi_kode",
+                   "aspek_fokus")
+
+
+def _terapkan(skp, nilai, bidang):
+    """Set the given fields; return {field: [old, new]} for the ones that changed."""
+    ubah = {}
+    for k in bidang:
+        if k in nilai and getattr(skp, k) != nilai[k]:
+            ubah[k] = [getattr(skp, k), nilai[k]]
+            setattr(skp, k, nilai[k])
+    return ubah
+
+
+def simpan_pilihan(skp, aktor, nilai, otomatis=False):
+    """Save the pegawai's draft choices (any subset); audited when something changed."""
+    _pastikan_pemilik(skp, aktor)
+    _pastikan_status(skp, BISA_DIUBAH_PEGAWAI,
+                     "Perencanaan Kinerja sudah diajukan; tunggu keputusan atasan.")
+    _periksa_kode(skp, nilai)
+    ubah = _terapkan(skp, nilai, PILIHAN_PEGAWAI)
+    if ubah:
+        skp.versi += 1
+        catat("skp_draf_otomatis" if otomatis else "skp_draf_disimpan", skp,
+              data=ubah, akun=aktor)
+    return ubah
+
+
+def _periksa_kode(skp, nilai):
+    """Codes must come from the year's catalogue for this position (tampered forms)."""
+    atr = aturan_skp(skp)
+    posisi = skp.katalog_posisi
+    for kunci, katalog in (("praktik_kode", {i.kode for i in atr.pilihan_praktik(posisi)}),
+                           ("atasan_praktik_kode", {i.kode for i in atr.pilihan_praktik(posisi)}),
+                           ("kompetensi_kode", set(atr.kompetensi(posisi).kode)),
+                           ("atasan_kompetensi_kode", set(atr.kompetensi(posisi).kode))):
+        if nilai.get(kunci) is not None and nilai[kunci] not in katalog:
+            raise Ditolak(f"Pilihan '{nilai[kunci]}' tidak ada di katalog {atr.tahun}.")
+    for kunci in ("aspek_fokus", "atasan_aspek_fokus"):
+        if nilai.get(kunci) is None:
+            continue
+        pilihan = nilai[kunci]
+        if any(k not in atr.perilaku for k in pilihan) or len(set(pilihan)) != len(pilihan):
+            raise Ditolak("Aspek perilaku yang dipilih tidak dikenal.")
+        if len(pilihan) > atr.fokus_perilaku_paling_banyak:
+            raise Ditolak(f"Pilih paling banyak {atr.fokus_perilaku_paling_banyak} aspek.")
+    if nilai.get("ekspektasi"):
+        if any(k not in atr.perilaku for k in nilai["ekspektasi"]):
+            raise Ditolak("Aspek perilaku tidak dikenal.")
+
+
+def langkah_belum_lengkap(skp):
+    """{step number: what is missing} for the teacher's five-step wizard."""
+    atr = aturan_skp(skp)
+    posisi = skp.katalog_posisi
+    kurang = {}
+    if skp.tugas_tambahan is None:
+        kurang[1] = "Jawab apakah Anda memiliki tugas tambahan."
+    if skp.praktik_kode not in {i.kode for i in atr.pilihan_praktik(posisi)}:
+        kurang[2] = "Pilih satu indikator praktik kinerja."
+    if skp.kompetensi_kode not in atr.kompetensi(posisi):
+        kurang[3] = "Pilih satu indikator kompetensi."
+    n = len(skp.aspek_fokus or [])
+    if not atr.fokus_perilaku_paling_sedikit <= n <= atr.fokus_perilaku_paling_banyak:
+        kurang[4] = (f"Pilih {atr.fokus_perilaku_paling_sedikit}–"
+                     f"{atr.fokus_perilaku_paling_banyak} aspek perilaku kerja sebagai fokus.")
+    return kurang
+
+
+def susun_rhk(skp):
+    """The RHK texts of the choices in force, copied from the year's catalogue."""
+    atr = aturan_skp(skp)
+    posisi = skp.katalog_posisi
+    out = []
+    praktik = atr.praktik(posisi).get(skp.praktik_berlaku)
+    if praktik is not None:
+        out.append({"jenis": "utama", "kategori": "praktik", "kode": praktik.kode,
+                    "rhk": praktik.rhk, "aspek": praktik.aspek,
+                    "indikator": praktik.sub_indikator})
+    komp = atr.kompetensi(posisi).get(skp.kompetensi_berlaku)
+    if komp is not None:
+        out.append({"jenis": "utama", "kategori": "kompetensi", "kode": komp.kode,
+                    "rhk": komp.rhk, "aspek": komp.kelompok.label, "indikator": komp.teks})
+    for t in atr.tugas_pokok(posisi):
+        if t.butuh_tugas_tambahan:
+            if skp.tugas_tambahan_berlaku:
+                out.append({"jenis": "tambahan", "kategori": "tugas_tambahan", "kode": t.kode,
+                            "rhk": t.rhk, "aspek": "", "indikator": skp.nama_tugas_tambahan or ""})
+        else:
+            out.append({"jenis": "tugas_pokok", "kategori": "tugas_pokok", "kode": t.kode,
+                        "rhk": t.rhk, "aspek": "", "indikator": ""})
+    return out
+
+
+def ajukan(skp, aktor):
+    """Draf/Dikembalikan → Diajukan: every step complete and an atasan to send it to."""
+    _pastikan_pemilik(skp, aktor)
+    _pastikan_status(skp, BISA_DIUBAH_PEGAWAI, "Perencanaan Kinerja ini sudah diajukan.")
+    kurang = langkah_belum_lengkap(skp)
+    if kurang:
+        raise Ditolak("Lengkapi dulu: " + " ".join(
+            f"Langkah {n} ({JUDUL_LANGKAH[n]}): {pesan}" for n, pesan in kurang.items()))
+    atasan = atasan_untuk(skp.pegawai, skp.posisi)
+    if atasan.pegawai is None:
+        raise Ditolak(atasan.alasan)
+    skp.atasan_id = atasan.pegawai.id
+    skp.rhk = susun_rhk(skp)
+    skp.diajukan = sekarang()
+    _ganti_status(skp, "diajukan", aktor, "skp_diajukan")
+
+
+PENYESUAIAN = ("atasan_praktik_kode", "atasan_kompetensi_kode", "atasan_aspek_fokus",
+               "atasan_tugas_tambahan", "ekspektasi")
+
+
+def simpan_penyesuaian(skp, aktor, nilai):
+    """The atasan's draft adjustments while the plan waits for approval."""
+    _pastikan_atasan(skp, aktor)
+    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+                                          "persetujuan.")
+    _periksa_kode(skp, nilai)
+    nilai = dict(nilai)
+    # Choosing what the pegawai chose is no adjustment.
+    for sendiri, atasan_k in (("praktik_kode", "atasan_praktik_kode"),
+                              ("kompetensi_kode", "atasan_kompetensi_kode")):
+        if atasan_k in nilai and nilai[atasan_k] == getattr(skp, sendiri):
+            nilai[atasan_k] = None
+    if "atasan_aspek_fokus" in nilai and nilai["atasan_aspek_fokus"] is not None and \
+            sorted(nilai["atasan_aspek_fokus"]) == sorted(skp.aspek_fokus or []):
+        nilai["atasan_aspek_fokus"] = None
+    if "atasan_tugas_tambahan" in nilai and \
+            nilai["atasan_tugas_tambahan"] == bool(skp.tugas_tambahan):
+        nilai["atasan_tugas_tambahan"] = None
+    ubah = _terapkan(skp, nilai, PENYESUAIAN)
+    if ubah:
+        skp.versi += 1
+        catat("skp_penyesuaian_atasan", skp, data=ubah, akun=aktor)
+    return ubah
+
+
+def setujui(skp, aktor):
+    """Diajukan → Disetujui; the RHK texts are copied again with the adjustments."""
+    _pastikan_atasan(skp, aktor)
+    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+                                          "persetujuan.")
+    atr = aturan_skp(skp)
+    n = len(skp.aspek_berlaku)
+    if not atr.fokus_perilaku_paling_sedikit <= n <= atr.fokus_perilaku_paling_banyak:
+        raise Ditolak(f"Pilih {atr.fokus_perilaku_paling_sedikit}–"
+                      f"{atr.fokus_perilaku_paling_banyak} aspek perilaku kerja sebagai fokus.")
+    atasan = atasan_untuk(skp.pegawai, skp.posisi)
+    if atasan.pegawai is not None:
+        skp.atasan_id = atasan.pegawai.id
+    skp.rhk = susun_rhk(skp)
+    skp.disetujui = sekarang()
+    _ganti_status(skp, "disetujui", aktor, "skp_disetujui",
+                  catatan=", ".join(sorted(skp.penyesuaian)) or None)
+
+
+def kembalikan(skp, aktor, catatan):
+    """Diajukan → Dikembalikan with a required note; the pegawai can edit again."""
+    _pastikan_atasan(skp, aktor)
+    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+                                          "persetujuan.")
+    catatan = (catatan or "").strip()
+    if not catatan:
+        raise Ditolak("Tulis catatan untuk pegawai: apa yang perlu diperbaiki.")
+    skp.catatan_atasan = catatan
+    _ganti_status(skp, "dikembalikan", aktor, "skp_dikembalikan", catatan=catatan)
+
+
+def sepakati(skp, aktor):
+    """Disetujui → Disepakati by the pegawai; planning ends."""
+    _pastikan_pemilik(skp, aktor)
+    _pastikan_status(skp, ("disetujui",), "Perencanaan Kinerja belum disetujui atasan.")
+    skp.disepakati = sekarang()
+    _ganti_status(skp, "disepakati", aktor, "skp_disepakati")
+
+
+def ubah_kompetensi(skp, aktor, kode):
+    """After agreement only the competency indicator stays editable (SPEC §2.2)."""
+    _pastikan_pemilik(skp, aktor)
+    _pastikan_status(skp, ("disepakati",), "Indikator kompetensi diubah lewat Perencanaan "
+                                            "Kinerja sebelum disepakati.")
+    if getattr(skp, "predikat_ditetapkan", False):
+        raise Ditolak("Predikat kinerja sudah ditetapkan; SKP tidak dapat diubah lagi.")
+    _periksa_kode(skp, {"kompetensi_kode": kode})
+    if kode == skp.kompetensi_berlaku:
+        return {}
+    ubah = {"kompetensi": [skp.kompetensi_berlaku, kode]}
+    skp.kompetensi_kode = kode
+    skp.atasan_kompetensi_kode = None
+    baru = next(r for r in susun_rhk(skp) if r["kategori"] == "kompetensi")
+    skp.rhk = [baru if r["kategori"] == "kompetensi" else r for r in (skp.rhk or [])]
+    skp.kompetensi_diubah = sekarang()
+    skp.versi += 1
+    catat("skp_kompetensi_diubah", skp, data=ubah, akun=aktor)
+    return ubah

@@ -1,0 +1,124 @@
+"""Who is whose atasan (Pejabat Penilai Kinerja), per SPEC §1 and seed 001 row 1.
+
+- Guru: the definitive principal of the school; the Plt. KS where there is none.
+- A Plt. KS's own SKP as Guru at the school he leads: the Kepala Dinas (or Tim Kerja).
+- Kepala Sekolah and Plt. KS (as principal): the Kepala Dinas; the Tim Kerja member the
+  principal is plotted to may review on his behalf.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from kinerja_web.extensions import db
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
+from kinerja_web.waktu import hari_ini
+
+PERAN_KS = ("kepala_sekolah", "plt_kepala_sekolah")
+
+
+@dataclass(frozen=True)
+class Atasan:
+    """The resolved PPK, or why there is none."""
+
+    pegawai: Pegawai | None
+    oleh_dinas: bool  # the Kepala Dinas (with Tim Kerja) is the PPK
+    alasan: str = ""
+
+
+def pimpinan_sekolah(sekolah_ids, tanggal=None):
+    """{sekolah_id: (definitive principal or None, Plt. or None)} in one query."""
+    tanggal = tanggal or hari_ini()
+    out = {sid: [None, None] for sid in sekolah_ids}
+    if not out:
+        return {}
+    rows = db.session.execute(
+        select(Penugasan.sekolah_id, Penugasan.peran, Pegawai)
+        .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
+        .where(Penugasan.sekolah_id.in_(list(out)), Penugasan.peran.in_(PERAN_KS),
+               Penugasan.aktif_pada(tanggal))
+        .order_by(Penugasan.mulai)
+    ).all()
+    for sid, peran, p in rows:
+        out[sid][0 if peran == "kepala_sekolah" else 1] = p
+    return {sid: tuple(v) for sid, v in out.items()}
+
+
+def kepala_dinas(dinas_id, tanggal=None):
+    tanggal = tanggal or hari_ini()
+    return db.session.scalar(
+        select(Pegawai).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
+        .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == "kepala_dinas",
+               Penugasan.aktif_pada(tanggal))
+        .order_by(Penugasan.mulai.desc())
+    )
+
+
+def dinilai_dinas(pegawai, posisi, pimpinan):
+    """Whether the Kepala Dinas is the PPK for this SKP (principals; Plt. as Guru)."""
+    if posisi != "guru":
+        return True
+    ks, plt = pimpinan
+    return ks is None and plt is not None and plt.id == pegawai.id
+
+
+def atasan_untuk(pegawai, posisi, tanggal=None) -> Atasan:
+    """Resolve the PPK of one person's SKP in one position."""
+    if posisi == "guru":
+        if pegawai.sekolah_id is None:
+            return Atasan(None, False, "Anda tidak tercatat bertugas di satuan pendidikan.")
+        pimpinan = pimpinan_sekolah([pegawai.sekolah_id], tanggal)[pegawai.sekolah_id]
+        ks, plt = pimpinan
+        if ks is not None and ks.id != pegawai.id:
+            return Atasan(ks, False)
+        if not dinilai_dinas(pegawai, posisi, pimpinan):
+            if plt is not None:
+                return Atasan(plt, False)
+            return Atasan(None, False, "Sekolah Anda belum memiliki Kepala Sekolah atau Plt. "
+                                       "Hubungi Operator Dinas.")
+    kadis = kepala_dinas(pegawai.dinas_id, tanggal)
+    if kadis is None:
+        return Atasan(None, True, "Kepala Dinas belum tercatat. Hubungi Operator Dinas.")
+    return Atasan(kadis, True)
+
+
+def tim_kerja_dari(pegawai_ids, tahun_id):
+    """{principal pegawai_id: Tim Kerja Pegawai} for one performance year."""
+    if not pegawai_ids:
+        return {}
+    rows = db.session.execute(
+        select(PlotTimKerja.kepala_sekolah_id, Pegawai)
+        .join(Pegawai, PlotTimKerja.tim_kerja_id == Pegawai.id)
+        .where(PlotTimKerja.tahun_id == tahun_id,
+               PlotTimKerja.kepala_sekolah_id.in_(list(pegawai_ids)))
+    ).all()
+    return dict(rows)
+
+
+def diplot_ke(tim_kerja_id, pegawai_id, tahun_id):
+    return db.session.scalar(
+        select(PlotTimKerja.id).where(PlotTimKerja.tahun_id == tahun_id,
+                                      PlotTimKerja.tim_kerja_id == tim_kerja_id,
+                                      PlotTimKerja.kepala_sekolah_id == pegawai_id)
+    ) is not None
+
+
+def boleh_menilai(peran, skp, pimpinan=None):
+    """Whether this person acts as atasan on this SKP today (approve, observe, rate).
+
+    `pimpinan` is the school's (principal, Plt.) when the caller already has it.
+    """
+    pegawai = skp.pegawai
+    if pegawai.id == peran.pegawai_id or pegawai.dinas_id != peran.dinas_id:
+        return False
+    if skp.posisi == "guru":
+        if pimpinan is None:
+            pimpinan = pimpinan_sekolah([skp.sekolah_id])[skp.sekolah_id] if skp.sekolah_id \
+                else (None, None)
+        if not dinilai_dinas(pegawai, skp.posisi, pimpinan):
+            ks, plt = pimpinan
+            kepala = ks if ks is not None else plt
+            return kepala is not None and kepala.id == peran.pegawai_id
+    return peran.kepala_dinas or (
+        peran.tim_kerja and diplot_ke(peran.pegawai_id, pegawai.id, skp.tahun_id)
+    )

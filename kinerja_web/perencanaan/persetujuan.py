@@ -1,0 +1,290 @@
+"""Persetujuan Perencanaan Kinerja: the atasan's list and four-step approval wizard.
+
+A principal sees the teachers of the school he leads; the Kepala Dinas sees every
+principal (definitive, Plt., and a Plt.'s own plan as Guru), a Tim Kerja member the
+principals plotted to him, grouped by school.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy.orm import aliased, joinedload
+
+from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import skp as alur_skp
+from kinerja_web.atasan import boleh_menilai
+from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
+from kinerja_web.extensions import db
+from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models.skp import Skp
+from kinerja_web.perencanaan.forms import (
+    FormPersetujuan,
+    FormTambahanAtasan,
+    FormUtamaAtasan,
+    form_perilaku_atasan,
+)
+from kinerja_web.perencanaan.ringkasan import ringkas
+from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.waktu import hari_ini
+
+bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
+
+LANGKAH = {1: "Hasil Kerja Utama", 2: "Hasil Kerja Tambahan", 3: "Perilaku Kerja",
+           4: "Persetujuan"}
+TAB = (("semua", "Semua"), ("diajukan", "Menunggu persetujuan"),
+       ("dikembalikan", "Dikembalikan"), ("disetujui", "Disetujui"),
+       ("disepakati", "Disepakati"), ("belum", "Belum membuat"))
+PERAN_KS = ("kepala_sekolah", "plt_kepala_sekolah")
+
+
+@dataclass
+class Baris:
+    pegawai: Pegawai
+    posisi: str
+    skp: Skp | None
+    sekolah: str
+    tim_kerja: str | None
+    status: str
+
+
+def status_daftar():
+    """The list's status of a row: no plan or a draft counts as "belum membuat"."""
+    return case((Skp.id.is_(None), "belum"), (Skp.status == "draf", "belum"),
+                else_=Skp.status)
+
+
+def baris_sekolah(peran, tahun):
+    """Teachers of the schools this principal leads (not himself, not a definitive KS)."""
+    today = hari_ini()
+    ks = select(Penugasan.pegawai_id).where(Penugasan.peran == "kepala_sekolah",
+                                            Penugasan.aktif_pada(today))
+    return (
+        select(Pegawai, literal("guru").label("posisi"), Skp, Sekolah.nama,
+               literal(None).label("tim"), status_daftar().label("st"))
+        .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
+        .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun.id,
+                             Skp.posisi == "guru"))
+        .where(Pegawai.sekolah_id.in_(peran.atasan_sekolah), Pegawai.keikutsertaan == "ikut",
+               Pegawai.jabatan.like("Guru%"), Pegawai.id != peran.pegawai_id,
+               Pegawai.id.not_in(ks))
+    )
+
+
+def baris_dinas(peran, tahun):
+    """Every principal's plan (and a Plt.'s own Guru plan) in the Dinas, or those plotted
+    to this Tim Kerja member."""
+    today = hari_ini()
+    aktif = and_(Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today))
+    sebagai_ks = select(
+        Penugasan.pegawai_id.label("pid"), Penugasan.peran.label("posisi"),
+        Penugasan.sekolah_id.label("sid"),
+    ).where(aktif, Penugasan.peran.in_(PERAN_KS))
+    plt_sebagai_guru = (
+        select(Penugasan.pegawai_id, literal("guru"), Penugasan.sekolah_id)
+        .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
+        .where(aktif, Penugasan.peran == "plt_kepala_sekolah",
+               Pegawai.sekolah_id == Penugasan.sekolah_id)
+    )
+    u = union_all(sebagai_ks, plt_sebagai_guru).subquery()
+    tim = aliased(Pegawai)
+    stmt = (
+        select(Pegawai, u.c.posisi, Skp, Sekolah.nama, tim.nama.label("tim"),
+               status_daftar().label("st"))
+        .join(u, Pegawai.id == u.c.pid)
+        .join(Sekolah, Sekolah.id == u.c.sid)
+        .outerjoin(Skp, and_(Skp.pegawai_id == u.c.pid, Skp.tahun_id == tahun.id,
+                             Skp.posisi == u.c.posisi))
+        .outerjoin(PlotTimKerja, and_(PlotTimKerja.kepala_sekolah_id == Pegawai.id,
+                                      PlotTimKerja.tahun_id == tahun.id))
+        .outerjoin(tim, tim.id == PlotTimKerja.tim_kerja_id)
+        .where(Pegawai.keikutsertaan == "ikut")
+    )
+    if not peran.kepala_dinas:
+        stmt = stmt.where(PlotTimKerja.tim_kerja_id == peran.pegawai_id)
+    return stmt
+
+
+def hitung_status(stmt):
+    """{status: rows} of a list query, plus "semua" (one query)."""
+    sub = stmt.subquery()
+    hitung = dict(db.session.execute(select(sub.c.st, func.count()).group_by(sub.c.st)).all())
+    hitung["semua"] = sum(hitung.values())
+    return hitung
+
+
+@bp.get("")
+@login_required
+def daftar():
+    peran = current_user.peran
+    dinas = peran.kepala_dinas or peran.tim_kerja
+    if not (peran.atasan_sekolah or dinas):
+        abort(403)
+    if peran.atasan_sekolah and request.args.get("lingkup") != "dinas":
+        dinas = False
+    tahun = tahun_aktif()
+    stmt = baris_dinas(peran, tahun) if dinas else baris_sekolah(peran, tahun)
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    tab = request.args.get("tab", "semua")
+    if tab not in dict(TAB):
+        tab = "semua"
+    hitung = hitung_status(stmt)
+    if tab != "semua":
+        stmt = stmt.where(status_daftar() == tab)
+    halaman = max(1, request.args.get("halaman", 1, type=int))
+    urut = (Sekolah.nama, Pegawai.nama, Pegawai.id) if dinas else (Pegawai.nama, Pegawai.id)
+    rows = db.session.execute(
+        stmt.order_by(*urut).limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
+    ).all()
+    baris = [Baris(p, posisi, skp, sekolah, tim, st) for p, posisi, skp, sekolah, tim, st in rows]
+    return render("persetujuan/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
+                  hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
+                  total=hitung.get(tab, 0))
+
+
+def get_skp_atasan_or_404(skp_id, kunci=False):
+    """An SKP this person acts on as atasan (PPK, or Tim Kerja on the Kadis' behalf)."""
+    q = (select(Skp).options(joinedload(Skp.pegawai), joinedload(Skp.tahun),
+                             joinedload(Skp.sekolah))
+         .where(Skp.id == skp_id))
+    if kunci:
+        q = q.with_for_update(of=Skp)
+    skp = db.session.scalar(q)
+    if skp is None or skp.status == "draf" or not boleh_menilai(current_user.peran, skp):
+        abort(404)
+    return skp
+
+
+def _form(n, skp, formdata=True):
+    atr = alur_skp.aturan_skp(skp)
+    kwargs = {} if formdata else {"formdata": None}
+    if n == 1:
+        form = FormUtamaAtasan(praktik=skp.praktik_berlaku, kompetensi=skp.kompetensi_berlaku,
+                               **kwargs)
+    elif n == 2:
+        form = FormTambahanAtasan(tugas_tambahan="ya" if skp.tugas_tambahan_berlaku else "tidak",
+                                  **kwargs)
+    elif n == 3:
+        ekspektasi = skp.ekspektasi or {}
+        form = form_perilaku_atasan(
+            atr.perilaku, aspek=list(skp.aspek_berlaku),
+            **{f"ekspektasi_{a.kode}": ekspektasi.get(a.kode, "") for a in atr.perilaku},
+            **kwargs)
+    else:
+        form = FormPersetujuan(**kwargs)
+    if not formdata or not form.is_submitted():
+        form.versi.data = str(skp.versi)
+    return form
+
+
+def _nilai(n, form, skp):
+    if n == 1:
+        return {"atasan_praktik_kode": form.praktik.data or skp.praktik_berlaku,
+                "atasan_kompetensi_kode": form.kompetensi.data or skp.kompetensi_berlaku}
+    if n == 2:
+        return {"atasan_tugas_tambahan": form.tugas_tambahan.data == "ya"}
+    atr = alur_skp.aturan_skp(skp)
+    ekspektasi = {}
+    for a in atr.perilaku:
+        teks = (form[f"ekspektasi_{a.kode}"].data or "").strip()
+        if teks and teks != atr.ekspektasi_khusus_bawaan:
+            ekspektasi[a.kode] = teks
+    return {"atasan_aspek_fokus": list(form.aspek.data or []), "ekspektasi": ekspektasi or None}
+
+
+def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
+    return render(
+        "persetujuan/langkah.html", block="wizard", status=status, skp=skp, n=n, form=form,
+        langkah=LANGKAH, atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi,
+        r=ringkas(skp), pesan=pesan, konflik=konflik, kurang_langkah={},
+        url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
+        bisa_ubah=skp.status == "diajukan",
+    )
+
+
+@bp.route("/<int:skp_id>/langkah/<int:n>", methods=["GET", "POST"])
+@login_required
+def langkah(skp_id, n):
+    if n not in LANGKAH:
+        abort(404)
+    skp = get_skp_atasan_or_404(skp_id, kunci=request.method == "POST")
+    form = _form(n, skp)
+    if not form.is_submitted():
+        return _tampil(skp, n, form)
+    if skp.status != "diajukan":
+        flash("Perencanaan Kinerja ini tidak sedang menunggu persetujuan.", "info")
+        return hx_redirect(url_for(".langkah", skp_id=skp.id, n=4))
+    if not form.validate_on_submit():
+        return _tampil(skp, n, form, 422)
+    if n == 4:
+        return _putuskan(skp, form)
+    aksi = form.aksi.data or "simpan"
+    if n == 3 and aksi == "lanjut" and not form.aspek.data:
+        form.aspek.errors.append("Pilih 1–3 aspek perilaku kerja sebagai fokus.")
+        return _tampil(skp, n, form, 422)
+    try:
+        cek_versi(skp, form.versi.data)
+        alur_skp.simpan_penyesuaian(skp, current_user, _nilai(n, form, skp))
+        db.session.commit()
+    except Konflik:
+        db.session.rollback()
+        skp = get_skp_atasan_or_404(skp_id)
+        form.versi.data = str(skp.versi)
+        return _tampil(skp, n, form, 409, konflik=skp)
+    except Ditolak as e:
+        db.session.rollback()
+        form.form_errors.append(str(e))
+        return _tampil(skp, n, form, 422)
+    tujuan = {"lanjut": n + 1, "kembali": max(1, n - 1)}.get(aksi, n)
+    pesan = "Draf penyesuaian tersimpan." if aksi == "simpan" else None
+    if pesan and not is_partial():
+        flash(pesan, "sukses")
+    url = url_for(".langkah", skp_id=skp.id, n=tujuan)
+    return pindah(url, lambda: _tampil(skp, tujuan, _form(tujuan, skp, formdata=False),
+                                       pesan=pesan))
+
+
+def _putuskan(skp, form):
+    """Step 4: Setujui, or Kembalikan with a required note."""
+    aksi = form.aksi.data
+    try:
+        cek_versi(skp, form.versi.data)
+        if aksi == "kembalikan":
+            if not (form.catatan.data or "").strip():
+                form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
+                return _tampil(skp, 4, form, 422)
+            alur_skp.kembalikan(skp, current_user, form.catatan.data)
+            pesan = f"Perencanaan Kinerja {skp.pegawai.nama} dikembalikan dengan catatan."
+        elif aksi == "setujui":
+            alur_skp.setujui(skp, current_user)
+            pesan = f"Perencanaan Kinerja {skp.pegawai.nama} disetujui."
+        else:
+            form.form_errors.append("Pilih Setujui atau Kembalikan.")
+            return _tampil(skp, 4, form, 422)
+        db.session.commit()
+    except Konflik:
+        db.session.rollback()
+        skp = get_skp_atasan_or_404(skp.id)
+        selesai = {"setujui": "disetujui", "kembalikan": "dikembalikan"}.get(aksi)
+        if skp.status == selesai:  # a double click: the first one already did it
+            return hx_redirect(url_for(".daftar"))
+        form.versi.data = str(skp.versi)
+        return _tampil(skp, 4, form, 409, konflik=skp)
+    except Ditolak as e:
+        db.session.rollback()
+        form.form_errors.append(str(e))
+        return _tampil(skp, 4, form, 422)
+    flash(pesan, "sukses")
+    return hx_redirect(url_for(".daftar"))
+
+
+@bp.get("/<int:skp_id>")
+@login_required
+def lihat(skp_id):
+    skp = get_skp_atasan_or_404(skp_id)
+    return redirect(url_for(".langkah", skp_id=skp.id, n=1 if skp.status == "diajukan" else 4))
+

@@ -1,0 +1,314 @@
+"""Perencanaan Kinerja: the pegawai's five-step wizard, "Cek dan sepakati", and the
+competency change after agreement. One URL per step; every step is a plain form."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import skp as alur_skp
+from kinerja_web.extensions import db
+from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
+from kinerja_web.models import TahunKinerja
+from kinerja_web.models.skp import POSISI_SKP, Skp
+from kinerja_web.perencanaan.forms import (
+    FormAjukan,
+    FormKompetensi,
+    FormKompetensiSetelahSepakat,
+    FormPerilaku,
+    FormPraktik,
+    FormTugasPokok,
+)
+from kinerja_web.perencanaan.ringkasan import ringkas
+from kinerja_web.waktu import format_waktu, sekarang
+
+bp = Blueprint("perencanaan", __name__, url_prefix="/perencanaan")
+
+LANGKAH = alur_skp.JUDUL_LANGKAH
+# The field a step needs before "Lanjut", and what to say when it is empty.
+WAJIB = {1: ("tugas_tambahan", "Pilih Ya atau Tidak."),
+         2: ("praktik", "Pilih satu indikator praktik kinerja."),
+         3: ("kompetensi", "Pilih satu indikator kompetensi."),
+         4: ("aspek", "Pilih 1–3 aspek perilaku kerja sebagai fokus.")}
+FORM_LANGKAH = {1: FormTugasPokok, 2: FormPraktik, 3: FormKompetensi, 4: FormPerilaku,
+                5: FormAjukan}
+
+
+def tahun_aktif():
+    tahun = db.session.scalar(
+        select(TahunKinerja).where(TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"])
+    )
+    if tahun is None:
+        abort(404, "!Tahun kinerja belum disiapkan. Hubungi Operator Dinas.")
+    return tahun
+
+
+def get_skp_saya_or_404(skp_id, kunci=False):
+    """The signed-in person's own SKP (locked for writing when `kunci`)."""
+    q = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
+         .where(Skp.id == skp_id))
+    if kunci:
+        q = q.with_for_update(of=Skp)
+    skp = db.session.scalar(q)
+    if skp is None or skp.pegawai_id != current_user.pegawai_id:
+        abort(404)
+    return skp
+
+
+def posisi_saya():
+    """The positions the signed-in person plans an SKP for."""
+    peran = current_user.peran
+    out = []
+    if peran.guru:
+        out.append("guru")
+    if peran.ks_sekolah:
+        out.append("kepala_sekolah")
+    if peran.plt_sekolah:
+        out.append("plt_kepala_sekolah")
+    return out
+
+
+@bp.get("")
+@login_required
+def index():
+    tahun = tahun_aktif()
+    posisi = posisi_saya()
+    skp = {s.posisi: s for s in db.session.scalars(
+        select(Skp).where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id))}
+    if len(posisi) == 1 and posisi[0] in skp:
+        return redirect(url_for(".lihat", skp_id=skp[posisi[0]].id))
+    alasan = {p: alur_skp.boleh_membuat(current_user.pegawai, p, current_user.peran)
+              for p in posisi}
+    return render_template("perencanaan/index.html", posisi=posisi, skp=skp, alasan=alasan,
+                           tahun=tahun, tidak_ikut=not current_user.pegawai.ikut_siklus,
+                           alasan_umum=alur_skp.boleh_membuat(current_user.pegawai, "guru",
+                                                              current_user.peran))
+
+
+@bp.post("/mulai/<posisi>")
+@login_required
+def mulai(posisi):
+    if posisi not in POSISI_SKP:
+        abort(404)
+    form = FormAjukan()
+    if not form.validate_on_submit():
+        flash("Sesi formulir berakhir. Tekan Mulai sekali lagi.", "peringatan")
+        return hx_redirect(url_for(".index"))
+    tahun = tahun_aktif()
+    ada = db.session.scalar(select(Skp).where(
+        Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi))
+    if ada is None:
+        try:
+            ada = alur_skp.buat(current_user.pegawai, posisi, tahun, current_user)
+            db.session.commit()
+        except Ditolak as e:
+            db.session.rollback()
+            flash(str(e), "galat")
+            return hx_redirect(url_for(".index"))
+    return hx_redirect(url_for(".langkah", skp_id=ada.id, n=1))
+
+
+@bp.get("/<int:skp_id>")
+@login_required
+def lihat(skp_id):
+    """Resume a draft at its first incomplete step; otherwise show the plan and its state."""
+    skp = get_skp_saya_or_404(skp_id)
+    if skp.status in alur_skp.BISA_DIUBAH_PEGAWAI:
+        kurang = alur_skp.langkah_belum_lengkap(skp)
+        return redirect(url_for(".langkah", skp_id=skp.id, n=min(kurang, default=5)))
+    return render_template("perencanaan/lihat.html", skp=skp, r=ringkas(skp))
+
+
+def _form(n, skp, formdata=True):
+    """The step's form, filled from the SKP on GET."""
+    kwargs = {} if formdata else {"formdata": None}
+    kelas = FORM_LANGKAH[n]
+    if n == 1:
+        tt = None if skp.tugas_tambahan is None else ("ya" if skp.tugas_tambahan else "tidak")
+        form = kelas(tugas_tambahan=tt, nama_tugas_tambahan=skp.nama_tugas_tambahan, **kwargs)
+    elif n == 2:
+        form = kelas(praktik=skp.praktik_kode, **kwargs)
+    elif n == 3:
+        form = kelas(kompetensi=skp.kompetensi_kode, **kwargs)
+    elif n == 4:
+        form = kelas(aspek=list(skp.aspek_fokus or []), **kwargs)
+    else:
+        form = kelas(**kwargs)
+    if not formdata or not form.is_submitted():
+        form.versi.data = str(skp.versi)
+    return form
+
+
+def _nilai(n, form):
+    """The fields a step saves (only what the step shows)."""
+    if n == 1:
+        tt = form.tugas_tambahan.data
+        return {"tugas_tambahan": None if tt not in ("ya", "tidak") else tt == "ya",
+                "nama_tugas_tambahan": (form.nama_tugas_tambahan.data or "").strip() or None}
+    if n == 2:
+        return {"praktik_kode": form.praktik.data or None}
+    if n == 3:
+        return {"kompetensi_kode": form.kompetensi.data or None}
+    if n == 4:
+        return {"aspek_fokus": list(form.aspek.data or [])}
+    return {}
+
+
+def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
+    kurang = alur_skp.langkah_belum_lengkap(skp)
+    return render(
+        "perencanaan/langkah.html", block="wizard", status=status, skp=skp, n=n, form=form,
+        langkah=LANGKAH, atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi, pesan=pesan,
+        konflik=konflik, kurang=kurang, kurang_langkah=kurang,
+        url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
+        r=ringkas(skp) if n == 5 else None,
+    )
+
+
+@bp.route("/<int:skp_id>/langkah/<int:n>", methods=["GET", "POST"])
+@login_required
+def langkah(skp_id, n):
+    if n not in LANGKAH:
+        abort(404)
+    skp = get_skp_saya_or_404(skp_id, kunci=request.method == "POST")
+    if skp.status not in alur_skp.BISA_DIUBAH_PEGAWAI:
+        return hx_redirect(url_for(".lihat", skp_id=skp.id))
+    form = _form(n, skp)
+    if not form.is_submitted():
+        return _tampil(skp, n, form)
+    if n == 5:
+        return _ajukan(skp, form)
+    if not form.validate_on_submit():
+        return _tampil(skp, n, form, 422)
+    aksi = form.aksi.data or "simpan"
+    nilai = _nilai(n, form)
+    nama, pesan_wajib = WAJIB[n]
+    if aksi == "lanjut" and not form[nama].data:
+        form[nama].errors.append(pesan_wajib)
+        return _tampil(skp, n, form, 422)
+    try:
+        cek_versi(skp, form.versi.data)
+        alur_skp.simpan_pilihan(skp, current_user, nilai, otomatis=aksi == "otomatis")
+        db.session.commit()
+    except Konflik:
+        db.session.rollback()
+        skp = get_skp_saya_or_404(skp_id)
+        form.versi.data = str(skp.versi)
+        return _tampil(skp, n, form, 409, konflik=skp)
+    except Ditolak as e:
+        db.session.rollback()
+        form.form_errors.append(str(e))
+        return _tampil(skp, n, form, 422)
+    if aksi == "otomatis":
+        return render_template("perencanaan/_tersimpan.html", skp=skp,
+                               waktu=format_waktu(sekarang()))
+    tujuan = {"lanjut": n + 1, "kembali": max(1, n - 1)}.get(aksi, n)
+    if aksi == "simpan":
+        if not is_partial():
+            flash("Draf tersimpan.", "sukses")
+        pesan = "Draf tersimpan."
+    else:
+        pesan = None
+    url = url_for(".langkah", skp_id=skp.id, n=tujuan)
+    return pindah(url, lambda: _tampil(skp, tujuan, _form(tujuan, skp, formdata=False),
+                                       pesan=pesan))
+
+
+def _ajukan(skp, form):
+    if not form.validate_on_submit():
+        return _tampil(skp, 5, form, 422)
+    try:
+        cek_versi(skp, form.versi.data)
+        alur_skp.ajukan(skp, current_user)
+        db.session.commit()
+    except Konflik:
+        db.session.rollback()
+        skp = get_skp_saya_or_404(skp.id)
+        if skp.status == "diajukan":  # a double click: the first one already did it
+            return hx_redirect(url_for(".lihat", skp_id=skp.id))
+        form.versi.data = str(skp.versi)
+        return _tampil(skp, 5, form, 409, konflik=skp)
+    except Ditolak as e:
+        db.session.rollback()
+        form.form_errors.append(str(e))
+        return _tampil(skp, 5, form, 422)
+    flash("Perencanaan Kinerja sudah diajukan ke atasan.", "sukses")
+    return hx_redirect(url_for(".lihat", skp_id=skp.id))
+
+
+@bp.route("/<int:skp_id>/sepakati", methods=["GET", "POST"])
+@login_required
+def sepakati(skp_id):
+    """Cek dan sepakati: every adjustment highlighted, then Sepakati."""
+    skp = get_skp_saya_or_404(skp_id, kunci=request.method == "POST")
+    form = FormAjukan()
+    if not form.is_submitted():
+        form.versi.data = str(skp.versi)
+    elif form.validate_on_submit():
+        try:
+            cek_versi(skp, form.versi.data)
+            alur_skp.sepakati(skp, current_user)
+            db.session.commit()
+            flash("Perencanaan Kinerja disepakati. Lanjutkan ke Pelaksanaan Kinerja.", "sukses")
+            return hx_redirect(url_for(".lihat", skp_id=skp.id))
+        except Konflik:
+            db.session.rollback()
+            skp = get_skp_saya_or_404(skp_id)
+            if skp.status == "disepakati":
+                return hx_redirect(url_for(".lihat", skp_id=skp.id))
+            form.versi.data = str(skp.versi)
+            form.form_errors.append("Atasan baru saja mengubah perencanaan ini. Periksa lagi "
+                                    "lalu tekan Sepakati.")
+            return render_template("perencanaan/sepakati.html", skp=skp, r=ringkas(skp),
+                                   form=form), 409
+        except Ditolak as e:
+            db.session.rollback()
+            form.form_errors.append(str(e))
+    status = 422 if form.form_errors or form.errors else 200
+    return render_template("perencanaan/sepakati.html", skp=skp, r=ringkas(skp),
+                           form=form), status
+
+
+@bp.route("/<int:skp_id>/kompetensi", methods=["GET", "POST"])
+@login_required
+def kompetensi(skp_id):
+    """After agreement the competency indicator stays editable (audited, shown to atasan)."""
+    skp = get_skp_saya_or_404(skp_id, kunci=request.method == "POST")
+    if skp.status != "disepakati":
+        return hx_redirect(url_for(".lihat", skp_id=skp.id))
+    atr = alur_skp.aturan_skp(skp)
+    form = FormKompetensiSetelahSepakat(kompetensi=skp.kompetensi_berlaku)
+    if not form.is_submitted():
+        form.versi.data = str(skp.versi)
+    elif form.validate_on_submit():
+        try:
+            cek_versi(skp, form.versi.data)
+            if not form.kompetensi.data:
+                raise Ditolak("Pilih satu indikator kompetensi.")
+            ubah = alur_skp.ubah_kompetensi(skp, current_user, form.kompetensi.data)
+            db.session.commit()
+            flash("Indikator kompetensi diubah; atasan Anda melihat perubahan ini." if ubah
+                  else "Tidak ada perubahan.", "sukses")
+            return hx_redirect(url_for(".lihat", skp_id=skp.id))
+        except Konflik:
+            db.session.rollback()
+            skp = get_skp_saya_or_404(skp_id)
+            form.versi.data = str(skp.versi)
+            form.form_errors.append("Perencanaan ini baru saja berubah. Periksa lalu simpan lagi.")
+            return render_template("perencanaan/kompetensi.html", skp=skp, form=form,
+                                   atr=atr), 409
+        except Ditolak as e:
+            db.session.rollback()
+            form.form_errors.append(str(e))
+    status = 422 if form.is_submitted() else 200
+    return render_template("perencanaan/kompetensi.html", skp=skp, form=form, atr=atr), status
