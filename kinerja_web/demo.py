@@ -220,6 +220,95 @@ def isi_perencanaan(tahun):
         if akhir == "disepakati":
             alur_skp.sepakati(skp, akun)
     db.session.flush()
+    isi_pelaksanaan()
+
+
+# How far each demo person's praktik-kinerja cycle has gone (SPEC §2.3). People with an
+# agreed plan not listed here have not started (guru15, guru16 … are left for walking
+# through the cycle).
+PELAKSANAAN_DEMO = {
+    "guru7": 1, "guru8": 2, "guru9": 3, "guru10": 4, "guru11": 5, "guru12": 6,
+    "guru23": 2, "guru24": 3, "guru25": 4, "guru26": 5, "guru27": 6, "guru28": 6,
+    "guru37": 3, "guru38": 6, "guru52": 4, "guru53": 6, "kepsek1": 4, "plt1": 2,
+}
+
+
+def isi_pelaksanaan():
+    """Walk the demo cycles through the real transitions: 1 persiapan sent, 2 agreed,
+    3 observed, 4 tindak lanjut sent, 5 accepted with progress notes and reflection sent,
+    6 everything done (reflection accepted, competency validated, confirmations)."""
+    from kinerja_web.alur import pelaksanaan as alur_p
+    from kinerja_web.alur.skp import aturan_skp
+    from kinerja_web.atasan import atasan_untuk
+    from kinerja_web.models.skp import Skp
+    from kinerja_web.peran import muat_peran
+
+    def akun_dari(pegawai):
+        a = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
+        a.peran = muat_peran(pegawai, MULAI)
+        return a
+
+    for username, tahap in PELAKSANAAN_DEMO.items():
+        akun = db.session.scalar(select(Akun).where(Akun.username == username))
+        akun.peran = muat_peran(akun.pegawai, MULAI)
+        skp = db.session.scalar(select(Skp).where(Skp.pegawai_id == akun.pegawai_id,
+                                                  Skp.status == "disepakati"))
+        atasan = akun_dari(atasan_untuk(skp.pegawai, skp.posisi, MULAI).pegawai)
+        p, _ = alur_p.praktik_untuk(skp)
+        indikator = aturan_skp(skp).praktik(skp.katalog_posisi).get(skp.praktik_berlaku)
+        fokus = list(indikator.fokus_perilaku[:2]) if indikator and indikator.fokus_perilaku \
+            else ["Memberi umpan balik yang spesifik kepada setiap murid"]
+        alur_p.simpan_dokumen(p, akun, 1, {
+            "fokus_perilaku": fokus,
+            "upaya_belajar": "Mempelajari modul di Platform Merdeka Mengajar dan berdiskusi "
+                             "di komunitas belajar sekolah.",
+            "jadwal_usulan": date(2025, 2, 10)}, ajukan=True)
+        if tahap < 2:
+            continue
+        alur_p.sepakati_persiapan(p, atasan, date(2025, 2, 12))
+        if tahap < 3:
+            continue
+        alur_p.simpan_observasi(p, atasan, [
+            {"fokus": f, "hasil": ("belum_efektif", "efektif")[i % 2],
+             "catatan": "Sudah dicoba di awal pelajaran; perlu konsisten sampai akhir."}
+            for i, f in enumerate(fokus)],
+            "Latih langkah ini setiap pertemuan dan minta umpan balik teman sejawat.",
+            selesai=True)
+        if tahap < 4:
+            continue
+        alur_p.simpan_dokumen(p, akun, 3, {
+            "tl_tantangan": "Kelas besar (32 murid) dan waktu terbatas.",
+            "tl_tujuan": "Semua murid terlibat aktif dalam diskusi kelompok.",
+            "tl_upaya": "Menyusun kesepakatan kelas bersama murid; rotasi peran kelompok.",
+            "tl_jadwal": "Maret–Mei 2025, setiap pertemuan.",
+            "tl_dukungan": "Observasi ulang oleh kepala sekolah pada bulan Mei."}, ajukan=True)
+        if tahap < 5:
+            continue
+        alur_p.terima_dokumen(p, atasan, 3)
+        alur_p.tambah_upaya(p, akun, date(2025, 3, 17), "Kesepakatan kelas disusun dan "
+                            "ditempel di dinding kelas.")
+        alur_p.tambah_upaya(p, akun, date(2025, 4, 21), "Rotasi peran kelompok berjalan; "
+                            "murid pendiam mulai berbicara.")
+        alur_p.simpan_dokumen(p, akun, 5, {
+            "refleksi_praktik": "Observasi membantu saya melihat kebiasaan yang tidak saya "
+                                "sadari.",
+            "refleksi_perubahan": "Saya memulai pelajaran dengan mengingatkan kesepakatan.",
+            "refleksi_dampak": "Murid lebih tertib dan lebih berani bertanya."}, ajukan=True)
+        ref, _ = alur_p.refleksi_untuk(skp)
+        alur_p.simpan_refleksi_kompetensi(
+            ref, akun, ["Saya jadi lebih tahu langkah memprioritaskan peserta didik."],
+            ["Saya mempraktikkan langkah-langkahnya di ruang kelas."])
+        if tahap < 6:
+            continue
+        alur_p.terima_dokumen(p, atasan, 5)
+        alur_p.validasi_kompetensi(ref, atasan)
+        tugas = alur_p.kode_konfirmasi(skp, "tugas_pegawai")
+        alur_p.konfirmasi(skp, akun, "tugas_pegawai", tugas)
+        alur_p.konfirmasi(skp, atasan, "tugas_atasan", tugas)
+        alur_p.konfirmasi(skp, atasan, "dokumen", alur_p.kode_konfirmasi(skp, "dokumen"))
+        alur_p.konfirmasi(skp, atasan, "kelengkapan", alur_p.kode_konfirmasi(skp,
+                                                                              "kelengkapan"))
+    db.session.flush()
 
 
 def _urut(logins):

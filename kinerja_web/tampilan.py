@@ -48,6 +48,12 @@ def navigasi():
         return []
     peran = current_user.peran
     menu = [("Beranda", url_for("beranda.index"))]
+    if peran.guru or peran.ks_sekolah or peran.plt_sekolah:
+        menu += [("Perencanaan", url_for("perencanaan.index")),
+                 ("Pelaksanaan", url_for("pelaksanaan.index"))]
+    if peran.atasan_sekolah or peran.kepala_dinas or peran.tim_kerja:
+        menu += [("Persetujuan", url_for("persetujuan.daftar")),
+                 ("Penilaian", url_for("pelaksanaan.daftar"))]
     if peran.operator_dinas:
         menu += [
             ("Impor Data", url_for("impor.index")),

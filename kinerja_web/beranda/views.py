@@ -81,8 +81,9 @@ PESAN_SKP = {
     "disetujui": ("Perencanaan Kinerja Anda sudah disetujui atasan", "Mari cek jika ada "
                   "penyesuaian dan sepakati untuk lanjut ke Pelaksanaan Kinerja.",
                   "Cek dan sepakati"),
-    "disepakati": ("Perencanaan Kinerja disepakati", "Langkah berikutnya: Pelaksanaan Kinerja "
-                   "bersama atasan.", "Lihat"),
+    "disepakati": ("Pelaksanaan Kinerja", "Perencanaan Kinerja sudah disepakati. Laksanakan "
+                   "Praktik Kinerja, refleksi kompetensi, dan konfirmasi tugas pokok.",
+                   "Lakukan"),
 }
 JUDUL_POSISI = {"guru": "Sebagai Guru", "kepala_sekolah": "Sebagai Kepala Sekolah",
                 "plt_kepala_sekolah": "Sebagai Plt. Kepala Sekolah"}
@@ -109,6 +110,8 @@ def bagian_pegawai(pegawai, peran):
         url = url_for("perencanaan.lihat", skp_id=s.id) if s else url_for("perencanaan.index")
         if s and s.status == "disetujui":
             url = url_for("perencanaan.sepakati", skp_id=s.id)
+        elif s and s.status == "disepakati":
+            url = url_for("pelaksanaan.index")
         out.append(Bagian(JUDUL_POSISI[p], [Tugas(
             judul, teks.format(tahun=tahun, catatan=(s.catatan_atasan if s else "") or "-"),
             None, url, tombol)]))
@@ -128,6 +131,23 @@ def tugas_persetujuan(stmt, siapa):
     )
 
 
+def tugas_penilaian(peran, tahun, dinas, siapa):
+    """The implementation list with the number waiting for the atasan (one query)."""
+    from kinerja_web.pelaksanaan.views import daftar_penilaian
+    from kinerja_web.perencanaan.persetujuan import hitung_status
+
+    stmt, _ = daftar_penilaian(peran, tahun, dinas)
+    n = hitung_status(stmt)
+    menunggu = n.get("observasi", 0) + n.get("tindak_lanjut", 0) + n.get("refleksi", 0)
+    return Tugas(
+        "Daftar Penilaian Kinerja",
+        f"Praktik Kinerja {n['semua']} {siapa}: {n.get('observasi', 0)} menunggu rating "
+        f"observasi, {n.get('tindak_lanjut', 0)} nilai tindak lanjut, {n.get('refleksi', 0)} "
+        f"nilai refleksi; {n.get('selesai', 0)} sudah selesai.",
+        menunggu, url_for("pelaksanaan.daftar"), "Cek",
+    )
+
+
 def tahun_ini():
     return db.session.scalar(select(TahunKinerja).where(
         TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
@@ -143,7 +163,8 @@ def bagian_atasan(peran):
         " — " + ", ".join(nama)
     if tahun is None:
         return Bagian(judul, [])
-    return Bagian(judul, [tugas_persetujuan(baris_sekolah(peran, tahun), "guru")])
+    return Bagian(judul, [tugas_persetujuan(baris_sekolah(peran, tahun), "guru"),
+                          tugas_penilaian(peran, tahun, False, "guru")])
 
 
 def bagian_tim_kerja(peran):
@@ -164,7 +185,8 @@ def bagian_tim_kerja(peran):
     if tahun is not None and not peran.kepala_dinas:
         from kinerja_web.perencanaan.persetujuan import baris_dinas
 
-        tugas.insert(0, tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"))
+        tugas[:0] = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"),
+                     tugas_penilaian(peran, tahun, True, "kepala sekolah")]
     return Bagian("Sebagai Tim Kerja", tugas)
 
 
@@ -196,8 +218,8 @@ def bagian_kepala_dinas(peran):
 
     sekolah, ks, guru = hitung_dinas(peran.dinas_id)
     tahun = tahun_ini()
-    persetujuan = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah")] if tahun \
-        else []
+    persetujuan = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"),
+                   tugas_penilaian(peran, tahun, True, "kepala sekolah")] if tahun else []
     return Bagian("Sebagai Kepala Dinas", persetujuan + [
         Tugas("Satuan pendidikan", "Sekolah di wilayah Anda.", sekolah,
               url_for("dinas.daftar_sekolah"), "Lihat"),

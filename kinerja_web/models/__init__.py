@@ -11,16 +11,26 @@ from kinerja_web.models.org import (
     Sekolah,
     TahunKinerja,
 )
+from kinerja_web.models.pelaksanaan import (
+    CatatanUpaya,
+    Konfirmasi,
+    Praktik,
+    RefleksiKompetensi,
+)
 from kinerja_web.models.skp import Skp
 
 __all__ = [
     "Akun",
     "Audit",
+    "CatatanUpaya",
     "Dinas",
     "ImporBerkas",
+    "Konfirmasi",
     "Pegawai",
     "Penugasan",
     "PlotTimKerja",
+    "Praktik",
+    "RefleksiKompetensi",
     "Sekolah",
     "SesiLogin",
     "Skp",

@@ -1,6 +1,8 @@
 """One form per wizard step (django-formtools style): the step validates only its fields;
 the summary re-validates everything through alur.skp.langkah_belum_lengkap."""
 
+import re
+
 from wtforms import (
     HiddenField,
     RadioField,
@@ -15,6 +17,12 @@ from wtforms.validators import Length, Optional
 from kinerja_web.formulir import Formulir
 
 YA_TIDAK = [SelectChoice("ya", "Ya"), SelectChoice("tidak", "Tidak")]
+
+
+def versi_bersih(nilai):
+    """A tampered version ("", "abc") counts as no version: the write is refused as stale
+    (409 with the current version) instead of failing in int()."""
+    return nilai if nilai and re.fullmatch(r"[0-9]{1,9}", nilai) else None
 
 
 class PilihanBanyak(SelectMultipleField):
@@ -36,7 +44,7 @@ class RadioBebas(RadioField):
 
 
 class FormWizard(Formulir):
-    versi = HiddenField()
+    versi = HiddenField(filters=[versi_bersih])
     aksi = StringField()  # the pressed button: lanjut, kembali, simpan, or otomatis
 
 
@@ -61,7 +69,7 @@ class FormPerilaku(FormWizard):
 
 
 class FormAjukan(Formulir):
-    versi = HiddenField()
+    versi = HiddenField(filters=[versi_bersih])
 
 
 class FormKompetensiSetelahSepakat(FormKompetensi):
@@ -95,7 +103,7 @@ def form_perilaku_atasan(daftar_aspek, **kwargs):
 
 
 class FormPersetujuan(Formulir):
-    versi = HiddenField()
+    versi = HiddenField(filters=[versi_bersih])
     aksi = StringField()
     catatan = TextAreaField("Catatan untuk pegawai (wajib bila dikembalikan)",
                             validators=[Optional(), Length(max=2000)])

@@ -27,7 +27,7 @@ from kinerja_web.perencanaan.forms import (
     form_perilaku_atasan,
 )
 from kinerja_web.perencanaan.ringkasan import ringkas
-from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
 from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
@@ -56,14 +56,18 @@ def status_daftar():
                 else_=Skp.status)
 
 
-def baris_sekolah(peran, tahun):
-    """Teachers of the schools this principal leads (not himself, not a definitive KS)."""
+def baris_sekolah(peran, tahun, st=None, tambahan=()):
+    """Teachers of the schools this principal leads (not himself, not a definitive KS).
+
+    Rows: (Pegawai, posisi, Skp or None, school name, Tim Kerja name, *tambahan, st) where
+    `st` is the planning status unless another status expression is given."""
     today = hari_ini()
     ks = select(Penugasan.pegawai_id).where(Penugasan.peran == "kepala_sekolah",
                                             Penugasan.aktif_pada(today))
     return (
         select(Pegawai, literal("guru").label("posisi"), Skp, Sekolah.nama,
-               literal(None).label("tim"), status_daftar().label("st"))
+               literal(None).label("tim"), *tambahan,
+               (status_daftar() if st is None else st).label("st"))
         .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
         .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun.id,
                              Skp.posisi == "guru"))
@@ -73,9 +77,9 @@ def baris_sekolah(peran, tahun):
     )
 
 
-def baris_dinas(peran, tahun):
+def baris_dinas(peran, tahun, st=None, tambahan=()):
     """Every principal's plan (and a Plt.'s own Guru plan) in the Dinas, or those plotted
-    to this Tim Kerja member."""
+    to this Tim Kerja member. Rows as in `baris_sekolah`."""
     today = hari_ini()
     aktif = and_(Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today))
     sebagai_ks = select(
@@ -91,8 +95,8 @@ def baris_dinas(peran, tahun):
     u = union_all(sebagai_ks, plt_sebagai_guru).subquery()
     tim = aliased(Pegawai)
     stmt = (
-        select(Pegawai, u.c.posisi, Skp, Sekolah.nama, tim.nama.label("tim"),
-               status_daftar().label("st"))
+        select(Pegawai, u.c.posisi, Skp, Sekolah.nama, tim.nama.label("tim"), *tambahan,
+               (status_daftar() if st is None else st).label("st"))
         .join(u, Pegawai.id == u.c.pid)
         .join(Sekolah, Sekolah.id == u.c.sid)
         .outerjoin(Skp, and_(Skp.pegawai_id == u.c.pid, Skp.tahun_id == tahun.id,
@@ -108,7 +112,7 @@ def baris_dinas(peran, tahun):
 
 
 def hitung_status(stmt):
-    """{status: rows} of a list query, plus "semua" (one query)."""
+    """{status (column `st`): rows} of a list query, plus "semua" (one query)."""
     sub = stmt.subquery()
     hitung = dict(db.session.execute(select(sub.c.st, func.count()).group_by(sub.c.st)).all())
     hitung["semua"] = sum(hitung.values())
@@ -229,7 +233,7 @@ def langkah(skp_id, n):
     try:
         cek_versi(skp, form.versi.data)
         alur_skp.simpan_penyesuaian(skp, current_user, _nilai(n, form, skp))
-        db.session.commit()
+        simpan_transaksi()
     except Konflik:
         db.session.rollback()
         skp = get_skp_atasan_or_404(skp_id)
@@ -265,7 +269,7 @@ def _putuskan(skp, form):
         else:
             form.form_errors.append("Pilih Setujui atau Kembalikan.")
             return _tampil(skp, 4, form, 422)
-        db.session.commit()
+        simpan_transaksi()
     except Konflik:
         db.session.rollback()
         skp = get_skp_atasan_or_404(skp.id)

@@ -1,6 +1,6 @@
 """What an SKP says, ready for a template: choices in force, originals, adjustments."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kinerja_web.alur.skp import aturan_skp
 
@@ -27,10 +27,23 @@ class Ringkasan:
     penyesuaian: set = field(default_factory=set)
 
 
+def _teks_tersimpan(skp):
+    """Catalogue items shown with the RHK text stored on the SKP at submission and approval,
+    so a later catalogue correction does not rewrite a submitted or agreed plan."""
+    tersimpan = {} if skp.status in ("draf", "dikembalikan") else {
+        (r["kategori"], r["kode"]): r["rhk"] for r in skp.rhk or []}
+
+    def teks(kategori, item):
+        rhk = tersimpan.get((kategori, item.kode)) if item is not None else None
+        return item if rhk is None or rhk == item.rhk else replace(item, rhk=rhk)
+    return teks
+
+
 def ringkas(skp):
     """The summary shown on Rangkuman, the approval wizard and "Cek dan sepakati"."""
     atr = aturan_skp(skp)
     posisi = skp.katalog_posisi
+    teks = _teks_tersimpan(skp)
     praktik = atr.praktik(posisi)
     kompetensi = atr.kompetensi(posisi)
     penyesuaian = skp.penyesuaian
@@ -43,14 +56,16 @@ def ringkas(skp):
         for a in atr.perilaku
     ]
     return Ringkasan(
-        tugas_pokok=[t for t in atr.tugas_pokok(posisi) if not t.butuh_tugas_tambahan],
+        tugas_pokok=[teks("tugas_pokok", t) for t in atr.tugas_pokok(posisi)
+                     if not t.butuh_tugas_tambahan],
         tugas_tambahan=Butir(skp.tugas_tambahan_berlaku, bool(skp.tugas_tambahan),
                              "tambahan" in penyesuaian),
         nama_tugas_tambahan=skp.nama_tugas_tambahan or "",
-        praktik=Butir(praktik.get(skp.praktik_berlaku), praktik.get(skp.praktik_kode),
-                      "praktik" in penyesuaian),
-        kompetensi=Butir(kompetensi.get(skp.kompetensi_berlaku),
-                         kompetensi.get(skp.kompetensi_kode), "kompetensi" in penyesuaian),
+        praktik=Butir(teks("praktik", praktik.get(skp.praktik_berlaku)),
+                      teks("praktik", praktik.get(skp.praktik_kode)), "praktik" in penyesuaian),
+        kompetensi=Butir(teks("kompetensi", kompetensi.get(skp.kompetensi_berlaku)),
+                         teks("kompetensi", kompetensi.get(skp.kompetensi_kode)),
+                         "kompetensi" in penyesuaian),
         aspek=aspek,
         aspek_disesuaikan="perilaku" in penyesuaian,
         ada_ekspektasi=any(v not in ("", atr.ekspektasi_khusus_bawaan)

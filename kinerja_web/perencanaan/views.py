@@ -53,6 +53,17 @@ def tahun_aktif():
     return tahun
 
 
+def simpan_transaksi():
+    """Commit and keep the loaded rows as written: the answer shows what this request just
+    wrote, and reloading every expired row would cost a query each (≤ 6 per request)."""
+    sesi = db.session()
+    semula, sesi.expire_on_commit = sesi.expire_on_commit, False
+    try:
+        sesi.commit()
+    finally:
+        sesi.expire_on_commit = semula
+
+
 def get_skp_saya_or_404(skp_id, kunci=False):
     """The signed-in person's own SKP (locked for writing when `kunci`)."""
     q = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
@@ -199,7 +210,7 @@ def langkah(skp_id, n):
     try:
         cek_versi(skp, form.versi.data)
         alur_skp.simpan_pilihan(skp, current_user, nilai, otomatis=aksi == "otomatis")
-        db.session.commit()
+        simpan_transaksi()
     except Konflik:
         db.session.rollback()
         skp = get_skp_saya_or_404(skp_id)
@@ -230,7 +241,7 @@ def _ajukan(skp, form):
     try:
         cek_versi(skp, form.versi.data)
         alur_skp.ajukan(skp, current_user)
-        db.session.commit()
+        simpan_transaksi()
     except Konflik:
         db.session.rollback()
         skp = get_skp_saya_or_404(skp.id)
@@ -258,7 +269,7 @@ def sepakati(skp_id):
         try:
             cek_versi(skp, form.versi.data)
             alur_skp.sepakati(skp, current_user)
-            db.session.commit()
+            simpan_transaksi()
             flash("Perencanaan Kinerja disepakati. Lanjutkan ke Pelaksanaan Kinerja.", "sukses")
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
         except Konflik:
@@ -296,7 +307,7 @@ def kompetensi(skp_id):
             if not form.kompetensi.data:
                 raise Ditolak("Pilih satu indikator kompetensi.")
             ubah = alur_skp.ubah_kompetensi(skp, current_user, form.kompetensi.data)
-            db.session.commit()
+            simpan_transaksi()
             flash("Indikator kompetensi diubah; atasan Anda melihat perubahan ini." if ubah
                   else "Tidak ada perubahan.", "sukses")
             return hx_redirect(url_for(".lihat", skp_id=skp.id))

@@ -1,0 +1,366 @@
+"""Pelaksanaan transitions: the praktik-kinerja cycle in order, the competency reflection
+and the confirmations. Each function checks actor and state, bumps the version and
+writes one audit row; the caller holds the row lock and commits."""
+
+from sqlalchemy import select
+
+from kinerja_web import aturan
+from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.atasan import boleh_menilai
+from kinerja_web.extensions import db
+from kinerja_web.models.pelaksanaan import CatatanUpaya, Konfirmasi, Praktik, RefleksiKompetensi
+from kinerja_web.waktu import sekarang
+
+MAKS_KARAKTER = 250
+MAKS_INSPIRASI = 3
+MIN_PENERAPAN = 1
+MAKS_TEKS = 5000  # one long answer; generous, but bounded
+LANGKAH = {1: "Diskusi persiapan", 2: "Observasi", 3: "Diskusi tindak lanjut",
+           4: "Upaya tindak lanjut", 5: "Refleksi tindak lanjut"}
+# Steps the pegawai writes and the atasan reviews: status column, note column, fields.
+DOKUMEN = {
+    1: ("status_persiapan", "catatan_persiapan",
+        ("fokus_perilaku", "upaya_belajar", "jadwal_usulan")),
+    3: ("status_tindak_lanjut", "catatan_tindak_lanjut",
+        ("tl_tantangan", "tl_tujuan", "tl_upaya", "tl_jadwal", "tl_dukungan")),
+    5: ("status_refleksi", "catatan_refleksi",
+        ("refleksi_praktik", "refleksi_perubahan", "refleksi_dampak")),
+}
+STATUS_SELESAI = {1: "disepakati", 3: "diterima", 5: "diterima"}
+
+
+def pastikan_pemilik(skp, aktor):
+    if skp.pegawai_id != aktor.pegawai_id:
+        raise Ditolak("Hanya pegawai pemilik SKP yang dapat mengisi ini.")
+
+
+def pastikan_atasan(skp, aktor):
+    if not boleh_menilai(aktor.peran, skp):
+        raise Ditolak("Anda bukan atasan (Pejabat Penilai Kinerja) pegawai ini.")
+
+
+def pastikan_berjalan(skp):
+    """Implementation starts once the plan is agreed and ends when the predikat is set."""
+    if skp.status != "disepakati":
+        raise Ditolak("Pelaksanaan Kinerja dimulai setelah Perencanaan Kinerja disepakati.")
+    if predikat_ditetapkan(skp):
+        raise Ditolak("Predikat kinerja sudah ditetapkan; isian tidak dapat diubah lagi.")
+
+
+def predikat_ditetapkan(skp):
+    """Whether the year's predikat is set for this SKP (then everything is final)."""
+    return getattr(skp, "predikat_final", None) is not None
+
+
+def _ubah(objek, aktor, aksi, data, dari=None, ke=None, catatan=None):
+    objek.versi += 1
+    catat(aksi, objek, dari=dari, ke=ke, catatan=catatan, data=data, akun=aktor)
+
+
+def praktik_untuk(skp):
+    """(cycle record, just created?) of an agreed SKP, locked for writing."""
+    praktik = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id)
+                                .with_for_update())
+    if praktik is not None:
+        return praktik, False
+    praktik = Praktik(skp_id=skp.id, versi=1, fokus_perilaku=[], rubrik=[])
+    praktik.skp = skp
+    db.session.add(praktik)
+    db.session.flush()
+    return praktik, True
+
+
+def langkah_terbuka(praktik, n):
+    """Why step n cannot be worked on yet (order rule), or None."""
+    if n == 2 and praktik.status_persiapan != "disepakati":
+        return "Observasi dilakukan setelah jadwal pada Diskusi persiapan disepakati atasan."
+    if n == 3 and praktik.status_observasi != "selesai":
+        return "Diskusi tindak lanjut dimulai setelah atasan menyelesaikan observasi."
+    if n in (4, 5) and praktik.status_tindak_lanjut != "diterima":
+        return "Langkah ini dimulai setelah Dokumen tindak lanjut diterima atasan."
+    return None
+
+
+def _pastikan_terbuka(praktik, n):
+    alasan = langkah_terbuka(praktik, n)
+    if alasan:
+        raise Ditolak(alasan)
+
+
+def _bersihkan(nilai):
+    """Texts as typed (Unicode and line breaks kept), bounded; empty becomes None."""
+    out = {}
+    for k, v in nilai.items():
+        if isinstance(v, str):
+            v = v.replace("\r\n", "\n")
+            if len(v) > MAKS_TEKS:
+                raise Ditolak(f"Isian terlalu panjang (maksimal {MAKS_TEKS} karakter).")
+            v = v if v.strip() else None
+        out[k] = v
+    return out
+
+
+def _periksa_fokus(praktik, fokus):
+    """Fokus perilaku come from the chosen indicator's catalogue, or are typed where the
+    catalogue has none (SPEC §3.3)."""
+    skp = praktik.skp
+    indikator = aturan_skp(skp).praktik(skp.katalog_posisi).get(skp.praktik_berlaku)
+    for f in fokus:
+        if not isinstance(f, str) or not f.strip() or len(f) > 500:
+            raise Ditolak("Fokus perilaku tidak valid.")
+        if indikator is not None and not indikator.boleh_ketik_fokus and \
+                f not in indikator.fokus_perilaku:
+            raise Ditolak("Fokus perilaku harus dipilih dari daftar indikator Anda.")
+
+
+def simpan_dokumen(praktik, aktor, n, nilai, ajukan=False, otomatis=False):
+    """The pegawai saves (and with `ajukan` sends) the document of step 1, 3 or 5."""
+    skp = praktik.skp
+    pastikan_pemilik(skp, aktor)
+    pastikan_berjalan(skp)
+    _pastikan_terbuka(praktik, n)
+    kolom_status, _, bidang = DOKUMEN[n]
+    status = getattr(praktik, kolom_status)
+    if status == STATUS_SELESAI[n]:
+        raise Ditolak(f"{LANGKAH[n]} sudah {'disepakati' if n == 1 else 'diterima'} atasan; "
+                      "tidak dapat diubah lagi.")
+    nilai = _bersihkan({k: v for k, v in nilai.items() if k in bidang})
+    if "fokus_perilaku" in nilai:
+        nilai["fokus_perilaku"] = [f.strip() for f in nilai["fokus_perilaku"] or []]
+        _periksa_fokus(praktik, nilai["fokus_perilaku"])
+    ubah = {k: [_polos(getattr(praktik, k)), _polos(v)] for k, v in nilai.items()
+            if getattr(praktik, k) != v}
+    for k, v in nilai.items():
+        setattr(praktik, k, v)
+    if ajukan:
+        kurang = [k for k in bidang if not getattr(praktik, k)]
+        if kurang:
+            raise Ditolak("Lengkapi dulu semua isian sebelum mengirim ke atasan.")
+        setattr(praktik, kolom_status, "diajukan")
+        _ubah(praktik, aktor, f"praktik_{n}_diajukan", ubah, dari=status, ke="diajukan")
+    elif ubah:
+        _ubah(praktik, aktor, f"praktik_{n}_{'otomatis' if otomatis else 'draf'}", ubah)
+    return ubah
+
+
+def _polos(nilai):
+    """A value as the audit's JSON can hold it (dates as ISO text)."""
+    return nilai.isoformat() if hasattr(nilai, "isoformat") else nilai
+
+
+def sepakati_persiapan(praktik, aktor, jadwal_observasi):
+    """The atasan agrees on the observation date (keeping or changing the proposal)."""
+    skp = praktik.skp
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    if praktik.status_persiapan != "diajukan":
+        raise Ditolak("Diskusi persiapan belum dikirim pegawai.")
+    if jadwal_observasi is None:
+        raise Ditolak("Tentukan jadwal observasi.")
+    praktik.jadwal_observasi = jadwal_observasi
+    praktik.status_persiapan = "disepakati"
+    praktik.catatan_persiapan = None
+    _ubah(praktik, aktor, "praktik_1_disepakati", {"jadwal": str(jadwal_observasi)},
+          dari="diajukan", ke="disepakati")
+
+
+def terima_dokumen(praktik, aktor, n):
+    """The atasan accepts the tindak lanjut (3) or refleksi (5) document."""
+    skp = praktik.skp
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    kolom_status, kolom_catatan, _ = DOKUMEN[n]
+    if getattr(praktik, kolom_status) != "diajukan":
+        raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
+    setattr(praktik, kolom_status, "diterima")
+    setattr(praktik, kolom_catatan, None)
+    _ubah(praktik, aktor, f"praktik_{n}_diterima", None, dari="diajukan", ke="diterima")
+
+
+def kembalikan_dokumen(praktik, aktor, n, catatan):
+    """The atasan sends a pegawai's step back with a note (it can be edited again)."""
+    skp = praktik.skp
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    kolom_status, kolom_catatan, _ = DOKUMEN[n]
+    status = getattr(praktik, kolom_status)
+    if status not in ("diajukan", STATUS_SELESAI[n]):
+        raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
+    if n == 1 and praktik.status_observasi == "selesai" or \
+            n == 3 and praktik.status_refleksi != "belum":
+        raise Ditolak("Langkah berikutnya sudah berjalan; langkah ini tidak dapat dikembalikan.")
+    catatan = (catatan or "").strip()
+    if not catatan:
+        raise Ditolak("Tulis catatan: apa yang perlu diperbaiki pegawai.")
+    setattr(praktik, kolom_status, "dikembalikan")
+    setattr(praktik, kolom_catatan, catatan)
+    _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status, ke="dikembalikan",
+          catatan=catatan)
+
+
+def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomatis=False):
+    """The atasan fills the observation rubric; `selesai` publishes the Rating observasi."""
+    skp = praktik.skp
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    _pastikan_terbuka(praktik, 2)
+    if praktik.status_tindak_lanjut not in ("belum", "dikembalikan"):
+        raise Ditolak("Dokumen tindak lanjut sudah dikirim; observasi tidak dapat diubah.")
+    hasil_sah = {h.value for h in aturan.HasilObservasi}
+    fokus = praktik.fokus_perilaku or []
+    baris = []
+    for item in rubrik:
+        if item.get("fokus") not in fokus:
+            raise Ditolak("Fokus perilaku tidak sesuai Diskusi persiapan.")
+        if item.get("hasil") not in hasil_sah | {None, ""}:
+            raise Ditolak("Pilihan hasil observasi tidak dikenal.")
+        baris.append({"fokus": item["fokus"], "hasil": item.get("hasil") or None,
+                      "catatan": _bersihkan({"c": item.get("catatan") or ""})["c"]})
+    rekomendasi = _bersihkan({"r": rekomendasi or ""})["r"]
+    if selesai and (len(baris) != len(fokus) or any(b["hasil"] is None for b in baris)
+                    or not rekomendasi):
+        raise Ditolak("Isi hasil untuk setiap fokus perilaku dan rekomendasi tindak lanjut.")
+    ubah = baris != (praktik.rubrik or []) or rekomendasi != praktik.rekomendasi
+    praktik.rubrik = baris
+    praktik.rekomendasi = rekomendasi
+    if selesai:
+        dari = praktik.status_observasi
+        praktik.status_observasi = "selesai"
+        praktik.diobservasi = sekarang()
+        _ubah(praktik, aktor, "praktik_2_selesai", None, dari=dari, ke="selesai")
+    elif ubah:
+        _ubah(praktik, aktor, "praktik_2_otomatis" if otomatis else "praktik_2_draf", None)
+    return ubah
+
+
+def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None):
+    """A dated progress note; a repeated submission key stores nothing twice."""
+    skp = praktik.skp
+    pastikan_pemilik(skp, aktor)
+    pastikan_berjalan(skp)
+    _pastikan_terbuka(praktik, 4)
+    if praktik.status_refleksi == "diterima":
+        raise Ditolak("Refleksi sudah diterima; catatan upaya tidak dapat ditambah.")
+    isi = _bersihkan({"isi": isi or ""})["isi"]
+    if tanggal is None or not isi:
+        raise Ditolak("Isi tanggal dan catatan upaya.")
+    if kunci and db.session.scalar(select(CatatanUpaya.id).where(CatatanUpaya.kunci == kunci)):
+        return None
+    catatan = CatatanUpaya(praktik_id=praktik.id, tanggal=tanggal, isi=isi, kunci=kunci)
+    db.session.add(catatan)
+    db.session.flush()
+    _ubah(praktik, aktor, "praktik_4_upaya", {"tanggal": str(tanggal)})
+    return catatan
+
+
+# ---------------------------------------------------------------- competency reflection
+
+def refleksi_untuk(skp):
+    """(competency reflection, just created?) of an agreed SKP, locked for writing."""
+    ref = db.session.scalar(select(RefleksiKompetensi)
+                            .where(RefleksiKompetensi.skp_id == skp.id).with_for_update())
+    if ref is not None:
+        return ref, False
+    ref = RefleksiKompetensi(skp_id=skp.id, versi=1, inspirasi=[], penerapan=[])
+    ref.skp = skp
+    db.session.add(ref)
+    db.session.flush()
+    return ref, True
+
+
+def periksa_isian_kompetensi(inspirasi, penerapan, lengkap):
+    """{field index key: message} for the 3 / 1 / 250 rules (empty entries are dropped)."""
+    galat = {}
+    for nama, daftar in (("inspirasi", inspirasi), ("penerapan", penerapan)):
+        for i, teks in enumerate(daftar):
+            if len(teks) > MAKS_KARAKTER:
+                galat[f"{nama}-{i}"] = (f"Maksimal {MAKS_KARAKTER} karakter; saat ini "
+                                        f"{len(teks)}.")
+    if len([t for t in inspirasi if t.strip()]) > MAKS_INSPIRASI:
+        galat["inspirasi"] = f"Ketik maksimal {MAKS_INSPIRASI} inspirasi."
+    if lengkap and len([t for t in penerapan if t.strip()]) < MIN_PENERAPAN:
+        galat["penerapan"] = f"Ketik minimal {MIN_PENERAPAN} penerapan."
+    return galat
+
+
+def simpan_refleksi_kompetensi(ref, aktor, inspirasi, penerapan, otomatis=False):
+    """The pegawai's reflection; editable until the predikat is set (SPEC §2.4)."""
+    skp = ref.skp
+    pastikan_pemilik(skp, aktor)
+    pastikan_berjalan(skp)
+    inspirasi = [t.replace("\r\n", "\n") for t in inspirasi if t.strip()]
+    penerapan = [t.replace("\r\n", "\n") for t in penerapan if t.strip()]
+    galat = periksa_isian_kompetensi(inspirasi, penerapan, lengkap=not otomatis)
+    if galat:
+        raise Ditolak(" ".join(dict.fromkeys(galat.values())))
+    if inspirasi == (ref.inspirasi or []) and penerapan == (ref.penerapan or []):
+        return False
+    ubah = {"inspirasi": [ref.inspirasi, inspirasi], "penerapan": [ref.penerapan, penerapan]}
+    ref.inspirasi, ref.penerapan = inspirasi, penerapan
+    ref.diisi = sekarang()
+    _ubah(ref, aktor, "kompetensi_otomatis" if otomatis else "kompetensi_disimpan", ubah)
+    return True
+
+
+def validasi_kompetensi(ref, aktor, ya=True):
+    """The atasan: "Saya sudah pastikan bahwa pelaksanaan Pegawai selesai"."""
+    skp = ref.skp
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    if ya and not ref.penerapan:
+        raise Ditolak("Pegawai belum mengisi refleksi pengembangan kompetensi.")
+    if bool(ref.divalidasi) == ya:
+        return
+    ref.divalidasi = sekarang() if ya else None
+    ref.divalidasi_oleh = aktor.pegawai_id if ya else None
+    _ubah(ref, aktor, "kompetensi_divalidasi" if ya else "kompetensi_validasi_dibatalkan", None)
+
+
+# ---------------------------------------------------------------- confirmations
+
+JENIS_KONFIRMASI = ("tugas_pegawai", "tugas_atasan", "dokumen", "kelengkapan")
+KELENGKAPAN = {"kompetensi": "Pengembangan Kompetensi", "tugas_tambahan": "Tugas Tambahan"}
+
+
+def kode_konfirmasi(skp, jenis):
+    """The items that can be confirmed for this SKP."""
+    atr = aturan_skp(skp)
+    posisi = skp.katalog_posisi
+    if jenis in ("tugas_pegawai", "tugas_atasan"):
+        return [t.kode for t in atr.tugas_pokok(posisi)
+                if not t.butuh_tugas_tambahan or skp.tugas_tambahan_berlaku]
+    if jenis == "dokumen":
+        return [d.kode for d in atr.dokumen(posisi)
+                if not d.butuh_tugas_tambahan or skp.tugas_tambahan_berlaku]
+    return [k for k in KELENGKAPAN if k != "tugas_tambahan" or skp.tugas_tambahan_berlaku]
+
+
+def konfirmasi(skp, aktor, jenis, pilihan):
+    """Set the confirmed items of one kind to exactly `pilihan`; audited per change."""
+    if jenis not in JENIS_KONFIRMASI:
+        raise Ditolak("Jenis konfirmasi tidak dikenal.")
+    if jenis == "tugas_pegawai":
+        pastikan_pemilik(skp, aktor)
+    else:
+        pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    sah = kode_konfirmasi(skp, jenis)
+    if any(k not in sah for k in pilihan):
+        raise Ditolak("Butir konfirmasi tidak dikenal.")
+    if jenis == "tugas_atasan":
+        belum = set(pilihan) - set(db.session.scalars(select(Konfirmasi.kode).where(
+            Konfirmasi.skp_id == skp.id, Konfirmasi.jenis == "tugas_pegawai")))
+        if belum:
+            raise Ditolak("Pegawai belum mengonfirmasi tugas: " + ", ".join(sorted(belum)))
+    ada = {k.kode: k for k in db.session.scalars(select(Konfirmasi).where(
+        Konfirmasi.skp_id == skp.id, Konfirmasi.jenis == jenis))}
+    tambah = [k for k in pilihan if k not in ada]
+    hapus = [k for k in ada if k not in pilihan]
+    for kode in tambah:
+        db.session.add(Konfirmasi(skp_id=skp.id, jenis=jenis, kode=kode, oleh=aktor.pegawai_id))
+    for kode in hapus:
+        db.session.delete(ada[kode])
+    if tambah or hapus:
+        catat(f"konfirmasi_{jenis}", skp, data={"tambah": tambah, "hapus": hapus}, akun=aktor)
+    return tambah, hapus

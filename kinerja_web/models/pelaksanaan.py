@@ -1,0 +1,104 @@
+"""Pelaksanaan Kinerja: the praktik-kinerja cycle, competency reflection, confirmations."""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kinerja_web.extensions import db
+from kinerja_web.models.skp import Skp
+from kinerja_web.waktu import sekarang
+
+# Status of a step the pegawai writes and the atasan reviews.
+STATUS_LANGKAH = ("belum", "diajukan", "diterima", "dikembalikan")
+
+
+class Praktik(db.Model):
+    """The five-step praktik-kinerja cycle of one agreed SKP (SPEC §2.3)."""
+
+    __tablename__ = "praktik"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id"), unique=True)
+    versi: Mapped[int] = mapped_column(default=1)
+
+    # 1 Diskusi persiapan: the pegawai's focus, plan and proposed date; the atasan agrees.
+    fokus_perilaku: Mapped[list | None] = mapped_column(JSON)
+    upaya_belajar: Mapped[str | None] = mapped_column(Text)
+    jadwal_usulan: Mapped[date | None] = mapped_column(Date)
+    jadwal_observasi: Mapped[date | None] = mapped_column(Date)
+    status_persiapan: Mapped[str] = mapped_column(String(15), default="belum")
+    catatan_persiapan: Mapped[str | None] = mapped_column(Text)
+
+    # 2 Observasi: per fokus perilaku {"fokus", "hasil", "catatan"}; the Rating observasi.
+    rubrik: Mapped[list | None] = mapped_column(JSON)
+    rekomendasi: Mapped[str | None] = mapped_column(Text)
+    status_observasi: Mapped[str] = mapped_column(String(15), default="belum")
+    diobservasi: Mapped[datetime | None]
+
+    # 3 Diskusi tindak lanjut: the Dokumen tindak lanjut.
+    tl_tantangan: Mapped[str | None] = mapped_column(Text)
+    tl_tujuan: Mapped[str | None] = mapped_column(Text)
+    tl_upaya: Mapped[str | None] = mapped_column(Text)
+    tl_jadwal: Mapped[str | None] = mapped_column(Text)
+    tl_dukungan: Mapped[str | None] = mapped_column(Text)
+    status_tindak_lanjut: Mapped[str] = mapped_column(String(15), default="belum")
+    catatan_tindak_lanjut: Mapped[str | None] = mapped_column(Text)
+
+    # 5 Refleksi tindak lanjut: the Dokumen refleksi.
+    refleksi_praktik: Mapped[str | None] = mapped_column(Text)
+    refleksi_perubahan: Mapped[str | None] = mapped_column(Text)
+    refleksi_dampak: Mapped[str | None] = mapped_column(Text)
+    status_refleksi: Mapped[str] = mapped_column(String(15), default="belum")
+    catatan_refleksi: Mapped[str | None] = mapped_column(Text)
+
+    diubah: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
+
+    skp: Mapped[Skp] = relationship()
+    upaya: Mapped[list["CatatanUpaya"]] = relationship(
+        back_populates="praktik", order_by="CatatanUpaya.tanggal")
+
+
+class CatatanUpaya(db.Model):
+    """4 Upaya tindak lanjut: a dated progress note (optional, any number)."""
+
+    __tablename__ = "catatan_upaya"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    praktik_id: Mapped[int] = mapped_column(ForeignKey("praktik.id"), index=True)
+    tanggal: Mapped[date] = mapped_column(Date)
+    isi: Mapped[str] = mapped_column(Text)
+    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    # One submission key per form shown: a double-submitted note is stored once.
+    kunci: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+    praktik: Mapped[Praktik] = relationship(back_populates="upaya")
+
+
+class RefleksiKompetensi(db.Model):
+    """The competency reflection (SPEC §2.4): up to 3 inspirasi, at least 1 penerapan."""
+
+    __tablename__ = "refleksi_kompetensi"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id"), unique=True)
+    versi: Mapped[int] = mapped_column(default=1)
+    inspirasi: Mapped[list | None] = mapped_column(JSON)
+    penerapan: Mapped[list | None] = mapped_column(JSON)
+    diisi: Mapped[datetime | None]  # "Per isian tanggal …"
+    divalidasi: Mapped[datetime | None]  # "Saya sudah pastikan bahwa pelaksanaan Pegawai selesai"
+    divalidasi_oleh: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"))
+
+    skp: Mapped[Skp] = relationship()
+
+
+class Konfirmasi(db.Model):
+    """A confirmation: a tugas pokok carried out (by pegawai or atasan), a dokumen
+    akuntabilitas available, or a kelengkapan dokumen check — one row per item and side."""
+
+    __tablename__ = "konfirmasi"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id"), index=True)
+    jenis: Mapped[str] = mapped_column(String(20))  # tugas_pegawai, tugas_atasan, dokumen,
+    kode: Mapped[str] = mapped_column(String(20))   # kelengkapan
+    oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
+    waktu: Mapped[datetime] = mapped_column(default=sekarang)
+
+    __table_args__ = (UniqueConstraint("skp_id", "jenis", "kode"),)

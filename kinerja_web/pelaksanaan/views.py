@@ -1,0 +1,441 @@
+"""Pelaksanaan Kinerja: the praktik-kinerja cycle (one URL per step, shared by pegawai and
+atasan, each seeing their own form), the competency reflection, confirmations, and the
+atasan's "Daftar Penilaian Kinerja"."""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import joinedload
+
+from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import pelaksanaan as alur_p
+from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.atasan import boleh_menilai
+from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
+from kinerja_web.extensions import db
+from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
+from kinerja_web.models import Pegawai, Sekolah
+from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi
+from kinerja_web.models.skp import Skp
+from kinerja_web.pelaksanaan import forms as f
+from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah, hitung_status
+from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.waktu import format_waktu, sekarang
+
+bp = Blueprint("pelaksanaan", __name__, url_prefix="/pelaksanaan")
+LANGKAH = alur_p.LANGKAH
+
+
+def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
+    """An agreed SKP the signed-in person works on: as its pegawai or as its atasan."""
+    q = (select(Skp).options(joinedload(Skp.pegawai), joinedload(Skp.tahun),
+                             joinedload(Skp.sekolah))
+         .where(Skp.id == skp_id))
+    if kunci:
+        q = q.with_for_update(of=Skp)
+    skp = db.session.scalar(q)
+    if skp is None or skp.status != "disepakati":
+        abort(404)
+    if skp.pegawai_id == current_user.pegawai_id:
+        return skp, "pegawai"
+    if boleh_menilai(current_user.peran, skp):
+        return skp, "atasan"
+    abort(404)
+
+
+def praktik_kosong(skp):
+    """A not-yet-saved cycle for display (a GET never writes)."""
+    p = Praktik(skp_id=skp.id, versi=0, fokus_perilaku=[], rubrik=[], status_persiapan="belum",
+                status_observasi="belum", status_tindak_lanjut="belum",
+                status_refleksi="belum")
+    p.skp = skp
+    return p
+
+
+def muat_praktik(skp):
+    p = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id))
+    return p or praktik_kosong(skp)
+
+
+# ---------------------------------------------------------------- the pegawai's overview
+
+@bp.get("")
+@login_required
+def index():
+    tahun = tahun_aktif()
+    skp = db.session.scalars(select(Skp).where(
+        Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
+    return render_template("pelaksanaan/index.html", daftar=skp, tahun=tahun)
+
+
+# ---------------------------------------------------------------- the praktik cycle
+
+STATUS_TAMPIL = {"belum": "Belum diisi", "diajukan": "Menunggu atasan", "diterima": "Diterima",
+                 "disepakati": "Disepakati", "dikembalikan": "Dikembalikan",
+                 "selesai": "Selesai"}
+
+
+def status_langkah(p):
+    """{step: label} for the step indicator."""
+    jumlah = len(p.upaya) if p.id else 0
+    return {1: STATUS_TAMPIL[p.status_persiapan],
+            2: "Belum diobservasi" if p.status_observasi == "belum" else "Selesai",
+            3: STATUS_TAMPIL[p.status_tindak_lanjut],
+            4: f"{jumlah} catatan" if jumlah else "Opsional",
+            5: STATUS_TAMPIL[p.status_refleksi]}
+
+
+def belum_selesai(p):
+    selesai = {1: p.status_persiapan == "disepakati", 2: p.status_observasi == "selesai",
+               3: p.status_tindak_lanjut == "diterima", 4: p.status_tindak_lanjut == "diterima",
+               5: p.status_refleksi == "diterima"}
+    return {n for n, ok in selesai.items() if not ok}
+
+
+def _form(n, sebagai, p, formdata=True):
+    kwargs = {} if formdata else {"formdata": None}
+    if sebagai == "pegawai":
+        if n == 1:
+            indikator = _indikator(p.skp)
+            katalog = set(indikator.fokus_perilaku) if indikator else set()
+            fokus = p.fokus_perilaku or []
+            form = f.FormPersiapan(
+                fokus=[x for x in fokus if x in katalog],
+                fokus_lain="\n".join(x for x in fokus if x not in katalog),
+                upaya_belajar=p.upaya_belajar, jadwal_usulan=p.jadwal_usulan, **kwargs)
+        elif n == 3:
+            form = f.FormTindakLanjut(obj=p, **kwargs)
+        elif n == 4:
+            form = f.FormUpaya(**kwargs)
+        elif n == 5:
+            form = f.FormRefleksi(obj=p, **kwargs)
+        else:
+            form = f.FormAksi(**kwargs)
+    else:
+        if n == 1:
+            form = f.FormJadwal(jadwal_observasi=p.jadwal_observasi or p.jadwal_usulan, **kwargs)
+        elif n == 2:
+            isian = {}
+            rubrik = {r["fokus"]: r for r in p.rubrik or []}
+            for i, fokus in enumerate(p.fokus_perilaku or []):
+                isian[f"hasil_{i}"] = rubrik.get(fokus, {}).get("hasil")
+                isian[f"catatan_{i}"] = rubrik.get(fokus, {}).get("catatan")
+            form = f.form_observasi(p.fokus_perilaku or [], rekomendasi=p.rekomendasi,
+                                    **isian, **kwargs)
+        elif n in (3, 5):
+            form = f.FormTinjau(**kwargs)
+        else:
+            form = f.FormAksi(**kwargs)
+    if not formdata or not form.is_submitted():
+        form.versi.data = str(p.versi)
+    return form
+
+
+def _indikator(skp):
+    return aturan_skp(skp).praktik(skp.katalog_posisi).get(skp.praktik_berlaku)
+
+
+def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
+    return render(
+        "pelaksanaan/praktik.html", block="langkah", status=status, skp=skp, sebagai=sebagai,
+        p=p, n=n, form=form, langkah=LANGKAH, status_langkah=status_langkah(p),
+        kurang_langkah=belum_selesai(p), terkunci=alur_p.langkah_terbuka(p, n),
+        indikator=_indikator(skp), pesan=pesan, konflik=konflik,
+        hasil_observasi=HASIL_OBSERVASI,
+        url_langkah=lambda nomor: url_for(".praktik", skp_id=skp.id, n=nomor),
+    )
+
+
+HASIL_OBSERVASI = (("belum", "Belum dilakukan"), ("belum_efektif", "Dilakukan tapi belum efektif"),
+                   ("efektif", "Dilakukan dan efektif"))
+
+
+def _nilai_dokumen(n, form):
+    if n == 1:
+        lain = [x.strip() for x in (form.fokus_lain.data or "").splitlines() if x.strip()]
+        return {"fokus_perilaku": list(form.fokus.data or []) + lain,
+                "upaya_belajar": form.upaya_belajar.data,
+                "jadwal_usulan": form.jadwal_usulan.data}
+    bidang = alur_p.DOKUMEN[n][2]
+    return {b: form[b].data for b in bidang}
+
+
+def _rubrik(p, form):
+    return [{"fokus": fokus, "hasil": form[f"hasil_{i}"].data,
+             "catatan": form[f"catatan_{i}"].data}
+            for i, fokus in enumerate(p.fokus_perilaku or [])]
+
+
+@bp.route("/<int:skp_id>/praktik/<int:n>", methods=["GET", "POST"])
+@login_required
+def praktik(skp_id, n):
+    if n not in LANGKAH:
+        abort(404)
+    tulis = request.method == "POST"
+    skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
+    p = muat_praktik(skp)
+    form = _form(n, sebagai, p)
+    if not tulis:
+        return _tampil(skp, sebagai, p, n, form)
+    if not form.validate_on_submit():
+        return _tampil(skp, sebagai, p, n, form, 422)
+    aksi = form.aksi.data or "simpan"
+    tujuan = n
+    try:
+        p, baru = alur_p.praktik_untuk(skp)
+        if not baru:
+            cek_versi(p, form.versi.data)
+        if sebagai == "pegawai" and n in alur_p.DOKUMEN:
+            alur_p.simpan_dokumen(p, current_user, n, _nilai_dokumen(n, form),
+                                  ajukan=aksi == "kirim", otomatis=aksi == "otomatis")
+            pesan = "Terkirim ke atasan." if aksi == "kirim" else "Draf tersimpan."
+        elif sebagai == "pegawai" and n == 4:
+            alur_p.tambah_upaya(p, current_user, form.tanggal.data, form.isi.data,
+                                form.kunci.data)
+            pesan = "Catatan upaya tersimpan."
+        elif sebagai == "atasan" and n == 1 and aksi == "sepakati":
+            alur_p.sepakati_persiapan(p, current_user, form.jadwal_observasi.data)
+            pesan, tujuan = "Jadwal observasi disepakati.", 2
+        elif sebagai == "atasan" and n == 2:
+            alur_p.simpan_observasi(p, current_user, _rubrik(p, form), form.rekomendasi.data,
+                                    selesai=aksi == "selesai", otomatis=aksi == "otomatis")
+            pesan = "Observasi selesai; pegawai dapat melihat Rating observasi." \
+                if aksi == "selesai" else "Draf observasi tersimpan."
+        elif sebagai == "atasan" and n in (3, 5) and aksi == "terima":
+            alur_p.terima_dokumen(p, current_user, n)
+            pesan = f"{LANGKAH[n]} diterima."
+        elif sebagai == "atasan" and n in (1, 3, 5) and aksi == "kembalikan":
+            if not (form.catatan.data or "").strip():
+                form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
+                db.session.rollback()
+                return _tampil(skp, sebagai, p, n, form, 422)
+            alur_p.kembalikan_dokumen(p, current_user, n, form.catatan.data)
+            pesan = f"{LANGKAH[n]} dikembalikan ke pegawai dengan catatan."
+        else:
+            raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
+        db.session.commit()
+    except Konflik:
+        db.session.rollback()
+        skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
+        p = muat_praktik(skp)
+        form.versi.data = str(p.versi)
+        return _tampil(skp, sebagai, p, n, form, 409, konflik=True)
+    except Ditolak as e:
+        db.session.rollback()
+        skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
+        p = muat_praktik(skp)
+        form.form_errors.append(str(e))
+        return _tampil(skp, sebagai, p, n, form, 422)
+    if aksi == "otomatis":
+        return render_template("pelaksanaan/_tersimpan.html", versi=p.versi,
+                               waktu=format_waktu(sekarang()))
+    if not is_partial():
+        flash(pesan, "sukses")
+    url = url_for(".praktik", skp_id=skp.id, n=tujuan)
+    return pindah(url, lambda: _tampil(skp, sebagai, p, tujuan,
+                                       _form(tujuan, sebagai, p, formdata=False), pesan=pesan))
+
+
+# ---------------------------------------------------------------- competency reflection
+
+def refleksi_kosong(skp):
+    r = RefleksiKompetensi(skp_id=skp.id, versi=0, inspirasi=[], penerapan=[])
+    r.skp = skp
+    return r
+
+
+def _hitung(form):
+    """{field name: character count} for the live counters."""
+    return {fld.name: len((fld.data or "").replace("\r\n", "\n"))
+            for fld in form if fld.name.startswith(("inspirasi_", "penerapan_"))}
+
+
+@bp.route("/<int:skp_id>/kompetensi", methods=["GET", "POST"])
+@login_required
+def kompetensi(skp_id):
+    tulis = request.method == "POST"
+    skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
+    ref = db.session.scalar(select(RefleksiKompetensi).where(
+        RefleksiKompetensi.skp_id == skp.id)) or refleksi_kosong(skp)
+    isi = {f"{nama}_{i}": (getattr(ref, nama) or [])[i]
+           if i < len(getattr(ref, nama) or []) else ""
+           for nama in ("inspirasi", "penerapan") for i in range(3)}
+    form = (f.FormKompetensi if sebagai == "pegawai" else f.FormValidasi)(**isi)
+    if not form.is_submitted():
+        form.versi.data = str(ref.versi)
+    galat = {}
+    if tulis and form.validate_on_submit():
+        aksi = form.aksi.data or "simpan"
+        try:
+            ref, baru = alur_p.refleksi_untuk(skp)
+            if not baru:
+                cek_versi(ref, form.versi.data)
+            if sebagai == "pegawai":
+                inspirasi, penerapan = form.daftar("inspirasi"), form.daftar("penerapan")
+                galat = alur_p.periksa_isian_kompetensi(
+                    inspirasi, penerapan, lengkap=aksi != "otomatis")
+                if galat:
+                    raise Ditolak("Periksa isian yang ditandai.")
+                alur_p.simpan_refleksi_kompetensi(ref, current_user, inspirasi, penerapan,
+                                                  otomatis=aksi == "otomatis")
+                pesan = "Refleksi tersimpan."
+            else:
+                alur_p.validasi_kompetensi(ref, current_user, ya=aksi != "batal")
+                pesan = "Validasi tersimpan."
+            db.session.commit()
+        except Konflik:
+            db.session.rollback()
+            skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
+            ref = db.session.scalar(select(RefleksiKompetensi).where(
+                RefleksiKompetensi.skp_id == skp.id))
+            form.versi.data = str(ref.versi)
+            form.form_errors.append("Refleksi ini baru saja diubah di tab atau perangkat lain. "
+                                    "Isian Anda di bawah belum tersimpan; periksa lalu simpan "
+                                    "lagi.")
+            return _tampil_kompetensi(skp, sebagai, ref, form, galat, 409)
+        except Ditolak as e:
+            db.session.rollback()
+            skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
+            ref = db.session.scalar(select(RefleksiKompetensi).where(
+                RefleksiKompetensi.skp_id == skp.id)) or refleksi_kosong(skp)
+            form.form_errors.append(str(e))
+            if form.aksi.data == "otomatis":
+                return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
+                                       galat=galat, versi=ref.versi, pesan=str(e)), 422
+            return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422)
+        if aksi == "otomatis":
+            return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form), galat={},
+                                   versi=ref.versi,
+                                   pesan=f"Draf tersimpan otomatis {format_waktu(sekarang())}.")
+        flash(pesan, "sukses")
+        return hx_redirect(url_for(".kompetensi", skp_id=skp.id))
+    return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422 if tulis else 200)
+
+
+def _tampil_kompetensi(skp, sebagai, ref, form, galat, status):
+    komp = aturan_skp(skp).kompetensi(skp.katalog_posisi).get(skp.kompetensi_berlaku)
+    return render_template(
+        "pelaksanaan/kompetensi.html", skp=skp, sebagai=sebagai, ref=ref, form=form,
+        galat=galat, hitung=_hitung(form), maks=alur_p.MAKS_KARAKTER, kompetensi=komp,
+        terkunci=alur_p.predikat_ditetapkan(skp)), status
+
+
+# ---------------------------------------------------------------- confirmations
+
+@bp.route("/<int:skp_id>/tugas", methods=["GET", "POST"])
+@login_required
+def tugas(skp_id):
+    tulis = request.method == "POST"
+    skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
+    ada = {(k.jenis, k.kode): k for k in db.session.scalars(
+        select(Konfirmasi).where(Konfirmasi.skp_id == skp.id))}
+    jenis_tugas = "tugas_pegawai" if sebagai == "pegawai" else "tugas_atasan"
+    form = f.FormKonfirmasi(
+        tugas=[k for (j, k) in ada if j == jenis_tugas],
+        dokumen=[k for (j, k) in ada if j == "dokumen"],
+        kelengkapan=[k for (j, k) in ada if j == "kelengkapan"])
+    if tulis and form.validate_on_submit():
+        try:
+            alur_p.konfirmasi(skp, current_user, jenis_tugas, list(form.tugas.data or []))
+            if sebagai == "atasan":
+                alur_p.konfirmasi(skp, current_user, "dokumen", list(form.dokumen.data or []))
+                alur_p.konfirmasi(skp, current_user, "kelengkapan",
+                                  list(form.kelengkapan.data or []))
+            db.session.commit()
+            flash("Konfirmasi tersimpan.", "sukses")
+            return hx_redirect(url_for(".tugas", skp_id=skp.id))
+        except Ditolak as e:
+            db.session.rollback()
+            skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
+            form.form_errors.append(str(e))
+    atr = aturan_skp(skp)
+    posisi = skp.katalog_posisi
+    return render_template(
+        "pelaksanaan/tugas.html", skp=skp, sebagai=sebagai, form=form, ada=ada,
+        tugas=[t for t in atr.tugas_pokok(posisi)
+               if t.kode in alur_p.kode_konfirmasi(skp, "tugas_pegawai")],
+        dokumen=[d for d in atr.dokumen(posisi)
+                 if d.kode in alur_p.kode_konfirmasi(skp, "dokumen")],
+        kelengkapan=[(k, alur_p.KELENGKAPAN[k])
+                     for k in alur_p.kode_konfirmasi(skp, "kelengkapan")],
+    ), 422 if form.form_errors or (tulis and form.errors) else 200
+
+
+# ---------------------------------------------------------------- the atasan's list
+
+TAB = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
+       ("observasi", "Rating observasi"), ("tindak_lanjut", "Nilai tindak lanjut"),
+       ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
+LABEL_STATUS = dict(TAB)
+LABEL_STATUS["observasi"] = "Rating observasi"
+
+
+def status_praktik():
+    """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
+    return case(
+        (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
+        (Praktik.status_observasi != "selesai", "observasi"),
+        (Praktik.status_tindak_lanjut != "diterima", "tindak_lanjut"),
+        (Praktik.status_refleksi != "diterima", "refleksi"),
+        else_="selesai",
+    )
+
+
+@dataclass
+class BarisPenilaian:
+    pegawai: object
+    posisi: str
+    skp: Skp
+    sekolah: str
+    tim_kerja: str | None
+    jadwal: object
+    status: str
+    status_perilaku: str
+
+
+def daftar_penilaian(peran, tahun, dinas):
+    """The list statement: agreed plans in scope with the cycle's status as column `st`."""
+    sp = status_praktik()
+    buat = baris_dinas if dinas else baris_sekolah
+    stmt = buat(peran, tahun, st=sp, tambahan=(Praktik.jadwal_observasi,))
+    return stmt.where(Skp.status == "disepakati").outerjoin(Praktik, Praktik.skp_id == Skp.id), sp
+
+
+@bp.get("/daftar")
+@login_required
+def daftar():
+    """Daftar Penilaian Kinerja: where each person's implementation stands."""
+    peran = current_user.peran
+    dinas = peran.kepala_dinas or peran.tim_kerja
+    if not (peran.atasan_sekolah or dinas):
+        abort(403)
+    if peran.atasan_sekolah and request.args.get("lingkup") != "dinas":
+        dinas = False
+    tahun = tahun_aktif()
+    stmt, sp = daftar_penilaian(peran, tahun, dinas)
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    tab = request.args.get("tab", "semua")
+    if tab not in LABEL_STATUS:
+        tab = "semua"
+    hitung = hitung_status(stmt)
+    if tab != "semua":
+        stmt = stmt.where(sp == tab)
+    halaman = max(1, request.args.get("halaman", 1, type=int))
+    rows = db.session.execute(
+        stmt.order_by(*_urutan(dinas))
+        .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
+    ).all()
+    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, "Belum dinilai")
+             for p, posisi, skp, sekolah, tim, jadwal, st in rows]
+    return render("pelaksanaan/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
+                  hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
+                  total=hitung.get(tab, 0), label_status=LABEL_STATUS)
+
+
+def _urutan(dinas):
+    return (Sekolah.nama, Pegawai.nama, Pegawai.id) if dinas else (Pegawai.nama, Pegawai.id)
+

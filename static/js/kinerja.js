@@ -1,0 +1,38 @@
+/* kinerja_web: the few enhancements htmx cannot express in attributes (no inline script,
+   strict CSP). Old Android browsers: ES5 only. Served after htmx in one file. */
+(function () {
+  "use strict";
+  var tertunda = [];
+
+  function tulisStatus(elt, pesan, kelas) {
+    var id = elt && elt.getAttribute("data-status");
+    var status = document.getElementById(id || "status-simpan");
+    if (status) {
+      status.textContent = pesan;
+      status.className = "bantuan " + (kelas || "");
+    }
+  }
+
+  /* A save that could not be sent: the text stays in the field; say so, retry online. */
+  document.addEventListener("htmx:sendError", function (e) {
+    var elt = e.detail.elt;
+    if (tertunda.indexOf(elt) < 0) { tertunda.push(elt); }
+    tulisStatus(elt, "Belum tersimpan: koneksi terputus. Isian Anda tetap di layar dan " +
+      "dikirim lagi otomatis saat tersambung.", "gagal");
+  });
+
+  document.addEventListener("htmx:responseError", function (e) {
+    if (e.detail.xhr && e.detail.xhr.status >= 500) {
+      tulisStatus(e.detail.elt, "Belum tersimpan: server sedang bermasalah. Isian Anda " +
+        "tetap di layar; coba simpan lagi sebentar lagi.", "gagal");
+    }
+  });
+
+  window.addEventListener("online", function () {
+    var daftar = tertunda;
+    tertunda = [];
+    for (var i = 0; i < daftar.length; i++) {
+      if (document.body.contains(daftar[i])) { window.htmx.trigger(daftar[i], "simpan-ulang"); }
+    }
+  });
+})();
