@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
@@ -67,8 +67,9 @@ def _nip(lahir, i, pppk=False):
     return f"{lahir:%Y%m%d}{tmt}{1 + i % 2}{i // 10_000:03d}"
 
 
-def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025):
-    """Fill the database (kadis, tim0-9, ks<N> for school N, g<N> teachers)."""
+def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=60):
+    """Fill the database (kadis, tim0-9, ks<N> for school N, g<N> teachers). School 1 gets
+    `sekolah_besar` teachers in all; the rest are spread evenly."""
     from kinerja_web.extensions import db
     from kinerja_web.models import (
         Akun,
@@ -76,6 +77,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025):
         Pegawai,
         Penugasan,
         PlotTimKerja,
+        Praktik,
         Sekolah,
         Skp,
         TahunKinerja,
@@ -131,7 +133,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025):
         aspek = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal",
                  "adaptif", "kolaboratif"]
         for i in range(jumlah_guru):
-            sekolah_id = 1 + i % jumlah_sekolah
+            sekolah_id = 1 if i < sekolah_besar else 2 + i % (jumlah_sekolah - 1)
             g = orang(sekolah_id, "Guru Ahli Pertama", "III/a", f"g{i + 1}", pppk=i % 4 == 0)
             if i % 10 == 9:
                 continue  # one in ten has not started
@@ -151,6 +153,21 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025):
         for tabel, rows in ((Pegawai, pegawai), (Akun, akun), (Penugasan, tugas), (Skp, skp)):
             for awal in range(0, len(rows), 5000):
                 conn.execute(insert(tabel), rows[awal:awal + 5000])
+        # The praktik-kinerja cycle of every agreed plan, at a random stage.
+        skp_ids = conn.execute(select(Skp.id).where(Skp.status == "disepakati")).scalars().all()
+        tahap = ("belum", "diajukan", "disepakati")
+        praktik = []
+        for sid in skp_ids:
+            t = rng.randrange(6)
+            praktik.append({
+                "skp_id": sid, "versi": 2, "fokus_perilaku": ["Fokus A", "Fokus B"],
+                "upaya_belajar": "Membaca modul.", "status_persiapan": tahap[min(t, 2)],
+                "jadwal_observasi": date(2025, 2, 1 + t) if t >= 2 else None,
+                "status_observasi": "selesai" if t >= 3 else "belum",
+                "status_tindak_lanjut": "diterima" if t >= 4 else "belum",
+                "status_refleksi": "diterima" if t >= 5 else "belum", "rubrik": []})
+        for awal in range(0, len(praktik), 5000):
+            conn.execute(insert(Praktik), praktik[awal:awal + 5000])
         conn.execute(insert(PlotTimKerja), [
             {"tahun_id": tahun_id, "tim_kerja_id": tim[i % len(tim)], "kepala_sekolah_id": k}
             for i, k in enumerate(ks)])

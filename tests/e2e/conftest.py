@@ -93,13 +93,26 @@ def browser():
         b.close()
 
 
-@pytest.fixture(params=[True, False], ids=["dengan-js", "tanpa-js"])
-def page(request, browser):
-    """A phone-sized page, once with JavaScript and once without."""
-    context = browser.new_context(java_script_enabled=request.param,
+def _halaman(browser, js):
+    context = browser.new_context(java_script_enabled=js,
                                   viewport={"width": 360, "height": 740}, locale="id-ID")
     pg = context.new_page()
     pg.set_default_timeout(10_000)
-    pg.js = request.param
+    pg.js = js
+    return context, pg
+
+
+@pytest.fixture(params=[True, False], ids=["dengan-js", "tanpa-js"])
+def page(request, browser):
+    """A phone-sized page, once with JavaScript and once without."""
+    context, pg = _halaman(browser, request.param)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def halaman_js(browser):
+    """A phone-sized page with JavaScript, for behaviour that only exists with it."""
+    context, pg = _halaman(browser, True)
     yield pg
     context.close()
