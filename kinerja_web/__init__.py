@@ -31,11 +31,13 @@ def create_app(test_config=None):
     from kinerja_web.dinas.views import bp as dinas_bp
     from kinerja_web.impor.views import bp as impor_bp
     from kinerja_web.pelaksanaan.views import bp as pelaksanaan_bp
+    from kinerja_web.penilaian.dinas import bp as dinas_penilaian_bp
+    from kinerja_web.penilaian.views import bp as penilaian_bp
     from kinerja_web.perencanaan.persetujuan import bp as persetujuan_bp
     from kinerja_web.perencanaan.views import bp as perencanaan_bp
 
     for bp in (auth_bp, beranda_bp, dinas_bp, impor_bp, perencanaan_bp, persetujuan_bp,
-               pelaksanaan_bp):
+               pelaksanaan_bp, penilaian_bp, dinas_penilaian_bp):
         app.register_blueprint(bp)
 
     from kinerja_web import commands

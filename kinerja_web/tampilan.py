@@ -54,11 +54,20 @@ def navigasi():
     if peran.atasan_sekolah or peran.kepala_dinas or peran.tim_kerja:
         menu += [("Persetujuan", url_for("persetujuan.daftar")),
                  ("Penilaian", url_for("pelaksanaan.daftar"))]
+    if peran.atasan_sekolah or peran.kepala_dinas:
+        menu.append(("Penetapan", url_for("penilaian.penetapan")))
+    if peran.staf_dinas:
+        menu.append(("PKO", url_for("dinas_penilaian.rekap_pko")))
+    if peran.kepala_dinas or peran.tim_kerja:
+        menu.append(("Progres KS", url_for("dinas_penilaian.progres")))
+    if peran.staf_dinas:
+        menu.append(("Rekap", url_for("dinas_penilaian.rekap")))
     if peran.operator_dinas:
         menu += [
             ("Impor Data", url_for("impor.index")),
             ("Pegawai", url_for("dinas.daftar_pegawai")),
             ("Sekolah", url_for("dinas.daftar_sekolah")),
+            ("Tim Kerja", url_for("dinas_penilaian.tim_kerja")),
             ("Pengaturan", url_for("dinas.pengaturan")),
         ]
     elif peran.staf_dinas:

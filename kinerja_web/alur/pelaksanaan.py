@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur.penilaian import predikat_ditetapkan, segarkan
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.extensions import db
@@ -46,11 +47,6 @@ def pastikan_berjalan(skp):
         raise Ditolak("Pelaksanaan Kinerja dimulai setelah Perencanaan Kinerja disepakati.")
     if predikat_ditetapkan(skp):
         raise Ditolak("Predikat kinerja sudah ditetapkan; isian tidak dapat diubah lagi.")
-
-
-def predikat_ditetapkan(skp):
-    """Whether the year's predikat is set for this SKP (then everything is final)."""
-    return getattr(skp, "predikat_final", None) is not None
 
 
 def _ubah(objek, aktor, aksi, data, dari=None, ke=None, catatan=None):
@@ -176,6 +172,7 @@ def terima_dokumen(praktik, aktor, n):
     setattr(praktik, kolom_status, "diterima")
     setattr(praktik, kolom_catatan, None)
     _ubah(praktik, aktor, f"praktik_{n}_diterima", None, dari="diajukan", ke="diterima")
+    segarkan(skp)
 
 
 def kembalikan_dokumen(praktik, aktor, n, catatan):
@@ -197,6 +194,7 @@ def kembalikan_dokumen(praktik, aktor, n, catatan):
     setattr(praktik, kolom_catatan, catatan)
     _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status, ke="dikembalikan",
           catatan=catatan)
+    segarkan(skp)
 
 
 def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomatis=False):
@@ -315,6 +313,7 @@ def validasi_kompetensi(ref, aktor, ya=True):
     ref.divalidasi = sekarang() if ya else None
     ref.divalidasi_oleh = aktor.pegawai_id if ya else None
     _ubah(ref, aktor, "kompetensi_divalidasi" if ya else "kompetensi_validasi_dibatalkan", None)
+    segarkan(skp)
 
 
 # ---------------------------------------------------------------- confirmations
@@ -363,4 +362,6 @@ def konfirmasi(skp, aktor, jenis, pilihan):
         db.session.delete(ada[kode])
     if tambah or hapus:
         catat(f"konfirmasi_{jenis}", skp, data={"tambah": tambah, "hapus": hapus}, akun=aktor)
+        db.session.flush()
+        segarkan(skp)
     return tambah, hapus

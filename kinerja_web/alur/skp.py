@@ -271,7 +271,9 @@ def ubah_kompetensi(skp, aktor, kode):
     _pastikan_pemilik(skp, aktor)
     _pastikan_status(skp, ("disepakati",), "Indikator kompetensi diubah lewat Perencanaan "
                                             "Kinerja sebelum disepakati.")
-    if getattr(skp, "predikat_ditetapkan", False):
+    from kinerja_web.alur.penilaian import predikat_ditetapkan
+
+    if predikat_ditetapkan(skp):
         raise Ditolak("Predikat kinerja sudah ditetapkan; SKP tidak dapat diubah lagi.")
     _periksa_kode(skp, {"kompetensi_kode": kode})
     if kode == skp.kompetensi_berlaku:

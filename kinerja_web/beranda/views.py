@@ -4,13 +4,15 @@ from dataclasses import dataclass
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from kinerja_web import aturan
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     Akun,
     Pegawai,
+    Penetapan,
+    Penilaian,
     Penugasan,
     PlotTimKerja,
     Sekolah,
@@ -100,12 +102,27 @@ def bagian_pegawai(pegawai, peran):
             f"{status.label}. {pegawai.keikutsertaan_alasan or status.penjelasan}",
         )])]
     tahun = current_app.config["TAHUN_KINERJA"]
-    skp = {s.posisi: s for s in db.session.scalars(
-        select(Skp).join(TahunKinerja, Skp.tahun_id == TahunKinerja.id)
-        .where(Skp.pegawai_id == pegawai.id, TahunKinerja.tahun == tahun))}
+    rows = db.session.execute(
+        select(Skp, Penilaian).join(TahunKinerja, Skp.tahun_id == TahunKinerja.id)
+        .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+        .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
+                                   Penetapan.dibuka.is_(None)))
+        .where(Skp.pegawai_id == pegawai.id, TahunKinerja.tahun == tahun)
+        .add_columns(Penetapan.id)).all()
+    skp = {s.posisi: s for s, _, _ in rows}
+    hasil = {s.posisi: pen for s, pen, ditetapkan in rows if ditetapkan}
     out = []
     for p in posisi:
         s = skp.get(p)
+        if p in hasil:
+            pen = hasil[p]
+            out.append(Bagian(JUDUL_POSISI[p], [Tugas(
+                f"Predikat Kinerja {tahun}: {aturan.Predikat(pen.predikat).label}",
+                f"Rating Hasil Kerja {aturan.Rating(pen.rating_hasil).label}; Rating Perilaku "
+                f"Kerja {aturan.Rating(pen.rating_perilaku).label}. Lihat umpan balik atasan "
+                "dan angka kredit Anda.", None, url_for("penilaian.ringkasan", skp_id=s.id),
+                "Lihat")]))
+            continue
         judul, teks, tombol = PESAN_SKP[s.status if s else None]
         url = url_for("perencanaan.lihat", skp_id=s.id) if s else url_for("perencanaan.index")
         if s and s.status == "disetujui":
@@ -148,6 +165,24 @@ def tugas_penilaian(peran, tahun, dinas, siapa):
     )
 
 
+def tugas_penetapan(peran, tahun):
+    """The principal's penetapan: waiting for the PKO, or ready with a count."""
+    from kinerja_web.alur.penilaian import pko_sekolah
+
+    pko = pko_sekolah(min(peran.atasan_sekolah), tahun.id)
+    if pko is None:
+        return Tugas("Penetapan Predikat Kinerja", "Menunggu Dinas menetapkan Predikat Kinerja "
+                     "Organisasi sekolah Anda setelah data penilaian dikirim.")
+    siap = db.session.scalar(
+        select(func.count()).select_from(Penilaian).join(Skp, Skp.id == Penilaian.skp_id)
+        .where(Skp.sekolah_id == pko.sekolah_id, Skp.posisi == "guru",
+               Skp.tahun_id == tahun.id, Penilaian.lengkap.is_(True),
+               Penilaian.pengiriman_id.is_not(None), Penilaian.penetapan_id.is_(None)))
+    return Tugas("Lakukan Penetapan Predikat Kinerja", f"PKO sekolah: "
+                 f"{aturan.PKO(pko.pko).label}. Tetapkan Predikat Kinerja Pegawai dan kirim ke "
+                 "guru.", siap, url_for("penilaian.penetapan"), "Lakukan Penetapan")
+
+
 def tahun_ini():
     return db.session.scalar(select(TahunKinerja).where(
         TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
@@ -164,7 +199,8 @@ def bagian_atasan(peran):
     if tahun is None:
         return Bagian(judul, [])
     return Bagian(judul, [tugas_persetujuan(baris_sekolah(peran, tahun), "guru"),
-                          tugas_penilaian(peran, tahun, False, "guru")])
+                          tugas_penilaian(peran, tahun, False, "guru"),
+                          tugas_penetapan(peran, tahun)])
 
 
 def bagian_tim_kerja(peran):

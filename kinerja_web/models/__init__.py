@@ -17,6 +17,13 @@ from kinerja_web.models.pelaksanaan import (
     Praktik,
     RefleksiKompetensi,
 )
+from kinerja_web.models.penilaian import (
+    Penetapan,
+    Pengiriman,
+    Penilaian,
+    PkoDinas,
+    PkoSekolah,
+)
 from kinerja_web.models.skp import Skp
 
 __all__ = [
@@ -27,6 +34,11 @@ __all__ = [
     "ImporBerkas",
     "Konfirmasi",
     "Pegawai",
+    "Penetapan",
+    "Penilaian",
+    "Pengiriman",
+    "PkoDinas",
+    "PkoSekolah",
     "Penugasan",
     "PlotTimKerja",
     "Praktik",

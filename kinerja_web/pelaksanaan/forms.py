@@ -6,13 +6,19 @@ from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from kinerja_web.formulir import Formulir
-from kinerja_web.perencanaan.forms import PilihanBanyak, RadioBebas
+from kinerja_web.perencanaan.forms import PilihanBanyak, RadioBebas, versi_bersih
 
 PANJANG = [Optional(), Length(max=5000)]
 
 
+def _versi(nilai):
+    """A tampered version counts as stale (409) instead of failing in int(); forms built
+    from a row (`obj=`) bring it as a number."""
+    return None if nilai is None else versi_bersih(str(nilai))
+
+
 class FormAksi(Formulir):
-    versi = HiddenField()
+    versi = HiddenField(filters=[_versi])
     aksi = StringField()
 
 
@@ -79,7 +85,8 @@ class FormKompetensi(FormAksi):
     penerapan_2 = TextAreaField("Penerapan 3", validators=[Optional()])
 
     def daftar(self, nama):
-        return [(self[f"{nama}_{i}"].data or "") for i in range(3)]
+        # Browsers send line breaks as CRLF; count them as one character, as the counter does.
+        return [(self[f"{nama}_{i}"].data or "").replace("\r\n", "\n") for i in range(3)]
 
 
 class FormValidasi(FormAksi):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
@@ -168,6 +168,16 @@ def _rubrik(p, form):
             for i, fokus in enumerate(p.fokus_perilaku or [])]
 
 
+# The buttons each side has on each step; any other `aksi` (a tampered form, the other
+# side's button) is refused instead of being taken as a draft save.
+_MENULIS = {"simpan", "kirim", "otomatis"}
+_MENINJAU = {"terima", "kembalikan"}
+AKSI = {("pegawai", 1): _MENULIS, ("pegawai", 3): _MENULIS, ("pegawai", 5): _MENULIS,
+        ("pegawai", 4): {"tambah", "simpan"},
+        ("atasan", 1): {"sepakati", "kembalikan"}, ("atasan", 2): {"simpan", "selesai", "otomatis"},
+        ("atasan", 3): _MENINJAU, ("atasan", 5): _MENINJAU}
+
+
 @bp.route("/<int:skp_id>/praktik/<int:n>", methods=["GET", "POST"])
 @login_required
 def praktik(skp_id, n):
@@ -184,6 +194,8 @@ def praktik(skp_id, n):
     aksi = form.aksi.data or "simpan"
     tujuan = n
     try:
+        if aksi not in AKSI.get((sebagai, n), ()):
+            raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
         p, baru = alur_p.praktik_untuk(skp)
         if not baru:
             cek_versi(p, form.versi.data)
@@ -269,6 +281,9 @@ def kompetensi(skp_id):
     if tulis and form.validate_on_submit():
         aksi = form.aksi.data or "simpan"
         try:
+            if aksi not in ({"simpan", "otomatis"} if sebagai == "pegawai"
+                            else {"validasi", "batal"}):
+                raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
             ref, baru = alur_p.refleksi_untuk(skp)
             if not baru:
                 cek_versi(ref, form.versi.data)
@@ -392,15 +407,23 @@ class BarisPenilaian:
     tim_kerja: str | None
     jadwal: object
     status: str
-    status_perilaku: str
+    dinilai_perilaku: bool
+    lengkap: bool
+    dikirim: bool
 
 
 def daftar_penilaian(peran, tahun, dinas):
     """The list statement: agreed plans in scope with the cycle's status as column `st`."""
+    from kinerja_web.models.penilaian import Penilaian
+
     sp = status_praktik()
     buat = baris_dinas if dinas else baris_sekolah
-    stmt = buat(peran, tahun, st=sp, tambahan=(Praktik.jadwal_observasi,))
-    return stmt.where(Skp.status == "disepakati").outerjoin(Praktik, Praktik.skp_id == Skp.id), sp
+    stmt = buat(peran, tahun, st=sp, tambahan=(
+        Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
+        Penilaian.pengiriman_id))
+    return (stmt.where(Skp.status == "disepakati")
+            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
+            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp
 
 
 @bp.get("/daftar")
@@ -422,6 +445,9 @@ def daftar():
     if tab not in LABEL_STATUS:
         tab = "semua"
     hitung = hitung_status(stmt)
+    sub = stmt.subquery()
+    siap_kirim = db.session.scalar(select(func.count()).select_from(sub).where(
+        sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)))
     if tab != "semua":
         stmt = stmt.where(sp == tab)
     halaman = max(1, request.args.get("halaman", 1, type=int))
@@ -429,11 +455,13 @@ def daftar():
         stmt.order_by(*_urutan(dinas))
         .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
     ).all()
-    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, "Belum dinilai")
-             for p, posisi, skp, sekolah, tim, jadwal, st in rows]
+    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
+                            bool(lengkap), kirim is not None)
+             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in rows]
     return render("pelaksanaan/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
                   hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
-                  total=hitung.get(tab, 0), label_status=LABEL_STATUS)
+                  total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
+                  lingkup="dinas" if dinas and peran.atasan_sekolah else None)
 
 
 def _urutan(dinas):

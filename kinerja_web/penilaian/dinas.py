@@ -1,0 +1,487 @@
+"""The Dinas' side of the assessment (SPEC §2.7): Rekap Predikat Kinerja Organisasi and the
+PKO, Progres Penilaian Kepala Sekolah oleh Tim Kerja, Daftar Penetapan Predikat Kinerja
+Pegawai, Rekap Penetapan (Tahunan) with angka kredit, reopening, and Tim Kerja plotting.
+
+Every list is a constant number of queries: counts per tab in one grouped query, the page
+of rows in another.
+"""
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from kinerja_web import alur, aturan
+from kinerja_web.alur import Ditolak
+from kinerja_web.alur import penilaian as alur_n
+from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
+from kinerja_web.extensions import db
+from kinerja_web.formulir import Formulir
+from kinerja_web.htmx import hx_redirect, render
+from kinerja_web.lembar import tulis_csv, tulis_xlsx
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
+from kinerja_web.models.skp import Skp
+from kinerja_web.pelaksanaan.views import status_praktik
+from kinerja_web.penilaian.angka import angka_kredit
+from kinerja_web.peran import perlu_peran
+from kinerja_web.perencanaan.forms import PilihanBanyak
+from kinerja_web.perencanaan.persetujuan import baris_dinas
+from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.unduhan import kirim_berkas
+from kinerja_web.waktu import hari_ini
+
+bp = Blueprint("dinas_penilaian", __name__, url_prefix="/dinas")
+PKO_PILIHAN = [SelectChoice("", "— pilih —")] + [SelectChoice(p.value, p.label)
+                                                 for p in aturan.PKO]
+DINAS = ("kepala_dinas", "tim_kerja", "operator_dinas")
+
+
+def _halaman():
+    return max(1, request.args.get("halaman", 1, type=int))
+
+
+def _tab(pilihan):
+    tab = request.args.get("tab", "semua")
+    return tab if tab in dict(pilihan) else "semua"
+
+
+# ---------------------------------------------------------------- Rekap PKO
+
+TAB_PKO = (("semua", "Semua"), ("belum", "Belum selesai dinilai oleh Kepala Sekolah"),
+           ("siap", "Siap dikirim"), ("sudah", "Sudah dikirim"))
+
+
+def _agregat_sekolah(tahun):
+    """Per school: agreed teacher plans, assessments received, and received by predikat."""
+    dikirim = Penilaian.pengiriman_id.is_not(None)
+    kolom = [Skp.sekolah_id.label("sid"), func.count(Skp.id).label("n"),
+             func.count(case((dikirim, 1))).label("diterima")]
+    for p in aturan.Predikat:
+        kolom.append(func.count(case((and_(dikirim, Penilaian.predikat_usulan == p.value), 1)))
+                     .label(p.value))
+    return (select(*kolom).select_from(Skp)
+            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+            .where(Skp.tahun_id == tahun.id, Skp.posisi == "guru", Skp.status == "disepakati")
+            .group_by(Skp.sekolah_id).subquery())
+
+
+@bp.get("/pko")
+@perlu_peran(*DINAS)
+def rekap_pko():
+    """Rekap Predikat Kinerja Organisasi: schools, what arrived, and their PKO."""
+    peran = current_user.peran
+    tahun = tahun_aktif()
+    agg = _agregat_sekolah(tahun)
+    n, diterima = func.coalesce(agg.c.n, 0), func.coalesce(agg.c.diterima, 0)
+    status = case((PkoSekolah.id.is_not(None), "sudah"),
+                  (and_(diterima > 0, diterima >= n), "siap"), else_="belum")
+    stmt = (select(Sekolah, n.label("n"), diterima.label("diterima"),
+                   *[func.coalesce(agg.c[p.value], 0) for p in aturan.Predikat],
+                   PkoSekolah.pko, status.label("st"))
+            .outerjoin(agg, agg.c.sid == Sekolah.id)
+            .outerjoin(PkoSekolah, and_(PkoSekolah.sekolah_id == Sekolah.id,
+                                        PkoSekolah.tahun_id == tahun.id))
+            .where(Sekolah.dinas_id == peran.dinas_id))
+    stmt = _saring_sekolah(stmt)
+    hitung = _hitung(stmt)
+    tab = _tab(TAB_PKO)
+    if tab != "semua":
+        stmt = stmt.where(status == tab)
+    halaman = _halaman()
+    rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
+                              .offset((halaman - 1) * PER_HALAMAN)).all()
+    return render("dinas/pko.html", block="hasil", rows=rows, tab=tab, tabs=TAB_PKO,
+                  hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
+                  total=hitung.get(tab, 0), predikat=list(aturan.Predikat),
+                  q=request.args.get("q", ""), jenjang=request.args.get("jenjang", ""))
+
+
+def _saring_sekolah(stmt):
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(Sekolah.nama.ilike(cari_teks(q), escape="\\"))
+    jenjang = request.args.get("jenjang", "")
+    if jenjang:
+        stmt = stmt.where(Sekolah.jenjang == jenjang)
+    return stmt
+
+
+def _hitung(stmt):
+    sub = stmt.subquery()
+    hitung = dict(db.session.execute(select(sub.c.st, func.count()).group_by(sub.c.st)).all())
+    hitung["semua"] = sum(hitung.values())
+    return hitung
+
+
+class FormPko(Formulir):
+    pko = SelectField("Predikat Kinerja Organisasi", choices=PKO_PILIHAN,
+                      validators=[Optional()])
+    alasan = TextAreaField("Dasar penetapan (mis. capaian Rapor Pendidikan, evaluasi RKAS)",
+                           validators=[Optional(), Length(max=3000)])
+
+
+class FormBuka(Formulir):
+    alasan = TextAreaField("Alasan membuka kembali", validators=[Optional(), Length(max=2000)])
+
+
+def get_sekolah_dinas_or_404(sekolah_id):
+    s = db.session.get(Sekolah, sekolah_id)
+    if s is None or s.dinas_id != current_user.peran.dinas_id:
+        abort(404)
+    return s
+
+
+@bp.route("/pko/<int:sekolah_id>", methods=["GET", "POST"])
+@perlu_peran(*DINAS)
+def pko_sekolah(sekolah_id):
+    """One school: the assessments received and the PKO (set by the Kepala Dinas)."""
+    sekolah = get_sekolah_dinas_or_404(sekolah_id)
+    tahun = tahun_aktif()
+    baris = db.session.execute(
+        select(Pegawai, Skp, Penilaian)
+        .join(Skp, Skp.pegawai_id == Pegawai.id)
+        .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+        .where(Skp.sekolah_id == sekolah.id, Skp.tahun_id == tahun.id, Skp.posisi == "guru",
+               Skp.status == "disepakati")
+        .order_by(Pegawai.nama)).all()
+    pko = alur_n.pko_sekolah(sekolah.id, tahun.id)
+    form = FormPko(obj=pko)
+    diterima = [b for b in baris if b.Penilaian and b.Penilaian.pengiriman_id]
+    if form.validate_on_submit():
+        try:
+            alur_n.tetapkan_pko(current_user, sekolah, tahun, form.pko.data, form.alasan.data,
+                                diterima)
+            db.session.commit()
+            flash(f"PKO {sekolah.nama} ditetapkan; kepala sekolah dapat menetapkan predikat "
+                  "guru.", "sukses")
+            return hx_redirect(url_for(".pko_sekolah", sekolah_id=sekolah.id))
+        except Ditolak as e:
+            db.session.rollback()
+            form.form_errors.append(str(e))
+    penetapan = db.session.scalars(select(Penetapan).where(
+        Penetapan.sekolah_id == sekolah.id, Penetapan.tahun_id == tahun.id)
+        .order_by(Penetapan.id)).all()
+    jumlah = alur_n.hitung_predikat([b.Penilaian.predikat_usulan for b in diterima])
+    return render_template(
+        "dinas/pko_sekolah.html", sekolah=sekolah, baris=baris, pko=pko, form=form,
+        diterima=diterima, jumlah=jumlah, predikat=list(aturan.Predikat.urut()),
+        penetapan=penetapan, form_buka=FormBuka(formdata=None),
+    ), 422 if form.form_errors or (form.is_submitted() and form.errors) else 200
+
+
+@bp.route("/pko-dinas", methods=["GET", "POST"])
+@perlu_peran("kepala_dinas")
+def pko_dinas():
+    """The Dinas' own organisation predicate, framing the principals' distribution."""
+    tahun = tahun_aktif()
+    pko = alur_n.pko_dinas(current_user.peran.dinas_id, tahun.id)
+    form = FormPko(obj=pko)
+    if form.validate_on_submit():
+        try:
+            alur_n.tetapkan_pko_dinas(current_user, tahun, form.pko.data, form.alasan.data)
+            db.session.commit()
+            flash("PKO Dinas tersimpan.", "sukses")
+            return hx_redirect(url_for("penilaian.penetapan", lingkup="dinas"))
+        except Ditolak as e:
+            db.session.rollback()
+            form.form_errors.append(str(e))
+    return render_template("dinas/pko_dinas.html", form=form, pko=pko), \
+        422 if form.is_submitted() else 200
+
+
+@bp.post("/penetapan/<int:penetapan_id>/buka")
+@perlu_peran("kepala_dinas")
+def buka_penetapan(penetapan_id):
+    p = db.session.get(Penetapan, penetapan_id)
+    if p is None or p.dinas_id != current_user.peran.dinas_id:
+        abort(404)
+    form = FormBuka()
+    if form.validate_on_submit():
+        try:
+            alur_n.buka_penetapan(current_user, p, form.alasan.data)
+            db.session.commit()
+            flash("Penetapan dibuka kembali; predikat dapat ditetapkan ulang.", "sukses")
+        except Ditolak as e:
+            db.session.rollback()
+            flash(str(e), "galat")
+    tujuan = url_for(".pko_sekolah", sekolah_id=p.sekolah_id) if p.sekolah_id \
+        else url_for(".penetapan")
+    return hx_redirect(tujuan)
+
+
+@bp.post("/penilaian/<int:penilaian_id>/buka")
+@perlu_peran("kepala_dinas")
+def buka_pengiriman(penilaian_id):
+    pen = db.session.get(Penilaian, penilaian_id)
+    if pen is None or pen.skp.pegawai.dinas_id != current_user.peran.dinas_id:
+        abort(404)
+    form = FormBuka()
+    if form.validate_on_submit():
+        try:
+            alur_n.buka_pengiriman(current_user, pen, form.alasan.data)
+            db.session.commit()
+            flash(f"Penilaian {pen.skp.pegawai.nama} dikembalikan ke atasannya.", "sukses")
+        except Ditolak as e:
+            db.session.rollback()
+            flash(str(e), "galat")
+    return hx_redirect(url_for(".pko_sekolah", sekolah_id=pen.skp.sekolah_id)
+                       if pen.skp.sekolah_id else url_for(".penetapan"))
+
+
+# ---------------------------------------------------------------- Progres KS oleh Tim Kerja
+
+JENIS_KS = (("kepala_sekolah", "Kepala Sekolah Definitif",
+             "PROGRES PENILAIAN KS DEFINITIF YANG BELUM SELESAI"),
+            ("plt_kepala_sekolah", "Plt. Kepala Sekolah",
+             "PROGRES PENILAIAN PLT. KS YANG BELUM SELESAI"),
+            ("guru", "Guru", "PROGRES PENILAIAN PLT. KS DARI GURU YANG BELUM SELESAI"))
+
+
+@bp.get("/progres")
+@perlu_peran("kepala_dinas", "tim_kerja")
+def progres():
+    """Progres Penilaian Kepala Sekolah oleh Tim Kerja: the unfinished ones, per kind."""
+    peran = current_user.peran
+    tahun = tahun_aktif()
+    from kinerja_web.models.pelaksanaan import Praktik
+
+    stmt = (baris_dinas(peran, tahun, st=Skp.posisi,
+                        tambahan=(status_praktik().label("sp"), Penilaian.rating_perilaku))
+            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
+            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+            .where(or_(Penilaian.id.is_(None), Penilaian.lengkap.is_(False))))
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    hitung = _hitung(stmt)
+    jenis = request.args.get("jenis", "kepala_sekolah")
+    if jenis not in {j for j, _, _ in JENIS_KS}:
+        jenis = "kepala_sekolah"
+    halaman = _halaman()
+    rows = db.session.execute(stmt.where(Skp.posisi == jenis).order_by(Sekolah.nama,
+                                                                          Pegawai.nama)
+                              .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)).all()
+    from kinerja_web.pelaksanaan.views import LABEL_STATUS
+
+    return render("dinas/progres.html", block="hasil", rows=rows, jenis=jenis,
+                  jenis_ks=JENIS_KS, hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
+                  total=hitung.get(jenis, 0), label_status=LABEL_STATUS, q=q)
+
+
+# ---------------------------------------------------------------- Daftar Penetapan (Kadis)
+
+TAB_PENETAPAN = (("semua", "Semua"), ("belum_dikirim", "Belum dikirim"),
+                 ("sudah_dikirim", "Sudah dikirim"), ("belum_dinilai", "Belum selesai dinilai"))
+
+
+def status_penetapan():
+    terkirim = and_(Penilaian.penetapan_id.is_not(None), Penetapan.dibuka.is_(None))
+    return case((terkirim, "sudah_dikirim"),
+                (and_(Penilaian.lengkap.is_(True), Penilaian.pengiriman_id.is_not(None)),
+                 "belum_dikirim"), else_="belum_dinilai")
+
+
+@bp.get("/penetapan")
+@perlu_peran("kepala_dinas", "tim_kerja")
+def penetapan():
+    """Daftar Penetapan Predikat Kinerja Pegawai (principals, and a Plt.'s Guru plan)."""
+    peran = current_user.peran
+    tahun = tahun_aktif()
+    st = status_penetapan()
+    stmt = (baris_dinas(peran, tahun, st=st, tambahan=(Penilaian.predikat_usulan,
+                                                        Penilaian.predikat))
+            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+            .outerjoin(Penetapan, Penetapan.id == Penilaian.penetapan_id)
+            .where(Skp.status == "disepakati"))
+    stmt = _saring_sekolah(stmt)
+    hitung = _hitung(stmt)
+    sub = stmt.where(st == "belum_dikirim").subquery()
+    per_predikat = dict(db.session.execute(
+        select(sub.c.predikat_usulan, func.count()).group_by(sub.c.predikat_usulan)).all())
+    per_jenis = dict(db.session.execute(
+        select(case((sub.c.posisi == "guru", "guru"), else_="kepala_sekolah"), func.count())
+        .group_by(case((sub.c.posisi == "guru", "guru"), else_="kepala_sekolah"))).all())
+    tab = _tab(TAB_PENETAPAN)
+    if tab != "semua":
+        stmt = stmt.where(st == tab)
+    halaman = _halaman()
+    rows = db.session.execute(stmt.order_by(Sekolah.nama, Pegawai.nama).limit(PER_HALAMAN)
+                              .offset((halaman - 1) * PER_HALAMAN)).all()
+    return render("dinas/penetapan.html", block="hasil", rows=rows, tab=tab,
+                  tabs=TAB_PENETAPAN, hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
+                  total=hitung.get(tab, 0), per_predikat=per_predikat, per_jenis=per_jenis,
+                  predikat=list(aturan.Predikat.urut()), q=request.args.get("q", ""),
+                  jenjang=request.args.get("jenjang", ""))
+
+
+# ---------------------------------------------------------------- Rekap Penetapan (Tahunan)
+
+TAB_REKAP = (("semua", "Semua"), ("belum_dikirim", "Belum dikirim"),
+             ("sudah_dikirim", "Sudah dikirim"))
+
+
+def _rekap_stmt(tahun):
+    st = case((and_(Penilaian.penetapan_id.is_not(None), Penetapan.dibuka.is_(None)),
+               "sudah_dikirim"), else_="belum_dikirim")
+    sekolah = aliased(Sekolah)
+    stmt = (select(Pegawai, Skp.posisi, sekolah.nama, Penilaian.predikat, st.label("st"))
+            .join(Skp, Skp.pegawai_id == Pegawai.id)
+            .join(Penilaian, Penilaian.skp_id == Skp.id)
+            .outerjoin(Penetapan, Penetapan.id == Penilaian.penetapan_id)
+            .outerjoin(sekolah, sekolah.id == Skp.sekolah_id)
+            .where(Skp.tahun_id == tahun.id, Pegawai.dinas_id == current_user.peran.dinas_id,
+                   Penilaian.pengiriman_id.is_not(None)))
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(or_(Pegawai.nama.ilike(cari_teks(q), escape="\\"),
+                              Pegawai.nip.like(cari_teks(q), escape="\\")))
+    if request.args.get("sekolah", type=int):
+        stmt = stmt.where(Skp.sekolah_id == request.args.get("sekolah", type=int))
+    if request.args.get("jenjang"):
+        stmt = stmt.where(sekolah.jenjang == request.args["jenjang"])
+    return stmt, st, sekolah
+
+
+@bp.get("/rekap")
+@perlu_peran(*DINAS)
+def rekap():
+    """Rekap Penetapan Predikat Kinerja Pegawai (Tahunan), with angka kredit."""
+    tahun = tahun_aktif()
+    stmt, st, sekolah = _rekap_stmt(tahun)
+    hitung = _hitung(stmt)
+    tab = _tab(TAB_REKAP)
+    if tab != "semua":
+        stmt = stmt.where(st == tab)
+    halaman = _halaman()
+    rows = db.session.execute(stmt.order_by(sekolah.nama, Pegawai.nama).limit(PER_HALAMAN)
+                              .offset((halaman - 1) * PER_HALAMAN)).all()
+    atr = aturan.muat_aturan(tahun.aturan)
+    baris = [(p, posisi, nama_s, predikat, s,
+              angka_kredit(p, predikat, atr) if s == "sudah_dikirim" else None)
+             for p, posisi, nama_s, predikat, s in rows]
+    daftar_sekolah = db.session.execute(select(Sekolah.id, Sekolah.nama).where(
+        Sekolah.dinas_id == current_user.peran.dinas_id).order_by(Sekolah.nama)).all()
+    return render("dinas/rekap.html", block="hasil", baris=baris, tab=tab, tabs=TAB_REKAP,
+                  hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
+                  total=hitung.get(tab, 0), q=request.args.get("q", ""),
+                  sekolah_id=request.args.get("sekolah", type=int),
+                  jenjang=request.args.get("jenjang", ""), daftar_sekolah=daftar_sekolah)
+
+
+@bp.get("/rekap.<any(csv, xlsx):format>")
+@perlu_peran(*DINAS)
+def rekap_unduh(format):
+    """The recap with angka kredit as CSV or XLSX (formula injection neutralised)."""
+    tahun = tahun_aktif()
+    stmt, st, sekolah = _rekap_stmt(tahun)
+    if request.args.get("tab") in ("belum_dikirim", "sudah_dikirim"):
+        stmt = stmt.where(st == request.args["tab"])
+    atr = aturan.muat_aturan(tahun.aturan)
+    kepala = ["NIP", "Nama", "Satuan Pendidikan", "Jabatan", "Predikat Kinerja",
+              "Status", "Bulan", "Persentase", "Koefisien", "Angka Kredit"]
+    isi = []
+    for p, _posisi, nama_s, predikat, s in db.session.execute(
+            stmt.order_by(sekolah.nama, Pegawai.nama)):
+        ak = angka_kredit(p, predikat, atr) if s == "sudah_dikirim" else None
+        isi.append([p.nip or "", p.nama, nama_s or "", p.jabatan or "",
+                    aturan.Predikat(predikat).label_cetak if predikat and ak else "",
+                    "Sudah dikirim" if s == "sudah_dikirim" else "Belum dikirim",
+                    ak.bulan if ak else "", f"{ak.persen}%" if ak and ak.persen else "",
+                    aturan.format_angka(ak.koefisien, 1) if ak and ak.koefisien else "",
+                    ak.teks if ak and ak.nilai is not None else ""])
+    alur.catat("ekspor_rekap", data={"format": format, "baris": len(isi)})
+    db.session.commit()
+    nama = f"rekap-predikat-{tahun.tahun}.{format}"
+    if format == "csv":
+        return kirim_berkas(tulis_csv(kepala, isi), nama)
+    return kirim_berkas(tulis_xlsx({f"Rekap {tahun.tahun}": (kepala, isi)}), nama)
+
+
+# ---------------------------------------------------------------- Tim Kerja plotting
+
+class FormPlot(Formulir):
+    ks = PilihanBanyak("Kepala sekolah", validators=[Optional()])
+    tim_kerja = SelectField("Tim Kerja", validators=[Optional()])
+    npsn = TextAreaField("Atau daftar NPSN sekolah (satu per baris)",
+                         validators=[Optional(), Length(max=20000)])
+    aksi = StringField()
+
+
+@bp.route("/tim-kerja", methods=["GET", "POST"])
+@perlu_peran("operator_dinas")
+def tim_kerja():
+    """Plotting: assign principals to Tim Kerja members (ticked, or by a list of NPSN)."""
+    peran = current_user.peran
+    tahun = tahun_aktif()
+    today = hari_ini()
+    anggota = db.session.execute(
+        select(Pegawai.id, Pegawai.nama).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
+        .where(Penugasan.dinas_id == peran.dinas_id, Penugasan.peran == "tim_kerja",
+               Penugasan.aktif_pada(today)).order_by(Pegawai.nama)).all()
+    form = FormPlot()
+    form.tim_kerja.choices = [SelectChoice("", "— pilih —"),
+                              SelectChoice("lepas", "Lepaskan dari Tim Kerja")] + \
+        [SelectChoice(str(i), n) for i, n in anggota]
+    tim = aliased(Pegawai)
+    stmt = (select(Pegawai, Sekolah.nama, Penugasan.peran, tim.nama)
+            .join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
+            .join(Sekolah, Sekolah.id == Penugasan.sekolah_id)
+            .outerjoin(PlotTimKerja, and_(PlotTimKerja.kepala_sekolah_id == Pegawai.id,
+                                          PlotTimKerja.tahun_id == tahun.id))
+            .outerjoin(tim, tim.id == PlotTimKerja.tim_kerja_id)
+            .where(Penugasan.dinas_id == peran.dinas_id,
+                   Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+                   Penugasan.aktif_pada(today)))
+    stmt = _saring_sekolah(stmt)
+    if form.validate_on_submit():
+        pilihan = [int(x) for x in form.ks.data or [] if x.isdigit()]
+        npsn = {x.strip() for x in (form.npsn.data or "").split() if x.strip()}
+        try:
+            jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
+                          {i for i, _ in anggota})
+            db.session.commit()
+            flash(f"{jumlah} kepala sekolah diplot ulang.", "sukses")
+            return hx_redirect(request.full_path)
+        except Ditolak as e:
+            db.session.rollback()
+            form.form_errors.append(str(e))
+    halaman = _halaman()
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
+                              .offset((halaman - 1) * PER_HALAMAN)).all()
+    return render_template("dinas/tim_kerja.html", form=form, rows=rows, total=total,
+                           halaman=halaman, per_halaman=PER_HALAMAN,
+                           q=request.args.get("q", ""), jenjang=request.args.get("jenjang", "")
+                           ), 422 if form.form_errors else 200
+
+
+def plot(peran, tahun, tim_kerja, pilihan, npsn, anggota):
+    """Plot the ticked principals (and those of the listed schools) to one member."""
+    if tim_kerja != "lepas" and (not tim_kerja or not tim_kerja.isdigit()
+                                 or int(tim_kerja) not in anggota):
+        raise Ditolak("Pilih anggota Tim Kerja.")
+    today = hari_ini()
+    ks = select(Penugasan.pegawai_id).join(Sekolah, Sekolah.id == Penugasan.sekolah_id).where(
+        Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today),
+        Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+        or_(Penugasan.pegawai_id.in_(pilihan or [-1]), Sekolah.npsn.in_(npsn or ["-"])))
+    target = set(db.session.scalars(ks))
+    if not target:
+        raise Ditolak("Centang kepala sekolah atau tulis NPSN sekolahnya.")
+    ada = {p.kepala_sekolah_id: p for p in db.session.scalars(select(PlotTimKerja).where(
+        PlotTimKerja.tahun_id == tahun.id, PlotTimKerja.kepala_sekolah_id.in_(target)))}
+    for pid in target:
+        if tim_kerja == "lepas":
+            if pid in ada:
+                db.session.delete(ada[pid])
+        elif pid in ada:
+            ada[pid].tim_kerja_id = int(tim_kerja)
+        else:
+            db.session.add(PlotTimKerja(tahun_id=tahun.id, tim_kerja_id=int(tim_kerja),
+                                        kepala_sekolah_id=pid))
+    alur.catat("plot_tim_kerja", data={"tim_kerja": tim_kerja, "kepala_sekolah": sorted(target)})
+    return len(target)
