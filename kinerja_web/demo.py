@@ -165,8 +165,9 @@ RENCANA_DEMO = {
     **{f"guru{i}": ("disepakati", False) for i in range(37, 43)},
     "guru47": ("diajukan", False), "guru48": ("disepakati", False),
     **{f"guru{i}": ("disepakati", False) for i in range(52, 58)},
-    "kepsek1": ("disepakati", True), "kepsek2": ("diajukan", False), "kepsek3": ("draf", False),
-    "kepsek5": ("disetujui", True), "kepsek6": ("dikembalikan", False),
+    "kepsek1": ("disepakati", True), "kepsek2": ("diajukan", False),
+    "kepsek3": ("disepakati", False), "kepsek5": ("disepakati", True),
+    "kepsek6": ("dikembalikan", False),
     "plt1": ("disepakati", False), "plt1:plt_kepala_sekolah": ("diajukan", False),
 }
 
@@ -228,8 +229,9 @@ def isi_perencanaan(tahun):
 # through the cycle).
 PELAKSANAAN_DEMO = {
     "guru7": 1, "guru8": 2, "guru9": 3, "guru10": 4, "guru11": 5, "guru12": 6,
-    "guru23": 2, "guru24": 3, "guru25": 4, "guru26": 5, "guru27": 6, "guru28": 6,
-    "guru37": 3, "guru38": 6, "guru52": 4, "guru53": 6, "kepsek1": 4, "plt1": 2,
+    **{f"guru{i}": 6 for i in range(23, 34)}, **{f"guru{i}": 6 for i in range(37, 43)},
+    **{f"guru{i}": 6 for i in range(52, 58)},
+    "kepsek1": 4, "plt1": 2, "kepsek3": 6, "kepsek5": 6,
 }
 
 
@@ -309,6 +311,95 @@ def isi_pelaksanaan():
         alur_p.konfirmasi(skp, atasan, "kelengkapan", alur_p.kode_konfirmasi(skp,
                                                                               "kelengkapan"))
     db.session.flush()
+    isi_penilaian()
+
+
+# Assessment demo (SPEC §2.5): ratings per username as (hasil, perilaku). SMP NEGERI 1
+# KEBUMEN is assessed, sent, has its PKO and its predikat set within the rule; SMP NEGERI 2
+# KARANGGAYAM breaks the rule of its PKO with a written justification; SD NEGERI 3 WONOSARI
+# is assessed and sent and waits for its PKO; SD NEGERI 1 SADANGKULON is still assessing.
+SB, B, BP = ("di_atas", "di_atas"), ("sesuai", "sesuai"), ("di_bawah", "sesuai")
+PENILAIAN_DEMO = {
+    **dict.fromkeys(("guru23", "guru24", "guru25"), SB),
+    **dict.fromkeys((f"guru{i}" for i in range(26, 33)), B), "guru33": BP,
+    **dict.fromkeys((f"guru{i}" for i in range(37, 43)), SB),
+    **dict.fromkeys((f"guru{i}" for i in range(52, 55)), B),
+    **dict.fromkeys((f"guru{i}" for i in range(55, 58)), SB),
+}
+
+
+def isi_penilaian():
+    """Rate, send, set PKOs and predikat through the real transitions."""
+    from kinerja_web.alur import penilaian as alur_n
+    from kinerja_web.atasan import atasan_untuk
+    from kinerja_web.models import Penilaian, Skp, TahunKinerja
+    from kinerja_web.peran import muat_peran
+
+    def akun(username=None, pegawai=None):
+        a = db.session.scalar(select(Akun).where(
+            Akun.username == username if username else Akun.pegawai_id == pegawai.id))
+        a.peran = muat_peran(a.pegawai, MULAI)
+        return a
+
+    def skp_dari(username, posisi=None):
+        a = akun(username)
+        q = select(Skp).where(Skp.pegawai_id == a.pegawai_id, Skp.status == "disepakati")
+        return db.session.scalar(q.where(Skp.posisi == posisi) if posisi else q)
+
+    def nilai(skp, atasan, hasil, perilaku, pko=None):
+        pen, _ = alur_n.penilaian_untuk(skp)
+        kriteria = dict.fromkeys(alur_n.KRITERIA, hasil)
+        alur_n.simpan_rating_hasil(pen, atasan, kriteria, None, None,
+                                   "Praktik kelas berubah nyata; lanjutkan berbagi di KKG.", pko)
+        aspek = alur_p_aspek(skp)
+        alur_n.simpan_rating_perilaku(pen, atasan, {a: {"perwujudan": perilaku,
+                                                        "dampak": perilaku} for a in aspek},
+                                      None, None, {aspek[0]: "Konsisten dan dapat diandalkan."})
+        return pen
+
+    def alur_p_aspek(skp):
+        from kinerja_web.alur.skp import aturan_skp
+
+        return list(aturan_skp(skp).perilaku.kode)
+
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    per_atasan = {}
+    for username, (hasil, perilaku) in PENILAIAN_DEMO.items():
+        skp = skp_dari(username)
+        atasan = akun(pegawai=atasan_untuk(skp.pegawai, skp.posisi, MULAI).pegawai)
+        per_atasan.setdefault(atasan.username, (atasan, []))[1].append(
+            nilai(skp, atasan, hasil, perilaku))
+    kadis = akun("kadis")
+    for atasan, daftar in per_atasan.values():
+        sekolah_id = min(atasan.peran.atasan_sekolah)
+        alur_n.kirim_ke_dinas(atasan, daftar, sekolah_id, tahun)
+    db.session.flush()
+    pko = {"kepsek3": ("baik", "Rapor Pendidikan 2025: mutu pembelajaran baik."),
+           "plt1": ("butuh_perbaikan", "Rapor Pendidikan 2025: literasi dan numerasi turun.")}
+    pembenaran = {"plt1": "Seluruh guru menuntaskan siklus praktik kinerja dengan perubahan "
+                          "praktik yang terdokumentasi; penurunan Rapor Pendidikan terjadi "
+                          "karena perpindahan murid, bukan kinerja guru."}
+    from kinerja_web.models import Sekolah
+
+    for username, (kode, alasan) in pko.items():
+        atasan, daftar = per_atasan[username]
+        sekolah = db.session.get(Sekolah, min(atasan.peran.atasan_sekolah))
+        alur_n.tetapkan_pko(kadis, sekolah, tahun, kode, alasan, daftar)
+        alur_n.tetapkan_predikat(atasan, tahun, kode, daftar, {}, pembenaran.get(username),
+                                 sekolah_id=sekolah.id)
+    # The principal of the school with a PKO is assessed by his Tim Kerja member and the
+    # Kepala Dinas sets his predikat (with a justification: one principal cannot meet the
+    # rule of a Baik PKO on his own).
+    skp_ks = skp_dari("kepsek3")
+    tim = akun("timkerja1")
+    pen = nilai(skp_ks, tim, None, "sesuai", pko="baik")
+    alur_n.kirim_ke_dinas(tim, [pen], None, tahun)
+    alur_n.tetapkan_pko_dinas(kadis, tahun, "baik", "Evaluasi SAKIP Dinas 2025: Baik.")
+    alur_n.tetapkan_predikat(kadis, tahun, "baik", [pen], {}, "Penetapan bertahap: kepala "
+                             "sekolah lain menyusul setelah penilaiannya selesai.")
+    # A second principal is fully through his cycle, waiting for his school's PKO.
+    db.session.flush()
+    assert db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp_ks.id)).lengkap
 
 
 def _urut(logins):
