@@ -168,6 +168,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
                 "status_refleksi": "diterima" if t >= 5 else "belum", "rubrik": []})
         for awal in range(0, len(praktik), 5000):
             conn.execute(insert(Praktik), praktik[awal:awal + 5000])
+        _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, jumlah_sekolah)
         conn.execute(insert(PlotTimKerja), [
             {"tahun_id": tahun_id, "tim_kerja_id": tim[i % len(tim)], "kepala_sekolah_id": k}
             for i, k in enumerate(ks)])
@@ -181,6 +182,51 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
     print(f"  data: {jumlah_sekolah} sekolah, {jumlah_guru} guru, {len(skp)} SKP dibuat dalam "
           f"{time.perf_counter() - mulai:.1f} s")
     return len(skp)
+
+
+def _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, jumlah_sekolah):
+    """Assessments for finished cycles: most sent, a PKO and a penetapan for a third of the
+    schools (one shipment and one penetapan per school)."""
+    from kinerja_web.models import (
+        Penetapan,
+        Pengiriman,
+        Penilaian,
+        PkoSekolah,
+        Praktik,
+        Skp,
+    )
+
+    selesai = conn.execute(select(Skp.id, Skp.sekolah_id, Skp.posisi).join(
+        Praktik, Praktik.skp_id == Skp.id).where(Praktik.status_refleksi == "diterima")).all()
+    rating = ("di_atas", "sesuai", "sesuai", "sesuai", "di_bawah")
+    matriks = {("di_atas", "di_atas"): "sangat_baik",
+               ("di_bawah", "sesuai"): "butuh_perbaikan",
+               ("di_bawah", "di_atas"): "butuh_perbaikan",
+               ("di_bawah", "di_bawah"): "sangat_kurang"}
+    kirim, tetap = {}, {}
+    for s in range(1, jumlah_sekolah + 1):
+        if s % 4:
+            kirim[s] = conn.execute(insert(Pengiriman).values(
+                tahun_id=tahun_id, sekolah_id=s, dinas_id=dinas_id, oleh=kadis, jumlah=0)
+                .returning(Pengiriman.id)).scalar_one()
+        if s % 3 == 0:
+            conn.execute(insert(PkoSekolah).values(tahun_id=tahun_id, sekolah_id=s,
+                                                   pko="baik", alasan="Bench", oleh=kadis))
+            tetap[s] = conn.execute(insert(Penetapan).values(
+                tahun_id=tahun_id, dinas_id=dinas_id, sekolah_id=s, pko="baik", jumlah={},
+                pelanggaran=[], oleh=kadis).returning(Penetapan.id)).scalar_one()
+    baris = []
+    for skp_id, sekolah_id, posisi in selesai:
+        h, p = rng.choice(rating), rng.choice(rating)
+        usulan = matriks.get((h, p), "kurang" if p == "di_bawah" else "baik")
+        dikirim = kirim.get(sekolah_id) if posisi == "guru" else None
+        ditetapkan = tetap.get(sekolah_id) if dikirim else None
+        baris.append({"skp_id": skp_id, "versi": 3, "rating_hasil": h, "rating_perilaku": p,
+                      "predikat_usulan": usulan, "lengkap": True, "pengiriman_id": dikirim,
+                      "predikat": usulan if ditetapkan else None, "penetapan_id": ditetapkan,
+                      "perilaku": {}, "umpan_balik_perilaku": {}})
+    for awal in range(0, len(baris), 5000):
+        conn.execute(insert(Penilaian), baris[awal:awal + 5000])
 
 
 @contextmanager

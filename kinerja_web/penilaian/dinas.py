@@ -302,9 +302,10 @@ def penetapan():
     sub = stmt.where(st == "belum_dikirim").subquery()
     per_predikat = dict(db.session.execute(
         select(sub.c.predikat_usulan, func.count()).group_by(sub.c.predikat_usulan)).all())
-    per_jenis = dict(db.session.execute(
-        select(case((sub.c.posisi == "guru", "guru"), else_="kepala_sekolah"), func.count())
-        .group_by(case((sub.c.posisi == "guru", "guru"), else_="kepala_sekolah"))).all())
+    per_jenis = {"guru": 0, "kepala_sekolah": 0}
+    for posisi, n in db.session.execute(select(sub.c.posisi, func.count())
+                                        .group_by(sub.c.posisi)):
+        per_jenis["guru" if posisi == "guru" else "kepala_sekolah"] += n
     tab = _tab(TAB_PENETAPAN)
     if tab != "semua":
         stmt = stmt.where(st == tab)
