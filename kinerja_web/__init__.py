@@ -29,6 +29,7 @@ def create_app(test_config=None):
     from kinerja_web.auth.views import bp as auth_bp
     from kinerja_web.beranda.views import bp as beranda_bp
     from kinerja_web.dinas.views import bp as dinas_bp
+    from kinerja_web.dokumen.views import bp as dokumen_bp
     from kinerja_web.impor.views import bp as impor_bp
     from kinerja_web.pelaksanaan.views import bp as pelaksanaan_bp
     from kinerja_web.penilaian.dinas import bp as dinas_penilaian_bp
@@ -37,10 +38,11 @@ def create_app(test_config=None):
     from kinerja_web.perencanaan.views import bp as perencanaan_bp
 
     for bp in (auth_bp, beranda_bp, dinas_bp, impor_bp, perencanaan_bp, persetujuan_bp,
-               pelaksanaan_bp, penilaian_bp, dinas_penilaian_bp):
+               pelaksanaan_bp, penilaian_bp, dinas_penilaian_bp, dokumen_bp):
         app.register_blueprint(bp)
 
-    from kinerja_web import commands
+    from kinerja_web import commands, jobs
 
     commands.init_app(app)
+    jobs.init_app(app)
     return app

@@ -17,7 +17,8 @@ from kinerja_web.waktu import hari_ini, sekarang
 
 
 def init_app(app):
-    for cmd in (seed_demo, demo_masuk, impor_roster, buat_dinas, buat_operator):
+    for cmd in (seed_demo, demo_masuk, impor_roster, buat_dinas, buat_operator, cetak_batch,
+                cetak_lanjut):
         app.cli.add_command(cmd)
 
 
@@ -154,3 +155,68 @@ def buat_operator(dinas_id, username, nama, nip):
     alur.catat("operator_dibuat", akun, catatan="CLI")
     db.session.commit()
     click.echo(f"Akun {akun.username} dibuat. Sandi sekali pakai: {sandi}")
+
+
+@click.command("cetak-batch")
+@click.option("--jenis", type=click.Choice(["skp", "evaluasi", "dokumen_evaluasi",
+                                            "angka_kredit"]), default="dokumen_evaluasi",
+              show_default=True)
+@click.option("--npsn", help="Hanya satu sekolah.")
+@click.option("--jenjang", help="Hanya satu jenjang (tk, sd, smp, …).")
+@click.option("--format", "format_", type=click.Choice(["pdf", "zip"]), default="pdf",
+              show_default=True)
+@click.option("--keluar", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Berkas hasil (PDF atau ZIP).")
+@click.option("--dinas", "dinas_id", type=int)
+@click.option("--operator", default="operator", show_default=True,
+              help="Nama pengguna yang dicatat sebagai pencetak.")
+def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
+    """Cetak banyak dokumen sekaligus (per 50 dokumen), seperti halaman Cetak batch."""
+    import shutil
+
+    from kinerja_web import jobs
+    from kinerja_web.dokumen.views import daftar_skp
+    from kinerja_web.models import CetakBatch, Sekolah
+    from kinerja_web.peran import muat_peran
+
+    dinas = _pilih_dinas(dinas_id)
+    akun = db.session.scalar(select(Akun).where(Akun.username == operator))
+    if akun is None:
+        raise click.ClickException(f"Pengguna {operator} tidak ada.")
+    akun.peran = muat_peran(akun.pegawai)
+    tahun = db.session.scalar(select(TahunKinerja).where(
+        TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
+    sekolah = None
+    if npsn:
+        sekolah = db.session.scalar(select(Sekolah).where(Sekolah.npsn == npsn,
+                                                          Sekolah.dinas_id == dinas.id))
+        if sekolah is None:
+            raise click.ClickException(f"NPSN {npsn} tidak ada di {dinas.nama}.")
+    ids = daftar_skp(akun.peran, tahun, jenis, sekolah.id if sekolah else None, jenjang)
+    if not ids:
+        raise click.ClickException("Tidak ada dokumen yang dapat dicetak untuk pilihan ini.")
+    if len(ids) > current_app.config["CETAK_MAKS_DOKUMEN"]:
+        raise click.ClickException("Melebihi batas dokumen per batch; pilih per jenjang/sekolah.")
+    b = CetakBatch(akun_id=akun.id, dinas_id=dinas.id, jenis=jenis, format=format_,
+                   daftar=ids, ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"],
+                   lingkup=sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"))
+    db.session.add(b)
+    alur.catat("cetak_batch", b, ke="antri", akun=akun, data={"dokumen": len(ids), "cli": True})
+    db.session.commit()
+    click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
+    jobs.jalankan(b.id)
+    db.session.refresh(b)
+    shutil.copyfile(b.berkas, keluar)
+    click.echo(f"Selesai: {keluar}")
+
+
+@click.command("cetak-lanjut")
+def cetak_lanjut():
+    """Lanjutkan cetak batch yang terputus (mis. setelah server mati)."""
+    from kinerja_web import jobs
+
+    ids = jobs.yang_terputus()
+    for batch_id in ids:
+        click.echo(f"Melanjutkan cetak batch {batch_id}…")
+        jobs.jalankan(batch_id)
+    click.echo(f"{len(ids)} cetak batch dilanjutkan.")

@@ -36,6 +36,11 @@ def load(app, test_config=None):
         SANDI_SEKALI_METODE="scrypt:2048:8:1",
         SESI_MAKS_HARI=30,
         PROXY_FIX=0,
+        # The address printed in verification QR codes (the public URL of this instance).
+        URL_PUBLIK="http://127.0.0.1:5000",
+        LOGO_MAKS_BYTE=200 * 1024,
+        CETAK_MAKS_DOKUMEN=5000,
+        CETAK_UKURAN_CHUNK=50,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:

@@ -155,7 +155,12 @@ def buat(app):
 
 # Planning states of the demo, by username: (final state, atasan adjusts?). People not
 # listed have not started (guru1, guru2, kepsek4 … are left for walking through the app).
+# Principals come first: a teacher's plan intervenes the RHK of his principal's own plan.
 RENCANA_DEMO = {
+    "kepsek1": ("disepakati", True), "kepsek2": ("diajukan", False),
+    "kepsek3": ("disepakati", False), "kepsek5": ("disepakati", True),
+    "kepsek6": ("dikembalikan", False),
+    "plt1": ("disepakati", False), "plt1:plt_kepala_sekolah": ("diajukan", False),
     "guru3": ("draf", False), "guru4": ("diajukan", False), "guru5": ("dikembalikan", False),
     "guru6": ("disetujui", True), "guru7": ("disepakati", True),
     **{f"guru{i}": ("disepakati", False) for i in range(8, 13)},
@@ -165,10 +170,6 @@ RENCANA_DEMO = {
     **{f"guru{i}": ("disepakati", False) for i in range(37, 43)},
     "guru47": ("diajukan", False), "guru48": ("disepakati", False),
     **{f"guru{i}": ("disepakati", False) for i in range(52, 58)},
-    "kepsek1": ("disepakati", True), "kepsek2": ("diajukan", False),
-    "kepsek3": ("disepakati", False), "kepsek5": ("disepakati", True),
-    "kepsek6": ("dikembalikan", False),
-    "plt1": ("disepakati", False), "plt1:plt_kepala_sekolah": ("diajukan", False),
 }
 
 

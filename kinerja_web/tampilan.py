@@ -62,6 +62,7 @@ def navigasi():
         menu.append(("Progres KS", url_for("dinas_penilaian.progres")))
     if peran.staf_dinas:
         menu.append(("Rekap", url_for("dinas_penilaian.rekap")))
+        menu.append(("Cetak", url_for("dokumen.batch")))
     if peran.operator_dinas:
         menu += [
             ("Impor Data", url_for("impor.index")),

@@ -75,7 +75,7 @@ def rekomendasi_hasil(skp, pen, pko=None):
         r = aturan.rating_hasil_dari_pko(pko, aturan=atr)
         return r, f"PKO sekolah {aturan.PKO(pko).label} → {r.label}."
     nilai = [getattr(pen, k) for k in KRITERIA]
-    if any(v is None for v in nilai):
+    if any(v not in RATING for v in nilai):
         return None, "Nilai ketiga kriteria untuk melihat rekomendasi."
     r = aturan.rekomendasi_rating_hasil(*nilai, aturan=atr)
     return r, "Di Atas bila minimal dua Di Atas dan tidak ada Di Bawah; Di Bawah bila " \
@@ -85,7 +85,7 @@ def rekomendasi_hasil(skp, pen, pko=None):
 def rekomendasi_perilaku(skp, pen):
     atr = aturan_skp(skp)
     nilai = [(pen.perilaku or {}).get(a.kode, {}).get(k) for a in atr.perilaku for k in KOMPONEN]
-    if any(v is None for v in nilai):
+    if any(v not in RATING for v in nilai):
         return None, "Nilai Perwujudan dan Dampak untuk ketujuh aspek."
     r = aturan.rekomendasi_rating_perilaku(nilai, aturan=atr)
     return r, "Rata-rata (Di Bawah=1, Sesuai=2, Di Atas=3): ≥ 2,5 Di Atas; < 1,5 Di Bawah; " \
@@ -126,6 +126,9 @@ def simpan_rating_hasil(pen, aktor, kriteria, pilihan, alasan, umpan_balik, pko=
     """Rate the three criteria (guru) and choose the Rating Hasil Kerja."""
     skp = pen.skp
     _pastikan_bisa_dinilai(skp, pen, aktor)
+    if hasil_dari_pko(skp) and pko is None:
+        raise Ditolak("Rating Hasil Kerja kepala sekolah berasal dari PKO sekolahnya: menunggu "
+                      "Dinas menetapkan PKO sekolah ini.")
     if not hasil_dari_pko(skp):
         praktik = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id))
         if praktik is None or praktik.status_refleksi != "diterima":
@@ -306,6 +309,9 @@ def tetapkan_predikat(aktor, tahun, pko, baris, pilihan, pembenaran, sekolah_id=
     predikat already set (`sudah`); a violation needs a written justification, it never
     blocks (SPEC §4.4).
     """
+    if sekolah_id is None and not aktor.peran.kepala_dinas:
+        raise Ditolak("Predikat kepala sekolah ditetapkan oleh Kepala Dinas; Tim Kerja "
+                      "memberi rating dan rekomendasi.")
     if pko is None:
         raise Ditolak("Penetapan dilakukan setelah Dinas menetapkan Predikat Kinerja "
                       "Organisasi.")

@@ -156,29 +156,57 @@ def langkah_belum_lengkap(skp):
     return kurang
 
 
-def susun_rhk(skp):
-    """The RHK texts of the choices in force, copied from the year's catalogue."""
+def susun_rhk(skp, rhk_atasan=None):
+    """The RHK texts of the choices in force, copied from the year's catalogue, with the
+    aspek, indicator and target they are printed and sent with."""
     atr = aturan_skp(skp)
     posisi = skp.katalog_posisi
+
+    def isi(kode, **kata):
+        item = atr.isi_skp.get(kode)
+        if item is None:
+            return {"aspek": "", "indikator": "", "target": ""}
+        return {"aspek": item.aspek, "indikator": item.indikator.format(**kata),
+                "target": item.target}
+
     out = []
     praktik = atr.praktik(posisi).get(skp.praktik_berlaku)
     if praktik is not None:
         out.append({"jenis": "utama", "kategori": "praktik", "kode": praktik.kode,
-                    "rhk": praktik.rhk, "aspek": praktik.aspek,
-                    "indikator": praktik.sub_indikator})
+                    "rhk": praktik.rhk, "rhk_atasan": rhk_atasan,
+                    **isi("praktik", sub_indikator=praktik.sub_indikator.lower())})
     komp = atr.kompetensi(posisi).get(skp.kompetensi_berlaku)
     if komp is not None:
         out.append({"jenis": "utama", "kategori": "kompetensi", "kode": komp.kode,
-                    "rhk": komp.rhk, "aspek": komp.kelompok.label, "indikator": komp.teks})
+                    "rhk": komp.rhk, "rhk_atasan": rhk_atasan,
+                    **isi("kompetensi", teks=komp.teks.lower())})
     for t in atr.tugas_pokok(posisi):
         if t.butuh_tugas_tambahan:
             if skp.tugas_tambahan_berlaku:
                 out.append({"jenis": "tambahan", "kategori": "tugas_tambahan", "kode": t.kode,
-                            "rhk": t.rhk, "aspek": "", "indikator": skp.nama_tugas_tambahan or ""})
+                            "rhk": t.rhk, "rhk_atasan": None,
+                            **isi("tugas_tambahan",
+                                  nama=(skp.nama_tugas_tambahan or "").lower())})
         else:
             out.append({"jenis": "tugas_pokok", "kategori": "tugas_pokok", "kode": t.kode,
-                        "rhk": t.rhk, "aspek": "", "indikator": ""})
+                        "rhk": t.rhk, "rhk_atasan": None, "aspek": "", "indikator": "",
+                        "target": ""})
     return out
+
+
+def rhk_atasan_dari(skp):
+    """The RHK of the atasan's own agreed plan that this plan intervenes, or None (the
+    e-Kinerja sync fails without it: "Tidak ditemukan RHK atasan berikut …")."""
+    from sqlalchemy import select
+
+    if skp.atasan_id is None:
+        return None
+    milik = db.session.scalar(select(Skp).where(
+        Skp.pegawai_id == skp.atasan_id, Skp.tahun_id == skp.tahun_id,
+        Skp.posisi != "guru", Skp.status == "disepakati"))
+    if milik is None:
+        return None
+    return next((r["rhk"] for r in milik.rhk or [] if r["kategori"] == "praktik"), None)
 
 
 def ajukan(skp, aktor):
@@ -240,7 +268,7 @@ def setujui(skp, aktor):
     atasan = atasan_untuk(skp.pegawai, skp.posisi)
     if atasan.pegawai is not None:
         skp.atasan_id = atasan.pegawai.id
-    skp.rhk = susun_rhk(skp)
+    skp.rhk = susun_rhk(skp, rhk_atasan_dari(skp))
     skp.disetujui = sekarang()
     _ganti_status(skp, "disetujui", aktor, "skp_disetujui",
                   catatan=", ".join(sorted(skp.penyesuaian)) or None)
@@ -281,7 +309,9 @@ def ubah_kompetensi(skp, aktor, kode):
     ubah = {"kompetensi": [skp.kompetensi_berlaku, kode]}
     skp.kompetensi_kode = kode
     skp.atasan_kompetensi_kode = None
-    baru = next(r for r in susun_rhk(skp) if r["kategori"] == "kompetensi")
+    lama = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
+    baru = next(r for r in susun_rhk(skp, lama.get("rhk_atasan"))
+                if r["kategori"] == "kompetensi")
     skp.rhk = [baru if r["kategori"] == "kompetensi" else r for r in (skp.rhk or [])]
     skp.kompetensi_diubah = sekarang()
     skp.versi += 1

@@ -166,6 +166,33 @@ class Jabatan:
 
 
 @dataclass(frozen=True, kw_only=True)
+class IsiSkp:
+    """How an RHK is printed on the SKP and sent to e-Kinerja: aspek, indicator, target.
+
+    `indikator` may hold {sub_indikator}, {teks} or {nama} (the chosen item's words)."""
+
+    kode: str  # praktik, kompetensi, tugas_tambahan
+    aspek: str
+    indikator: str
+    target: str
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LampiranSkp:
+    """One section of "LAMPIRAN SASARAN KINERJA PEGAWAI"."""
+
+    kode: str
+    judul: str
+    butir: tuple[str, ...]
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class StatusTidakIkut:
     """An out-of-scope participation status and why (SPEC §1)."""
 
@@ -283,6 +310,8 @@ class Aturan:
     daftar_golongan: Katalog[Golongan]
     daftar_jabatan: Katalog[Jabatan]
     tidak_ikut: Katalog[StatusTidakIkut]
+    isi_skp: Katalog[IsiSkp]
+    lampiran_skp: Katalog[LampiranSkp]
     matriks_predikat: Mapping[tuple[Rating, Rating], Predikat]
     pko_ke_rating_hasil: Mapping[PKO, Rating]
     rating_hasil: AturanRatingHasil

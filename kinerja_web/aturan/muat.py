@@ -25,12 +25,14 @@ from .katalog import (
     Dokumen,
     Golongan,
     IndikatorPraktik,
+    IsiSkp,
     Jabatan,
     KaidahDistribusi,
     Katalog,
     Kompetensi,
     KomponenPerilaku,
     Kriteria,
+    LampiranSkp,
     PertanyaanTerbuka,
     StatusTidakIkut,
     TugasPokok,
@@ -43,7 +45,7 @@ _ASAL_USUL = {"sumber", "keyakinan", "catatan"}
 _BAGIAN = {
     "meta", "periode", "pertanyaan_terbuka", "tugas_pokok", "praktik", "kompetensi", "perilaku",
     "dokumen", "rekomendasi", "predikat", "pko_ke_rating_hasil", "distribusi", "angka_kredit",
-    "identitas", "golongan", "jabatan", "tidak_ikut",
+    "identitas", "golongan", "jabatan", "tidak_ikut", "isi_skp", "lampiran_skp",
 }  # fmt: skip
 
 
@@ -285,6 +287,10 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
         daftar_golongan=_baca_golongan(p, data),
         daftar_jabatan=p.katalog(Jabatan, p.larik(data, "jabatan"), "jabatan", "jabatan", "nama"),
         tidak_ikut=_baca_tidak_ikut(p, data),
+        # Print texts are optional: a year without them prints blank lines to fill by hand.
+        isi_skp=p.katalog(IsiSkp, data.get("isi_skp", []), "isi_skp", "isi SKP"),
+        lampiran_skp=p.katalog(LampiranSkp, data.get("lampiran_skp", []), "lampiran_skp",
+                               "lampiran SKP"),
         matriks_predikat=_baca_matriks(p, data),
         pko_ke_rating_hasil=_baca_pko_rating(p, data),
         rating_hasil=_baca_rating_hasil(p, data),

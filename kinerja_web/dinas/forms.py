@@ -1,4 +1,5 @@
-from wtforms import StringField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from kinerja_web.formulir import Formulir
@@ -28,3 +29,8 @@ class FormPengaturanDinas(Formulir):
                                        validators=[Optional(), Length(max=80)])
     atasan_kadis_jabatan = StringField("Jabatan atasan Kepala Dinas",
                                        validators=[Optional(), Length(max=150)])
+
+
+class FormLogo(Formulir):
+    logo = FileField("Logo untuk kop surat (PNG, JPEG atau SVG, maks. 200 KB)")
+    hapus = BooleanField("Hapus logo")

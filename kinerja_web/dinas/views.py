@@ -3,6 +3,7 @@
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -16,7 +17,8 @@ from sqlalchemy import func, or_, select
 from kinerja_web import alur, aturan
 from kinerja_web.akses import get_pegawai_or_404
 from kinerja_web.auth.sesi import cabut_sesi, hash_sandi, sandi_acak
-from kinerja_web.dinas.forms import FormPengaturanDinas
+from kinerja_web.dinas.forms import FormLogo, FormPengaturanDinas
+from kinerja_web.dinas.logo import LogoDitolak, periksa_logo
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import render
@@ -175,4 +177,51 @@ def pengaturan():
         flash("Pengaturan Dinas tersimpan." if ubah else "Tidak ada yang berubah.", "sukses")
         return redirect(url_for("dinas.pengaturan"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("dinas/pengaturan.html", form=form), status
+    return render_template("dinas/pengaturan.html", form=form, dinas=dinas,
+                           form_logo=FormLogo(formdata=None)), status
+
+
+@bp.post("/pengaturan/logo")
+@perlu_peran("operator_dinas")
+def unggah_logo():
+    """Upload (or remove) the letterhead logo; anything unsafe is refused with the reason."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    form = FormLogo()
+    if form.validate_on_submit():
+        if form.hapus.data:
+            dinas.logo = dinas.logo_mime = None
+            alur.catat("logo_dihapus", dinas)
+            db.session.commit()
+            flash("Logo dihapus.", "sukses")
+            return redirect(url_for("dinas.pengaturan"), 303)
+        berkas = form.logo.data
+        if berkas:
+            maks = current_app.config["LOGO_MAKS_BYTE"]
+            try:
+                isi, mime = periksa_logo(berkas.read(maks + 1), maks)
+            except LogoDitolak as e:
+                form.logo.errors.append(str(e))
+            else:
+                dinas.logo, dinas.logo_mime = isi, mime
+                alur.catat("logo_diunggah", dinas, data={"mime": mime, "byte": len(isi)})
+                db.session.commit()
+                flash("Logo tersimpan; dipakai di kop semua dokumen cetak.", "sukses")
+                return redirect(url_for("dinas.pengaturan"), 303)
+        else:
+            form.logo.errors.append("Pilih berkas logo.")
+    return render_template("dinas/pengaturan.html", form=FormPengaturanDinas(obj=dinas),
+                           dinas=dinas, form_logo=form), 422
+
+
+@bp.get("/logo")
+@perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
+def logo():
+    """The stored logo (preview); SVG under a sandboxing CSP."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    if not dinas.logo:
+        abort(404)
+    response = make_response(dinas.logo)
+    response.mimetype = dinas.logo_mime
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response

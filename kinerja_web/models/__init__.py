@@ -2,6 +2,7 @@
 
 from kinerja_web.models.akun import Akun, SesiLogin
 from kinerja_web.models.audit import Audit
+from kinerja_web.models.cetak import Cetakan, CetakBatch
 from kinerja_web.models.impor import ImporBerkas
 from kinerja_web.models.org import (
     Dinas,
@@ -30,6 +31,8 @@ __all__ = [
     "Akun",
     "Audit",
     "CatatanUpaya",
+    "CetakBatch",
+    "Cetakan",
     "Dinas",
     "ImporBerkas",
     "Konfirmasi",

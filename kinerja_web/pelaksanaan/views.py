@@ -21,7 +21,7 @@ from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompeten
 from kinerja_web.models.skp import Skp
 from kinerja_web.pelaksanaan import forms as f
 from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah, hitung_status
-from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
 from kinerja_web.waktu import format_waktu, sekarang
 
 bp = Blueprint("pelaksanaan", __name__, url_prefix="/pelaksanaan")
@@ -197,7 +197,9 @@ def praktik(skp_id, n):
         if aksi not in AKSI.get((sebagai, n), ()):
             raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
         p, baru = alur_p.praktik_untuk(skp)
-        if not baru:
+        # A progress note only adds a row: a stale page overwrites nothing, and a double
+        # submit (same `kunci`) must answer like the first instead of "not saved" (409).
+        if not baru and (sebagai, n) != ("pegawai", 4):
             cek_versi(p, form.versi.data)
         if sebagai == "pegawai" and n in alur_p.DOKUMEN:
             alur_p.simpan_dokumen(p, current_user, n, _nilai_dokumen(n, form),
@@ -227,7 +229,7 @@ def praktik(skp_id, n):
             pesan = f"{LANGKAH[n]} dikembalikan ke pegawai dengan catatan."
         else:
             raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
-        db.session.commit()
+        simpan_transaksi()
     except Konflik:
         db.session.rollback()
         skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
@@ -299,7 +301,7 @@ def kompetensi(skp_id):
             else:
                 alur_p.validasi_kompetensi(ref, current_user, ya=aksi != "batal")
                 pesan = "Validasi tersimpan."
-            db.session.commit()
+            simpan_transaksi()
         except Konflik:
             db.session.rollback()
             skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
@@ -358,7 +360,7 @@ def tugas(skp_id):
                 alur_p.konfirmasi(skp, current_user, "dokumen", list(form.dokumen.data or []))
                 alur_p.konfirmasi(skp, current_user, "kelengkapan",
                                   list(form.kelengkapan.data or []))
-            db.session.commit()
+            simpan_transaksi()
             flash("Konfirmasi tersimpan.", "sukses")
             return hx_redirect(url_for(".tugas", skp_id=skp.id))
         except Ditolak as e:

@@ -257,13 +257,18 @@ def progres():
     q = request.args.get("q", "").strip()[:100]
     if q:
         stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
-    hitung = _hitung(stmt)
+    # The kind comes from the assignment, not the plan: a principal who has not started
+    # his plan yet is unfinished too.
+    posisi = stmt.selected_columns.posisi
+    sub = stmt.subquery()
+    hitung = dict(db.session.execute(select(sub.c.posisi, func.count())
+                                     .group_by(sub.c.posisi)).all())
     jenis = request.args.get("jenis", "kepala_sekolah")
     if jenis not in {j for j, _, _ in JENIS_KS}:
         jenis = "kepala_sekolah"
     halaman = _halaman()
-    rows = db.session.execute(stmt.where(Skp.posisi == jenis).order_by(Sekolah.nama,
-                                                                          Pegawai.nama)
+    rows = db.session.execute(stmt.where(posisi == jenis).order_by(Sekolah.nama,
+                                                                      Pegawai.nama)
                               .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)).all()
     from kinerja_web.pelaksanaan.views import LABEL_STATUS
 

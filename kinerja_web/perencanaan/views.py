@@ -177,13 +177,18 @@ def _nilai(n, form):
 
 def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
     kurang = alur_skp.langkah_belum_lengkap(skp)
-    return render(
+    response = render(
         "perencanaan/langkah.html", block="wizard", status=status, skp=skp, n=n, form=form,
         langkah=LANGKAH, atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi, pesan=pesan,
         konflik=konflik, kurang=kurang, kurang_langkah=kurang,
         url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
         r=ringkas(skp) if n == 5 else None,
     )
+    if status != 200 and is_partial() and "aksi" in form and form.aksi.data == "otomatis":
+        # An autosave targets the status line; a step to correct (409, 422) replaces the step.
+        response.headers["HX-Retarget"] = "#wizard"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
 
 
 @bp.route("/<int:skp_id>/langkah/<int:n>", methods=["GET", "POST"])

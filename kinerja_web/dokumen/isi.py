@@ -1,0 +1,200 @@
+"""What each printed document says (SPEC §5), gathered for many SKPs in a few queries,
+and the verification code over the printed values."""
+
+import base64
+import hashlib
+import hmac
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from kinerja_web import aturan
+from kinerja_web.atasan import kepala_dinas
+from kinerja_web.extensions import db
+from kinerja_web.models import Dinas, Pegawai, Sekolah
+from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
+from kinerja_web.models.skp import Skp
+from kinerja_web.penilaian.angka import angka_kredit
+from kinerja_web.waktu import format_tanggal
+
+JENIS = {
+    "skp": "Sasaran Kinerja Pegawai",
+    "evaluasi": "Evaluasi Kinerja Pegawai",
+    "dokumen_evaluasi": "Dokumen Evaluasi Kinerja Pegawai",
+    "angka_kredit": "Konversi Predikat Kinerja ke Angka Kredit",
+}
+
+
+@dataclass
+class Orang:
+    """An identity block; None prints as a blank line to fill by hand."""
+
+    nama: str | None = None
+    nip: str | None = None
+    pangkat: str | None = None
+    jabatan: str | None = None
+    unit_kerja: str | None = None
+
+
+def orang(pegawai, atr, unit=None):
+    if pegawai is None:
+        return Orang()
+    gol = atr.daftar_golongan.get(pegawai.golongan or "")
+    pangkat = gol.label if gol is not None and pegawai.status_kepegawaian == "PNS" else None
+    if gol is not None and pegawai.status_kepegawaian == "PPPK":
+        pangkat = f"Golongan {gol.kode} (PPPK)"
+    return Orang(pegawai.nama, pegawai.nip, pangkat, pegawai.jabatan,
+                 unit or (pegawai.sekolah.nama if pegawai.sekolah else pegawai.dinas.nama))
+
+
+@dataclass
+class Bersama:
+    """Rows shared by the documents of one print (loaded once for many SKPs)."""
+
+    dinas: Dinas
+    kadis: Pegawai | None
+    penilaian: dict = field(default_factory=dict)   # skp_id -> Penilaian (ditetapkan)
+    pko: dict = field(default_factory=dict)         # sekolah_id -> PKO code
+    distribusi: dict = field(default_factory=dict)  # sekolah_id -> Counter of predikat
+
+
+def muat(skp_ids):
+    """SKPs (in the given order) and what their documents need, in six queries."""
+    skps = db.session.scalars(
+        select(Skp).options(
+            joinedload(Skp.pegawai).joinedload(Pegawai.sekolah),
+            joinedload(Skp.pegawai).joinedload(Pegawai.dinas),
+            joinedload(Skp.atasan), joinedload(Skp.tahun),
+            joinedload(Skp.sekolah).joinedload(Sekolah.dinas))
+        .where(Skp.id.in_(skp_ids))).unique().all()
+    urut = {sid: i for i, sid in enumerate(skp_ids)}
+    skps.sort(key=lambda s: urut[s.id])
+    if not skps:
+        return [], None
+    dinas = skps[0].pegawai.dinas
+    penilaian = {p.skp_id: p for p in db.session.scalars(
+        select(Penilaian).options(joinedload(Penilaian.penetapan))
+        .join(Penetapan, Penilaian.penetapan_id == Penetapan.id)
+        .where(Penilaian.skp_id.in_(skp_ids), Penetapan.dibuka.is_(None)))}
+    sekolah_ids = {s.sekolah_id for s in skps if s.sekolah_id}
+    tahun_id = skps[0].tahun_id
+    pko = dict(db.session.execute(select(PkoSekolah.sekolah_id, PkoSekolah.pko).where(
+        PkoSekolah.sekolah_id.in_(sekolah_ids), PkoSekolah.tahun_id == tahun_id)).all())
+    distribusi = {}
+    for sid, predikat in db.session.execute(
+            select(Skp.sekolah_id, Penilaian.predikat)
+            .join(Penilaian, Penilaian.skp_id == Skp.id)
+            .join(Penetapan, Penilaian.penetapan_id == Penetapan.id)
+            .where(Skp.sekolah_id.in_(sekolah_ids), Skp.tahun_id == tahun_id,
+                   Skp.posisi == "guru", Penetapan.dibuka.is_(None))):
+        distribusi.setdefault(sid, Counter())[predikat] += 1
+    return skps, Bersama(dinas, kepala_dinas(dinas.id), penilaian, pko, distribusi)
+
+
+def alasan_tolak(jenis, skp, bersama):
+    """Why this document cannot be printed for this SKP now, or None."""
+    if jenis == "skp":
+        if skp.status not in ("disetujui", "disepakati"):
+            return "SKP dapat dicetak setelah Perencanaan Kinerja disetujui atasan."
+        return None
+    pen = bersama.penilaian.get(skp.id)
+    if pen is None:
+        return "Dokumen ini dicetak setelah Predikat Kinerja ditetapkan dan dikirim."
+    if jenis == "angka_kredit":
+        atr = aturan.muat_aturan(skp.tahun.aturan)
+        ak = angka_kredit(skp.pegawai, pen.predikat, atr)
+        if ak.nilai is None:
+            return "Angka kredit hanya untuk jabatan fungsional dengan jenjang (mis. Guru Ahli " \
+                   "Pertama)."
+    return None
+
+
+def _atasan_ppk(skp, bersama, atr):
+    """The PPK's own superior (SPEC §5c): the Kepala Dinas for a teacher; for a principal
+    the official set in the Dinas' settings."""
+    if skp.posisi == "guru" and skp.atasan_id != (bersama.kadis.id if bersama.kadis else None):
+        return orang(bersama.kadis, atr)
+    d = bersama.dinas
+    return Orang(d.atasan_kadis_nama, d.atasan_kadis_nip, d.atasan_kadis_pangkat,
+                 d.atasan_kadis_jabatan, None)
+
+
+def isi(jenis, skp, bersama):
+    """(template context, the printed values that the verification code covers)."""
+    atr = aturan.muat_aturan(skp.tahun.aturan)
+    pegawai = orang(skp.pegawai, atr, skp.sekolah.nama if skp.sekolah else None)
+    ppk = orang(skp.atasan, atr)
+    pen = bersama.penilaian.get(skp.id)
+    konteks = {"jenis": jenis, "judul": JENIS[jenis], "skp": skp, "dinas": bersama.dinas,
+               "atr": atr, "pegawai": pegawai, "ppk": ppk, "pen": pen, "tahun": skp.tahun.tahun,
+               "kota": bersama.dinas.kota_ttd, "fmt": aturan.format_angka}
+    nilai = {"nama": pegawai.nama, "nip": pegawai.nip, "tahun": skp.tahun.tahun}
+    if jenis == "skp":
+        konteks.update(
+            utama=[r for r in skp.rhk or [] if r["jenis"] == "utama"],
+            tambahan=[r for r in skp.rhk or [] if r["jenis"] == "tambahan"],
+            aspek=[(a, (skp.ekspektasi or {}).get(a.kode) or atr.ekspektasi_khusus_bawaan,
+                    a.kode in skp.aspek_berlaku) for a in atr.perilaku],
+            tanggal=format_tanggal(skp.disepakati or skp.disetujui),
+            lampiran=list(atr.lampiran_skp))
+        nilai.update(rhk=[r["rhk"] for r in skp.rhk or []], status=skp.status,
+                     ppk=ppk.nama)
+        return konteks, nilai
+    pko = bersama.pko.get(skp.sekolah_id) if skp.posisi == "guru" else None
+    konteks.update(
+        atasan_ppk=_atasan_ppk(skp, bersama, atr),
+        pko=aturan.PKO(pko).label if pko else None,
+        predikat=aturan.Predikat(pen.predikat),
+        rating_hasil=aturan.Rating(pen.rating_hasil), tanggal=format_tanggal(
+            pen.penetapan.waktu if pen.penetapan else None),
+        rating_perilaku=aturan.Rating(pen.rating_perilaku))
+    nilai.update(predikat=pen.predikat, hasil=pen.rating_hasil, perilaku=pen.rating_perilaku,
+                 pko=pko, ppk=ppk.nama)
+    if jenis == "evaluasi":
+        jumlah = bersama.distribusi.get(skp.sekolah_id, Counter())
+        konteks.update(utama=[r for r in skp.rhk or [] if r["jenis"] == "utama"],
+                       tambahan=[r for r in skp.rhk or [] if r["jenis"] == "tambahan"],
+                       kurva=kurva_svg(jumlah), jumlah=jumlah)
+    elif jenis == "angka_kredit":
+        ak = angka_kredit(skp.pegawai, pen.predikat, atr)
+        konteks.update(ak=ak, pegawai_db=skp.pegawai)
+        nilai.update(angka_kredit=str(ak.nilai), bulan=ak.bulan)
+    return konteks, nilai
+
+
+def kode_verifikasi(jenis, skp_id, tahun, nilai):
+    """A short code: an HMAC of document type, SKP, year and printed values."""
+    pesan = json.dumps({"jenis": jenis, "skp": skp_id, "tahun": tahun, "nilai": nilai},
+                       sort_keys=True, ensure_ascii=False, default=str).encode()
+    mac = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), pesan, hashlib.sha256)
+    teks = base64.b32encode(mac.digest()).decode()[:10]
+    return f"{teks[:5]}-{teks[5:]}"
+
+
+def kurva_svg(jumlah):
+    """The school's predikat distribution as a small inline SVG bar chart with a curve."""
+    urut = list(aturan.Predikat.urut())
+    n = [jumlah.get(p.value, 0) for p in urut]
+    maks = max(n) or 1
+    lebar, tinggi, kiri, bawah = 360, 120, 10, 30
+    langkah = (lebar - 2 * kiri) / len(urut)
+    batang, titik, label = [], [], []
+    for i, (p, nilai) in enumerate(zip(urut, n, strict=True)):
+        x = kiri + i * langkah
+        h = (tinggi - bawah - 10) * nilai / maks
+        y = tinggi - bawah - h
+        batang.append(f'<rect x="{x + 8:.1f}" y="{y:.1f}" width="{langkah - 16:.1f}" '
+                      f'height="{h:.1f}" fill="#c9d7e6"/>')
+        titik.append(f"{x + langkah / 2:.1f},{y:.1f}")
+        label.append(f'<text x="{x + langkah / 2:.1f}" y="{tinggi - bawah + 12}" '
+                     f'font-size="8" text-anchor="middle">{p.label}</text>'
+                     f'<text x="{x + langkah / 2:.1f}" y="{y - 3:.1f}" font-size="8" '
+                     f'text-anchor="middle">{nilai}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{lebar}" height="{tinggi}" '
+            f'viewBox="0 0 {lebar} {tinggi}" role="img" aria-label="Pola distribusi predikat">'
+            + "".join(batang) + f'<polyline points="{" ".join(titik)}" fill="none" '
+            'stroke="#0b5394" stroke-width="1.5"/>' + "".join(label) + "</svg>")

@@ -1,0 +1,236 @@
+"""Cetak: one document on demand, batch printing for the Dinas, and public verification."""
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from kinerja_web import alur, aturan, jobs, pdf
+from kinerja_web.atasan import boleh_menilai
+from kinerja_web.dokumen import isi as isi_dokumen
+from kinerja_web.dokumen.cetak import logo, nama_berkas, siapkan
+from kinerja_web.extensions import db, limiter
+from kinerja_web.formulir import Formulir
+from kinerja_web.htmx import hx_redirect, is_htmx, render
+from kinerja_web.models import Pegawai, Sekolah
+from kinerja_web.models.cetak import Cetakan, CetakBatch
+from kinerja_web.models.penilaian import Penetapan, Penilaian
+from kinerja_web.models.skp import Skp
+from kinerja_web.peran import perlu_peran
+from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.unduhan import kirim_berkas
+
+bp = Blueprint("dokumen", __name__)
+
+
+def boleh_cetak(peran, skp):
+    """Own documents; the atasan's pegawai; everything in the Dinas for its staff."""
+    return (skp.pegawai_id == peran.pegawai_id or boleh_menilai(peran, skp)
+            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id))
+
+
+@bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit):jenis>/<int:skp_id>")
+@login_required
+def cetak(jenis, skp_id):
+    """One document as PDF; refused with the reason when the state does not allow it."""
+    form = Formulir()
+    if not form.validate_on_submit():
+        abort(400)
+    skps, bersama = isi_dokumen.muat([skp_id])
+    if not skps or not boleh_cetak(current_user.peran, skps[0]):
+        abort(404)
+    skp = skps[0]
+    alasan = isi_dokumen.alasan_tolak(jenis, skp, bersama)
+    if alasan:
+        return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
+                               judul=isi_dokumen.JENIS[jenis]), 409
+    html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
+    isi = pdf.render([html], logo(bersama))
+    db.session.add(cetakan)
+    alur.catat("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode})
+    db.session.commit()
+    response = kirim_berkas(isi, nama_berkas(skp, jenis))
+    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
+        "attachment", "inline")
+    return response
+
+
+# ---------------------------------------------------------------- verification
+
+def samarkan(nama):
+    """"Sri Hariyati, S.Pd." → "Sr* Ha******, S.Pd." (enough to recognise, not to harvest)."""
+    bagian = []
+    for kata in (nama or "").split(" "):
+        if "." in kata or len(kata) <= 2:
+            bagian.append(kata)
+        else:
+            bagian.append(kata[:2] + "*" * (len(kata) - 2))
+    return " ".join(bagian)
+
+
+@bp.get("/verifikasi")
+@bp.get("/verifikasi/<kode>")
+@limiter.limit("30 per minute")
+def verifikasi(kode=None):
+    """Public: does a printed code match the current data? (no login)"""
+    kode = (kode or request.args.get("kode", "")).strip().upper()[:16]
+    hasil = None
+    if kode:
+        cetakan = db.session.scalar(select(Cetakan).where(Cetakan.kode == kode)
+                                    .order_by(Cetakan.id.desc()))
+        if cetakan is None:
+            hasil = {"status": "tidak_ada"}
+        else:
+            skps, bersama = isi_dokumen.muat([cetakan.skp_id])
+            skp = skps[0]
+            sekarang_cocok = False
+            if isi_dokumen.alasan_tolak(cetakan.jenis, skp, bersama) is None:
+                _, nilai = isi_dokumen.isi(cetakan.jenis, skp, bersama)
+                sekarang_cocok = isi_dokumen.kode_verifikasi(
+                    cetakan.jenis, skp.id, skp.tahun.tahun, nilai) == kode
+            predikat = cetakan.nilai.get("predikat")
+            hasil = {"status": "cocok" if sekarang_cocok else "berubah",
+                     "jenis": isi_dokumen.JENIS[cetakan.jenis],
+                     "nama": samarkan(cetakan.nilai.get("nama")),
+                     "predikat": aturan.Predikat(predikat).label if predikat else None,
+                     "tahun": cetakan.nilai.get("tahun"), "penerbit": bersama.dinas.nama,
+                     "waktu": cetakan.waktu}
+    return render_template("dokumen/verifikasi.html", kode=kode, hasil=hasil)
+
+
+# ---------------------------------------------------------------- batch printing
+
+JENIS_BATCH = [SelectChoice(k, v) for k, v in isi_dokumen.JENIS.items()]
+
+
+class FormBatch(Formulir):
+    jenis = SelectField("Dokumen", choices=JENIS_BATCH, default="dokumen_evaluasi")
+    sekolah = SelectField("Satuan pendidikan", validators=[Optional()])
+    jenjang = SelectField("Jenjang", validators=[Optional()], choices=[
+        SelectChoice("", "Semua jenjang")] + [SelectChoice(j.value, j.label)
+                                              for j in aturan.JenjangSekolah])
+    format = SelectField("Hasil", choices=[SelectChoice("pdf", "Satu PDF (penanda per orang)"),
+                                           SelectChoice("zip", "ZIP berisi PDF per orang")])
+
+
+def daftar_skp(peran, tahun, jenis, sekolah_id=None, jenjang=None, pilihan=None):
+    """The SKP ids a batch prints, in a stable order (school, name): only those whose
+    document can be printed now."""
+    q = (select(Skp.id).join(Pegawai, Skp.pegawai_id == Pegawai.id)
+         .outerjoin(Sekolah, Sekolah.id == Skp.sekolah_id)
+         .where(Pegawai.dinas_id == peran.dinas_id, Skp.tahun_id == tahun.id))
+    if jenis == "skp":
+        q = q.where(Skp.status.in_(("disetujui", "disepakati")))
+    else:
+        q = q.join(Penilaian, Penilaian.skp_id == Skp.id).join(
+            Penetapan, Penetapan.id == Penilaian.penetapan_id).where(Penetapan.dibuka.is_(None))
+    if sekolah_id:
+        q = q.where(Skp.sekolah_id == sekolah_id)
+    if jenjang:
+        q = q.where(Sekolah.jenjang == jenjang)
+    if pilihan:
+        q = q.where(Skp.id.in_(pilihan))
+    return list(db.session.scalars(q.order_by(Sekolah.nama, Pegawai.nama, Skp.id)))
+
+
+@bp.route("/cetak/batch", methods=["GET", "POST"])
+@perlu_peran("kepala_dinas", "tim_kerja", "operator_dinas")
+def batch():
+    """Choose a document and a scope; the job renders in the background."""
+    peran = current_user.peran
+    sekolah = db.session.execute(select(Sekolah.id, Sekolah.nama).where(
+        Sekolah.dinas_id == peran.dinas_id).order_by(Sekolah.nama)).all()
+    form = FormBatch()
+    form.sekolah.choices = [SelectChoice("", "Semua sekolah")] + [
+        SelectChoice(str(i), n) for i, n in sekolah]
+    pilihan = [int(x) for x in request.args.get("skp", "").split(",") if x.isdigit()]
+    berjalan = db.session.scalar(select(CetakBatch).where(
+        CetakBatch.akun_id == current_user.id, CetakBatch.status.in_(("antri", "berjalan"))))
+    if form.validate_on_submit():
+        if berjalan is not None:
+            form.form_errors.append("Masih ada cetak batch Anda yang berjalan; tunggu selesai "
+                                    "atau batalkan dulu.")
+        else:
+            tahun = tahun_aktif()
+            ids = daftar_skp(peran, tahun, form.jenis.data,
+                             int(form.sekolah.data) if form.sekolah.data else None,
+                             form.jenjang.data or None, pilihan)
+            batas = current_app.config["CETAK_MAKS_DOKUMEN"]
+            if not ids:
+                form.form_errors.append("Tidak ada dokumen yang dapat dicetak untuk pilihan "
+                                        "ini (predikat belum ditetapkan atau SKP belum "
+                                        "disetujui).")
+            elif len(ids) > batas:
+                form.form_errors.append(f"{len(ids)} dokumen melebihi batas {batas} per batch; "
+                                        "pilih per jenjang atau per sekolah.")
+            else:
+                nama_sekolah = dict(sekolah).get(int(form.sekolah.data)) if form.sekolah.data \
+                    else None
+                b = CetakBatch(
+                    akun_id=current_user.id, dinas_id=peran.dinas_id, jenis=form.jenis.data,
+                    format=form.format.data, daftar=ids,
+                    ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"],
+                    lingkup=(nama_sekolah or (f"Jenjang {form.jenjang.data.upper()}"
+                                              if form.jenjang.data else None)
+                             or ("Pilihan dari daftar" if pilihan else "Seluruh Dinas")))
+                db.session.add(b)
+                alur.catat("cetak_batch", b, ke="antri",
+                           data={"jenis": b.jenis, "dokumen": len(ids), "format": b.format})
+                db.session.commit()
+                jobs.antrikan(current_app._get_current_object(), b.id)
+                return hx_redirect(url_for(".batch_status", batch_id=b.id))
+    riwayat = db.session.scalars(select(CetakBatch).where(
+        CetakBatch.akun_id == current_user.id).order_by(CetakBatch.id.desc()).limit(10)).all()
+    return render_template("dokumen/batch.html", form=form, berjalan=berjalan,
+                           riwayat=riwayat, pilihan=pilihan), \
+        422 if form.is_submitted() else 200
+
+
+def get_batch_or_404(batch_id):
+    b = db.session.get(CetakBatch, batch_id)
+    peran = current_user.peran
+    if b is None or b.dinas_id != peran.dinas_id or not peran.staf_dinas:
+        abort(404)
+    return b
+
+
+@bp.get("/cetak/batch/<int:batch_id>")
+@login_required
+def batch_status(batch_id):
+    """Progress; htmx polls every 3 s and gets 286 (stop) when the job has ended."""
+    b = get_batch_or_404(batch_id)
+    response = render("dokumen/batch_status.html", block="progres", b=b,
+                      label=isi_dokumen.JENIS[b.jenis])
+    if is_htmx() and b.status not in ("antri", "berjalan"):
+        response.status_code = 286
+    return response
+
+
+@bp.get("/cetak/batch/<int:batch_id>/unduh")
+@login_required
+def batch_unduh(batch_id):
+    b = get_batch_or_404(batch_id)
+    if b.status != "selesai" or not b.berkas:
+        abort(404)
+    isi = Path(b.berkas).read_bytes()
+    alur.catat("cetak_batch_diunduh", b)
+    db.session.commit()
+    return kirim_berkas(isi, f"cetak-{b.jenis}-{b.id}.{b.format}")
+
+
+@bp.post("/cetak/batch/<int:batch_id>/batal")
+@login_required
+def batch_batal(batch_id):
+    b = get_batch_or_404(batch_id)
+    if Formulir().validate_on_submit() and b.status in ("antri", "berjalan"):
+        dari = b.status
+        b.status = "dibatalkan"
+        alur.catat("cetak_batch_dibatalkan", b, dari=dari, ke="dibatalkan")
+        db.session.commit()
+        flash("Cetak batch dibatalkan.", "info")
+    return hx_redirect(url_for(".batch_status", batch_id=b.id))
+

@@ -1,0 +1,68 @@
+"""Printing: each printed document (for verification) and batch print jobs."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kinerja_web.extensions import db
+from kinerja_web.waktu import sekarang
+
+
+class Cetakan(db.Model):
+    """One printed document: its verification code and the values it showed."""
+
+    __tablename__ = "cetakan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(16), index=True)
+    jenis: Mapped[str] = mapped_column(String(20))
+    skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id"), index=True)
+    nilai: Mapped[dict] = mapped_column(JSON)
+    akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("cetak_batch.id"))
+    waktu: Mapped[datetime] = mapped_column(default=sekarang)
+
+
+STATUS_BATCH = ("antri", "berjalan", "selesai", "gagal", "dibatalkan")
+
+
+class CetakBatch(db.Model):
+    """A batch print for the Dinas, rendered in chunks; resumable from the last chunk."""
+
+    __tablename__ = "cetak_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    akun_id: Mapped[int] = mapped_column(ForeignKey("akun.id"))
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
+    jenis: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(5))  # pdf or zip
+    lingkup: Mapped[str] = mapped_column(String(200))  # for display: "SD NEGERI …", "Semua"
+    daftar: Mapped[list] = mapped_column(JSON)  # SKP ids in print order
+    ukuran_chunk: Mapped[int] = mapped_column(default=50)
+    chunk_selesai: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(12), default="antri")
+    galat: Mapped[str | None] = mapped_column(Text)
+    berkas: Mapped[str | None] = mapped_column(String(300))
+    # Which worker holds the job and when it last reported: a stale one can be taken over.
+    pekerja: Mapped[str | None] = mapped_column(String(64))
+    detak: Mapped[datetime | None]
+    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    mulai: Mapped[datetime | None]
+    selesai: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_cetak_batch_akun_status", "akun_id", "status"),)
+
+    @property
+    def total(self):
+        return len(self.daftar or [])
+
+    @property
+    def jumlah_chunk(self):
+        return -(-self.total // self.ukuran_chunk) if self.total else 0
+
+    @property
+    def dokumen_selesai(self):
+        return min(self.total, self.chunk_selesai * self.ukuran_chunk)
+
+    @property
+    def persen(self):
+        return int(100 * self.dokumen_selesai / self.total) if self.total else 100

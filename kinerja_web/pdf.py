@@ -1,0 +1,76 @@
+"""WeasyPrint: render documents to PDF, one or many at a time, fetching nothing from
+outside the app (only its own static files and the Dinas logo stored in the database)."""
+
+import io
+import threading
+from pathlib import Path
+
+from flask import current_app, render_template
+from weasyprint import CSS, HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+SKEMA = "kinerja://"
+_css = threading.local()
+
+
+class PengambilAman(URLFetcher):
+    """Allows kinerja://static/<file> (under static/) and kinerja://logo/<dinas id>; refuses
+    file://, http(s)://, data: and everything else."""
+
+    def __init__(self, static, logo=None):
+        super().__init__(fail_on_errors=False)
+        self.static = Path(static).resolve()
+        self.logo = logo or {}
+
+    def fetch(self, url, headers=None):
+        if url.startswith(SKEMA + "static/"):
+            path = (self.static / url[len(SKEMA + "static/"):]).resolve()
+            if self.static not in path.parents or not path.is_file():
+                raise ValueError(f"berkas statis tidak ada: {url}")
+            return URLFetcherResponse(url, path.read_bytes(),
+                                      {"Content-Type": _mime(path.suffix)})
+        if url.startswith(SKEMA + "logo/"):
+            kunci = url[len(SKEMA + "logo/"):]
+            if kunci not in self.logo:
+                raise ValueError(f"logo tidak ada: {url}")
+            isi, mime = self.logo[kunci]
+            return URLFetcherResponse(url, isi, {"Content-Type": mime})
+        raise ValueError(f"URL ditolak: {url}")
+
+    __call__ = fetch
+
+
+def _mime(akhiran):
+    return {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png",
+            ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}.get(akhiran.lower(),
+                                                             "application/octet-stream")
+
+
+def gaya_cetak():
+    """The print stylesheet, parsed once per thread (parsing costs more than rendering)."""
+    static = current_app.static_folder
+    css = getattr(_css, "nilai", None)
+    if css is None or css[0] != static:
+        isi = (Path(static) / "css" / "print.css").read_text()
+        _css.nilai = (static, CSS(string=isi, url_fetcher=PengambilAman(static)))
+    return _css.nilai[1]
+
+
+def html_dokumen(konteks):
+    """The HTML of one document (templates/pdf/<jenis>.html)."""
+    return render_template(f"pdf/{konteks['jenis']}.html", **konteks)
+
+
+def render(html_list, logo=None):
+    """One PDF of several documents: each laid out on its own (its own page numbers),
+    their pages written together with a bookmark per document."""
+    fetcher = PengambilAman(current_app.static_folder, logo)
+    css = gaya_cetak()
+    dokumen = [HTML(string=h, base_url=SKEMA + "static/", url_fetcher=fetcher)
+               .render(stylesheets=[css]) for h in html_list]
+    if not dokumen:
+        raise ValueError("tidak ada dokumen")
+    gabungan = dokumen[0].copy([p for d in dokumen for p in d.pages])
+    out = io.BytesIO()
+    gabungan.write_pdf(out)
+    return out.getvalue()
