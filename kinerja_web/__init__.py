@@ -36,9 +36,10 @@ def create_app(test_config=None):
     from kinerja_web.penilaian.views import bp as penilaian_bp
     from kinerja_web.perencanaan.persetujuan import bp as persetujuan_bp
     from kinerja_web.perencanaan.views import bp as perencanaan_bp
+    from kinerja_web.sinkro.views import bp as sinkro_bp
 
     for bp in (auth_bp, beranda_bp, dinas_bp, impor_bp, perencanaan_bp, persetujuan_bp,
-               pelaksanaan_bp, penilaian_bp, dinas_penilaian_bp, dokumen_bp):
+               pelaksanaan_bp, penilaian_bp, dinas_penilaian_bp, dokumen_bp, sinkro_bp):
         app.register_blueprint(bp)
 
     from kinerja_web import commands, jobs

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
@@ -35,6 +35,14 @@ def sekali_per_permintaan(fungsi):
             simpanan[kunci] = fungsi(*args)
         return simpanan[kunci]
 
+    def ingat(*args, nilai):
+        """Keep the answer a page already loaded in its own query (no lookup of its own)."""
+        if args and args[-1] is None:
+            args = args[:-1]
+        if has_request_context():
+            g.setdefault("_atasan", {})[(fungsi.__name__, *args)] = nilai
+
+    bungkus.ingat = ingat
     return bungkus
 
 
@@ -65,6 +73,15 @@ def pimpinan_sekolah(sekolah_ids, tanggal=None):
     return {sid: tuple(v) for sid, v in out.items()}
 
 
+def pimpinan_dari(baris):
+    """(definitive principal or None, Plt. or None) from (peran, Pegawai) rows of one
+    school's active assignments ordered by start, as `pimpinan_sekolah` reads them."""
+    out = [None, None]
+    for peran, p in baris:
+        out[0 if peran == "kepala_sekolah" else 1] = p
+    return tuple(out)
+
+
 @sekali_per_permintaan
 def pimpinan_satu_sekolah(sekolah_id, tanggal=None):
     """(definitive principal or None, Plt. or None) of one school."""
@@ -80,6 +97,42 @@ def kepala_dinas(dinas_id, tanggal=None):
                Penugasan.aktif_pada(tanggal))
         .order_by(Penugasan.mulai.desc())
     )
+
+
+@sekali_per_permintaan
+def rencana_disepakati(pegawai_id, tahun_id):
+    """A leader's own agreed plan (as principal or Kadis) of the year, or None."""
+    from kinerja_web.models import Skp
+
+    return db.session.scalar(select(Skp).where(
+        Skp.pegawai_id == pegawai_id, Skp.tahun_id == tahun_id,
+        Skp.posisi != "guru", Skp.status == "disepakati"))
+
+
+def kepala_dinas_dan_rencana(dinas_id, tahun_id):
+    """The Kepala Dinas and his agreed plan in one query; both stay cached for the request
+    (approving a principal needs the PPK and the RHK the plan intervenes)."""
+    from kinerja_web.models import Skp
+
+    if has_request_context():
+        simpanan = g.setdefault("_atasan", {})
+        if ("kepala_dinas", dinas_id) in simpanan:
+            kadis = simpanan[("kepala_dinas", dinas_id)]
+            return kadis, rencana_disepakati(kadis.id, tahun_id) if kadis else None
+    baris = db.session.execute(
+        select(Pegawai, Skp).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
+        .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun_id,
+                             Skp.posisi != "guru", Skp.status == "disepakati"))
+        .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == "kepala_dinas",
+               Penugasan.aktif_pada(hari_ini()))
+        .order_by(Penugasan.mulai.desc())
+    ).first()
+    kadis, rencana = baris if baris is not None else (None, None)
+    if has_request_context():
+        simpanan["kepala_dinas", dinas_id] = kadis
+        if kadis is not None:
+            simpanan["rencana_disepakati", kadis.id, tahun_id] = rencana
+    return kadis, rencana
 
 
 def dinilai_dinas(pegawai, posisi, pimpinan):

@@ -1,4 +1,5 @@
-"""flask CLI: seed-demo, demo-masuk, impor-roster, buat-dinas, buat-operator."""
+"""flask CLI: seed-demo, demo-masuk, impor-roster, buat-dinas, buat-operator, cetak-batch,
+ekspor-ekinerja."""
 
 import os
 from datetime import date
@@ -18,8 +19,11 @@ from kinerja_web.waktu import hari_ini, sekarang
 
 def init_app(app):
     for cmd in (seed_demo, demo_masuk, impor_roster, buat_dinas, buat_operator, cetak_batch,
-                cetak_lanjut):
+                cetak_lanjut, ekspor_ekinerja):
         app.cli.add_command(cmd)
+    from kinerja_web import cadangan
+
+    cadangan.init_app(app)  # backup, pulihkan
 
 
 @click.command("seed-demo")
@@ -220,3 +224,44 @@ def cetak_lanjut():
         click.echo(f"Melanjutkan cetak batch {batch_id}…")
         jobs.jalankan(batch_id)
     click.echo(f"{len(ids)} cetak batch dilanjutkan.")
+
+
+@click.command("ekspor-ekinerja")
+@click.option("--jenis", type=click.Choice(["perencanaan", "penilaian_akhir"]),
+              default="perencanaan", show_default=True)
+@click.option("--keluar", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder tujuan: ekinerja.jsonl, ekinerja.xlsx dan manifes.json.")
+@click.option("--dinas", "dinas_id", type=int)
+@click.option("--operator", default=None, help="Nama pengguna yang dicatat sebagai pengekspor.")
+def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
+    """Ekspor e-Kinerja seperti halaman Ekspor: yang lolos cek diekspor, semua dicatat di log."""
+    from kinerja_web.models import LogSinkro
+    from kinerja_web.sinkro import berkas
+    from kinerja_web.sinkro.ekspor import ekspor
+    from kinerja_web.sinkro.pengirim import manifes_json
+
+    dinas = _pilih_dinas(dinas_id)
+    akun = None
+    if operator:
+        akun = db.session.scalar(select(Akun).where(Akun.username == operator))
+        if akun is None:
+            raise click.ClickException(f"Pengguna {operator} tidak ada.")
+    e = ekspor(dinas.id, jenis, current_app.config["TAHUN_KINERJA"], akun,
+               lingkup="Seluruh Dinas (CLI)")
+    keluar.mkdir(parents=True, exist_ok=True)
+    for nama, isi in ((berkas.NAMA_JSONL, e.jsonl), (berkas.NAMA_XLSX, e.xlsx),
+                      (berkas.NAMA_MANIFES, manifes_json(e.manifes))):
+        (keluar / nama).write_bytes(isi)
+    gagal = db.session.execute(select(LogSinkro.nip, LogSinkro.nama, LogSinkro.keterangan,
+                                      LogSinkro.catatan)
+                               .where(LogSinkro.ekspor_id == e.id, LogSinkro.status == "Gagal")
+                               .order_by(LogSinkro.id)).all()
+    ringkas = (f"Ekspor #{e.id}: {e.jumlah_diekspor} pegawai diekspor, {e.jumlah_gagal} gagal; "
+               f"RHK Masuk : {e.jumlah_rhk}, RHK Indikator Masuk : {e.jumlah_indikator}.\n"
+               f"SHA-256 {berkas.NAMA_JSONL}: {e.sha256}")
+    db.session.commit()
+    for nip, nama, keterangan, catatan in gagal:
+        click.echo(f"  Gagal: {nip or '-'} {nama}: "
+                   + "; ".join(x for x in (keterangan, catatan) if x), err=True)
+    click.echo(ringkas)
+    click.echo(f"Berkas ditulis ke {keluar}")

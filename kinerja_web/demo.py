@@ -150,6 +150,7 @@ def buat(app):
         logins.append(Login("Guru (tidak ikut)", p.nama, username))
     db.session.flush()
     isi_perencanaan(tahun)
+    isi_sinkro(dinas)
     return _urut(logins)
 
 
@@ -401,6 +402,101 @@ def isi_penilaian():
     # A second principal is fully through his cycle, waiting for his school's PKO.
     db.session.flush()
     assert db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp_ks.id)).lengkap
+
+
+# Sinkro e-Kinerja demo: the Referensi Unit Kerja and ASN list as BKD would hand them over,
+# with the disparities that make syncs fail in practice (SPEC §6, seed 003).
+UNOR_DEMO = {
+    # npsn: (name in the reference list, active); SD NEGERI 2 SEBORO differs only in form,
+    # SD NEGERI SEMAMPIR really differs, SMP NEGERI 1 KEBUMEN's UNOR was replaced in SIASN.
+    "20301101": ("SD NEGERI 1 SADANGKULON KEC. SADANG", True),
+    "20301102": ("SDN 2 SEBORO KEC. SADANG", True),
+    "20301201": ("SMP NEGERI 1 KEBUMEN", False),
+    "20301202": ("SMPN 2 KARANGGAYAM KEC. KARANGGAYAM", True),
+    "20301301": ("TK NEGERI PEMBINA KEBUMEN", True),
+    "20301103": ("SD NEGERI 3 WONOSARI KEC. KEBUMEN", True),
+    "20301104": ("SD NEGERI 1 SEMAMPIR KEC. SADANG", True),
+}
+UNOR_DINAS = "UNOR-DISDIK-KEBUMEN"
+UNOR_PENGGANTI = {"20301201": ("UNOR-20301201-2025", "SMP NEGERI 1 KEBUMEN KEC. KEBUMEN")}
+MANTAN_KS = ("196502101990031004", "DRS. SUTRISNO HADI, M.PD.", "Pengawas Sekolah Ahli Madya",
+             "IV/b")
+HANYA_SIASN = ("199104122019032011", "WAHYU HIDAYATI, S.PD.", "Guru Ahli Pertama", "III/b")
+PERIODE_DEMO = (
+    # nama, mulai, selesai, batas, tipe periodik, angka periodik: one Bulanan among the
+    # Triwulanan periods and angka 3 twice (errors #1 and #2 of seed 001)
+    ("TRIWULAN I", date(2025, 1, 1), date(2025, 3, 31), date(2025, 4, 25), "Triwulanan", 1),
+    ("TRIWULAN II", date(2025, 4, 1), date(2025, 6, 30), date(2025, 7, 25), "Triwulanan", 2),
+    ("TRIWULAN III 2025", date(2025, 7, 1), date(2025, 9, 30), date(2025, 10, 25), "Bulanan", 3),
+    ("TRIWULAN IV", date(2025, 10, 1), date(2025, 12, 31), date(2026, 1, 25), "Triwulanan", 3),
+    ("TAHUN 2025", date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 31), "Tahunan", 1),
+)
+
+
+def isi_sinkro(dinas):
+    """Reference lists and e-Kinerja periods: most pegawai match, a few do not (a teacher
+    whose SIASN atasan is the former principal, one missing, one with another NIP, another
+    jabatan, golongan or spelling, a replaced UNOR, a school name that really differs)."""
+    from kinerja_web.atasan import atasan_untuk
+    from kinerja_web.models import AsnSiasn, PeriodeEkinerja, UnitKerja
+
+    unor = [UnitKerja(dinas_id=dinas.id, unor_id=UNOR_DINAS, nama=dinas.nama.upper())]
+    sekolah = db.session.scalars(select(Sekolah).where(Sekolah.dinas_id == dinas.id)
+                                 .order_by(Sekolah.id)).all()
+    unor_siasn = {}
+    for s in sekolah:
+        nama, aktif = UNOR_DEMO[s.npsn]
+        unor.append(UnitKerja(dinas_id=dinas.id, unor_id=s.unor_id, nama=nama, aktif=aktif,
+                              induk_id=UNOR_DINAS))
+        unor_siasn[s.id] = s.unor_id
+        if s.npsn in UNOR_PENGGANTI:
+            baru, nama_baru = UNOR_PENGGANTI[s.npsn]
+            unor.append(UnitKerja(dinas_id=dinas.id, unor_id=baru, nama=nama_baru,
+                                  induk_id=UNOR_DINAS))
+            unor_siasn[s.id] = baru
+    db.session.add_all(unor)
+    akun = dict(db.session.execute(select(Akun.pegawai_id, Akun.username)).all())
+    atr_jabatan = [j for j, _, _ in JENJANG]
+    asn = []
+    for p in db.session.scalars(select(Pegawai).where(Pegawai.dinas_id == dinas.id,
+                                                      Pegawai.nip.is_not(None))
+                                .order_by(Pegawai.id)):
+        username = akun.get(p.id)
+        if username == "guru21":
+            continue  # on the roster only: not (yet) on SIASN's list
+        if p.sekolah_id is None:
+            atasan_nip = dinas.atasan_kadis_nip if username == "kadis" else None
+        else:
+            posisi = "guru" if p.jabatan.startswith("Guru") else "kepala_sekolah"
+            atasan = atasan_untuk(p, posisi)
+            if username and username.startswith("kepsek"):
+                atasan = atasan_untuk(p, "kepala_sekolah")
+            atasan_nip = atasan.pegawai.nip if atasan.pegawai else None
+        baris = AsnSiasn(dinas_id=dinas.id, nip=p.nip, nama=p.nama.upper(),
+                         unor_id=unor_siasn.get(p.sekolah_id, UNOR_DINAS), jabatan=p.jabatan,
+                         golongan=p.golongan, atasan_nip=atasan_nip)
+        if username == "guru8":
+            baris.atasan_nip = MANTAN_KS[0]  # SIASN still names the former principal
+        elif username == "guru9":
+            baris.jabatan = atr_jabatan[(atr_jabatan.index(p.jabatan) + 1) % 3]
+        elif username == "guru10":
+            baris.golongan = "III/d" if p.golongan != "III/d" else "III/c"
+        elif username == "guru11":
+            depan, _, sisa = baris.nama.partition(" ")
+            baris.nama = f"{depan[:-1]}Y {sisa}" if depan.endswith("I") else f"{depan}H {sisa}"
+        elif username == "guru44":
+            baris.nip = p.nip[:-3] + f"{(int(p.nip[-3:]) + 500) % 1000:03d}"
+        asn.append(baris)
+    for nip, nama, jabatan, golongan in (MANTAN_KS, HANYA_SIASN):
+        asn.append(AsnSiasn(dinas_id=dinas.id, nip=nip, nama=nama, jabatan=jabatan,
+                            golongan=golongan, unor_id=UNOR_DINAS if nip == MANTAN_KS[0]
+                            else sekolah[0].unor_id, atasan_nip=None))
+    db.session.add_all(asn)
+    db.session.add_all(PeriodeEkinerja(dinas_id=dinas.id, nama=nama, tahun=2025, mulai=mulai,
+                                       selesai=selesai, batas=batas, tipe_periodik=tipe,
+                                       angka_periodik=angka)
+                       for nama, mulai, selesai, batas, tipe, angka in PERIODE_DEMO)
+    db.session.flush()
 
 
 def _urut(logins):

@@ -7,11 +7,13 @@ The default worker is an in-process thread pool sized to the CPU count; with
 KINERJA_REDIS_URL set, jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 """
 
+import multiprocessing
 import os
 import secrets
 import shutil
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from flask import current_app
 from pypdf import PdfWriter
 from sqlalchemy import or_, select, update
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Audit
 from kinerja_web.models.cetak import CetakBatch
 from kinerja_web.waktu import sekarang
@@ -27,6 +29,7 @@ from kinerja_web.waktu import sekarang
 ANTREAN = "kinerja-cetak"
 BASI = timedelta(seconds=90)  # a heartbeat older than this means the worker died
 _pool = None
+_render = None
 
 
 def folder(batch):
@@ -65,7 +68,12 @@ def kerja_rq(batch_id):
 
     app = create_app()
     with app.app_context():
-        jalankan(batch_id)
+        try:
+            jalankan(batch_id)
+        finally:
+            # A burst or SimpleWorker runs many jobs in one process: close this app's pool.
+            db.session.remove()
+            db.engine.dispose()
 
 
 def klaim(batch_id, pekerja):
@@ -88,24 +96,52 @@ def yang_terputus():
             (CetakBatch.status == "berjalan") & (CetakBatch.detak < sekarang() - BASI)))).all()
 
 
+def pool_render():
+    """One render process per core (WeasyPrint is single-threaded and GIL-bound); spawned,
+    not forked, so a threaded server never forks with locks held."""
+    global _render
+    if _render is None:
+        _render = ProcessPoolExecutor(max_workers=os.cpu_count() or 2,
+                                      mp_context=multiprocessing.get_context("spawn"))
+    return _render
+
+
 def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
-    """Render the remaining chunks, then merge. `berhenti_setelah` (tests) simulates a crash
-    after that many chunks."""
-    from kinerja_web.dokumen.cetak import render_chunk
+    """Render the remaining chunks (up to one per core at a time, committed in order),
+    then merge. `berhenti_setelah` (tests) simulates a crash after that many chunks."""
+    from kinerja_web.dokumen.cetak import render_chunk, siapkan_chunk
 
     pekerja = pekerja or secrets.token_hex(8)
     if not klaim(batch_id, pekerja):
         return False
     batch = db.session.get(CetakBatch, batch_id)
     dir_ = folder(batch)
+    static = current_app.static_folder
+    pool = pool_render() if current_app.config.get("CETAK_PROSES", True) else None
+    antre = deque()
     try:
         dikerjakan = 0
-        for i in range(batch.chunk_selesai, batch.jumlah_chunk):
+        berikut = batch.chunk_selesai
+        while berikut < batch.jumlah_chunk or antre:
+            while berikut < batch.jumlah_chunk and len(antre) < (os.cpu_count() or 2):
+                ids = batch.daftar[berikut * batch.ukuran_chunk:
+                                   (berikut + 1) * batch.ukuran_chunk]
+                # Read without the SQLite write lock: rendering takes seconds.
+                with baca_saja():
+                    c = siapkan_chunk(batch, ids)
+                    args = (static, batch.format, c.html, c.logo, c.nama)
+                hasil = pool.submit(render_chunk, *args) if pool else _Selesai(
+                    render_chunk(*args))
+                antre.append((berikut, hasil, c.cetakan))
+                berikut += 1
+            i, hasil, cetakan = antre.popleft()
+            # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
+            # end it, so nobody waits for the write lock while the chunk renders.
+            db.session.rollback()
+            isi = hasil.result()
             db.session.refresh(batch)
             if batch.status == "dibatalkan" or batch.pekerja != pekerja:
                 return False
-            ids = batch.daftar[i * batch.ukuran_chunk:(i + 1) * batch.ukuran_chunk]
-            isi, cetakan = render_chunk(batch, ids)
             sementara = dir_ / f"chunk-{i:04d}.part"
             sementara.write_bytes(isi)
             os.replace(sementara, dir_ / f"chunk-{i:04d}.{batch.format}")
@@ -121,7 +157,10 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             dikerjakan += 1
             if berhenti_setelah is not None and dikerjakan >= berhenti_setelah:
                 raise _Putus()
-        gabungkan(batch, dir_)
+        with baca_saja():  # merging takes seconds too: no write lock meanwhile
+            gabungkan(batch, dir_)
+            berkas = batch.berkas
+        batch.berkas = berkas
         batch.status = "selesai"
         batch.selesai = sekarang()
         db.session.add(Audit(akun_id=batch.akun_id, aksi="cetak_batch_selesai",
@@ -143,6 +182,16 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
 
 class _Putus(Exception):
     """Simulated worker death (tests): leave the job as a crash would."""
+
+
+class _Selesai:
+    """A result already computed (rendering in this process), shaped like a Future."""
+
+    def __init__(self, nilai):
+        self.nilai = nilai
+
+    def result(self):
+        return self.nilai
 
 
 def gabungkan(batch, dir_):
@@ -193,6 +242,9 @@ def _pulihkan(app):
     with app.app_context():
         try:
             ids = yang_terputus()
+        except Exception:  # e.g. a database not migrated yet: the app itself must still run
+            app.logger.exception("Cetak: pekerjaan yang terputus tidak dapat diperiksa")
+            return
         finally:
             db.session.remove()
     for batch_id in ids:

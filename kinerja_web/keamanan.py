@@ -3,12 +3,12 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, render_template, request
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from kinerja_web.extensions import SAFE_METHODS, db
 from kinerja_web.htmx import is_htmx
@@ -29,17 +29,30 @@ PESAN_GALAT = {
 }
 
 
+class IdConverter(IntegerConverter):
+    """`<int:…>` in URLs: ids only up to the database's INTEGER range. A larger number in
+    an address (typed or tampered) is a 404, not a 500 from the driver's overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 class CommitSaatCSRFGagal(RuntimeError):
     """A view tried to write while its CSRF check had failed; never allowed."""
 
 
 def init_app(app):
+    # Before the blueprints add their routes: every <int:…> in the app is bounded.
+    app.url_map.converters["int"] = IdConverter
     if app.config["PROXY_FIX"]:
         # Behind nginx: trust that many proxies for client IP, scheme and host.
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     # First of all before_request functions: CSRFProtect registered its check earlier.
     app.before_request_funcs.setdefault(None, []).insert(0, tolak_lintas_situs)
+    app.before_request_funcs[None].insert(1, tolak_nul)
+    app.before_request(halaman_wajar)
     app.after_request(tambah_header)
     app.register_error_handler(CSRFError, csrf_gagal)
     app.register_error_handler(HTTPException, halaman_galat)
@@ -52,6 +65,26 @@ def jaga_commit(session):
     but it must not change the database."""
     if g and g.get("csrf_gagal"):
         raise CommitSaatCSRFGagal("commit dalam permintaan dengan token CSRF gagal")
+
+
+def halaman_wajar():
+    """?halaman= beyond any list (typed or tampered) is a 404 like an id out of range, not
+    a 500 from the driver's overflow of OFFSET; every list reads the page number so."""
+    n = request.args.get("halaman", type=int)
+    if n is not None and n > 2**31 - 1:
+        abort(404)
+
+
+def tolak_nul():
+    """A NUL byte in the address or a form field never comes from a keyboard, and
+    PostgreSQL cannot hold one in text: refuse the request (400) before any view (or the
+    CSRF re-render) sees it, on every database alike."""
+    if "\x00" in request.query_string.decode("latin-1") or any(
+            "\x00" in v for v in request.args.values()):
+        abort(400)
+    if request.method not in SAFE_METHODS and any(
+            "\x00" in v for v in request.form.values()):
+        abort(400)
 
 
 def tolak_lintas_situs():
@@ -81,9 +114,10 @@ def tambah_header(response):
     if response.mimetype == "text/html":
         response.vary.add("HX-Request")
         response.vary.add("Cookie")
-        if current_user and current_user.is_authenticated:
-            # Personal data: never in a shared cache, the back/forward cache or disk.
-            response.headers["Cache-Control"] = "no-store"
+        # Personal data (and, on every page, the session's CSRF token; on the public
+        # /verifikasi, whose document and predikat it is): never in a shared cache, the
+        # back/forward cache or disk — signed in or not.
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -6,6 +6,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice/Sheets.
@@ -120,12 +121,18 @@ def tulis_xlsx(lembar: dict[str, tuple[list[str], list[list]]]) -> bytes:
     wb = Workbook(write_only=True)
     for nama, (header, rows) in lembar.items():
         ws = wb.create_sheet(nama[:31])
-        ws.append([aman(h) for h in header])
+        ws.append([aman(_sel(h)) for h in header])
         for row in rows:
-            ws.append([aman(v) for v in row])
+            ws.append([aman(_sel(v)) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _sel(nilai):
+    """Control characters XLSX cannot hold (typed or pasted text) are left out, instead of
+    openpyxl refusing the whole workbook."""
+    return ILLEGAL_CHARACTERS_RE.sub("", nilai) if isinstance(nilai, str) else nilai
 
 
 def tulis_csv(header: list[str], rows: list[list]) -> bytes:

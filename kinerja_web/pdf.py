@@ -46,9 +46,9 @@ def _mime(akhiran):
                                                              "application/octet-stream")
 
 
-def gaya_cetak():
+def gaya_cetak(static=None):
     """The print stylesheet, parsed once per thread (parsing costs more than rendering)."""
-    static = current_app.static_folder
+    static = static or current_app.static_folder
     css = getattr(_css, "nilai", None)
     if css is None or css[0] != static:
         isi = (Path(static) / "css" / "print.css").read_text()
@@ -62,14 +62,22 @@ def html_dokumen(konteks):
 
 
 def render(html_list, logo=None):
+    """One PDF of several documents (see `render_murni`), inside the Flask app."""
+    return render_murni(current_app.static_folder, html_list, logo)
+
+
+def render_murni(static, html_list, logo=None, terpisah=False):
     """One PDF of several documents: each laid out on its own (its own page numbers),
-    their pages written together with a bookmark per document."""
-    fetcher = PengambilAman(current_app.static_folder, logo)
-    css = gaya_cetak()
+    their pages written together with a bookmark per document; with `terpisah`, a list
+    of one PDF per document. Needs no app: batch workers run it in other processes."""
+    fetcher = PengambilAman(static, logo)
+    css = gaya_cetak(static)
     dokumen = [HTML(string=h, base_url=SKEMA + "static/", url_fetcher=fetcher)
                .render(stylesheets=[css]) for h in html_list]
     if not dokumen:
         raise ValueError("tidak ada dokumen")
+    if terpisah:
+        return [d.write_pdf() for d in dokumen]
     gabungan = dokumen[0].copy([p for d in dokumen for p in d.pages])
     out = io.BytesIO()
     gabungan.write_pdf(out)

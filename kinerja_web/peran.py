@@ -67,6 +67,11 @@ def muat_peran(pegawai: Pegawai, tanggal=None) -> Peran:
             Penugasan.pegawai_id == pegawai.id, Penugasan.aktif_pada(tanggal)
         )
     ).all()
+    return peran_dari(pegawai, tugas)
+
+
+def peran_dari(pegawai: Pegawai, tugas) -> Peran:
+    """Roles from the assignments already loaded (active on the day that matters)."""
     per = {kode: frozenset(t.sekolah_id for t in tugas if t.peran == kode)
            for kode in ("kepala_sekolah", "plt_kepala_sekolah")}
     ada = {t.peran for t in tugas}

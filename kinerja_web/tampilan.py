@@ -29,6 +29,15 @@ HTMX_CONFIG = json.dumps(
 )
 
 
+# Bidi embedding, override and isolate controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
+KENDALI_ARAH = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def tanpa_kendali_arah(nilai):
+    """Jinja's finalize: a text without bidi controls (Markup stays Markup)."""
+    return nilai.translate(KENDALI_ARAH) if isinstance(nilai, str) else nilai
+
+
 def init_app(app):
     app.jinja_env.filters.update(
         tanggal=waktu.format_tanggal,
@@ -38,6 +47,9 @@ def init_app(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Every value printed (pages, fragments, PDFs) loses bidi overrides: typed into a name
+    # or a note they would reverse the page's own text after it (spoofing).
+    app.jinja_env.finalize = tanpa_kendali_arah
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(htmx_config=HTMX_CONFIG, navigasi=navigasi, url_sini=url_sini)
 
@@ -69,6 +81,8 @@ def navigasi():
             ("Pegawai", url_for("dinas.daftar_pegawai")),
             ("Sekolah", url_for("dinas.daftar_sekolah")),
             ("Tim Kerja", url_for("dinas_penilaian.tim_kerja")),
+            ("Sinkro", url_for("sinkro.cek_kesiapan")),
+            ("Log Sinkro", url_for("sinkro.log")),
             ("Pengaturan", url_for("dinas.pengaturan")),
         ]
     elif peran.staf_dinas:

@@ -5,6 +5,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.engine import Connection
 
 import kinerja_web.models  # noqa: F401  (every table, for autogenerate)
 
@@ -39,11 +40,20 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
-    with target_db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata,
-                          **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+    # A caller may hand in its own engine or connection (pytest-alembic, the migration
+    # tests); otherwise the app's engine.
+    connectable = config.attributes.get("connection") or target_db.engine
+    if isinstance(connectable, Connection):
+        _run(connectable, conf_args)
+    else:
+        with connectable.connect() as connection:
+            _run(connection, conf_args)
+
+
+def _run(connection, conf_args):
+    context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 if context.is_offline_mode():

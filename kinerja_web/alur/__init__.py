@@ -25,8 +25,13 @@ class Konflik(Exception):
 
 
 def cek_versi(objek, versi):
-    """Refuse a write based on an out-of-date view of the row."""
-    if versi is None or int(versi) != objek.versi:
+    """Refuse a write based on an out-of-date view of the row; a version that is no
+    number at all (a tampered form) is as stale as an old one (409, not a 500)."""
+    try:
+        sama = versi is not None and int(versi) == objek.versi
+    except (TypeError, ValueError):
+        sama = False
+    if not sama:
         raise Konflik(objek)
 
 

@@ -1,16 +1,27 @@
 """Pelaksanaan transitions: the praktik-kinerja cycle in order, the competency reflection
 and the confirmations. Each function checks actor and state, bumps the version and
-writes one audit row; the caller holds the row lock and commits."""
+writes one audit row; the caller holds the row lock and commits.
 
-from sqlalchemy import select
+The pages lock the SKP row (every write of its cycle, reflection, confirmations and
+assessment locks it first), then load what they need in one query (`muat_berkas`) and
+hand those rows to the transitions, so a request stays within its query budget."""
+
+from dataclasses import dataclass, field
+
+from flask import g, has_request_context
+from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select
+from sqlalchemy.orm import joinedload
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat
-from kinerja_web.alur.penilaian import predikat_ditetapkan, segarkan
+from kinerja_web.alur import penilaian as alur_n
+from kinerja_web.alur.penilaian import segarkan
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.extensions import db
+from kinerja_web.models import Audit, Skp
 from kinerja_web.models.pelaksanaan import CatatanUpaya, Konfirmasi, Praktik, RefleksiKompetensi
+from kinerja_web.models.penilaian import Penilaian, PkoSekolah
 from kinerja_web.waktu import sekarang
 
 MAKS_KARAKTER = 250
@@ -29,6 +40,74 @@ DOKUMEN = {
         ("refleksi_praktik", "refleksi_perubahan", "refleksi_dampak")),
 }
 STATUS_SELESAI = {1: "disepakati", 3: "diterima", 5: "diterima"}
+
+
+def predikat_ditetapkan(skp):
+    """Whether the predikat is set (then everything here is final). Asked once per request;
+    a page that loaded it with the SKP keeps it with `ingat_predikat`."""
+    if not has_request_context():
+        return alur_n.predikat_ditetapkan(skp)
+    simpanan = g.setdefault("_predikat_ditetapkan", {})
+    if skp.id not in simpanan:
+        simpanan[skp.id] = alur_n.predikat_ditetapkan(skp)
+    return simpanan[skp.id]
+
+
+def ingat_predikat(skp_id, ditetapkan):
+    if has_request_context():
+        g.setdefault("_predikat_ditetapkan", {})[skp_id] = bool(ditetapkan)
+
+
+@dataclass
+class Berkas:
+    """The rows of one SKP's implementation, loaded in one query after the SKP is locked."""
+
+    skp: Skp
+    praktik: Praktik | None = None
+    ref: RefleksiKompetensi | None = None
+    pen: Penilaian | None = None
+    pko: PkoSekolah | None = None
+    konfirmasi: set = field(default_factory=set)  # {(jenis, kode)}, kept current
+    versi_konfirmasi: int = 0  # confirmation saves so far (each audited): the page's version
+    kunci_dipakai: bool = False  # a progress note with this submission key exists
+
+    def kelengkapan(self):
+        """What `segarkan` needs, as it is now (the rows carry this request's changes)."""
+        return self.praktik, self.ref, self.konfirmasi, self.pen, self.pko
+
+
+_PEMISAH = "\x1f"  # between jenis and kode in the aggregated confirmations
+
+
+def muat_berkas(skp, upaya=False, kunci=None):
+    """Cycle (with its progress notes when `upaya`), competency reflection, assessment,
+    the school's PKO (principals), the confirmations and their version: one query."""
+    konfirmasi = (select(func.aggregate_strings(
+        Konfirmasi.jenis + literal(_PEMISAH) + Konfirmasi.kode, ","))
+        .where(Konfirmasi.skp_id == Skp.id).scalar_subquery())
+    versi = (select(func.count(Audit.id))
+             .where(Audit.objek_tipe == Skp.__tablename__, Audit.objek_id == Skp.id,
+                    Audit.aksi.like("konfirmasi\\_%", escape="\\")).scalar_subquery())
+    dipakai = exists().where(CatatanUpaya.kunci == kunci) if kunci else literal(False)
+    q = (select(Praktik, RefleksiKompetensi, Penilaian, konfirmasi, versi, dipakai)
+         .select_from(Skp)
+         .outerjoin(Praktik, Praktik.skp_id == Skp.id)
+         .outerjoin(RefleksiKompetensi, RefleksiKompetensi.skp_id == Skp.id)
+         .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+         .where(Skp.id == skp.id))
+    pko = alur_n.hasil_dari_pko(skp)
+    if pko:
+        q = q.add_columns(PkoSekolah).outerjoin(PkoSekolah, and_(
+            PkoSekolah.sekolah_id == Skp.sekolah_id, PkoSekolah.tahun_id == Skp.tahun_id))
+    if upaya:
+        q = q.options(joinedload(Praktik.upaya))
+    # all(): the progress notes' join spans several rows (one per note).
+    baris = db.session.execute(q).unique().all()[0]
+    return Berkas(
+        skp, praktik=baris[0], ref=baris[1], pen=baris[2],
+        konfirmasi={tuple(x.split(_PEMISAH, 1)) for x in (baris[3] or "").split(",") if x},
+        versi_konfirmasi=baris[4], kunci_dipakai=bool(baris[5]),
+        pko=baris[6] if pko else None)
 
 
 def pastikan_pemilik(skp, aktor):
@@ -60,11 +139,16 @@ def praktik_untuk(skp):
                                 .with_for_update())
     if praktik is not None:
         return praktik, False
-    praktik = Praktik(skp_id=skp.id, versi=1, fokus_perilaku=[], rubrik=[])
+    return praktik_baru(skp), True
+
+
+def praktik_baru(skp):
+    """The cycle's record, created by its first save (the caller holds the SKP lock)."""
+    praktik = Praktik(skp_id=skp.id, versi=1, fokus_perilaku=[], rubrik=[], upaya=[])
     praktik.skp = skp
     db.session.add(praktik)
     db.session.flush()
-    return praktik, True
+    return praktik
 
 
 def langkah_terbuka(praktik, n):
@@ -130,14 +214,39 @@ def simpan_dokumen(praktik, aktor, n, nilai, ajukan=False, otomatis=False):
     for k, v in nilai.items():
         setattr(praktik, k, v)
     if ajukan:
-        kurang = [k for k in bidang if not getattr(praktik, k)]
-        if kurang:
+        if dokumen_kurang(praktik, n):
             raise Ditolak("Lengkapi dulu semua isian sebelum mengirim ke atasan.")
         setattr(praktik, kolom_status, "diajukan")
         _ubah(praktik, aktor, f"praktik_{n}_diajukan", ubah, dari=status, ke="diajukan")
     elif ubah:
         _ubah(praktik, aktor, f"praktik_{n}_{'otomatis' if otomatis else 'draf'}", ubah)
     return ubah
+
+
+def dokumen_kurang(praktik, n):
+    """The empty fields of the pegawai's document of step n (1, 3 or 5)."""
+    return [k for k in DOKUMEN[n][2] if not getattr(praktik, k)]
+
+
+def _pastikan_lengkap_untuk_atasan(praktik, n):
+    """A sent document stays editable until the atasan acts on it (SPEC §2.3 is silent;
+    the atasan always reads the latest text, and a stale page answers 409); one emptied
+    again after sending cannot be agreed or accepted."""
+    if dokumen_kurang(praktik, n):
+        raise Ditolak(f"{LANGKAH[n]} belum lengkap: pegawai mengubahnya setelah mengirim. "
+                      "Kembalikan dengan catatan atau tunggu pegawai melengkapinya.")
+
+
+def alasan_tidak_dikembalikan(praktik, n):
+    """Why the atasan cannot send step n (1, 3, 5) back now, or None (the page offers
+    "Kembalikan" only when this is None)."""
+    status = getattr(praktik, DOKUMEN[n][0])
+    if status not in ("diajukan", STATUS_SELESAI[n]):
+        return f"{LANGKAH[n]} belum dikirim pegawai."
+    if n == 1 and praktik.status_observasi == "selesai" or \
+            n == 3 and praktik.status_refleksi != "belum":
+        return "Langkah berikutnya sudah berjalan; langkah ini tidak dapat dikembalikan."
+    return None
 
 
 def _polos(nilai):
@@ -152,6 +261,7 @@ def sepakati_persiapan(praktik, aktor, jadwal_observasi):
     pastikan_berjalan(skp)
     if praktik.status_persiapan != "diajukan":
         raise Ditolak("Diskusi persiapan belum dikirim pegawai.")
+    _pastikan_lengkap_untuk_atasan(praktik, 1)
     if jadwal_observasi is None:
         raise Ditolak("Tentukan jadwal observasi.")
     praktik.jadwal_observasi = jadwal_observasi
@@ -161,32 +271,32 @@ def sepakati_persiapan(praktik, aktor, jadwal_observasi):
           dari="diajukan", ke="disepakati")
 
 
-def terima_dokumen(praktik, aktor, n):
-    """The atasan accepts the tindak lanjut (3) or refleksi (5) document."""
+def terima_dokumen(praktik, aktor, n, dimuat=None):
+    """The atasan accepts the tindak lanjut (3) or refleksi (5) document. `dimuat`: the rows
+    `segarkan` needs, when the caller loaded them (`Berkas.kelengkapan`)."""
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
     kolom_status, kolom_catatan, _ = DOKUMEN[n]
     if getattr(praktik, kolom_status) != "diajukan":
         raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
+    _pastikan_lengkap_untuk_atasan(praktik, n)
     setattr(praktik, kolom_status, "diterima")
     setattr(praktik, kolom_catatan, None)
     _ubah(praktik, aktor, f"praktik_{n}_diterima", None, dari="diajukan", ke="diterima")
-    segarkan(skp)
+    segarkan(skp, dimuat)
 
 
-def kembalikan_dokumen(praktik, aktor, n, catatan):
+def kembalikan_dokumen(praktik, aktor, n, catatan, dimuat=None):
     """The atasan sends a pegawai's step back with a note (it can be edited again)."""
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
     kolom_status, kolom_catatan, _ = DOKUMEN[n]
     status = getattr(praktik, kolom_status)
-    if status not in ("diajukan", STATUS_SELESAI[n]):
-        raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
-    if n == 1 and praktik.status_observasi == "selesai" or \
-            n == 3 and praktik.status_refleksi != "belum":
-        raise Ditolak("Langkah berikutnya sudah berjalan; langkah ini tidak dapat dikembalikan.")
+    alasan = alasan_tidak_dikembalikan(praktik, n)
+    if alasan:
+        raise Ditolak(alasan)
     catatan = (catatan or "").strip()
     if not catatan:
         raise Ditolak("Tulis catatan: apa yang perlu diperbaiki pegawai.")
@@ -194,7 +304,7 @@ def kembalikan_dokumen(praktik, aktor, n, catatan):
     setattr(praktik, kolom_catatan, catatan)
     _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status, ke="dikembalikan",
           catatan=catatan)
-    segarkan(skp)
+    segarkan(skp, dimuat)
 
 
 def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomatis=False):
@@ -232,8 +342,9 @@ def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomati
     return ubah
 
 
-def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None):
-    """A dated progress note; a repeated submission key stores nothing twice."""
+def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None, kunci_dipakai=None):
+    """A dated progress note; a repeated submission key stores nothing twice
+    (`kunci_dipakai`: whether the key is already stored, when the caller loaded it)."""
     skp = praktik.skp
     pastikan_pemilik(skp, aktor)
     pastikan_berjalan(skp)
@@ -243,11 +354,13 @@ def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None):
     isi = _bersihkan({"isi": isi or ""})["isi"]
     if tanggal is None or not isi:
         raise Ditolak("Isi tanggal dan catatan upaya.")
-    if kunci and db.session.scalar(select(CatatanUpaya.id).where(CatatanUpaya.kunci == kunci)):
+    if kunci_dipakai is None:
+        kunci_dipakai = kunci and db.session.scalar(
+            select(CatatanUpaya.id).where(CatatanUpaya.kunci == kunci)) is not None
+    if kunci and kunci_dipakai:
         return None
-    catatan = CatatanUpaya(praktik_id=praktik.id, tanggal=tanggal, isi=isi, kunci=kunci)
+    catatan = CatatanUpaya(praktik=praktik, tanggal=tanggal, isi=isi, kunci=kunci)
     db.session.add(catatan)
-    db.session.flush()
     _ubah(praktik, aktor, "praktik_4_upaya", {"tanggal": str(tanggal)})
     return catatan
 
@@ -260,11 +373,16 @@ def refleksi_untuk(skp):
                             .where(RefleksiKompetensi.skp_id == skp.id).with_for_update())
     if ref is not None:
         return ref, False
+    return refleksi_baru(skp), True
+
+
+def refleksi_baru(skp):
+    """The reflection's record, created by its first save (the caller holds the SKP lock)."""
     ref = RefleksiKompetensi(skp_id=skp.id, versi=1, inspirasi=[], penerapan=[])
     ref.skp = skp
     db.session.add(ref)
     db.session.flush()
-    return ref, True
+    return ref
 
 
 def periksa_isian_kompetensi(inspirasi, penerapan, lengkap):
@@ -301,7 +419,7 @@ def simpan_refleksi_kompetensi(ref, aktor, inspirasi, penerapan, otomatis=False)
     return True
 
 
-def validasi_kompetensi(ref, aktor, ya=True):
+def validasi_kompetensi(ref, aktor, ya=True, dimuat=None):
     """The atasan: "Saya sudah pastikan bahwa pelaksanaan Pegawai selesai"."""
     skp = ref.skp
     pastikan_atasan(skp, aktor)
@@ -313,7 +431,7 @@ def validasi_kompetensi(ref, aktor, ya=True):
     ref.divalidasi = sekarang() if ya else None
     ref.divalidasi_oleh = aktor.pegawai_id if ya else None
     _ubah(ref, aktor, "kompetensi_divalidasi" if ya else "kompetensi_validasi_dibatalkan", None)
-    segarkan(skp)
+    segarkan(skp, dimuat)
 
 
 # ---------------------------------------------------------------- confirmations
@@ -335,33 +453,72 @@ def kode_konfirmasi(skp, jenis):
     return [k for k in KELENGKAPAN if k != "tugas_tambahan" or skp.tugas_tambahan_berlaku]
 
 
-def konfirmasi(skp, aktor, jenis, pilihan):
-    """Set the confirmed items of one kind to exactly `pilihan`; audited per change."""
-    if jenis not in JENIS_KONFIRMASI:
-        raise Ditolak("Jenis konfirmasi tidak dikenal.")
-    if jenis == "tugas_pegawai":
-        pastikan_pemilik(skp, aktor)
-    else:
-        pastikan_atasan(skp, aktor)
+def konfirmasi(skp, aktor, jenis, pilihan, berkas=None):
+    """Set the confirmed items of one kind to exactly `pilihan`; audited when it changes."""
+    return konfirmasi_banyak(skp, aktor, {jenis: pilihan}, berkas)[jenis]
+
+
+def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
+    """One save of the confirmation page: each kind in `pilihan` ({jenis: codes}) becomes
+    exactly those codes, in bulk statements, with one audit row for the save.
+
+    The atasan confirms only tasks the pegawai confirmed; a pegawai cannot withdraw a task
+    the atasan already confirmed (the atasan withdraws his confirmation first), so the
+    atasan's confirmation always stands on the pegawai's. `berkas`: the page's loaded rows
+    (its confirmation set is kept current)."""
+    for jenis in pilihan:
+        if jenis not in JENIS_KONFIRMASI:
+            raise Ditolak("Jenis konfirmasi tidak dikenal.")
+        if jenis == "tugas_pegawai":
+            pastikan_pemilik(skp, aktor)
+        else:
+            pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    sah = kode_konfirmasi(skp, jenis)
-    if any(k not in sah for k in pilihan):
-        raise Ditolak("Butir konfirmasi tidak dikenal.")
-    if jenis == "tugas_atasan":
-        belum = set(pilihan) - set(db.session.scalars(select(Konfirmasi.kode).where(
-            Konfirmasi.skp_id == skp.id, Konfirmasi.jenis == "tugas_pegawai")))
-        if belum:
-            raise Ditolak("Pegawai belum mengonfirmasi tugas: " + ", ".join(sorted(belum)))
-    ada = {k.kode: k for k in db.session.scalars(select(Konfirmasi).where(
-        Konfirmasi.skp_id == skp.id, Konfirmasi.jenis == jenis))}
-    tambah = [k for k in pilihan if k not in ada]
-    hapus = [k for k in ada if k not in pilihan]
-    for kode in tambah:
-        db.session.add(Konfirmasi(skp_id=skp.id, jenis=jenis, kode=kode, oleh=aktor.pegawai_id))
-    for kode in hapus:
-        db.session.delete(ada[kode])
-    if tambah or hapus:
-        catat(f"konfirmasi_{jenis}", skp, data={"tambah": tambah, "hapus": hapus}, akun=aktor)
-        db.session.flush()
-        segarkan(skp)
-    return tambah, hapus
+    if berkas is not None:
+        ada = berkas.konfirmasi
+    else:
+        ada = set(db.session.execute(select(Konfirmasi.jenis, Konfirmasi.kode).where(
+            Konfirmasi.skp_id == skp.id)).all())
+    ubah = {}
+    for jenis, kode in pilihan.items():
+        kode = list(dict.fromkeys(kode))
+        sah = kode_konfirmasi(skp, jenis)
+        if any(k not in sah for k in kode):
+            raise Ditolak("Butir konfirmasi tidak dikenal.")
+        if jenis == "tugas_atasan":
+            belum = {k for k in kode if ("tugas_pegawai", k) not in ada}
+            if belum:
+                raise Ditolak("Pegawai belum mengonfirmasi tugas: " + ", ".join(sorted(belum)))
+        lama = sorted((k for j, k in ada if j == jenis),
+                      key=lambda k: sah.index(k) if k in sah else len(sah))
+        hapus = [k for k in lama if k not in kode]
+        if jenis == "tugas_pegawai":
+            dikunci = [k for k in hapus if ("tugas_atasan", k) in ada]
+            if dikunci:
+                raise Ditolak("Tugas yang sudah dikonfirmasi atasan tidak dapat dibatalkan: "
+                              + ", ".join(dikunci) + ". Minta atasan membatalkan "
+                              "konfirmasinya dahulu.")
+        ubah[jenis] = ([k for k in kode if (jenis, k) not in ada], hapus)
+    baru = [{"skp_id": skp.id, "jenis": jenis, "kode": k, "oleh": aktor.pegawai_id}
+            for jenis, (tambah, _) in ubah.items() for k in tambah]
+    if baru:
+        db.session.execute(insert(Konfirmasi), baru)
+    dihapus = [(jenis, k) for jenis, (_, hapus) in ubah.items() for k in hapus]
+    if dihapus:
+        db.session.execute(delete(Konfirmasi).where(Konfirmasi.skp_id == skp.id, or_(
+            *(and_(Konfirmasi.jenis == j, Konfirmasi.kode == k) for j, k in dihapus))))
+    berubah = [jenis for jenis, (tambah, hapus) in ubah.items() if tambah or hapus]
+    if berubah:
+        # One save is one act: one audit row with what changed per kind.
+        catat("konfirmasi_tugas_pegawai" if "tugas_pegawai" in ubah else "konfirmasi_atasan",
+              skp, data={jenis: {"tambah": ubah[jenis][0], "hapus": ubah[jenis][1]}
+                         for jenis in berubah}, akun=aktor)
+        if berkas is not None:
+            berkas.versi_konfirmasi += 1
+    for jenis in berubah:
+        ada.update((jenis, k) for k in ubah[jenis][0])
+        ada.difference_update((jenis, k) for k in ubah[jenis][1])
+    # The pegawai's own ticks do not count for "lengkap"; the atasan's do.
+    if any(jenis != "tugas_pegawai" for jenis in berubah):
+        segarkan(skp, berkas.kelengkapan() if berkas is not None else None)
+    return ubah

@@ -8,7 +8,7 @@ penetapan nothing changes until the Dinas reopens it (audited).
 
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat
@@ -30,12 +30,15 @@ KOMPONEN = ("perwujudan", "dampak")
 RATING = {r.value for r in aturan.Rating}
 
 
+def syarat_predikat_ditetapkan(skp_id):
+    """SQL: the SKP's predikat has been set and sent (a column for a page's own query)."""
+    return exists().where(Penilaian.skp_id == skp_id, Penilaian.penetapan_id == Penetapan.id,
+                          Penetapan.dibuka.is_(None))
+
+
 def predikat_ditetapkan(skp):
     """Whether this SKP's predikat has been set and sent (then everything is final)."""
-    return db.session.scalar(
-        select(Penilaian.id).join(Penetapan, Penilaian.penetapan_id == Penetapan.id)
-        .where(Penilaian.skp_id == skp.id, Penetapan.dibuka.is_(None))
-    ) is not None
+    return bool(db.session.scalar(select(syarat_predikat_ditetapkan(skp.id))))
 
 
 def penilaian_untuk(skp):
@@ -213,14 +216,22 @@ def muat_kelengkapan(skp):
     return praktik, ref, konfirmasi, pen
 
 
-def segarkan(skp):
-    """Keep `lengkap` and `predikat_usulan` current (the lists filter and count on them)."""
-    praktik, ref, konfirmasi, pen = muat_kelengkapan(skp)
+def segarkan(skp, dimuat=None):
+    """Keep `lengkap` and `predikat_usulan` current (the lists filter and count on them).
+
+    `dimuat`: (praktik, ref, konfirmasi, pen, pko) when the caller already holds them with
+    its changes (the pelaksanaan pages load them in their one query); otherwise loaded here.
+    """
+    if dimuat is not None:
+        praktik, ref, konfirmasi, pen, pko = dimuat
+    else:
+        praktik, ref, konfirmasi, pen = muat_kelengkapan(skp)
     if pen is None:
         return
     usulan = predikat_rekomendasi(skp, pen)
     pen.predikat_usulan = usulan.value if usulan else None
-    pko = pko_sekolah(skp.sekolah_id, skp.tahun_id) if hasil_dari_pko(skp) else None
+    if dimuat is None:
+        pko = pko_sekolah(skp.sekolah_id, skp.tahun_id) if hasil_dari_pko(skp) else None
     pen.lengkap = not kekurangan(skp, pen, praktik, ref, konfirmasi, pko)
 
 
@@ -283,6 +294,11 @@ def tetapkan_pko_dinas(aktor, tahun, pko, alasan):
     alasan = (alasan or "").strip()
     if not alasan:
         raise Ditolak("Tuliskan dasar Predikat Kinerja Organisasi Dinas.")
+    if db.session.scalar(select(Penetapan.id).where(
+            Penetapan.sekolah_id.is_(None), Penetapan.dinas_id == aktor.peran.dinas_id,
+            Penetapan.tahun_id == tahun.id, Penetapan.dibuka.is_(None))):
+        raise Ditolak("Predikat kepala sekolah sudah ditetapkan dengan PKO ini; buka kembali "
+                      "penetapannya dahulu.")
     baris = pko_dinas(aktor.peran.dinas_id, tahun.id)
     lama = baris.pko if baris else None
     if baris is None:
@@ -301,12 +317,13 @@ def hitung_predikat(daftar):
 
 
 def tetapkan_predikat(aktor, tahun, pko, baris, pilihan, pembenaran, sekolah_id=None,
-                      sudah=()):
+                      sudah=(), proyeksi=()):
     """Set the predikat of the given assessments and send them (one Penetapan).
 
     `pilihan` maps an assessment id to (predikat, reason); a predikat other than the
-    recommendation needs a reason. The distribution rule of the PKO counts these and the
-    predikat already set (`sudah`); a violation needs a written justification, it never
+    recommendation needs a reason. The distribution rule of the PKO counts these, the
+    predikat already set (`sudah`) and those still to be set on other pages at their
+    recommendation (`proyeksi`); a violation needs a written justification, it never
     blocks (SPEC §4.4).
     """
     if sekolah_id is None and not aktor.peran.kepala_dinas:
@@ -335,7 +352,8 @@ def tetapkan_predikat(aktor, tahun, pko, baris, pilihan, pembenaran, sekolah_id=
                           "alasannya.")
         hasil[pen.id] = (pen, predikat, alasan if predikat != rekomendasi.value else None)
     jumlah = hitung_predikat([p for _, p, _ in hasil.values()] + list(sudah))
-    pelanggaran = aturan.cek_distribusi(pko, jumlah)
+    pelanggaran = aturan.cek_distribusi(pko, hitung_predikat(
+        [p for _, p, _ in hasil.values()] + list(sudah) + list(proyeksi)))
     pembenaran = (pembenaran or "").strip() or None
     if pelanggaran and not pembenaran:
         raise Ditolak("Distribusi predikat tidak sesuai ketentuan PKO: tuliskan pembenaran "

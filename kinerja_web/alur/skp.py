@@ -6,7 +6,14 @@ writes one audit row; the caller holds the row lock and commits.
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat
-from kinerja_web.atasan import atasan_untuk, boleh_menilai
+from kinerja_web.atasan import (
+    atasan_untuk,
+    boleh_menilai,
+    dinilai_dinas,
+    kepala_dinas_dan_rencana,
+    pimpinan_satu_sekolah,
+    rencana_disepakati,
+)
 from kinerja_web.extensions import db
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
@@ -156,7 +163,7 @@ def langkah_belum_lengkap(skp):
     return kurang
 
 
-def susun_rhk(skp, rhk_atasan=None):
+def susun_rhk(skp, rhk_atasan=None, indikator_atasan=None):
     """The RHK texts of the choices in force, copied from the year's catalogue, with the
     aspek, indicator and target they are printed and sent with."""
     atr = aturan_skp(skp)
@@ -174,11 +181,13 @@ def susun_rhk(skp, rhk_atasan=None):
     if praktik is not None:
         out.append({"jenis": "utama", "kategori": "praktik", "kode": praktik.kode,
                     "rhk": praktik.rhk, "rhk_atasan": rhk_atasan,
+                    "indikator_atasan": indikator_atasan,
                     **isi("praktik", sub_indikator=praktik.sub_indikator.lower())})
     komp = atr.kompetensi(posisi).get(skp.kompetensi_berlaku)
     if komp is not None:
         out.append({"jenis": "utama", "kategori": "kompetensi", "kode": komp.kode,
                     "rhk": komp.rhk, "rhk_atasan": rhk_atasan,
+                    "indikator_atasan": indikator_atasan,
                     **isi("kompetensi", teks=komp.teks.lower())})
     for t in atr.tugas_pokok(posisi):
         if t.butuh_tugas_tambahan:
@@ -197,16 +206,19 @@ def susun_rhk(skp, rhk_atasan=None):
 def rhk_atasan_dari(skp):
     """The RHK of the atasan's own agreed plan that this plan intervenes, or None (the
     e-Kinerja sync fails without it: "Tidak ditemukan RHK atasan berikut …")."""
-    from sqlalchemy import select
+    return intervensi_atasan(skp)[0]
 
+
+def intervensi_atasan(skp):
+    """(RHK, indicator) of the atasan's agreed plan that this plan intervenes, or
+    (None, None); e-Kinerja matches the intervened RHK by both."""
     if skp.atasan_id is None:
-        return None
-    milik = db.session.scalar(select(Skp).where(
-        Skp.pegawai_id == skp.atasan_id, Skp.tahun_id == skp.tahun_id,
-        Skp.posisi != "guru", Skp.status == "disepakati"))
+        return None, None
+    milik = rencana_disepakati(skp.atasan_id, skp.tahun_id)
     if milik is None:
-        return None
-    return next((r["rhk"] for r in milik.rhk or [] if r["kategori"] == "praktik"), None)
+        return None, None
+    r = next((r for r in milik.rhk or [] if r["kategori"] == "praktik"), None)
+    return (r["rhk"], r.get("indikator") or None) if r is not None else (None, None)
 
 
 def ajukan(skp, aktor):
@@ -255,8 +267,9 @@ def simpan_penyesuaian(skp, aktor, nilai):
     return ubah
 
 
-def setujui(skp, aktor):
-    """Diajukan → Disetujui; the RHK texts are copied again with the adjustments."""
+def setujui(skp, aktor, catatan=None):
+    """Diajukan → Disetujui; the RHK texts are copied again with the adjustments. A note
+    the atasan typed is kept for the pegawai, not thrown away."""
     _pastikan_atasan(skp, aktor)
     _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
@@ -265,13 +278,19 @@ def setujui(skp, aktor):
     if not atr.fokus_perilaku_paling_sedikit <= n <= atr.fokus_perilaku_paling_banyak:
         raise Ditolak(f"Pilih {atr.fokus_perilaku_paling_sedikit}–"
                       f"{atr.fokus_perilaku_paling_banyak} aspek perilaku kerja sebagai fokus.")
+    if skp.posisi != "guru" or skp.sekolah_id is not None and dinilai_dinas(
+            skp.pegawai, skp.posisi, pimpinan_satu_sekolah(skp.sekolah_id)):
+        kepala_dinas_dan_rencana(skp.pegawai.dinas_id, skp.tahun_id)  # one query, cached
     atasan = atasan_untuk(skp.pegawai, skp.posisi)
     if atasan.pegawai is not None:
         skp.atasan_id = atasan.pegawai.id
-    skp.rhk = susun_rhk(skp, rhk_atasan_dari(skp))
+    skp.rhk = susun_rhk(skp, *intervensi_atasan(skp))
     skp.disetujui = sekarang()
+    catatan = (catatan or "").strip() or None
+    skp.catatan_atasan = catatan
+    penyesuaian = ", ".join(sorted(skp.penyesuaian))
     _ganti_status(skp, "disetujui", aktor, "skp_disetujui",
-                  catatan=", ".join(sorted(skp.penyesuaian)) or None)
+                  catatan="; ".join(filter(None, (penyesuaian, catatan))) or None)
 
 
 def kembalikan(skp, aktor, catatan):
@@ -283,7 +302,14 @@ def kembalikan(skp, aktor, catatan):
     if not catatan:
         raise Ditolak("Tulis catatan untuk pegawai: apa yang perlu diperbaiki.")
     skp.catatan_atasan = catatan
+    # The pegawai revises from her own choices: an adjustment made before returning the
+    # plan must not silently override what she picks next (the atasan can adjust again).
+    dihapus = sorted(skp.penyesuaian)
+    skp.atasan_praktik_kode = skp.atasan_kompetensi_kode = None
+    skp.atasan_aspek_fokus = skp.atasan_tugas_tambahan = None
     _ganti_status(skp, "dikembalikan", aktor, "skp_dikembalikan", catatan=catatan)
+    if dihapus:
+        catat("skp_penyesuaian_dihapus", skp, data={"bagian": dihapus}, akun=aktor)
 
 
 def sepakati(skp, aktor):
@@ -310,7 +336,7 @@ def ubah_kompetensi(skp, aktor, kode):
     skp.kompetensi_kode = kode
     skp.atasan_kompetensi_kode = None
     lama = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
-    baru = next(r for r in susun_rhk(skp, lama.get("rhk_atasan"))
+    baru = next(r for r in susun_rhk(skp, lama.get("rhk_atasan"), lama.get("indikator_atasan"))
                 if r["kategori"] == "kompetensi")
     skp.rhk = [baru if r["kategori"] == "kompetensi" else r for r in (skp.rhk or [])]
     skp.kompetensi_diubah = sekarang()

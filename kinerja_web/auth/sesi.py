@@ -7,14 +7,14 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from flask_login import login_user
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kinerja_web.extensions import db, login_manager
-from kinerja_web.models import Akun, Pegawai, SesiLogin
-from kinerja_web.peran import muat_peran
-from kinerja_web.waktu import sekarang
+from kinerja_web.models import Akun, Pegawai, Penugasan, SesiLogin
+from kinerja_web.peran import peran_dari
+from kinerja_web.waktu import hari_ini, sekarang
 
 # Checked against when the account does not exist, so both paths take equally long.
 _HASH_SEMU = None
@@ -75,10 +75,13 @@ def cabut_sesi(akun_id, kecuali=None):
 @login_manager.user_loader
 def muat_pengguna(token):
     """The account behind a live session token, with its person and today's roles."""
-    row = db.session.execute(
-        select(SesiLogin, Akun)
+    # One query for the session, the account, the person and today's assignments.
+    rows = db.session.execute(
+        select(SesiLogin, Akun, Penugasan)
         .join(SesiLogin.akun)
         .join(Akun.pegawai)
+        .outerjoin(Penugasan, and_(Penugasan.pegawai_id == Pegawai.id,
+                                   Penugasan.aktif_pada(hari_ini())))
         .options(contains_eager(Akun.pegawai))
         .where(
             SesiLogin.token_hash == hash_token(token),
@@ -86,13 +89,13 @@ def muat_pengguna(token):
             SesiLogin.kedaluwarsa > sekarang(),
             Akun.aktif.is_(True),
         )
-    ).first()
-    if row is None:
+    ).all()
+    if not rows:
         return None
-    sesi, akun = row
+    sesi, akun, _ = rows[0]
     sesi.token = token
     akun.sesi = sesi
-    akun.peran = muat_peran(akun.pegawai)
+    akun.peran = peran_dari(akun.pegawai, [t for _, _, t in rows if t is not None])
     return akun
 
 
@@ -114,6 +117,8 @@ def next_aman(url):
     """Only a path on this site may follow login (no open redirect)."""
     if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
         return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return None  # a line break in a Location header is a 500, not a redirect
     parts = urlsplit(url)
     if parts.scheme or parts.netloc:
         return None

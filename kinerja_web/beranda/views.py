@@ -289,7 +289,24 @@ def bagian_operator(peran):
         Tugas("Tidak mengikuti pengelolaan kinerja", "CLTN, SILN, Kemenag, diperbantukan di "
               "swasta, tugas belajar.", tidak_ikut,
               url_for("dinas.daftar_pegawai", ikut="tidak"), "Lihat"),
+        *tugas_sinkro(dinas_id),
     ])
+
+
+def tugas_sinkro(dinas_id):
+    """Sinkro e-Kinerja: how many SKPs would fail the sync now, and how many are ready."""
+    from kinerja_web.sinkro.data import ringkasan_kesiapan
+    from kinerja_web.waktu import format_waktu
+
+    belum, siap, waktu = ringkasan_kesiapan(dinas_id, current_app.config["TAHUN_KINERJA"])
+    kapan = f" Dihitung {format_waktu(waktu)}." if waktu else ""
+    return [
+        Tugas("Belum siap sinkro e-Kinerja", "SKP pegawai yang akan Gagal Sinkro: lihat "
+              "penyebab dan siapa yang memperbaiki." + kapan, belum,
+              url_for("sinkro.cek_kesiapan", status="belum"), "Cek"),
+        Tugas("Siap sinkro e-Kinerja", "SKP yang lolos Cek Kesiapan Sinkro dan dapat diekspor."
+              + kapan, siap, url_for("sinkro.ekspor_index"), "Ekspor"),
+    ]
 
 
 @bp.get("/profil")

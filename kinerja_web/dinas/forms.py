@@ -1,6 +1,6 @@
 from flask_wtf.file import FileField
 from wtforms import BooleanField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from kinerja_web.formulir import Formulir
 
@@ -14,8 +14,10 @@ class FormPengaturanDinas(Formulir):
                                          "KEBUMEN.")
     alamat = StringField("Alamat", validators=[Optional(), Length(max=300)])
     telepon = StringField("Telepon", validators=[Optional(), Length(max=40)])
-    email = StringField("Email", validators=[Optional(), Email("Alamat email tidak valid."),
-                                             Length(max=120)])
+    # A plain pattern: WTForms' Email() needs the email_validator package, which is not a
+    # dependency (every save with an address failed with a 500).
+    email = StringField("Email", validators=[Optional(), Length(max=120), Regexp(
+        r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message="Alamat email tidak valid.")])
     laman = StringField("Laman", validators=[Optional(), Length(max=120)])
     kota_ttd = StringField("Tempat penandatanganan", validators=[Optional(), Length(max=80)],
                            description="Kota yang dicetak di atas tanda tangan.")

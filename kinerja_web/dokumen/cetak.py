@@ -4,9 +4,11 @@ code and a Cetakan row for each document."""
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 
 import segno
 from flask import current_app
+from pypdf import PdfWriter
 
 from kinerja_web import pdf
 from kinerja_web.dokumen import isi as isi_dokumen
@@ -42,30 +44,38 @@ def nama_berkas(skp, jenis):
     return f"{skp.pegawai.nip or skp.pegawai.id}_{nama}_{jenis}.pdf"
 
 
-def render_chunk(batch, ids):
-    """Render one chunk of a batch: PDF bytes (or a ZIP of per-person PDFs) and the
-    Cetakan rows. SKPs that cannot be printed any more are skipped, not failed."""
+@dataclass
+class Chunk:
+    """One chunk of a batch, ready to render anywhere: HTML, logo, names, Cetakan rows.
+    SKPs that can no longer be printed are skipped, not failed."""
+
+    html: list
+    logo: dict
+    nama: list
+    cetakan: list
+
+
+def siapkan_chunk(batch, ids):
     skps, bersama = isi_dokumen.muat(ids)
     daftar = [(s, *siapkan(batch.jenis, s, bersama, batch.akun_id)) for s in skps
               if isi_dokumen.alasan_tolak(batch.jenis, s, bersama) is None]
-    if not daftar:
-        return _kosong(batch.format), []
-    if batch.format == "pdf":
-        return pdf.render([h for _, h, _ in daftar], logo(bersama)), [c for _, _, c in daftar]
+    return Chunk([h for _, h, _ in daftar], logo(bersama) if daftar else {},
+                 [nama_berkas(s, batch.jenis) for s, _, _ in daftar],
+                 [c for _, _, c in daftar])
+
+
+def render_chunk(static, format, html, logo, nama):
+    """PDF bytes of a chunk (or a ZIP of per-person PDFs); runs in a worker process."""
+    if format == "pdf":
+        if not html:
+            out = io.BytesIO()
+            PdfWriter().write(out)
+            return out.getvalue()
+        return pdf.render_murni(static, html, logo)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for skp, html, _ in daftar:
-            z.writestr(nama_berkas(skp, batch.jenis), pdf.render([html], logo(bersama)))
-    return out.getvalue(), [c for _, _, c in daftar]
-
-
-def _kosong(format):
-    if format == "pdf":
-        from pypdf import PdfWriter
-
-        out = io.BytesIO()
-        PdfWriter().write(out)
-        return out.getvalue()
-    out = io.BytesIO()
-    zipfile.ZipFile(out, "w").close()
+        if html:
+            for n, isi in zip(nama, pdf.render_murni(static, html, logo, terpisah=True),
+                              strict=True):
+                z.writestr(n, isi)
     return out.getvalue()

@@ -9,13 +9,14 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from kinerja_web import alur, aturan, jobs, pdf
+from kinerja_web import alur, aturan, jobs, kiriman, pdf
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.dokumen.cetak import logo, nama_berkas, siapkan
 from kinerja_web.extensions import db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
+from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch
 from kinerja_web.models.penilaian import Penetapan, Penilaian
@@ -107,7 +108,7 @@ def verifikasi(kode=None):
 JENIS_BATCH = [SelectChoice(k, v) for k, v in isi_dokumen.JENIS.items()]
 
 
-class FormBatch(Formulir):
+class FormBatch(DenganKiriman, Formulir):
     jenis = SelectField("Dokumen", choices=JENIS_BATCH, default="dokumen_evaluasi")
     sekolah = SelectField("Satuan pendidikan", validators=[Optional()])
     jenjang = SelectField("Jenjang", validators=[Optional()], choices=[
@@ -147,10 +148,15 @@ def batch():
     form = FormBatch()
     form.sekolah.choices = [SelectChoice("", "Semua sekolah")] + [
         SelectChoice(str(i), n) for i, n in sekolah]
-    pilihan = [int(x) for x in request.args.get("skp", "").split(",") if x.isdigit()]
+    # isdecimal, not isdigit: int("²") fails; ids longer than 9 digits exist nowhere.
+    pilihan = [int(x) for x in request.args.get("skp", "").split(",")
+               if x.isdecimal() and len(x) < 10]
     berjalan = db.session.scalar(select(CetakBatch).where(
         CetakBatch.akun_id == current_user.id, CetakBatch.status.in_(("antri", "berjalan"))))
     if form.validate_on_submit():
+        # A double click starts one job (the second waits, then follows the first).
+        if (ulang := kiriman.klaim(form)) is not None:
+            return ulang
         if berjalan is not None:
             form.form_errors.append("Masih ada cetak batch Anda yang berjalan; tunggu selesai "
                                     "atau batalkan dulu.")
@@ -180,6 +186,7 @@ def batch():
                 db.session.add(b)
                 alur.catat("cetak_batch", b, ke="antri",
                            data={"jenis": b.jenis, "dokumen": len(ids), "format": b.format})
+                kiriman.tujuan(url_for(".batch_status", batch_id=b.id))
                 db.session.commit()
                 jobs.antrikan(current_app._get_current_object(), b.id)
                 return hx_redirect(url_for(".batch_status", batch_id=b.id))

@@ -45,14 +45,17 @@ def ukuran_berkas(n):
 
 def get_impor_or_404(impor_id):
     impor = db.session.get(ImporBerkas, impor_id)
-    if impor is None or impor.dinas_id != current_user.peran.dinas_id:
+    # Reference lists of Sinkro e-Kinerja share the table; they have their own pages.
+    if impor is None or impor.dinas_id != current_user.peran.dinas_id or \
+            impor.jenis != "roster":
         abort(404)
     return impor
 
 
 def _riwayat():
     return db.session.scalars(
-        select(ImporBerkas).where(ImporBerkas.dinas_id == current_user.peran.dinas_id)
+        select(ImporBerkas).where(ImporBerkas.dinas_id == current_user.peran.dinas_id,
+                                  ImporBerkas.jenis == "roster")
         .order_by(ImporBerkas.id.desc()).limit(10)
     ).all()
 
@@ -171,7 +174,7 @@ def unduh_sandi():
         abort(400)
     try:
         baris = [[str(v) for v in row][:4] for row in json.loads(form.isian.data or "[]")]
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # tampered: not the page's JSON
         abort(400)
     isi = tulis_xlsx({"Sandi awal": (["NIP", "Nama", "Nama pengguna", "Sandi sekali pakai"],
                                      baris)})

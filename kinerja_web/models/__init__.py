@@ -4,6 +4,7 @@ from kinerja_web.models.akun import Akun, SesiLogin
 from kinerja_web.models.audit import Audit
 from kinerja_web.models.cetak import Cetakan, CetakBatch
 from kinerja_web.models.impor import ImporBerkas
+from kinerja_web.models.kiriman import KunciKiriman
 from kinerja_web.models.org import (
     Dinas,
     Pegawai,
@@ -25,19 +26,31 @@ from kinerja_web.models.penilaian import (
     PkoDinas,
     PkoSekolah,
 )
+from kinerja_web.models.sinkro import (
+    AsnSiasn,
+    Ekspor,
+    LogSinkro,
+    PeriodeEkinerja,
+    UnitKerja,
+)
 from kinerja_web.models.skp import Skp
 
 __all__ = [
     "Akun",
+    "AsnSiasn",
     "Audit",
     "CatatanUpaya",
     "CetakBatch",
     "Cetakan",
     "Dinas",
+    "Ekspor",
     "ImporBerkas",
     "Konfirmasi",
+    "KunciKiriman",
+    "LogSinkro",
     "Pegawai",
     "Penetapan",
+    "PeriodeEkinerja",
     "Penilaian",
     "Pengiriman",
     "PkoDinas",
@@ -50,4 +63,5 @@ __all__ = [
     "SesiLogin",
     "Skp",
     "TahunKinerja",
+    "UnitKerja",
 ]

@@ -4,45 +4,78 @@ atasan's "Daftar Penilaian Kinerja"."""
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import pelaksanaan as alur_p
+from kinerja_web.alur.penilaian import syarat_predikat_ditetapkan
 from kinerja_web.alur.skp import aturan_skp
-from kinerja_web.atasan import boleh_menilai
+from kinerja_web.atasan import (
+    PERAN_KS,
+    boleh_menilai,
+    diplot_ke,
+    pimpinan_dari,
+    pimpinan_satu_sekolah,
+)
 from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
 from kinerja_web.extensions import db
-from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
-from kinerja_web.models import Pegawai, Sekolah
-from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi
+from kinerja_web.htmx import is_partial, pindah, render
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi
 from kinerja_web.models.skp import Skp
 from kinerja_web.pelaksanaan import forms as f
 from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah, hitung_status
 from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
-from kinerja_web.waktu import format_waktu, sekarang
+from kinerja_web.waktu import format_waktu, hari_ini, sekarang
 
 bp = Blueprint("pelaksanaan", __name__, url_prefix="/pelaksanaan")
 LANGKAH = alur_p.LANGKAH
 
 
 def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
-    """An agreed SKP the signed-in person works on: as its pegawai or as its atasan."""
-    q = (select(Skp).options(joinedload(Skp.pegawai), joinedload(Skp.tahun),
-                             joinedload(Skp.sekolah))
-         .where(Skp.id == skp_id))
+    """An agreed SKP the signed-in person works on: as its pegawai or as its atasan.
+
+    One query, locking the SKP for a write (every write of its implementation locks it
+    first): the SKP with its person, year and school, the school's leaders and the
+    signed-in person's Tim Kerja plot (what the atasan check asks), and whether the
+    predikat is set. The checks in alur reuse these answers for the rest of the request.
+    """
+    saya = current_user.peran.pegawai_id
+    tugas_ks, ks = aliased(Penugasan), aliased(Pegawai)
+    diplot = exists().where(PlotTimKerja.tahun_id == Skp.tahun_id,
+                            PlotTimKerja.tim_kerja_id == saya,
+                            PlotTimKerja.kepala_sekolah_id == Skp.pegawai_id)
+    q = (select(Skp, tugas_ks.peran, ks, syarat_predikat_ditetapkan(Skp.id), diplot)
+         .outerjoin(tugas_ks, and_(tugas_ks.sekolah_id == Skp.sekolah_id,
+                                   tugas_ks.peran.in_(PERAN_KS),
+                                   tugas_ks.aktif_pada(hari_ini())))
+         .outerjoin(ks, ks.id == tugas_ks.pegawai_id)
+         .options(joinedload(Skp.pegawai), joinedload(Skp.tahun), joinedload(Skp.sekolah))
+         .where(Skp.id == skp_id)
+         .order_by(tugas_ks.mulai))
     if kunci:
         q = q.with_for_update(of=Skp)
-    skp = db.session.scalar(q)
-    if skp is None or skp.status != "disepakati":
+    rows = db.session.execute(q).all()
+    if not rows or rows[0][0].status != "disepakati":
         abort(404)
-    if skp.pegawai_id == current_user.pegawai_id:
+    skp, _, _, ditetapkan, diplot = rows[0]
+    if skp.sekolah_id is not None:
+        pimpinan_satu_sekolah.ingat(skp.sekolah_id, nilai=pimpinan_dari(
+            (peran, orang) for _, peran, orang, _, _ in rows if peran is not None))
+    diplot_ke.ingat(saya, skp.pegawai_id, skp.tahun_id, nilai=bool(diplot))
+    alur_p.ingat_predikat(skp.id, ditetapkan)
+    if skp.pegawai_id == saya:
         return skp, "pegawai"
     if boleh_menilai(current_user.peran, skp):
         return skp, "atasan"
     abort(404)
+
+
+class IsianSalah(Ditolak):
+    """A field to correct: its message is on the field, not above the form."""
 
 
 def praktik_kosong(skp):
@@ -52,11 +85,6 @@ def praktik_kosong(skp):
                 status_refleksi="belum")
     p.skp = skp
     return p
-
-
-def muat_praktik(skp):
-    p = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id))
-    return p or praktik_kosong(skp)
 
 
 # ---------------------------------------------------------------- the pegawai's overview
@@ -138,14 +166,27 @@ def _indikator(skp):
 
 
 def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
-    return render(
+    response = render(
         "pelaksanaan/praktik.html", block="langkah", status=status, skp=skp, sebagai=sebagai,
         p=p, n=n, form=form, langkah=LANGKAH, status_langkah=status_langkah(p),
         kurang_langkah=belum_selesai(p), terkunci=alur_p.langkah_terbuka(p, n),
         indikator=_indikator(skp), pesan=pesan, konflik=konflik,
-        hasil_observasi=HASIL_OBSERVASI,
+        hasil_observasi=HASIL_OBSERVASI, final=alur_p.predikat_ditetapkan(skp),
+        # The atasan is offered only what the workflow allows now.
+        boleh_kembalikan=n in alur_p.DOKUMEN and not alur_p.alasan_tidak_dikembalikan(p, n),
+        dokumen_kurang=n in alur_p.DOKUMEN and bool(alur_p.dokumen_kurang(p, n)),
         url_langkah=lambda nomor: url_for(".praktik", skp_id=skp.id, n=nomor),
     )
+    return _alihkan_simpan_otomatis(response, form, status, "#langkah")
+
+
+def _alihkan_simpan_otomatis(response, form, status, sasaran):
+    """An autosave targets the status line; a form to correct (409, 422) replaces the
+    form's section instead, with what was typed."""
+    if status != 200 and is_partial() and form.aksi.data == "otomatis":
+        response.headers["HX-Retarget"] = sasaran
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response
 
 
 HASIL_OBSERVASI = (("belum", "Belum dilakukan"), ("belum_efektif", "Dilakukan tapi belum efektif"),
@@ -185,7 +226,10 @@ def praktik(skp_id, n):
         abort(404)
     tulis = request.method == "POST"
     skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
-    p = muat_praktik(skp)
+    berkas = alur_p.muat_berkas(skp, upaya=True,
+                                kunci=request.form.get("kunci") if tulis and n == 4 else None)
+    ada = berkas.praktik
+    p = ada or praktik_kosong(skp)
     form = _form(n, sebagai, p)
     if not tulis:
         return _tampil(skp, sebagai, p, n, form)
@@ -194,53 +238,26 @@ def praktik(skp_id, n):
     aksi = form.aksi.data or "simpan"
     tujuan = n
     try:
-        if aksi not in AKSI.get((sebagai, n), ()):
-            raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
-        p, baru = alur_p.praktik_untuk(skp)
-        # A progress note only adds a row: a stale page overwrites nothing, and a double
-        # submit (same `kunci`) must answer like the first instead of "not saved" (409).
-        if not baru and (sebagai, n) != ("pegawai", 4):
-            cek_versi(p, form.versi.data)
-        if sebagai == "pegawai" and n in alur_p.DOKUMEN:
-            alur_p.simpan_dokumen(p, current_user, n, _nilai_dokumen(n, form),
-                                  ajukan=aksi == "kirim", otomatis=aksi == "otomatis")
-            pesan = "Terkirim ke atasan." if aksi == "kirim" else "Draf tersimpan."
-        elif sebagai == "pegawai" and n == 4:
-            alur_p.tambah_upaya(p, current_user, form.tanggal.data, form.isi.data,
-                                form.kunci.data)
-            pesan = "Catatan upaya tersimpan."
-        elif sebagai == "atasan" and n == 1 and aksi == "sepakati":
-            alur_p.sepakati_persiapan(p, current_user, form.jadwal_observasi.data)
-            pesan, tujuan = "Jadwal observasi disepakati.", 2
-        elif sebagai == "atasan" and n == 2:
-            alur_p.simpan_observasi(p, current_user, _rubrik(p, form), form.rekomendasi.data,
-                                    selesai=aksi == "selesai", otomatis=aksi == "otomatis")
-            pesan = "Observasi selesai; pegawai dapat melihat Rating observasi." \
-                if aksi == "selesai" else "Draf observasi tersimpan."
-        elif sebagai == "atasan" and n in (3, 5) and aksi == "terima":
-            alur_p.terima_dokumen(p, current_user, n)
-            pesan = f"{LANGKAH[n]} diterima."
-        elif sebagai == "atasan" and n in (1, 3, 5) and aksi == "kembalikan":
-            if not (form.catatan.data or "").strip():
-                form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
-                db.session.rollback()
-                return _tampil(skp, sebagai, p, n, form, 422)
-            alur_p.kembalikan_dokumen(p, current_user, n, form.catatan.data)
-            pesan = f"{LANGKAH[n]} dikembalikan ke pegawai dengan catatan."
-        else:
-            raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
+        # A refused step leaves nothing behind, and the rows not touched stay loaded.
+        with db.session.begin_nested():
+            if aksi not in AKSI.get((sebagai, n), ()):
+                raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
+            if ada is None:
+                p = berkas.praktik = alur_p.praktik_baru(skp)
+            # A progress note only adds a row: a stale page overwrites nothing, and a
+            # double submit (same `kunci`) must answer like the first instead of 409.
+            elif (sebagai, n) != ("pegawai", 4):
+                cek_versi(p, form.versi.data)
+            pesan, tujuan = _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas)
         simpan_transaksi()
     except Konflik:
-        db.session.rollback()
-        skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
-        p = muat_praktik(skp)
         form.versi.data = str(p.versi)
         return _tampil(skp, sebagai, p, n, form, 409, konflik=True)
     except Ditolak as e:
-        db.session.rollback()
-        skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
-        p = muat_praktik(skp)
-        form.form_errors.append(str(e))
+        berkas.praktik = ada
+        p = ada or praktik_kosong(skp)
+        if not isinstance(e, IsianSalah):
+            form.form_errors.append(str(e))
         return _tampil(skp, sebagai, p, n, form, 422)
     if aksi == "otomatis":
         return render_template("pelaksanaan/_tersimpan.html", versi=p.versi,
@@ -250,6 +267,37 @@ def praktik(skp_id, n):
     url = url_for(".praktik", skp_id=skp.id, n=tujuan)
     return pindah(url, lambda: _tampil(skp, sebagai, p, tujuan,
                                        _form(tujuan, sebagai, p, formdata=False), pesan=pesan))
+
+
+def _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas):
+    """Run the step's transition; (message, step to show next)."""
+    if sebagai == "pegawai" and n in alur_p.DOKUMEN:
+        alur_p.simpan_dokumen(p, current_user, n, _nilai_dokumen(n, form),
+                              ajukan=aksi == "kirim", otomatis=aksi == "otomatis")
+        return ("Terkirim ke atasan." if aksi == "kirim" else "Draf tersimpan."), n
+    if sebagai == "pegawai" and n == 4:
+        alur_p.tambah_upaya(p, current_user, form.tanggal.data, form.isi.data, form.kunci.data,
+                            kunci_dipakai=berkas.kunci_dipakai)
+        return "Catatan upaya tersimpan.", n
+    if sebagai == "atasan" and n == 1 and aksi == "sepakati":
+        alur_p.sepakati_persiapan(p, current_user, form.jadwal_observasi.data)
+        return "Jadwal observasi disepakati.", 2
+    if sebagai == "atasan" and n == 2:
+        alur_p.simpan_observasi(p, current_user, _rubrik(p, form), form.rekomendasi.data,
+                                selesai=aksi == "selesai", otomatis=aksi == "otomatis")
+        return ("Observasi selesai; pegawai dapat melihat Rating observasi."
+                if aksi == "selesai" else "Draf observasi tersimpan."), n
+    if sebagai == "atasan" and n in (3, 5) and aksi == "terima":
+        alur_p.terima_dokumen(p, current_user, n, dimuat=berkas.kelengkapan())
+        return f"{LANGKAH[n]} diterima.", n
+    if sebagai == "atasan" and n in (1, 3, 5) and aksi == "kembalikan":
+        if not (form.catatan.data or "").strip():
+            form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
+            raise IsianSalah()
+        alur_p.kembalikan_dokumen(p, current_user, n, form.catatan.data,
+                                  dimuat=berkas.kelengkapan())
+        return f"{LANGKAH[n]} dikembalikan ke pegawai dengan catatan.", n
+    raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
 
 
 # ---------------------------------------------------------------- competency reflection
@@ -266,28 +314,40 @@ def _hitung(form):
             for fld in form if fld.name.startswith(("inspirasi_", "penerapan_"))}
 
 
+def _form_kompetensi(sebagai, ref, formdata=True):
+    isi = {f"{nama}_{i}": (getattr(ref, nama) or [])[i]
+           if i < len(getattr(ref, nama) or []) else ""
+           for nama in ("inspirasi", "penerapan") for i in range(3)}
+    kelas = f.FormKompetensi if sebagai == "pegawai" else f.FormValidasi
+    form = kelas(**isi) if formdata else kelas(formdata=None, **isi)
+    if not formdata or not form.is_submitted():
+        form.versi.data = str(ref.versi)
+    return form
+
+
 @bp.route("/<int:skp_id>/kompetensi", methods=["GET", "POST"])
 @login_required
 def kompetensi(skp_id):
     tulis = request.method == "POST"
     skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
-    ref = db.session.scalar(select(RefleksiKompetensi).where(
-        RefleksiKompetensi.skp_id == skp.id)) or refleksi_kosong(skp)
-    isi = {f"{nama}_{i}": (getattr(ref, nama) or [])[i]
-           if i < len(getattr(ref, nama) or []) else ""
-           for nama in ("inspirasi", "penerapan") for i in range(3)}
-    form = (f.FormKompetensi if sebagai == "pegawai" else f.FormValidasi)(**isi)
-    if not form.is_submitted():
-        form.versi.data = str(ref.versi)
+    berkas = alur_p.muat_berkas(skp)
+    ada = berkas.ref
+    ref = ada or refleksi_kosong(skp)
+    form = _form_kompetensi(sebagai, ref)
+    if not tulis:
+        return _tampil_kompetensi(skp, sebagai, ref, form, {})
+    if not form.validate_on_submit():
+        return _tampil_kompetensi(skp, sebagai, ref, form, {}, 422)
+    aksi = form.aksi.data or "simpan"
     galat = {}
-    if tulis and form.validate_on_submit():
-        aksi = form.aksi.data or "simpan"
-        try:
+    try:
+        with db.session.begin_nested():
             if aksi not in ({"simpan", "otomatis"} if sebagai == "pegawai"
                             else {"validasi", "batal"}):
                 raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
-            ref, baru = alur_p.refleksi_untuk(skp)
-            if not baru:
+            if ada is None:
+                ref = berkas.ref = alur_p.refleksi_baru(skp)
+            else:
                 cek_versi(ref, form.versi.data)
             if sebagai == "pegawai":
                 inspirasi, penerapan = form.daftar("inspirasi"), form.daftar("penerapan")
@@ -299,85 +359,115 @@ def kompetensi(skp_id):
                                                   otomatis=aksi == "otomatis")
                 pesan = "Refleksi tersimpan."
             else:
-                alur_p.validasi_kompetensi(ref, current_user, ya=aksi != "batal")
+                alur_p.validasi_kompetensi(ref, current_user, ya=aksi != "batal",
+                                           dimuat=berkas.kelengkapan())
                 pesan = "Validasi tersimpan."
-            simpan_transaksi()
-        except Konflik:
-            db.session.rollback()
-            skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
-            ref = db.session.scalar(select(RefleksiKompetensi).where(
-                RefleksiKompetensi.skp_id == skp.id))
-            form.versi.data = str(ref.versi)
-            form.form_errors.append("Refleksi ini baru saja diubah di tab atau perangkat lain. "
-                                    "Isian Anda di bawah belum tersimpan; periksa lalu simpan "
-                                    "lagi.")
-            return _tampil_kompetensi(skp, sebagai, ref, form, galat, 409)
-        except Ditolak as e:
-            db.session.rollback()
-            skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
-            ref = db.session.scalar(select(RefleksiKompetensi).where(
-                RefleksiKompetensi.skp_id == skp.id)) or refleksi_kosong(skp)
-            form.form_errors.append(str(e))
-            if form.aksi.data == "otomatis":
-                return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
-                                       galat=galat, versi=ref.versi, pesan=str(e)), 422
-            return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422)
+        simpan_transaksi()
+    except Konflik:
+        form.versi.data = str(ref.versi)
+        form.form_errors.append("Refleksi ini baru saja diubah di tab atau perangkat lain. "
+                                "Isian Anda di bawah belum tersimpan; periksa lalu simpan "
+                                "lagi.")
+        return _tampil_kompetensi(skp, sebagai, ref, form, galat, 409)
+    except Ditolak as e:
+        berkas.ref = ada
+        ref = ada or refleksi_kosong(skp)
+        form.form_errors.append(str(e))
         if aksi == "otomatis":
-            return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form), galat={},
-                                   versi=ref.versi,
-                                   pesan=f"Draf tersimpan otomatis {format_waktu(sekarang())}.")
-        flash(pesan, "sukses")
-        return hx_redirect(url_for(".kompetensi", skp_id=skp.id))
-    return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422 if tulis else 200)
+            return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
+                                   galat=galat, versi=ref.versi, pesan=str(e)), 422
+        return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422)
+    if aksi == "otomatis":
+        return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form), galat={},
+                               versi=ref.versi,
+                               pesan=f"Draf tersimpan otomatis {format_waktu(sekarang())}.")
+    return _berhasil(url_for(".kompetensi", skp_id=skp.id), pesan, lambda: _tampil_kompetensi(
+        skp, sebagai, ref, _form_kompetensi(sebagai, ref, formdata=False), {}, pesan=pesan))
 
 
-def _tampil_kompetensi(skp, sebagai, ref, form, galat, status):
+def _berhasil(url, pesan, tampilkan):
+    """After a save on a page that stays where it is: for htmx the page's section with the
+    message, in the same response (one request); without JavaScript Post/Redirect/Get."""
+    if is_partial():
+        return tampilkan()
+    flash(pesan, "sukses")
+    return redirect(url, 303)
+
+
+def _tampil_kompetensi(skp, sebagai, ref, form, galat, status=200, pesan=None):
     komp = aturan_skp(skp).kompetensi(skp.katalog_posisi).get(skp.kompetensi_berlaku)
-    return render_template(
-        "pelaksanaan/kompetensi.html", skp=skp, sebagai=sebagai, ref=ref, form=form,
-        galat=galat, hitung=_hitung(form), maks=alur_p.MAKS_KARAKTER, kompetensi=komp,
-        terkunci=alur_p.predikat_ditetapkan(skp)), status
+    response = render(
+        "pelaksanaan/kompetensi.html", block="isi", status=status, skp=skp, sebagai=sebagai,
+        ref=ref, form=form, galat=galat, hitung=_hitung(form), maks=alur_p.MAKS_KARAKTER,
+        kompetensi=komp, terkunci=alur_p.predikat_ditetapkan(skp), pesan=pesan)
+    return _alihkan_simpan_otomatis(response, form, status, "#isi")
 
 
 # ---------------------------------------------------------------- confirmations
+
+def _form_tugas(sebagai, berkas, formdata=True):
+    ada = berkas.konfirmasi
+    jenis_tugas = "tugas_pegawai" if sebagai == "pegawai" else "tugas_atasan"
+    kwargs = {} if formdata else {"formdata": None}
+    form = f.FormKonfirmasi(tugas=[k for (j, k) in ada if j == jenis_tugas],
+                            dokumen=[k for (j, k) in ada if j == "dokumen"],
+                            kelengkapan=[k for (j, k) in ada if j == "kelengkapan"], **kwargs)
+    if not formdata or not form.is_submitted():
+        form.versi.data = str(berkas.versi_konfirmasi)
+    return form
+
 
 @bp.route("/<int:skp_id>/tugas", methods=["GET", "POST"])
 @login_required
 def tugas(skp_id):
     tulis = request.method == "POST"
     skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
-    ada = {(k.jenis, k.kode): k for k in db.session.scalars(
-        select(Konfirmasi).where(Konfirmasi.skp_id == skp.id))}
-    jenis_tugas = "tugas_pegawai" if sebagai == "pegawai" else "tugas_atasan"
-    form = f.FormKonfirmasi(
-        tugas=[k for (j, k) in ada if j == jenis_tugas],
-        dokumen=[k for (j, k) in ada if j == "dokumen"],
-        kelengkapan=[k for (j, k) in ada if j == "kelengkapan"])
-    if tulis and form.validate_on_submit():
-        try:
-            alur_p.konfirmasi(skp, current_user, jenis_tugas, list(form.tugas.data or []))
-            if sebagai == "atasan":
-                alur_p.konfirmasi(skp, current_user, "dokumen", list(form.dokumen.data or []))
-                alur_p.konfirmasi(skp, current_user, "kelengkapan",
-                                  list(form.kelengkapan.data or []))
-            simpan_transaksi()
-            flash("Konfirmasi tersimpan.", "sukses")
-            return hx_redirect(url_for(".tugas", skp_id=skp.id))
-        except Ditolak as e:
-            db.session.rollback()
-            skp, sebagai = get_skp_pelaksanaan_or_404(skp_id)
-            form.form_errors.append(str(e))
+    berkas = alur_p.muat_berkas(skp)
+    form = _form_tugas(sebagai, berkas)
+    if not tulis:
+        return _tampil_tugas(skp, sebagai, berkas, form)
+    if not form.validate_on_submit():
+        return _tampil_tugas(skp, sebagai, berkas, form, 422)
+    pilihan = {("tugas_pegawai" if sebagai == "pegawai" else "tugas_atasan"):
+               list(form.tugas.data or [])}
+    if sebagai == "atasan":
+        pilihan.update(dokumen=list(form.dokumen.data or []),
+                       kelengkapan=list(form.kelengkapan.data or []))
+    try:
+        with db.session.begin_nested():
+            # The page's version: how many confirmation saves (each audited) it saw.
+            if form.versi.data is None or int(form.versi.data) != berkas.versi_konfirmasi:
+                raise Konflik(skp)
+            alur_p.konfirmasi_banyak(skp, current_user, pilihan, berkas)
+        simpan_transaksi()
+    except Konflik:
+        form.versi.data = str(berkas.versi_konfirmasi)
+        form.form_errors.append(
+            "Konfirmasi ini baru saja diubah di tab atau perangkat lain. Centang Anda di "
+            "bawah belum tersimpan; periksa keterangan tiap butir lalu simpan lagi.")
+        return _tampil_tugas(skp, sebagai, berkas, form, 409)
+    except Ditolak as e:
+        form.form_errors.append(str(e))
+        return _tampil_tugas(skp, sebagai, berkas, form, 422)
+    pesan = "Konfirmasi tersimpan."
+    return _berhasil(url_for(".tugas", skp_id=skp.id), pesan, lambda: _tampil_tugas(
+        skp, sebagai, berkas, _form_tugas(sebagai, berkas, formdata=False), pesan=pesan))
+
+
+def _tampil_tugas(skp, sebagai, berkas, form, status=200, pesan=None):
     atr = aturan_skp(skp)
     posisi = skp.katalog_posisi
-    return render_template(
-        "pelaksanaan/tugas.html", skp=skp, sebagai=sebagai, form=form, ada=ada,
+    return render(
+        "pelaksanaan/tugas.html", block="isi", status=status, skp=skp, sebagai=sebagai,
+        form=form, ada=berkas.konfirmasi, pesan=pesan,
+        terkunci=alur_p.predikat_ditetapkan(skp),
         tugas=[t for t in atr.tugas_pokok(posisi)
                if t.kode in alur_p.kode_konfirmasi(skp, "tugas_pegawai")],
         dokumen=[d for d in atr.dokumen(posisi)
                  if d.kode in alur_p.kode_konfirmasi(skp, "dokumen")],
         kelengkapan=[(k, alur_p.KELENGKAPAN[k])
                      for k in alur_p.kode_konfirmasi(skp, "kelengkapan")],
-    ), 422 if form.form_errors or (tulis and form.errors) else 200
+    )
 
 
 # ---------------------------------------------------------------- the atasan's list

@@ -444,7 +444,8 @@ def tim_kerja():
                    Penugasan.aktif_pada(today)))
     stmt = _saring_sekolah(stmt)
     if form.validate_on_submit():
-        pilihan = [int(x) for x in form.ks.data or [] if x.isdigit()]
+        # isdecimal, not isdigit: int("²") fails; ids longer than 9 digits exist nowhere.
+        pilihan = [int(x) for x in form.ks.data or [] if x.isdecimal() and len(x) < 10]
         npsn = {x.strip() for x in (form.npsn.data or "").split() if x.strip()}
         try:
             jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
@@ -462,12 +463,13 @@ def tim_kerja():
     return render_template("dinas/tim_kerja.html", form=form, rows=rows, total=total,
                            halaman=halaman, per_halaman=PER_HALAMAN,
                            q=request.args.get("q", ""), jenjang=request.args.get("jenjang", "")
-                           ), 422 if form.form_errors else 200
+                           ), 422 if form.form_errors or (form.is_submitted() and form.errors) \
+        else 200
 
 
 def plot(peran, tahun, tim_kerja, pilihan, npsn, anggota):
     """Plot the ticked principals (and those of the listed schools) to one member."""
-    if tim_kerja != "lepas" and (not tim_kerja or not tim_kerja.isdigit()
+    if tim_kerja != "lepas" and (not tim_kerja or not tim_kerja.isdecimal()
                                  or int(tim_kerja) not in anggota):
         raise Ditolak("Pilih anggota Tim Kerja.")
     today = hari_ini()

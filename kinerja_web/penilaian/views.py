@@ -289,6 +289,10 @@ def kirim():
 
 # ---------------------------------------------------------------- penetapan
 
+PER_HALAMAN_PENETAPAN = 100
+DAFTAR_MAKS = 60  # longer "sudah"/"belum" lists are summarised (the Rekap has them all)
+
+
 def form_penetapan(baris, **kwargs):
     isian = {"aksi": StringField(),
              "pembenaran": TextAreaField("Pembenaran (wajib bila distribusi tidak sesuai)",
@@ -339,6 +343,17 @@ def panel_distribusi(pko, pilihan, sudah):
             "pelanggaran": aturan.cek_distribusi(pko, jumlah) if pko else []}
 
 
+def _halaman_penetapan(semua_siap):
+    """A Dinas sets up to 1,500 principals: one page of them at a time. The distribution
+    counts everyone; those on other pages count with their recommendation."""
+    halaman = min(max(1, request.args.get("halaman", 1, type=int)),
+                  max(1, -(-len(semua_siap) // PER_HALAMAN_PENETAPAN)))
+    awal = (halaman - 1) * PER_HALAMAN_PENETAPAN
+    akhir = awal + PER_HALAMAN_PENETAPAN
+    return (halaman, semua_siap[awal:akhir],
+            [b.rekomendasi.value for b in semua_siap[:awal] + semua_siap[akhir:]])
+
+
 @bp.route("/penetapan", methods=["GET", "POST"])
 @login_required
 def penetapan():
@@ -346,16 +361,22 @@ def penetapan():
     reason, with the PKO's distribution panel; "Kirim" sends the predikat."""
     lingkup = lingkup_penilaian()
     tahun = tahun_aktif()
-    sekolah_id, pko_baris, sudah, siap, belum = _data_penetapan(lingkup, tahun)
+    sekolah_id, pko_baris, sudah, semua_siap, belum = _data_penetapan(lingkup, tahun)
     pko = pko_baris.pko if pko_baris else None
+    halaman, siap, proyeksi = _halaman_penetapan(semua_siap)
     form = form_penetapan(siap)
     status = 200
-    pilihan = [form[f"predikat_{b.pen.id}"].data or b.rekomendasi.value for b in siap]
+    # What the panel counts; an unknown value (not from the page) counts as recommended,
+    # and "Kirim" refuses it with a message.
+    sah = {p.value for p in aturan.Predikat}
+    pilihan = [v if (v := form[f"predikat_{b.pen.id}"].data) in sah else b.rekomendasi.value
+               for b in siap]
     if form.is_submitted():
         if not form.validate_on_submit():
             status = 422
         elif form.aksi.data == "panel":
-            return render("penilaian/_panel.html", panel=panel_distribusi(pko, pilihan, sudah))
+            return render("penilaian/_panel.html",
+                          panel=panel_distribusi(pko, pilihan + proyeksi, sudah))
         elif form.aksi.data == "kirim":
             try:
                 daftar = {b.pen.id: b.pen for b in siap}
@@ -367,7 +388,7 @@ def penetapan():
                 p = alur_n.tetapkan_predikat(
                     current_user, tahun, pko, [b.pen for b in siap], pilih,
                     form.pembenaran.data, sekolah_id=sekolah_id,
-                    sudah=[x.predikat for x in sudah])
+                    sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
                 db.session.commit()
                 flash(f"Predikat Kinerja {sum(p.jumlah.values())} pegawai ditetapkan dan "
                       "dikirim.", "sukses")
@@ -377,9 +398,13 @@ def penetapan():
                 db.session.rollback()
                 form.form_errors.append(str(e))
                 status = 422
-                sekolah_id, pko_baris, sudah, siap, belum = _data_penetapan(lingkup, tahun)
-    panel = panel_distribusi(pko, pilihan, sudah)
+                sekolah_id, pko_baris, sudah, semua_siap, belum = _data_penetapan(lingkup,
+                                                                                  tahun)
+                halaman, siap, proyeksi = _halaman_penetapan(semua_siap)
+    panel = panel_distribusi(pko, pilihan + proyeksi, sudah)
     return render_template(
         "penilaian/penetapan.html", lingkup=lingkup, pko=pko_baris, sudah=sudah, siap=siap,
-        belum=belum, form=form, panel=panel, predikat=list(aturan.Predikat.urut())), status
+        belum=belum, form=form, panel=panel, predikat=list(aturan.Predikat.urut()),
+        total_siap=len(semua_siap), halaman=halaman, per_halaman=PER_HALAMAN_PENETAPAN,
+        daftar_maks=DAFTAR_MAKS), status
 

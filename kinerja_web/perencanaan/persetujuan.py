@@ -264,7 +264,7 @@ def _putuskan(skp, form):
             alur_skp.kembalikan(skp, current_user, form.catatan.data)
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} dikembalikan dengan catatan."
         elif aksi == "setujui":
-            alur_skp.setujui(skp, current_user)
+            alur_skp.setujui(skp, current_user, form.catatan.data)
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} disetujui."
         else:
             form.form_errors.append("Pilih Setujui atau Kembalikan.")

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from kinerja_web import kiriman
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import skp as alur_skp
 from kinerja_web.extensions import db
@@ -102,6 +103,7 @@ def index():
               for p in posisi}
     return render_template("perencanaan/index.html", posisi=posisi, skp=skp, alasan=alasan,
                            tahun=tahun, tidak_ikut=not current_user.pegawai.ikut_siklus,
+                           form_mulai={p: kiriman.FormKiriman() for p in posisi},
                            alasan_umum=alur_skp.boleh_membuat(current_user.pegawai, "guru",
                                                               current_user.peran))
 
@@ -111,16 +113,20 @@ def index():
 def mulai(posisi):
     if posisi not in POSISI_SKP:
         abort(404)
-    form = FormAjukan()
+    form = kiriman.FormKiriman()
     if not form.validate_on_submit():
         flash("Sesi formulir berakhir. Tekan Mulai sekali lagi.", "peringatan")
         return hx_redirect(url_for(".index"))
+    # A double click (or a resend) creates one SKP and lands both on its first step.
+    if (ulang := kiriman.klaim(form)) is not None:
+        return ulang
     tahun = tahun_aktif()
     ada = db.session.scalar(select(Skp).where(
         Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi))
     if ada is None:
         try:
             ada = alur_skp.buat(current_user.pegawai, posisi, tahun, current_user)
+            kiriman.tujuan(url_for(".langkah", skp_id=ada.id, n=1))
             db.session.commit()
         except Ditolak as e:
             db.session.rollback()

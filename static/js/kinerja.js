@@ -28,6 +28,16 @@
     }
   });
 
+  /* After a step change swapped in place, move keyboard and screen-reader focus to the new
+     step's heading (as a full page load would start at the top), not after autosaves. */
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var cfg = e.detail.requestConfig;
+    var asal = cfg && cfg.elt;  /* the element that made the request */
+    if (!asal || asal.tagName !== "FORM" || !e.target.querySelector) { return; }
+    var judul = e.target.querySelector("[data-judul-langkah]");
+    if (judul) { judul.focus(); }
+  });
+
   window.addEventListener("online", function () {
     var daftar = tertunda;
     tertunda = [];

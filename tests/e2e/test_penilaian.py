@@ -54,7 +54,7 @@ def test_kepala_sekolah_menilai_dinas_pko_penetapan_guru_melihat(halaman_js, ser
     page.get_by_role("link", name="PKO", exact=True).click()
     page.get_by_role("row").filter(has_text="SD NEGERI 1 SADANGKULON").get_by_role(
         "link", name="Cek").click()
-    page.get_by_label("Predikat Kinerja Organisasi").select_option("baik")
+    page.get_by_label("Predikat Kinerja Organisasi", exact=True).select_option("baik")
     page.get_by_label(re.compile("Dasar penetapan")).fill("Rapor Pendidikan 2025 baik.")
     page.get_by_role("button", name="Tetapkan PKO").click()
     expect(page.get_by_text(re.compile("PKO SD NEGERI 1 SADANGKULON ditetapkan"))).to_be_visible()
@@ -79,7 +79,7 @@ def test_kepala_sekolah_menilai_dinas_pko_penetapan_guru_melihat(halaman_js, ser
     expect(page.get_by_text("Predikat Kinerja 2025: Sangat Baik")).to_be_visible()
     page.get_by_role("link", name="Lihat").first.click()
     expect(page.get_by_role("heading", name="Predikat Kinerja: Sangat Baik")).to_be_visible()
-    expect(page.get_by_text("Angka kredit")).to_be_visible()
+    expect(page.get_by_text("Angka kredit", exact=True)).to_be_visible()
 
 
 def test_dinas_menilai_kepala_sekolah_bersama_tim_kerja(halaman_js, server):
@@ -89,7 +89,7 @@ def test_dinas_menilai_kepala_sekolah_bersama_tim_kerja(halaman_js, server):
     page.goto(server + "/dinas/pko")
     page.get_by_role("row").filter(has_text="SD NEGERI 3 WONOSARI").get_by_role(
         "link", name="Cek").click()
-    page.get_by_label("Predikat Kinerja Organisasi").select_option("istimewa")
+    page.get_by_label("Predikat Kinerja Organisasi", exact=True).select_option("istimewa")
     page.get_by_label(re.compile("Dasar penetapan")).fill("Rapor Pendidikan meningkat pesat.")
     page.get_by_role("button", name="Tetapkan PKO").click()
     expect(page.get_by_text(re.compile("ditetapkan; kepala sekolah dapat"))).to_be_visible()

@@ -1,0 +1,150 @@
+"""Sinkro e-Kinerja: SIASN reference lists, e-Kinerja period settings, exports and the log.
+
+The reference lists mirror what BKD/SIASN holds, per Dinas; they are replaced by an upload,
+never edited by hand. The sync log is append-only: a row is written once per pegawai and
+export attempt and never updated or deleted.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kinerja_web.extensions import db
+from kinerja_web.waktu import sekarang
+
+TIPE_PERIODIK = ("Bulanan", "Triwulanan", "Tahunan")
+JENIS_EKSPOR = ("perencanaan", "penilaian_akhir")
+TIPE_SKP = ("guru", "kepala sekolah")
+STATUS_LOG = ("Berhasil", "Gagal")
+
+
+class UnitKerja(db.Model):
+    """One row of SIASN's "Referensi Unit Kerja" (UNOR) as uploaded by the Operator."""
+
+    __tablename__ = "referensi_unor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
+    unor_id: Mapped[str] = mapped_column(String(64))
+    nama: Mapped[str] = mapped_column(String(250))
+    induk_id: Mapped[str | None] = mapped_column(String(64))
+    aktif: Mapped[bool] = mapped_column(default=True)
+
+    __table_args__ = (UniqueConstraint("dinas_id", "unor_id"),)
+
+
+class AsnSiasn(db.Model):
+    """One ASN as SIASN knows them (the Dinas' ASN list from BKD)."""
+
+    __tablename__ = "asn_siasn"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
+    nip: Mapped[str] = mapped_column(String(18))
+    nama: Mapped[str] = mapped_column(String(150))
+    unor_id: Mapped[str] = mapped_column(String(64))
+    jabatan: Mapped[str | None] = mapped_column(String(150))
+    golongan: Mapped[str | None] = mapped_column(String(40))
+    atasan_nip: Mapped[str | None] = mapped_column(String(18))
+
+    __table_args__ = (UniqueConstraint("dinas_id", "nip"),)
+
+
+class PeriodeEkinerja(db.Model):
+    """A period of the instance's e-Kinerja settings ("List periode yang ada di e-Kinerja")."""
+
+    __tablename__ = "periode_ekinerja"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
+    nama: Mapped[str] = mapped_column(String(80))
+    # Empty: the period applies to every year (as in e-Kinerja's own form).
+    tahun: Mapped[int | None]
+    mulai: Mapped[date] = mapped_column(Date)
+    selesai: Mapped[date] = mapped_column(Date)
+    batas: Mapped[date] = mapped_column(Date)
+    tipe_periodik: Mapped[str | None] = mapped_column(String(12))
+    angka_periodik: Mapped[int | None]
+    versi: Mapped[int] = mapped_column(default=1)
+
+    __table_args__ = (
+        CheckConstraint("tipe_periodik IS NULL OR tipe_periodik IN "
+                        "('Bulanan', 'Triwulanan', 'Tahunan')", name="tipe"),
+    )
+
+
+class Ekspor(db.Model):
+    """One export attempt (bulk, command line or one "Sinkro ulang"): what was sent and how."""
+
+    __tablename__ = "ekspor_ekinerja"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
+    akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
+    jenis: Mapped[str] = mapped_column(String(20))
+    lingkup: Mapped[str] = mapped_column(String(200))
+    pengirim: Mapped[str] = mapped_column(String(30), default="berkas")
+    versi_format: Mapped[str] = mapped_column(String(10))
+    waktu: Mapped[datetime] = mapped_column(default=sekarang)
+    jumlah_diekspor: Mapped[int] = mapped_column(default=0)
+    jumlah_gagal: Mapped[int] = mapped_column(default=0)
+    jumlah_rhk: Mapped[int] = mapped_column(default=0)
+    jumlah_indikator: Mapped[int] = mapped_column(default=0)
+    # sha256 of the JSON Lines file; the manifest lists every file's checksum.
+    sha256: Mapped[str] = mapped_column(String(64))
+    manifes: Mapped[dict] = mapped_column(JSON)
+    # Kept in the database (not under instance/) so the files, the manifest and the log
+    # rows commit together and every worker can serve them.
+    jsonl: Mapped[bytes] = mapped_column(LargeBinary)
+    xlsx: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (
+        CheckConstraint("jenis IN ('perencanaan', 'penilaian_akhir')", name="jenis"),
+    )
+
+
+class LogSinkro(db.Model):
+    """Log Sinkronisasi: one row per pegawai (and SKP) per export attempt; append-only."""
+
+    __tablename__ = "log_sinkro"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
+    ekspor_id: Mapped[int] = mapped_column(ForeignKey("ekspor_ekinerja.id"), index=True)
+    pegawai_id: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"))
+    posisi: Mapped[str] = mapped_column(String(20))
+    jenis: Mapped[str] = mapped_column(String(20))
+    nip: Mapped[str | None] = mapped_column(String(18))
+    nama: Mapped[str] = mapped_column(String(150))
+    tipe_skp: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))
+    keterangan: Mapped[str | None] = mapped_column(Text)
+    catatan: Mapped[str | None] = mapped_column(Text)
+    rhk_masuk: Mapped[int | None]
+    rhk_indikator_masuk: Mapped[int | None]
+    waktu: Mapped[datetime] = mapped_column(default=sekarang)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('Berhasil', 'Gagal')", name="status"),
+        CheckConstraint("tipe_skp IN ('guru', 'kepala sekolah')", name="tipe_skp"),
+        Index("ix_log_sinkro_dinas_status", "dinas_id", "status"),
+        Index("ix_log_sinkro_dinas_nip", "dinas_id", "nip"),
+    )
+
+
+class LogHanyaDitambah(RuntimeError):
+    """An attempt to change or delete a row of the append-only sync log."""
+
+
+@event.listens_for(LogSinkro, "before_update")
+@event.listens_for(LogSinkro, "before_delete")
+def _tolak_ubah_log(mapper, connection, target):
+    # The log is evidence of what was sent; a correction is a new attempt, never an edit.
+    raise LogHanyaDitambah("Log Sinkronisasi hanya dapat ditambah, tidak diubah atau dihapus.")

@@ -1,0 +1,152 @@
+"""The export files, format version 1: JSON Lines (one record per pegawai and SKP), the same
+records as XLSX (sheets Pegawai, RHK, Umpan Balik Perilaku, Manifes) and a manifest.
+
+Every text cell of the XLSX that starts with a formula character (=, +, -, @, tab, line
+breaks) or an apostrophe gets one leading apostrophe, so no spreadsheet runs it; the reader
+drops exactly one, which makes the XLSX read back into the very same records.
+"""
+
+import io
+import json
+from importlib.resources import files
+
+from openpyxl import Workbook, load_workbook
+
+from kinerja_web.lembar import AWALAN_RUMUS, aman
+
+VERSI_FORMAT = "1"
+NAMA_SKEMA = "ekinerja-v1.json"
+NAMA_JSONL = "ekinerja.jsonl"
+NAMA_XLSX = "ekinerja.xlsx"
+NAMA_MANIFES = "manifes.json"
+
+KOLOM_PEGAWAI = ("versi_format", "jenis", "nip", "nama", "jenis_skp", "plt", "periode_awal",
+                 "periode_akhir", "pendekatan", "jabatan", "unor_id", "unor_nama", "atasan_nama",
+                 "atasan_nip", "atasan_unor_id", "atasan_unor_nama", "rating_hasil_kerja",
+                 "rating_perilaku_kerja", "predikat")
+KOLOM_RHK = ("nip", "jenis_skp", "no", "jenis", "kode", "rhk", "rhk_atasan", "indikator_atasan",
+             "aspek", "indikator", "target", "realisasi", "umpan_balik")
+KOLOM_PERILAKU = ("nip", "jenis_skp", "aspek", "umpan_balik")
+LEMBAR_PEGAWAI, LEMBAR_RHK, LEMBAR_PERILAKU, LEMBAR_MANIFES = (
+    "Pegawai", "RHK", "Umpan Balik Perilaku", "Manifes")
+PENILAIAN = ("rating_hasil_kerja", "rating_perilaku_kerja", "predikat")
+
+
+def skema():
+    """The JSON Schema every exported record follows (shipped in the package)."""
+    return json.loads(files("kinerja_web.sinkro").joinpath("skema", NAMA_SKEMA).read_text(
+        encoding="utf-8"))
+
+
+def baris_jsonl(catatan: dict) -> bytes:
+    return (json.dumps(catatan, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def baca_jsonl(isi: bytes) -> list[dict]:
+    return [json.loads(b) for b in isi.decode("utf-8").splitlines() if b.strip()]
+
+
+def _tulis(nilai):
+    if isinstance(nilai, str) and nilai.startswith((*AWALAN_RUMUS, "'")):
+        return "'" + nilai
+    return nilai
+
+
+def _baca(nilai):
+    if isinstance(nilai, str) and nilai.startswith("'"):
+        return nilai[1:]
+    return nilai
+
+
+class LembarEkspor:
+    """The XLSX written row by row (openpyxl write-only: memory stays flat)."""
+
+    def __init__(self, jenis):
+        self.jenis = jenis
+        self.wb = Workbook(write_only=True)
+        self.pegawai = self.wb.create_sheet(LEMBAR_PEGAWAI)
+        self.rhk = self.wb.create_sheet(LEMBAR_RHK)
+        self.perilaku = self.wb.create_sheet(LEMBAR_PERILAKU)
+        self.manifes = self.wb.create_sheet(LEMBAR_MANIFES)
+        self.pegawai.append(KOLOM_PEGAWAI)
+        self.rhk.append(KOLOM_RHK)
+        self.perilaku.append(KOLOM_PERILAKU)
+        self.n = self.n_rhk = 0
+
+    def tambah(self, c: dict):
+        unor, atasan = c["unor"], c["atasan"]
+        akhir = c.get("penilaian_akhir") or {}
+        datar = {**c, "unor_id": unor["id"], "unor_nama": unor["nama"],
+                 "atasan_nama": atasan["nama"], "atasan_nip": atasan["nip"],
+                 "atasan_unor_id": atasan["unor"]["id"],
+                 "atasan_unor_nama": atasan["unor"]["nama"],
+                 **{k: akhir.get(k) for k in PENILAIAN}}
+        self.pegawai.append([_tulis(datar.get(k)) for k in KOLOM_PEGAWAI])
+        kunci = [_tulis(c["nip"]), _tulis(c["jenis_skp"])]
+        for r in c["rhk"]:
+            self.rhk.append(kunci + [_tulis(r[k]) for k in KOLOM_RHK[2:]])
+        for u in akhir.get("umpan_balik_perilaku", ()):
+            self.perilaku.append(kunci + [_tulis(u["aspek"]), _tulis(u["umpan_balik"])])
+        self.n += 1
+        self.n_rhk += len(c["rhk"])
+
+    def simpan(self, sha256_jsonl) -> bytes:
+        self.manifes.append(("kunci", "nilai"))
+        for baris in (("versi_format", VERSI_FORMAT), ("jenis", self.jenis),
+                      ("jumlah_pegawai", self.n), ("jumlah_rhk", self.n_rhk),
+                      ("sha256_jsonl", sha256_jsonl)):
+            self.manifes.append(baris)
+        out = io.BytesIO()
+        self.wb.save(out)
+        return out.getvalue()
+
+
+def _baris(ws):
+    rows = ws.iter_rows(values_only=True)
+    kolom = next(rows, ())
+    for row in rows:
+        # Trailing empty cells are not stored: a short row means None for the rest.
+        row = tuple(row) + (None,) * (len(kolom) - len(row))
+        yield {k: _baca(v) for k, v in zip(kolom, row, strict=False)}
+
+
+def baca_xlsx(isi: bytes) -> list[dict]:
+    """The records of an export XLSX, equal to the JSON Lines it was written beside."""
+    wb = load_workbook(io.BytesIO(isi), read_only=True)
+    try:
+        rhk, perilaku = {}, {}
+        for r in _baris(wb[LEMBAR_RHK]):
+            rhk.setdefault((r["nip"], r["jenis_skp"]), []).append(
+                {k: r[k] for k in KOLOM_RHK[2:]})
+        for r in _baris(wb[LEMBAR_PERILAKU]):
+            perilaku.setdefault((r["nip"], r["jenis_skp"]), []).append(
+                {"aspek": r["aspek"], "umpan_balik": r["umpan_balik"]})
+        out = []
+        for p in _baris(wb[LEMBAR_PEGAWAI]):
+            kunci = (p["nip"], p["jenis_skp"])
+            c = {k: p[k] for k in ("versi_format", "jenis", "nip", "nama", "jenis_skp", "plt",
+                                   "periode_awal", "periode_akhir", "pendekatan", "jabatan")}
+            c["unor"] = {"id": p["unor_id"], "nama": p["unor_nama"]}
+            c["atasan"] = {"nama": p["atasan_nama"], "nip": p["atasan_nip"],
+                           "unor": {"id": p["atasan_unor_id"], "nama": p["atasan_unor_nama"]}}
+            c["rhk"] = rhk.get(kunci, [])
+            if p["jenis"] == "penilaian_akhir":
+                c["penilaian_akhir"] = {**{k: p[k] for k in PENILAIAN},
+                                        "umpan_balik_perilaku": perilaku.get(kunci, [])}
+            out.append(c)
+        return out
+    finally:
+        wb.close()
+
+
+def tulis_xlsx_aliran(lembar) -> bytes:
+    """Like lembar.tulis_xlsx, for rows that come from an iterator (thousands of them)."""
+    wb = Workbook(write_only=True)
+    for nama, (header, rows) in lembar.items():
+        ws = wb.create_sheet(nama[:31])
+        ws.append([aman(h) for h in header])
+        for row in rows:
+            ws.append([aman(v) for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
