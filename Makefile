@@ -4,10 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 HTMX := static/vendor/htmx.min.js
-PYTEST_ARGS ?=
+# axe-core for the accessibility e2e tests only: never served by the app.
+AXE := tests/e2e/vendor/axe.min.js
+# Tests run in parallel, one worker per core up to four (each has its own databases).
+PYTEST_ARGS ?= -n $(shell python3 -c 'import os; print(min(4, os.cpu_count() or 1))')
 export FLASK_APP := kinerja_web
 
-.PHONY: run test bench setup sysdeps lint lock clean
+.PHONY: run test bench setup sysdeps lint audit lock clean
 
 ## run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: setup
@@ -17,11 +20,20 @@ run: setup
 	@echo "kinerja_web berjalan di http://127.0.0.1:5000  (Ctrl+C untuk berhenti)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## test: install (with Chromium for browser tests), lint, run the whole suite
-test: setup
+## test: install (with Chromium for browser tests), lint, run the whole suite (in CI also audit)
+test: setup $(AXE)
 	scripts/paket-sistem.sh test
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory audit; fi
+
+## audit: known vulnerabilities of the installed packages (pip-audit; asks PyPI, needs network)
+# --strict: a package that could not be checked (service unreachable) fails too.
+audit: setup
+	@$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off || { \
+	  echo "pip-audit GAGAL: ada paket dengan kerentanan yang diketahui (perbarui pinnya di"; \
+	  echo "pyproject.toml lalu make lock), atau data kerentanan PyPI tidak dapat diambil"; \
+	  echo "(periksa akses ke https://pypi.org/pypi/<paket>/<versi>/json)."; exit 1; }
 
 ## bench: print the speed and size figures (not part of the test suite)
 bench: setup
@@ -44,6 +56,13 @@ $(HTMX): package.json package-lock.json
 	@mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js $(HTMX)
 
+# After $(HTMX), whose rule runs `npm ci` whenever the lock file changes.
+$(AXE): package.json package-lock.json $(HTMX)
+	@test -f node_modules/axe-core/axe.min.js || \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@mkdir -p $(dir $(AXE))
+	cp node_modules/axe-core/axe.min.js $(AXE)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
@@ -52,4 +71,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable > constraints.txt
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor
+	rm -rf $(VENV) node_modules static/vendor tests/e2e/vendor

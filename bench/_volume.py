@@ -13,7 +13,7 @@ import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
@@ -67,9 +67,12 @@ def _nip(lahir, i, pppk=False):
     return f"{lahir:%Y%m%d}{tmt}{1 + i % 2}{i // 10_000:03d}"
 
 
-def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=60):
-    """Fill the database (kadis, tim0-9, ks<N> for school N, g<N> teachers). School 1 gets
-    `sekolah_besar` teachers in all; the rest are spread evenly."""
+def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=60, awalan=""):
+    """Fill the database (kadis, tim0-9, ks<N> for school N, g<N> teachers; each username
+    prefixed with `awalan`). The first school gets `sekolah_besar` teachers in all; the rest
+    are spread evenly. On a database that already holds data (e.g. the demo) the generated
+    Dinas is added next to it: ids continue after the largest ones and the 2025 year is
+    shared; pass an `awalan` so the usernames do not clash."""
     from kinerja_web.extensions import db
     from kinerja_web.models import (
         Akun,
@@ -91,10 +94,14 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
         dinas_id = conn.execute(insert(Dinas).values(
             nama="Dinas Pendidikan Kabupaten Bench", tingkat="kabupaten",
             wilayah="Kabupaten Bench", kota_ttd="Bench").returning(Dinas.id)).scalar_one()
-        tahun_id = conn.execute(insert(TahunKinerja).values(
-            tahun=2025, aturan="2025", aktif=True).returning(TahunKinerja.id)).scalar_one()
+        tahun_id = conn.scalar(select(TahunKinerja.id).where(TahunKinerja.tahun == 2025)) or \
+            conn.execute(insert(TahunKinerja).values(
+                tahun=2025, aturan="2025", aktif=True).returning(TahunKinerja.id)).scalar_one()
+        s0 = conn.scalar(select(func.coalesce(func.max(Sekolah.id), 0)))  # id offsets
+        p0 = max(conn.scalar(select(func.coalesce(func.max(Pegawai.id), 0))),
+                 conn.scalar(select(func.coalesce(func.max(Akun.id), 0))))
         conn.execute(insert(Sekolah), [
-            {"id": i + 1, "npsn": f"{30000001 + i:08d}", "nama": f"SD NEGERI {i + 1} BENCH",
+            {"id": s0 + i + 1, "npsn": f"{30000001 + i:08d}", "nama": f"SD NEGERI {i + 1} BENCH",
              "jenjang": "sd" if i % 5 else "smp", "status": "negeri", "dinas_id": dinas_id,
              "unor_id": f"U{i + 1}", "unor_nama": f"SD NEGERI {i + 1} BENCH"}
             for i in range(jumlah_sekolah)])
@@ -105,14 +112,15 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
             nonlocal n
             n += 1
             lahir = date(1966, 1, 1) + timedelta(days=n % 10_000)  # with the serial: unique
-            pegawai.append({"id": n, "nip": _nip(lahir, n, pppk), "nama": f"Pegawai Bench {n}",
+            pegawai.append({"id": p0 + n, "nip": _nip(lahir, n, pppk), "nama": f"Pegawai Bench {n}",
                             "status_kepegawaian": "PPPK" if pppk else "PNS",
                             "golongan": golongan, "jabatan": jabatan, "tanggal_lahir": lahir,
                             "jenis_kelamin": "L" if n % 2 else "P", "sekolah_id": sekolah_id,
                             "dinas_id": dinas_id, "keikutsertaan": "ikut"})
-            akun.append({"id": n, "username": username, "pegawai_id": n, "sandi_hash": sandi,
-                         "harus_ganti_sandi": False, "aktif": True, "gagal_masuk": 0})
-            return n
+            akun.append({"id": p0 + n, "username": awalan + username, "pegawai_id": p0 + n,
+                         "sandi_hash": sandi, "harus_ganti_sandi": False, "aktif": True,
+                         "gagal_masuk": 0})
+            return p0 + n
 
         kadis = orang(None, "Kepala Dinas", "IV/c", "kadis")
         tugas.append({"pegawai_id": kadis, "peran": "kepala_dinas", "dinas_id": dinas_id,
@@ -122,7 +130,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
             tugas.append({"pegawai_id": t, "peran": "tim_kerja", "dinas_id": dinas_id,
                           "sekolah_id": None, "mulai": date(2024, 1, 1)})
         ks = []
-        for s in range(1, jumlah_sekolah + 1):
+        for s in range(s0 + 1, s0 + jumlah_sekolah + 1):
             k = orang(s, "Guru Ahli Madya", "IV/a", f"ks{s}")
             ks.append(k)
             tugas.append({"pegawai_id": k, "peran": "kepala_sekolah", "sekolah_id": s,
@@ -133,20 +141,20 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
         aspek = ["berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal",
                  "adaptif", "kolaboratif"]
         for i in range(jumlah_guru):
-            sekolah_id = 1 if i < sekolah_besar else 2 + i % (jumlah_sekolah - 1)
+            sekolah_id = s0 + (1 if i < sekolah_besar else 2 + i % (jumlah_sekolah - 1))
             g = orang(sekolah_id, "Guru Ahli Pertama", "III/a", f"g{i + 1}", pppk=i % 4 == 0)
             if i % 10 == 9:
                 continue  # one in ten has not started
             st = rng.choice(status)
             skp.append({"pegawai_id": g, "tahun_id": tahun_id, "posisi": "guru",
-                        "sekolah_id": sekolah_id, "atasan_id": ks[sekolah_id - 1],
+                        "sekolah_id": sekolah_id, "atasan_id": ks[sekolah_id - s0 - 1],
                         "status": st, "versi": 3, "tugas_tambahan": False,
                         "praktik_kode": rng.choice(praktik),
                         "kompetensi_kode": rng.choice(kompetensi),
                         "aspek_fokus": rng.sample(aspek, 2), "rhk": []})
         for k in ks:
             skp.append({"pegawai_id": k, "tahun_id": tahun_id, "posisi": "kepala_sekolah",
-                        "sekolah_id": k and pegawai[k - 1]["sekolah_id"], "atasan_id": kadis,
+                        "sekolah_id": pegawai[k - p0 - 1]["sekolah_id"], "atasan_id": kadis,
                         "status": rng.choice(status), "versi": 3, "tugas_tambahan": False,
                         "praktik_kode": "KS-1", "kompetensi_kode": "1.2",
                         "aspek_fokus": ["adaptif"], "rhk": []})
@@ -154,7 +162,8 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
             for awal in range(0, len(rows), 5000):
                 conn.execute(insert(tabel), rows[awal:awal + 5000])
         # The praktik-kinerja cycle of every agreed plan, at a random stage.
-        skp_ids = conn.execute(select(Skp.id).where(Skp.status == "disepakati")).scalars().all()
+        skp_ids = conn.execute(select(Skp.id).where(
+            Skp.status == "disepakati", Skp.sekolah_id > s0)).scalars().all()
         tahap = ("belum", "diajukan", "disepakati")
         praktik = []
         for sid in skp_ids:
@@ -168,14 +177,14 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
                 "status_refleksi": "diterima" if t >= 5 else "belum", "rubrik": []})
         for awal in range(0, len(praktik), 5000):
             conn.execute(insert(Praktik), praktik[awal:awal + 5000])
-        _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, jumlah_sekolah)
+        _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, s0, jumlah_sekolah)
         conn.execute(insert(PlotTimKerja), [
             {"tahun_id": tahun_id, "tim_kerja_id": tim[i % len(tim)], "kepala_sekolah_id": k}
             for i, k in enumerate(ks)])
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            for seq, nilai in (("pegawai_id_seq", n), ("akun_id_seq", n),
-                               ("sekolah_id_seq", jumlah_sekolah)):
+            for seq, nilai in (("pegawai_id_seq", p0 + n), ("akun_id_seq", p0 + n),
+                               ("sekolah_id_seq", s0 + jumlah_sekolah)):
                 db.session.execute(text(f"SELECT setval('{seq}', {nilai})"))
             db.session.execute(text("ANALYZE"))
             db.session.commit()
@@ -184,7 +193,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
     return len(skp)
 
 
-def _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, jumlah_sekolah):
+def _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, s0, jumlah_sekolah):
     """Assessments for finished cycles: most sent, a PKO and a penetapan for a third of the
     schools (one shipment and one penetapan per school)."""
     from kinerja_web.models import (
@@ -197,14 +206,15 @@ def _isi_penilaian(conn, rng, tahun_id, dinas_id, kadis, jumlah_sekolah):
     )
 
     selesai = conn.execute(select(Skp.id, Skp.sekolah_id, Skp.posisi).join(
-        Praktik, Praktik.skp_id == Skp.id).where(Praktik.status_refleksi == "diterima")).all()
+        Praktik, Praktik.skp_id == Skp.id).where(Praktik.status_refleksi == "diterima",
+                                                 Skp.sekolah_id > s0)).all()
     rating = ("di_atas", "sesuai", "sesuai", "sesuai", "di_bawah")
     matriks = {("di_atas", "di_atas"): "sangat_baik",
                ("di_bawah", "sesuai"): "butuh_perbaikan",
                ("di_bawah", "di_atas"): "butuh_perbaikan",
                ("di_bawah", "di_bawah"): "sangat_kurang"}
     kirim, tetap = {}, {}
-    for s in range(1, jumlah_sekolah + 1):
+    for s in range(s0 + 1, s0 + jumlah_sekolah + 1):
         if s % 4:
             kirim[s] = conn.execute(insert(Pengiriman).values(
                 tahun_id=tahun_id, sekolah_id=s, dinas_id=dinas_id, oleh=kadis, jumlah=0)

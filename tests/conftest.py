@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask.globals import _cv_app
+from hypothesis import settings
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
@@ -26,6 +27,15 @@ from kinerja_web.models import (
 )
 
 SANDI = "Sandi-uji-123"
+
+# Hypothesis (the fuzz tests): 200 examples per test, reproducible (derandomized, no example
+# database) in CI and by default; HYPOTHESIS_PROFILE=dev for a quick local run.
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True,
+                          database=None, print_blob=True)
+settings.register_profile("dev", max_examples=25, deadline=None, derandomize=True,
+                          database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TEST_CONFIG = {
     "TESTING": True,
@@ -36,26 +46,43 @@ TEST_CONFIG = {
 }
 
 
+def _admin_engine(url):
+    return create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+
+
 def pg_url_for_worker(base_url, worker):
-    """One PostgreSQL database per xdist worker, created on first use."""
+    """A PostgreSQL database of this run's own (per xdist worker), created empty.
+
+    The server at TEST_DATABASE_URL may be shared with other runs, and its base database
+    may hold tables from another checkout; the suite never touches it. The database is
+    named after the process, so concurrent runs cannot collide, and dropped at the end."""
     url = make_url(base_url)
-    if worker in ("", "master"):
-        return base_url
-    name = f"{url.database}_{worker}"
-    admin = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    name = f"{url.database}_k{os.getpid()}_{worker or 'master'}"[:63]
+    admin = _admin_engine(url)
     with admin.connect() as conn:
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def hapus_db_pg(db_url):
+    url = make_url(db_url)
+    admin = _admin_engine(url.set(database=make_url(os.environ["TEST_DATABASE_URL"]).database))
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'uji.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'uji.db'}"
+        return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    return pg_url_for_worker(os.environ["TEST_DATABASE_URL"], worker)
+    url = pg_url_for_worker(os.environ["TEST_DATABASE_URL"], worker)
+    yield url
+    hapus_db_pg(url)
 
 
 @pytest.fixture(scope="session")

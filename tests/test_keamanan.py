@@ -253,6 +253,20 @@ def test_penjaga_commit_dalam_view(buat_app):
 # ------------------------------------------------------------------ error pages
 
 
+@pytest.mark.parametrize("csrf", [True, False], ids=["token_sah", "tanpa_token"])
+def test_bita_nul_ditolak_400_tanpa_menulis(klien, dunia, csrf):
+    """A NUL byte (never typed; PostgreSQL cannot store it) in the address or in a form
+    is refused before the view or the CSRF re-render runs, on both databases alike."""
+    klien.masuk("guru")
+    hash_lama, audit = hash_sandi("guru"), jumlah(Audit)
+    r = klien.get("/dinas/pegawai?q=a%00b")
+    assert r.status_code == 400 and "Permintaan tidak dapat diproses" in r.text
+    r = klien.post("/akun/sandi", {"sandi_lama": SANDI, "sandi_baru": SANDI_BARU + "\x00",
+                                   "ulangi": SANDI_BARU + "\x00"}, csrf=csrf)
+    assert r.status_code == 400 and "Permintaan tidak dapat diproses" in r.text
+    assert (hash_sandi("guru"), jumlah(Audit)) == (hash_lama, audit)
+
+
 def test_halaman_500_tanpa_traceback(app_produksi):
     @app_produksi.get("/uji-galat")
     def galat():
@@ -288,12 +302,16 @@ def test_halaman_405_bahasa_indonesia(klien, dunia):
 def test_aset_berhash_disimpan_setahun(klien, dunia):
     r = klien.get("/masuk")
     css = re.search(r'href="(/aset/css/app\.[0-9a-f]{12}\.css)"', r.text).group(1)
-    js = re.search(r'src="(/aset/vendor/htmx\.min\.[0-9a-f]{12}\.js)"', r.text).group(1)
+    js = re.search(r'src="(/aset/js/app\.[0-9a-f]{12}\.js)"', r.text).group(1)
     for url, jenis in ((css, "text/css"), (js, "text/javascript")):
         r = klien.get(url)
         assert r.status_code == 200, url
         assert r.mimetype == jenis
         assert r.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # One script for the page: htmx from the npm registry followed by our few lines.
+    isi = klien.get(js).data
+    assert isi.startswith((ROOT / "static/vendor/htmx.min.js").read_bytes())
+    assert b"htmx:sendError" in isi
     # Signed in, assets keep their long cache (only HTML is no-store).
     klien.masuk("guru")
     assert klien.get(css).headers["Cache-Control"] == "public, max-age=31536000, immutable"

@@ -1,0 +1,141 @@
+"""Cetak: single-document render time and size; a batch of 1,500 one-page Dokumen Evaluasi
+(end-to-end time, memory per render process, pages/s against a bare WeasyPrint loop).
+
+Goals (issue 6): single document p95 ≤ 150 ms and ≤ 30 KB; batch of 1,500 ≤ 90 s on 2
+cores with ≤ 200 MB per worker, flat; batch/bare pages-per-second ratio ≥ 0.8.
+"""
+
+import io
+import os
+import tempfile
+import threading
+import time
+
+from sqlalchemy import select
+
+from bench._volume import buat_app, cetak_tabel, isi, klien_masuk, ukur
+
+JUMLAH = 1500
+
+
+def _rss_mb(pid, kunci="VmRSS"):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for baris in f:
+                if baris.startswith(kunci):
+                    return int(baris.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="kinerja-bench-cetak-")
+    app = buat_app(f"sqlite:///{tmp}/cetak.db")
+    isi(app)
+    from kinerja_web.extensions import db
+    from kinerja_web.models import Akun, CetakBatch, Penilaian
+
+    with app.app_context():
+        ids = list(db.session.scalars(select(Penilaian.skp_id).where(
+            Penilaian.penetapan_id.is_not(None)).order_by(Penilaian.skp_id)))
+        kadis = db.session.scalar(select(Akun.id).where(Akun.username == "kadis"))
+    print(f"  {len(ids)} SKP dengan predikat; batch memakai {JUMLAH} dokumen (diulang bila "
+          "kurang).")
+    _satu_dokumen(app, ids[0])
+    daftar = (ids * (JUMLAH // len(ids) + 1))[:JUMLAH]
+    with app.app_context():
+        b = CetakBatch(akun_id=kadis, dinas_id=1, jenis="dokumen_evaluasi", format="pdf",
+                       daftar=daftar, ukuran_chunk=50, lingkup="bench")
+        db.session.add(b)
+        db.session.commit()
+        batch_id = b.id
+    _batch(app, batch_id)
+    _bare(app, daftar)
+
+
+def _satu_dokumen(app, skp_id):
+    hasil = []
+    with klien_masuk(app, "kadis") as c:
+        ukuran = {}
+        for jenis in ("dokumen_evaluasi", "angka_kredit", "evaluasi", "skp"):
+            def cetak(jenis=jenis):
+                r = c.post(f"/cetak/{jenis}/{skp_id}", data={"csrf_token": c.token})
+                ukuran[jenis] = (len(r.data), r.data.count(b"/Type /Page\n") or None)
+                return r
+            hasil.append((f"cetak {jenis} (render + simpan kode)", ukur(cetak, kali=20)))
+    cetak_tabel("Satu dokumen (server, termasuk kueri dan catatan audit)", hasil)
+    for jenis, (n, _) in ukuran.items():
+        print(f"  ukuran {jenis}: {n / 1024:.1f} KB")
+
+
+def _batch(app, batch_id):
+    from kinerja_web import jobs
+    from kinerja_web.extensions import db
+    from kinerja_web.models import CetakBatch
+
+    puncak, contoh, selesai = {}, [], threading.Event()
+
+    def pantau():
+        while not selesai.is_set():
+            if jobs._render is not None:
+                for pid in list(getattr(jobs._render, "_processes", {}) or {}):
+                    rss = _rss_mb(pid)
+                    if rss:
+                        puncak[pid] = max(puncak.get(pid, 0), rss)
+                        contoh.append((time.perf_counter(), pid, rss))
+            time.sleep(0.5)
+
+    t = threading.Thread(target=pantau, daemon=True)
+    t.start()
+    mulai = time.perf_counter()
+    with app.app_context():
+        jobs.jalankan(batch_id)
+        b = db.session.get(CetakBatch, batch_id)
+        durasi = time.perf_counter() - mulai
+        from pypdf import PdfReader
+
+        halaman = len(PdfReader(b.berkas).pages)
+        ukuran = os.path.getsize(b.berkas)
+    selesai.set()
+    t.join()
+    print(f"\n  Batch {JUMLAH} Dokumen Evaluasi (1 halaman), {os.cpu_count()} proses render:")
+    print(f"  waktu ujung ke ujung   {durasi:8.1f} s   (target ≤ 90 s)")
+    print(f"  halaman                {halaman:8d}     ({halaman / durasi:.1f} halaman/s)")
+    print(f"  ukuran PDF gabungan    {ukuran / 1024 / 1024:8.1f} MB")
+    for pid, mb in puncak.items():
+        jejak = [round(r) for _, p, r in contoh if p == pid]
+        awal = jejak[len(jejak) // 4] if jejak else 0
+        print(f"  memori proses {pid}: puncak {mb:6.0f} MB (target ≤ 200 MB); "
+              f"seperempat jalan {awal} MB, akhir {jejak[-1] if jejak else 0} MB")
+    print(f"  memori proses utama    {_rss_mb(os.getpid(), 'VmHWM'):8.0f} MB (puncak)")
+    _batch.laju = halaman / durasi
+
+
+def _bare(app, daftar):
+    """WeasyPrint alone on the same HTML, one process: the ceiling for one core."""
+    from weasyprint import HTML
+
+    from kinerja_web import pdf
+    from kinerja_web.dokumen import isi as isi_dokumen
+    from kinerja_web.dokumen.cetak import siapkan
+
+    with app.app_context(), app.test_request_context():
+        unik = list(dict.fromkeys(daftar))[:200]
+        skps, bersama = isi_dokumen.muat(unik)
+        html = [siapkan("dokumen_evaluasi", s, bersama)[0] for s in skps]
+        css = pdf.gaya_cetak()
+        fetcher = pdf.PengambilAman(app.static_folder)
+        mulai = time.perf_counter()
+        halaman = 0
+        for h in html:
+            d = HTML(string=h, base_url=pdf.SKEMA + "static/", url_fetcher=fetcher).render(
+                stylesheets=[css])
+            d.write_pdf(io.BytesIO())
+            halaman += len(d.pages)
+        laju = halaman / (time.perf_counter() - mulai)
+    batch = getattr(_batch, "laju", 0)
+    inti = os.cpu_count() or 1
+    print(f"\n  WeasyPrint saja (1 proses, {halaman} dokumen): {laju:.1f} halaman/s")
+    print(f"  rasio batch / WeasyPrint saja: {batch / laju:.2f} "
+          f"(per inti: {batch / laju / inti:.2f}; target ≥ 0,8)")

@@ -1,0 +1,504 @@
+"""Shared by the fuzz tests (test_fuzz_formulir.py, test_fuzz_stateful.py).
+
+- `dunia_fuzz`: the demo Dinas (every SKP state has people in it) plus a second Dinas with
+  its own school, principal, teachers and staff, built once per database and restored
+  from a snapshot for each test function;
+- `Cermin`: a snapshot of every table, which tables differ from it now, and a restore of
+  just the rows that differ (cheap: an example that wrote nothing costs nothing);
+- `PelacakTulis`: which tables had writes committed (engine events), so only those are
+  compared with the snapshot after an example;
+- hostile input as Hypothesis strategies.
+"""
+
+import io
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+import pytest
+from conftest import tanpa_konteks
+from hypothesis import strategies as st
+from sqlalchemy import event, select, text
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.security import generate_password_hash
+from werkzeug.test import encode_multipart
+
+from kinerja_web import demo, jobs, pdf
+from kinerja_web.extensions import db, limiter
+from kinerja_web.models import (
+    Akun,
+    Dinas,
+    Pegawai,
+    Penugasan,
+    Sekolah,
+    Skp,
+    TahunKinerja,
+)
+
+SANDI = demo.SANDI_DEMO
+LAIN = ("kadis_lain", "operator_lain", "kepsek_lain", "guru_lain", "guru_lain2")
+_DML = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+_TOKEN = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+PDF_PALSU = b"%PDF-1.4\n% fuzz: rendering is tested in test_cetak.py\n%%EOF\n"
+
+
+# ------------------------------------------------------------------ the world
+
+@dataclass
+class Dunia:
+    """Plain ids of the world (valid for every example: the state is restored)."""
+
+    akun: dict = field(default_factory=dict)  # username -> akun id
+    pegawai: dict = field(default_factory=dict)  # username -> pegawai id
+    nama: dict = field(default_factory=dict)  # pegawai id -> nama
+    nip: dict = field(default_factory=dict)  # pegawai id -> nip
+    skp: dict = field(default_factory=dict)  # (username, posisi) -> skp id
+    sekolah: dict = field(default_factory=dict)  # nama -> id
+    dinas: int = 0
+    dinas_lain: int = 0
+
+    def skp_id(self, username, posisi="guru"):
+        return self.skp[(username, posisi)]
+
+
+def _bangun_dinas_lain(app, tahun):
+    """A second Dinas: a school with a principal and two teachers (one with an agreed
+    plan), an operator and a Kepala Dinas. Nobody of the demo may see any of it."""
+    from kinerja_web.alur import skp as alur_skp
+    from kinerja_web.peran import muat_peran
+
+    d = Dinas(nama="Dinas Pendidikan Kota Seberang", tingkat="kota", wilayah="Kota Seberang",
+              kota_ttd="Seberang")
+    db.session.add(d)
+    db.session.flush()
+    s = Sekolah(npsn="60709901", nama="SD NEGERI 9 SEBERANG", jenjang="sd", status="negeri",
+                dinas_id=d.id, unor_id="UNOR-60709901", unor_nama="SD NEGERI 9 SEBERANG")
+    db.session.add(s)
+    db.session.flush()
+    sandi = generate_password_hash(SANDI, method=app.config["SANDI_METODE"])
+    orang = {}
+    for i, (username, nama, sekolah, jabatan, golongan, peran) in enumerate((
+            ("kadis_lain", "Zulkarnaen Seberang, M.Pd.", None, "Kepala Dinas", "IV/c",
+             "kepala_dinas"),
+            ("operator_lain", "Yohana Seberang", None, "Pelaksana", "III/b", "operator_dinas"),
+            ("kepsek_lain", "Xaverius Seberang, S.Pd.", s, "Guru Ahli Madya", "IV/a",
+             "kepala_sekolah"),
+            ("guru_lain", "Wilhelmina Seberang, S.Pd.", s, "Guru Ahli Pertama", "III/a", None),
+            ("guru_lain2", "Valentino Seberang, S.Pd.", s, "Guru Ahli Muda", "III/c", None))):
+        p = Pegawai(nip=f"19800101200501{1 + i % 2}{901 + i:03d}", nama=nama,
+                    status_kepegawaian="PNS", golongan=golongan, jabatan=jabatan,
+                    jenis_kelamin="L" if i % 2 == 0 else "P", tanggal_lahir=date(1980, 1, 1),
+                    sekolah_id=sekolah.id if sekolah else None, dinas_id=d.id)
+        db.session.add(p)
+        db.session.flush()
+        db.session.add(Akun(username=username, pegawai_id=p.id, sandi_hash=sandi,
+                            harus_ganti_sandi=False))
+        if peran:
+            db.session.add(Penugasan(pegawai_id=p.id, peran=peran, dinas_id=d.id,
+                                     sekolah_id=s.id if peran == "kepala_sekolah" else None,
+                                     mulai=demo.MULAI))
+        orang[username] = p
+    db.session.flush()
+
+    def akun(username):
+        a = db.session.scalar(select(Akun).where(Akun.username == username))
+        a.peran = muat_peran(a.pegawai, demo.MULAI)
+        return a
+
+    for username, posisi in (("kepsek_lain", "kepala_sekolah"), ("guru_lain", "guru")):
+        a = akun(username)
+        skp = alur_skp.buat(a.pegawai, posisi, tahun, a)
+        atr = alur_skp.aturan_skp(skp)
+        kat = skp.katalog_posisi
+        alur_skp.simpan_pilihan(skp, a, {
+            "tugas_tambahan": False,
+            "praktik_kode": atr.pilihan_praktik(kat)[0].kode,
+            "kompetensi_kode": list(atr.kompetensi(kat).kode)[0],
+            "aspek_fokus": list(atr.perilaku.kode)[:2]})
+        alur_skp.ajukan(skp, a)
+        atasan = akun("kadis_lain" if posisi != "guru" else "kepsek_lain")
+        alur_skp.setujui(skp, atasan)
+        alur_skp.sepakati(skp, a)
+    db.session.flush()
+
+
+def _baca_dunia():
+    w = Dunia()
+    for username, pid, akun_id in db.session.execute(
+            select(Akun.username, Akun.pegawai_id, Akun.id)):
+        w.akun[username] = akun_id
+        w.pegawai[username] = pid
+    for pid, nama, nip in db.session.execute(select(Pegawai.id, Pegawai.nama, Pegawai.nip)):
+        w.nama[pid] = nama
+        w.nip[pid] = nip
+    per_pegawai = {v: k for k, v in w.pegawai.items()}
+    for sid, pid, posisi in db.session.execute(select(Skp.id, Skp.pegawai_id, Skp.posisi)):
+        w.skp[(per_pegawai[pid], posisi)] = sid
+    w.sekolah = dict(db.session.execute(select(Sekolah.nama, Sekolah.id)).all())
+    w.dinas = db.session.scalar(select(Dinas.id).where(Dinas.nama.like("%Kebumen")))
+    w.dinas_lain = db.session.scalar(select(Dinas.id).where(Dinas.nama.like("%Seberang")))
+    return w
+
+
+_SIMPANAN = {}  # database URL -> (rows per table, Dunia): the world is built once
+
+
+def _isi_dari_simpanan(baris):
+    with db.engine.begin() as conn:
+        for t in db.metadata.sorted_tables:
+            if baris.get(t.name):
+                conn.execute(t.insert(), [r._asdict() for r in baris[t.name].values()])
+        _setel_urutan(conn)
+
+
+def _setel_urutan(conn):
+    """PostgreSQL: move each id sequence past the rows inserted with explicit ids."""
+    if conn.dialect.name != "postgresql":
+        return
+    for t in db.metadata.sorted_tables:
+        conn.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t.name}), 1))"))
+
+
+def siapkan_dunia(app):
+    """The demo plus the second Dinas in the (empty) database; its plain ids."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url in _SIMPANAN:
+        baris, w = _SIMPANAN[url]
+        _isi_dari_simpanan(baris)
+        return w
+    demo.buat(app)
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    _bangun_dinas_lain(app, tahun)
+    db.session.commit()
+    w = _baca_dunia()
+    db.session.rollback()
+    _SIMPANAN[url] = (Cermin.baca_semua(), w)
+    return w
+
+
+# ------------------------------------------------------------------ snapshot and restore
+
+class Cermin:
+    """Every table's rows at one moment; which tables differ now; restore the difference."""
+
+    def __init__(self):
+        self.baris = self.baca_semua()
+        self.id_maks = {t: max(isi, default=0) for t, isi in self.baris.items()}
+
+    @staticmethod
+    def baca(conn, tabel, di_atas=None):
+        q = select(tabel) if di_atas is None else select(tabel).where(tabel.c.id > di_atas)
+        return {r.id: r for r in conn.execute(q)}
+
+    @classmethod
+    def baca_semua(cls, nama=None, di_atas=None):
+        """Rows of the given tables (all when `nama` is None); for a table in `di_atas`
+        only the rows with a higher id (a table that only had inserts)."""
+        di_atas = di_atas or {}
+        with db.engine.connect() as conn:
+            out = {t.name: cls.baca(conn, t, di_atas.get(t.name))
+                   for t in db.metadata.sorted_tables if nama is None or t.name in nama}
+            conn.rollback()
+        return out
+
+    def beda(self, ditulis=None):
+        """{table: (added ids, removed ids, changed ids, rows now)} for the tables that
+        differ. `ditulis`: {table: statements seen} from the tracker (None: every table);
+        a table that only had INSERTs is compared by its new rows alone."""
+        hanya_tambah = {t: self.id_maks[t] for t, ops in (ditulis or {}).items()
+                        if ops == {"INSERT"} and t in self.id_maks}
+        sekarang = self.baca_semua(None if ditulis is None else set(ditulis), hanya_tambah)
+        out = {}
+        for t, isi in sekarang.items():
+            if t in hanya_tambah:
+                if isi:
+                    out[t] = (set(isi), set(), set(), isi)
+                continue
+            lama = self.baris[t]
+            tambah = set(isi) - set(lama)
+            hapus = set(lama) - set(isi)
+            ubah = {i for i in set(isi) & set(lama) if tuple(isi[i]) != tuple(lama[i])}
+            if tambah or hapus or ubah:
+                out[t] = (tambah, hapus, ubah, isi)
+        return out
+
+    def pulihkan(self, beda):
+        """Put the differing rows back as they were (foreign keys checked at commit)."""
+        if not beda:
+            return
+        tabel = {t.name: t for t in db.metadata.sorted_tables}
+        urut = [t for t in db.metadata.sorted_tables if t.name in beda]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+            else:
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            for t in reversed(urut):
+                tambah, _, _, _ = beda[t.name]
+                if tambah:
+                    conn.execute(t.delete().where(t.c.id.in_(sorted(tambah))))
+            for t in urut:
+                _, hapus, ubah, _ = beda[t.name]
+                lama = self.baris[t.name]
+                for i in sorted(ubah):
+                    conn.execute(t.update().where(t.c.id == i).values(lama[i]._asdict()))
+                if hapus:
+                    conn.execute(tabel[t.name].insert(),
+                                 [lama[i]._asdict() for i in sorted(hapus)])
+
+
+class PelacakTulis:
+    """The tables written by committed transactions since the last `ambil()`.
+
+    Statements rolled back are forgotten; a savepoint rolled back is kept (an
+    over-approximation: the snapshot comparison decides what really changed)."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.terbuka = {}  # connection -> {table: {"INSERT", "UPDATE", "DELETE"}}
+        self.tercatat = {}
+        event.listen(engine, "before_cursor_execute", self._eksekusi)
+        event.listen(engine, "commit", self._commit)
+        event.listen(engine, "rollback", self._rollback)
+
+    def _eksekusi(self, conn, cursor, statement, parameters, context, executemany):
+        m = _DML.match(statement)
+        if m:
+            op = m.group(1).split()[0].upper()
+            self.terbuka.setdefault(id(conn), {}).setdefault(m.group(2).lower(), set()).add(op)
+
+    def _commit(self, conn):
+        for t, ops in self.terbuka.pop(id(conn), {}).items():
+            self.tercatat.setdefault(t, set()).update(ops)
+
+    def _rollback(self, conn):
+        self.terbuka.pop(id(conn), None)
+
+    def ambil(self):
+        out, self.tercatat = self.tercatat, {}
+        return out
+
+    def lepas(self):
+        event.remove(self.engine, "before_cursor_execute", self._eksekusi)
+        event.remove(self.engine, "commit", self._commit)
+        event.remove(self.engine, "rollback", self._rollback)
+
+
+# ------------------------------------------------------------------ a browser-like client
+
+class Berkas(NamedTuple):
+    """An uploaded file in a generated form (a fresh stream is made for every send)."""
+
+    isi: bytes
+    nama: str
+
+
+class Peramban:
+    """A test client that signs in like a person, keeps the page's CSRF token, sends any
+    form (repeated fields, files) and can return to an earlier cookie state."""
+
+    def __init__(self, app, username=None):
+        self.app = app
+        self.c = app.test_client()
+        self.token = None
+        self.username = username
+        if username:
+            self.get("/masuk")
+            r = self.post("/masuk", MultiDict({"identitas": username, "sandi": SANDI}))
+            assert r.status_code == 303, f"login {username}: {r.status_code}"
+            self.get(r.headers["Location"])
+
+    def get(self, url, **kw):
+        with tanpa_konteks():
+            r = self.c.get(url, **kw)
+        m = _TOKEN.search(r.data) if r.mimetype == "text/html" else None
+        if m:
+            self.token = m.group(1).decode()
+        return r
+
+    def post(self, url, data=None, *, token=True, **kw):
+        pasangan = data.items() if isinstance(data, dict) else (data or [])
+        data = MultiDict([(n, FileStorage(io.BytesIO(v.isi), filename=v.nama)
+                           if isinstance(v, Berkas) else v) for n, v in pasangan])
+        if token is True and "csrf_token" not in data:
+            if self.token is None:
+                self.get("/masuk")
+            data.add("csrf_token", self.token)
+        if any(isinstance(v, FileStorage) for _, v in data.items(multi=True)):
+            # Encoded here in memory: the client spools a body over 500 KB to a temporary
+            # file it never closes (a ResourceWarning that is not the app's doing).
+            batas, isi = encode_multipart(data)
+            kw.update(data=isi, content_type=f'multipart/form-data; boundary="{batas}"')
+        else:
+            kw["data"] = data
+        with tanpa_konteks():
+            return self.c.post(url, **kw)
+
+    def cookie(self):
+        return dict(self.c._cookies)
+
+    def kembalikan_cookie(self, simpanan):
+        self.c._cookies.clear()
+        self.c._cookies.update(simpanan)
+
+
+# ------------------------------------------------------------------ the fixture
+
+@dataclass
+class Lingkungan:
+    app: object
+    dunia: Dunia
+    cermin: Cermin | None
+    pelacak: PelacakTulis
+    html_cetak: list
+
+    def peramban(self, username=None):
+        return Peramban(self.app, username)
+
+    def potret(self):
+        """Take the snapshot the examples return to (after the test's own setup)."""
+        db.session.remove()
+        self.pelacak.ambil()
+        self.cermin = Cermin()
+
+    def periksa_dan_pulihkan(self):
+        """{table: diff} of what the last example changed, then undo it."""
+        ditulis = self.pelacak.ambil()
+        beda = self.cermin.beda(ditulis) if ditulis else {}
+        self.cermin.pulihkan(beda)
+        limiter.reset()
+        return beda
+
+    def pastikan_utuh(self):
+        """After the examples: every table (not only the tracked ones) as in the snapshot."""
+        sisa = self.cermin.beda()
+        assert not sisa, f"tabel tidak kembali ke potret: {sorted(sisa)}"
+
+
+@pytest.fixture
+def dunia_fuzz(app, monkeypatch):
+    """The world for fuzzing: demo + second Dinas, PDFs not rendered (the HTML they would
+    print is kept for the scope checks), batch jobs not started."""
+    with app.app_context():
+        w = siapkan_dunia(app)
+        db.session.remove()
+    html = []
+
+    def render_palsu(html_dokumen, logo=None, *a, **kw):
+        html.extend(html_dokumen)
+        return PDF_PALSU
+
+    monkeypatch.setattr(pdf, "render", render_palsu)
+    monkeypatch.setattr(jobs, "antrikan", lambda app, batch_id: None)
+    with app.app_context():
+        engine = db.engine
+    pelacak = PelacakTulis(engine)
+    event.listen(engine, "connect", _tanpa_fsync)
+    engine.dispose()  # pooled connections reopen with the setting above
+    ctx = app.app_context()
+    ctx.push()
+    try:
+        yield Lingkungan(app, w, None, pelacak, html)
+    finally:
+        db.session.remove()
+        ctx.pop()
+        pelacak.lepas()
+        event.remove(engine, "connect", _tanpa_fsync)
+        engine.dispose()
+
+
+def _tanpa_fsync(dbapi_connection, _record):
+    """Thousands of commits per test: no wait for the disk (durability is tested
+    elsewhere; nothing here survives the test anyway)."""
+    cur = dbapi_connection.cursor()
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cur.execute("PRAGMA synchronous=OFF")
+    else:
+        cur.execute("SET synchronous_commit TO off")
+        dbapi_connection.commit()
+    cur.close()
+
+
+# ------------------------------------------------------------------ hostile input
+
+PAYLOAD = (
+    "<script>alert('fuzz')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<a hx-get=\"/keluar\" hx-trigger=\"load\">x</a>",
+    "javascript:alert(1)",
+    "\u202egnp.exe",  # RTL override
+    "\u200b\u200d\ufeff",
+    "\x00",
+    "a\x00b",
+    "\r\n\r\n",
+    "' OR 1=1 --",
+    "'; DROP TABLE skp; --",
+    "{{ 7*7 }}",
+    "%s%s%n",
+    "../../../../etc/passwd",
+    "=HYPERLINK(\"http://x\",\"y\")",
+    "+1-1",
+    "\\",
+    "%",
+    "_",
+    "😀" * 3,
+    "ا\u0644\u0639\u0631\u0628\u064a\u0629",
+    "NULL",
+    "None",
+    "true",
+    "[]",
+    "{}",
+)
+_HURUF_PANJANG = ("A", "é", "\u202e", "界", "\x00", "<", "9", " ", "\n", "😀")
+_PANJANG = (61, 81, 101, 201, 251, 1001, 2001, 3001, 5001, 20_000, 100_000)
+
+teks_jahat = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(PAYLOAD),
+    st.builds(lambda c, n: c * n, st.sampled_from(_HURUF_PANJANG), st.sampled_from(_PANJANG)),
+    st.sampled_from(("", " ", "\t")),
+)
+angka_jahat = st.one_of(
+    st.integers(-(2**70), 2**70).map(str),
+    st.sampled_from(("0", "-1", "1e309", "NaN", "inf", "1.5", "²", "٣", "①", "0x1F", " 7 ",
+                     "", "abc", "9" * 40, "1_000", "+3", "۹")),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
+tanggal_jahat = st.one_of(
+    st.dates().map(date.isoformat),
+    st.sampled_from(("2025-02-30", "31-12-2025", "2025-13-01", "10000-01-01", "0000-00-00",
+                     "2025-06-15", "15/06/2025", "", "2025-6-1", "١٩٩٠-٠١-٠١")),
+)
+jahat = st.one_of(teks_jahat, angka_jahat, tanggal_jahat)
+NAMA_LIAR = ("role", "peran", "sekolah_id", "pegawai_id", "dinas_id", "is_admin", "status",
+             "akun_id", "id", "versi", "csrf_token", "aksi", "posisi", "skp_id")
+
+
+def campur(baik, buruk=jahat, peluang_baik=8):
+    """Mostly a value the page would send, sometimes a hostile one (out of 10)."""
+    return st.integers(0, 9).flatmap(lambda i: baik if i < peluang_baik else buruk)
+
+
+def isian(bidang, liar=True):
+    """A form as a list of (name, value): each field left out, sent once or repeated,
+    plus unexpected extra fields. `bidang`: {name: strategy of one value}."""
+    bagian = []
+    for nama, strategi in bidang.items():
+        bagian.append(st.one_of(
+            st.just([]),
+            strategi.map(lambda v, n=nama: [(n, v)]),
+            strategi.map(lambda v, n=nama: [(n, v)]),
+            strategi.map(lambda v, n=nama: [(n, v)]),
+            strategi.map(lambda v, n=nama: [(n, v)]),
+            st.lists(strategi, min_size=2, max_size=3).map(
+                lambda vs, n=nama: [(n, v) for v in vs]),
+        ))
+    if liar:
+        bagian.append(st.lists(st.tuples(
+            st.one_of(st.sampled_from(NAMA_LIAR), st.text(min_size=1, max_size=12)),
+            teks_jahat), max_size=3))
+    return st.tuples(*bagian).map(lambda xs: [p for x in xs for p in x])

@@ -1,0 +1,375 @@
+"""Access-control matrix (issue 8, point 1): every route of `app.url_map`, every role, an
+object of the role's own scope and one of a foreign scope, and the status each must get.
+
+The conventions it holds the app to: anonymous → 302 to /masuk?next=… (public: /masuk,
+/verifikasi, /aset); a missing role → 403 (`perlu_peran`); an object outside the person's
+school, atasan relation or Dinas → 404 (`akses.py`, `atasan.boleh_menilai`), never 403,
+so a foreign id cannot even be confirmed to exist.
+
+POSTs carry a valid CSRF token for the role's session, so the access check decides, with
+an empty body: an authorised role then gets its form back (422), a redirect (303), a
+document (200), a stale-version answer (409: editable rows carry a version and an empty
+form has none) or a refusal with the reason (400/409). A refused POST (302/403/404) must
+not send a single INSERT/UPDATE/DELETE. The world stays as built: commits in the matrix
+only flush and are rolled back (see `dunia_akses.tanpa_commit`).
+
+Notation of MATRIKS: {(endpoint, method): Rute(url, objek, aturan)}. `aturan` maps a role
+to its status, or to {objek: status} (objects not named → 404); "lain" is the default for
+roles not named (else 404); anonymous gets LOGIN unless named. Roles and objects: see
+`dunia_akses.PERAN` and `bangun`. A new route without an entry fails
+`test_setiap_rute_ada_di_matriks`.
+
+Existing checks this builds on (not repeated): tests/test_dinas_penilaian.py
+`test_dinas_lain_ditolak_di_setiap_halaman_dan_aksi` (lists of another Dinas stay empty),
+tests/test_cetak.py `test_siapa_boleh_mencetak_apa` (all four documents),
+tests/test_sinkro.py `test_akses_hanya_operator_dan_dinasnya_sendiri`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import dunia_akses
+import pytest
+from dunia_akses import PERAN, SKP_SEMUA, catat_tulisan, tanpa_commit
+
+from kinerja_web import pdf
+from kinerja_web.aset import aset_url
+
+LOGIN = "login"  # 302 to /masuk?next=<the page>
+TOLAK = (LOGIN, 302, 401, 403, 404)  # a refusal: nothing may be written
+
+
+@dataclass(frozen=True)
+class Rute:
+    url: Callable  # (world, objek) -> URL
+    objek: tuple = ("-",)
+    aturan: dict | None = None
+
+
+def harap(aturan, peran, objek):
+    if peran == "anonim" and "anonim" not in aturan:
+        return LOGIN
+    spec = aturan.get(peran, aturan.get("lain", 404))
+    if isinstance(spec, dict):
+        return spec.get(objek, spec.get("lain", 404))
+    return spec
+
+
+def semua(status):
+    """Every signed-in role gets `status`."""
+    return {"lain": status}
+
+
+def hanya(status, *peran, **lain):
+    """The listed roles get `status`, the others 403 (perlu_peran)."""
+    return {**dict.fromkeys(peran, status), "lain": 403, **lain}
+
+
+def ab(status, peran_a, peran_b, lain=403):
+    """Role-gated object routes: staff reach their own Dinas' object (A or B) only."""
+    return {**{p: {"A": status} for p in peran_a}, **{p: {"B": status} for p in peran_b},
+            "lain": lain}
+
+
+AB = ("A", "B")
+OPERATOR = (("operator",), ("operator_lain",))
+KADIS = (("kadis",), ("kadis_lain",))
+STAF = (("kadis", "tim", "operator"), ("kadis_lain", "operator_lain"))
+OPERATOR_SEMUA, KADIS_SEMUA, STAF_SEMUA = (a + b for a, b in (OPERATOR, KADIS, STAF))
+DINAS_PENILAI = ("kadis", "tim", "kadis_lain")
+ATASAN = ("kepsek", "plt", "kepsek_lain", "tim", "kadis", "kadis_lain")
+
+# SKP objects: who works on which (see dunia_akses.bangun).
+PEMILIK = {"guru": {"skp_guru": 200}, "guru_lain": {"skp_sek_lain": 200},
+           "kepsek": {"skp_ks": 200}}
+ATASAN_SKP = {"kepsek": {"skp_guru": 200}, "plt": {"skp_plt": 200},
+              "kepsek_lain": {"skp_sek_lain": 200}, "tim": {"skp_ks": 200},
+              "kadis": {"skp_ks": 200}}
+
+
+def gabung(*aturan, status=None):
+    """Merge per-role object maps (status: replace every 200 with this)."""
+    out = {}
+    for a in aturan:
+        for peran, objek in a.items():
+            out.setdefault(peran, {}).update(objek)
+    if status is not None:
+        out = {p: {k: status for k in o} for p, o in out.items()}
+    return out
+
+
+PELAKSANA = gabung(PEMILIK, ATASAN_SKP)  # the agreed plan's pegawai and atasan
+# An empty form: the pegawai's side checks the version first (409), the atasan's side the
+# required fields (422).
+PEGAWAI_409_ATASAN_422 = gabung(gabung(PEMILIK, status=409), gabung(ATASAN_SKP, status=422))
+PERSETUJUAN = gabung(ATASAN_SKP, {"kepsek": {"skp_diajukan": 200}})
+# Own documents, the atasan's pegawai, everything of the Dinas for its staff; a plan still
+# waiting for approval is refused with the reason (409).
+DINAS_A = [k for k in SKP_SEMUA if k != "skp_dinas_lain"]
+CETAK = gabung(PELAKSANA, {"kepsek": {"skp_diajukan": 409}},
+               *({p: {**dict.fromkeys(DINAS_A, 200), "skp_diajukan": 409}} for p in STAF[0]),
+               {p: {"skp_dinas_lain": 200} for p in STAF[1]})
+
+
+def u(pola):
+    return lambda o, k: pola.format(o=o, k=k)
+
+
+def skp(pola):
+    return lambda o, k: pola.format(id=o.skp[k])
+
+
+def peg(pola):
+    return lambda o, k: pola.format(id=o.pegawai[k])
+
+
+def obj(nama, pola):
+    return lambda o, k: pola.format(id=getattr(o, nama)[k])
+
+
+GET, POST = "GET", "POST"
+MATRIKS = {
+    # -------------------------------------------------------------- public and account
+    ("aset.berkas", GET): Rute(lambda o, k: o.css, aturan={"anonim": 200, "lain": 200}),
+    ("auth.masuk", GET): Rute(u("/masuk"), aturan={"anonim": 200, "lain": 302}),
+    ("auth.masuk", POST): Rute(u("/masuk"), aturan={"anonim": 422, "lain": 302}),
+    ("auth.keluar", POST): Rute(u("/keluar"), aturan=semua(303)),
+    ("auth.ganti_sandi", GET): Rute(u("/akun/sandi"), aturan=semua(200)),
+    ("auth.ganti_sandi", POST): Rute(u("/akun/sandi"), aturan=semua(422)),
+    ("beranda.index", GET): Rute(u("/"), aturan=semua(200)),
+    ("beranda.profil", GET): Rute(u("/profil"), aturan=semua(200)),
+    ("dokumen.verifikasi", GET): Rute(
+        lambda o, k: f"/verifikasi/{o.cetakan[k]}" if k != "-" else "/verifikasi",
+        ("A", "B", "-"), {"anonim": 200, "lain": 200}),
+    # -------------------------------------------------------------- Operator Dinas
+    ("dinas.daftar_pegawai", GET): Rute(u("/dinas/pegawai"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("dinas.detail_pegawai", GET): Rute(peg("/dinas/pegawai/{id}"), AB, ab(200, *OPERATOR)),
+    ("dinas.atur_ulang_sandi", POST): Rute(peg("/dinas/pegawai/{id}/atur-ulang-sandi"), AB,
+                                           ab(200, *OPERATOR)),
+    ("dinas.daftar_sekolah", GET): Rute(u("/dinas/sekolah"), aturan=hanya(200, *STAF_SEMUA)),
+    ("dinas.pengaturan", GET): Rute(u("/dinas/pengaturan"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    # Fields not sent keep their values (nothing to change: 303 "Tidak ada yang berubah").
+    ("dinas.pengaturan", POST): Rute(u("/dinas/pengaturan"),
+                                     aturan=hanya(303, *OPERATOR_SEMUA)),
+    ("dinas.unggah_logo", POST): Rute(u("/dinas/pengaturan/logo"),
+                                      aturan=hanya(422, *OPERATOR_SEMUA)),
+    # Only the demo Dinas has a logo: the other Dinas' staff cannot fetch it.
+    ("dinas.logo", GET): Rute(u("/dinas/logo"), aturan=hanya(200, *STAF[0], kadis_lain=404,
+                                                           operator_lain=404)),
+    ("dinas_penilaian.tim_kerja", GET): Rute(u("/dinas/tim-kerja"),
+                                             aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("dinas_penilaian.tim_kerja", POST): Rute(u("/dinas/tim-kerja"),
+                                              aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("impor.index", GET): Rute(u("/impor"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("impor.index", POST): Rute(u("/impor"), aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("impor.pratinjau", GET): Rute(obj("impor", "/impor/{id}"), AB, ab(200, *OPERATOR)),
+    ("impor.terapkan", POST): Rute(obj("impor", "/impor/{id}/terapkan"), AB, ab(303, *OPERATOR)),
+    ("impor.batal", POST): Rute(obj("impor", "/impor/{id}/batal"), AB, ab(303, *OPERATOR)),
+    ("impor.unduh_sandi", POST): Rute(u("/impor/sandi-awal.xlsx"),
+                                      aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("impor.templat_xlsx", GET): Rute(u("/impor/templat.xlsx"),
+                                      aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("impor.templat_csv", GET): Rute(u("/impor/templat-pegawai.csv"),
+                                     aturan=hanya(200, *OPERATOR_SEMUA)),
+    # -------------------------------------------------------------- Sinkro e-Kinerja
+    ("sinkro.cek_kesiapan", GET): Rute(u("/sinkro"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.unduh_temuan", GET): Rute(u("/sinkro/temuan.xlsx"),
+                                       aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.pegawai", GET): Rute(peg("/sinkro/pegawai/{id}"), AB, ab(200, *OPERATOR)),
+    # The access check comes first; the empty form is then refused (400).
+    ("sinkro.sinkro_pegawai", POST): Rute(peg("/sinkro/pegawai/{id}/sinkro"), AB,
+                                          ab(400, *OPERATOR)),
+    ("sinkro.log", GET): Rute(u("/sinkro/log"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.sinkro_ulang", POST): Rute(obj("log", "/sinkro/log/{id}/ulang"), AB,
+                                        ab(303, *OPERATOR)),
+    ("sinkro.ekspor_index", GET): Rute(u("/sinkro/ekspor"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.ekspor_index", POST): Rute(u("/sinkro/ekspor"),
+                                        aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("sinkro.ekspor_detail", GET): Rute(obj("ekspor", "/sinkro/ekspor/{id}"), AB,
+                                        ab(200, *OPERATOR)),
+    ("sinkro.unduh_ekspor", GET): Rute(obj("ekspor", "/sinkro/ekspor/{id}/ekinerja.jsonl"), AB,
+                                       ab(200, *OPERATOR)),
+    ("sinkro.referensi_index", GET): Rute(u("/sinkro/referensi"),
+                                          aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.unggah_referensi", POST): Rute(u("/sinkro/referensi/asn"),
+                                            aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("sinkro.referensi_pratinjau", GET): Rute(obj("referensi", "/sinkro/referensi/impor/{id}"),
+                                              AB, ab(200, *OPERATOR)),
+    ("sinkro.referensi_terapkan", POST): Rute(
+        obj("referensi", "/sinkro/referensi/impor/{id}/terapkan"), AB, ab(303, *OPERATOR)),
+    ("sinkro.referensi_batal", POST): Rute(
+        obj("referensi", "/sinkro/referensi/impor/{id}/batal"), AB, ab(303, *OPERATOR)),
+    ("sinkro.referensi_templat", GET): Rute(u("/sinkro/referensi/templat-asn.xlsx"),
+                                            aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.referensi_unduh", GET): Rute(u("/sinkro/referensi/unor.xlsx"),
+                                          aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.periode_index", GET): Rute(u("/sinkro/periode"),
+                                        aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.periode_index", POST): Rute(u("/sinkro/periode"),
+                                         aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("sinkro.periode_ubah", GET): Rute(obj("periode", "/sinkro/periode/{id}"), AB,
+                                       ab(200, *OPERATOR)),
+    ("sinkro.periode_ubah", POST): Rute(obj("periode", "/sinkro/periode/{id}"), AB,
+                                        ab(422, *OPERATOR)),
+    ("sinkro.periode_hapus", POST): Rute(obj("periode", "/sinkro/periode/{id}/hapus"), AB,
+                                         ab(409, *OPERATOR)),
+    ("sinkro.disparitas_index", GET): Rute(u("/sinkro/disparitas"),
+                                           aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("sinkro.disparitas_unduh", GET): Rute(u("/sinkro/disparitas.xlsx"),
+                                           aturan=hanya(200, *OPERATOR_SEMUA)),
+    # -------------------------------------------------------------- Dinas: PKO, penetapan
+    ("dinas_penilaian.rekap_pko", GET): Rute(u("/dinas/pko"), aturan=hanya(200, *STAF_SEMUA)),
+    ("dinas_penilaian.pko_sekolah", GET): Rute(obj("sekolah", "/dinas/pko/{id}"), AB,
+                                               ab(200, *STAF)),
+    ("dinas_penilaian.pko_sekolah", POST): Rute(obj("sekolah", "/dinas/pko/{id}"), AB,
+                                                ab(422, *STAF)),
+    ("dinas_penilaian.pko_dinas", GET): Rute(u("/dinas/pko-dinas"),
+                                             aturan=hanya(200, *KADIS_SEMUA)),
+    ("dinas_penilaian.pko_dinas", POST): Rute(u("/dinas/pko-dinas"),
+                                              aturan=hanya(422, *KADIS_SEMUA)),
+    ("dinas_penilaian.buka_penetapan", POST): Rute(obj("penetapan", "/dinas/penetapan/{id}/buka"),
+                                                   AB, ab(303, *KADIS)),
+    ("dinas_penilaian.buka_pengiriman", POST): Rute(
+        obj("penilaian", "/dinas/penilaian/{id}/buka"), AB, ab(303, *KADIS)),
+    ("dinas_penilaian.progres", GET): Rute(u("/dinas/progres"),
+                                           aturan=hanya(200, *DINAS_PENILAI)),
+    ("dinas_penilaian.penetapan", GET): Rute(u("/dinas/penetapan"),
+                                             aturan=hanya(200, *DINAS_PENILAI)),
+    ("dinas_penilaian.rekap", GET): Rute(u("/dinas/rekap"), aturan=hanya(200, *STAF_SEMUA)),
+    ("dinas_penilaian.rekap_unduh", GET): Rute(u("/dinas/rekap.xlsx"),
+                                               aturan=hanya(200, *STAF_SEMUA)),
+    # -------------------------------------------------------------- printing
+    ("dokumen.cetak", POST): Rute(skp("/cetak/skp/{id}"), SKP_SEMUA, CETAK),
+    ("dokumen.batch", GET): Rute(u("/cetak/batch"), aturan=hanya(200, *STAF_SEMUA)),
+    ("dokumen.batch", POST): Rute(u("/cetak/batch"), aturan=hanya(422, *STAF_SEMUA)),
+    # Batch jobs belong to the Dinas: another role's request is a 404 like a foreign id.
+    ("dokumen.batch_status", GET): Rute(obj("batch", "/cetak/batch/{id}"), AB, ab(200, *STAF, 404)),
+    ("dokumen.batch_unduh", GET): Rute(obj("batch", "/cetak/batch/{id}/unduh"), AB,
+                                       ab(200, *STAF, 404)),
+    ("dokumen.batch_batal", POST): Rute(obj("batch", "/cetak/batch/{id}/batal"), AB,
+                                        ab(303, *STAF, 404)),
+    # -------------------------------------------------------------- planning
+    ("perencanaan.index", GET): Rute(u("/perencanaan"), aturan={
+        "guru": 302, "guru_lain": 302, "kepsek": 302, "kepsek_lain": 302, "lain": 200}),
+    ("perencanaan.mulai", POST): Rute(u("/perencanaan/mulai/guru"), aturan=semua(303)),
+    ("perencanaan.lihat", GET): Rute(skp("/perencanaan/{id}"), SKP_SEMUA, PEMILIK),
+    # The wizard of an agreed plan sends its owner to the plan (303).
+    ("perencanaan.langkah", GET): Rute(skp("/perencanaan/{id}/langkah/1"), SKP_SEMUA,
+                                       gabung(PEMILIK, status=303)),
+    ("perencanaan.langkah", POST): Rute(skp("/perencanaan/{id}/langkah/1"), SKP_SEMUA,
+                                        gabung(PEMILIK, status=303)),
+    ("perencanaan.kompetensi", GET): Rute(skp("/perencanaan/{id}/kompetensi"), SKP_SEMUA,
+                                          PEMILIK),
+    # Editable rows carry a version: a POST without it is a stale page (409).
+    ("perencanaan.kompetensi", POST): Rute(skp("/perencanaan/{id}/kompetensi"), SKP_SEMUA,
+                                           gabung(PEMILIK, status=409)),
+    ("perencanaan.sepakati", GET): Rute(skp("/perencanaan/{id}/sepakati"), SKP_SEMUA, PEMILIK),
+    ("perencanaan.sepakati", POST): Rute(skp("/perencanaan/{id}/sepakati"), SKP_SEMUA,
+                                         gabung(PEMILIK, status=303)),
+    ("persetujuan.daftar", GET): Rute(u("/persetujuan"), aturan=hanya(200, *ATASAN)),
+    ("persetujuan.lihat", GET): Rute(skp("/persetujuan/{id}"), SKP_SEMUA,
+                                     gabung(PERSETUJUAN, status=302)),
+    ("persetujuan.langkah", GET): Rute(skp("/persetujuan/{id}/langkah/1"), SKP_SEMUA,
+                                       PERSETUJUAN),
+    # An agreed plan is no longer waiting (303 back to it); the waiting one: empty form.
+    ("persetujuan.langkah", POST): Rute(skp("/persetujuan/{id}/langkah/1"), SKP_SEMUA,
+                                        gabung(gabung(ATASAN_SKP, status=303),
+                                               {"kepsek": {"skp_diajukan": 409}})),
+    # -------------------------------------------------------------- implementation
+    ("pelaksanaan.index", GET): Rute(u("/pelaksanaan"), aturan=semua(200)),
+    ("pelaksanaan.daftar", GET): Rute(u("/pelaksanaan/daftar"), aturan=hanya(200, *ATASAN)),
+    ("pelaksanaan.praktik", GET): Rute(skp("/pelaksanaan/{id}/praktik/1"), SKP_SEMUA, PELAKSANA),
+    ("pelaksanaan.praktik", POST): Rute(skp("/pelaksanaan/{id}/praktik/1"), SKP_SEMUA,
+                                        PEGAWAI_409_ATASAN_422),
+    ("pelaksanaan.kompetensi", GET): Rute(skp("/pelaksanaan/{id}/kompetensi"), SKP_SEMUA,
+                                          PELAKSANA),
+    ("pelaksanaan.kompetensi", POST): Rute(skp("/pelaksanaan/{id}/kompetensi"), SKP_SEMUA,
+                                           PEGAWAI_409_ATASAN_422),
+    ("pelaksanaan.tugas", GET): Rute(skp("/pelaksanaan/{id}/tugas"), SKP_SEMUA, PELAKSANA),
+    ("pelaksanaan.tugas", POST): Rute(skp("/pelaksanaan/{id}/tugas"), SKP_SEMUA,
+                                      gabung(PELAKSANA, status=409)),
+    # -------------------------------------------------------------- assessment
+    ("penilaian.ringkasan", GET): Rute(skp("/penilaian/{id}"), SKP_SEMUA, PELAKSANA),
+    ("penilaian.hasil", GET): Rute(skp("/penilaian/{id}/hasil"), SKP_SEMUA, ATASAN_SKP),
+    ("penilaian.hasil", POST): Rute(skp("/penilaian/{id}/hasil"), SKP_SEMUA,
+                                    gabung(ATASAN_SKP, status=409)),
+    ("penilaian.perilaku", GET): Rute(skp("/penilaian/{id}/perilaku"), SKP_SEMUA, ATASAN_SKP),
+    ("penilaian.perilaku", POST): Rute(skp("/penilaian/{id}/perilaku"), SKP_SEMUA,
+                                       gabung(ATASAN_SKP, status=409)),
+    ("penilaian.kirim", POST): Rute(u("/penilaian/kirim"), aturan=hanya(303, *ATASAN)),
+    ("penilaian.penetapan", GET): Rute(u("/penilaian/penetapan"), aturan=hanya(200, *ATASAN)),
+    ("penilaian.penetapan", POST): Rute(u("/penilaian/penetapan"), aturan=hanya(200, *ATASAN)),
+}
+for _r in MATRIKS.values():
+    assert _r.aturan is not None
+
+
+# ------------------------------------------------------------------ the world
+
+
+@pytest.fixture(scope="module")
+def dunia_m(_app, tmp_path_factory):
+    o = dunia_akses.bangun(_app, tmp_path_factory.mktemp("cetak"))
+    with _app.test_request_context():
+        o.css = aset_url("css/app.css")
+    o.sesi = dunia_akses.masuk_semua(_app)
+    yield o
+    dunia_akses.bersihkan(_app)
+
+
+def rute_aplikasi(app):
+    """{(endpoint, method)} of every rule but `static` (HEAD and OPTIONS come for free)."""
+    return {(r.endpoint, m) for r in app.url_map.iter_rules() if r.endpoint != "static"
+            for m in r.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_setiap_rute_ada_di_matriks(_app):
+    kurang = sorted(rute_aplikasi(_app) - set(MATRIKS))
+    assert not kurang, "Rute tanpa baris di MATRIKS (tambahkan harapannya per peran):\n" + \
+        "\n".join(f"  {m} {e}" for e, m in kurang)
+    usang = sorted(set(MATRIKS) - rute_aplikasi(_app))
+    assert not usang, f"Baris MATRIKS untuk rute yang sudah tidak ada: {usang}"
+
+
+def cek_status(r, harapan):
+    if harapan == LOGIN:
+        return r.status_code == 302 and r.headers["Location"].startswith("/masuk")
+    return r.status_code == harapan
+
+
+@pytest.mark.parametrize("kunci", sorted(MATRIKS), ids=lambda k: f"{k[1]} {k[0]}")
+def test_matriks(_app, dunia_m, kunci, monkeypatch):
+    endpoint, method = kunci
+    # Who may print is decided before rendering; WeasyPrint itself (a second per page) is
+    # tested in test_cetak.py.
+    monkeypatch.setattr(pdf, "render", lambda *a, **k: b"%PDF-1.4 matriks")
+    rute = MATRIKS[kunci]
+    salah = []
+    for peran in PERAN:
+        for objek in rute.objek:
+            url = rute.url(dunia_m, objek)
+            harapan = harap(rute.aturan, peran, objek)
+            with tanpa_commit(), catat_tulisan(_app) as tulisan:
+                r = dunia_m.sesi[peran].minta(_app, method, url)
+            if not cek_status(r, harapan):
+                salah.append(f"{peran:>13} {objek:<14} {url}: {r.status_code} "
+                             f"{r.headers.get('Location', '')}(harap {harapan})")
+            elif harapan in TOLAK and tulisan:
+                salah.append(f"{peran:>13} {objek:<14} {url}: ditolak tetapi menulis {tulisan}")
+    assert not salah, f"{method} {endpoint}:\n" + "\n".join(salah)
+
+
+def test_fragmen_htmx_tanpa_sesi_401_bukan_halaman_masuk(_app, dunia_m):
+    """An htmx request without a session must not get the login page swapped into a
+    fragment: 401 with HX-Redirect, for every route that needs a login."""
+    salah = []
+    for (endpoint, method), rute in sorted(MATRIKS.items()):
+        if method != GET or harap(rute.aturan, "anonim", rute.objek[0]) != LOGIN:
+            continue
+        if endpoint == "beranda.index":
+            continue  # "/" is never a fragment; it sends visitors to /masuk (no next)
+        url = rute.url(dunia_m, rute.objek[0])
+        r = dunia_m.sesi["anonim"].minta(_app, GET, url, headers={"HX-Request": "true"})
+        if r.status_code != 401 or not r.headers.get("HX-Redirect", "").startswith("/masuk"):
+            salah.append(f"{endpoint} {url}: {r.status_code} {dict(r.headers)}")
+    assert not salah, "\n".join(salah)
