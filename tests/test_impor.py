@@ -328,6 +328,7 @@ def test_simpan_menulis_semua_dan_sandi_hanya_tampil_sekali(app, operator, dunia
     nanti = operator.get(f"/impor/{impor_id}")
     assert "Sudah disimpan" in nanti.text
     assert "4 akun baru dibuat; sandi sekali pakai hanya ditampilkan saat itu." in nanti.text
+    assert "Simpan data" not in nanti.text  # saved once; nothing to save again
     assert not any(polos in nanti.text for *_, polos in sandi)
     assert "Simpan data" not in nanti.text
 

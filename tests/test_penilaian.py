@@ -1115,3 +1115,32 @@ def test_kepala_dinas_menetapkan_predikat_kepala_sekolah(alat, buat_klien):
     ikuti(kadis, kadis.post(url, data))
     assert penilaian(ks_skp).predikat == "butuh_perbaikan" and jumlah(Penetapan) == 2
     assert "Predikat Kinerja 2025: Butuh Perbaikan" in teks(ks.get("/"))
+
+
+def test_setelah_dikirim_konfirmasi_atasan_terkunci_sampai_dinas_membuka(alat, buat_klien):
+    """What made the assessment complete cannot be withdrawn behind the Dinas' back."""
+    s = alat.sekolah(["baik"])
+    skp_id, pen_id = s.skp[0], s.pen[0]
+    k = masuk(buat_klien, "kepsek")
+    r = k.get(f"/pelaksanaan/{skp_id}/tugas")
+    centang = {nama: re.findall(rf'<input type="checkbox" name="{nama}" value="([^"]+)" '
+                                r'checked', r.text) for nama in ("tugas", "dokumen",
+                                                                 "kelengkapan")}
+    assert centang["dokumen"], "the sent assessment has its documents confirmed"
+    versi = re.search(r'name="versi" type="hidden" value="(\d+)"', r.text).group(1)
+    kurang = {**centang, "dokumen": centang["dokumen"][1:], "versi": versi}
+    r = k.post(f"/pelaksanaan/{skp_id}/tugas", kurang)
+    assert r.status_code == 422
+    assert "sudah dikirim ke Dinas; konfirmasi dan validasi atasan tidak dapat diubah" in teks(r)
+    assert penilaian(skp_id).lengkap is True
+    # Saving the page unchanged is no change: accepted.
+    assert k.post(f"/pelaksanaan/{skp_id}/tugas", {**centang, "versi": versi}
+                  ).status_code == 303
+    kadis = masuk(buat_klien, "kadis")
+    ikuti(kadis, kadis.post(f"/dinas/penilaian/{pen_id}/buka", {"alasan": "Dokumen belum ada."}))
+    assert penilaian(skp_id).pengiriman_id is None
+    versi = re.search(r'name="versi" type="hidden" value="(\d+)"',
+                      k.get(f"/pelaksanaan/{skp_id}/tugas").text).group(1)
+    r = k.post(f"/pelaksanaan/{skp_id}/tugas", {**kurang, "versi": versi})
+    assert r.status_code == 303
+    assert penilaian(skp_id).lengkap is False

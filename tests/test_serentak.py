@@ -228,8 +228,9 @@ def test_regresi_begin_deferred_sqlite_kehilangan_tulisan(tmp_path):
     session and user lookup) and upgrades to a writer at its first write. When the other
     worker committed in between, SQLite cannot upgrade that reader's snapshot and answers
     "database is locked" at once (busy_timeout does not help: waiting cannot fix a stale
-    snapshot). The same load that passes above must therefore fail here: 5xx answers, forms
-    whose content never reaches the database, teachers stuck half-way. If this test starts
+    snapshot). The same load that passes above must therefore fail here: 5xx answers (and,
+    depending on timing, forms whose content never reaches the database, which is only
+    printed: a client may retry its way to the right rows). If this test starts
     to pass, the deferred switch (KINERJA_SQLITE_BEGIN) no longer does what it says, and
     the test above proves nothing about BEGIN IMMEDIATE.
     """
@@ -241,4 +242,3 @@ def test_regresi_begin_deferred_sqlite_kehilangan_tulisan(tmp_path):
           f"{dict(sorted(status.items()))}; {len(catatan.galat)} klien terhenti; "
           f"{len(salah_db)} selisih di database")
     assert galat_5xx > 0
-    assert salah_db != []

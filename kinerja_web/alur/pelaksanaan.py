@@ -110,6 +110,9 @@ def muat_berkas(skp, upaya=False, kunci=None):
         pko=baris[6] if pko else None)
 
 
+_BELUM_DIMUAT = object()
+
+
 def pastikan_pemilik(skp, aktor):
     if skp.pegawai_id != aktor.pegawai_id:
         raise Ditolak("Hanya pegawai pemilik SKP yang dapat mengisi ini.")
@@ -126,6 +129,17 @@ def pastikan_berjalan(skp):
         raise Ditolak("Pelaksanaan Kinerja dimulai setelah Perencanaan Kinerja disepakati.")
     if predikat_ditetapkan(skp):
         raise Ditolak("Predikat kinerja sudah ditetapkan; isian tidak dapat diubah lagi.")
+
+
+def pastikan_belum_dikirim(skp, pen=_BELUM_DIMUAT):
+    """What makes an assessment complete ("lengkap") is frozen once it went to the Dinas:
+    the atasan's confirmations and validation change only after the Dinas reopens it.
+    `pen`: the Penilaian when the caller loaded it (None: there is none)."""
+    if pen is _BELUM_DIMUAT:
+        pen = db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp.id))
+    if pen is not None and pen.pengiriman_id is not None:
+        raise Ditolak("Penilaian pegawai ini sudah dikirim ke Dinas; konfirmasi dan validasi "
+                      "atasan tidak dapat diubah kecuali Dinas membukanya kembali.")
 
 
 def _ubah(objek, aktor, aksi, data, dari=None, ke=None, catatan=None):
@@ -428,6 +442,7 @@ def validasi_kompetensi(ref, aktor, ya=True, dimuat=None):
         raise Ditolak("Pegawai belum mengisi refleksi pengembangan kompetensi.")
     if bool(ref.divalidasi) == ya:
         return
+    pastikan_belum_dikirim(skp, dimuat[3] if dimuat is not None else _BELUM_DIMUAT)
     ref.divalidasi = sekarang() if ya else None
     ref.divalidasi_oleh = aktor.pegawai_id if ya else None
     _ubah(ref, aktor, "kompetensi_divalidasi" if ya else "kompetensi_validasi_dibatalkan", None)
@@ -499,6 +514,8 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
                               + ", ".join(dikunci) + ". Minta atasan membatalkan "
                               "konfirmasinya dahulu.")
         ubah[jenis] = ([k for k in kode if (jenis, k) not in ada], hapus)
+    if any(j != "tugas_pegawai" and (tambah or hapus) for j, (tambah, hapus) in ubah.items()):
+        pastikan_belum_dikirim(skp, berkas.pen if berkas is not None else _BELUM_DIMUAT)
     baru = [{"skp_id": skp.id, "jenis": jenis, "kode": k, "oleh": aktor.pegawai_id}
             for jenis, (tambah, _) in ubah.items() for k in tambah]
     if baru:
