@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from kinerja_web import demo
+from kinerja_web.aset import aset_url
 from kinerja_web.extensions import db, limiter
 from kinerja_web.models import (
     Akun,
@@ -322,3 +323,13 @@ def catat_tulisan(app):
         yield tulisan
     finally:
         event.remove(engine, "before_cursor_execute", catat)
+
+
+def dunia_modul(app, tmp_path_factory):
+    """The world for one test module: built, every role signed in, cleaned up afterwards."""
+    o = bangun(app, tmp_path_factory.mktemp("cetak"))
+    with app.test_request_context():
+        o.css = aset_url("css/app.css")
+    o.sesi = masuk_semua(app)
+    yield o
+    bersihkan(app)

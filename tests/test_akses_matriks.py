@@ -33,7 +33,6 @@ import pytest
 from dunia_akses import PERAN, SKP_SEMUA, catat_tulisan, tanpa_commit
 
 from kinerja_web import pdf
-from kinerja_web.aset import aset_url
 
 LOGIN = "login"  # 302 to /masuk?next=<the page>
 TOLAK = (LOGIN, 302, 401, 403, 404)  # a refusal: nothing may be written
@@ -309,12 +308,7 @@ for _r in MATRIKS.values():
 
 @pytest.fixture(scope="module")
 def dunia_m(_app, tmp_path_factory):
-    o = dunia_akses.bangun(_app, tmp_path_factory.mktemp("cetak"))
-    with _app.test_request_context():
-        o.css = aset_url("css/app.css")
-    o.sesi = dunia_akses.masuk_semua(_app)
-    yield o
-    dunia_akses.bersihkan(_app)
+    yield from dunia_akses.dunia_modul(_app, tmp_path_factory)
 
 
 def rute_aplikasi(app):

@@ -44,7 +44,6 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from test_akses_matriks import MATRIKS, TOLAK, harap
 
-from kinerja_web.aset import aset_url
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     Akun,
@@ -155,12 +154,7 @@ def test_permintaan_melebihi_batas_413_tanpa_menulis(klien, buat_klien, dunia, a
 
 @pytest.fixture(scope="module")
 def dunia_s(_app, tmp_path_factory):
-    o = dunia_akses.bangun(_app, tmp_path_factory.mktemp("cetak"))
-    with _app.test_request_context():
-        o.css = aset_url("css/app.css")
-    o.sesi = dunia_akses.masuk_semua(_app)
-    yield o
-    dunia_akses.bersihkan(_app)
+    yield from dunia_akses.dunia_modul(_app, tmp_path_factory)
 
 
 def sebagai(peran, rute, dunia, status=200):
