@@ -1104,8 +1104,15 @@ def test_kepala_dinas_menetapkan_predikat_kepala_sekolah(alat, buat_klien):
     assert r.status_code == 422 and galat(r) == "Tidak ada penilaian yang siap ditetapkan."
     r = kadis.post("/dinas/pko-dinas", {"pko": "istimewa", "alasan": "Koreksi SAKIP."})
     assert r.status_code == 422 and "buka kembali penetapannya dahulu" in galat(r)
+    # The sent penetapan is on that page, with the form that reopens it.
+    assert 'href="/dinas/pko-dinas"' in kadis.get(url).text
+    assert "Penetapan predikat kepala sekolah" in teks(r) and "1 pegawai, PKO Baik" in teks(r)
+    assert f'action="/dinas/penetapan/{p_id}/buka"' in r.text
     r = kadis.post(f"/dinas/penetapan/{p_id}/buka", {"alasan": "Salah ketik predikat."})
-    assert r.headers["Location"].endswith("/dinas/penetapan")
+    assert r.headers["Location"].endswith("/dinas/pko-dinas")
+    r = ikuti(kadis, r)
+    assert "Penetapan dibuka kembali; predikat dapat ditetapkan ulang." in pesan(r)
+    assert "Salah ketik predikat." in teks(r) and "Buka kembali penetapan" not in r.text
     assert audit("penetapan_dibuka")[0].catatan == "Salah ketik predikat."
     assert "Predikat Kinerja 2025:" not in teks(ks.get("/"))
     ikuti(kadis, kadis.post("/dinas/pko-dinas", {"pko": "istimewa", "alasan": "Koreksi."}))
@@ -1115,6 +1122,53 @@ def test_kepala_dinas_menetapkan_predikat_kepala_sekolah(alat, buat_klien):
     ikuti(kadis, kadis.post(url, data))
     assert penilaian(ks_skp).predikat == "butuh_perbaikan" and jumlah(Penetapan) == 2
     assert "Predikat Kinerja 2025: Butuh Perbaikan" in teks(ks.get("/"))
+
+
+def test_pko_sekolah_berubah_rating_hasil_kepala_sekolah_ikut(alat, buat_klien):
+    """The school's PKO is the principal's Rating Hasil Kerja: a later change of the PKO
+    changes it too (audited), unless it was chosen with a reason; once his predikat is set,
+    the PKO stays until that penetapan is reopened."""
+    s = alat.sekolah(["baik"], pko="baik")
+    ks_skp = alat.skp("kepsek", posisi="kepala_sekolah")
+    tim, kadis = masuk(buat_klien, "tim"), masuk(buat_klien, "kadis")
+    ikuti(tim, simpan_hasil(tim, ks_skp))
+    ikuti(tim, simpan_perilaku(tim, ks_skp, [A] * 14))
+    assert (penilaian(ks_skp).rating_hasil, penilaian(ks_skp).predikat_usulan) == (S, "baik")
+
+    ikuti(kadis, kadis.post(f"/dinas/pko/{s.id}", {"pko": "istimewa", "alasan": "Koreksi."}))
+    pen = penilaian(ks_skp)
+    assert (pen.rating_hasil, pen.alasan_hasil, pen.predikat_usulan) == (A, None, "sangat_baik")
+    (a,) = audit("rating_hasil", objek_id=pen.id, catatan="Mengikuti perubahan PKO sekolah.")
+    assert (a.dari, a.ke) == (S, A)
+    r = tim.get(url_hasil(ks_skp))
+    assert rekomendasi_di(r) == LABEL_RATING[A]
+    assert ("Rating Hasil Kerja Di Atas Ekspektasi × Rating Perilaku Kerja Di Atas Ekspektasi"
+            in teks(tim.get(f"/penilaian/{ks_skp}")))
+
+    # Chosen against the recommendation with a reason: a PKO change leaves it.
+    ikuti(tim, simpan_hasil(tim, ks_skp, rating=S, alasan="Capaian belum merata."))
+    ikuti(kadis, kadis.post(f"/dinas/pko/{s.id}", {"pko": "kurang", "alasan": "Koreksi 2."}))
+    pen = penilaian(ks_skp)
+    assert (pen.rating_hasil, pen.alasan_hasil) == (S, "Capaian belum merata.")
+    assert len(audit("rating_hasil", objek_id=pen.id)) == 3
+    assert rekomendasi_di(tim.get(url_hasil(ks_skp))) == LABEL_RATING[B]
+
+    # His predikat set: the school's PKO stays until that penetapan is reopened.
+    assert kirim_data(tim)[0].startswith("1 penilaian dikirim ke Dinas Pendidikan.")
+    ikuti(kadis, kadis.post("/dinas/pko-dinas", {"pko": "baik", "alasan": "SAKIP 2025."}))
+    url = "/penilaian/penetapan?lingkup=dinas"
+    ikuti(kadis, kadis.post(url, {f"predikat_{pen.id}": "baik", "aksi": "kirim",
+                                  "pembenaran": "Bertahap."}))
+    assert penilaian(ks_skp).predikat == "baik"
+    r = kadis.post(f"/dinas/pko/{s.id}", {"pko": "istimewa", "alasan": "Koreksi 3."})
+    assert r.status_code == 422
+    assert "buka kembali penetapan predikat kepala sekolah dahulu" in galat(r)
+    assert [x.ke for x in audit("pko_ditetapkan")][-1] == "kurang"
+    segar()
+    p_id = db.session.scalar(select(Penetapan.id).where(Penetapan.sekolah_id.is_(None)))
+    ikuti(kadis, kadis.post(f"/dinas/penetapan/{p_id}/buka", {"alasan": "PKO sekolah."}))
+    ikuti(kadis, kadis.post(f"/dinas/pko/{s.id}", {"pko": "istimewa", "alasan": "Koreksi 3."}))
+    assert [x.ke for x in audit("pko_ditetapkan")][-1] == "istimewa"
 
 
 def test_setelah_dikirim_konfirmasi_atasan_terkunci_sampai_dinas_membuka(alat, buat_klien):

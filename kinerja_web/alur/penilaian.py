@@ -23,6 +23,7 @@ from kinerja_web.models.penilaian import (
     PkoDinas,
     PkoSekolah,
 )
+from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
 
 KRITERIA = ("upaya_refleksi", "upaya_mempelajari", "perubahan_praktik")
@@ -271,6 +272,10 @@ def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima):
             Penetapan.dibuka.is_(None))):
         raise Ditolak("Predikat guru sekolah ini sudah ditetapkan dengan PKO ini; buka kembali "
                       "penetapannya dahulu.")
+    kepala = _penilaian_kepala(sekolah.id, tahun.id)
+    if any(p.penetapan_id is not None and p.penetapan.dibuka is None for p in kepala):
+        raise Ditolak("Predikat kepala sekolah ini sudah ditetapkan dengan PKO ini; buka "
+                      "kembali penetapan predikat kepala sekolah dahulu (halaman PKO Dinas).")
     baris = pko_sekolah(sekolah.id, tahun.id)
     lama = baris.pko if baris else None
     if baris is None:
@@ -282,7 +287,30 @@ def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima):
         baris.pko, baris.alasan, baris.oleh = pko, alasan, aktor.pegawai_id
         baris.versi += 1
     catat("pko_ditetapkan", baris, dari=lama, ke=pko, catatan=alasan, akun=aktor)
+    for pen in kepala:
+        _ikuti_pko(pen, pko, aktor)
     return baris
+
+
+def _penilaian_kepala(sekolah_id, tahun_id):
+    """The assessments of the school's principal (and Plt.) whose hasil is its PKO."""
+    return db.session.scalars(select(Penilaian).join(Skp, Skp.id == Penilaian.skp_id).where(
+        Skp.sekolah_id == sekolah_id, Skp.tahun_id == tahun_id, Skp.posisi != "guru")
+        .with_for_update(of=Penilaian)).all()
+
+
+def _ikuti_pko(pen, pko, aktor):
+    """A changed PKO changes the principal's Rating Hasil Kerja where it followed the
+    recommendation; a rating chosen with a written reason stays (its reason says why)."""
+    if pen.rating_hasil and pen.alasan_hasil is None:
+        baru = aturan.rating_hasil_dari_pko(pko, aturan=aturan_skp(pen.skp)).value
+        if baru != pen.rating_hasil:
+            lama, pen.rating_hasil = pen.rating_hasil, baru
+            pen.versi += 1
+            catat("rating_hasil", pen, dari=lama, ke=baru,
+                  catatan="Mengikuti perubahan PKO sekolah.", data={"rekomendasi": baru},
+                  akun=aktor)
+    segarkan(pen.skp)
 
 
 def tetapkan_pko_dinas(aktor, tahun, pko, alasan):

@@ -189,7 +189,11 @@ def pko_dinas():
         except Ditolak as e:
             db.session.rollback()
             form.form_errors.append(str(e))
-    return render_template("dinas/pko_dinas.html", form=form, pko=pko), \
+    penetapan = db.session.scalars(select(Penetapan).where(
+        Penetapan.dinas_id == current_user.peran.dinas_id, Penetapan.sekolah_id.is_(None),
+        Penetapan.tahun_id == tahun.id).order_by(Penetapan.id)).all()
+    return render_template("dinas/pko_dinas.html", form=form, pko=pko, penetapan=penetapan,
+                           form_buka=FormBuka(formdata=None)), \
         422 if form.is_submitted() else 200
 
 
@@ -209,7 +213,7 @@ def buka_penetapan(penetapan_id):
             db.session.rollback()
             flash(str(e), "galat")
     tujuan = url_for(".pko_sekolah", sekolah_id=p.sekolah_id) if p.sekolah_id \
-        else url_for(".penetapan")
+        else url_for(".pko_dinas")
     return hx_redirect(tujuan)
 
 
