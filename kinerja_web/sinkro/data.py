@@ -120,8 +120,12 @@ class Muatan:
             .outerjoin(Sekolah, Penugasan.sekolah_id == Sekolah.id)
             .outerjoin(AsnSiasn, and_(AsnSiasn.dinas_id == Penugasan.dinas_id,
                                       AsnSiasn.nip == Pegawai.nip))
+            # posisi IN (…), not != "guru": SQLite then finds the plan through the unique
+            # (pegawai, tahun, posisi) index instead of scanning every agreed plan of the
+            # year per leader (30 s for 1,500 schools).
             .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id,
-                                 Skp.tahun_id == _tahun_id(self.tahun), Skp.posisi != "guru",
+                                 Skp.tahun_id == _tahun_id(self.tahun),
+                                 Skp.posisi.in_(PERAN_PIMPINAN),
                                  Skp.status == "disepakati"))
             .where(Penugasan.dinas_id == self.dinas_id, Penugasan.aktif_pada(self.tanggal),
                    or_(kondisi, Penugasan.peran == "kepala_dinas"))
