@@ -13,7 +13,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 SKEMA = "kinerja://"
 PER_TULIS = 10  # documents laid out together before their pages are written
-_css = threading.local()
+_per_utas = threading.local()  # the parsed stylesheet and the font configuration
 
 
 class PengambilAman(URLFetcher):
@@ -55,21 +55,21 @@ def konfigurasi_font():
     WeasyPrint makes a new one (a Pango font map) per document unless given one; those
     are never freed, so a render process grew by ~10 MB per 50 documents, and setting one
     up is a quarter of a one-page document's render time."""
-    fc = getattr(_css, "font", None)
+    fc = getattr(_per_utas, "font", None)
     if fc is None:
-        fc = _css.font = FontConfiguration()
+        fc = _per_utas.font = FontConfiguration()
     return fc
 
 
 def gaya_cetak(static=None):
     """The print stylesheet, parsed once per thread (parsing costs more than rendering)."""
     static = static or current_app.static_folder
-    css = getattr(_css, "nilai", None)
+    css = getattr(_per_utas, "nilai", None)
     if css is None or css[0] != static:
         isi = (Path(static) / "css" / "print.css").read_text()
-        _css.nilai = (static, CSS(string=isi, url_fetcher=PengambilAman(static),
+        _per_utas.nilai = (static, CSS(string=isi, url_fetcher=PengambilAman(static),
                                   font_config=konfigurasi_font()))
-    return _css.nilai[1]
+    return _per_utas.nilai[1]
 
 
 def html_dokumen(konteks):

@@ -1370,7 +1370,7 @@ def test_render_berkelompok_urutan_halaman_bookmark_dan_satu_konfigurasi_font(ap
             super().__init__(*a, **k)
 
     monkeypatch.setattr(pdf, "FontConfiguration", Hitung)
-    monkeypatch.setattr(pdf, "_css", threading.local())
+    monkeypatch.setattr(pdf, "_per_utas", threading.local())
     jumlah = 2 * pdf.PER_TULIS + 3
     html = [f'<!doctype html><html lang="id"><body><div class="penanda" '
             f'data-penanda="Pegawai {i:02d}"></div><p>Isi dokumen {i:02d}</p></body></html>'

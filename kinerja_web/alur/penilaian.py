@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat
 from kinerja_web.alur.skp import aturan_skp
-from kinerja_web.atasan import boleh_menilai
+from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.extensions import db
 from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi
 from kinerja_web.models.penilaian import (
@@ -295,7 +295,7 @@ def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima):
 def _penilaian_kepala(sekolah_id, tahun_id):
     """The assessments of the school's principal (and Plt.) whose hasil is its PKO."""
     return db.session.scalars(select(Penilaian).join(Skp, Skp.id == Penilaian.skp_id).where(
-        Skp.sekolah_id == sekolah_id, Skp.tahun_id == tahun_id, Skp.posisi != "guru")
+        Skp.sekolah_id == sekolah_id, Skp.tahun_id == tahun_id, Skp.posisi.in_(PERAN_KS))
         .with_for_update(of=Penilaian)).all()
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from kinerja_web import aturan
+from kinerja_web.atasan import PERAN_KS
 from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
 from kinerja_web.models import Akun, Pegawai, Penugasan, Sekolah
@@ -79,7 +80,6 @@ KEIKUTSERTAAN_TEKS = {
 }
 JENJANG = {"tk": "tk", "paud": "tk", "sd": "sd", "smp": "smp", "sma": "sma", "smk": "smk",
            "slb": "slb"}
-PERAN_KS = ("kepala_sekolah", "plt_kepala_sekolah")
 BIDANG_SEKOLAH = ("nama", "jenjang", "status", "alamat", "kecamatan", "unor_id", "unor_nama")
 BIDANG_PEGAWAI = (
     "nuptk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian",

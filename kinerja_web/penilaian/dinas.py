@@ -162,15 +162,20 @@ def pko_sekolah(sekolah_id):
         except Ditolak as e:
             db.session.rollback()
             form.form_errors.append(str(e))
-    penetapan = db.session.scalars(select(Penetapan).where(
-        Penetapan.sekolah_id == sekolah.id, Penetapan.tahun_id == tahun.id)
-        .order_by(Penetapan.id)).all()
+    penetapan = _penetapan_terkirim(tahun, Penetapan.sekolah_id == sekolah.id)
     jumlah = alur_n.hitung_predikat([b.Penilaian.predikat_usulan for b in diterima])
     return render_template(
         "dinas/pko_sekolah.html", sekolah=sekolah, baris=baris, pko=pko, form=form,
         diterima=diterima, jumlah=jumlah, predikat=list(aturan.Predikat.urut()),
         penetapan=penetapan, form_buka=FormBuka(formdata=None),
     ), 422 if form.form_errors or (form.is_submitted() and form.errors) else 200
+
+
+def _penetapan_terkirim(tahun, *syarat):
+    """The penetapan of a school's teachers or of the Dinas' principals, oldest first, as
+    listed (with the Kepala Dinas' reopen form) under its PKO."""
+    return db.session.scalars(select(Penetapan).where(Penetapan.tahun_id == tahun.id, *syarat)
+                              .order_by(Penetapan.id)).all()
 
 
 @bp.route("/pko-dinas", methods=["GET", "POST"])
@@ -189,9 +194,8 @@ def pko_dinas():
         except Ditolak as e:
             db.session.rollback()
             form.form_errors.append(str(e))
-    penetapan = db.session.scalars(select(Penetapan).where(
-        Penetapan.dinas_id == current_user.peran.dinas_id, Penetapan.sekolah_id.is_(None),
-        Penetapan.tahun_id == tahun.id).order_by(Penetapan.id)).all()
+    penetapan = _penetapan_terkirim(tahun, Penetapan.dinas_id == current_user.peran.dinas_id,
+                                    Penetapan.sekolah_id.is_(None))
     return render_template("dinas/pko_dinas.html", form=form, pko=pko, penetapan=penetapan,
                            form_buka=FormBuka(formdata=None)), \
         422 if form.is_submitted() else 200

@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import skp as alur_skp
-from kinerja_web.atasan import boleh_menilai
+from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
@@ -37,7 +37,6 @@ LANGKAH = {1: "Hasil Kerja Utama", 2: "Hasil Kerja Tambahan", 3: "Perilaku Kerja
 TAB = (("semua", "Semua"), ("diajukan", "Menunggu persetujuan"),
        ("dikembalikan", "Dikembalikan"), ("disetujui", "Disetujui"),
        ("disepakati", "Disepakati"), ("belum", "Belum membuat"))
-PERAN_KS = ("kepala_sekolah", "plt_kepala_sekolah")
 
 
 @dataclass
