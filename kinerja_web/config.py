@@ -117,3 +117,21 @@ def check_production(cfg):
         )
     if cfg.get("DEBUG") or cfg.get("TESTING"):
         raise KonfigurasiTidakAman("Mode produksi tidak boleh berjalan dengan DEBUG/TESTING aktif.")
+
+
+def peringatan_batas_per_proses(env, jumlah_proses):
+    """The warning production prints when rate limits would be counted per process.
+
+    Without KINERJA_REDIS_URL Flask-Limiter keeps its counters in each process's memory, so
+    with several gunicorn workers every per-IP limit (failed logins, the verification page)
+    is multiplied by the number of workers. The per-account lockout lives in the database
+    and is not affected. None when nothing is wrong."""
+    if env.get("KINERJA_ENV") != "production" or env.get("KINERJA_REDIS_URL"):
+        return None
+    if jumlah_proses < 2:
+        return None
+    batas = env.get("KINERJA_MASUK_BATAS_IP") or "100 per 15 minutes"
+    return (f"PERINGATAN: {jumlah_proses} proses web berjalan tanpa KINERJA_REDIS_URL. Batas "
+            f"permintaan dihitung per proses, sehingga batas gagal masuk per IP "
+            f"({batas}) berlaku {jumlah_proses} kali lipat. Setel KINERJA_REDIS_URL agar "
+            "batas dibagi semua proses (penguncian per akun tetap di basis data).")
