@@ -82,7 +82,7 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
         with baca_saja():
             r = roster.periksa(baca(berkas.name, isi, current_app.config["IMPOR_MAKS_BARIS"]),
                                dinas.id)
-            kunci = roster.perlu_akun(r) if r.bersih else []
+            kunci = roster.perlu_akun(r, dinas.id) if r.bersih else []
     except BerkasTidakTerbaca as e:
         raise click.ClickException(str(e)) from e
     j = r.jumlah
