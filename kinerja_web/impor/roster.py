@@ -475,7 +475,14 @@ def _periksa_username(r, dinas_id, user_file, pegawai_db, salah):
     akun_db = {u: (nip, d) for u, nip, d in db.session.execute(
         select(Akun.username, Pegawai.nip, Pegawai.dinas_id).join(Akun.pegawai)
         .where(Akun.username.in_({u for u, _, _ in baris})))}
+    # One may sign in with a NIP too: a username equal to someone else's NIP would make
+    # that person's NIP sign-in ambiguous.
+    nip_orang = set(db.session.scalars(select(Pegawai.nip).where(
+        Pegawai.nip.in_({u for u, _, _ in baris if u.isdecimal()}))))
     for u, p, disebut in baris:
+        if u in nip_orang and u != p.get("nip"):
+            salah(p, "username", f"Nama pengguna {u} sudah dipakai; pilih nama pengguna lain.")
+            continue
         if u not in akun_db:
             continue
         nip_lama, dinas_lama = akun_db[u]
