@@ -13,7 +13,7 @@ import re
 import pytest
 from conftest import SANDI
 from sqlalchemy import func, select
-from test_impor import galat_di, pegawai, potret, pratinjau, ringkasan_di, sekolah, xlsx
+from test_impor import galat_di, nip, pegawai, potret, pratinjau, ringkasan_di, sekolah, xlsx
 from test_sinkro import asn_xlsx
 from test_sinkro import pratinjau as pratinjau_referensi
 from test_sinkro import simpan as simpan_referensi
@@ -165,6 +165,12 @@ def test_username_berupa_nip_orang_lain_ditolak_dan_masuk_dengan_nip_tetap_milik
     _, halaman = pratinjau(op_a, xlsx(None, [tanpa_nip("Penumpang", nip_b,
                                                        dunia.sekolah.npsn)]))
     assert galat_di(halaman) == [("Pegawai", 2, "username", PESAN_USERNAME.format(nip_b))]
+    # The same within one file: a new person's NIP (and default username) named again.
+    nip_baru = nip(40)
+    _, halaman = pratinjau(op_a, xlsx(None, [
+        pegawai(nip_baru, "Orang Baru", dunia.sekolah.npsn, tanggal_lahir=None),
+        tanpa_nip("Penumpang Baru", nip_baru, dunia.sekolah.npsn)]))
+    assert ("Pegawai", 3, "username", PESAN_USERNAME.format(nip_baru)) in galat_di(halaman)
     assert potret(app) == sebelum
     # An account of that kind made before the check: the NIP still signs in its owner.
     with app.app_context():

@@ -479,6 +479,7 @@ def _periksa_username(r, dinas_id, user_file, pegawai_db, salah):
     # that person's NIP sign-in ambiguous.
     nip_orang = set(db.session.scalars(select(Pegawai.nip).where(
         Pegawai.nip.in_({u for u, _, _ in baris if u.isdecimal()}))))
+    nip_orang |= {p["nip"] for p in r.pegawai if p.get("nip")}  # the file's people too
     for u, p, disebut in baris:
         if u in nip_orang and u != p.get("nip"):
             salah(p, "username", f"Nama pengguna {u} sudah dipakai; pilih nama pengguna lain.")
