@@ -276,7 +276,7 @@ def main(argv=None):
 
             # 2. Apply, as the confirm request does it.
             with baca_saja(), stopwatch(waktu, "perlu_akun"):
-                kunci = roster.perlu_akun(rencana)
+                kunci = roster.perlu_akun(rencana, dinas_id)
             with stopwatch(waktu, "hash"):
                 sandi = roster.siapkan_sandi(kunci, app.config["SANDI_SEKALI_METODE"])
             catatan["hash"] = f"{len(sandi)} × {app.config['SANDI_SEKALI_METODE']}"

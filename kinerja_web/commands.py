@@ -2,6 +2,7 @@
 ekspor-ekinerja."""
 
 import os
+import re
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from kinerja_web import alur, demo
+from kinerja_web import alur, aturan, demo
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.impor import roster
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
@@ -66,6 +67,23 @@ def _pilih_dinas(dinas_id):
     return semua[0]
 
 
+def _akun_dinas(username, dinas, peran=("operator_dinas", "kepala_dinas", "tim_kerja")):
+    """The account named on the command line, only if it is staff of the chosen Dinas: an
+    Operator of Dinas A named with --dinas B would otherwise act (and be recorded) in B."""
+    from kinerja_web.models.org import PERAN_LABEL
+    from kinerja_web.peran import muat_peran
+
+    akun = db.session.scalar(select(Akun).where(Akun.username == username.strip().lower()))
+    if akun is None:
+        raise click.ClickException(f"Pengguna {username} tidak ada.")
+    akun.peran = muat_peran(akun.pegawai)
+    if akun.pegawai.dinas_id != dinas.id or not any(akun.peran.punya(k) for k in peran):
+        raise click.ClickException(
+            f"Pengguna {username} bukan " + " atau ".join(PERAN_LABEL[k] for k in peran)
+            + f" di {dinas.nama}; sebutkan pengguna Dinas ini (atau --dinas Dinas pengguna itu).")
+    return akun
+
+
 @click.command("impor-roster")
 @click.argument("berkas", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dinas", "dinas_id", type=int, help="ID Dinas tujuan (bila lebih dari satu).")
@@ -82,7 +100,7 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
         with baca_saja():
             r = roster.periksa(baca(berkas.name, isi, current_app.config["IMPOR_MAKS_BARIS"]),
                                dinas.id)
-            kunci = roster.perlu_akun(r) if r.bersih else []
+            kunci = roster.perlu_akun(r, dinas.id) if r.bersih else []
     except BerkasTidakTerbaca as e:
         raise click.ClickException(str(e)) from e
     j = r.jumlah
@@ -143,16 +161,39 @@ def buat_operator(dinas_id, username, nama, nip):
     from kinerja_web.auth.sesi import sandi_acak
 
     dinas = _pilih_dinas(dinas_id)
-    if db.session.scalar(select(Akun).where(Akun.username == username.lower())):
+    username = username.strip().lower()
+    if not re.fullmatch(r"[a-z0-9._-]{3,60}", username):
+        raise click.ClickException("Nama pengguna 3–60 karakter: huruf kecil, angka, titik, - "
+                                   "atau _.")
+    if db.session.scalar(select(Akun).where(Akun.username == username)) or (
+            username.isdecimal() and username != re.sub(r"[\s.\-]", "", nip or "")
+            and db.session.scalar(select(Pegawai.id).where(Pegawai.nip == username))):
+        # Also someone's NIP: a NIP signs in as well and must stay that person's.
         raise click.ClickException("Nama pengguna sudah dipakai.")
-    p = Pegawai(nip=nip, nama=nama, status_kepegawaian="PNS" if nip else "NON_ASN",
+    pppk = False
+    if nip is not None:
+        nip = re.sub(r"[\s.\-]", "", nip)
+        try:
+            pppk = aturan.validasi_nip(nip).pppk
+        except ValueError as e:
+            raise click.ClickException(str(e)) from e
+        lama = db.session.scalar(select(Pegawai).where(Pegawai.nip == nip))
+        if lama is not None:
+            # A NIP is one person: never a second row, never someone of another Dinas.
+            raise click.ClickException(
+                f"NIP {nip} sudah terdaftar di Dinas lain; mutasi antar-Dinas diproses oleh "
+                "Dinas asal." if lama.dinas_id != dinas.id else
+                f"NIP {nip} sudah terdaftar di {dinas.nama}; beri peran Operator Dinas lewat "
+                "impor roster.")
+    status = ("PPPK" if pppk else "PNS") if nip else "NON_ASN"
+    p = Pegawai(nip=nip, nama=nama, status_kepegawaian=status,
                 dinas_id=dinas.id, jabatan="Pelaksana")
     db.session.add(p)
     db.session.flush()
     db.session.add(Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
                              mulai=date.today()))
     sandi = sandi_acak()
-    akun = Akun(username=username.lower(), pegawai_id=p.id, harus_ganti_sandi=True,
+    akun = Akun(username=username, pegawai_id=p.id, harus_ganti_sandi=True,
                 sandi_hash=generate_password_hash(sandi,
                                                   method=current_app.config["SANDI_METODE"]))
     db.session.add(akun)
@@ -181,18 +222,19 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
     from kinerja_web import jobs
     from kinerja_web.dokumen.views import daftar_skp
     from kinerja_web.models import CetakBatch, Sekolah
-    from kinerja_web.peran import muat_peran
+    from kinerja_web.models.org import JENJANG_SEKOLAH
 
     dinas = _pilih_dinas(dinas_id)
-    akun = db.session.scalar(select(Akun).where(Akun.username == operator))
-    if akun is None:
-        raise click.ClickException(f"Pengguna {operator} tidak ada.")
-    akun.peran = muat_peran(akun.pegawai)
+    akun = _akun_dinas(operator, dinas)
+    if jenjang is not None and jenjang.strip().lower() not in JENJANG_SEKOLAH:
+        raise click.ClickException(f"Jenjang {jenjang} tidak dikenal; pilih salah satu: "
+                                   + ", ".join(JENJANG_SEKOLAH) + ".")
+    jenjang = jenjang.strip().lower() if jenjang else None
     tahun = db.session.scalar(select(TahunKinerja).where(
         TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
     sekolah = None
     if npsn:
-        sekolah = db.session.scalar(select(Sekolah).where(Sekolah.npsn == npsn,
+        sekolah = db.session.scalar(select(Sekolah).where(Sekolah.npsn == npsn.strip(),
                                                           Sekolah.dinas_id == dinas.id))
         if sekolah is None:
             raise click.ClickException(f"NPSN {npsn} tidak ada di {dinas.nama}.")
@@ -241,11 +283,7 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
     from kinerja_web.sinkro.pengirim import manifes_json
 
     dinas = _pilih_dinas(dinas_id)
-    akun = None
-    if operator:
-        akun = db.session.scalar(select(Akun).where(Akun.username == operator))
-        if akun is None:
-            raise click.ClickException(f"Pengguna {operator} tidak ada.")
+    akun = _akun_dinas(operator, dinas, ("operator_dinas",)) if operator else None
     e = ekspor(dinas.id, jenis, current_app.config["TAHUN_KINERJA"], akun,
                lingkup="Seluruh Dinas (CLI)")
     keluar.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, session
 from flask_login import login_user
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, case, select, update
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -107,7 +107,10 @@ def cari_akun(identitas):
     nip = nilai.replace(" ", "")
     q = select(Akun).join(Akun.pegawai)
     if nip.isdigit():
-        q = q.where((Pegawai.nip == nip) | (Akun.username == nip))
+        # The NIP's owner first: a username equal to someone's NIP must not take their
+        # sign-in (imports refuse such usernames; older rows may still hold one).
+        q = q.where((Pegawai.nip == nip) | (Akun.username == nip)).order_by(
+            case((Pegawai.nip == nip, 0), else_=1), Akun.id)
     else:
         q = q.where(Akun.username == nilai)
     return db.session.scalars(q).first()

@@ -232,15 +232,20 @@ def periksa(daftar_tabel: list[Tabel], dinas_id: int, pelaku_id: int | None = No
         _jaga_operator(r, pelaku_id)
     urutan = {nama: i for i, nama in enumerate(r.lembar)}
     r.galat.sort(key=lambda g: (urutan.get(g.lembar, -1), g.baris))
-    _hitung_perubahan(r)
+    _hitung_perubahan(r, dinas_id)
     return r
 
 
 def _jaga_operator(r, pelaku_id):
     """The Operator must not lock themselves out by importing their own row without the role."""
     pelaku = db.session.get(Pegawai, pelaku_id)
+    if pelaku is None:
+        return
+    # A NIP-less Operator (the first one, `flask buat-operator`) is matched by username.
+    kunci = ("nip", pelaku.nip) if pelaku.nip else ("username", db.session.scalar(
+        select(Akun.username).where(Akun.pegawai_id == pelaku.id)))
     for p in r.pegawai:
-        if pelaku is not None and pelaku.nip and p.get("nip") == pelaku.nip \
+        if (p.get("nip") or p.get("username")) and _kunci_pegawai(p) == kunci \
                 and "operator_dinas" not in p["peran"]:
             r.galat.append(Galat(p["_lembar"], p["_baris"], "peran",
                                  "Baris ini mencabut peran Operator Dinas Anda sendiri; tambahkan "
@@ -440,33 +445,84 @@ def _periksa_silang(r, dinas_id):
         if lama is not None and lama.dinas_id != dinas_id:
             salah(p, "nip", f"NIP {nip} terdaftar di Dinas lain; mutasi antar-Dinas diproses "
                   "oleh Dinas asal.")
-    usernames = list(user_file)
-    if usernames:
-        akun_db = dict(db.session.execute(
-            select(Akun.username, Pegawai.nip).join(Akun.pegawai)
-            .where(Akun.username.in_(usernames))).all())
-        for u, p in user_file.items():
-            if u in akun_db and akun_db[u] != p.get("nip"):
-                salah(p, "username", f"Nama pengguna {u} sudah dipakai pegawai lain.")
+    _periksa_username(r, dinas_id, user_file, pegawai_db, salah)
+
+
+def _periksa_username(r, dinas_id, user_file, pegawai_db, salah):
+    """Usernames are one namespace for every Dinas (one login page), so a row may only name
+    an account that is this very person's in this Dinas. Anything else is refused with a
+    message that says nothing about the holder (no name, NIP, school or Dinas).
+
+    A row without a NIP is matched by its username; a username of another Dinas's account
+    must never resolve to that person (a missing NIP equals a missing NIP). A row with a NIP
+    and no username gets the NIP as its username: that must be free too, or held by the
+    same person.
+    """
+    punya_akun = set(db.session.scalars(select(Akun.pegawai_id).where(
+        Akun.pegawai_id.in_([x.id for x in pegawai_db.values()])))) if pegawai_db else set()
+    baris = []  # (username the row names or would create, row, explicitly named)
+    for u, p in user_file.items():
+        baris.append((u, p, True))
+    for p in r.pegawai:
+        lama = pegawai_db.get(p.get("nip"))
+        if p.get("nip") and not p.get("username") and (lama is None or lama.id not in punya_akun):
+            if p["nip"] in user_file:
+                salah(p, "username", f"Nama pengguna {p['nip']} ganda (juga di baris "
+                      f"{user_file[p['nip']]['_baris']}).")
+            baris.append((p["nip"], p, False))
+    if not baris:
+        return
+    akun_db = {u: (nip, d) for u, nip, d in db.session.execute(
+        select(Akun.username, Pegawai.nip, Pegawai.dinas_id).join(Akun.pegawai)
+        .where(Akun.username.in_({u for u, _, _ in baris})))}
+    # One may sign in with a NIP too: a username equal to someone else's NIP would make
+    # that person's NIP sign-in ambiguous.
+    nip_orang = set(db.session.scalars(select(Pegawai.nip).where(
+        Pegawai.nip.in_({u for u, _, _ in baris if u.isdecimal()}))))
+    nip_orang |= {p["nip"] for p in r.pegawai if p.get("nip")}  # the file's people too
+    for u, p, disebut in baris:
+        if u in nip_orang and u != p.get("nip"):
+            salah(p, "username", f"Nama pengguna {u} sudah dipakai; pilih nama pengguna lain.")
+            continue
+        if u not in akun_db:
+            continue
+        nip_lama, dinas_lama = akun_db[u]
+        if dinas_lama == dinas_id and nip_lama == p.get("nip"):
+            continue  # this person's own account
+        if disebut:
+            salah(p, "username", f"Nama pengguna {u} sudah dipakai; pilih nama pengguna lain.")
+        else:
+            salah(p, "username", f"Nama pengguna {u} (NIP, bawaan bila kolom username kosong) "
+                  "sudah dipakai; isi nama pengguna lain di kolom username.")
 
 
 def _kunci_pegawai(p):
     return ("nip", p["nip"]) if p.get("nip") else ("username", p["username"])
 
 
-def _muat_lama(r):
-    """Existing schools, people, accounts and assignments that the file touches."""
+def _muat_lama(r, dinas_id):
+    """Existing schools, people, accounts and assignments that the file touches.
+
+    Only the importing Dinas's rows: a school, NIP or username of another Dinas is never
+    resolved (its rows were refused by `_periksa_silang`, and the preview's counts and
+    change lines must not name anything of another Dinas either).
+    """
     npsn = [s["npsn"] for s in r.sekolah if s.get("npsn")]
     npsn += [p["npsn"] for p in r.pegawai if p.get("npsn")]
     sekolah = {s.npsn: s for s in db.session.scalars(
-        select(Sekolah).where(Sekolah.npsn.in_(set(npsn))))} if npsn else {}
+        select(Sekolah).where(Sekolah.npsn.in_(set(npsn)), Sekolah.dinas_id == dinas_id))} \
+        if npsn else {}
     nip = [p["nip"] for p in r.pegawai if p.get("nip")]
     pegawai = {("nip", x.nip): x for x in db.session.scalars(
-        select(Pegawai).where(Pegawai.nip.in_(nip)))} if nip else {}
-    tanpa_nip = [p["username"] for p in r.pegawai if not p.get("nip")]
+        select(Pegawai).where(Pegawai.nip.in_(nip), Pegawai.dinas_id == dinas_id))} \
+        if nip else {}
+    tanpa_nip = [p["username"] for p in r.pegawai if not p.get("nip") and p.get("username")]
     if tanpa_nip:
+        # Matched by username only when the account is a NIP-less person of this Dinas.
         for akun, peg in db.session.execute(
-            select(Akun, Pegawai).join(Akun.pegawai).where(Akun.username.in_(tanpa_nip))
+            select(Akun, Pegawai).join(Akun.pegawai).where(
+                Akun.username.in_(tanpa_nip), Pegawai.dinas_id == dinas_id,
+                Pegawai.nip.is_(None))
         ):
             pegawai[("username", akun.username)] = peg
     ids = [x.id for x in pegawai.values()]
@@ -475,9 +531,9 @@ def _muat_lama(r):
     return sekolah, pegawai, akun
 
 
-def _hitung_perubahan(r):
+def _hitung_perubahan(r, dinas_id):
     """Count what applying would create or change, and list the changes for the preview."""
-    sekolah, pegawai, akun = _muat_lama(r)
+    sekolah, pegawai, akun = _muat_lama(r, dinas_id)
     j = dict.fromkeys(("sekolah_baru", "sekolah_diubah", "sekolah_tetap", "pegawai_baru",
                        "pegawai_diubah", "pegawai_tetap", "akun_baru"), 0)
     for s in r.sekolah:
@@ -604,9 +660,9 @@ class Hasil:
     ks_diakhiri: list[str]
 
 
-def perlu_akun(r: Rencana):
+def perlu_akun(r: Rencana, dinas_id: int):
     """Rows that will get a new account (keys), so passwords can be hashed beforehand."""
-    _, pegawai, akun = _muat_lama(r)
+    _, pegawai, akun = _muat_lama(r, dinas_id)
     out = []
     for p in r.pegawai:
         lama = pegawai.get(_kunci_pegawai(p))
@@ -622,7 +678,7 @@ def terapkan(r: Rencana, dinas_id: int, sandi: dict, hari_ini: date, tahun: int)
     slow, so the caller does it before the write transaction starts.
     """
     assert r.bersih, "only a plan without errors can be applied"
-    sekolah, pegawai, akun = _muat_lama(r)
+    sekolah, pegawai, akun = _muat_lama(r, dinas_id)
     for s in r.sekolah:
         lama = sekolah.get(s["npsn"])
         if lama is None:

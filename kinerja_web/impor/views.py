@@ -122,7 +122,7 @@ def terapkan(impor_id):
             baca(impor.nama_berkas, impor.isi, current_app.config["IMPOR_MAKS_BARIS"]), dinas_id,
             current_user.pegawai_id,
         )
-        kunci = roster.perlu_akun(rencana) if rencana.bersih else []
+        kunci = roster.perlu_akun(rencana, dinas_id) if rencana.bersih else []
     if not rencana.bersih:
         impor = get_impor_or_404(impor_id)
         impor.ringkasan = rencana.ringkasan()

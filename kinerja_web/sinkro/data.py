@@ -186,7 +186,10 @@ class Muatan:
                                       AsnSiasn.nip == Pegawai.nip))
             .outerjoin(atasan_asn, and_(atasan_asn.dinas_id == AsnSiasn.dinas_id,
                                         atasan_asn.nip == AsnSiasn.atasan_nip))
-            .outerjoin(atasan_roster, atasan_roster.nip == AsnSiasn.atasan_nip)
+            # The atasan's name from this Dinas's roster only: a NIP typed into the uploaded
+            # list must not turn into the name of someone of another Dinas.
+            .outerjoin(atasan_roster, and_(atasan_roster.dinas_id == Pegawai.dinas_id,
+                                           atasan_roster.nip == AsnSiasn.atasan_nip))
         )
         if self.satu_kali:
             # The flags ride along: no extra round trip for "is a list uploaded at all".

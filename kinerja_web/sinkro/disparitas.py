@@ -138,11 +138,17 @@ def padankan(hanya_sini: list[cek.Subjek], hanya_siasn: list[cek.Asn],
 
 
 def _hanya_siasn(dinas_id):
-    """ASN rows whose NIP no roster pegawai carries (any Dinas: NIP is unique here)."""
+    """ASN rows of the Dinas's list whose NIP no pegawai of this Dinas carries.
+
+    Only this Dinas's roster counts: whether a NIP belongs to someone of another Dinas is
+    not this Operator's to learn (the row dropping out of the report would tell), and such
+    a person is indeed only on SIASN as far as this Dinas is concerned.
+    """
     rows = db.session.execute(
         select(AsnSiasn.nip, AsnSiasn.nama, AsnSiasn.unor_id)
         .where(AsnSiasn.dinas_id == dinas_id,
-               AsnSiasn.nip.not_in(select(Pegawai.nip).where(Pegawai.nip.is_not(None))))
+               AsnSiasn.nip.not_in(select(Pegawai.nip).where(Pegawai.nip.is_not(None),
+                                                             Pegawai.dinas_id == dinas_id)))
         .order_by(AsnSiasn.nama)).all()
     return [cek.Asn(nip, nama, unor_id) for nip, nama, unor_id in rows]
 
