@@ -3,6 +3,10 @@
 Each transition is one function (in a module per area: skp, …) that checks who may do
 it and from which state, changes the row, bumps its version and writes the audit row.
 The caller commits.
+
+A read that is audited (a print, a download, an exported file) writes its row with
+`catat_bacaan` instead: after the slow work, in a short write transaction of its own,
+retried while the database is locked; the caller sends the result only once it is stored.
 """
 
 import random
@@ -48,7 +52,8 @@ def cek_versi(objek, versi):
 
 
 def catat(aksi, objek=None, *, dari=None, ke=None, catatan=None, data=None, akun=None):
-    """Add the audit row for an act (committed with the caller's transaction)."""
+    """Add the audit row for an act (committed with the caller's transaction). For the
+    audit row of a read, use `catat_bacaan`."""
     if akun is None and has_request_context() and current_user.is_authenticated:
         akun = current_user
     if objek is not None and objek.id is None:
