@@ -77,11 +77,26 @@ def tune_sqlite(engine, immediate=True):
 
 
 def reading_request():
-    """True inside a GET/HEAD request: it only reads, so it need not take the write lock."""
+    """True inside a GET/HEAD request: it only reads, so it need not take the write lock
+    (except inside `tulis_singkat`, the short write of a read's audit row)."""
+    if _tulis.get():
+        return False
     return _baca_saja.get() or (has_request_context() and request.method in SAFE_METHODS)
 
 
 _baca_saja = ContextVar("baca_saja", default=False)
+_tulis = ContextVar("tulis", default=False)
+
+
+@contextmanager
+def transaksi_tulis():
+    """The next transaction takes the write lock at BEGIN (IMMEDIATE), even in a GET: it
+    waits for the lock (busy timeout) instead of failing when its snapshot is stale."""
+    token = _tulis.set(True)
+    try:
+        yield
+    finally:
+        _tulis.reset(token)
 
 
 @contextmanager

@@ -26,6 +26,8 @@ PESAN_GALAT = {
     413: ("Berkas terlalu besar", "Ukuran berkas melebihi batas. Perkecil lalu unggah lagi."),
     429: ("Terlalu banyak percobaan", "Tunggu beberapa menit lalu coba lagi."),
     500: ("Terjadi kesalahan", "Kami sudah mencatatnya. Isian Anda tidak tersimpan; coba lagi."),
+    503: ("Server sedang sibuk", "Catatan unduhan belum dapat disimpan, jadi berkas belum "
+                                 "dikirim. Coba lagi sebentar lagi."),
 }
 
 

@@ -28,14 +28,16 @@ def hash_sandi(sandi):
     return generate_password_hash(sandi, method=current_app.config["SANDI_METODE"])
 
 
-def cek_sandi(akun, sandi):
-    """Compare a password in constant work whether or not the account exists."""
+def cek_sandi(sandi_hash, sandi):
+    """Compare a password with an account's hash (None: no such account) in constant work
+    whether or not the account exists. Deliberately slow (scrypt): call it with no write
+    transaction open, so nobody waits for SQLite's write lock meanwhile."""
     global _HASH_SEMU
-    if akun is None:
+    if sandi_hash is None:
         _HASH_SEMU = _HASH_SEMU or hash_sandi(secrets.token_hex(8))
         check_password_hash(_HASH_SEMU, sandi)
         return False
-    return check_password_hash(akun.sandi_hash, sandi)
+    return check_password_hash(sandi_hash, sandi)
 
 
 def sandi_acak():

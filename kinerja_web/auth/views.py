@@ -25,8 +25,9 @@ from kinerja_web.auth.sesi import (
     mulai_sesi,
     next_aman,
 )
-from kinerja_web.extensions import db, limiter, login_manager
+from kinerja_web.extensions import baca_saja, db, limiter, login_manager
 from kinerja_web.htmx import hx_redirect, is_partial
+from kinerja_web.models import Akun
 from kinerja_web.waktu import sekarang
 
 bp = Blueprint("auth", __name__)
@@ -91,8 +92,16 @@ def masuk():
         return redirect(url_for("beranda.index"))
     form = FormMasuk()
     if form.validate_on_submit():
-        akun = cari_akun(form.identitas.data)
-        if masuk_berhasil(akun, form.sandi.data):
+        # Find the account and check the password (scrypt, slow by design) in a read
+        # transaction; the write (failure count or session) follows in a short one.
+        with baca_saja():
+            akun = cari_akun(form.identitas.data)
+            akun_id, sandi_hash = (akun.id, akun.sandi_hash) if akun else (None, None)
+        cocok = cek_sandi(sandi_hash, form.sandi.data)
+        akun = db.session.get(Akun, akun_id) if akun_id is not None else None
+        if akun is not None and akun.sandi_hash != sandi_hash:
+            cocok = False  # the password was changed meanwhile: check the new one next time
+        if masuk_berhasil(akun, cocok):
             mulai_sesi(akun)
             akun.gagal_masuk = 0
             akun.terakhir_masuk = sekarang()
@@ -109,9 +118,9 @@ def masuk():
     return render_template("auth/masuk.html", form=form), status
 
 
-def masuk_berhasil(akun, sandi):
-    """Check the password and count failures; a locked account fails even when correct."""
-    cocok = cek_sandi(akun, sandi)
+def masuk_berhasil(akun, cocok):
+    """Count failures (`cocok`: the password matched); a locked account fails even when
+    correct."""
     if akun is None:
         return False
     now = sekarang()
@@ -149,10 +158,19 @@ def ganti_sandi():
     wajib = akun.harus_ganti_sandi
     form = FormGantiSandi(larangan=(akun.username, akun.pegawai.nip))
     if form.validate_on_submit():
-        if not wajib and not cek_sandi(akun, form.sandi_lama.data or ""):
+        # Both hashes (slow by design) with no transaction open: a POST's transaction
+        # holds SQLite's write lock.
+        sandi_hash = akun.sandi_hash
+        db.session.rollback()
+        benar = wajib or cek_sandi(sandi_hash, form.sandi_lama.data or "")
+        baru = hash_sandi(form.sandi_baru.data) if benar else None
+        if not benar:
             form.sandi_lama.errors.append("Kata sandi sekarang salah.")
+        elif akun.sandi_hash != sandi_hash:  # reloaded in the write transaction
+            form.form_errors.append("Kata sandi baru saja diubah di tempat lain. Muat ulang "
+                                    "halaman lalu coba lagi.")
         else:
-            akun.sandi_hash = hash_sandi(form.sandi_baru.data)
+            akun.sandi_hash = baru
             akun.harus_ganti_sandi = False
             cabut_sesi(akun.id, kecuali=akun.sesi)
             alur.catat("ganti_sandi", akun)

@@ -101,8 +101,12 @@ def atur_ulang_sandi(pegawai_id):
     form = Formulir()
     if not form.validate_on_submit():
         return detail_pegawai(pegawai_id), 422
+    # Hash (slow by design) with no transaction open: a POST's holds SQLite's write lock;
+    # the rows are read again in the short write transaction after.
+    db.session.rollback()
     sandi = sandi_acak()
-    akun.sandi_hash = hash_sandi(sandi)
+    sandi_hash = hash_sandi(sandi)
+    akun.sandi_hash = sandi_hash
     akun.harus_ganti_sandi = True
     akun.gagal_masuk = 0
     akun.terkunci_sampai = None

@@ -13,7 +13,7 @@ from kinerja_web import alur, aturan, jobs, kiriman, pdf
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.dokumen.cetak import logo, nama_berkas, siapkan
-from kinerja_web.extensions import db, limiter
+from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
@@ -41,20 +41,25 @@ def cetak(jenis, skp_id):
     form = Formulir()
     if not form.validate_on_submit():
         abort(400)
-    skps, bersama = isi_dokumen.muat([skp_id])
-    if not skps or not boleh_cetak(current_user.peran, skps[0]):
-        abort(404)
-    skp = skps[0]
-    alasan = isi_dokumen.alasan_tolak(jenis, skp, bersama)
-    if alasan:
-        return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
-                               judul=isi_dokumen.JENIS[jenis]), 409
-    html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
-    isi = pdf.render([html], logo(bersama))
-    db.session.add(cetakan)
-    alur.catat("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode})
-    db.session.commit()
-    response = kirim_berkas(isi, nama_berkas(skp, jenis))
+    # Read in a plain read transaction and end it before rendering: WeasyPrint takes
+    # seconds, and a POST's transaction would hold SQLite's write lock all that time.
+    with baca_saja():
+        skps, bersama = isi_dokumen.muat([skp_id])
+        if not skps or not boleh_cetak(current_user.peran, skps[0]):
+            abort(404)
+        skp = skps[0]
+        alasan = isi_dokumen.alasan_tolak(jenis, skp, bersama)
+        if alasan:
+            return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
+                                   judul=isi_dokumen.JENIS[jenis]), 409
+        html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
+        gambar, nama = logo(bersama), nama_berkas(skp, jenis)
+    isi = pdf.render([html], gambar)
+    # Then the Cetakan and audit rows in a short write of their own; no row, no print.
+    if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
+                             baris=[cetakan]):
+        abort(503)
+    response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
         "attachment", "inline")
     return response
@@ -223,10 +228,17 @@ def batch_unduh(batch_id):
     b = get_batch_or_404(batch_id)
     if b.status != "selesai" or not b.berkas:
         abort(404)
-    isi = Path(b.berkas).read_bytes()
-    alur.catat("cetak_batch_diunduh", b)
-    db.session.commit()
-    return kirim_berkas(isi, f"cetak-{b.jenis}-{b.id}.{b.format}")
+    berkas, nama = Path(b.berkas), f"cetak-{b.jenis}-{b.id}.{b.format}"
+    db.session.rollback()  # end the read: no transaction open while the file is read
+    try:
+        isi = berkas.read_bytes()
+    except FileNotFoundError:
+        abort(404)
+    # Then the audit row in a short write of its own (a GET's read snapshot cannot become
+    # a write once someone else has committed since): no row, no file.
+    if not alur.catat_bacaan("cetak_batch_diunduh", b):
+        abort(503)
+    return kirim_berkas(isi, nama)
 
 
 @bp.post("/cetak/batch/<int:batch_id>/batal")

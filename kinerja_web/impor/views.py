@@ -176,10 +176,11 @@ def unduh_sandi():
         baris = [[str(v) for v in row][:4] for row in json.loads(form.isian.data or "[]")]
     except (ValueError, TypeError, RecursionError):  # tampered: not the page's JSON
         abort(400)
+    db.session.rollback()  # the sheet is built with no write lock held (it reads nothing)
     isi = tulis_xlsx({"Sandi awal": (["NIP", "Nama", "Nama pengguna", "Sandi sekali pakai"],
                                      baris)})
-    alur.catat("unduh_sandi_awal", data={"jumlah": len(baris)})
-    db.session.commit()
+    if not alur.catat_bacaan("unduh_sandi_awal", data={"jumlah": len(baris)}):
+        abort(503)
     return kirim_berkas(isi, "sandi-awal.xlsx")
 
 

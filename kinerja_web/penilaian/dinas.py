@@ -407,12 +407,13 @@ def rekap_unduh(format):
                     ak.bulan if ak else "", f"{ak.persen}%" if ak and ak.persen else "",
                     aturan.format_angka(ak.koefisien, 1) if ak and ak.koefisien else "",
                     ak.teks if ak and ak.nilai is not None else ""])
-    alur.catat("ekspor_rekap", data={"format": format, "baris": len(isi)})
-    db.session.commit()
     nama = f"rekap-predikat-{tahun.tahun}.{format}"
-    if format == "csv":
-        return kirim_berkas(tulis_csv(kepala, isi), nama)
-    return kirim_berkas(tulis_xlsx({f"Rekap {tahun.tahun}": (kepala, isi)}), nama)
+    berkas = tulis_csv(kepala, isi) if format == "csv" else \
+        tulis_xlsx({f"Rekap {tahun.tahun}": (kepala, isi)})
+    # The audit row after the file is built, in a short write of its own.
+    if not alur.catat_bacaan("ekspor_rekap", data={"format": format, "baris": len(isi)}):
+        abort(503)
+    return kirim_berkas(berkas, nama)
 
 
 # ---------------------------------------------------------------- Tim Kerja plotting

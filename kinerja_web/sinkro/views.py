@@ -295,10 +295,12 @@ def unduh_ekspor(ekspor_id, nama):
            berkas.NAMA_MANIFES: lambda: manifes_json(e.manifes)}.get(nama)
     if isi is None:
         abort(404)
-    alur.catat("ekspor_ekinerja_diunduh", e, catatan=nama)
-    db.session.commit()
     dasar, _, ext = nama.rpartition(".")
-    return kirim_berkas(isi(), f"{dasar}-{e.jenis}-{e.id}.{ext}")
+    isi, nama_unduhan = isi(), f"{dasar}-{e.jenis}-{e.id}.{ext}"
+    # The audit row in a short write of its own after the read (see alur.catat_bacaan).
+    if not alur.catat_bacaan("ekspor_ekinerja_diunduh", e, catatan=nama):
+        abort(503)
+    return kirim_berkas(isi, nama_unduhan)
 
 
 # ---------------------------------------------------------------- Data Referensi
