@@ -203,6 +203,7 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
         raise click.ClickException("Melebihi batas dokumen per batch; pilih per jenjang/sekolah.")
     b = CetakBatch(akun_id=akun.id, dinas_id=dinas.id, jenis=jenis, format=format_,
                    daftar=ids, ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"],
+                   detak=sekarang(),
                    lingkup=sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"))
     db.session.add(b)
     alur.catat("cetak_batch", b, ke="antri", akun=akun, data={"dokumen": len(ids), "cli": True})
