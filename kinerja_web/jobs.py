@@ -115,7 +115,10 @@ def _mulai_proses(pid):
         return "-"
     except OSError:
         return "-"
-    return stat.rsplit(")", 1)[1].split()[19]  # field 22, starttime
+    bidang = stat.rsplit(")", 1)[1].split()
+    if bidang[0] in ("Z", "X", "x"):  # killed, not yet reaped by its parent: gone all the same
+        raise ProcessLookupError(pid)
+    return bidang[19]  # field 22, starttime
 
 
 def identitas():

@@ -1,11 +1,16 @@
-"""Crash safety (issue 8, point 5): kill -9 during writes loses nothing acknowledged.
+"""Crash safety (issue 8, point 5; fault issue, item 4): kill -9 loses nothing acknowledged
+and leaves nothing stuck. Every test runs on SQLite and on PostgreSQL.
 
-25 rounds on one SQLite file: gunicorn (two workers) serves three teachers who add
-progress notes and save their competency reflection as fast as they can; at a random
-moment after the round's first acknowledged write every server process gets SIGKILL. After
-each restart `PRAGMA integrity_check` says ok and every write whose answer (303) arrived
-before the kill is in the database. And a batch print whose `flask cetak-batch` process
-is killed half-way is finished by `flask cetak-lanjut` with every document exactly once.
+25 rounds on SQLite (8 on PostgreSQL): gunicorn (two workers) serves three teachers who
+add progress notes (a create with a submission key) and save their competency reflection
+(an update with a version) as fast as they can; at a random moment after the round's
+first acknowledged write every server process gets SIGKILL. After each restart the
+database is sound (SQLite: `PRAGMA integrity_check`) and every write whose answer (303)
+arrived before the kill is in it. A batch print killed half-way — `flask cetak-batch`, or
+the whole server printing it — is resumed at once (the heartbeat still fresh) by `flask
+cetak-lanjut` or by the restarted server, with every document exactly once. A roster
+import whose confirm commits but whose answer (the one-time passwords) is lost to a kill:
+the Operator makes new one-time passwords, and they log the new teachers in.
 Select with `-m server`.
 """
 
@@ -39,8 +44,26 @@ from proses_uji import (
 pytestmark = pytest.mark.server
 
 RONDE = 25
+RONDE_PG = 8  # PostgreSQL's own crash safety is not what is tested: fewer rounds
 PENULIS = 3
 PUTUS = (OSError, http.client.HTTPException)  # what a client sees when the server dies
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+LAIN = {"TAHUN_KINERJA": 2024, "CETAK_UKURAN_CHUNK": 1}  # last year's SKPs, 1 per chunk
+
+
+@pytest.fixture(params=BACKENDS)
+def basis(request, tmp_path):
+    """A migrated database of this test's own: a SQLite file, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'crash.db'}"
+        migrasi(url)
+        yield url
+    else:
+        with pg_sementara(f"crash_{os.getpid()}") as url:
+            migrasi(url)
+            yield url
 
 
 class Tulisan:
@@ -110,14 +133,16 @@ def tulis_terus(klien, guru, tulisan, berhenti, ronde):
             return
 
 
-def periksa(berkas, tulisan, pemilik):
-    """After a restart: the file is sound and holds every acknowledged write."""
-    with sqlite3.connect(berkas) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        tersimpan = {k for (k,) in conn.execute("SELECT kunci FROM catatan_upaya")}
-        refleksi = {pemilik[skp]: json.loads(insp)[0] for skp, insp in conn.execute(
-            "SELECT skp_id, inspirasi FROM refleksi_kompetensi")}
-    conn.close()
+def periksa(url, tulisan, pemilik):
+    """After a restart: the database is sound and holds every acknowledged write."""
+    if url.startswith("sqlite:///"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        conn.close()
+    tersimpan = {k for (k,) in hitung_baris(url, "SELECT kunci FROM catatan_upaya")}
+    refleksi = {pemilik[skp]: (insp if isinstance(insp, list) else json.loads(insp))[0]
+                for skp, insp in hitung_baris(
+                    url, "SELECT skp_id, inspirasi FROM refleksi_kompetensi")}
     hilang = tulisan.catatan_diakui - tersimpan
     assert not hilang, f"{len(hilang)} catatan upaya yang diakui hilang"
     assert tersimpan <= tulisan.catatan_dikirim, "catatan yang tidak pernah dikirim muncul"
@@ -127,10 +152,9 @@ def periksa(berkas, tulisan, pemilik):
     return len(tersimpan - tulisan.catatan_diakui)
 
 
-def test_kill_9_berulang_tidak_merusak_dan_tidak_kehilangan_tulisan(tmp_path):
-    berkas = tmp_path / "crash.db"
-    url = f"sqlite:///{berkas}"
-    migrasi(url)
+def test_kill_9_berulang_tidak_merusak_dan_tidak_kehilangan_tulisan(basis, tmp_path):
+    url = basis
+    ronde_ = RONDE if url.startswith("sqlite") else RONDE_PG
     guru = isi_guru(url, PENULIS)
     pemilik = {g.skp_lalu: g.username for g in guru}
     acak = random.Random(25)
@@ -142,7 +166,7 @@ def test_kill_9_berulang_tidak_merusak_dan_tidak_kehilangan_tulisan(tmp_path):
         k.masuk(g.username)
         klien.append(k)
     try:
-        for ronde in range(RONDE):
+        for ronde in range(ronde_):
             berhenti = threading.Event()
             tulisan.dibunuh.clear()
             awal = tulisan.diakui()
@@ -161,9 +185,9 @@ def test_kill_9_berulang_tidak_merusak_dan_tidak_kehilangan_tulisan(tmp_path):
             for b in benang:
                 b.join()
             server.mulai()  # sessions survive: same secret key, session rows committed
-            tanpa_jawaban = periksa(berkas, tulisan, pemilik)
+            tanpa_jawaban = periksa(url, tulisan, pemilik)
         assert tulisan.galat == []
-        print(f"\n{RONDE} kali kill -9: {len(tulisan.catatan_diakui)} catatan dan "
+        print(f"\n{ronde_} kali kill -9: {len(tulisan.catatan_diakui)} catatan dan "
               f"{tulisan.refleksi_disimpan} simpanan refleksi diakui, semuanya ada; "
               f"{tulisan.terputus} permintaan terputus oleh kill ({tanpa_jawaban} catatan "
               "tersimpan tanpa sempat dijawab)")
@@ -172,23 +196,6 @@ def test_kill_9_berulang_tidak_merusak_dan_tidak_kehilangan_tulisan(tmp_path):
 
 
 # ------------------------------------------------------------------ batch print
-
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-LAIN = {"TAHUN_KINERJA": 2024, "CETAK_UKURAN_CHUNK": 1}  # last year's SKPs, 1 per chunk
-
-
-@pytest.fixture(params=BACKENDS)
-def basis(request, tmp_path):
-    """A migrated database of this test's own: a SQLite file, or a PostgreSQL database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'crash.db'}"
-        migrasi(url)
-        yield url
-    else:
-        with pg_sementara(f"crash_{os.getpid()}") as url:
-            migrasi(url)
-            yield url
-
 
 def id_batch_berikut(app):
     """Batch output lives in instance/cetak/<id>: start this database's ids far away from
