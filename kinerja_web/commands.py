@@ -1,6 +1,7 @@
-"""flask CLI: seed-demo, demo-masuk, impor-roster, buat-dinas, buat-operator, cetak-batch,
-ekspor-ekinerja."""
+"""flask CLI: seed-demo, demo-masuk, impor-roster, impor-sandi-ulang, buat-dinas,
+buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja."""
 
+import hashlib
 import os
 import re
 from datetime import date
@@ -13,14 +14,15 @@ from sqlalchemy import select
 from kinerja_web import alur, aturan, demo
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.impor import roster
+from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
-from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan, TahunKinerja
+from kinerja_web.models import Akun, Dinas, ImporBerkas, Pegawai, Penugasan, TahunKinerja
 from kinerja_web.waktu import hari_ini, sekarang
 
 
 def init_app(app):
-    for cmd in (seed_demo, demo_masuk, impor_roster, buat_dinas, buat_operator, cetak_batch,
-                cetak_lanjut, ekspor_ekinerja):
+    for cmd in (seed_demo, demo_masuk, impor_roster, impor_sandi_ulang, buat_dinas,
+                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja):
         app.cli.add_command(cmd)
     from kinerja_web import cadangan
 
@@ -119,18 +121,56 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
         sandi_ke = Path(current_app.instance_path) / f"sandi-awal-{sekarang():%Y%m%d-%H%M%S}.xlsx"
     sandi = roster.siapkan_sandi(kunci, current_app.config["SANDI_SEKALI_METODE"])
     hasil = roster.terapkan(r, dinas.id, sandi, hari_ini(), current_app.config["TAHUN_KINERJA"])
-    alur.catat("impor_diterapkan", dinas, catatan=f"CLI: {berkas.name}", data=hasil.jumlah)
+    # Recorded like an upload (without an uploader), with the accounts it created, so
+    # `flask impor-sandi-ulang` can make their one-time passwords again if the sheet is lost.
+    impor = ImporBerkas(akun_id=None, dinas_id=dinas.id, nama_berkas=berkas.name[-200:],
+                        isi=isi, sha256=hashlib.sha256(isi).hexdigest(), status="diterapkan",
+                        diterapkan=sekarang(),
+                        ringkasan={**r.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
+                                   "akun_dibuat": len(hasil.akun_baru)})
+    db.session.add(impor)
+    sandi_impor.catat_akun(impor, hasil.akun)
+    alur.catat("impor_diterapkan", impor, catatan=f"CLI: {berkas.name}", data=hasil.jumlah)
     if hasil.akun_baru:
-        isi = tulis_xlsx({"Sandi awal": (["NIP", "Nama", "Nama pengguna", "Sandi sekali pakai"],
-                                         [list(x) for x in hasil.akun_baru])})
-        fd = os.open(sandi_ke, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)  # also when the file already existed
-        with os.fdopen(fd, "wb") as f:
-            f.write(isi)
+        _tulis_sandi(sandi_ke, hasil.akun_baru)
     db.session.commit()
-    click.echo("Tersimpan.")
+    click.echo(f"Tersimpan. Impor #{impor.id}.")
     if hasil.akun_baru:
         click.echo(f"{len(hasil.akun_baru)} sandi sekali pakai ditulis ke {sandi_ke}")
+        click.echo(f"Bila berkas itu hilang: flask impor-sandi-ulang {impor.id}")
+
+
+def _tulis_sandi(tujuan, baris):
+    """The one-time password sheet, readable by its owner only."""
+    isi = tulis_xlsx({"Sandi awal": (sandi_impor.KOLOM, [list(x) for x in baris])})
+    fd = os.open(tujuan, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file already existed
+    with os.fdopen(fd, "wb") as f:
+        f.write(isi)
+
+
+@click.command("impor-sandi-ulang")
+@click.argument("impor_id", type=int)
+@click.option("--sandi-ke", type=click.Path(dir_okay=False, path_type=Path),
+              help="Berkas XLSX untuk sandi sekali pakai yang baru.")
+def impor_sandi_ulang(impor_id, sandi_ke):
+    """Buat ulang sandi sekali pakai akun dari impor roster ini yang belum pernah masuk."""
+    impor = db.session.get(ImporBerkas, impor_id)
+    if impor is None or impor.jenis != "roster" or impor.status != "diterapkan":
+        raise click.ClickException(f"Impor roster #{impor_id} yang sudah disimpan tidak ada.")
+    hasil = sandi_impor.buat_ulang(impor_id, current_app.config["SANDI_SEKALI_METODE"])
+    impor = db.session.get(ImporBerkas, impor_id)
+    alur.catat("impor_sandi_dibuat_ulang", impor, catatan=f"CLI: {impor.nama_berkas}",
+               data={"jumlah": len(hasil.baru), "sudah_masuk": len(hasil.tetap)})
+    if hasil.baru:
+        sandi_ke = sandi_ke or (Path(current_app.instance_path)
+                                / f"sandi-ulang-{impor_id}-{sekarang():%Y%m%d-%H%M%S}.xlsx")
+        _tulis_sandi(sandi_ke, hasil.baru)
+    db.session.commit()
+    for nip, nama, username, alasan in hasil.tetap:
+        click.echo(f"  Tetap: {nip or '-'} {nama} ({username}): {alasan}")
+    click.echo(f"{len(hasil.baru)} sandi sekali pakai dibuat ulang"
+               + (f" dan ditulis ke {sandi_ke}" if hasil.baru else "") + ".")
 
 
 @click.command("buat-dinas")
@@ -245,6 +285,7 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
         raise click.ClickException("Melebihi batas dokumen per batch; pilih per jenjang/sekolah.")
     b = CetakBatch(akun_id=akun.id, dinas_id=dinas.id, jenis=jenis, format=format_,
                    daftar=ids, ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"],
+                   detak=sekarang(),
                    lingkup=sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"))
     db.session.add(b)
     alur.catat("cetak_batch", b, ke="antri", akun=akun, data={"dokumen": len(ids), "cli": True})

@@ -1,16 +1,26 @@
 """Background batch printing: chunks of ≤ 50 documents, resumable after a crash.
 
-A job is claimed with an atomic UPDATE (so two workers never run it twice) and keeps a
-heartbeat; after each chunk is written to disk (atomically) `chunk_selesai` is committed,
-so a restarted worker continues from the last finished chunk without duplicate pages.
+A job is claimed with an atomic conditional UPDATE (so two workers never run it twice).
+Its owner is recorded as the process that runs it (machine, process id and start time):
+on the same machine a job whose owner process is gone is taken over at once, even though
+the heartbeat it left is still fresh (a server killed and restarted within seconds); an
+owner on another machine is presumed dead when its heartbeat (written every 15 s by a
+thread of its own) is older than 90 s. After each chunk is written to disk (atomically)
+`chunk_selesai` is committed, only by the current owner, so whoever resumes continues from
+the last finished chunk without duplicate pages. Interrupted jobs are resumed by the first
+request after a restart, by the progress page (the first poll after the owner died), by
+the batch page, and by `flask cetak-lanjut`.
 The default worker is an in-process thread pool sized to the CPU count; with
 KINERJA_REDIS_URL set, jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 """
 
+import hashlib
 import multiprocessing
 import os
 import secrets
 import shutil
+import socket
+import threading
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -19,7 +29,7 @@ from pathlib import Path
 
 from flask import current_app
 from pypdf import PdfWriter
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, select, update
 
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Audit
@@ -28,6 +38,7 @@ from kinerja_web.waktu import sekarang
 
 ANTREAN = "kinerja-cetak"
 BASI = timedelta(seconds=90)  # a heartbeat older than this means the worker died
+DETAK_SETIAP = 15  # seconds between heartbeats of a running job
 _pool = None
 _render = None
 
@@ -76,24 +87,161 @@ def kerja_rq(batch_id):
             db.engine.dispose()
 
 
+# ---------------------------------------------------------------- who owns a job
+
+
+def _mesin():
+    """This machine and process namespace: host name, boot id and pid namespace, hashed.
+    Two processes with the same value can see each other's process ids."""
+    bagian = [socket.gethostname()]
+    for path in ("/proc/sys/kernel/random/boot_id", "/proc/self/ns/pid"):
+        try:
+            bagian.append(Path(path).read_text().strip() if "boot" in path
+                          else str(os.stat(path).st_ino))
+        except OSError:
+            bagian.append("-")
+    return hashlib.sha256("|".join(bagian).encode()).hexdigest()[:12]
+
+
+def _mulai_proses(pid):
+    """The start time of a process (clock ticks after boot), so a reused pid is not taken
+    for the owner; "-" where /proc is unknown. ProcessLookupError when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        if Path("/proc/self/stat").exists():
+            raise ProcessLookupError(pid) from None
+        os.kill(pid, 0)  # no /proc: at least whether the pid exists
+        return "-"
+    except OSError:
+        return "-"
+    bidang = stat.rsplit(")", 1)[1].split()
+    if bidang[0] in ("Z", "X", "x"):  # killed, not yet reaped by its parent: gone all the same
+        raise ProcessLookupError(pid)
+    return bidang[19]  # field 22, starttime
+
+
+def identitas():
+    """The owner written into a job: machine|pid|start|random (≤ 64 characters)."""
+    pid = os.getpid()
+    return f"{_mesin()}|{pid}|{_mulai_proses(pid)}|{secrets.token_hex(4)}"
+
+
+def pemilik_mati(pekerja):
+    """True when the owner is a process of this machine that no longer runs. False when
+    it runs, or is elsewhere (then only its heartbeat tells), or is no identity of ours."""
+    bagian = (pekerja or "").split("|")
+    if len(bagian) != 4 or bagian[0] != _mesin() or not bagian[1].isdecimal():
+        return False
+    try:
+        mulai = _mulai_proses(int(bagian[1]))
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError, ValueError):
+        return False
+    return "-" not in (mulai, bagian[2]) and mulai != bagian[2]
+
+
+def terputus(b, kini=None):
+    """A job nobody works on: waiting (not yet taken), or running under an owner that died
+    (its process is gone, or its heartbeat is stale)."""
+    kini = kini or sekarang()
+    if b.status == "antri":
+        return True
+    return b.status == "berjalan" and (
+        b.detak is None or b.detak < kini - BASI or pemilik_mati(b.pekerja))
+
+
+def _bersyarat(b):
+    """WHERE: the row is still as it was read (so of two takers only one matches)."""
+    return (CetakBatch.id == b.id, CetakBatch.status == b.status,
+            CetakBatch.pekerja.is_(None) if b.pekerja is None
+            else CetakBatch.pekerja == b.pekerja,
+            CetakBatch.chunk_selesai == b.chunk_selesai)
+
+
+def _baca(batch_id):
+    db.session.rollback()
+    with baca_saja():
+        return db.session.execute(select(
+            CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak,
+            CetakBatch.chunk_selesai).where(CetakBatch.id == batch_id)).first()
+
+
+def _catat_ambil_alih(b, ke):
+    if b.status == "berjalan":  # a takeover from a dead worker leaves a trace
+        db.session.add(Audit(aksi="cetak_batch_dilanjutkan", objek_tipe="cetak_batch",
+                             objek_id=b.id, dari=b.status, ke=ke,
+                             data={"chunk_selesai": b.chunk_selesai,
+                                   "pekerja_lama": b.pekerja}))
+
+
 def klaim(batch_id, pekerja):
-    """Take the job if it waits or its worker stopped reporting; True when taken."""
+    """Take the job if it waits or its worker died; True when taken. Atomic: a conditional
+    UPDATE on the row as read, so two restarters cannot both take it."""
+    b = _baca(batch_id)
+    if b is None or not terputus(b):
+        return False
+    kini = sekarang()
     hasil = db.session.execute(
-        update(CetakBatch)
-        .where(CetakBatch.id == batch_id,
-               or_(CetakBatch.status == "antri",
-                   (CetakBatch.status == "berjalan") & (CetakBatch.detak < sekarang() - BASI)))
-        .values(status="berjalan", pekerja=pekerja, detak=sekarang(),
-                mulai=sekarang()))
+        update(CetakBatch).where(*_bersyarat(b))
+        .values(status="berjalan", pekerja=pekerja, detak=kini,
+                mulai=func.coalesce(CetakBatch.mulai, kini)))
+    if hasil.rowcount == 1:
+        _catat_ambil_alih(b, "berjalan")
     db.session.commit()
     return hasil.rowcount == 1
 
 
 def yang_terputus():
-    """Jobs whose worker died (for `flask cetak-lanjut` and startup)."""
-    return db.session.scalars(select(CetakBatch.id).where(
-        or_(CetakBatch.status == "antri",
-            (CetakBatch.status == "berjalan") & (CetakBatch.detak < sekarang() - BASI)))).all()
+    """Jobs whose worker died or that wait (for `flask cetak-lanjut` and startup)."""
+    kini = sekarang()
+    return [b.id for b in db.session.execute(select(
+        CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak)
+        .where(CetakBatch.status.in_(("antri", "berjalan"))).order_by(CetakBatch.id))
+        if terputus(b, kini)]
+
+
+def pulihkan_bila_terputus(app, batch_id):
+    """From a page (the progress poll, the batch form): a running job whose worker died,
+    or a job waiting for longer than the heartbeat window (its queue was lost), goes back
+    to a worker. Atomic like `klaim`; True when this request handed it over."""
+    b = _baca(batch_id)
+    if b is None or b.status not in ("antri", "berjalan"):
+        return False
+    if b.status == "antri":
+        if b.detak is None or b.detak >= sekarang() - BASI:
+            return False  # queued recently: its worker will come
+    elif not terputus(b):
+        return False
+    hasil = db.session.execute(update(CetakBatch).where(*_bersyarat(b)).values(
+        status="antri", pekerja=None, detak=sekarang()))
+    if hasil.rowcount == 1:
+        _catat_ambil_alih(b, "antri")
+    db.session.commit()
+    if hasil.rowcount == 1:
+        antrikan(app, batch_id)
+    return hasil.rowcount == 1
+
+
+class _Detak(threading.Thread):
+    """Report that the owner is alive every DETAK_SETIAP seconds while the job runs, so a
+    long chunk or merge is never mistaken for a dead worker by another machine."""
+
+    def __init__(self, engine, batch_id, pekerja):
+        super().__init__(daemon=True, name=f"cetak-detak-{batch_id}")
+        self.engine, self.batch_id, self.pekerja = engine, batch_id, pekerja
+        self.henti = threading.Event()
+
+    def run(self):
+        while not self.henti.wait(DETAK_SETIAP):
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(update(CetakBatch).where(
+                        CetakBatch.id == self.batch_id, CetakBatch.pekerja == self.pekerja,
+                        CetakBatch.status == "berjalan").values(detak=sekarang()))
+            except Exception:  # noqa: BLE001 - the next beat tries again
+                continue
 
 
 def pool_render():
@@ -111,7 +259,7 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
     then merge. `berhenti_setelah` (tests) simulates a crash after that many chunks."""
     from kinerja_web.dokumen.cetak import render_chunk, siapkan_chunk
 
-    pekerja = pekerja or secrets.token_hex(8)
+    pekerja = pekerja or identitas()
     if not klaim(batch_id, pekerja):
         return False
     batch = db.session.get(CetakBatch, batch_id)
@@ -119,6 +267,8 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
     static = current_app.static_folder
     pool = pool_render() if current_app.config.get("CETAK_PROSES", True) else None
     antre = deque()
+    detak = _Detak(db.engine, batch_id, pekerja)
+    detak.start()
     try:
         dikerjakan = 0
         berikut = batch.chunk_selesai
@@ -140,19 +290,26 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             db.session.rollback()
             isi = hasil.result()
             db.session.refresh(batch)
-            if batch.status == "dibatalkan" or batch.pekerja != pekerja:
-                return False
+            if batch.status != "berjalan" or batch.pekerja != pekerja:
+                return False  # cancelled, or taken over by another worker
             sementara = dir_ / f"chunk-{i:04d}.part"
             sementara.write_bytes(isi)
             os.replace(sementara, dir_ / f"chunk-{i:04d}.{batch.format}")
+            # Only the owner, only the next chunk: a worker that lost the job (taken over
+            # while it was thought dead) adds no second copy of these documents.
+            ok = db.session.execute(update(CetakBatch).where(
+                CetakBatch.id == batch.id, CetakBatch.pekerja == pekerja,
+                CetakBatch.status == "berjalan", CetakBatch.chunk_selesai == i)
+                .values(chunk_selesai=i + 1, detak=sekarang())).rowcount == 1
+            if not ok:
+                db.session.rollback()
+                return False
             for c in cetakan:
                 c.batch_id = batch.id
                 db.session.add(c)
                 db.session.add(Audit(akun_id=batch.akun_id, aksi="cetak", objek_tipe="skp",
                                      objek_id=c.skp_id,
                                      data={"jenis": c.jenis, "kode": c.kode, "batch": batch.id}))
-            batch.chunk_selesai = i + 1
-            batch.detak = sekarang()
             db.session.commit()
             dikerjakan += 1
             if berhenti_setelah is not None and dikerjakan >= berhenti_setelah:
@@ -160,9 +317,13 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
             gabungkan(batch, dir_)
             berkas = batch.berkas
-        batch.berkas = berkas
-        batch.status = "selesai"
-        batch.selesai = sekarang()
+        ok = db.session.execute(update(CetakBatch).where(
+            CetakBatch.id == batch.id, CetakBatch.pekerja == pekerja,
+            CetakBatch.status == "berjalan").values(
+            berkas=berkas, status="selesai", selesai=sekarang())).rowcount == 1
+        if not ok:
+            db.session.rollback()
+            return False
         db.session.add(Audit(akun_id=batch.akun_id, aksi="cetak_batch_selesai",
                              objek_tipe="cetak_batch", objek_id=batch.id,
                              data={"dokumen": batch.total}))
@@ -173,11 +334,14 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         return False
     except Exception as e:
         db.session.rollback()
-        batch = db.session.get(CetakBatch, batch_id)
-        batch.status = "gagal"
-        batch.galat = f"{type(e).__name__}: {e}"[:500]
+        db.session.execute(update(CetakBatch).where(
+            CetakBatch.id == batch_id, CetakBatch.pekerja == pekerja,
+            CetakBatch.status == "berjalan").values(
+            status="gagal", galat=f"{type(e).__name__}: {e}"[:500]))
         db.session.commit()
         raise
+    finally:
+        detak.henti.set()
 
 
 class _Putus(Exception):

@@ -164,6 +164,9 @@ MATRIKS = {
     ("impor.pratinjau", GET): Rute(obj("impor", "/impor/{id}"), AB, ab(200, *OPERATOR)),
     ("impor.terapkan", POST): Rute(obj("impor", "/impor/{id}/terapkan"), AB, ab(303, *OPERATOR)),
     ("impor.batal", POST): Rute(obj("impor", "/impor/{id}/batal"), AB, ab(303, *OPERATOR)),
+    # The world's imports were cancelled: nothing to regenerate (303 with the reason).
+    ("impor.sandi_ulang", POST): Rute(obj("impor", "/impor/{id}/sandi-ulang"), AB,
+                                      ab(303, *OPERATOR)),
     ("impor.unduh_sandi", POST): Rute(u("/impor/sandi-awal.xlsx"),
                                       aturan=hanya(200, *OPERATOR_SEMUA)),
     ("impor.templat_xlsx", GET): Rute(u("/impor/templat.xlsx"),

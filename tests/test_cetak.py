@@ -1189,6 +1189,70 @@ def test_batch_putus_setelah_satu_chunk_dilanjutkan_tanpa_duplikat(demo, buat_kl
     assert not list((berkas_sementara / "cetak" / str(b.id)).glob("chunk-*"))
 
 
+def pemilik_mati():
+    """The identity of a process of this machine that has exited (its heartbeat, written
+    a moment ago, still looks fresh)."""
+    import subprocess
+
+    proses = subprocess.Popen(["true"])
+    proses.wait()
+    return f"{jobs._mesin()}|{proses.pid}|1|dead"
+
+
+def jadikan_berjalan(batch_id, pekerja):
+    segar()
+    db.session.execute(update(CetakBatch).where(CetakBatch.id == batch_id).values(
+        status="berjalan", pekerja=pekerja, detak=sekarang()))
+    db.session.commit()
+
+
+def test_batch_pemilik_mati_diambil_alih_tanpa_menunggu_detak_basi(demo, buat_klien, app,
+                                                                  tanpa_pekerja,
+                                                                  berkas_sementara):
+    """A worker process that died leaves a fresh heartbeat: the job is not left 'berjalan'
+    (and new batches refused) until it goes stale. The progress page, the batch form and
+    `flask cetak-lanjut` see that the owner process is gone and hand the job on, once."""
+    op = masuk(buat_klien, "operator")
+    data = {"jenis": "dokumen_evaluasi", "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
+            "format": "pdf"}
+    assert op.post("/cetak/batch", data).status_code == 303
+    b = batch_terakhir()
+    assert tanpa_pekerja == [b.id]
+
+    # A live owner (this very process) keeps its job, whatever polls the page.
+    jadikan_berjalan(b.id, jobs.identitas())
+    assert op.get(f"/cetak/batch/{b.id}", headers={"HX-Request": "true"}).status_code == 200
+    segar()
+    assert terputus() == [] and tanpa_pekerja == [b.id]
+    r = op.post("/cetak/batch", data)
+    assert r.status_code == 422 and "Masih ada cetak batch Anda yang berjalan" in r.text
+
+    # Its owner dies: the next poll of the progress page hands it to a worker again.
+    jadikan_berjalan(b.id, pemilik_mati())
+    assert terputus() == [b.id]
+    assert op.get(f"/cetak/batch/{b.id}", headers={"HX-Request": "true"}).status_code == 200
+    assert tanpa_pekerja == [b.id, b.id] and batch(b.id).status == "antri"
+    assert jumlah(Audit, Audit.aksi == "cetak_batch_dilanjutkan") == 1
+    op.get(f"/cetak/batch/{b.id}")  # queued a moment ago: not queued twice
+    assert tanpa_pekerja == [b.id, b.id]
+
+    # The batch form does the same instead of refusing a new batch for ever.
+    jadikan_berjalan(b.id, pemilik_mati())
+    r = op.post("/cetak/batch", data)
+    assert r.status_code == 422 and "terputus (server mati) dan kini dilanjutkan" in r.text
+    assert tanpa_pekerja == [b.id, b.id, b.id]
+    assert jumlah(Audit, Audit.aksi == "cetak_batch_dilanjutkan") == 2
+
+    # Taken over by `flask cetak-lanjut` directly from the dead owner, and finished.
+    jadikan_berjalan(b.id, pemilik_mati())
+    hasil = app.test_cli_runner().invoke(args=["cetak-lanjut"])
+    assert hasil.exit_code == 0 and f"Melanjutkan cetak batch {b.id}" in hasil.output
+    b = tunggu(b.id)
+    assert b.status == "selesai", b.galat
+    assert jumlah(Cetakan, Cetakan.batch_id == b.id) == 12
+    assert op.post("/cetak/batch", data).status_code == 303
+
+
 def _berebut(app, fungsi, nama):
     """Run fungsi(nama) for each name in its own thread and app context, all at once."""
     mulai = threading.Barrier(len(nama))

@@ -240,6 +240,16 @@ def impor_pratinjau(L):
     return {"ids": [unggah(L, "/impor", "sekolah.csv", ROSTER_SEKOLAH)]}
 
 
+def impor_diterapkan(L):
+    """A roster import saved by the operator (the one who may make its passwords again)."""
+    ids = impor_pratinjau(L)["ids"]
+    p = L.peramban("operator")
+    p.get(f"/impor/{ids[0]}")
+    assert p.post(f"/impor/{ids[0]}/terapkan", {}).status_code == 200
+    db.session.remove()
+    return {"ids": ids}
+
+
 def referensi_pratinjau(L):
     return {"ids": [unggah(L, "/sinkro/referensi/unor", "unor.csv", REFERENSI_UNOR,
                            "unor-berkas")]}
@@ -711,7 +721,12 @@ def _sasaran():
         lambda w, k: form(st.builds(lambda s: f"/impor/{s}/terapkan", id_jalur(k["ids"])), {}),
         lambda w, k: f"/impor/{k['ids'][0]}",
         frozenset({"impor_berkas", "sekolah", "pegawai", "akun", "penugasan", "sesi_login",
-                   "plot_tim_kerja"}), siapkan=impor_pratinjau))
+                   "plot_tim_kerja", "impor_akun"}), siapkan=impor_pratinjau))
+    tambah(Sasaran(
+        "impor_sandi_ulang", "impor.sandi_ulang", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/impor/{s}/sandi-ulang", id_jalur(k["ids"])),
+                          {}),
+        lambda w, k: f"/impor/{k['ids'][0]}", frozenset({"akun"}), siapkan=impor_diterapkan))
     tambah(Sasaran(
         "impor_batal", "impor.batal", "operator",
         lambda w, k: form(st.builds(lambda s: f"/impor/{s}/batal", id_jalur(k["ids"])), {}),

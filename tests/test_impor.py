@@ -16,7 +16,15 @@ from werkzeug.security import check_password_hash
 
 from kinerja_web.extensions import db
 from kinerja_web.lembar import tulis_xlsx
-from kinerja_web.models import Akun, Audit, ImporBerkas, Pegawai, Penugasan, Sekolah
+from kinerja_web.models import (
+    Akun,
+    Audit,
+    ImporAkun,
+    ImporBerkas,
+    Pegawai,
+    Penugasan,
+    Sekolah,
+)
 from kinerja_web.waktu import hari_ini
 
 KOLOM_S = ["npsn", "nama", "jenjang", "status", "alamat", "kecamatan"]
@@ -479,8 +487,10 @@ def test_simpan_dua_kali_hanya_diterapkan_sekali(app, operator, dunia):
     kedua = simpan(operator, impor_id)
     assert kedua.status_code == 303
     assert sandi_di(kedua.text) == []
-    assert ("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi."
-            in pesan_flash(operator, kedua.headers["Location"]))
+    pesan = pesan_flash(operator, kedua.headers["Location"])
+    assert "Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi." in pesan
+    # ...and it points to the way to get the one-time passwords again.
+    assert "gunakan “Buat ulang kata sandi sekali pakai” di halaman ini" in pesan
     assert potret(app) == setelah_pertama
     assert len(audit(app)) == audit_pertama
     assert jumlah(app)["akun"] == len(setelah_pertama["akun"])
@@ -877,3 +887,121 @@ def test_cli_berkas_sandi_yang_sudah_ada_menjadi_rahasia(app, dunia, tmp_path):
                      "--sandi-ke", sandi_ke)
     assert hasil.exit_code == 0, hasil.output
     assert stat.S_IMODE(sandi_ke.stat().st_mode) == 0o600
+
+
+# ------------------------------------------------------------------ one-time passwords again
+
+
+def masuk_dengan(buat_klien, username, sandi):
+    k = buat_klien()
+    k.get("/masuk")
+    return k.post("/masuk", {"identitas": username, "sandi": sandi}).status_code
+
+
+def sandi_ulang(k, impor_id):
+    return k.post(f"/impor/{impor_id}/sandi-ulang")
+
+
+def test_sandi_yang_hilang_dibuat_ulang_oleh_operator_yang_menyimpan(app, operator, dunia,
+                                                                      buat_klien):
+    """The confirm's answer never arrived: the Operator who confirmed it makes new one-time
+    passwords for the accounts of this import that never signed in, once, with an audit."""
+    impor_id, _ = pratinjau(operator, berkas_baik())
+    hilang = sandi_di(simpan(operator, impor_id).text)  # the page that never arrived
+    assert len(hilang) == 4
+    # One teacher got hers another way (read out on the phone) and has signed in already.
+    _, _, sudah, sandi_sudah = next(x for x in hilang if x[0] == GURU)
+    assert masuk_dengan(buat_klien, sudah, sandi_sudah) == 303
+
+    halaman = operator.get(f"/impor/{impor_id}").text
+    assert "Buat ulang kata sandi sekali pakai" in halaman and "(3 akun)" in halaman
+    sebelum = potret(app)
+    r = sandi_ulang(operator, impor_id)
+    assert r.status_code == 200
+    baru = sandi_di(r.text)
+    assert sorted(x[0] for x in baru) == sorted([KS, PLT, PPPK])
+    assert "Sandi sekali pakai baru (3 akun)" in html.unescape(r.text)
+    assert "sudah masuk; sandinya tetap" in r.text and sudah in r.text
+    # Only the three password hashes changed; nothing else in the roster.
+    sesudah = potret(app)
+    assert {k: v for k, v in sesudah.items() if k != "akun"} == \
+        {k: v for k, v in sebelum.items() if k != "akun"}
+    isi_db = seluruh_db(app)
+    for nip_, _, username, polos in baru:
+        assert polos not in isi_db
+        lama = next(x[3] for x in hilang if x[0] == nip_)
+        assert masuk_dengan(buat_klien, username, lama) == 422  # the lost one is void
+        assert masuk_dengan(buat_klien, username, polos) == 303  # the new one works
+    assert masuk_dengan(buat_klien, sudah, sandi_sudah) == 303  # hers is untouched
+    assert [d for a, d in audit(app) if a == "impor_sandi_dibuat_ulang"] == [
+        {"jumlah": 3, "sudah_masuk": 1}]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Audit).where(
+            Audit.aksi == "impor_sandi_dibuat_ulang", Audit.objek_id == impor_id)) == 1
+
+    # The sheet downloads like the first time.
+    form = re.search(r'name="isian" type="hidden" value="([^"]*)"', r.text)
+    unduh = operator.post("/impor/sandi-awal.xlsx", {"isian": html.unescape(form.group(1))})
+    assert unduh.status_code == 200
+    baris = [[c.value for c in row] for row in load_workbook(io.BytesIO(unduh.data))
+             ["Sandi awal"].iter_rows()]
+    assert sorted(tuple(b) for b in baris[1:]) == sorted(baru)
+
+    # Everyone has signed in now: nothing more to regenerate, nothing changes.
+    setelah = potret(app)
+    r = sandi_ulang(operator, impor_id)
+    assert r.status_code == 200 and sandi_di(r.text) == []
+    assert "Tidak ada akun dari impor ini yang belum pernah masuk" in r.text
+    assert potret(app) == setelah
+
+
+def test_sandi_ulang_hanya_untuk_operator_yang_menyimpan(app, operator, dunia, buat_klien,
+                                                       make_pegawai, tugaskan):
+    impor_id, _ = pratinjau(operator, berkas_baik())
+    hilang = sandi_di(simpan(operator, impor_id).text)
+    lain = make_pegawai(dinas=dunia.dinas, username="operator_kedua", jabatan="Pelaksana")
+    tugaskan(lain, "operator_dinas")
+    db.session.commit()
+    kedua = buat_klien()
+    kedua.masuk("operator_kedua")
+    sebelum, n_audit = potret(app), len(audit(app))
+    assert "Buat ulang kata sandi sekali pakai" not in kedua.get(f"/impor/{impor_id}").text
+    assert sandi_ulang(kedua, impor_id).status_code == 403
+    assert operator.post(f"/impor/{impor_id}/sandi-ulang", csrf=False).status_code in (400, 422)
+    assert potret(app) == sebelum and len(audit(app)) == n_audit
+    for _, _, username, polos in hilang:  # nothing was replaced
+        assert masuk_dengan(buat_klien, username, polos) == 303
+    # An import that was never saved has no passwords to make again.
+    batal_id, _ = pratinjau(operator, xlsx(None, [pegawai(nip(40), "Budi", NPSN_1)]))
+    r = sandi_ulang(operator, batal_id)
+    assert r.status_code == 303
+    assert "belum disimpan" in pesan_flash(operator, r.headers["Location"])
+    with app.app_context():  # exactly the accounts this import created are recorded
+        assert db.session.scalar(select(func.count()).select_from(ImporAkun).where(
+            ImporAkun.impor_id == impor_id)) == 4
+
+
+def test_cli_sandi_ulang_setelah_berkas_sandi_hilang(app, dunia, tmp_path, buat_klien):
+    berkas = tmp_path / "roster.xlsx"
+    berkas.write_bytes(berkas_baik())
+    hasil = jalankan(app, berkas, "--dinas", dunia.dinas.id, "--terapkan",
+                     "--sandi-ke", tmp_path / "hilang.xlsx")
+    assert hasil.exit_code == 0, hasil.output
+    impor_id = int(re.search(r"Impor #(\d+)\.", hasil.output).group(1))
+    assert f"flask impor-sandi-ulang {impor_id}" in hasil.output
+    (tmp_path / "hilang.xlsx").unlink()  # the sheet is lost
+    ke = tmp_path / "baru.xlsx"
+    with app.app_context():
+        ulang = app.test_cli_runner().invoke(
+            args=["impor-sandi-ulang", str(impor_id), "--sandi-ke", str(ke)])
+    assert ulang.exit_code == 0, ulang.output
+    assert f"4 sandi sekali pakai dibuat ulang dan ditulis ke {ke}" in ulang.output
+    assert stat.S_IMODE(ke.stat().st_mode) == 0o600
+    baris = [[c.value for c in row] for row in load_workbook(ke)["Sandi awal"].iter_rows()]
+    assert sorted(b[0] for b in baris[1:]) == sorted([KS, GURU, PLT, PPPK])
+    for _, _, username, polos in baris[1:]:
+        assert masuk_dengan(buat_klien, username, polos) == 303
+    assert ("impor_sandi_dibuat_ulang", {"jumlah": 4, "sudah_masuk": 0}) in audit(app)
+    with app.app_context():
+        salah = app.test_cli_runner().invoke(args=["impor-sandi-ulang", "999999"])
+    assert salah.exit_code != 0 and "tidak ada" in salah.output

@@ -24,6 +24,7 @@ from kinerja_web.models.skp import Skp
 from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.views import tahun_aktif
 from kinerja_web.unduhan import kirim_berkas
+from kinerja_web.waktu import sekarang
 
 bp = Blueprint("dokumen", __name__)
 
@@ -158,13 +159,21 @@ def batch():
                if x.isdecimal() and len(x) < 10]
     berjalan = db.session.scalar(select(CetakBatch).where(
         CetakBatch.akun_id == current_user.id, CetakBatch.status.in_(("antri", "berjalan"))))
+    # A job whose worker died does not block this form forever: it resumes now.
+    dilanjutkan = berjalan is not None and jobs.pulihkan_bila_terputus(
+        current_app._get_current_object(), berjalan.id)
     if form.validate_on_submit():
         # A double click starts one job (the second waits, then follows the first).
         if (ulang := kiriman.klaim(form)) is not None:
             return ulang
         if berjalan is not None:
-            form.form_errors.append("Masih ada cetak batch Anda yang berjalan; tunggu selesai "
-                                    "atau batalkan dulu.")
+            if dilanjutkan:
+                form.form_errors.append("Cetak batch Anda sebelumnya terputus (server mati) "
+                                        "dan kini dilanjutkan dari bagian terakhir yang "
+                                        "selesai; tunggu selesai atau batalkan dulu.")
+            else:
+                form.form_errors.append("Masih ada cetak batch Anda yang berjalan; tunggu "
+                                        "selesai atau batalkan dulu.")
         else:
             tahun = tahun_aktif()
             ids = daftar_skp(peran, tahun, form.jenis.data,
@@ -184,7 +193,7 @@ def batch():
                 b = CetakBatch(
                     akun_id=current_user.id, dinas_id=peran.dinas_id, jenis=form.jenis.data,
                     format=form.format.data, daftar=ids,
-                    ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"],
+                    ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"], detak=sekarang(),
                     lingkup=(nama_sekolah or (f"Jenjang {form.jenjang.data.upper()}"
                                               if form.jenjang.data else None)
                              or ("Pilihan dari daftar" if pilihan else "Seluruh Dinas")))
@@ -215,6 +224,10 @@ def get_batch_or_404(batch_id):
 def batch_status(batch_id):
     """Progress; htmx polls every 3 s and gets 286 (stop) when the job has ended."""
     b = get_batch_or_404(batch_id)
+    if b.status in ("antri", "berjalan"):
+        # The first poll after its worker died hands the job to a worker again.
+        jobs.pulihkan_bila_terputus(current_app._get_current_object(), b.id)
+        b = get_batch_or_404(batch_id)
     response = render("dokumen/batch_status.html", block="progres", b=b,
                       label=isi_dokumen.JENIS[b.jenis])
     if is_htmx() and b.status not in ("antri", "berjalan"):

@@ -658,6 +658,7 @@ class Hasil:
     jumlah: dict
     akun_baru: list[tuple[str, str, str, str]]  # (nip, nama, username, sandi)
     ks_diakhiri: list[str]
+    akun: list = field(default_factory=list)  # the Akun rows created (for ImporAkun)
 
 
 def perlu_akun(r: Rencana, dinas_id: int):
@@ -691,7 +692,7 @@ def terapkan(r: Rencana, dinas_id: int, sandi: dict, hari_ini: date, tahun: int)
     db.session.flush()
 
     mulai_baku = date(tahun, 1, 1)
-    akun_baru, ks_diakhiri = [], []
+    akun_baru, ks_diakhiri, akun_dibuat = [], [], []
     baris_peran = []
     for p in r.pegawai:
         kunci = _kunci_pegawai(p)
@@ -713,14 +714,16 @@ def terapkan(r: Rencana, dinas_id: int, sandi: dict, hari_ini: date, tahun: int)
         if lama.id not in akun and _kunci_pegawai(p) in sandi:
             polos, hashed = sandi[_kunci_pegawai(p)]
             username = p.get("username") or p["nip"]
-            db.session.add(Akun(username=username, pegawai_id=lama.id, sandi_hash=hashed,
-                                harus_ganti_sandi=True))
+            baru = Akun(username=username, pegawai_id=lama.id, sandi_hash=hashed,
+                        harus_ganti_sandi=True)
+            db.session.add(baru)
+            akun_dibuat.append(baru)
             akun.add(lama.id)
             akun_baru.append((p.get("nip") or "", p["nama"], username, polos))
     if "peran" in r.kolom_pegawai:
         ks_diakhiri = _sinkron_peran(baris_peran, sekolah, dinas_id, hari_ini, mulai_baku)
     db.session.flush()
-    return Hasil(dict(r.jumlah), akun_baru, ks_diakhiri)
+    return Hasil(dict(r.jumlah), akun_baru, ks_diakhiri, akun_dibuat)
 
 
 def _sinkron_peran(baris_peran, sekolah, dinas_id, hari_ini, mulai_baku):

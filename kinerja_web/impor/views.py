@@ -14,6 +14,7 @@ from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
 from kinerja_web.impor import roster
+from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import ImporBerkas
 from kinerja_web.peran import perlu_peran
@@ -100,8 +101,51 @@ def index():
 @perlu_peran("operator_dinas")
 def pratinjau(impor_id):
     impor = get_impor_or_404(impor_id)
+    ulang = _boleh_buat_ulang(impor)
     return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
-                           form=Formulir())
+                           form=Formulir(), boleh_ulang=ulang,
+                           belum_masuk=sandi_impor.jumlah_belum_masuk(impor.id) if ulang
+                           else None)
+
+
+@bp.post("/<int:impor_id>/sandi-ulang")
+@perlu_peran("operator_dinas")
+def sandi_ulang(impor_id):
+    """Buat ulang kata sandi sekali pakai: new one-time passwords, shown once, for the
+    accounts this import created that have not signed in yet."""
+    impor = get_impor_or_404(impor_id)
+    form = Formulir()
+    if not form.validate_on_submit():
+        return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
+                               form=form, boleh_ulang=False, belum_masuk=None), 422
+    if impor.status != "diterapkan":
+        flash("Impor ini belum disimpan; belum ada sandi sekali pakai.", "info")
+        return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+    if not _boleh_buat_ulang(impor):
+        abort(403)  # only the Operator who confirmed it
+    hasil = sandi_impor.buat_ulang(impor.id, current_app.config["SANDI_SEKALI_METODE"])
+    impor = get_impor_or_404(impor_id)
+    alur.catat("impor_sandi_dibuat_ulang", impor, catatan=impor.nama_berkas,
+               data={"jumlah": len(hasil.baru), "sudah_masuk": len(hasil.tetap)})
+    db.session.commit()
+    # As after the import itself: the passwords live only in this response.
+    data = json.dumps(hasil.baru, ensure_ascii=False)
+    return render_template("impor/sandi_ulang.html", impor=impor, hasil=hasil,
+                           form=FormSandi(formdata=None, isian=data))
+
+
+def _sudah_diproses(impor):
+    pesan = "Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi."
+    if impor.status == "diterapkan" and (impor.ringkasan or {}).get("akun_dibuat"):
+        pesan += (" Bila daftar sandi sekali pakai tidak sempat Anda terima, gunakan "
+                  "“Buat ulang kata sandi sekali pakai” di halaman ini.")
+    flash(pesan, "info")
+    return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+
+
+def _boleh_buat_ulang(impor):
+    """Only the Operator who confirmed the import (of this Dinas: get_impor_or_404)."""
+    return impor.status == "diterapkan" and impor.diterapkan_oleh == current_user.id
 
 
 @bp.post("/<int:impor_id>/terapkan")
@@ -113,8 +157,7 @@ def terapkan(impor_id):
         return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
                                form=form), 422
     if impor.status != "pratinjau":
-        flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
-        return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+        return _sudah_diproses(impor)
     dinas_id = current_user.peran.dinas_id
     with baca_saja():
         # Check again: the database may have changed since the preview.
@@ -135,12 +178,13 @@ def terapkan(impor_id):
         select(ImporBerkas).where(ImporBerkas.id == impor_id).with_for_update()
     )
     if impor.status != "pratinjau":
-        flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
-        return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
+        return _sudah_diproses(impor)
     hasil = roster.terapkan(rencana, dinas_id, sandi, hari_ini(),
                             current_app.config["TAHUN_KINERJA"])
     impor.status = "diterapkan"
     impor.diterapkan = sekarang()
+    impor.diterapkan_oleh = current_user.id
+    sandi_impor.catat_akun(impor, hasil.akun)
     impor.ringkasan = {**rencana.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
                        "akun_dibuat": len(hasil.akun_baru)}
     alur.catat("impor_diterapkan", impor, dari="pratinjau", ke="diterapkan",

@@ -3,7 +3,7 @@
 from kinerja_web.models.akun import Akun, SesiLogin
 from kinerja_web.models.audit import Audit
 from kinerja_web.models.cetak import Cetakan, CetakBatch
-from kinerja_web.models.impor import ImporBerkas
+from kinerja_web.models.impor import ImporAkun, ImporBerkas
 from kinerja_web.models.kiriman import KunciKiriman
 from kinerja_web.models.org import (
     Dinas,
@@ -43,6 +43,7 @@ __all__ = [
     "CetakBatch",
     "Cetakan",
     "Dinas",
+    "ImporAkun",
     "Ekspor",
     "ImporBerkas",
     "Konfirmasi",

@@ -12,7 +12,7 @@ from kinerja_web.waktu import sekarang
 class ImporBerkas(db.Model):
     __tablename__ = "impor_berkas"
     id: Mapped[int] = mapped_column(primary_key=True)
-    akun_id: Mapped[int] = mapped_column(ForeignKey("akun.id"))
+    akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))  # None: `flask impor-roster`
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
     jenis: Mapped[str] = mapped_column(String(30), default="roster")
     nama_berkas: Mapped[str] = mapped_column(String(200))
@@ -22,3 +22,15 @@ class ImporBerkas(db.Model):
     ringkasan: Mapped[dict] = mapped_column(JSON)
     dibuat: Mapped[datetime] = mapped_column(default=sekarang)
     diterapkan: Mapped[datetime | None]
+    # Who confirmed it (None: from the shell): only he may regenerate its one-time passwords.
+    diterapkan_oleh: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
+
+
+class ImporAkun(db.Model):
+    """An account that a roster import created: its one-time password can be made again
+    (never shown again: it is stored nowhere) while the account has not signed in."""
+
+    __tablename__ = "impor_akun"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    impor_id: Mapped[int] = mapped_column(ForeignKey("impor_berkas.id"), index=True)
+    akun_id: Mapped[int] = mapped_column(ForeignKey("akun.id"), unique=True)
