@@ -63,8 +63,9 @@ def _gambar(isi):
             # Re-encoding drops metadata and anything hidden after the image data.
             img.convert("RGBA").save(out, "PNG", optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
-            SyntaxError) as e:
+    except Image.DecompressionBombError as e:  # Pillow's own, higher limit, at open
+        raise LogoDitolak("Ukuran gambar logo terlalu besar (maks. 2400 × 2400 piksel).") from e
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         if isinstance(e, LogoDitolak):
             raise
         raise LogoDitolak("Berkas gambar logo rusak atau tidak dikenali.") from e
