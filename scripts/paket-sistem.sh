@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Debian packages kinerja_web needs: WeasyPrint's libraries (with HarfBuzz subsetting, without
-# which every PDF is >10x slower) and a font family; for `make test` also Chromium for the
-# browser tests. Installs what is missing when it can (root or sudo), else prints the command.
+# which every PDF is >10x slower), libcairo2 for CairoSVG (an SVG logo is drawn as PNG at
+# upload) and a font family; for `make test` also Chromium for the browser tests. Installs
+# what is missing when it can (root or sudo), else prints the command.
 set -euo pipefail
-paket=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core)
+paket=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libcairo2 fonts-dejavu-core)
 if [ "${1:-}" = "test" ]; then
   paket+=(chromium poppler-utils)
 fi

@@ -845,9 +845,16 @@ def test_logo_svg_bersih_diterima_dan_dicetak(demo, buat_klien):
     segar()
     op = masuk(buat_klien, "operator")
     assert unggah(op, SVG_BERSIH, "logo.svg").status_code == 303
-    assert logo_dinas() == (SVG_BERSIH, "image/svg+xml")
+    # Drawn once at upload: the stored (and printed) logo is a PNG raster, 600 px a side.
+    logo, mime = logo_dinas()
+    assert mime == "image/png" and logo.startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(io.BytesIO(logo)) as img:
+        assert img.size == (600, 600)
+        assert img.convert("RGBA").getpixel((300, 300)) == (0, 102, 204, 255)  # the gradient
     r = cetak(op, "dokumen_evaluasi", skp_id)
     assert r.status_code == 200 and len(halaman(r.data)) == 1
+    gambar = xobject_gambar(r.data)
+    assert len(gambar) >= 1 and gambar[0]["/Width"] == 600
 
 
 def test_logo_svg_dengan_gaya_luar_tidak_pernah_mengambil(demo, buat_klien):

@@ -23,6 +23,7 @@ from datetime import date
 from typing import NamedTuple
 from urllib.parse import quote
 
+import berkas_jahat
 import fuzz_dunia
 import pytest
 from fuzz_dunia import (
@@ -272,6 +273,17 @@ def periode(L):
 
 # ------------------------------------------------------------------ field strategies
 
+# Hostile files from tests/berkas_jahat.py (the cheap ones to build): entity expansion in any
+# encoding, external references, a decompression bomb, zip tricks, endless empty rows.
+LOGO_JAHAT = [berkas_jahat.svg_utf16_doctype(), berkas_jahat.svg_utf32_tanpa_bom_laughs(),
+              berkas_jahat.svg_billion_laughs(), berkas_jahat.svg_entitas_luar(),
+              berkas_jahat.svg_xlink("file:///etc/passwd"), berkas_jahat.png_bom(4000)]
+TABEL_JAHAT = [berkas_jahat.xlsx_entitas_teks_bersama(), berkas_jahat.xlsx_entitas_lembar("utf-16"),
+               berkas_jahat.xlsx_celah_kosong(), berkas_jahat.xlsx_terenkripsi(),
+               berkas_jahat.xlsx_rasio(2), berkas_jahat.csv_satu_baris(300_000),
+               b"nip" + b";" * 5000 + b"\n1\n"]
+
+
 def berkas_logo():
     out = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 0, 0)).save(out, "PNG")
@@ -283,6 +295,7 @@ def berkas_logo():
                          b'<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>',
                          b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'b'>]><svg/>",
                          b"\x89PNG\r\n\x1a\nrusak", b"\xff\xd8\xff\xe0rusak", b"", b"GIF89a"]),
+        st.sampled_from(LOGO_JAHAT),
         st.binary(max_size=300),
         st.builds(lambda n: png + b"\0" * n, st.sampled_from([10, 210 * 1024])))
     nama = st.sampled_from(["logo.png", "logo.svg", "../../logo.png", "", "l\u202egnp.svg"])
@@ -310,7 +323,8 @@ def berkas_tabel(kolom):
     isi = st.one_of(csv_teks.map(lambda s: s.encode("utf-8")),
                     csv_teks.map(lambda s: s.encode("utf-8", "replace").replace(b"a", b"\xe9")),
                     st.binary(max_size=200),
-                    st.sampled_from([b"PK\x03\x04rusak", b"", b'"tidak ditutup;\n1;2']))
+                    st.sampled_from([b"PK\x03\x04rusak", b"", b'"tidak ditutup;\n1;2']),
+                    st.sampled_from(TABEL_JAHAT))
     nama = st.sampled_from(["roster.csv", "sekolah.csv", "roster.xlsx", "lama.xls", "",
                             "x" * 300 + ".csv", "\u202evsc.csv"])
     return st.builds(Berkas, isi, nama)

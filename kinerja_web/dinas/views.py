@@ -220,7 +220,7 @@ def unggah_logo():
 @bp.get("/logo")
 @perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
 def logo():
-    """The stored logo (preview); SVG under a sandboxing CSP."""
+    """The stored logo (preview): the PNG raster made at upload, under a sandboxing CSP."""
     dinas = db.session.get(Dinas, current_user.peran.dinas_id)
     if not dinas.logo:
         abort(404)

@@ -33,9 +33,14 @@ def siapkan(jenis, skp, bersama, akun_id=None):
     return html, Cetakan(kode=kode, jenis=jenis, skp_id=skp.id, nilai=nilai, akun_id=akun_id)
 
 
+MIME_LOGO = "image/png"
+
+
 def logo(bersama):
+    """The letterhead logo for the renderer: only the PNG raster made at upload (an older
+    stored SVG is converted by the 20261206 migration; anything else is never printed)."""
     d = bersama.dinas
-    return {str(d.id): (d.logo, d.logo_mime)} if d.logo else {}
+    return {str(d.id): (d.logo, MIME_LOGO)} if d.logo and d.logo_mime == MIME_LOGO else {}
 
 
 def nama_berkas(skp, jenis):
