@@ -7,7 +7,7 @@ removed, and the letterhead prints without a logo until the operator uploads ano
 schema does not change.
 
 Revision ID: a4bbe06c148a
-Revises: 0acc7ddc9dd8
+Revises: 5b2e9c1d7a40
 Create Date: 2026-12-06 01:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a4bbe06c148a'
-down_revision = '0acc7ddc9dd8'
+down_revision = '5b2e9c1d7a40'
 branch_labels = None
 depends_on = None
 
