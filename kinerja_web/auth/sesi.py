@@ -35,7 +35,11 @@ def cek_sandi(akun, sandi):
         _HASH_SEMU = _HASH_SEMU or hash_sandi(secrets.token_hex(8))
         check_password_hash(_HASH_SEMU, sandi)
         return False
-    return check_password_hash(akun.sandi_hash, sandi)
+    return cek_hash(akun.sandi_hash, sandi)
+
+
+def cek_hash(sandi_hash, sandi):
+    return check_password_hash(sandi_hash, sandi)
 
 
 def sandi_acak():
