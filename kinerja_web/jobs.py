@@ -139,7 +139,9 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
             isi = hasil.result()
-            db.session.refresh(batch)
+            # Locked until this chunk's commit: a worker that took the job over (or a
+            # cancel) cannot interleave between this check and the progress written below.
+            db.session.refresh(batch, with_for_update=True)
             if batch.status == "dibatalkan" or batch.pekerja != pekerja:
                 return False
             sementara = dir_ / f"chunk-{i:04d}.part"
@@ -160,6 +162,10 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
             gabungkan(batch, dir_)
             berkas = batch.berkas
+        db.session.refresh(batch, with_for_update=True)
+        if batch.status == "dibatalkan" or batch.pekerja != pekerja:
+            db.session.rollback()
+            return False
         batch.berkas = berkas
         batch.status = "selesai"
         batch.selesai = sekarang()

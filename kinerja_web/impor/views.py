@@ -133,6 +133,7 @@ def terapkan(impor_id):
     # The write transaction: lock the import row first so a double click applies once.
     impor = db.session.scalar(
         select(ImporBerkas).where(ImporBerkas.id == impor_id).with_for_update()
+        .execution_options(populate_existing=True)
     )
     if impor.status != "pratinjau":
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")

@@ -9,8 +9,8 @@ of rows in another.
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import aliased
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -485,9 +485,18 @@ def tim_kerja():
         pilihan = [int(x) for x in form.ks.data or [] if x.isdecimal() and len(x) < 10]
         npsn = {x.strip() for x in (form.npsn.data or "").split() if x.strip()}
         try:
-            jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
-                          {i for i, _ in anggota})
-            db.session.commit()
+            try:
+                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
+                              {i for i, _ in anggota})
+                db.session.commit()
+            except IntegrityError:
+                # Another save plotted one of them first (UNIQUE tahun, kepala sekolah:
+                # both saw no plot yet on PostgreSQL). Plotting is "set to": again, now
+                # updating the rows that one committed.
+                db.session.rollback()
+                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
+                              {i for i, _ in anggota})
+                db.session.commit()
             flash(f"{jumlah} kepala sekolah diplot ulang.", "sukses")
             return hx_redirect(request.full_path)
         except Ditolak as e:
