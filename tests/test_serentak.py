@@ -25,6 +25,7 @@ from collections import Counter
 
 import pytest
 from proses_uji import (
+    SANDI,
     Gunicorn,
     KlienHttp,
     hitung_baris,
@@ -242,3 +243,57 @@ def test_regresi_begin_deferred_sqlite_kehilangan_tulisan(tmp_path):
           f"{dict(sorted(status.items()))}; {len(catatan.galat)} klien terhenti; "
           f"{len(salah_db)} selisih di database")
     assert galat_5xx > 0
+
+
+# ------------------------------------------------------------------ a wave of wrong passwords
+
+GELOMBANG = 30
+GTHREAD = ("-k", "gthread", "--threads", "4")  # the README's production workers
+
+
+def test_gelombang_sandi_salah_paling_banyak_lima_diperiksa(basis, tmp_path):
+    """30 wrong passwords for one account at the same moment (2 gthread workers × 4
+    threads: 8 in flight), then — once 5 answers are back — the right one. At most
+    MASUK_MAKS_GAGAL (5) passwords are compared (one "masuk_gagal" audit row each; the
+    counter is claimed with UPDATE … RETURNING before the hash), the account is locked
+    (one "akun_dikunci"), and the right password arriving after the 5th failure does not
+    sign in. Before the claim, PostgreSQL compared about 24 and let the right one in."""
+    migrasi(basis)
+    guru = isi_guru(basis, 1)[0]
+    audit_awal = hitung_baris(basis, "SELECT coalesce(max(id), 0) FROM audit")[0][0]
+    jawaban, kunci = [], threading.Lock()
+    lima = threading.Event()
+    with Gunicorn(basis, tmp_path / "gunicorn.log", argumen=GTHREAD) as server:
+        gerbang = threading.Barrier(GELOMBANG)
+
+        def salah(i):
+            k = KlienHttp(server.url)
+            k.get("/masuk")
+            gerbang.wait(timeout=60)
+            r = k.post("/masuk", {"identitas": guru.username, "sandi": f"Salah-{i:02d}-xyz"})
+            with kunci:
+                jawaban.append(r.status)
+                if len(jawaban) >= 5:
+                    lima.set()
+
+        benang = [threading.Thread(target=salah, args=(i,)) for i in range(GELOMBANG)]
+        for b in benang:
+            b.start()
+        benar = KlienHttp(server.url)
+        benar.get("/masuk")
+        assert lima.wait(120), "jawaban gelombang tidak datang"
+        r_benar = benar.post("/masuk", {"identitas": guru.username, "sandi": SANDI})
+        for b in benang:
+            b.join()
+    audit = Counter(dict(hitung_baris(
+        basis, "SELECT aksi, count(*) FROM audit WHERE id > :awal GROUP BY aksi",
+        awal=audit_awal)))
+    terkunci = hitung_baris(basis, "SELECT terkunci_sampai FROM akun WHERE username = :u",
+                            u=guru.username)[0][0]
+    print(f"\njawaban {Counter(jawaban)}; benar {r_benar.status}; audit {dict(audit)}")
+    assert sorted(jawaban) == [422] * GELOMBANG
+    assert r_benar.status == 422  # locked: the right password is refused too
+    assert audit["masuk_gagal"] == 5  # exactly five passwords were compared
+    assert audit["akun_dikunci"] == 1
+    assert audit["masuk"] == 0
+    assert terkunci is not None

@@ -29,7 +29,7 @@ from kinerja_web.auth.sesi import (
 )
 from kinerja_web.extensions import db, limiter, login_manager
 from kinerja_web.htmx import hx_redirect, is_partial
-from kinerja_web.models import Akun
+from kinerja_web.models import Akun, SesiLogin
 from kinerja_web.waktu import sekarang
 
 bp = Blueprint("auth", __name__)
@@ -173,8 +173,13 @@ def keluar():
     if not form.validate_on_submit():
         flash("Sesi formulir berakhir. Tekan Keluar sekali lagi.", "peringatan")
         return hx_redirect(url_for("beranda.index"))
-    current_user.sesi.dicabut = sekarang()
-    alur.catat("keluar", current_user)
+    # Ended once, however often it is sent: only the request that ends it writes the row.
+    akhir = db.session.execute(
+        update(SesiLogin).where(SesiLogin.id == current_user.sesi.id,
+                                SesiLogin.dicabut.is_(None))
+        .values(dicabut=sekarang()).execution_options(synchronize_session=False))
+    if akhir.rowcount == 1:
+        alur.catat("keluar", current_user)
     db.session.commit()
     logout_user()
     flash("Anda sudah keluar.", "info")
@@ -185,6 +190,10 @@ def keluar():
 @login_required
 def ganti_sandi():
     akun = current_user
+    if request.method == "POST":
+        # Locked and read afresh: a twin of a change checks the old password against the
+        # hash the first one wrote (and is refused) instead of changing it twice.
+        db.session.refresh(akun, with_for_update=True)
     wajib = akun.harus_ganti_sandi
     form = FormGantiSandi(larangan=(akun.username, akun.pegawai.nip))
     if form.validate_on_submit():

@@ -253,7 +253,9 @@ def buka_penetapan(penetapan_id):
 @bp.post("/penilaian/<int:penilaian_id>/buka")
 @perlu_peran("kepala_dinas")
 def buka_pengiriman(penilaian_id):
-    pen = db.session.get(Penilaian, penilaian_id)
+    # Locked and read afresh: a double "Kembalikan" returns it once (the twin is refused).
+    pen = db.session.get(Penilaian, penilaian_id, with_for_update=True,
+                         populate_existing=True)
     if pen is None or pen.skp.pegawai.dinas_id != current_user.peran.dinas_id:
         abort(404)
     form = FormBuka()
