@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 
 import pytest
 from proses_uji import (
@@ -324,6 +325,8 @@ BOLEH_DEMO = {
     "sepakati": {(303, 303)},
     "hasil": {(303, 409)},  # the first save creates the assessment; the twin is stale
     "perilaku": {(303, 409)},
+    "batal": {(303, 303)},  # the twin finds it cancelled already
+    "pengaturan": {(303, 303)},  # the twin finds nothing left to change
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
 AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
@@ -331,7 +334,8 @@ AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka"
               "periode_ekinerja_dibuat": 1, "periode_ekinerja_diubah": 1,
               "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "ganti_sandi": 1,
               "keluar": 1, "skp_disetujui": 1, "skp_disepakati": 1, "rating_hasil": 1,
-              "rating_perilaku": 1}
+              "rating_perilaku": 1, "impor_dibatalkan": 1, "referensi_dibatalkan": 1,
+              "pengaturan_dinas": 1}
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk), or is listed in DIKECUALIKAN with the reason.
 DIUJI_GANDA = {
@@ -342,9 +346,43 @@ DIUJI_GANDA = {
     "dinas_penilaian.buka_pengiriman", "penilaian.kirim", "dinas_penilaian.tim_kerja",
     "sinkro.periode_index", "sinkro.periode_ubah", "sinkro.periode_hapus",
     "sinkro.ekspor_index", "auth.ganti_sandi", "auth.keluar", "persetujuan.langkah",
-    "perencanaan.sepakati", "penilaian.hasil", "penilaian.perilaku",
+    "perencanaan.sepakati", "penilaian.hasil", "penilaian.perilaku", "impor.batal",
+    "sinkro.referensi_batal", "dinas.pengaturan",
 }
-DIKECUALIKAN = {}
+DIKECUALIKAN = {
+    "dinas.atur_ulang_sandi": "each press makes a new one-time password and shows it once; "
+    "the twin waits for the first one's row and overwrites it, so the password of the last "
+    "answer is the one that works (a submission key would send the browser to a page "
+    "without any password)",
+    "dinas.unggah_logo": "a multipart upload (the client here sends urlencoded forms); it "
+    "sets the logo to the uploaded bytes, so a twin stores the same logo again",
+    "dokumen.cetak": "every print is its own document with its own verification code and "
+    "audit row by design (two prints are two printed papers)",
+    "dokumen.batch": "carries a submission key (kiriman.klaim, the mechanism covered by "
+    "perencanaan.mulai, penilaian.penetapan, sinkro.periode_index and sinkro.ekspor_index "
+    "here); rendering a batch in this test would cost minutes of WeasyPrint",
+    "dokumen.batch_batal": "needs a running batch print; the batch row is locked and read "
+    "afresh before the status check (the pattern impor.batal and sinkro.referensi_batal "
+    "are double-submitted with here)",
+    "impor.index": "a multipart upload that stores a preview only; nothing changes until "
+    "Terapkan, and the twin's extra preview can be cancelled",
+    "sinkro.unggah_referensi": "a multipart upload that stores a preview only; nothing "
+    "changes until Terapkan, and the twin's extra preview can be cancelled",
+    "impor.terapkan": "needs an uploaded roster (multipart); applies under the import row's "
+    "lock, read afresh, so the twin finds it applied (\"sudah diproses\")",
+    "sinkro.referensi_terapkan": "needs an uploaded list (multipart); applies under the "
+    "import row's lock, read afresh, so the twin finds it applied (\"sudah diproses\")",
+    "impor.unduh_sandi": "writes nothing: turns the one-time passwords posted back from "
+    "the result page into a spreadsheet",
+    "sinkro.sinkro_pegawai": "each press re-runs the pre-check and appends its result to "
+    "the append-only Log Sinkronisasi by design; a twin appends the same result again",
+    "sinkro.sinkro_ulang": "each press re-runs the pre-check and appends its result to "
+    "the append-only Log Sinkronisasi by design; a twin appends the same result again",
+    "pelaksanaan.tugas": "versioned (versi_konfirmasi) under the SKP's row lock, read "
+    "afresh; the twin gets 409 like pelaksanaan.kompetensi, double-submitted above",
+    "perencanaan.kompetensi": "versioned under the SKP's row lock, read afresh; the twin "
+    "gets 409 like perencanaan.langkah, double-submitted above",
+}
 
 
 def _satu(db_url, sql, **p):
@@ -469,6 +507,13 @@ def jalan_demo(url, db_url, ids):
     j.ganda("perilaku", "kepsek1", f"/penilaian/{skp}/perilaku", {
         **{f"{a}__{k}": "sesuai" for a in aspek for k in ("perwujudan", "dampak")},
         "rating": "", "alasan": "", "aksi": "simpan", "versi": _versi(r.teks)})
+    # Cancelling an uploaded preview (roster, reference list); the letterhead settings.
+    j.ganda("batal", "operator", f"/impor/{ids['impor_roster']}/batal", {},
+            halaman="/impor")
+    j.ganda("batal", "operator", f"/sinkro/referensi/impor/{ids['impor_unor']}/batal", {},
+            halaman="/sinkro/referensi")
+    j.ganda("pengaturan", "operator", "/dinas/pengaturan",
+            {"alamat": "Jl. Uji Serentak No. 1"}, halaman="/dinas/pengaturan")
     # A teacher changes his password, then signs out.
     j.ganda("ganti_sandi", "guru1", "/akun/sandi", {
         "sandi_lama": SANDI_DEMO, "sandi_baru": "Sandi-baru-uji-789",
@@ -487,6 +532,7 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     satu = lambda sql, **p: _satu(basis, sql, **p)  # noqa: E731
     ids = {
         "wonosari": satu("SELECT id FROM sekolah WHERE npsn = '20301103'"),
+        "dinas": satu("SELECT dinas_id FROM sekolah WHERE npsn = '20301103'"),
         "penetapan_dinas": satu("SELECT id FROM penetapan WHERE sekolah_id IS NULL "
                                 "AND dibuka IS NULL"),
         "tim2": satu("SELECT pegawai_id FROM akun WHERE username = 'timkerja2'"),
@@ -502,6 +548,14 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
                      {"k": ids["ks_tanpa_plot"]})
+        # Two uploaded previews waiting for Terapkan or Batalkan (uploads are multipart).
+        for jenis in ("roster", "unor"):
+            ids[f"impor_{jenis}"] = conn.execute(text(
+                "INSERT INTO impor_berkas (akun_id, dinas_id, jenis, nama_berkas, isi, sha256, "
+                "status, ringkasan, dibuat) SELECT id, :d, :j, 'uji.csv', :isi, :h, "
+                "'pratinjau', '{}', :t FROM akun WHERE username = 'operator' RETURNING id"),
+                {"d": ids["dinas"], "j": jenis, "isi": b"npsn;nama\n", "h": "0" * 64,
+                 "t": datetime(2025, 6, 1)}).scalar()
     engine.dispose()
     audit_awal = satu("SELECT coalesce(max(id), 0) FROM audit")
     with Gunicorn(basis, tmp_path / "gunicorn.log", argumen=GTHREAD) as server:

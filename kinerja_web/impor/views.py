@@ -157,6 +157,8 @@ def terapkan(impor_id):
 @perlu_peran("operator_dinas")
 def batal(impor_id):
     impor = get_impor_or_404(impor_id)
+    # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
+    db.session.refresh(impor, with_for_update=True)
     form = Formulir()
     if form.validate_on_submit() and impor.status == "pratinjau":
         impor.status = "dibatalkan"

@@ -421,6 +421,8 @@ def referensi_terapkan(impor_id):
 @perlu_peran(OPERATOR)
 def referensi_batal(impor_id):
     impor = get_impor_or_404(impor_id)
+    # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
+    db.session.refresh(impor, with_for_update=True)
     if Formulir().validate_on_submit() and impor.status == "pratinjau":
         impor.status = "dibatalkan"
         alur.catat("referensi_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
