@@ -117,7 +117,7 @@ class Penetapan(db.Model):
     # The lowest id of the assessments it sets while it stands (NULL once reopened): an
     # assessment is set by one standing penetapan, so two rows for the same assessments —
     # a double "Kirim" racing on PostgreSQL — cannot both commit.
-    penilaian_pertama: Mapped[int | None] = mapped_column(unique=True)
+    penilaian_pertama: Mapped[int | None] = mapped_column(unique=True, index=True)
     dibuka_oleh: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"))
     alasan_dibuka: Mapped[str | None] = mapped_column(Text)
 

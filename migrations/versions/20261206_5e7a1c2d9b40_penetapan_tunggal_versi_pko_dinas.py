@@ -19,15 +19,15 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('penetapan', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('penilaian_pertama', sa.Integer(), nullable=True))
+    # No batch copy of penetapan: penilaian refers to it, and SQLite cannot drop a table
+    # that others refer to while foreign keys are on. A column and a unique index need none.
+    op.add_column('penetapan', sa.Column('penilaian_pertama', sa.Integer(), nullable=True))
     # A standing penetapan is named by the lowest id of the assessments it sets.
     op.execute("UPDATE penetapan SET penilaian_pertama = (SELECT min(penilaian.id) "
                "FROM penilaian WHERE penilaian.penetapan_id = penetapan.id) "
                "WHERE dibuka IS NULL")
-    with op.batch_alter_table('penetapan', schema=None) as batch_op:
-        batch_op.create_unique_constraint(batch_op.f('uq_penetapan_penilaian_pertama'),
-                                          ['penilaian_pertama'])
+    op.create_index(op.f('ix_penetapan_penilaian_pertama'), 'penetapan',
+                    ['penilaian_pertama'], unique=True)
     with op.batch_alter_table('pko_dinas', schema=None) as batch_op:
         batch_op.add_column(sa.Column('versi', sa.Integer(), nullable=True))
     op.execute("UPDATE pko_dinas SET versi = 1")
@@ -38,6 +38,5 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('pko_dinas', schema=None) as batch_op:
         batch_op.drop_column('versi')
-    with op.batch_alter_table('penetapan', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_penetapan_penilaian_pertama'), type_='unique')
-        batch_op.drop_column('penilaian_pertama')
+    op.drop_index(op.f('ix_penetapan_penilaian_pertama'), table_name='penetapan')
+    op.execute("ALTER TABLE penetapan DROP COLUMN penilaian_pertama")  # SQLite ≥ 3.35 too
