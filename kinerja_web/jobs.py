@@ -289,8 +289,11 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
             isi = hasil.result()
-            db.session.refresh(batch)
+            # Locked until this chunk's commit: a worker that took the job over (or a
+            # cancel) cannot interleave between this check and the progress written below.
+            db.session.refresh(batch, with_for_update=True)
             if batch.status != "berjalan" or batch.pekerja != pekerja:
+                db.session.rollback()
                 return False  # cancelled, or taken over by another worker
             sementara = dir_ / f"chunk-{i:04d}.part"
             sementara.write_bytes(isi)

@@ -22,11 +22,15 @@ import re
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 
 import pytest
 from proses_uji import (
+    SANDI,
     Gunicorn,
     KlienHttp,
+    engine_untuk,
+    flask,
     hitung_baris,
     isi_guru,
     kirim_ganda,
@@ -34,6 +38,7 @@ from proses_uji import (
     nilai_hidden,
     pg_sementara,
 )
+from sqlalchemy import text
 
 pytestmark = pytest.mark.server
 
@@ -242,3 +247,350 @@ def test_regresi_begin_deferred_sqlite_kehilangan_tulisan(tmp_path):
           f"{dict(sorted(status.items()))}; {len(catatan.galat)} klien terhenti; "
           f"{len(salah_db)} selisih di database")
     assert galat_5xx > 0
+
+
+# ------------------------------------------------------------------ a wave of wrong passwords
+
+GELOMBANG = 30
+GTHREAD = ("-k", "gthread", "--threads", "4")  # the README's production workers
+
+
+def test_gelombang_sandi_salah_paling_banyak_lima_diperiksa(basis, tmp_path):
+    """30 wrong passwords for one account at the same moment (2 gthread workers × 4
+    threads: 8 in flight), then — once 5 answers are back — the right one. At most
+    MASUK_MAKS_GAGAL (5) passwords are compared (one "masuk_gagal" audit row each; the
+    counter is claimed with UPDATE … RETURNING before the hash), the account is locked
+    (one "akun_dikunci"), and the right password arriving after the 5th failure does not
+    sign in. Before the claim, PostgreSQL compared about 24 and let the right one in."""
+    migrasi(basis)
+    guru = isi_guru(basis, 1)[0]
+    audit_awal = hitung_baris(basis, "SELECT coalesce(max(id), 0) FROM audit")[0][0]
+    jawaban, kunci = [], threading.Lock()
+    lima = threading.Event()
+    with Gunicorn(basis, tmp_path / "gunicorn.log", argumen=GTHREAD) as server:
+        gerbang = threading.Barrier(GELOMBANG)
+
+        def salah(i):
+            k = KlienHttp(server.url)
+            k.get("/masuk")
+            gerbang.wait(timeout=60)
+            r = k.post("/masuk", {"identitas": guru.username, "sandi": f"Salah-{i:02d}-xyz"})
+            with kunci:
+                jawaban.append(r.status)
+                if len(jawaban) >= 5:
+                    lima.set()
+
+        benang = [threading.Thread(target=salah, args=(i,)) for i in range(GELOMBANG)]
+        for b in benang:
+            b.start()
+        benar = KlienHttp(server.url)
+        benar.get("/masuk")
+        assert lima.wait(120), "jawaban gelombang tidak datang"
+        r_benar = benar.post("/masuk", {"identitas": guru.username, "sandi": SANDI})
+        for b in benang:
+            b.join()
+    audit = Counter(dict(hitung_baris(
+        basis, "SELECT aksi, count(*) FROM audit WHERE id > :awal GROUP BY aksi",
+        awal=audit_awal)))
+    terkunci = hitung_baris(basis, "SELECT terkunci_sampai FROM akun WHERE username = :u",
+                            u=guru.username)[0][0]
+    print(f"\njawaban {Counter(jawaban)}; benar {r_benar.status}; audit {dict(audit)}")
+    assert sorted(jawaban) == [422] * GELOMBANG
+    assert r_benar.status == 422  # locked: the right password is refused too
+    assert audit["masuk_gagal"] == 5  # exactly five passwords were compared
+    assert audit["akun_dikunci"] == 1
+    assert audit["masuk"] == 0
+    assert terkunci is not None
+
+
+# ------------------------------------------------------------------ every other form, twice
+
+SANDI_DEMO = "kinerja-demo"
+# The answers a pair of twins may get (order ignored), per form of the demo walk below.
+BOLEH_DEMO = {
+    "pko_baru": {(303, 409)},  # the twin's "no PKO yet" (version 0) is stale
+    "pko_dinas": {(303, 409)},
+    "buka_penetapan": {(303, 303)},  # the twin is told it is reopened already
+    "penetapan": {(303, 303)},  # the twin is sent where the first went ("sudah tersimpan")
+    "buka_pengiriman": {(303, 303)},
+    "kirim": {(303, 303)},  # the twin finds nothing left to send
+    "plot": {(303, 303)},  # "set to": both land on the same plot
+    "periode_baru": {(303, 303)},
+    "periode_ubah": {(303, 409)},
+    "periode_hapus": {(303, 404), (303, 409)},
+    "ekspor": {(303, 303)},
+    "ganti_sandi": {(303, 422)},  # the twin's "current password" is no longer current
+    "keluar": {(302, 303), (303, 303)},
+    "setujui": {(303, 303)},  # the twin sees it approved already and goes to the list
+    "sepakati": {(303, 303)},
+    "hasil": {(303, 409)},  # the first save creates the assessment; the twin is stale
+    "perilaku": {(303, 409)},
+    "batal": {(303, 303)},  # the twin finds it cancelled already
+    "pengaturan": {(303, 303)},  # the twin finds nothing left to change
+}
+# Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
+AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
+              "predikat_ditetapkan": 1, "pengiriman_dibuka": 1, "penilaian_dikirim": 1,
+              "periode_ekinerja_dibuat": 1, "periode_ekinerja_diubah": 1,
+              "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "ganti_sandi": 1,
+              "keluar": 1, "skp_disetujui": 1, "skp_disepakati": 1, "rating_hasil": 1,
+              "rating_perilaku": 1, "impor_dibatalkan": 1, "referensi_dibatalkan": 1,
+              "pengaturan_dinas": 1}
+# Every POST route is sent twice at once by a test of this module (the 50 clients, the
+# wave, the demo walk), or is listed in DIKECUALIKAN with the reason.
+DIUJI_GANDA = {
+    "perencanaan.mulai", "perencanaan.langkah", "pelaksanaan.kompetensi",
+    "pelaksanaan.praktik", "auth.masuk",
+    "dinas_penilaian.pko_sekolah", "dinas_penilaian.pko_dinas",
+    "dinas_penilaian.buka_penetapan", "penilaian.penetapan",
+    "dinas_penilaian.buka_pengiriman", "penilaian.kirim", "dinas_penilaian.tim_kerja",
+    "sinkro.periode_index", "sinkro.periode_ubah", "sinkro.periode_hapus",
+    "sinkro.ekspor_index", "auth.ganti_sandi", "auth.keluar", "persetujuan.langkah",
+    "perencanaan.sepakati", "penilaian.hasil", "penilaian.perilaku", "impor.batal",
+    "sinkro.referensi_batal", "dinas.pengaturan",
+}
+DIKECUALIKAN = {
+    "dinas.atur_ulang_sandi": "each press makes a new one-time password and shows it once; "
+    "the twin waits for the first one's row and overwrites it, so the password of the last "
+    "answer is the one that works (a submission key would send the browser to a page "
+    "without any password)",
+    "dinas.unggah_logo": "a multipart upload (the client here sends urlencoded forms); it "
+    "sets the logo to the uploaded bytes, so a twin stores the same logo again",
+    "dokumen.cetak": "every print is its own document with its own verification code and "
+    "audit row by design (two prints are two printed papers)",
+    "dokumen.batch": "carries a submission key (kiriman.klaim, the mechanism covered by "
+    "perencanaan.mulai, penilaian.penetapan, sinkro.periode_index and sinkro.ekspor_index "
+    "here); rendering a batch in this test would cost minutes of WeasyPrint",
+    "dokumen.batch_batal": "needs a running batch print; the batch row is locked and read "
+    "afresh before the status check (the pattern impor.batal and sinkro.referensi_batal "
+    "are double-submitted with here)",
+    "impor.index": "a multipart upload that stores a preview only; nothing changes until "
+    "Terapkan, and the twin's extra preview can be cancelled",
+    "sinkro.unggah_referensi": "a multipart upload that stores a preview only; nothing "
+    "changes until Terapkan, and the twin's extra preview can be cancelled",
+    "impor.terapkan": "needs an uploaded roster (multipart); applies under the import row's "
+    "lock, read afresh, so the twin finds it applied (\"sudah diproses\")",
+    "sinkro.referensi_terapkan": "needs an uploaded list (multipart); applies under the "
+    "import row's lock, read afresh, so the twin finds it applied (\"sudah diproses\")",
+    "impor.unduh_sandi": "writes nothing: turns the one-time passwords posted back from "
+    "the result page into a spreadsheet",
+    "sinkro.sinkro_pegawai": "each press re-runs the pre-check and appends its result to "
+    "the append-only Log Sinkronisasi by design; a twin appends the same result again",
+    "sinkro.sinkro_ulang": "each press re-runs the pre-check and appends its result to "
+    "the append-only Log Sinkronisasi by design; a twin appends the same result again",
+    "pelaksanaan.tugas": "versioned (versi_konfirmasi) under the SKP's row lock, read "
+    "afresh; the twin gets 409 like pelaksanaan.kompetensi, double-submitted above",
+    "perencanaan.kompetensi": "versioned under the SKP's row lock, read afresh; the twin "
+    "gets 409 like perencanaan.langkah, double-submitted above",
+}
+
+
+def _satu(db_url, sql, **p):
+    return hitung_baris(db_url, sql, **p)[0][0]
+
+
+class Jalan:
+    """The demo walk: one browser per role, each form sent twice at once."""
+
+    def __init__(self, url):
+        self.url, self.klien, self.pasangan = url, {}, []
+
+    def k(self, username):
+        if username not in self.klien:
+            k = KlienHttp(self.url)
+            k.masuk(username, SANDI_DEMO)
+            self.klien[username] = k
+        return self.klien[username]
+
+    def ganda(self, jenis, username, path, data, halaman=None):
+        k = self.k(username)
+        if halaman:
+            r = k.get(halaman)
+            assert r.status == 200, f"{halaman} {r.status}"
+        j = kirim_ganda(k, path, data)
+        gagal = [x for x in j if isinstance(x, Exception)]
+        assert not gagal, f"{jenis}: {gagal[0]!r}"
+        self.pasangan.append((jenis, tuple(sorted(x.status for x in j)),
+                              tuple(x.lokasi for x in j)))
+        return j
+
+
+def _versi(teks):
+    m = re.search(r'name="versi" (?:type="hidden" )?value="([^"]*)"', teks)
+    assert m, "tidak ada isian versi"
+    return m.group(1)
+
+
+def jalan_demo(url, db_url, ids):
+    j = Jalan(url)
+    w = ids["wonosari"]
+    # PKO of a school that has none yet: two first settings race on the UNIQUE key.
+    r = j.k("kadis").get(f"/dinas/pko/{w}")
+    j.ganda("pko_baru", "kadis", f"/dinas/pko/{w}", {
+        "pko": "baik", "alasan": "Rapor Pendidikan 2025.", "versi": _versi(r.teks)})
+    # A stale PKO form answers 409, keeps what the user chose, and changes nothing.
+    r = j.k("kadis").get(f"/dinas/pko/{w}")
+    versi = _versi(r.teks)
+    a = j.k("kadis").post(f"/dinas/pko/{w}", {"pko": "baik", "alasan": "Ditinjau ulang.",
+                                              "versi": versi})
+    basi = j.k("kadis").post(f"/dinas/pko/{w}", {"pko": "kurang", "alasan": "Dari tab lama.",
+                                                 "versi": versi})
+    hasil_basi = (a.status, basi.status, "PKO ini baru saja diubah" in basi.teks,
+                  re.search(r'<option selected value="kurang">', basi.teks) is not None,
+                  "Dari tab lama." in basi.teks,
+                  _satu(db_url, "SELECT pko FROM pko_sekolah WHERE sekolah_id = :w", w=w))
+    # The principals' penetapan of the demo is reopened, then the Dinas PKO changed.
+    j.ganda("buka_penetapan", "kadis", f"/dinas/penetapan/{ids['penetapan_dinas']}/buka",
+            {"alasan": "Uji kirim ganda."}, halaman="/dinas/pko-dinas")
+    r = j.k("kadis").get("/dinas/pko-dinas")
+    j.ganda("pko_dinas", "kadis", "/dinas/pko-dinas", {
+        "pko": "baik", "alasan": "SAKIP ditinjau.", "versi": _versi(r.teks)})
+    # The principal sets his teachers' predikat: one Penetapan.
+    r = j.k("kepsek5").get("/penilaian/penetapan")
+    assert r.status == 200, r.status
+    j.ganda("penetapan", "kepsek5", "/penilaian/penetapan", {
+        "aksi": "kirim", "kiriman": nilai_hidden(r.teks, "kiriman"),
+        "pembenaran": "Uji kirim ganda: distribusi dibenarkan."})
+    penetapan_w = hitung_baris(db_url, "SELECT id FROM penetapan WHERE sekolah_id = :w", w=w)
+    # Reopened, one assessment returned to its atasan, sent again.
+    if len(penetapan_w) == 1:
+        j.ganda("buka_penetapan", "kadis", f"/dinas/penetapan/{penetapan_w[0][0]}/buka",
+                {"alasan": "Uji kirim ganda."}, halaman=f"/dinas/pko/{w}")
+    pen = _satu(db_url, "SELECT min(p.id) FROM penilaian p JOIN skp s ON s.id = p.skp_id "
+                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL", w=w)
+    j.ganda("buka_pengiriman", "kadis", f"/dinas/penilaian/{pen}/buka",
+            {"alasan": "Perbaiki rating."}, halaman=f"/dinas/pko/{w}")
+    j.ganda("kirim", "kepsek5", "/penilaian/kirim", {}, halaman="/pelaksanaan")
+    # Plotting a principal who has no Tim Kerja yet: two inserts race on the UNIQUE key.
+    j.ganda("plot", "operator", "/dinas/tim-kerja", {
+        "ks": [str(ids["ks_tanpa_plot"])], "tim_kerja": str(ids["tim2"]), "npsn": "",
+        "aksi": "plot"}, halaman="/dinas/tim-kerja")
+    # Sinkro: a new period (submission key), a change and a removal (versions), an export.
+    r = j.k("operator").get("/sinkro/periode")
+    periode = {"nama": "SEMESTER UJI", "tahun": "2025", "mulai": "2025-01-01",
+               "selesai": "2025-06-30", "batas": "2025-07-31", "tipe_periodik": "",
+               "angka_periodik": ""}
+    j.ganda("periode_baru", "operator", "/sinkro/periode",
+            {**periode, "kiriman": nilai_hidden(r.teks, "kiriman")})
+    p = ids["periode"]
+    r = j.k("operator").get(f"/sinkro/periode/{p}")
+    j.ganda("periode_ubah", "operator", f"/sinkro/periode/{p}", {
+        "nama": "TRIWULAN III", "tahun": "2025", "mulai": "2025-07-01", "selesai": "2025-09-30",
+        "batas": "2025-10-25", "tipe_periodik": "Triwulanan", "angka_periodik": "3",
+        "versi": _versi(r.teks)})
+    versi = _satu(db_url, "SELECT versi FROM periode_ekinerja WHERE id = :p", p=p)
+    j.ganda("periode_hapus", "operator", f"/sinkro/periode/{p}/hapus", {"versi": str(versi)},
+            halaman="/sinkro/periode")
+    r = j.k("operator").get("/sinkro/ekspor")
+    j.ganda("ekspor", "operator", "/sinkro/ekspor",
+            {"jenis": "perencanaan", "kiriman": nilai_hidden(r.teks, "kiriman")})
+    # Planning and assessment transitions (versioned under the SKP's row lock).
+    skp = ids["skp_diajukan"]
+    r = j.k("kepsek1").get(f"/persetujuan/{skp}/langkah/4")
+    assert r.status == 200, r.status
+    j.ganda("setujui", "kepsek1", f"/persetujuan/{skp}/langkah/4", {
+        "aksi": "setujui", "catatan": "", "versi": _versi(r.teks)})
+    skp = ids["skp_disetujui"]
+    r = j.k("guru6").get(f"/perencanaan/{skp}/sepakati")
+    j.ganda("sepakati", "guru6", f"/perencanaan/{skp}/sepakati",
+            {"versi": _versi(r.teks)})
+    skp = ids["skp_dinilai"]
+    r = j.k("kepsek1").get(f"/penilaian/{skp}/hasil")
+    assert r.status == 200, r.status
+    j.ganda("hasil", "kepsek1", f"/penilaian/{skp}/hasil", {
+        **dict.fromkeys(("upaya_refleksi", "upaya_mempelajari", "perubahan_praktik"),
+                        "sesuai"), "rating": "", "alasan": "", "umpan_balik": "Baik.",
+        "aksi": "simpan", "versi": _versi(r.teks)})
+    r = j.k("kepsek1").get(f"/penilaian/{skp}/perilaku")
+    aspek = sorted(set(re.findall(r'name="([a-z_]+)__perwujudan"', r.teks)))
+    assert aspek, "tidak ada aspek perilaku"
+    j.ganda("perilaku", "kepsek1", f"/penilaian/{skp}/perilaku", {
+        **{f"{a}__{k}": "sesuai" for a in aspek for k in ("perwujudan", "dampak")},
+        "rating": "", "alasan": "", "aksi": "simpan", "versi": _versi(r.teks)})
+    # Cancelling an uploaded preview (roster, reference list); the letterhead settings.
+    j.ganda("batal", "operator", f"/impor/{ids['impor_roster']}/batal", {},
+            halaman="/impor")
+    j.ganda("batal", "operator", f"/sinkro/referensi/impor/{ids['impor_unor']}/batal", {},
+            halaman="/sinkro/referensi")
+    j.ganda("pengaturan", "operator", "/dinas/pengaturan",
+            {"alamat": "Jl. Uji Serentak No. 1"}, halaman="/dinas/pengaturan")
+    # A teacher changes his password, then signs out.
+    j.ganda("ganti_sandi", "guru1", "/akun/sandi", {
+        "sandi_lama": SANDI_DEMO, "sandi_baru": "Sandi-baru-uji-789",
+        "ulangi": "Sandi-baru-uji-789"}, halaman="/akun/sandi")
+    j.ganda("keluar", "guru1", "/keluar", {}, halaman="/")
+    return j, hasil_basi
+
+
+def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
+    """The demo Dinas, each remaining form that creates or transitions sent twice at the
+    same moment against gunicorn (2 gthread workers × 4 threads): no 5xx, each pair
+    answers as its form may, each act has one audit row, the penetapan is one row, and a
+    stale PKO form answers 409 with the user's choice kept and the newer PKO unchanged."""
+    migrasi(basis)
+    flask(basis, "seed-demo")
+    satu = lambda sql, **p: _satu(basis, sql, **p)  # noqa: E731
+    ids = {
+        "wonosari": satu("SELECT id FROM sekolah WHERE npsn = '20301103'"),
+        "dinas": satu("SELECT dinas_id FROM sekolah WHERE npsn = '20301103'"),
+        "penetapan_dinas": satu("SELECT id FROM penetapan WHERE sekolah_id IS NULL "
+                                "AND dibuka IS NULL"),
+        "tim2": satu("SELECT pegawai_id FROM akun WHERE username = 'timkerja2'"),
+        "ks_tanpa_plot": satu("SELECT pegawai_id FROM akun WHERE username = 'kepsek1'"),
+        "periode": satu("SELECT id FROM periode_ekinerja WHERE nama = 'TRIWULAN III 2025'"),
+    }
+    skp_dari = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
+                "WHERE a.username = :u")
+    ids["skp_diajukan"] = satu(skp_dari, u="guru4")
+    ids["skp_disetujui"] = satu(skp_dari, u="guru6")
+    ids["skp_dinilai"] = satu(skp_dari, u="guru12")
+    engine = engine_untuk(basis)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
+                     {"k": ids["ks_tanpa_plot"]})
+        # Two uploaded previews waiting for Terapkan or Batalkan (uploads are multipart).
+        for jenis in ("roster", "unor"):
+            ids[f"impor_{jenis}"] = conn.execute(text(
+                "INSERT INTO impor_berkas (akun_id, dinas_id, jenis, nama_berkas, isi, sha256, "
+                "status, ringkasan, dibuat) SELECT id, :d, :j, 'uji.csv', :isi, :h, "
+                "'pratinjau', '{}', :t FROM akun WHERE username = 'operator' RETURNING id"),
+                {"d": ids["dinas"], "j": jenis, "isi": b"npsn;nama\n", "h": "0" * 64,
+                 "t": datetime(2025, 6, 1)}).scalar()
+    engine.dispose()
+    audit_awal = satu("SELECT coalesce(max(id), 0) FROM audit")
+    with Gunicorn(basis, tmp_path / "gunicorn.log", argumen=GTHREAD) as server:
+        jalan, basi = jalan_demo(server.url, basis, ids)
+    print(f"\n{jalan.pasangan}")
+    salah = [(jenis, st) for jenis, st, _ in jalan.pasangan if st not in BOLEH_DEMO[jenis]]
+    assert salah == []
+    assert not [p for p in jalan.pasangan if any(s >= 500 for s in p[1])]
+    for jenis, _, lokasi in jalan.pasangan:
+        if jenis in ("penetapan", "periode_baru", "ekspor"):  # the twin goes where the first went
+            assert lokasi[0] == lokasi[1], jenis
+    assert basi == (303, 409, True, True, True, "baik")
+    audit = Counter(dict(hitung_baris(
+        basis, "SELECT aksi, count(*) FROM audit WHERE id > :awal GROUP BY aksi",
+        awal=audit_awal)))
+    assert {a: audit[a] for a in AUDIT_DEMO} == AUDIT_DEMO
+    w = ids["wonosari"]
+    assert satu("SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w", w=w) == 1
+    assert satu("SELECT count(*) FROM penetapan WHERE sekolah_id = :w", w=w) == 1
+    assert satu("SELECT count(*) FROM plot_tim_kerja WHERE kepala_sekolah_id = :k",
+                k=ids["ks_tanpa_plot"]) == 1
+    assert satu("SELECT count(*) FROM periode_ekinerja WHERE nama = 'SEMESTER UJI'") == 1
+    assert satu("SELECT count(*) FROM periode_ekinerja WHERE id = :p", p=ids["periode"]) == 0
+    assert satu("SELECT count(*) FROM ekspor_ekinerja") == 1
+    assert satu("SELECT count(*) FROM pengiriman WHERE sekolah_id = :w", w=w) == 2
+
+
+def test_setiap_rute_post_dikirim_ganda_atau_dikecualikan():
+    """A new form that changes something must be added to a double-submit test above, or
+    to DIKECUALIKAN with the reason."""
+    from proses_uji import buat_app
+
+    app = buat_app("sqlite://")
+    post = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
+    assert sorted(post - DIUJI_GANDA - set(DIKECUALIKAN)) == []
+    assert sorted((DIUJI_GANDA | set(DIKECUALIKAN)) - post) == []  # no stale entries
+    assert not DIUJI_GANDA & set(DIKECUALIKAN)
+    assert all(len(alasan) > 40 for alasan in DIKECUALIKAN.values())

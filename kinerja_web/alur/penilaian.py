@@ -11,7 +11,7 @@ from collections import Counter
 from sqlalchemy import exists, select
 
 from kinerja_web import aturan
-from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur import Ditolak, catat, cek_versi
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.extensions import db
@@ -55,14 +55,37 @@ def penilaian_untuk(skp):
     return pen, True
 
 
-def pko_sekolah(sekolah_id, tahun_id):
-    return db.session.scalar(select(PkoSekolah).where(
-        PkoSekolah.sekolah_id == sekolah_id, PkoSekolah.tahun_id == tahun_id))
+def _kunci(q, kunci):
+    """Lock the row for writing and read it afresh (not the copy loaded before the lock)."""
+    if kunci:
+        q = q.with_for_update().execution_options(populate_existing=True)
+    return db.session.scalar(q)
 
 
-def pko_dinas(dinas_id, tahun_id):
-    return db.session.scalar(select(PkoDinas).where(
-        PkoDinas.dinas_id == dinas_id, PkoDinas.tahun_id == tahun_id))
+def pko_sekolah(sekolah_id, tahun_id, kunci=False):
+    return _kunci(select(PkoSekolah).where(
+        PkoSekolah.sekolah_id == sekolah_id, PkoSekolah.tahun_id == tahun_id), kunci)
+
+
+def pko_dinas(dinas_id, tahun_id, kunci=False):
+    return _kunci(select(PkoDinas).where(
+        PkoDinas.dinas_id == dinas_id, PkoDinas.tahun_id == tahun_id), kunci)
+
+
+class _BelumAda:
+    """The version a form carries while there is no row yet (0): a form shown before
+    someone else created the row is stale."""
+
+    versi = 0
+    id = None
+
+
+TANPA_VERSI = object()  # a caller with no form (the demo, the shell): nothing to be stale
+
+
+def _cek_versi_pko(baris, versi):
+    if versi is not TANPA_VERSI:
+        cek_versi(baris if baris is not None else _BelumAda(), versi)
 
 
 def hasil_dari_pko(skp):
@@ -256,10 +279,15 @@ def kirim_ke_dinas(aktor, daftar, sekolah_id, tahun):
     return kirim
 
 
-def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima):
-    """The Kepala Dinas sets a school's PKO, once at least one assessment arrived."""
+def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima, versi=TANPA_VERSI):
+    """The Kepala Dinas sets a school's PKO, once at least one assessment arrived. With
+    `versi` (the form's; 0 when it showed no PKO yet) a stale form raises Konflik; two
+    first settings racing on PostgreSQL meet at the UNIQUE (tahun, sekolah) index and the
+    later one raises IntegrityError at its flush (the caller answers 409 for both)."""
     if not aktor.peran.kepala_dinas or sekolah.dinas_id != aktor.peran.dinas_id:
         raise Ditolak("Predikat Kinerja Organisasi ditetapkan oleh Kepala Dinas.")
+    baris = pko_sekolah(sekolah.id, tahun.id, kunci=True)
+    _cek_versi_pko(baris, versi)
     if pko not in {p.value for p in aturan.PKO}:
         raise Ditolak("Pilih Predikat Kinerja Organisasi.")
     alasan = (alasan or "").strip()
@@ -276,7 +304,6 @@ def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima):
     if any(p.penetapan_id is not None and p.penetapan.dibuka is None for p in kepala):
         raise Ditolak("Predikat kepala sekolah ini sudah ditetapkan dengan PKO ini; buka "
                       "kembali penetapan predikat kepala sekolah dahulu (halaman PKO Dinas).")
-    baris = pko_sekolah(sekolah.id, tahun.id)
     lama = baris.pko if baris else None
     if baris is None:
         baris = PkoSekolah(tahun_id=tahun.id, sekolah_id=sekolah.id, pko=pko, alasan=alasan,
@@ -313,10 +340,13 @@ def _ikuti_pko(pen, pko, aktor):
     segarkan(pen.skp)
 
 
-def tetapkan_pko_dinas(aktor, tahun, pko, alasan):
-    """The organisation predicate that frames the principals' predikat distribution."""
+def tetapkan_pko_dinas(aktor, tahun, pko, alasan, versi=TANPA_VERSI):
+    """The organisation predicate that frames the principals' predikat distribution
+    (`versi` as in tetapkan_pko)."""
     if not aktor.peran.kepala_dinas:
         raise Ditolak("Ditetapkan oleh Kepala Dinas.")
+    baris = pko_dinas(aktor.peran.dinas_id, tahun.id, kunci=True)
+    _cek_versi_pko(baris, versi)
     if pko not in {p.value for p in aturan.PKO}:
         raise Ditolak("Pilih Predikat Kinerja Organisasi.")
     alasan = (alasan or "").strip()
@@ -327,15 +357,15 @@ def tetapkan_pko_dinas(aktor, tahun, pko, alasan):
             Penetapan.tahun_id == tahun.id, Penetapan.dibuka.is_(None))):
         raise Ditolak("Predikat kepala sekolah sudah ditetapkan dengan PKO ini; buka kembali "
                       "penetapannya dahulu.")
-    baris = pko_dinas(aktor.peran.dinas_id, tahun.id)
     lama = baris.pko if baris else None
     if baris is None:
         baris = PkoDinas(tahun_id=tahun.id, dinas_id=aktor.peran.dinas_id, pko=pko,
-                         alasan=alasan, oleh=aktor.pegawai_id)
+                         alasan=alasan, oleh=aktor.pegawai_id, versi=1)
         db.session.add(baris)
         db.session.flush()
     else:
         baris.pko, baris.alasan, baris.oleh = pko, alasan, aktor.pegawai_id
+        baris.versi += 1
     catat("pko_dinas_ditetapkan", baris, dari=lama, ke=pko, catatan=alasan, akun=aktor)
     return baris
 
@@ -390,7 +420,7 @@ def tetapkan_predikat(aktor, tahun, pko, baris, pilihan, pembenaran, sekolah_id=
         tahun_id=tahun.id, dinas_id=aktor.peran.dinas_id, sekolah_id=sekolah_id, pko=pko,
         jumlah={p.value: n for p, n in jumlah.items()},
         pelanggaran=[v.pesan for v in pelanggaran], pembenaran=pembenaran if pelanggaran
-        else None, oleh=aktor.pegawai_id)
+        else None, oleh=aktor.pegawai_id, penilaian_pertama=min(hasil))
     db.session.add(penetapan)
     db.session.flush()
     for pen, predikat, alasan in hasil.values():
@@ -414,6 +444,7 @@ def buka_penetapan(aktor, penetapan, alasan):
         raise Ditolak("Penetapan ini sudah dibuka kembali.")
     penetapan.dibuka, penetapan.dibuka_oleh, penetapan.alasan_dibuka = \
         sekarang(), aktor.pegawai_id, alasan
+    penetapan.penilaian_pertama = None  # its assessments may be set by a new one
     for pen in db.session.scalars(select(Penilaian).where(
             Penilaian.penetapan_id == penetapan.id)):
         pen.penetapan_id = None

@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
+from sqlalchemy import case, or_, update
 
 from kinerja_web import alur
 from kinerja_web.auth.forms import FormGantiSandi, FormKeluar, FormMasuk
@@ -27,7 +28,7 @@ from kinerja_web.auth.sesi import (
 )
 from kinerja_web.extensions import baca_saja, db, limiter, login_manager
 from kinerja_web.htmx import hx_redirect, is_partial
-from kinerja_web.models import Akun
+from kinerja_web.models import Akun, SesiLogin
 from kinerja_web.waktu import sekarang
 
 bp = Blueprint("auth", __name__)
@@ -92,18 +93,13 @@ def masuk():
         return redirect(url_for("beranda.index"))
     form = FormMasuk()
     if form.validate_on_submit():
-        # Find the account and check the password (scrypt, slow by design) in a read
-        # transaction; the write (failure count or session) follows in a short one.
+        # The account is found in a read transaction; masuk_berhasil claims the attempt in
+        # a short write, compares the hash (scrypt, slow by design) with no transaction
+        # open, then writes the outcome.
         with baca_saja():
             akun = cari_akun(form.identitas.data)
-            akun_id, sandi_hash = (akun.id, akun.sandi_hash) if akun else (None, None)
-        cocok = cek_sandi(sandi_hash, form.sandi.data)
-        akun = db.session.get(Akun, akun_id) if akun_id is not None else None
-        if akun is not None and akun.sandi_hash != sandi_hash:
-            cocok = False  # the password was changed meanwhile: check the new one next time
-        if masuk_berhasil(akun, cocok):
+        if masuk_berhasil(akun, form.sandi.data):
             mulai_sesi(akun)
-            akun.gagal_masuk = 0
             akun.terakhir_masuk = sekarang()
             alur.catat("masuk", akun)
             db.session.commit()
@@ -118,20 +114,57 @@ def masuk():
     return render_template("auth/masuk.html", form=form), status
 
 
-def masuk_berhasil(akun, cocok):
-    """Count failures (`cocok`: the password matched); a locked account fails even when
-    correct."""
-    if akun is None:
-        return False
+def klaim_percobaan(akun_id):
+    """Take one of the account's password checks, atomically and before the hash is
+    compared: (attempts counted, whether this claim locked the account), or None when the
+    account is locked and no password may be checked now.
+
+    One `UPDATE … RETURNING`, committed at once (the hash check must not hold the row or
+    SQLite's write lock): parallel requests queue on the row, so however many arrive at
+    the same moment at most MASUK_MAKS_GAGAL passwords are compared before the lock. The
+    claim that reaches the limit sets the lock itself (and empties the counter), so a
+    request that dies while checking cannot leave a counter that never locks."""
+    maks = current_app.config["MASUK_MAKS_GAGAL"]
     now = sekarang()
-    if akun.terkunci_sampai and akun.terkunci_sampai > now:
+    sampai = now + timedelta(minutes=current_app.config["MASUK_KUNCI_MENIT"])
+    baru = Akun.gagal_masuk + 1
+    baris = db.session.execute(
+        update(Akun)
+        .where(Akun.id == akun_id,
+               or_(Akun.terkunci_sampai.is_(None), Akun.terkunci_sampai <= now))
+        .values(gagal_masuk=case((baru >= maks, 0), else_=baru),
+                terkunci_sampai=case((baru >= maks, sampai), else_=None))
+        .returning(Akun.gagal_masuk, Akun.terkunci_sampai)
+        .execution_options(synchronize_session=False)).one_or_none()
+    db.session.commit()
+    if baris is None:
+        return None
+    return baris.gagal_masuk, baris.terkunci_sampai is not None
+
+
+def masuk_berhasil(akun, sandi):
+    """Claim a check, then compare the password; a locked account fails even when correct
+    (its password is not compared at all). Every password compared and found wrong leaves
+    an audit row "masuk_gagal"."""
+    if akun is None:
+        cek_sandi(None, sandi)
         return False
-    if cocok and akun.aktif:
+    akun_id, sandi_hash, aktif = akun.id, akun.sandi_hash, akun.aktif  # before the commit
+    klaim = klaim_percobaan(akun_id)
+    if klaim is None:
+        cek_sandi(None, sandi)  # the same work as a real check: the lock is not revealed
+        return False
+    _, mengunci = klaim
+    if cek_sandi(sandi_hash, sandi) and aktif:
+        nilai = {"gagal_masuk": 0}
+        if mengunci:  # this claim was the last allowed one, and it was the owner's
+            nilai["terkunci_sampai"] = None
+        db.session.execute(update(Akun).where(Akun.id == akun_id).values(**nilai)
+                           .execution_options(synchronize_session=False))
+        db.session.refresh(akun)
         return True
-    akun.gagal_masuk += 1
-    if akun.gagal_masuk >= current_app.config["MASUK_MAKS_GAGAL"]:
-        akun.terkunci_sampai = now + timedelta(minutes=current_app.config["MASUK_KUNCI_MENIT"])
-        akun.gagal_masuk = 0
+    alur.catat("masuk_gagal", akun)
+    if mengunci:
         alur.catat("akun_dikunci", akun, catatan="Terlalu banyak percobaan masuk gagal")
     return False
 
@@ -143,12 +176,25 @@ def keluar():
     if not form.validate_on_submit():
         flash("Sesi formulir berakhir. Tekan Keluar sekali lagi.", "peringatan")
         return hx_redirect(url_for("beranda.index"))
-    current_user.sesi.dicabut = sekarang()
-    alur.catat("keluar", current_user)
+    # Ended once, however often it is sent: only the request that ends it writes the row.
+    akhir = db.session.execute(
+        update(SesiLogin).where(SesiLogin.id == current_user.sesi.id,
+                                SesiLogin.dicabut.is_(None))
+        .values(dicabut=sekarang()).execution_options(synchronize_session=False))
+    if akhir.rowcount == 1:
+        alur.catat("keluar", current_user)
     db.session.commit()
     logout_user()
     flash("Anda sudah keluar.", "info")
     return hx_redirect(url_for("auth.masuk"))
+
+
+def _terkunci_ulang(akun):
+    """The account locked and read afresh in the write transaction: a twin of a password
+    change finds the hash the first one wrote (and is refused) instead of changing it
+    twice."""
+    db.session.refresh(akun, with_for_update=True)
+    return akun
 
 
 @bp.route("/akun/sandi", methods=["GET", "POST"])
@@ -166,7 +212,7 @@ def ganti_sandi():
         baru = hash_sandi(form.sandi_baru.data) if benar else None
         if not benar:
             form.sandi_lama.errors.append("Kata sandi sekarang salah.")
-        elif akun.sandi_hash != sandi_hash:  # reloaded in the write transaction
+        elif _terkunci_ulang(akun).sandi_hash != sandi_hash:
             form.form_errors.append("Kata sandi baru saja diubah di tempat lain. Muat ulang "
                                     "halaman lalu coba lagi.")
         else:

@@ -166,7 +166,11 @@ def daftar_sekolah():
 @perlu_peran("operator_dinas")
 def pengaturan():
     """Header details of the Dinas for printed documents (kop surat, signatures)."""
-    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    # A save compares under the row's lock with what is stored now: the twin of a double
+    # submit finds nothing to change (one audit row), and a concurrent save is not undone.
+    kunci = request.method == "POST"
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id, with_for_update=kunci or None,
+                           populate_existing=kunci)
     form = FormPengaturanDinas(obj=dinas)
     if form.validate_on_submit():
         lama = {f.name: getattr(dinas, f.name) for f in form if f.name != "csrf_token"}

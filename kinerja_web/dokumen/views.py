@@ -258,7 +258,10 @@ def batch_unduh(batch_id):
 @login_required
 def batch_batal(batch_id):
     b = get_batch_or_404(batch_id)
-    if Formulir().validate_on_submit() and b.status in ("antri", "berjalan"):
+    valid = Formulir().validate_on_submit()
+    # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
+    db.session.refresh(b, with_for_update=True)
+    if valid and b.status in ("antri", "berjalan"):
         dari = b.status
         b.status = "dibatalkan"
         alur.catat("cetak_batch_dibatalkan", b, dari=dari, ke="dibatalkan")

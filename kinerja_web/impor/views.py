@@ -176,6 +176,7 @@ def terapkan(impor_id):
     # The write transaction: lock the import row first so a double click applies once.
     impor = db.session.scalar(
         select(ImporBerkas).where(ImporBerkas.id == impor_id).with_for_update()
+        .execution_options(populate_existing=True)
     )
     if impor.status != "pratinjau":
         return _sudah_diproses(impor)
@@ -200,6 +201,8 @@ def terapkan(impor_id):
 @perlu_peran("operator_dinas")
 def batal(impor_id):
     impor = get_impor_or_404(impor_id)
+    # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
+    db.session.refresh(impor, with_for_update=True)
     form = Formulir()
     if form.validate_on_submit() and impor.status == "pratinjau":
         impor.status = "dibatalkan"

@@ -91,6 +91,7 @@ class PkoDinas(db.Model):
     alasan: Mapped[str] = mapped_column(Text)
     oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     waktu: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
+    versi: Mapped[int] = mapped_column(default=1)
 
     __table_args__ = (UniqueConstraint("tahun_id", "dinas_id"),)
 
@@ -113,6 +114,10 @@ class Penetapan(db.Model):
     oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     waktu: Mapped[datetime] = mapped_column(default=sekarang)
     dibuka: Mapped[datetime | None]
+    # The lowest id of the assessments it sets while it stands (NULL once reopened): an
+    # assessment is set by one standing penetapan, so two rows for the same assessments —
+    # a double "Kirim" racing on PostgreSQL — cannot both commit.
+    penilaian_pertama: Mapped[int | None] = mapped_column(unique=True, index=True)
     dibuka_oleh: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"))
     alasan_dibuka: Mapped[str | None] = mapped_column(Text)
 

@@ -57,7 +57,7 @@ def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
          .where(Skp.id == skp_id)
          .order_by(tugas_ks.mulai))
     if kunci:
-        q = q.with_for_update(of=Skp)
+        q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     rows = db.session.execute(q).all()
     if not rows or rows[0][0].status != "disepakati":
         abort(404)

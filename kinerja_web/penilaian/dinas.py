@@ -9,13 +9,14 @@ of rows in another.
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from kinerja_web import alur, aturan
-from kinerja_web.alur import Ditolak
+from kinerja_web.alur import Ditolak, Konflik
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
 from kinerja_web.extensions import db
@@ -118,6 +119,8 @@ def _hitung(stmt):
 
 
 class FormPko(Formulir):
+    # The version of the PKO the page showed (0: none yet); a stale one answers 409.
+    versi = HiddenField(default="0")
     pko = SelectField("Predikat Kinerja Organisasi", choices=PKO_PILIHAN,
                       validators=[Optional()])
     alasan = TextAreaField("Dasar penetapan (mis. capaian Rapor Pendidikan, evaluasi RKAS)",
@@ -151,10 +154,11 @@ def pko_sekolah(sekolah_id):
     pko = alur_n.pko_sekolah(sekolah.id, tahun.id)
     form = FormPko(obj=pko)
     diterima = [b for b in baris if b.Penilaian and b.Penilaian.pengiriman_id]
+    konflik = False
     if form.validate_on_submit():
         try:
             alur_n.tetapkan_pko(current_user, sekolah, tahun, form.pko.data, form.alasan.data,
-                                diterima)
+                                diterima, versi=form.versi.data)
             db.session.commit()
             flash(f"PKO {sekolah.nama} ditetapkan; kepala sekolah dapat menetapkan predikat "
                   "guru.", "sukses")
@@ -162,13 +166,31 @@ def pko_sekolah(sekolah_id):
         except Ditolak as e:
             db.session.rollback()
             form.form_errors.append(str(e))
+        except (Konflik, IntegrityError):
+            pko = _konflik_pko(form, lambda: alur_n.pko_sekolah(sekolah.id, tahun.id))
+            konflik = True
     penetapan = _penetapan_terkirim(tahun, Penetapan.sekolah_id == sekolah.id)
     jumlah = alur_n.hitung_predikat([b.Penilaian.predikat_usulan for b in diterima])
     return render_template(
         "dinas/pko_sekolah.html", sekolah=sekolah, baris=baris, pko=pko, form=form,
         diterima=diterima, jumlah=jumlah, predikat=list(aturan.Predikat.urut()),
         penetapan=penetapan, form_buka=FormBuka(formdata=None),
-    ), 422 if form.form_errors or (form.is_submitted() and form.errors) else 200
+    ), 409 if konflik else 422 if form.form_errors or (form.is_submitted() and form.errors) \
+        else 200
+
+
+PESAN_KONFLIK = ("PKO ini baru saja diubah orang lain (atau formulir terkirim dua kali). "
+                 "Isian Anda di bawah belum tersimpan; periksa PKO saat ini lalu simpan lagi.")
+
+
+def _konflik_pko(form, muat):
+    """A stale form (or the twin of a double submit): nothing is written; the page shows
+    the PKO as it is now, the user's input, and the current version to overwrite it."""
+    db.session.rollback()
+    pko = muat()
+    form.versi.data = str(pko.versi if pko is not None else 0)
+    form.form_errors.append(PESAN_KONFLIK)
+    return pko
 
 
 def _penetapan_terkirim(tahun, *syarat):
@@ -185,26 +207,33 @@ def pko_dinas():
     tahun = tahun_aktif()
     pko = alur_n.pko_dinas(current_user.peran.dinas_id, tahun.id)
     form = FormPko(obj=pko)
+    konflik = False
     if form.validate_on_submit():
         try:
-            alur_n.tetapkan_pko_dinas(current_user, tahun, form.pko.data, form.alasan.data)
+            alur_n.tetapkan_pko_dinas(current_user, tahun, form.pko.data, form.alasan.data,
+                                      versi=form.versi.data)
             db.session.commit()
             flash("PKO Dinas tersimpan.", "sukses")
             return hx_redirect(url_for("penilaian.penetapan", lingkup="dinas"))
         except Ditolak as e:
             db.session.rollback()
             form.form_errors.append(str(e))
+        except (Konflik, IntegrityError):
+            pko = _konflik_pko(form, lambda: alur_n.pko_dinas(current_user.peran.dinas_id,
+                                                              tahun.id))
+            konflik = True
     penetapan = _penetapan_terkirim(tahun, Penetapan.dinas_id == current_user.peran.dinas_id,
                                     Penetapan.sekolah_id.is_(None))
     return render_template("dinas/pko_dinas.html", form=form, pko=pko, penetapan=penetapan,
                            form_buka=FormBuka(formdata=None)), \
-        422 if form.is_submitted() else 200
+        409 if konflik else 422 if form.is_submitted() else 200
 
 
 @bp.post("/penetapan/<int:penetapan_id>/buka")
 @perlu_peran("kepala_dinas")
 def buka_penetapan(penetapan_id):
-    p = db.session.get(Penetapan, penetapan_id)
+    # Locked and read afresh: a double "Buka kembali" reopens once (the twin is refused).
+    p = db.session.get(Penetapan, penetapan_id, with_for_update=True, populate_existing=True)
     if p is None or p.dinas_id != current_user.peran.dinas_id:
         abort(404)
     form = FormBuka()
@@ -224,7 +253,9 @@ def buka_penetapan(penetapan_id):
 @bp.post("/penilaian/<int:penilaian_id>/buka")
 @perlu_peran("kepala_dinas")
 def buka_pengiriman(penilaian_id):
-    pen = db.session.get(Penilaian, penilaian_id)
+    # Locked and read afresh: a double "Kembalikan" returns it once (the twin is refused).
+    pen = db.session.get(Penilaian, penilaian_id, with_for_update=True,
+                         populate_existing=True)
     if pen is None or pen.skp.pegawai.dinas_id != current_user.peran.dinas_id:
         abort(404)
     form = FormBuka()
@@ -457,9 +488,18 @@ def tim_kerja():
         pilihan = [int(x) for x in form.ks.data or [] if x.isdecimal() and len(x) < 10]
         npsn = {x.strip() for x in (form.npsn.data or "").split() if x.strip()}
         try:
-            jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
-                          {i for i, _ in anggota})
-            db.session.commit()
+            try:
+                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
+                              {i for i, _ in anggota})
+                db.session.commit()
+            except IntegrityError:
+                # Another save plotted one of them first (UNIQUE tahun, kepala sekolah:
+                # both saw no plot yet on PostgreSQL). Plotting is "set to": again, now
+                # updating the rows that one committed.
+                db.session.rollback()
+                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
+                              {i for i, _ in anggota})
+                db.session.commit()
             flash(f"{jumlah} kepala sekolah diplot ulang.", "sukses")
             return hx_redirect(request.full_path)
         except Ditolak as e:

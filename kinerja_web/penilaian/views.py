@@ -4,11 +4,12 @@ predikat within the PKO's distribution rule) and the pegawai's result."""
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from kinerja_web import aturan
+from kinerja_web import aturan, kiriman
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
@@ -16,6 +17,7 @@ from kinerja_web.atasan import boleh_menilai
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
+from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian
 from kinerja_web.models.skp import Skp
@@ -35,7 +37,7 @@ def get_skp_nilai_or_404(skp_id, kunci=False):
     q = (select(Skp).options(joinedload(Skp.pegawai), joinedload(Skp.tahun),
                              joinedload(Skp.sekolah)).where(Skp.id == skp_id))
     if kunci:
-        q = q.with_for_update(of=Skp)
+        q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     skp = db.session.scalar(q)
     if skp is None or skp.status != "disepakati":
         abort(404)
@@ -258,7 +260,7 @@ def penilaian_dalam_lingkup(lingkup, tahun, kunci=False):
     q = (select(Penilaian).options(joinedload(Penilaian.skp).joinedload(Skp.pegawai))
          .where(Penilaian.skp_id.in_(sub)))
     if kunci:
-        q = q.with_for_update(of=Penilaian)
+        q = q.with_for_update(of=Penilaian).execution_options(populate_existing=True)
     return db.session.scalars(q).unique().all()
 
 
@@ -300,7 +302,7 @@ def form_penetapan(baris, **kwargs):
     for b in baris:
         isian[f"predikat_{b.pen.id}"] = RadioBebas(validators=[Optional()])
         isian[f"alasan_{b.pen.id}"] = StringField(validators=[Optional(), Length(max=1000)])
-    return type("FormPenetapanIsi", (Formulir,), isian)(
+    return type("FormPenetapanIsi", (DenganKiriman, Formulir), isian)(
         **{f"predikat_{b.pen.id}": b.rekomendasi.value for b in baris}, **kwargs)
 
 
@@ -378,22 +380,36 @@ def penetapan():
             return render("penilaian/_panel.html",
                           panel=panel_distribusi(pko, pilihan + proyeksi, sudah))
         elif form.aksi.data == "kirim":
+            # A double "Kirim" creates one Penetapan: the twin waits for the first one's
+            # submission key and is sent where it went ("sudah tersimpan").
+            if (ulang := kiriman.klaim(form)) is not None:
+                return ulang
+            tujuan = url_for(".penetapan", **({"lingkup": "dinas"} if lingkup == "dinas"
+                                              else {}))
             try:
                 daftar = {b.pen.id: b.pen for b in siap}
-                # Lock what is being set, then check again inside the transaction.
-                db.session.scalars(select(Penilaian.id).where(
-                    Penilaian.id.in_(list(daftar))).with_for_update()).all()
+                # Lock what is being set and read it afresh (the copies loaded above may
+                # predate another Kirim that committed meanwhile), then check again.
+                db.session.scalars(select(Penilaian).where(
+                    Penilaian.id.in_(list(daftar))).with_for_update()
+                    .execution_options(populate_existing=True)).all()
                 pilih = {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
                                     form[f"alasan_{b.pen.id}"].data) for b in siap}
                 p = alur_n.tetapkan_predikat(
                     current_user, tahun, pko, [b.pen for b in siap], pilih,
                     form.pembenaran.data, sekolah_id=sekolah_id,
                     sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
+                kiriman.tujuan(tujuan)
                 db.session.commit()
                 flash(f"Predikat Kinerja {sum(p.jumlah.values())} pegawai ditetapkan dan "
                       "dikirim.", "sukses")
-                return hx_redirect(url_for(".penetapan", **({"lingkup": "dinas"}
-                                                            if lingkup == "dinas" else {})))
+                return hx_redirect(tujuan)
+            except IntegrityError:
+                # The same assessments were set by a Kirim without a key (an old page)
+                # that committed first: the UNIQUE standing penetapan refused this one.
+                db.session.rollback()
+                flash(kiriman.PESAN_ULANG, "info")
+                return hx_redirect(tujuan)
             except Ditolak as e:
                 db.session.rollback()
                 form.form_errors.append(str(e))

@@ -155,7 +155,7 @@ def get_skp_atasan_or_404(skp_id, kunci=False):
                              joinedload(Skp.sekolah))
          .where(Skp.id == skp_id))
     if kunci:
-        q = q.with_for_update(of=Skp)
+        q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     skp = db.session.scalar(q)
     if skp is None or skp.status == "draf" or not boleh_menilai(current_user.peran, skp):
         abort(404)

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from kinerja_web import kiriman
@@ -70,7 +71,7 @@ def get_skp_saya_or_404(skp_id, kunci=False):
     q = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
          .where(Skp.id == skp_id))
     if kunci:
-        q = q.with_for_update(of=Skp)
+        q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     skp = db.session.scalar(q)
     if skp is None or skp.pegawai_id != current_user.pegawai_id:
         abort(404)
@@ -132,6 +133,14 @@ def mulai(posisi):
             db.session.rollback()
             flash(str(e), "galat")
             return hx_redirect(url_for(".index"))
+        except IntegrityError:
+            # A twin without a submission key (a page from before keys) created it first:
+            # UNIQUE (pegawai, tahun, posisi). Go where it went.
+            db.session.rollback()
+            flash(kiriman.PESAN_ULANG, "info")
+            ada = db.session.scalar(select(Skp).where(
+                Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id,
+                Skp.posisi == posisi))
     return hx_redirect(url_for(".langkah", skp_id=ada.id, n=1))
 
 

@@ -397,7 +397,7 @@ def referensi_terapkan(impor_id):
             impor.nama_berkas, impor.isi, current_app.config["IMPOR_MAKS_BARIS"]), _dinas_id())
     # The write transaction: lock the import row so a double click applies once.
     impor = db.session.scalar(select(ImporBerkas).where(ImporBerkas.id == impor_id)
-                              .with_for_update())
+                              .with_for_update().execution_options(populate_existing=True))
     if impor.status != "pratinjau":
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
@@ -423,6 +423,8 @@ def referensi_terapkan(impor_id):
 @perlu_peran(OPERATOR)
 def referensi_batal(impor_id):
     impor = get_impor_or_404(impor_id)
+    # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
+    db.session.refresh(impor, with_for_update=True)
     if Formulir().validate_on_submit() and impor.status == "pratinjau":
         impor.status = "dibatalkan"
         alur.catat("referensi_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
@@ -456,7 +458,11 @@ def referensi_unduh(jenis):
 
 
 def get_periode_or_404(periode_id):
-    p = db.session.get(PeriodeEkinerja, periode_id)
+    # A change is checked against the version under the row's lock (PostgreSQL: two saves
+    # of the same version would otherwise both pass the check and the last one win).
+    kunci = request.method == "POST"
+    p = db.session.get(PeriodeEkinerja, periode_id, with_for_update=kunci or None,
+                       populate_existing=kunci)
     if p is None or p.dinas_id != _dinas_id():
         abort(404)
     return p
