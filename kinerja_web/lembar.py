@@ -9,6 +9,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
+from kinerja_web.teks import bersihkan, bersihkan_keluar
+
 # A cell starting with one of these is run as a formula by Excel/LibreOffice/Sheets.
 AWALAN_RUMUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -73,7 +75,8 @@ def _baca_xlsx(isi, maks_baris):
                         f"Lembar {ws.title} berisi lebih dari {maks_baris} baris. "
                         "Bagi menjadi beberapa berkas."
                     )
-                t.baris.append((nomor, dict(zip(t.kolom, row, strict=False))))
+                # Every cell is one line, cleaned by the one rule (kinerja_web.teks).
+                t.baris.append((nomor, dict(zip(t.kolom, map(bersihkan, row), strict=False))))
             tabel.append(t)
     finally:
         wb.close()
@@ -108,7 +111,7 @@ def _baca_csv(nama_berkas, isi, maks_baris):
                 raise BerkasTidakTerbaca(
                     f"Berkas berisi lebih dari {maks_baris} baris. Bagi menjadi beberapa berkas."
                 )
-            t.baris.append((nomor, dict(zip(t.kolom, row, strict=False))))
+            t.baris.append((nomor, dict(zip(t.kolom, map(bersihkan, row), strict=False))))
     except csv.Error as e:
         raise BerkasTidakTerbaca(
             "Berkas CSV rusak (mis. tanda kutip tidak ditutup). Simpan ulang dari Excel."
@@ -139,7 +142,7 @@ def tulis_csv(header: list[str], rows: list[list]) -> bytes:
     """A UTF-8 CSV (with BOM, so Excel reads it right); every text cell injection-safe."""
     out = io.StringIO()
     w = csv.writer(out, delimiter=";")
-    w.writerow([aman(h) for h in header])
+    w.writerow([aman(bersihkan_keluar(h)) for h in header])
     for row in rows:
-        w.writerow([aman("" if v is None else v) for v in row])
+        w.writerow([aman(bersihkan_keluar("" if v is None else v)) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
