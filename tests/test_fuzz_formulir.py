@@ -262,6 +262,12 @@ def periode(L):
 
 # ------------------------------------------------------------------ field strategies
 
+# Upload file names as a browser or a script may send them: a NUL, other controls, path
+# parts of either kind, far longer than the column (ImporBerkas.nama_berkas).
+NAMA_BERKAS = ["", "x" * 300 + ".csv", "r" * 5000 + ".csv", "\u202evsc.csv", "ros\x00ter.csv",
+               "\x00", "a\x0bb\x1f\x85.csv", "..\\..\\C:\\roster.csv", "/etc/roster.csv",
+               "../", "\u2028.xlsx"]
+
 def berkas_logo():
     out = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 0, 0)).save(out, "PNG")
@@ -275,7 +281,7 @@ def berkas_logo():
                          b"\x89PNG\r\n\x1a\nrusak", b"\xff\xd8\xff\xe0rusak", b"", b"GIF89a"]),
         st.binary(max_size=300),
         st.builds(lambda n: png + b"\0" * n, st.sampled_from([10, 210 * 1024])))
-    nama = st.sampled_from(["logo.png", "logo.svg", "../../logo.png", "", "l\u202egnp.svg"])
+    nama = st.sampled_from(NAMA_BERKAS + ["logo.png", "logo.svg", "../../logo.png"])
     return st.builds(Berkas, isi, nama)
 
 
@@ -301,8 +307,8 @@ def berkas_tabel(kolom):
                     csv_teks.map(lambda s: s.encode("utf-8", "replace").replace(b"a", b"\xe9")),
                     st.binary(max_size=200),
                     st.sampled_from([b"PK\x03\x04rusak", b"", b'"tidak ditutup;\n1;2']))
-    nama = st.sampled_from(["roster.csv", "sekolah.csv", "roster.xlsx", "lama.xls", "",
-                            "x" * 300 + ".csv", "\u202evsc.csv"])
+    nama = st.sampled_from(NAMA_BERKAS + ["roster.csv", "sekolah.csv", "roster.xlsx",
+                                          "lama.xls"])
     return st.builds(Berkas, isi, nama)
 
 
