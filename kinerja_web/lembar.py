@@ -6,7 +6,6 @@ import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.exceptions import InvalidFileException
 
 from kinerja_web.teks import bersihkan, bersihkan_keluar
@@ -133,9 +132,9 @@ def tulis_xlsx(lembar: dict[str, tuple[list[str], list[list]]]) -> bytes:
 
 
 def _sel(nilai):
-    """Control characters XLSX cannot hold (typed or pasted text) are left out, instead of
-    openpyxl refusing the whole workbook."""
-    return ILLEGAL_CHARACTERS_RE.sub("", nilai) if isinstance(nilai, str) else nilai
+    """Control characters (old rows, pasted text) are cleaned by the one rule
+    (kinerja_web.teks) instead of openpyxl refusing the whole workbook."""
+    return bersihkan_keluar(nilai)
 
 
 def tulis_csv(header: list[str], rows: list[list]) -> bytes:
