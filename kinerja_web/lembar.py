@@ -74,8 +74,9 @@ def _baca_xlsx(isi, maks_baris):
                         f"Lembar {ws.title} berisi lebih dari {maks_baris} baris. "
                         "Bagi menjadi beberapa berkas."
                     )
-                # Every cell is one line, cleaned by the one rule (kinerja_web.teks).
-                t.baris.append((nomor, dict(zip(t.kolom, map(bersihkan, row), strict=False))))
+                # Cells cleaned by the one rule (kinerja_web.teks), line breaks kept: each
+                # importer decides which of its columns are one line.
+                t.baris.append((nomor, dict(zip(t.kolom, map(_sel_masuk, row), strict=False))))
             tabel.append(t)
     finally:
         wb.close()
@@ -110,12 +111,16 @@ def _baca_csv(nama_berkas, isi, maks_baris):
                 raise BerkasTidakTerbaca(
                     f"Berkas berisi lebih dari {maks_baris} baris. Bagi menjadi beberapa berkas."
                 )
-            t.baris.append((nomor, dict(zip(t.kolom, map(bersihkan, row), strict=False))))
+            t.baris.append((nomor, dict(zip(t.kolom, map(_sel_masuk, row), strict=False))))
     except csv.Error as e:
         raise BerkasTidakTerbaca(
             "Berkas CSV rusak (mis. tanda kutip tidak ditutup). Simpan ulang dari Excel."
         ) from e
     return t
+
+
+def _sel_masuk(nilai):
+    return bersihkan(nilai, banyak_baris=True)
 
 
 def tulis_xlsx(lembar: dict[str, tuple[list[str], list[list]]]) -> bytes:

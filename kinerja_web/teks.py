@@ -23,6 +23,7 @@ _BARIS = "\r\n\x0b\x0c\x85\u2028\u2029"
 # Controls that are removed everywhere (the whitespace ones are handled before).
 _KENDALI_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _SATU_BARIS_RE = re.compile(f"[\t{_BARIS}]+")
+_PINDAH_LAIN_RE = re.compile("[\x0b\x0c\x85\u2028\u2029]")
 _BANYAK_BARIS_RE = re.compile("\r\n|[" + _BARIS + "]")
 BATAS_INT = 2**31 - 1  # INTEGER on PostgreSQL; ids and page numbers beyond are "not found"
 
@@ -40,11 +41,14 @@ def bersihkan(nilai, banyak_baris=False):
 
 def bersihkan_keluar(nilai):
     """A value on its way into an export (rows stored before this rule may hold controls;
-    one must not stop a whole file): the same rule, multi-line for a text that already has
-    line breaks, one line otherwise (a name with a vertical tab becomes "Ali Baba")."""
+    one must not stop a whole file): tab, CR and LF stay as stored (a spreadsheet cell holds
+    them); the other line-like controls become a line break in a text that has line breaks
+    and a space otherwise (a name with a vertical tab becomes "Ali Baba"); every other
+    control is removed."""
     if not isinstance(nilai, str):
         return nilai
-    return bersihkan(nilai, banyak_baris="\n" in nilai or "\r" in nilai)
+    ganti = "\n" if ("\n" in nilai or "\r" in nilai) else " "
+    return _KENDALI_RE.sub("", _PINDAH_LAIN_RE.sub(ganti, nilai))
 
 
 def bersihkan_data(nilai):

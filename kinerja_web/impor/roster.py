@@ -20,7 +20,7 @@ from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
 from kinerja_web.models import Akun, Pegawai, Penugasan, Sekolah
 from kinerja_web.models.org import PERAN_LABEL
-from kinerja_web.teks import terlalu_panjang
+from kinerja_web.teks import bersihkan, terlalu_panjang
 from kinerja_web.waktu import hari_ini
 
 # Columns as documented in the README and the downloadable template: (name, required, help).
@@ -139,7 +139,7 @@ def _teks(v):
         return None
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    s = str(v).strip()
+    s = bersihkan(str(v)).strip()  # every roster column is one line (kinerja_web.teks)
     return s or None
 
 
