@@ -2,6 +2,9 @@
 
 from flask import g
 from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, TextAreaField
+
+from kinerja_web.teks import bersihkan
 
 PESAN = {
     "This field is required.": "Wajib diisi.",
@@ -41,12 +44,33 @@ class _Terjemahan:
         return singular if n == 1 else plural
 
 
+def _satu_baris(nilai):
+    return bersihkan(nilai)
+
+
+def _banyak_baris(nilai):
+    return bersihkan(nilai, banyak_baris=True)
+
+
 class Formulir(FlaskForm):
-    """Every form of the app; a stale CSRF token becomes a friendly form error."""
+    """Every form of the app; a stale CSRF token becomes a friendly form error.
+
+    Every text field is cleaned by the one rule of `kinerja_web.teks.bersihkan` before its
+    validators run: a text area (multi-line) keeps line breaks and tabs, any other text
+    field is one line (line breaks and tabs become a space); other control characters are
+    removed. Passwords are taken as typed (they are only hashed, never stored or shown)."""
 
     class Meta:
         def get_translations(self, form):
             return _Terjemahan()
+
+        def bind_field(self, form, unbound_field, options):
+            kelas = unbound_field.field_class
+            if issubclass(kelas, StringField) and not issubclass(kelas, PasswordField):
+                bersih = _banyak_baris if issubclass(kelas, TextAreaField) else _satu_baris
+                filters = unbound_field.kwargs.get("filters") or ()
+                options = {**options, "filters": [bersih, *filters]}
+            return unbound_field.bind(form=form, **options)
 
     def validate_on_submit(self, extra_validators=None):
         ok = super().validate_on_submit(extra_validators)
@@ -54,6 +78,11 @@ class Formulir(FlaskForm):
             self.form_errors.append(PESAN_CSRF)
             self.csrf_token.errors = []
             g.csrf_gagal = True
+        elif ok and self.is_submitted() and g.get("csrf_gagal"):
+            # The token was fine but the request failed another CSRF check (over HTTPS a
+            # missing or foreign Referer): re-render with the input, write nothing.
+            self.form_errors.append(g.get("csrf_pesan") or PESAN_CSRF)
+            ok = False
         return ok
 
     @property

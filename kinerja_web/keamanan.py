@@ -24,6 +24,7 @@ PESAN_GALAT = {
     405: ("Cara akses tidak diizinkan", "Gunakan tombol atau tautan di aplikasi."),
     409: ("Data sudah berubah", "Data ini baru saja diubah. Muat ulang halaman."),
     413: ("Berkas terlalu besar", "Ukuran berkas melebihi batas. Perkecil lalu unggah lagi."),
+    422: ("Isian tidak dapat diproses", "Periksa kembali isian Anda lalu coba lagi."),
     429: ("Terlalu banyak percobaan", "Tunggu beberapa menit lalu coba lagi."),
     500: ("Terjadi kesalahan", "Kami sudah mencatatnya. Isian Anda tidak tersimpan; coba lagi."),
     503: ("Server sedang sibuk", "Catatan unduhan belum dapat disimpan, jadi berkas belum "
@@ -130,27 +131,54 @@ def csrf_gagal(e):
     if view is None or request.method in SAFE_METHODS:
         return halaman_galat(e)
     g.csrf_gagal = True
+    g.csrf_pesan = pesan_csrf(e)
     db.session.rollback()
     try:
         rv = view(**(request.view_args or {}))
     except HTTPException as err:
         # Raised inside an error handler, an abort (404, rate limit) would become a 500.
         return halaman_galat(err)
+    except CommitSaatCSRFGagal:
+        # A view without a form to re-render tried to go on: refuse, as a page.
+        db.session.rollback()
+        return halaman_galat(e)
     return current_app.make_response(rv)
+
+
+def pesan_csrf(e):
+    """Why a CSRF check failed, in words the user can act on."""
+    if "referrer" in (e.description or "").lower():
+        # Flask-WTF's strict check over HTTPS: the browser (or a privacy extension) did not
+        # send the page address, or sent another site's.
+        return ("Permintaan ditolak karena browser tidak mengirim alamat halaman asal "
+                "(Referer). Isian Anda masih ada di bawah; muat ulang halaman ini dari "
+                "aplikasi lalu kirim sekali lagi, atau izinkan Referer untuk situs ini.")
+    return None
 
 
 def halaman_galat(e):
     if e.response is not None:
         return e.response  # a prepared answer, e.g. the rate limiter's login form (429)
     kode = e.code or 500
-    judul, pesan = PESAN_GALAT.get(kode, (e.name, ""))
+    judul, pesan = PESAN_GALAT.get(kode) or PESAN_GALAT[400 if kode < 500 else 500]
     if kode == 400 and isinstance(e, CSRFError):
-        pesan = "Sesi formulir sudah berakhir. Muat ulang halaman lalu coba lagi."
+        pesan = pesan_csrf(e) or "Sesi formulir sudah berakhir. Muat ulang halaman lalu coba lagi."
+    if kode >= 500:
+        # The failed transaction must not break the page itself (the menu reads the
+        # signed-in account's roles).
+        db.session.rollback()
     if kode == 404 and e.description and e.description.startswith("!"):
         pesan = e.description[1:]
     # Unhandled exceptions arrive here as a 500 after Flask has logged the trace;
     # the user sees a plain page, never the trace.
-    html = render_template("galat.html", kode=kode, judul=judul, pesan=pesan)
+    try:
+        html = render_template("galat.html", kode=kode, judul=judul, pesan=pesan)
+    except Exception:  # noqa: BLE001 - the error page must answer whatever else failed
+        # E.g. the database is gone and the menu cannot read the account's roles: the same
+        # words on a page that needs nothing but the template.
+        current_app.logger.exception("halaman galat %s tanpa menu", kode)
+        db.session.rollback()
+        html = render_template("galat_polos.html", kode=kode, judul=judul, pesan=pesan)
     response = current_app.make_response((html, kode))
     if kode == 401 and is_htmx():
         response.headers["HX-Redirect"] = request.url

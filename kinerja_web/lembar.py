@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from kinerja_web.teks import bersihkan, bersihkan_keluar
 
 # A cell starting with one of these is run as a formula by Excel/LibreOffice/Sheets.
 AWALAN_RUMUS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -188,7 +189,9 @@ def _baca_lembar(ws, maks_baris):
                 f"Lembar {ws.title} berisi lebih dari {maks_baris} baris. "
                 "Bagi menjadi beberapa berkas."
             )
-        t.baris.append((nomor, dict(zip(t.kolom, row, strict=False))))
+        # Cells cleaned by the one rule (kinerja_web.teks), line breaks kept: each
+        # importer decides which of its columns are one line.
+        t.baris.append((nomor, dict(zip(t.kolom, map(_sel_masuk, row), strict=False))))
     return t
 
 
@@ -241,12 +244,16 @@ def _baca_csv(nama_berkas, isi, maks_baris):
                 raise BerkasTidakTerbaca(
                     f"Berkas berisi lebih dari {maks_baris} baris. Bagi menjadi beberapa berkas."
                 )
-            t.baris.append((nomor, dict(zip(t.kolom, row, strict=False))))
+            t.baris.append((nomor, dict(zip(t.kolom, map(_sel_masuk, row), strict=False))))
     except csv.Error as e:
         raise BerkasTidakTerbaca(
             "Berkas CSV rusak (mis. tanda kutip tidak ditutup). Simpan ulang dari Excel."
         ) from e
     return t
+
+
+def _sel_masuk(nilai):
+    return bersihkan(nilai, banyak_baris=True)
 
 
 def tulis_xlsx(lembar: dict[str, tuple[list[str], list[list]]]) -> bytes:
@@ -263,16 +270,16 @@ def tulis_xlsx(lembar: dict[str, tuple[list[str], list[list]]]) -> bytes:
 
 
 def _sel(nilai):
-    """Control characters XLSX cannot hold (typed or pasted text) are left out, instead of
-    openpyxl refusing the whole workbook."""
-    return ILLEGAL_CHARACTERS_RE.sub("", nilai) if isinstance(nilai, str) else nilai
+    """Control characters (old rows, pasted text) are cleaned by the one rule
+    (kinerja_web.teks) instead of openpyxl refusing the whole workbook."""
+    return bersihkan_keluar(nilai)
 
 
 def tulis_csv(header: list[str], rows: list[list]) -> bytes:
     """A UTF-8 CSV (with BOM, so Excel reads it right); every text cell injection-safe."""
     out = io.StringIO()
     w = csv.writer(out, delimiter=";")
-    w.writerow([aman(h) for h in header])
+    w.writerow([aman(bersihkan_keluar(h)) for h in header])
     for row in rows:
-        w.writerow([aman("" if v is None else v) for v in row])
+        w.writerow([aman(bersihkan_keluar("" if v is None else v)) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

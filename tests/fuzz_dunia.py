@@ -435,6 +435,8 @@ PAYLOAD = (
     "\x00",
     "a\x00b",
     "\r\n\r\n",
+    "Ali\x0bBaba",
+    "a\x85b\u2028c\x1b[31m",
     "' OR 1=1 --",
     "'; DROP TABLE skp; --",
     "{{ 7*7 }}",
@@ -453,14 +455,28 @@ PAYLOAD = (
     "[]",
     "{}",
 )
-_HURUF_PANJANG = ("A", "é", "\u202e", "界", "\x00", "<", "9", " ", "\n", "😀")
-_PANJANG = (61, 81, 101, 201, 251, 1001, 2001, 3001, 5001, 20_000, 100_000)
+# Every C0 and C1 control, DEL, the Unicode line/paragraph separators and the bidi and
+# zero-width marks. Lone surrogates are not here: a form body is UTF-8 and the parser turns
+# their bytes (ED A0 80) into U+FFFD (test_nilai_buruk sends those bytes itself).
+KENDALI = "".join(map(chr, (*range(0x20), *range(0x7f, 0xa0)))) + \
+    "\u2028\u2029\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_HURUF_PANJANG = ("A", "é", "\u202e", "界", "\x00", "<", "9", " ", "\n", "😀", "\x0b", "\x85",
+                  "\x1f")
+# One past every text column's length (read from the models), and some bigger.
+_PANJANG = tuple(sorted({c.type.length + 1 for t in db.metadata.tables.values()
+                         for c in t.columns if getattr(c.type, "length", None)}
+                        | {1001, 2001, 3001, 5001, 20_000, 100_000}))
 
 teks_jahat = st.one_of(
     st.text(max_size=30),
     st.sampled_from(PAYLOAD),
     st.builds(lambda c, n: c * n, st.sampled_from(_HURUF_PANJANG), st.sampled_from(_PANJANG)),
     st.sampled_from(("", " ", "\t")),
+    # Controls mixed into ordinary text ("Ali\x0bBaba", a NEL from a PDF, a pasted NUL).
+    st.text(st.one_of(st.sampled_from(KENDALI), st.sampled_from("Aa é9 -")), min_size=1,
+            max_size=30),
+    # A plausible value with one control in it, long enough to pass "required" checks.
+    st.sampled_from(KENDALI).map(lambda k: f"Nama Guru{k}Satu"),
 )
 angka_jahat = st.one_of(
     st.integers(-(2**70), 2**70).map(str),

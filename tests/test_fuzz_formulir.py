@@ -283,6 +283,12 @@ TABEL_JAHAT = [berkas_jahat.xlsx_entitas_teks_bersama(), berkas_jahat.xlsx_entit
                berkas_jahat.xlsx_rasio(2), berkas_jahat.csv_satu_baris(300_000),
                b"nip" + b";" * 5000 + b"\n1\n"]
 
+# Upload file names as a browser or a script may send them: a NUL, other controls, path
+# parts of either kind, far longer than the column (ImporBerkas.nama_berkas).
+NAMA_BERKAS = ["", "x" * 300 + ".csv", "r" * 5000 + ".csv", "\u202evsc.csv", "ros\x00ter.csv",
+               "\x00", "a\x0bb\x1f\x85.csv", "..\\..\\C:\\roster.csv", "/etc/roster.csv",
+               "../", "\u2028.xlsx"]
+
 
 def berkas_logo():
     out = io.BytesIO()
@@ -298,7 +304,7 @@ def berkas_logo():
         st.sampled_from(LOGO_JAHAT),
         st.binary(max_size=300),
         st.builds(lambda n: png + b"\0" * n, st.sampled_from([10, 210 * 1024])))
-    nama = st.sampled_from(["logo.png", "logo.svg", "../../logo.png", "", "l\u202egnp.svg"])
+    nama = st.sampled_from(NAMA_BERKAS + ["logo.png", "logo.svg", "../../logo.png"])
     return st.builds(Berkas, isi, nama)
 
 
@@ -325,8 +331,8 @@ def berkas_tabel(kolom):
                     st.binary(max_size=200),
                     st.sampled_from([b"PK\x03\x04rusak", b"", b'"tidak ditutup;\n1;2']),
                     st.sampled_from(TABEL_JAHAT))
-    nama = st.sampled_from(["roster.csv", "sekolah.csv", "roster.xlsx", "lama.xls", "",
-                            "x" * 300 + ".csv", "\u202evsc.csv"])
+    nama = st.sampled_from(NAMA_BERKAS + ["roster.csv", "sekolah.csv", "roster.xlsx",
+                                          "lama.xls"])
     return st.builds(Berkas, isi, nama)
 
 

@@ -331,7 +331,10 @@ def buat_mesin(L, peramban, lingkup, statistik):
 
         @rule(kunci=dalam("diajukan"), siapa=pelaku, acak=st.sampled_from(semua),
               aksi=st.sampled_from(["setujui", "setujui", "kembalikan"]),
-              catatan=st.sampled_from(["", "Perbaiki indikator praktik.", "Lengkapi."]),
+              # Also pasted text with controls (vertical tab, NEL, ESC, one past a column).
+              catatan=st.sampled_from(["", "Perbaiki indikator praktik.", "Lengkapi.",
+                                       "Perbaiki\x0bindikator\x85praktik.\x1b[0m",
+                                       "\x0b\x0c", "L" * 2001]),
               n=st.sampled_from([1, 3, 4, 4]), hx=st.booleans())
         def putuskan(self, kunci, siapa, acak, aksi, catatan, n, hx):
             """The atasan's approval wizard: an adjustment step or Setujui / Kembalikan."""

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from kinerja_web.extensions import db, login_manager
 from kinerja_web.models import Akun, Pegawai, Penugasan, SesiLogin
 from kinerja_web.peran import peran_dari
+from kinerja_web.teks import bersihkan, panjang
 from kinerja_web.waktu import hari_ini, sekarang
 
 # Checked against when the account does not exist, so both paths take equally long.
@@ -56,7 +57,7 @@ def mulai_sesi(akun):
         token_hash=hash_token(token),
         kedaluwarsa=sekarang() + timedelta(days=current_app.config["SESI_MAKS_HARI"]),
         alamat_ip=request.remote_addr,
-        agen=(request.user_agent.string or "")[:200],
+        agen=bersihkan(request.user_agent.string or "")[:panjang(SesiLogin.agen)],
     )
     db.session.add(sesi)
     sesi.token = token

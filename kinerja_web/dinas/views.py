@@ -24,6 +24,7 @@ from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import render
 from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan, Sekolah
 from kinerja_web.peran import perlu_peran
+from kinerja_web.teks import arg_id
 from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("dinas", __name__, url_prefix="/dinas")
@@ -41,7 +42,7 @@ def cari_teks(q):
 def daftar_pegawai():
     peran = current_user.peran
     q = request.args.get("q", "").strip()[:100]
-    sekolah_id = request.args.get("sekolah", type=int)
+    sekolah_id = arg_id("sekolah")
     akun = request.args.get("akun", "")
     ikut = request.args.get("ikut", "")
     stmt = (

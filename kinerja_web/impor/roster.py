@@ -20,6 +20,7 @@ from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
 from kinerja_web.models import Akun, Pegawai, Penugasan, Sekolah
 from kinerja_web.models.org import PERAN_LABEL
+from kinerja_web.teks import bersihkan, terlalu_panjang
 from kinerja_web.waktu import hari_ini
 
 # Columns as documented in the README and the downloadable template: (name, required, help).
@@ -138,7 +139,7 @@ def _teks(v):
         return None
     if isinstance(v, float) and v.is_integer():
         v = int(v)
-    s = str(v).strip()
+    s = bersihkan(str(v)).strip()  # every roster column is one line (kinerja_web.teks)
     return s or None
 
 
@@ -222,8 +223,10 @@ def periksa(daftar_tabel: list[Tabel], dinas_id: int, pelaku_id: int | None = No
             data = {ALIAS.get(k, k): v for k, v in mentah.items()}
             if jenis == "sekolah":
                 _baca_sekolah(r, tabel.nama, nomor, data)
+                _cek_panjang(r, tabel.nama, nomor, r.sekolah[-1], Sekolah)
             else:
                 _baca_pegawai(r, tabel.nama, nomor, data, atr)
+                _cek_panjang(r, tabel.nama, nomor, r.pegawai[-1], Pegawai)
     if not r.galat and not r.sekolah and not r.pegawai:
         # Also an unfilled template: recognised sheets but not a single row.
         r.galat.append(Galat("", 1, "", "Berkas tidak berisi data sekolah atau pegawai."))
@@ -234,6 +237,14 @@ def periksa(daftar_tabel: list[Tabel], dinas_id: int, pelaku_id: int | None = No
     r.galat.sort(key=lambda g: (urutan.get(g.lembar, -1), g.baris))
     _hitung_perubahan(r, dinas_id)
     return r
+
+
+def _cek_panjang(r, lembar, nomor, out, model):
+    """Every value fits its column (PostgreSQL refuses a longer one at the confirm; SQLite
+    would keep it): checked in the preview, with the row and the file's column named."""
+    for kolom, pesan in (terlalu_panjang(out, model, SUMBER_BIDANG)
+                         + terlalu_panjang({"username": out.get("username")}, Akun)):
+        r.galat.append(Galat(lembar, nomor, kolom, pesan))
 
 
 def _jaga_operator(r, pelaku_id):

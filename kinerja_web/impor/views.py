@@ -18,6 +18,7 @@ from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import ImporBerkas
 from kinerja_web.peran import perlu_peran
+from kinerja_web.teks import nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -67,7 +68,9 @@ def index():
     form = FormUnggah()
     if form.validate_on_submit():
         isi = form.berkas.data.read(current_app.config["IMPOR_MAKS_BYTE"] + 1)
-        nama = (form.berkas.data.filename or "berkas")[-200:]
+        # Path parts, control characters (a NUL, which PostgreSQL cannot hold) and the
+        # excess over the column are dropped; the name is only shown and audited.
+        nama = nama_berkas(form.berkas.data.filename, panjang(ImporBerkas.nama_berkas))
         if len(isi) > current_app.config["IMPOR_MAKS_BYTE"]:
             batas = ukuran_berkas(current_app.config["IMPOR_MAKS_BYTE"])
             form.berkas.errors.append(f"Berkas lebih dari {batas}. Bagi per kecamatan/jenjang.")

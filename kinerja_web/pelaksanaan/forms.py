@@ -6,7 +6,9 @@ from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from kinerja_web.formulir import Formulir
+from kinerja_web.models.pelaksanaan import CatatanUpaya
 from kinerja_web.perencanaan.forms import PilihanBanyak, RadioBebas, versi_bersih
+from kinerja_web.teks import panjang
 
 PANJANG = [Optional(), Length(max=5000)]
 
@@ -60,10 +62,15 @@ class FormTinjau(FormAksi):
                             validators=[Optional(), Length(max=2000)])
 
 
+def _kunci(nilai):
+    return nilai if nilai and len(nilai) <= panjang(CatatanUpaya.kunci) else None
+
+
 class FormUpaya(FormAksi):
     tanggal = DateField("Tanggal", validators=[Optional()])
     isi = TextAreaField("Apa yang sudah Anda lakukan?", validators=PANJANG)
-    kunci = HiddenField(default=lambda: secrets.token_urlsafe(16))
+    # The submission key: one that does not fit its column (tampered) counts as none.
+    kunci = HiddenField(default=lambda: secrets.token_urlsafe(16), filters=[_kunci])
 
 
 def form_observasi(fokus, **kwargs):

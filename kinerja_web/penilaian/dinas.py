@@ -32,6 +32,7 @@ from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.forms import PilihanBanyak
 from kinerja_web.perencanaan.persetujuan import baris_dinas
 from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.teks import arg_id
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import hari_ini
 
@@ -384,8 +385,8 @@ def _rekap_stmt(tahun):
     if q:
         stmt = stmt.where(or_(Pegawai.nama.ilike(cari_teks(q), escape="\\"),
                               Pegawai.nip.like(cari_teks(q), escape="\\")))
-    if request.args.get("sekolah", type=int):
-        stmt = stmt.where(Skp.sekolah_id == request.args.get("sekolah", type=int))
+    if arg_id("sekolah"):
+        stmt = stmt.where(Skp.sekolah_id == arg_id("sekolah"))
     if request.args.get("jenjang"):
         stmt = stmt.where(sekolah.jenjang == request.args["jenjang"])
     return stmt, st, sekolah
@@ -413,7 +414,7 @@ def rekap():
     return render("dinas/rekap.html", block="hasil", baris=baris, tab=tab, tabs=TAB_REKAP,
                   hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
                   total=hitung.get(tab, 0), q=request.args.get("q", ""),
-                  sekolah_id=request.args.get("sekolah", type=int),
+                  sekolah_id=arg_id("sekolah"),
                   jenjang=request.args.get("jenjang", ""), daftar_sekolah=daftar_sekolah)
 
 

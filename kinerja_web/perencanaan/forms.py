@@ -15,6 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from kinerja_web.formulir import Formulir
+from kinerja_web.models.skp import Skp
+from kinerja_web.teks import panjang
 
 YA_TIDAK = [SelectChoice("ya", "Ya"), SelectChoice("tidak", "Tidak")]
 
@@ -52,7 +54,8 @@ class FormTugasPokok(FormWizard):
     tugas_tambahan = RadioBebas("Apakah Anda memiliki tugas tambahan?", choices=YA_TIDAK,
                                 validators=[Optional()])
     nama_tugas_tambahan = StringField(
-        "Nama tugas tambahan (boleh dikosongkan)", validators=[Optional(), Length(max=200)],
+        "Nama tugas tambahan (boleh dikosongkan)", validators=[Optional(),
+                                                    Length(max=panjang(Skp.nama_tugas_tambahan))],
         description="Mis. Wali kelas, Pembina OSIS, Bendahara BOS.")
 
 

@@ -13,6 +13,7 @@ from importlib.resources import files
 from openpyxl import Workbook, load_workbook
 
 from kinerja_web.lembar import AWALAN_RUMUS, aman
+from kinerja_web.teks import bersihkan_keluar
 
 VERSI_FORMAT = "1"
 NAMA_SKEMA = "ekinerja-v1.json"
@@ -47,6 +48,9 @@ def baca_jsonl(isi: bytes) -> list[dict]:
 
 
 def _tulis(nilai):
+    # The records are cleaned when built (ekspor.catatan); this keeps any other caller's
+    # control character from failing the whole workbook.
+    nilai = bersihkan_keluar(nilai)
     if isinstance(nilai, str) and nilai.startswith((*AWALAN_RUMUS, "'")):
         return "'" + nilai
     return nilai
@@ -144,9 +148,9 @@ def tulis_xlsx_aliran(lembar) -> bytes:
     wb = Workbook(write_only=True)
     for nama, (header, rows) in lembar.items():
         ws = wb.create_sheet(nama[:31])
-        ws.append([aman(h) for h in header])
+        ws.append([aman(bersihkan_keluar(h)) for h in header])
         for row in rows:
-            ws.append([aman(v) for v in row])
+            ws.append([aman(bersihkan_keluar(v)) for v in row])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

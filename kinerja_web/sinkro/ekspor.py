@@ -12,6 +12,7 @@ from kinerja_web.extensions import db
 from kinerja_web.models import Ekspor, LogSinkro, Pegawai
 from kinerja_web.sinkro import berkas, cek, data
 from kinerja_web.sinkro.pengirim import PengirimBerkas
+from kinerja_web.teks import bersihkan_data
 from kinerja_web.waktu import sekarang
 
 JENIS = {"perencanaan": "Perencanaan (SKP)", "penilaian_akhir": "Penilaian akhir"}
@@ -75,7 +76,9 @@ def catatan(s, ref, jenis, atr=None) -> dict:
                 {"aspek": perilaku[k].nama if k in perilaku else k, "umpan_balik": _isi(v)}
                 for k, v in (p.umpan_balik_perilaku or {}).items() if _isi(v)],
         }
-    return out
+    # Rows stored before input was cleaned may hold control characters: the JSON Lines and
+    # the XLSX get the same cleaned record (XLSX cannot hold them; one must not stop all).
+    return bersihkan_data(out)
 
 
 def jumlah_rhk(c):

@@ -14,6 +14,7 @@ from kinerja_web.formulir import Formulir
 from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import PeriodeEkinerja
 from kinerja_web.models.sinkro import TIPE_PERIODIK
+from kinerja_web.teks import panjang
 
 ANGKA_MAKS = {"Bulanan": 12, "Triwulanan": 4, "Tahunan": 1}
 BIDANG = ("nama", "tahun", "mulai", "selesai", "batas", "tipe_periodik", "angka_periodik")
@@ -21,7 +22,7 @@ BIDANG = ("nama", "tahun", "mulai", "selesai", "batas", "tipe_periodik", "angka_
 
 class FormPeriode(Formulir):
     nama = StringField("Nama", validators=[InputRequired("Nama periode wajib diisi."),
-                                           Length(max=80)],
+                                           Length(max=panjang(PeriodeEkinerja.nama))],
                        description="mis. TRIWULAN I atau JANUARI")
     tahun = IntegerField("Tahun (opsional)", validators=[Optional(), NumberRange(
         2000, 2100, "Tahun harus antara 2000 dan 2100.")],

@@ -15,6 +15,7 @@ from kinerja_web.extensions import db
 from kinerja_web.impor.roster import Galat
 from kinerja_web.lembar import Tabel
 from kinerja_web.models import AsnSiasn, UnitKerja
+from kinerja_web.teks import terlalu_panjang
 
 JENIS = {"unor": "Referensi Unit Kerja", "asn": "Daftar ASN SIASN"}
 # Columns as documented in the README and the template: (name, required, help).
@@ -48,7 +49,6 @@ BIDANG = {"unor": ("nama", "induk_id", "aktif"),
           "asn": ("nama", "unor_id", "jabatan", "golongan", "atasan_nip")}
 MODEL = {"unor": UnitKerja, "asn": AsnSiasn}
 KUNCI = {"unor": "unor_id", "asn": "nip"}
-PANJANG = {"unor_id": 64, "induk_id": 64, "nama": 250, "jabatan": 150, "golongan": 40}
 AKTIF = {"": True, "ya": True, "y": True, "aktif": True, "1": True, "true": True,
          "tidak": False, "t": False, "tidak aktif": False, "nonaktif": False,
          "non aktif": False, "0": False, "false": False}
@@ -158,8 +158,10 @@ def _baca(r, lembar, nomor, d):
     for k, perlu, _ in KOLOM[r.jenis]:
         if perlu and k != "nip" and not out.get(k):
             salah(k, f"Kolom {k} wajib diisi.")
-        if isinstance(out.get(k), str) and len(out[k]) > PANJANG.get(k, 250):
-            salah(k, f"Isian {k} lebih dari {PANJANG.get(k, 250)} karakter.")
+    # Every value fits its column (read from the model: PostgreSQL refuses a longer one).
+    for k, pesan in terlalu_panjang(
+            {k: v for k, v in out.items() if not k.startswith("_")}, MODEL[r.jenis]):
+        salah(k, pesan)
     r.baris.append(out)
 
 

@@ -36,6 +36,7 @@ from kinerja_web.sinkro import berkas, cek, data, periode, referensi
 from kinerja_web.sinkro.disparitas import KATEGORI, URUT_PEMERBAIKI, disparitas
 from kinerja_web.sinkro.ekspor import JENIS, ekspor
 from kinerja_web.sinkro.pengirim import manifes_json
+from kinerja_web.teks import arg_id, nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import sekarang
 
@@ -76,7 +77,7 @@ def _sekolah_dinas():
 
 def _saringan_cek():
     sekolah = _sekolah_dinas()
-    sekolah_id = request.args.get("sekolah", type=int)
+    sekolah_id = arg_id("sekolah")
     if sekolah_id is not None and sekolah_id not in dict(sekolah):
         abort(404)
     return sekolah, sekolah_id, _pilih("jenis", JENIS.items(), "perencanaan"), \
@@ -351,7 +352,9 @@ def unggah_referensi(jenis):
     if form.validate_on_submit():
         maks = current_app.config["IMPOR_MAKS_BYTE"]
         isi = form.berkas.data.read(maks + 1)
-        nama = (form.berkas.data.filename or "berkas")[-200:]
+        # Path parts, control characters (a NUL, which PostgreSQL cannot hold) and the
+        # excess over the column are dropped; the name is only shown and audited.
+        nama = nama_berkas(form.berkas.data.filename, panjang(ImporBerkas.nama_berkas))
         if len(isi) > maks:
             form.berkas.errors.append(f"Berkas lebih dari {ukuran_berkas(maks)}.")
         else:
