@@ -34,8 +34,13 @@ def siapkan(jenis, skp, bersama, akun_id=None):
 
 
 def logo(bersama):
+    """The images the documents may draw (kinerja://logo/<key>): the Dinas logo, and the
+    Garuda emblem the Dinas uploaded when its header carries it."""
     d = bersama.dinas
-    return {str(d.id): (d.logo, d.logo_mime)} if d.logo else {}
+    out = {str(d.id): (d.logo, d.logo_mime)} if d.logo else {}
+    if d.kop_garuda and d.garuda:
+        out[f"garuda-{d.id}"] = (d.garuda, d.garuda_mime)
+    return out
 
 
 def nama_berkas(skp, jenis):
