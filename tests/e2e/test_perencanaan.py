@@ -34,7 +34,8 @@ def isi_rencana(page, server, praktik, kompetensi, aspek, tugas_tambahan="Tidak"
     for a in aspek:
         page.get_by_text(a, exact=True).click()
     page.get_by_role("button", name="Lanjut").click()
-    expect(page.get_by_role("heading", name="5. Rangkuman Perencanaan Kinerja Anda")).to_be_visible()
+    expect(page.get_by_role("heading",
+                            name="5. Rangkuman Perencanaan Kinerja Anda")).to_be_visible()
     expect(page.get_by_text("Belum lengkap")).to_have_count(0)
     page.get_by_role("button", name="Ajukan").click()
     expect(page.get_by_role("heading", name="Menunggu persetujuan atasan")).to_be_visible()
