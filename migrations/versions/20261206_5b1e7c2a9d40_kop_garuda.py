@@ -16,16 +16,17 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN (SQLite ≥ 3.35 and PostgreSQL): a batch copy of `dinas` would drop
+# the table every other table references, which SQLite refuses with foreign keys on.
+
 def upgrade():
-    with op.batch_alter_table('dinas', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('garuda', sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column('garuda_mime', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('kop_garuda', sa.Boolean(), server_default=sa.false(),
-                                      nullable=False))
+    op.add_column('dinas', sa.Column('garuda', sa.LargeBinary(), nullable=True))
+    op.add_column('dinas', sa.Column('garuda_mime', sa.String(length=40), nullable=True))
+    op.add_column('dinas', sa.Column('kop_garuda', sa.Boolean(), server_default=sa.false(),
+                                     nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('dinas', schema=None) as batch_op:
-        batch_op.drop_column('kop_garuda')
-        batch_op.drop_column('garuda_mime')
-        batch_op.drop_column('garuda')
+    op.drop_column('dinas', 'kop_garuda')
+    op.drop_column('dinas', 'garuda_mime')
+    op.drop_column('dinas', 'garuda')
