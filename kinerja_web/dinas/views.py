@@ -243,6 +243,9 @@ def unggah_garuda():
         elif form.kop_garuda.data and not dinas.garuda:
             form.garuda.errors.append("Unggah berkas lambang Garuda dahulu.")
         if not form.garuda.errors:
+            if isi is None and bool(form.kop_garuda.data) == lama:
+                flash("Tidak ada yang berubah.", "sukses")
+                return redirect(url_for("dinas.pengaturan"), 303)
             if isi is not None:
                 dinas.garuda, dinas.garuda_mime = isi, mime
             dinas.kop_garuda = bool(form.kop_garuda.data)
@@ -251,7 +254,7 @@ def unggah_garuda():
                              "kop_garuda": [lama, dinas.kop_garuda]})
             db.session.commit()
             flash("Kop dengan lambang Garuda dipakai di semua dokumen cetak." if dinas.kop_garuda
-                  else "Lambang Garuda tersimpan; kop dicetak dengan kop Dinas.", "sukses")
+                  else "Kop dicetak dengan kop Dinas.", "sukses")
             return redirect(url_for("dinas.pengaturan"), 303)
     return render_template("dinas/pengaturan.html", form=FormPengaturanDinas(obj=dinas),
                            dinas=dinas, form_logo=FormLogo(formdata=None),
