@@ -454,7 +454,7 @@ def test_pppk_mencetak_golongan_pppk(demo, buat_klien):
     segar()
     k = masuk(buat_klien, "guru32")
     teks = teks_pdf(cetak(k, "skp", skp.id).data)
-    assert "PANGKAT/GOL. RUANG Golongan IX (PPPK) JABATAN Guru Ahli Pertama" in teks
+    urutan(teks, ["PANGKAT/GOL. RUANG", "Golongan IX (PPPK)", "JABATAN", "Guru Ahli Pertama"])
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", skp.id).data)
     assert "PANGKAT/GOL RUANG JABATAN Guru Ahli Pertama" in teks
 
