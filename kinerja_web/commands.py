@@ -17,6 +17,7 @@ from kinerja_web.impor import roster
 from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
 from kinerja_web.models import Akun, Dinas, ImporBerkas, Pegawai, Penugasan, TahunKinerja
+from kinerja_web.teks import gabung
 from kinerja_web.waktu import hari_ini, sekarang
 
 
@@ -340,7 +341,7 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
                f"SHA-256 {berkas.NAMA_JSONL}: {e.sha256}")
     db.session.commit()
     for nip, nama, keterangan, catatan in gagal:
-        click.echo(f"  Gagal: {nip or '-'} {nama}: "
-                   + "; ".join(x for x in (keterangan, catatan) if x), err=True)
+        click.echo(f"  Gagal: {nip or '-'} {nama}: " + gabung((keterangan, catatan)),
+                   err=True)
     click.echo(ringkas)
     click.echo(f"Berkas ditulis ke {keluar}")

@@ -5,7 +5,7 @@ import json
 from flask import request, url_for
 from flask_login import current_user
 
-from kinerja_web import waktu
+from kinerja_web import teks, waktu
 
 # Read by htmx from <meta name="htmx-config">; no inline script needed (strict CSP).
 HTMX_CONFIG = json.dumps(
@@ -43,6 +43,8 @@ def init_app(app):
         tanggal=waktu.format_tanggal,
         hari_tanggal=waktu.format_hari_tanggal,
         waktu=waktu.format_waktu,
+        akhiri=teks.akhiri,
+        gabung=teks.gabung,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -11,6 +11,10 @@ The rule (`bersihkan`):
   come from pasted Word/PDF text or broken files, PostgreSQL cannot hold NUL and XLSX holds
   none of them.
 Visible text, including right-to-left marks, is kept as typed (the pages escape it).
+
+Also the punctuation after texts the app does not write itself (`akhiri`, `gabung`): names
+that end in a degree ("Sri Hariyati, S.Pd.") and rule or check messages that end in a full
+stop.
 """
 
 import os
@@ -107,3 +111,24 @@ def arg_id(nama):
     """`?nama=` as an id (see `id_atau_none`): a huge, negative, decimal or non-numeric value
     is ignored like an empty one, never sent to the database."""
     return id_atau_none(request.args.get(nama))
+
+
+# ---------------------------------------------------------------- punctuation
+
+AKHIR_KALIMAT = (".", "!", "?", "…")
+
+
+def akhiri(teks, tanda="."):
+    """The text followed by one full stop: "S.Pd." stays "S.Pd.", never "S.Pd.."."""
+    if not teks:
+        return teks
+    teks = teks.rstrip()
+    return teks if teks.endswith(AKHIR_KALIMAT) else teks + tanda
+
+
+def gabung(kalimat, pemisah="; "):
+    """Sentences joined into one list: each loses its own final full stop, so
+    "… saat ini 1." and "Predikat …" read "… saat ini 1; Predikat …", never "1.;"."""
+    bagian = [k.rstrip() for k in kalimat if k and k.strip()]
+    return pemisah.join(k[:-1] if k.endswith(".") and not k.endswith("..") else k
+                        for k in bagian)

@@ -155,6 +155,11 @@ MATRIKS = {
     # Only the demo Dinas has a logo: the other Dinas' staff cannot fetch it.
     ("dinas.logo", GET): Rute(u("/dinas/logo"), aturan=hanya(200, *STAF[0], kadis_lain=404,
                                                            operator_lain=404)),
+    # Nothing sent: the header stays the Dinas letterhead (303 "tersimpan").
+    ("dinas.unggah_garuda", POST): Rute(u("/dinas/pengaturan/garuda"),
+                                        aturan=hanya(303, *OPERATOR_SEMUA)),
+    # No Dinas has uploaded the emblem: 404 for its staff, refused for everyone else.
+    ("dinas.garuda", GET): Rute(u("/dinas/garuda"), aturan=hanya(404, *STAF_SEMUA)),
     ("dinas_penilaian.tim_kerja", GET): Rute(u("/dinas/tim-kerja"),
                                              aturan=hanya(200, *OPERATOR_SEMUA)),
     ("dinas_penilaian.tim_kerja", POST): Rute(u("/dinas/tim-kerja"),

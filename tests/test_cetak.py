@@ -448,11 +448,15 @@ def test_non_asn_nip_dan_pangkat_kosong(demo, buat_klien):
 
 
 def test_pppk_mencetak_golongan_pppk(demo, buat_klien):
+    # The SKP shows a PPPK's golongan; the Dokumen Evaluasi leaves NIP and pangkat blank
+    # for non-PNS (SPEC §5c; more in test_dokumen_resmi).
     skp = skp_dari("guru32")
     segar()
     k = masuk(buat_klien, "guru32")
+    teks = teks_pdf(cetak(k, "skp", skp.id).data)
+    urutan(teks, ["PANGKAT/GOL. RUANG", "Golongan IX (PPPK)", "JABATAN", "Guru Ahli Pertama"])
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", skp.id).data)
-    assert "PANGKAT/GOL RUANG Golongan IX (PPPK) JABATAN Guru Ahli Pertama" in teks
+    assert "PANGKAT/GOL RUANG JABATAN Guru Ahli Pertama" in teks
 
 
 # ------------------------------------------------------------------ 3. who may print what

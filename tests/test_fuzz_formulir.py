@@ -722,6 +722,12 @@ def _sasaran():
             "logo": berkas_logo(), "hapus": campur(pilih("y", ""), teks_jahat, 3)}),
         lambda w, k: "/dinas/pengaturan", frozenset({"dinas"})))
     tambah(Sasaran(
+        "garuda", "dinas.unggah_garuda", "operator",
+        lambda w, k: form(st.just("/dinas/pengaturan/garuda"), {
+            "garuda": berkas_logo(), "kop_garuda": campur(pilih("y", ""), teks_jahat, 3),
+            "hapus": campur(pilih("y", ""), teks_jahat, 3)}),
+        lambda w, k: "/dinas/pengaturan", frozenset({"dinas"})))
+    tambah(Sasaran(
         "atur_ulang_sandi", "dinas.atur_ulang_sandi", "operator",
         lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/atur-ulang-sandi", id_jalur(
             [w.pegawai[u] for u in ("guru1", "kepsek1", "kadis")],

@@ -20,11 +20,11 @@ from kinerja_web.waktu import sekarang
 
 BISA_DIUBAH_PEGAWAI = ("draf", "dikembalikan")
 JUDUL_LANGKAH = {
-    1: "Pelaksanaan Tugas Pokok",
+    1: "Pelaksanaan Tugas Pokok 5M",
     2: "Praktik Kinerja",
     3: "Pengembangan Kompetensi",
     4: "Perilaku Kerja",
-    5: "Rangkuman",
+    5: "Rangkuman Perencanaan Kinerja Anda",
 }
 
 
@@ -235,6 +235,9 @@ def ajukan(skp, aktor):
     skp.atasan_id = atasan.pegawai.id
     skp.rhk = susun_rhk(skp)
     skp.diajukan = sekarang()
+    # The note of an earlier return was answered by this submission (the audit keeps it);
+    # the atasan starts the new review with an empty note ("Simpan draf" keeps his next one).
+    skp.catatan_atasan = None
     _ganti_status(skp, "diajukan", aktor, "skp_diajukan")
 
 
@@ -265,6 +268,21 @@ def simpan_penyesuaian(skp, aktor, nilai):
         skp.versi += 1
         catat("skp_penyesuaian_atasan", skp, data=ubah, akun=aktor)
     return ubah
+
+
+def simpan_catatan_draf(skp, aktor, catatan):
+    """"Simpan draf" on the approval's last step: the atasan's note is kept while the plan
+    waits (the pegawai sees it only once the plan is approved or returned)."""
+    _pastikan_atasan(skp, aktor)
+    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+                                          "persetujuan.")
+    catatan = (catatan or "").strip() or None
+    if catatan == skp.catatan_atasan:
+        return False
+    lama, skp.catatan_atasan = skp.catatan_atasan, catatan
+    skp.versi += 1
+    catat("skp_catatan_draf", skp, data={"catatan": [lama, catatan]}, akun=aktor)
+    return True
 
 
 def setujui(skp, aktor, catatan=None):

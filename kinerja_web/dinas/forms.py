@@ -45,3 +45,11 @@ class FormPengaturanDinas(Formulir):
 class FormLogo(Formulir):
     logo = FileField("Logo untuk kop surat (PNG, JPEG atau SVG, maks. 200 KB)")
     hapus = BooleanField("Hapus logo")
+
+
+class FormGaruda(Formulir):
+    garuda = FileField("Lambang Garuda (PNG, JPEG atau SVG, maks. 200 KB)",
+                       description="Berkas lambang dari Dinas sendiri; aplikasi tidak pernah "
+                                   "mengambilnya dari internet.")
+    kop_garuda = BooleanField("Cetak lambang Garuda di kop dokumen (menggantikan kop Dinas)")
+    hapus = BooleanField("Hapus lambang Garuda")

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from kinerja_web import alur, aturan
 from kinerja_web.akses import get_pegawai_or_404
 from kinerja_web.auth.sesi import cabut_sesi, hash_sandi, sandi_acak
-from kinerja_web.dinas.forms import FormLogo, FormPengaturanDinas
+from kinerja_web.dinas.forms import FormGaruda, FormLogo, FormPengaturanDinas
 from kinerja_web.dinas.logo import LogoDitolak, periksa_logo
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
@@ -187,7 +187,8 @@ def pengaturan():
         return redirect(url_for("dinas.pengaturan"), 303)
     status = 422 if form.is_submitted() else 200
     return render_template("dinas/pengaturan.html", form=form, dinas=dinas,
-                           form_logo=FormLogo(formdata=None)), status
+                           form_logo=FormLogo(formdata=None),
+                           form_garuda=FormGaruda(formdata=None, obj=dinas)), status
 
 
 @bp.post("/pengaturan/logo")
@@ -219,7 +220,68 @@ def unggah_logo():
         else:
             form.logo.errors.append("Pilih berkas logo.")
     return render_template("dinas/pengaturan.html", form=FormPengaturanDinas(obj=dinas),
-                           dinas=dinas, form_logo=form), 422
+                           dinas=dinas, form_logo=form,
+                           form_garuda=FormGaruda(formdata=None, obj=dinas)), 422
+
+
+@bp.post("/pengaturan/garuda")
+@perlu_peran("operator_dinas")
+def unggah_garuda():
+    """The Garuda emblem for the header: uploaded by the Dinas and checked like the logo
+    (never fetched); printed instead of the Dinas letterhead when chosen."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    form = FormGaruda()
+    if form.validate_on_submit():
+        lama = dinas.kop_garuda
+        if form.hapus.data:
+            dinas.garuda = dinas.garuda_mime = None
+            dinas.kop_garuda = False
+            alur.catat("garuda_dihapus", dinas, data={"kop_garuda": [lama, False]})
+            db.session.commit()
+            flash("Lambang Garuda dihapus; kop dicetak dengan kop Dinas.", "sukses")
+            return redirect(url_for("dinas.pengaturan"), 303)
+        berkas = form.garuda.data
+        isi = mime = None
+        if berkas:
+            maks = current_app.config["LOGO_MAKS_BYTE"]
+            try:
+                isi, mime = periksa_logo(berkas.read(maks + 1), maks)
+            except LogoDitolak as e:
+                form.garuda.errors.append(str(e).replace("logo", "lambang").replace(
+                    "Logo", "Lambang"))
+        elif form.kop_garuda.data and not dinas.garuda:
+            form.garuda.errors.append("Unggah berkas lambang Garuda dahulu.")
+        if not form.garuda.errors:
+            if isi is None and bool(form.kop_garuda.data) == lama:
+                flash("Tidak ada yang berubah.", "sukses")
+                return redirect(url_for("dinas.pengaturan"), 303)
+            if isi is not None:
+                dinas.garuda, dinas.garuda_mime = isi, mime
+            dinas.kop_garuda = bool(form.kop_garuda.data)
+            alur.catat("garuda_diunggah" if isi is not None else "kop_garuda", dinas,
+                       data={"mime": mime, "byte": len(isi) if isi else None,
+                             "kop_garuda": [lama, dinas.kop_garuda]})
+            db.session.commit()
+            flash("Kop dengan lambang Garuda dipakai di semua dokumen cetak." if dinas.kop_garuda
+                  else "Kop dicetak dengan kop Dinas.", "sukses")
+            return redirect(url_for("dinas.pengaturan"), 303)
+    return render_template("dinas/pengaturan.html", form=FormPengaturanDinas(obj=dinas),
+                           dinas=dinas, form_logo=FormLogo(formdata=None),
+                           form_garuda=form), 422
+
+
+@bp.get("/garuda")
+@perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
+def garuda():
+    """The stored emblem (preview); SVG under a sandboxing CSP."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    if not dinas.garuda:
+        abort(404)
+    response = make_response(dinas.garuda)
+    response.mimetype = dinas.garuda_mime
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/logo")

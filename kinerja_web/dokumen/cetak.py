@@ -37,10 +37,15 @@ MIME_LOGO = "image/png"
 
 
 def logo(bersama):
-    """The letterhead logo for the renderer: only the PNG raster made at upload (an older
-    stored SVG is converted by the 20261206 migration; anything else is never printed)."""
+    """The images the documents may draw (kinerja://logo/<key>): the Dinas logo, and the
+    Garuda emblem the Dinas uploaded when its header carries it; only PNG rasters made at
+    upload (an older stored SVG is converted by the 20261206 migration; anything else is
+    never printed)."""
     d = bersama.dinas
-    return {str(d.id): (d.logo, MIME_LOGO)} if d.logo and d.logo_mime == MIME_LOGO else {}
+    out = {str(d.id): (d.logo, MIME_LOGO)} if d.logo and d.logo_mime == MIME_LOGO else {}
+    if d.kop_garuda and d.garuda and d.garuda_mime == MIME_LOGO:
+        out[f"garuda-{d.id}"] = (d.garuda, MIME_LOGO)
+    return out
 
 
 def nama_berkas(skp, jenis):

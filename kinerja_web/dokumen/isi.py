@@ -9,16 +9,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from kinerja_web import aturan
-from kinerja_web.atasan import kepala_dinas
+from kinerja_web.alur.penilaian import hasil_dari_pko
+from kinerja_web.atasan import PERAN_KS, kepala_dinas
 from kinerja_web.extensions import db
 from kinerja_web.models import Dinas, Pegawai, Sekolah
-from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
+from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoDinas, PkoSekolah
 from kinerja_web.models.skp import Skp
-from kinerja_web.penilaian.angka import angka_kredit
+from kinerja_web.penilaian.angka import ALASAN_PLT, angka_kredit
 from kinerja_web.waktu import format_tanggal
 
 JENIS = {
@@ -40,14 +41,18 @@ class Orang:
     unit_kerja: str | None = None
 
 
-def orang(pegawai, atr, unit=None):
+def orang(pegawai, atr, unit=None, hanya_pns=False):
+    """`hanya_pns`: NIP and pangkat print blank for non-PNS (the Dokumen Evaluasi format,
+    SPEC §5c); elsewhere a PPPK prints his NIP and "Golongan IX (PPPK)"."""
     if pegawai is None:
         return Orang()
+    pns = pegawai.status_kepegawaian == "PNS"
     gol = atr.daftar_golongan.get(pegawai.golongan or "")
-    pangkat = gol.label if gol is not None and pegawai.status_kepegawaian == "PNS" else None
-    if gol is not None and pegawai.status_kepegawaian == "PPPK":
+    pangkat = gol.label if gol is not None and pns else None
+    if gol is not None and pegawai.status_kepegawaian == "PPPK" and not hanya_pns:
         pangkat = f"Golongan {gol.kode} (PPPK)"
-    return Orang(pegawai.nama, pegawai.nip, pangkat, pegawai.jabatan,
+    nip = pegawai.nip if pns or not hanya_pns else None
+    return Orang(pegawai.nama, nip, pangkat, pegawai.jabatan,
                  unit or (pegawai.sekolah.nama if pegawai.sekolah else pegawai.dinas.nama))
 
 
@@ -60,10 +65,12 @@ class Bersama:
     penilaian: dict = field(default_factory=dict)   # skp_id -> Penilaian (ditetapkan)
     pko: dict = field(default_factory=dict)         # sekolah_id -> PKO code
     distribusi: dict = field(default_factory=dict)  # sekolah_id -> Counter of predikat
+    pko_dinas: str | None = None                    # frames the principals' distribution
+    distribusi_ks: Counter = field(default_factory=Counter)  # the Dinas' principals
 
 
 def muat(skp_ids):
-    """SKPs (in the given order) and what their documents need, in six queries."""
+    """SKPs (in the given order) and what their documents need, in eight queries at most."""
     skps = db.session.scalars(
         select(Skp).options(
             joinedload(Skp.pegawai).joinedload(Pegawai.sekolah),
@@ -92,7 +99,21 @@ def muat(skp_ids):
             .where(Skp.sekolah_id.in_(sekolah_ids), Skp.tahun_id == tahun_id,
                    Skp.posisi == "guru", Penetapan.dibuka.is_(None))):
         distribusi.setdefault(sid, Counter())[predikat] += 1
-    return skps, Bersama(dinas, kepala_dinas(dinas.id), penilaian, pko, distribusi)
+    bersama = Bersama(dinas, kepala_dinas(dinas.id), penilaian, pko, distribusi)
+    if any(hasil_dari_pko(s) for s in skps):
+        # A principal's curve is that of the Dinas' principals, framed by the Dinas' PKO
+        # (the Kepala Dinas sets their predikat under it), not his teachers'.
+        bersama.pko_dinas = db.session.scalar(select(PkoDinas.pko).where(
+            PkoDinas.dinas_id == dinas.id, PkoDinas.tahun_id == tahun_id))
+        bersama.distribusi_ks = Counter(dict(db.session.execute(
+            select(Penilaian.predikat, func.count())
+            .join(Skp, Penilaian.skp_id == Skp.id)
+            .join(Pegawai, Skp.pegawai_id == Pegawai.id)
+            .join(Penetapan, Penilaian.penetapan_id == Penetapan.id)
+            .where(Pegawai.dinas_id == dinas.id, Skp.tahun_id == tahun_id,
+                   Skp.posisi.in_(PERAN_KS), Penetapan.dibuka.is_(None))
+            .group_by(Penilaian.predikat)).all()))
+    return skps, bersama
 
 
 def alasan_tolak(jenis, skp, bersama):
@@ -106,18 +127,28 @@ def alasan_tolak(jenis, skp, bersama):
         return "Dokumen ini dicetak setelah Predikat Kinerja ditetapkan dan dikirim."
     if jenis == "angka_kredit":
         atr = aturan.muat_aturan(skp.tahun.aturan)
-        ak = angka_kredit(skp.pegawai, pen.predikat, atr)
+        ak = angka_kredit(skp.pegawai, pen.predikat, atr, skp.posisi)
+        if ak.alasan:
+            return ak.alasan
         if ak.nilai is None:
             return "Angka kredit hanya untuk jabatan fungsional dengan jenjang (mis. Guru Ahli " \
                    "Pertama)."
     return None
 
 
+def tanpa_angka_kredit(skp_ids):
+    """The SKPs among these whose post never becomes angka kredit (a Plt.'s acting post),
+    with the reason: a batch skips them and says why."""
+    ids = set(db.session.scalars(select(Skp.id).where(
+        Skp.id.in_(list(skp_ids)), Skp.posisi == "plt_kepala_sekolah"))) if skp_ids else set()
+    return ids, ALASAN_PLT
+
+
 def _atasan_ppk(skp, bersama, atr):
     """The PPK's own superior (SPEC §5c): the Kepala Dinas for a teacher; for a principal
     the official set in the Dinas' settings."""
     if skp.posisi == "guru" and skp.atasan_id != (bersama.kadis.id if bersama.kadis else None):
-        return orang(bersama.kadis, atr)
+        return orang(bersama.kadis, atr, hanya_pns=True)
     d = bersama.dinas
     return Orang(d.atasan_kadis_nama, d.atasan_kadis_nip, d.atasan_kadis_pangkat,
                  d.atasan_kadis_jabatan, None)
@@ -144,7 +175,15 @@ def isi(jenis, skp, bersama):
         nilai.update(rhk=[r["rhk"] for r in skp.rhk or []], status=skp.status,
                      ppk=ppk.nama)
         return konteks, nilai
-    pko = bersama.pko.get(skp.sekolah_id) if skp.posisi == "guru" else None
+    # The school's PKO: a teacher's organisation result, and the value that becomes a
+    # principal's (definitive or Plt.) Rating Hasil Kerja (SPEC §4.3, alur.penilaian).
+    pko = bersama.pko.get(skp.sekolah_id)
+    if jenis == "dokumen_evaluasi":
+        # SPEC §5c: NIP and pangkat are left blank for non-PNS.
+        pegawai = orang(skp.pegawai, atr, skp.sekolah.nama if skp.sekolah else None,
+                        hanya_pns=True)
+        ppk = orang(skp.atasan, atr, hanya_pns=True)
+        konteks.update(pegawai=pegawai, ppk=ppk)
     konteks.update(
         atasan_ppk=_atasan_ppk(skp, bersama, atr),
         pko=aturan.PKO(pko).label if pko else None,
@@ -155,10 +194,22 @@ def isi(jenis, skp, bersama):
     nilai.update(predikat=pen.predikat, hasil=pen.rating_hasil, perilaku=pen.rating_perilaku,
                  pko=pko, ppk=ppk.nama)
     if jenis == "evaluasi":
-        jumlah = bersama.distribusi.get(skp.sekolah_id, Counter())
-        konteks.update(utama=[r for r in skp.rhk or [] if r["jenis"] == "utama"],
-                       tambahan=[r for r in skp.rhk or [] if r["jenis"] == "tambahan"],
-                       kurva=kurva_svg(jumlah), jumlah=jumlah)
+        if hasil_dari_pko(skp):
+            jumlah = bersama.distribusi_ks
+            pko_kurva = bersama.pko_dinas
+            kelompok = f"Kepala sekolah {bersama.dinas.nama}"
+        else:
+            jumlah = bersama.distribusi.get(skp.sekolah_id, Counter())
+            pko_kurva = pko
+            kelompok = f"Guru {skp.sekolah.nama}" if skp.sekolah else "Guru"
+        rhk = [dict(r, umpan_balik=umpan_balik_rhk(r, pen)) for r in skp.rhk or []]
+        konteks.update(utama=[r for r in rhk if r["jenis"] == "utama"],
+                       tambahan=[r for r in rhk if r["jenis"] == "tambahan"],
+                       aspek=[(a, (skp.ekspektasi or {}).get(a.kode)
+                               or atr.ekspektasi_khusus_bawaan) for a in atr.perilaku],
+                       kurva=kurva_svg(jumlah), jumlah=jumlah,
+                       kurva_kelompok=kelompok,
+                       kurva_pko=aturan.PKO(pko_kurva).label if pko_kurva else None)
     elif jenis == "angka_kredit":
         ak = angka_kredit(skp.pegawai, pen.predikat, atr)
         konteks.update(ak=ak, pegawai_db=skp.pegawai)
@@ -175,12 +226,22 @@ def kode_verifikasi(jenis, skp_id, tahun, nilai):
     return f"{teks[:5]}-{teks[5:]}"
 
 
+def umpan_balik_rhk(r, pen):
+    """The feedback printed on one RHK row. The atasan's written feedback on the praktik
+    kinerja (given with the Rating Hasil Kerja) belongs to the praktik RHK only; an RHK
+    without feedback of its own prints "-" rather than the same text again."""
+    if r.get("kategori") == "praktik" and pen is not None and pen.umpan_balik_hasil:
+        return pen.umpan_balik_hasil
+    return None
+
+
 def kurva_svg(jumlah):
-    """The school's predikat distribution as a small inline SVG bar chart with a curve."""
+    """A predikat distribution as e-Kinerja's "Kurva Distribusi": bars with a curve, the
+    number of pegawai per predikat, axes titled "Jumlah Pegawai" and "Predikat Kinerja"."""
     urut = list(aturan.Predikat.urut())
     n = [jumlah.get(p.value, 0) for p in urut]
     maks = max(n) or 1
-    lebar, tinggi, kiri, bawah = 360, 120, 10, 30
+    lebar, tinggi, kiri, bawah = 380, 132, 22, 42
     langkah = (lebar - 2 * kiri) / len(urut)
     batang, titik, label = [], [], []
     for i, (p, nilai) in enumerate(zip(urut, n, strict=True)):
@@ -194,7 +255,16 @@ def kurva_svg(jumlah):
                      f'font-size="8" text-anchor="middle">{p.label}</text>'
                      f'<text x="{x + langkah / 2:.1f}" y="{y - 3:.1f}" font-size="8" '
                      f'text-anchor="middle">{nilai}</text>')
+    sumbu = (f'<line x1="{kiri}" y1="{tinggi - bawah}" x2="{lebar - 4}" y2="{tinggi - bawah}" '
+             'stroke="#444" stroke-width="0.6"/>'
+             f'<line x1="{kiri}" y1="4" x2="{kiri}" y2="{tinggi - bawah}" stroke="#444" '
+             'stroke-width="0.6"/>'
+             f'<text x="8" y="{(tinggi - bawah) / 2:.1f}" font-size="7" text-anchor="middle" '
+             f'transform="rotate(-90 8 {(tinggi - bawah) / 2:.1f})">Jumlah Pegawai</text>'
+             f'<text x="{lebar / 2:.1f}" y="{tinggi - 6}" font-size="7" '
+             'text-anchor="middle">Predikat Kinerja</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{lebar}" height="{tinggi}" '
-            f'viewBox="0 0 {lebar} {tinggi}" role="img" aria-label="Pola distribusi predikat">'
+            f'viewBox="0 0 {lebar} {tinggi}" role="img" '
+            'aria-label="Kurva Distribusi Predikat Kinerja Pegawai">'
             + "".join(batang) + f'<polyline points="{" ".join(titik)}" fill="none" '
-            'stroke="#0b5394" stroke-width="1.5"/>' + "".join(label) + "</svg>")
+            'stroke="#0b5394" stroke-width="1.5"/>' + "".join(label) + sumbu + "</svg>")

@@ -180,6 +180,11 @@ def batch():
                              int(form.sekolah.data) if form.sekolah.data else None,
                              form.jenjang.data or None, pilihan)
             batas = current_app.config["CETAK_MAKS_DOKUMEN"]
+            dilewati, alasan = isi_dokumen.tanpa_angka_kredit(ids) \
+                if form.jenis.data == "angka_kredit" else (set(), None)
+            ids = [i for i in ids if i not in dilewati]
+            if dilewati:
+                flash(f"{len(dilewati)} SKP dilewati: {alasan}", "info")
             if not ids:
                 form.form_errors.append("Tidak ada dokumen yang dapat dicetak untuk pilihan "
                                         "ini (predikat belum ditetapkan atau SKP belum "

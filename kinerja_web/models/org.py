@@ -11,6 +11,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -47,6 +48,11 @@ class Dinas(db.Model):
     kota_ttd: Mapped[str | None] = mapped_column(String(80))
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     logo_mime: Mapped[str | None] = mapped_column(String(40))
+    # The Garuda emblem, uploaded by the Dinas like the logo (never fetched, never shipped),
+    # printed at the top of every document instead of the Dinas letterhead when chosen.
+    garuda: Mapped[bytes | None] = mapped_column(LargeBinary)
+    garuda_mime: Mapped[str | None] = mapped_column(String(40))
+    kop_garuda: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The official above the Kepala Dinas (atasan PPK on a principal's documents).
     atasan_kadis_nama: Mapped[str | None] = mapped_column(String(150))
     atasan_kadis_nip: Mapped[str | None] = mapped_column(String(18))

@@ -6,6 +6,11 @@ from decimal import Decimal
 
 from kinerja_web import aturan
 
+# Seed 001, transition table row 1: the predikat that flows to e-Kinerja and becomes angka
+# kredit is the annual predikat of the definitive position, never a Plt.'s acting post.
+ALASAN_PLT = ("Predikat jabatan Plt. Kepala Sekolah tidak dikonversi menjadi angka kredit; "
+              "yang dikonversi hanya predikat kinerja pada jabatan definitif (SKP sebagai guru).")
+
 
 @dataclass(frozen=True)
 class AngkaKredit:
@@ -14,6 +19,7 @@ class AngkaKredit:
     jenjang: aturan.JenjangJabatan | None
     persen: Decimal | None
     koefisien: Decimal | None
+    alasan: str | None = None  # why there is none, where a reader must be told
 
     @property
     def teks(self):
@@ -31,11 +37,14 @@ def bulan_dalam_periode(pegawai, atr):
     return selesai.month - date(tmt.year, tmt.month, 1).month + 1
 
 
-def angka_kredit(pegawai, predikat, atr):
-    """None where it does not apply (no predikat, not a jabatan fungsional with a jenjang)."""
+def angka_kredit(pegawai, predikat, atr, posisi=None):
+    """None where it does not apply (no predikat, not a jabatan fungsional with a jenjang,
+    or the SKP of a Plt.'s acting post: `posisi` is the SKP's)."""
     jabatan = atr.daftar_jabatan.get(pegawai.jabatan or "")
     jenjang = jabatan.jenjang if jabatan else None
     bulan = bulan_dalam_periode(pegawai, atr)
+    if posisi == "plt_kepala_sekolah":
+        return AngkaKredit(None, bulan, jenjang, None, None, ALASAN_PLT)
     if predikat is None or jenjang is None or bulan == 0:
         return AngkaKredit(None, bulan, jenjang, None, None)
     nilai = aturan.angka_kredit(predikat, jenjang, bulan, aturan=atr)

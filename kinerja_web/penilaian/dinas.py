@@ -366,6 +366,7 @@ def penetapan():
 
 # ---------------------------------------------------------------- Rekap Penetapan (Tahunan)
 
+TANPA_AK_PLT = "Tidak dikonversi (jabatan Plt.)"
 TAB_REKAP = (("semua", "Semua"), ("belum_dikirim", "Belum dikirim"),
              ("sudah_dikirim", "Sudah dikirim"))
 
@@ -407,11 +408,12 @@ def rekap():
                               .offset((halaman - 1) * PER_HALAMAN)).all()
     atr = aturan.muat_aturan(tahun.aturan)
     baris = [(p, posisi, nama_s, predikat, s,
-              angka_kredit(p, predikat, atr) if s == "sudah_dikirim" else None)
+              angka_kredit(p, predikat, atr, posisi) if s == "sudah_dikirim" else None)
              for p, posisi, nama_s, predikat, s in rows]
     daftar_sekolah = db.session.execute(select(Sekolah.id, Sekolah.nama).where(
         Sekolah.dinas_id == current_user.peran.dinas_id).order_by(Sekolah.nama)).all()
     return render("dinas/rekap.html", block="hasil", baris=baris, tab=tab, tabs=TAB_REKAP,
+                  tanpa_ak_plt=TANPA_AK_PLT,
                   hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
                   total=hitung.get(tab, 0), q=request.args.get("q", ""),
                   sekolah_id=arg_id("sekolah"),
@@ -430,15 +432,17 @@ def rekap_unduh(format):
     kepala = ["NIP", "Nama", "Satuan Pendidikan", "Jabatan", "Predikat Kinerja",
               "Status", "Bulan", "Persentase", "Koefisien", "Angka Kredit"]
     isi = []
-    for p, _posisi, nama_s, predikat, s in db.session.execute(
+    for p, posisi, nama_s, predikat, s in db.session.execute(
             stmt.order_by(sekolah.nama, Pegawai.nama)):
-        ak = angka_kredit(p, predikat, atr) if s == "sudah_dikirim" else None
+        ak = angka_kredit(p, predikat, atr, posisi) if s == "sudah_dikirim" else None
         isi.append([p.nip or "", p.nama, nama_s or "", p.jabatan or "",
                     aturan.Predikat(predikat).label_cetak if predikat and ak else "",
                     "Sudah dikirim" if s == "sudah_dikirim" else "Belum dikirim",
-                    ak.bulan if ak else "", f"{ak.persen}%" if ak and ak.persen else "",
+                    ak.bulan if ak and not ak.alasan else "",
+                    f"{ak.persen}%" if ak and ak.persen else "",
                     aturan.format_angka(ak.koefisien, 1) if ak and ak.koefisien else "",
-                    ak.teks if ak and ak.nilai is not None else ""])
+                    ak.teks if ak and ak.nilai is not None
+                    else TANPA_AK_PLT if ak and ak.alasan else ""])
     nama = f"rekap-predikat-{tahun.tahun}.{format}"
     berkas = tulis_csv(kepala, isi) if format == "csv" else \
         tulis_xlsx({f"Rekap {tahun.tahun}": (kepala, isi)})

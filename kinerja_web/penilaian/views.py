@@ -80,7 +80,8 @@ def ringkasan(skp_id):
         "penilaian/ringkasan.html", skp=skp, sebagai=sebagai, pen=pen, atr=atr,
         kurang=alur_n.kekurangan(skp, pen, praktik, ref, konfirmasi, pko),
         predikat=predikat, ditetapkan=ditetapkan, pko=pko, label=_label,
-        ak=angka_kredit(skp.pegawai, pen.predikat, atr) if ditetapkan else None)
+        ak=angka_kredit(skp.pegawai, pen.predikat, atr, skp.posisi) if ditetapkan
+        else None)
 
 
 def _label(kode, jenis="rating"):

@@ -179,6 +179,8 @@ def _form(n, skp, formdata=True):
             **kwargs)
     else:
         form = FormPersetujuan(**kwargs)
+        if not formdata or not form.is_submitted():
+            form.catatan.data = skp.catatan_atasan if skp.status == "diajukan" else None
     if not formdata or not form.is_submitted():
         form.versi.data = str(skp.versi)
     return form
@@ -265,6 +267,15 @@ def _putuskan(skp, form):
         elif aksi == "setujui":
             alur_skp.setujui(skp, current_user, form.catatan.data)
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} disetujui."
+        elif aksi == "simpan":
+            alur_skp.simpan_catatan_draf(skp, current_user, form.catatan.data)
+            simpan_transaksi()
+            pesan = "Draf tersimpan; Perencanaan Kinerja masih menunggu persetujuan Anda."
+            if not is_partial():
+                flash(pesan, "sukses")
+            url = url_for(".langkah", skp_id=skp.id, n=4)
+            return pindah(url, lambda: _tampil(skp, 4, _form(4, skp, formdata=False),
+                                               pesan=pesan))
         else:
             form.form_errors.append("Pilih Setujui atau Kembalikan.")
             return _tampil(skp, 4, form, 422)

@@ -12,7 +12,7 @@ from kinerja_web.extensions import db
 from kinerja_web.models import Ekspor, LogSinkro, Pegawai
 from kinerja_web.sinkro import berkas, cek, data
 from kinerja_web.sinkro.pengirim import PengirimBerkas
-from kinerja_web.teks import bersihkan_data
+from kinerja_web.teks import akhiri, bersihkan_data, gabung
 from kinerja_web.waktu import sekarang
 
 JENIS = {"perencanaan": "Perencanaan (SKP)", "penilaian_akhir": "Penilaian akhir"}
@@ -90,7 +90,7 @@ def isi_log(temuan):
     """(Keterangan, Catatan) of a failed row, worded as the platform's sync log."""
     keterangan = [t.pesan for t in temuan if t.tempat == "keterangan"]
     catatan_ = [f'Gagal Sinkro: "{t.pesan}"' for t in temuan if t.tempat == "catatan"]
-    return "; ".join(keterangan) or None, " ".join(catatan_) or None
+    return akhiri(gabung(keterangan)) or None, " ".join(catatan_) or None
 
 
 def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekolah_id=None,

@@ -36,7 +36,7 @@ from kinerja_web.sinkro import berkas, cek, data, periode, referensi
 from kinerja_web.sinkro.disparitas import KATEGORI, URUT_PEMERBAIKI, disparitas
 from kinerja_web.sinkro.ekspor import JENIS, ekspor
 from kinerja_web.sinkro.pengirim import manifes_json
-from kinerja_web.teks import arg_id, nama_berkas, panjang
+from kinerja_web.teks import arg_id, gabung, nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import sekarang
 
@@ -167,8 +167,7 @@ def _sinkro_satu(pegawai_id, posisi, jenis, nama):
         flash(f"Sinkro {nama} berhasil. RHK Masuk : {baris.rhk_masuk}, RHK Indikator Masuk : "
               f"{baris.rhk_indikator_masuk}.", "sukses")
     else:
-        flash(f"Sinkro {nama} gagal: " + "; ".join(x for x in (baris.keterangan, baris.catatan)
-                                                   if x), "galat")
+        flash(f"Sinkro {nama} gagal: " + gabung((baris.keterangan, baris.catatan)), "galat")
     return baris
 
 

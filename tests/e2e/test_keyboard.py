@@ -92,7 +92,7 @@ def test_wizard_perencanaan_hanya_dengan_papan_ketik(page, server):
     expect(page.get_by_role("button", name="Mulai Perencanaan Kinerja")).to_be_visible()
     tab_ke(page, tombol("Mulai Perencanaan Kinerja"))
     page.keyboard.press("Space")
-    expect(page.get_by_role("heading", name="1. Pelaksanaan Tugas Pokok")).to_be_visible()
+    expect(page.get_by_role("heading", name="1. Pelaksanaan Tugas Pokok 5M")).to_be_visible()
 
     tugas = pilih_radio(page, "tugas_tambahan", 1)
     lanjut(page, "2. Praktik Kinerja")
@@ -112,7 +112,7 @@ def test_wizard_perencanaan_hanya_dengan_papan_ketik(page, server):
     assert not f["checked"]
     f = tab_ke(page, lambda f: f["value"] == nilai[0], mundur=True)
     assert f["checked"]
-    lanjut(page, "5. Rangkuman")
+    lanjut(page, "5. Rangkuman Perencanaan Kinerja Anda")
     expect(page.get_by_text("Belum lengkap")).to_have_count(0)
     tab_ke(page, tombol("Ajukan"))
     page.keyboard.press("Enter")

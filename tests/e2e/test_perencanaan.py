@@ -20,7 +20,7 @@ def isi_rencana(page, server, praktik, kompetensi, aspek, tugas_tambahan="Tidak"
     """The five-step wizard from Beranda to "Ajukan"."""
     page.get_by_role("link", name=re.compile("Buat")).click()
     page.get_by_role("button", name="Mulai Perencanaan Kinerja").first.click()
-    expect(page.get_by_role("heading", name="1. Pelaksanaan Tugas Pokok")).to_be_visible()
+    expect(page.get_by_role("heading", name="1. Pelaksanaan Tugas Pokok 5M")).to_be_visible()
     if tugas_tambahan is not None:
         page.get_by_label(tugas_tambahan, exact=True).check()
     page.get_by_role("button", name="Lanjut").click()
@@ -34,7 +34,8 @@ def isi_rencana(page, server, praktik, kompetensi, aspek, tugas_tambahan="Tidak"
     for a in aspek:
         page.get_by_text(a, exact=True).click()
     page.get_by_role("button", name="Lanjut").click()
-    expect(page.get_by_role("heading", name="5. Rangkuman")).to_be_visible()
+    expect(page.get_by_role("heading",
+                            name="5. Rangkuman Perencanaan Kinerja Anda")).to_be_visible()
     expect(page.get_by_text("Belum lengkap")).to_have_count(0)
     page.get_by_role("button", name="Ajukan").click()
     expect(page.get_by_role("heading", name="Menunggu persetujuan atasan")).to_be_visible()
