@@ -394,7 +394,8 @@ def cek_skp_organisasi(s: Subjek, ref: Referensi) -> list[Temuan]:
 
 
 def cek_rhk_atasan(s: Subjek, ref: Referensi) -> list[Temuan]:
-    """An RHK of the agreed SKP intervenes an RHK the atasan's agreed SKP does not hold."""
+    """An RHK of the agreed SKP intervenes an RHK the atasan's agreed SKP does not hold (the
+    year's mapping names the principal's organisational RHK each teacher RHK intervenes)."""
     a = s.atasan
     if s.skp is None or not s.skp.disepakati or a.nama is None or a.oleh_dinas \
             or not a.skp_disepakati:
@@ -403,7 +404,8 @@ def cek_rhk_atasan(s: Subjek, ref: Referensi) -> list[Temuan]:
     rhk_saja = {r.rhk for r in a.rhk}
     out, dilihat = [], set()
     for item in s.skp.rhk:
-        if item.get("jenis") != "utama":
+        # Every RHK e-Kinerja receives intervenes one of the atasan's (Utama and Tambahan).
+        if item.get("jenis") not in ("utama", "tambahan") or item.get("kategori") == "organisasi":
             continue
         rhk, indikator = item.get("rhk_atasan"), item.get("indikator_atasan")
         # Plans approved before the snapshot kept the indicator are matched by RHK alone.
