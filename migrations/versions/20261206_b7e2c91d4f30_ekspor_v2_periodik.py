@@ -1,0 +1,38 @@
+"""e-Kinerja export v2: the periodic assessment export kind and the final sync's counts per
+log row (RHK Individu / RHK Organisasi: RHK, indikator, eviden, realisasi, feedback).
+
+Revision ID: b7e2c91d4f30
+Revises: 0acc7ddc9dd8
+Create Date: 2026-12-06 01:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'b7e2c91d4f30'
+down_revision = '0acc7ddc9dd8'
+branch_labels = None
+depends_on = None
+
+LAMA = "jenis IN ('perencanaan', 'penilaian_akhir')"
+BARU = "jenis IN ('perencanaan', 'penilaian_akhir', 'penilaian_periodik')"
+
+
+def upgrade():
+    with op.batch_alter_table('log_sinkro', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('rincian', sa.JSON(), nullable=True))
+    with op.batch_alter_table('ekspor_ekinerja', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_ekspor_ekinerja_jenis', type_='check')
+        batch_op.create_check_constraint('jenis', BARU)
+
+
+def downgrade():
+    op.execute("DELETE FROM log_sinkro WHERE ekspor_id IN "
+               "(SELECT id FROM ekspor_ekinerja WHERE jenis = 'penilaian_periodik')")
+    op.execute("DELETE FROM ekspor_ekinerja WHERE jenis = 'penilaian_periodik'")
+    with op.batch_alter_table('ekspor_ekinerja', schema=None) as batch_op:
+        batch_op.drop_constraint('ck_ekspor_ekinerja_jenis', type_='check')
+        batch_op.create_check_constraint('jenis', LAMA)
+    with op.batch_alter_table('log_sinkro', schema=None) as batch_op:
+        batch_op.drop_column('rincian')
