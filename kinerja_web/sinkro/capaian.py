@@ -166,7 +166,8 @@ def periodik(atr, periode, tahun, pel: Pelaksanaan | None, rating_hasil, rating_
              predikat) -> list[dict]:
     """One value per period of the Dinas' list (rule "observasi_lalu_tahunan", data file):
     periods that end before the observation are not sent (an observation recorded after
-    the last period counts for the last); from it on the annual ratings carry, and Nilai SKP is the predikat set (or the matrix's from the two ratings)."""
+    the last period counts for the last); from it on the annual ratings carry, and Nilai
+    SKP is the predikat set (or the matrix's from the two ratings)."""
     if not (rating_hasil and rating_perilaku) or pel is None or pel.diobservasi is None:
         return []
     if atr.aturan_periodik != "observasi_lalu_tahunan":
