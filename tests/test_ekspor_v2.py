@@ -306,3 +306,18 @@ def test_berkas_v1_tetap_terbaca_dengan_skema_v1():
     assert berkas.baca_jsonl(berkas.baris_jsonl(c)) == [c]
     with pytest.raises(jsonschema.ValidationError):
         validator("2").validate(c)
+
+
+def test_cetak_skp_kepala_sekolah_menampilkan_perspektif(demo, buat_klien):
+    from test_cetak import cetak, masuk, segar, skp_dari, tanpa_spasi, teks_pdf
+
+    skp = skp_dari("kepsek3")
+    assert skp.posisi == "kepala_sekolah"
+    segar()
+    r = cetak(masuk(buat_klien, "kepsek3"), "skp", skp.id)
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    t = tanpa_spasi(teks_pdf(r.data))
+    for rhk, (indikator, target, perspektif) in RHK_ORG_SEED.items():
+        i = t.find(tanpa_spasi(rhk + " PERSPEKTIF: " + perspektif))
+        assert i >= 0, rhk
+        assert tanpa_spasi(indikator) in t[i:]
