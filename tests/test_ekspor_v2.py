@@ -317,7 +317,7 @@ def test_cetak_skp_kepala_sekolah_menampilkan_perspektif(demo, buat_klien):
     r = cetak(masuk(buat_klien, "kepsek3"), "skp", skp.id)
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     t = tanpa_spasi(teks_pdf(r.data))
-    for rhk, (indikator, target, perspektif) in RHK_ORG_SEED.items():
+    for rhk, (indikator, _, perspektif) in RHK_ORG_SEED.items():
         i = t.find(tanpa_spasi(rhk + " PERSPEKTIF: " + perspektif))
         assert i >= 0, rhk
         assert tanpa_spasi(indikator) in t[i:]
