@@ -311,7 +311,8 @@ def cetak_lanjut():
 
 
 @click.command("ekspor-ekinerja")
-@click.option("--jenis", type=click.Choice(["perencanaan", "penilaian_akhir"]),
+@click.option("--jenis", type=click.Choice(["perencanaan", "penilaian_periodik",
+                                           "penilaian_akhir"]),
               default="perencanaan", show_default=True)
 @click.option("--keluar", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder tujuan: ekinerja.jsonl, ekinerja.xlsx dan manifes.json.")

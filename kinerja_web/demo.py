@@ -431,6 +431,28 @@ PERIODE_DEMO = (
     ("TRIWULAN IV", date(2025, 10, 1), date(2025, 12, 31), date(2026, 1, 25), "Triwulanan", 3),
     ("TAHUN 2025", date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 31), "Tahunan", 1),
 )
+# The same list as an admin e-Kinerja leaves it after fixing errors #1 and #2: four
+# Triwulanan periods with angka 1-4 and the final (Tahunan) period.
+PERIODE_DEMO_BERSIH = tuple(
+    (nama.removesuffix(" 2025") if tipe != "Tahunan" else nama, mulai, selesai, batas,
+     "Triwulanan" if tipe != "Tahunan" else tipe, i + 1 if tipe != "Tahunan" else 1)
+    for i, (nama, mulai, selesai, batas, tipe, _) in enumerate(PERIODE_DEMO))
+
+
+def pakai_periode_bersih(dinas_id):
+    """Replace the Dinas' e-Kinerja period list by PERIODE_DEMO_BERSIH (audited), as the
+    Operator Dinas does once the admin e-Kinerja has fixed the list."""
+    from kinerja_web.models import PeriodeEkinerja
+    from kinerja_web.sinkro import periode
+
+    for p in db.session.scalars(select(PeriodeEkinerja).where(
+            PeriodeEkinerja.dinas_id == dinas_id)).all():
+        periode.hapus(p, p.versi)
+    for nama, mulai, selesai, batas, tipe, angka in PERIODE_DEMO_BERSIH:
+        periode.tambah(dinas_id, {"nama": nama, "tahun": 2025, "mulai": mulai,
+                                  "selesai": selesai, "batas": batas, "tipe_periodik": tipe,
+                                  "angka_periodik": angka})
+    db.session.flush()
 
 
 def isi_sinkro(dinas):

@@ -15,6 +15,7 @@ from conftest import nip_valid
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from kinerja_web import aturan
 from kinerja_web.demo import SANDI_DEMO
 from kinerja_web.extensions import db
 from kinerja_web.lembar import tulis_csv, tulis_xlsx
@@ -406,13 +407,14 @@ def test_skp_disetujui_menyimpan_indikator_rhk_atasan(app, demo):
             select(Skp).where(Skp.status == "disepakati", Skp.sekolah_id == select(
                 Sekolah.id).where(Sekolah.npsn == "20301101").scalar_subquery()))}
         ks = next(s for (_, pos), s in skp.items() if pos == "kepala_sekolah")
-        praktik = next(r for r in ks.rhk if r["kategori"] == "praktik")
+        milik = {r["kode"]: r for r in ks.rhk if r["kategori"] == "organisasi"}
+        atr = aturan.muat_aturan()
         guru = [s for (_, pos), s in skp.items() if pos == "guru"]
         assert guru
         for s in guru:
-            for r in (r for r in s.rhk if r["jenis"] == "utama"):
-                assert (r["rhk_atasan"], r["indikator_atasan"]) == \
-                    (praktik["rhk"], praktik["indikator"])
+            for r in (r for r in s.rhk if r["jenis"] in ("utama", "tambahan")):
+                o = milik[atr.intervensi[r["kategori"]].rhk_organisasi]
+                assert (r["rhk_atasan"], r["indikator_atasan"]) == (o["rhk"], o["indikator"])
 
 
 # ------------------------------------------------------------------ disparity report
@@ -484,9 +486,10 @@ def test_ekspor_demo_sesuai_skema_xlsx_sama_dan_manifes(app, demo, buat_klien):
     assert {c["jenis_skp"] for c in catatan} == {"GURU / JAJF", "KEPALA SEKOLAH"}
     with app.app_context():
         kadis = pegawai_demo("kadis").nip
-    # A teacher's main RHK intervenes his principal's (the Kepala Dinas' are in e-Kinerja).
+    # A teacher's RHK (Utama and Tambahan) intervene his principal's organisational RHK (the
+    # Kepala Dinas' are in e-Kinerja).
     assert all(r_["rhk_atasan"] and r_["indikator_atasan"] for c in catatan
-               if c["atasan"]["nip"] != kadis for r_ in c["rhk"] if r_["jenis"] == "UTAMA")
+               if c["atasan"]["nip"] != kadis for r_ in c["rhk"])
     # The XLSX holds the same records: through the reader, and cell by cell with openpyxl.
     assert berkas.baca_xlsx(xlsx) == catatan
     wb = load_workbook(io.BytesIO(xlsx), read_only=True)
@@ -498,7 +501,7 @@ def test_ekspor_demo_sesuai_skema_xlsx_sama_dan_manifes(app, demo, buat_klien):
     assert manifes["sha256"] == hashlib.sha256(jsonl).hexdigest()
     assert manifes["berkas"]["ekinerja.jsonl"]["sha256"] == hashlib.sha256(jsonl).hexdigest()
     assert manifes["berkas"]["ekinerja.xlsx"]["sha256"] == hashlib.sha256(xlsx).hexdigest()
-    assert manifes["versi_format"] == "1" and manifes["skema"] == "ekinerja-v1.json"
+    assert manifes["versi_format"] == "2" and manifes["skema"] == "ekinerja-v2.json"
     assert manifes["jumlah"]["pegawai_diekspor"] == len(catatan)
     assert manifes["jumlah"]["rhk"] == sum(len(c["rhk"]) for c in catatan)
     # Pegawai who fail are listed, not exported, and every one of them is logged.
@@ -545,15 +548,17 @@ def test_ekspor_penilaian_akhir_setelah_periode_dan_unor_diperbaiki(app, demo, b
 
 
 def test_berkas_xlsx_ekspor_menetralkan_rumus_dan_kembali_sama():
-    c = {"versi_format": "1", "jenis": "perencanaan", "nip": "198409102023212026",
+    c = {"versi_format": "2", "jenis": "perencanaan", "nip": "198409102023212026",
          "nama": "=1+1", "jenis_skp": "GURU / JAJF", "plt": False,
          "periode_awal": "2025-01-01", "periode_akhir": "2025-12-31",
          "pendekatan": "KUANTITATIF", "jabatan": "'sudah berapostrof",
          "unor": {"id": "U1", "nama": "@SUM(A1)"},
          "atasan": {"nama": "-2", "nip": None, "unor": {"id": None, "nama": None}},
-         "rhk": [{"no": 1, "jenis": "UTAMA", "kode": "D1-1", "rhk": "+cmd|' /C calc'!A0",
-                  "rhk_atasan": None, "indikator_atasan": None, "aspek": "=", "indikator": None,
-                  "target": "1 siklus", "realisasi": None, "umpan_balik": None}]}
+         "rhk": [{"no": 1, "jenis": "UTAMA", "jenis_rhk": "INDIVIDU", "kode": "D1-1",
+                  "rhk": "+cmd|' /C calc'!A0", "rhk_atasan": None, "indikator_atasan": None,
+                  "aspek": "=", "indikator": None, "target": "1 siklus", "perspektif": "@x",
+                  "bukti_dukung": ["=HYPERLINK(1)", "biasa"], "realisasi": None,
+                  "umpan_balik": None}]}
     lembar = berkas.LembarEkspor("perencanaan")
     lembar.tambah(c)
     isi = lembar.simpan("0" * 64)
@@ -636,7 +641,8 @@ def test_sinkro_ulang_hijau_setelah_unor_sekolah_diperbaiki_lewat_impor(app, dem
     r = k.post(f"/sinkro/log/{log_id}/ulang")
     assert r.status_code == 303
     r = k.get(r.headers["Location"])
-    m = re.search(r"berhasil\. RHK Masuk : (\d), RHK Indikator Masuk : (\d)\.", teks(r))
+    m = re.search(r"berhasil\. RHK Individu: RHK Masuk : (\d), RHK Indikator Masuk : (\d); "
+                  r"RHK Organisasi: RHK Masuk : 0, RHK Indikator Masuk : 0\.", teks(r))
     assert m and m.group(1) == m.group(2) and int(m.group(1)) >= 2  # praktik, kompetensi, …
     baris = baris_tabel(r)
     assert "Berhasil" in baris[0] and f"RHK Masuk : {m.group(1)}" in baris[0]
@@ -665,7 +671,8 @@ def test_sinkro_satu_pegawai_dari_halaman_pegawai(app, demo, buat_klien):
     r = k.post(f"/sinkro/pegawai/{pid}/sinkro", {"posisi": "guru", "jenis": "perencanaan"})
     assert r.status_code == 303
     t = teks(k.get(r.headers["Location"]))
-    assert re.search(r"Sinkro .* berhasil\. RHK Masuk : [23], RHK Indikator Masuk : [23]\.", t)
+    assert re.search(r"Sinkro .* berhasil\. RHK Individu: RHK Masuk : [23], RHK Indikator "
+                     r"Masuk : [23]; RHK Organisasi: RHK Masuk : 0", t)
     assert "Perencanaan (SKP), guru: Berhasil" in t
 
 

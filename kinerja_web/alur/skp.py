@@ -163,11 +163,14 @@ def langkah_belum_lengkap(skp):
     return kurang
 
 
-def susun_rhk(skp, rhk_atasan=None, indikator_atasan=None):
+def susun_rhk(skp, intervensi=None):
     """The RHK texts of the choices in force, copied from the year's catalogue, with the
-    aspek, indicator and target they are printed and sent with."""
+    aspek, indicator and target they are printed and sent with. `intervensi`: {kategori:
+    (RHK, indicator)} of the atasan's agreed plan each RHK intervenes (`intervensi_atasan`).
+    A principal's plan also carries the organisational RHK of the year (SPEC §12)."""
     atr = aturan_skp(skp)
     posisi = skp.katalog_posisi
+    intervensi = intervensi or {}
 
     def isi(kode, **kata):
         item = atr.isi_skp.get(kode)
@@ -176,24 +179,32 @@ def susun_rhk(skp, rhk_atasan=None, indikator_atasan=None):
         return {"aspek": item.aspek, "indikator": item.indikator.format(**kata),
                 "target": item.target}
 
+    def atasan(kategori):
+        rhk, indikator = intervensi.get(kategori, (None, None))
+        return {"rhk_atasan": rhk, "indikator_atasan": indikator}
+
     out = []
+    if posisi == "kepala_sekolah":
+        for o in atr.rhk_organisasi:
+            out.append({"jenis": "utama", "kategori": "organisasi", "kode": o.kode,
+                        "rhk": o.rhk, "rhk_atasan": None, "indikator_atasan": None,
+                        "aspek": "Kualitas", "indikator": o.indikator, "target": o.target,
+                        "perspektif": o.perspektif})
     praktik = atr.praktik(posisi).get(skp.praktik_berlaku)
     if praktik is not None:
         out.append({"jenis": "utama", "kategori": "praktik", "kode": praktik.kode,
-                    "rhk": praktik.rhk, "rhk_atasan": rhk_atasan,
-                    "indikator_atasan": indikator_atasan,
+                    "rhk": praktik.rhk, **atasan("praktik"),
                     **isi("praktik", sub_indikator=praktik.sub_indikator.lower())})
     komp = atr.kompetensi(posisi).get(skp.kompetensi_berlaku)
     if komp is not None:
         out.append({"jenis": "utama", "kategori": "kompetensi", "kode": komp.kode,
-                    "rhk": komp.rhk, "rhk_atasan": rhk_atasan,
-                    "indikator_atasan": indikator_atasan,
+                    "rhk": komp.rhk, **atasan("kompetensi"),
                     **isi("kompetensi", teks=komp.teks.lower())})
     for t in atr.tugas_pokok(posisi):
         if t.butuh_tugas_tambahan:
             if skp.tugas_tambahan_berlaku:
                 out.append({"jenis": "tambahan", "kategori": "tugas_tambahan", "kode": t.kode,
-                            "rhk": t.rhk, "rhk_atasan": None,
+                            "rhk": t.rhk, **atasan("tugas_tambahan"),
                             **isi("tugas_tambahan",
                                   nama=(skp.nama_tugas_tambahan or "").lower())})
         else:
@@ -204,21 +215,29 @@ def susun_rhk(skp, rhk_atasan=None, indikator_atasan=None):
 
 
 def rhk_atasan_dari(skp):
-    """The RHK of the atasan's own agreed plan that this plan intervenes, or None (the
-    e-Kinerja sync fails without it: "Tidak ditemukan RHK atasan berikut …")."""
-    return intervensi_atasan(skp)[0]
+    """The RHK of the atasan's own agreed plan that this plan's praktik RHK intervenes, or
+    None (the e-Kinerja sync fails without it: "Tidak ditemukan RHK atasan berikut …")."""
+    return intervensi_atasan(skp).get("praktik", (None, None))[0]
 
 
 def intervensi_atasan(skp):
-    """(RHK, indicator) of the atasan's agreed plan that this plan intervenes, or
-    (None, None); e-Kinerja matches the intervened RHK by both."""
+    """{kategori: (RHK, indicator)} of the atasan's agreed plan that this plan's RHK
+    intervene, per the year's mapping (teacher RHK → the principal's organisational RHK);
+    empty when there is no agreed plan of the atasan. e-Kinerja matches by both texts."""
     if skp.atasan_id is None:
-        return None, None
+        return {}
     milik = rencana_disepakati(skp.atasan_id, skp.tahun_id)
     if milik is None:
-        return None, None
-    r = next((r for r in milik.rhk or [] if r["kategori"] == "praktik"), None)
-    return (r["rhk"], r.get("indikator") or None) if r is not None else (None, None)
+        return {}
+    atr = aturan_skp(skp)
+    punya = {(r["rhk"], r.get("indikator") or None) for r in milik.rhk or []
+             if r.get("jenis") == "utama"}
+    out = {}
+    for i in atr.intervensi:
+        o = atr.rhk_organisasi.get(i.rhk_organisasi)
+        if o is not None and (o.rhk, o.indikator) in punya:
+            out[i.kode] = (o.rhk, o.indikator)
+    return out
 
 
 def ajukan(skp, aktor):
@@ -302,7 +321,7 @@ def setujui(skp, aktor, catatan=None):
     atasan = atasan_untuk(skp.pegawai, skp.posisi)
     if atasan.pegawai is not None:
         skp.atasan_id = atasan.pegawai.id
-    skp.rhk = susun_rhk(skp, *intervensi_atasan(skp))
+    skp.rhk = susun_rhk(skp, intervensi_atasan(skp))
     skp.disetujui = sekarang()
     catatan = (catatan or "").strip() or None
     skp.catatan_atasan = catatan
@@ -354,7 +373,8 @@ def ubah_kompetensi(skp, aktor, kode):
     skp.kompetensi_kode = kode
     skp.atasan_kompetensi_kode = None
     lama = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
-    baru = next(r for r in susun_rhk(skp, lama.get("rhk_atasan"), lama.get("indikator_atasan"))
+    baru = next(r for r in susun_rhk(skp, {"kompetensi": (lama.get("rhk_atasan"),
+                                                          lama.get("indikator_atasan"))})
                 if r["kategori"] == "kompetensi")
     skp.rhk = [baru if r["kategori"] == "kompetensi" else r for r in (skp.rhk or [])]
     skp.kompetensi_diubah = sekarang()

@@ -181,6 +181,55 @@ class IsiSkp:
 
 
 @dataclass(frozen=True, kw_only=True)
+class RhkOrganisasi:
+    """An organisational RHK of the principal's SKP as e-Kinerja holds it (SPEC §12)."""
+
+    kode: str
+    rhk: str
+    indikator: str
+    target: str
+    perspektif: str
+    bukti: tuple[str, ...] = ()  # codes of the principal's dokumen akuntabilitas (§3.7)
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Intervensi:
+    """Which organisational RHK of the atasan a teacher RHK (by category) intervenes."""
+
+    kode: str  # praktik, kompetensi, tugas_tambahan
+    rhk_organisasi: str
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuktiDukung:
+    """The confirmed dokumen akuntabilitas that stand as evidence of an individual RHK."""
+
+    kode: str  # praktik, kompetensi, tugas_tambahan
+    guru: tuple[str, ...] = ()
+    kepala_sekolah: tuple[str, ...] = ()
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabelEkinerja:
+    """A rating as e-Kinerja spells it ("DIATAS EKSPEKTASI")."""
+
+    kode: str
+    label: str
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class LampiranSkp:
     """One section of "LAMPIRAN SASARAN KINERJA PEGAWAI"."""
 
@@ -312,6 +361,11 @@ class Aturan:
     tidak_ikut: Katalog[StatusTidakIkut]
     isi_skp: Katalog[IsiSkp]
     lampiran_skp: Katalog[LampiranSkp]
+    rhk_organisasi: Katalog[RhkOrganisasi]
+    intervensi: Katalog[Intervensi]
+    bukti_dukung: Katalog[BuktiDukung]
+    label_ekinerja: Katalog[LabelEkinerja]
+    aturan_periodik: str
     matriks_predikat: Mapping[tuple[Rating, Rating], Predikat]
     pko_ke_rating_hasil: Mapping[PKO, Rating]
     rating_hasil: AturanRatingHasil
@@ -328,6 +382,19 @@ class Aturan:
     _praktik: Mapping[Posisi, Katalog[IndikatorPraktik]] = field(repr=False)
     _kompetensi: Mapping[Posisi, Katalog[Kompetensi]] = field(repr=False)
     _dokumen: Mapping[Posisi, Katalog[Dokumen]] = field(repr=False)
+
+    def rating_ekinerja(self, rating: Rating | str | None) -> str | None:
+        """A rating as e-Kinerja spells it, e.g. "DIATAS EKSPEKTASI"."""
+        if rating is None:
+            return None
+        kode = Rating(rating).value
+        item = self.label_ekinerja.get(kode)
+        return item.label if item is not None else Rating(rating).label.upper()
+
+    def rhk_diintervensi(self, kategori: str) -> RhkOrganisasi | None:
+        """The principal's organisational RHK a teacher RHK of this category intervenes."""
+        i = self.intervensi.get(kategori)
+        return self.rhk_organisasi.get(i.rhk_organisasi) if i is not None else None
 
     def tugas_pokok(self, posisi: Posisi | str) -> Katalog[TugasPokok]:
         """Tugas pokok RHK for "guru" (5M) or "kepala_sekolah"."""

@@ -22,9 +22,11 @@ from .katalog import (
     Aturan,
     AturanRatingHasil,
     AturanRatingPerilaku,
+    BuktiDukung,
     Dokumen,
     Golongan,
     IndikatorPraktik,
+    Intervensi,
     IsiSkp,
     Jabatan,
     KaidahDistribusi,
@@ -32,8 +34,10 @@ from .katalog import (
     Kompetensi,
     KomponenPerilaku,
     Kriteria,
+    LabelEkinerja,
     LampiranSkp,
     PertanyaanTerbuka,
+    RhkOrganisasi,
     StatusTidakIkut,
     TugasPokok,
 )
@@ -46,6 +50,7 @@ _BAGIAN = {
     "meta", "periode", "pertanyaan_terbuka", "tugas_pokok", "praktik", "kompetensi", "perilaku",
     "dokumen", "rekomendasi", "predikat", "pko_ke_rating_hasil", "distribusi", "angka_kredit",
     "identitas", "golongan", "jabatan", "tidak_ikut", "isi_skp", "lampiran_skp",
+    "rhk_organisasi", "intervensi", "bukti_dukung", "label_ekinerja", "penilaian_periodik",
 }  # fmt: skip
 
 
@@ -291,6 +296,7 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
         isi_skp=p.katalog(IsiSkp, data.get("isi_skp", []), "isi_skp", "isi SKP"),
         lampiran_skp=p.katalog(LampiranSkp, data.get("lampiran_skp", []), "lampiran_skp",
                                "lampiran SKP"),
+        **_baca_ekinerja(p, data),
         matriks_predikat=_baca_matriks(p, data),
         pko_ke_rating_hasil=_baca_pko_rating(p, data),
         rating_hasil=_baca_rating_hasil(p, data),
@@ -303,6 +309,35 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
         _kompetensi=_per_posisi(p, data, "kompetensi", Kompetensi),
         _dokumen=_per_posisi(p, data, "dokumen", Dokumen),
     )
+
+
+ATURAN_PERIODIK = frozenset({"observasi_lalu_tahunan"})
+
+
+def _baca_ekinerja(p: _Pembaca, data: dict) -> dict:
+    """The e-Kinerja part (SPEC §12): optional, a year without it sends no organisational RHK."""
+    org = p.katalog(RhkOrganisasi, data.get("rhk_organisasi", []), "rhk_organisasi",
+                    "RHK organisasi")
+    intervensi = p.katalog(Intervensi, data.get("intervensi", []), "intervensi", "intervensi")
+    for i in intervensi:
+        if i.rhk_organisasi not in org:
+            p.salah(f"intervensi ({i.kode})", f"RHK organisasi '{i.rhk_organisasi}' tidak ada")
+    periodik = data.get("penilaian_periodik", {"aturan": "observasi_lalu_tahunan"})
+    if "sumber" in periodik:
+        p.kunci(periodik, "penilaian_periodik", {"aturan"} | _ASAL_USUL)
+        p.asal_usul(periodik, "penilaian_periodik")
+    aturan_periodik = periodik.get("aturan")
+    if aturan_periodik not in ATURAN_PERIODIK:
+        p.salah("penilaian_periodik.aturan", f"'{aturan_periodik}' tidak dikenal")
+    return {
+        "rhk_organisasi": org,
+        "intervensi": intervensi,
+        "bukti_dukung": p.katalog(BuktiDukung, data.get("bukti_dukung", []), "bukti_dukung",
+                                  "bukti dukung"),
+        "label_ekinerja": p.katalog(LabelEkinerja, data.get("label_ekinerja", []),
+                                    "label_ekinerja", "label e-Kinerja"),
+        "aturan_periodik": aturan_periodik,
+    }
 
 
 def _per_posisi(p: _Pembaca, data: dict, bagian: str, cls: type) -> dict[Posisi, Katalog]:

@@ -107,7 +107,8 @@ class Ekspor(db.Model):
     xlsx: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (
-        CheckConstraint("jenis IN ('perencanaan', 'penilaian_akhir')", name="jenis"),
+        CheckConstraint("jenis IN ('perencanaan', 'penilaian_akhir', 'penilaian_periodik')",
+                        name="jenis"),
     )
 
 
@@ -129,7 +130,30 @@ class LogSinkro(db.Model):
     catatan: Mapped[str | None] = mapped_column(Text)
     rhk_masuk: Mapped[int | None]
     rhk_indikator_masuk: Mapped[int | None]
+    # What the final sync counts: {"individu"|"organisasi": {"rhk", "indikator", "eviden",
+    # "realisasi", "feedback"}} (format version 2; None before it and on failed rows).
+    rincian: Mapped[dict | None] = mapped_column(JSON)
     waktu: Mapped[datetime] = mapped_column(default=sekarang)
+
+    @property
+    def jumlah_masuk(self) -> list[str]:
+        """The success line's counts as the platform's sync result words them (seed 001)."""
+        r = self.rincian or {}
+        if "periode" in r:
+            return [f"Periode Masuk : {r['periode']}"]
+        if not r:
+            return [f"RHK Masuk : {self.rhk_masuk}",
+                    f"RHK Indikator Masuk : {self.rhk_indikator_masuk}"]
+        out = []
+        for kunci, judul in (("individu", "RHK Individu"), ("organisasi", "RHK Organisasi")):
+            j = r.get(kunci) or {}
+            out += [f"- {judul}", f"RHK Masuk : {j.get('rhk', 0)}",
+                    f"RHK Indikator Masuk : {j.get('indikator', 0)}"]
+            if self.jenis == "penilaian_akhir":
+                out += [f"Eviden Masuk : {j.get('eviden', 0)}",
+                        f"Realisasi Masuk : {j.get('realisasi', 0)}",
+                        f"Feedback Masuk : {j.get('feedback', 0)}"]
+        return out
 
     __table_args__ = (
         CheckConstraint("status IN ('Berhasil', 'Gagal')", name="status"),

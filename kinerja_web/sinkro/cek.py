@@ -33,6 +33,7 @@ PESAN_NIP_TIDAK_VALID = "NIP pegawai tidak valid"
 PESAN_NIP_TIDAK_DIKENAL = "NIP pegawai tidak ditemukan di SIASN"
 PESAN_PENILAIAN = "Penilaian akhir pegawai belum selesai"
 PESAN_TANPA_PERIODE_AKHIR = "Periode penilaian akhir (Tahunan) belum dibuat"
+PESAN_PENILAIAN_PERIODIK = "Penilaian periodik pegawai belum dilakukan"
 
 PERIODIK = ("Bulanan", "Triwulanan")
 LABEL_POSISI = {"guru": "guru", "kepala_sekolah": "kepala sekolah",
@@ -140,6 +141,8 @@ class DataSkp:
     status: str
     label_status: str
     rhk: tuple[dict, ...] = ()
+    id: int | None = None
+    diobservasi: bool = False  # the praktik kinerja has been observed
 
     @property
     def disepakati(self):
@@ -394,7 +397,8 @@ def cek_skp_organisasi(s: Subjek, ref: Referensi) -> list[Temuan]:
 
 
 def cek_rhk_atasan(s: Subjek, ref: Referensi) -> list[Temuan]:
-    """An RHK of the agreed SKP intervenes an RHK the atasan's agreed SKP does not hold."""
+    """An RHK of the agreed SKP intervenes an RHK the atasan's agreed SKP does not hold (the
+    year's mapping names the principal's organisational RHK each teacher RHK intervenes)."""
     a = s.atasan
     if s.skp is None or not s.skp.disepakati or a.nama is None or a.oleh_dinas \
             or not a.skp_disepakati:
@@ -403,7 +407,8 @@ def cek_rhk_atasan(s: Subjek, ref: Referensi) -> list[Temuan]:
     rhk_saja = {r.rhk for r in a.rhk}
     out, dilihat = [], set()
     for item in s.skp.rhk:
-        if item.get("jenis") != "utama":
+        # Every RHK e-Kinerja receives intervenes one of the atasan's (Utama and Tambahan).
+        if item.get("jenis") not in ("utama", "tambahan") or item.get("kategori") == "organisasi":
             continue
         rhk, indikator = item.get("rhk_atasan"), item.get("indikator_atasan")
         # Plans approved before the snapshot kept the indicator are matched by RHK alone.
@@ -449,9 +454,27 @@ def cek_penilaian_akhir(s: Subjek, ref: Referensi) -> list[Temuan]:
                    "keterangan")]
 
 
+def cek_penilaian_periodik(s: Subjek, ref: Referensi) -> list[Temuan]:
+    """No value to send per period yet: the periodic values are derived from the annual
+    ratings (rule in the year's data file), so both ratings must be given."""
+    if s.skp is None or not s.skp.disepakati:
+        return []  # the planning failure says it already
+    p = s.penilaian
+    if s.skp.diobservasi and p is not None and p.rating_hasil and p.rating_perilaku:
+        return []
+    penyebab = ("Observasi praktik kinerja belum dilakukan" if not s.skp.diobservasi
+                else "Rating Hasil Kerja dan Rating Perilaku Kerja belum diberikan")
+    return [Temuan("penilaian_periodik", PESAN_PENILAIAN_PERIODIK,
+                   f"{penyebab}, sehingga belum ada nilai per periode (aturan penilaian "
+                   "periodik di berkas aturan tahunan: nilai dimulai dari periode observasi).",
+                   "Atasan melakukan observasi praktik kinerja dan memberi kedua rating.",
+                   Pemerbaiki.ATASAN, "keterangan")]
+
+
 CEK_PERENCANAAN = (cek_nip, cek_unor_terdaftar, cek_unor_padan, cek_nama_unor, cek_atasan,
                    cek_skp, cek_skp_organisasi, cek_rhk_atasan)
 CEK_PENILAIAN = (cek_penilaian_akhir,)
+CEK_PERIODIK = (cek_penilaian_periodik,)
 
 
 # ---------------------------------------------------------------- period settings
@@ -523,6 +546,12 @@ def cek_periode_akhir(periode, tahun) -> list[Temuan]:
                    "mencatatnya di aplikasi ini.", Pemerbaiki.BKD, "keterangan")]
 
 
+def cek_periode_periodik(periode, tahun) -> list[Temuan]:
+    """Errors #1-#3: what blocks "Sinkro Penilaian Periodik" for the whole Dinas."""
+    return (cek_tipe_periodik(periode, tahun) + cek_angka_periodik(periode, tahun)
+            + cek_ada_periode(periode, tahun))
+
+
 def cek_periode(periode, tahun) -> list[Temuan]:
     """Every period-settings failure that blocks the assessment sync for the whole Dinas."""
     return (cek_tipe_periodik(periode, tahun) + cek_angka_periodik(periode, tahun)
@@ -548,5 +577,8 @@ def periksa(s: Subjek, ref: Referensi, jenis="perencanaan", temuan_periode=()) -
     temuan = [t for cek in CEK_PERENCANAAN for t in cek(s, ref)]
     if jenis == "penilaian_akhir":
         temuan += [t for cek in CEK_PENILAIAN for t in cek(s, ref)]
+        temuan += list(temuan_periode)
+    elif jenis == "penilaian_periodik":
+        temuan += [t for cek in CEK_PERIODIK for t in cek(s, ref)]
         temuan += list(temuan_periode)
     return Hasil(s, tuple(temuan))

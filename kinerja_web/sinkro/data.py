@@ -25,6 +25,7 @@ from kinerja_web.models import (
     Penilaian,
     Penugasan,
     PeriodeEkinerja,
+    Praktik,
     Sekolah,
     Skp,
     TahunKinerja,
@@ -175,11 +176,13 @@ class Muatan:
                    Penilaian.rating_perilaku, Penilaian.umpan_balik_hasil,
                    Penilaian.umpan_balik_perilaku, Penilaian.predikat, Penetapan.id,
                    AsnSiasn.nip, AsnSiasn.nama, AsnSiasn.unor_id, AsnSiasn.jabatan,
-                   AsnSiasn.golongan, AsnSiasn.atasan_nip, atasan_asn.nama, atasan_roster.nama)
+                   AsnSiasn.golongan, AsnSiasn.atasan_nip, atasan_asn.nama, atasan_roster.nama,
+                   Skp.id, Praktik.diobservasi)
             .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
             .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id,
                                  Skp.tahun_id == _tahun_id(self.tahun)))
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
             .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
                                        Penetapan.dibuka.is_(None)))
             .outerjoin(AsnSiasn, and_(AsnSiasn.dinas_id == Pegawai.dinas_id,
@@ -267,7 +270,8 @@ class Muatan:
                 s_nama, s_unor = (p.sekolah_nama, p.unor_id) if p else (None, None)
             data_skp = data_pen = None
             if x is not None:
-                data_skp = cek.DataSkp(x[10], LABEL_STATUS[x[10]], tuple(x[11] or ()))
+                data_skp = cek.DataSkp(x[10], LABEL_STATUS[x[10]], tuple(x[11] or ()), x[27],
+                                       x[28] is not None)
                 if x[12] is not None:
                     data_pen = cek.DataPenilaian(
                         bool(x[12]), x[17] if x[18] is not None else None, x[13], x[14], x[15],
@@ -307,9 +311,11 @@ def hasil(muatan: Muatan, jenis="perencanaan") -> Iterator[cek.Hasil]:
     temuan_periode = ()
     if jenis == "penilaian_akhir":
         temuan_periode = tuple(cek.cek_periode(muatan.periode, muatan.tahun))
+    elif jenis == "penilaian_periodik":
+        temuan_periode = tuple(cek.cek_periode_periodik(muatan.periode, muatan.tahun))
     for s in muatan:
         # Only the definitive position's predikat goes to e-Kinerja (seed 003, row 1).
-        if jenis == "penilaian_akhir" and s.posisi == "plt_kepala_sekolah":
+        if jenis != "perencanaan" and s.posisi == "plt_kepala_sekolah":
             continue
         yield cek.periksa(s, muatan.referensi, jenis, temuan_periode)
 

@@ -10,19 +10,17 @@ from datetime import date
 from kinerja_web import alur, aturan
 from kinerja_web.extensions import db
 from kinerja_web.models import Ekspor, LogSinkro, Pegawai
-from kinerja_web.sinkro import berkas, cek, data
+from kinerja_web.sinkro import berkas, capaian, cek, data
 from kinerja_web.sinkro.pengirim import PengirimBerkas
 from kinerja_web.teks import akhiri, bersihkan_data, gabung
 from kinerja_web.waktu import sekarang
 
-JENIS = {"perencanaan": "Perencanaan (SKP)", "penilaian_akhir": "Penilaian akhir"}
+JENIS = {"perencanaan": "Perencanaan (SKP)", "penilaian_periodik": "Penilaian periodik",
+         "penilaian_akhir": "Penilaian akhir"}
 JENIS_SKP = {"guru": "GURU / JAJF", "kepala_sekolah": "KEPALA SEKOLAH",
              "plt_kepala_sekolah": "KEPALA SEKOLAH"}
-# What the final sync reports per RHK as "realisasi" (as the Evaluasi Kinerja print does).
-REALISASI = {"praktik": "Siklus praktik kinerja selesai; refleksi diterima atasan",
-             "kompetensi": "Refleksi pengembangan kompetensi divalidasi atasan",
-             "tugas_tambahan": "Tugas tambahan terlaksana"}
 UKURAN_TULIS_LOG = 1000
+UKURAN_MUAT = 500  # subjects whose cycle rows are read in one go
 
 
 def _isi(nilai):
@@ -37,24 +35,35 @@ def rhk_terkirim(skp):
     return [r for r in skp.rhk if r.get("jenis") in ("utama", "tambahan")]
 
 
-def catatan(s, ref, jenis, atr=None) -> dict:
-    """One record of format version 1 for a subject that passed the pre-check."""
+def catatan(s, ref, jenis, atr=None, pel=None) -> dict:
+    """One record of format version 2 for a subject that passed the pre-check. `pel`: the
+    cycle's rows of its SKP (capaian.muat), for the assessment kinds."""
     atr = atr or aturan.muat_aturan()
+    pel = pel or capaian.Pelaksanaan()
     unor = ref.unor.get(s.unor_id or "")
     a = s.atasan
     akhir = jenis == "penilaian_akhir"
     p = s.penilaian
+    posisi = "guru" if s.posisi == "guru" else "kepala_sekolah"
     rhk = []
-    for no, r in enumerate(rhk_terkirim(s.skp), start=1):
-        rhk.append({
-            "no": no, "jenis": r["jenis"].upper(), "kode": _isi(r.get("kode")),
-            "rhk": _isi(r.get("rhk")), "rhk_atasan": _isi(r.get("rhk_atasan")),
-            "indikator_atasan": _isi(r.get("indikator_atasan")), "aspek": _isi(r.get("aspek")),
-            "indikator": _isi(r.get("indikator")), "target": _isi(r.get("target")),
-            "realisasi": REALISASI.get(r.get("kategori")) if akhir else None,
-            "umpan_balik": _isi(p.umpan_balik_hasil) if akhir and r["jenis"] == "utama"
-            else None,
-        })
+    if jenis != "penilaian_periodik":
+        for no, r in enumerate(rhk_terkirim(s.skp), start=1):
+            rhk.append({
+                "no": no, "jenis": r["jenis"].upper(),
+                "jenis_rhk": "ORGANISASI" if r.get("kategori") == "organisasi" else "INDIVIDU",
+                "kode": _isi(r.get("kode")), "rhk": _isi(r.get("rhk")),
+                "rhk_atasan": _isi(r.get("rhk_atasan")),
+                "indikator_atasan": _isi(r.get("indikator_atasan")),
+                "aspek": _isi(r.get("aspek")), "indikator": _isi(r.get("indikator")),
+                "target": _isi(r.get("target")), "perspektif": _isi(r.get("perspektif")),
+                "bukti_dukung": [_isi(b) for b in capaian.bukti_dukung(atr, posisi, r, pel)
+                                 if _isi(b)] if akhir else [],
+                "realisasi": _isi(capaian.realisasi(atr, posisi, r, pel, p.rating_hasil))
+                if akhir else None,
+                "umpan_balik": _isi(capaian.umpan_balik(atr, r, pel, p.rating_hasil,
+                                                        p.umpan_balik_hasil))
+                if akhir else None,
+            })
     out = {
         "versi_format": berkas.VERSI_FORMAT, "jenis": jenis, "nip": s.nip, "nama": s.nama,
         "jenis_skp": JENIS_SKP[s.posisi], "plt": s.posisi == "plt_kepala_sekolah",
@@ -66,11 +75,14 @@ def catatan(s, ref, jenis, atr=None) -> dict:
                    "unor": {"id": _isi(a.unor_id), "nama": _isi(a.unor_nama)}},
         "rhk": rhk,
     }
+    if jenis == "penilaian_periodik":
+        out["penilaian_periodik"] = capaian.periodik(
+            atr, ref.periode, ref.tahun, pel, p.rating_hasil, p.rating_perilaku, p.predikat)
     if akhir:
         perilaku = atr.perilaku
         out["penilaian_akhir"] = {
-            "rating_hasil_kerja": aturan.Rating(p.rating_hasil).label.upper(),
-            "rating_perilaku_kerja": aturan.Rating(p.rating_perilaku).label.upper(),
+            "rating_hasil_kerja": atr.rating_ekinerja(p.rating_hasil),
+            "rating_perilaku_kerja": atr.rating_ekinerja(p.rating_perilaku),
             "predikat": aturan.Predikat(p.predikat).label_cetak,
             "umpan_balik_perilaku": [
                 {"aspek": perilaku[k].nama if k in perilaku else k, "umpan_balik": _isi(v)}
@@ -84,6 +96,22 @@ def catatan(s, ref, jenis, atr=None) -> dict:
 def jumlah_rhk(c):
     """(RHK Masuk, RHK Indikator Masuk) of one record."""
     return len(c["rhk"]), sum(1 for r in c["rhk"] if r["indikator"])
+
+
+def rincian(c):
+    """What the platform's sync result counts for one record (seed 001): per RHK Individu
+    and RHK Organisasi the RHK, indicators, evidence, realisasi and feedback that went in;
+    for the periodic sync the periods."""
+    if c["jenis"] == "penilaian_periodik":
+        return {"periode": len(c["penilaian_periodik"])}
+    out = {}
+    for kunci, jenis_rhk in (("individu", "INDIVIDU"), ("organisasi", "ORGANISASI")):
+        rhk = [r for r in c["rhk"] if r["jenis_rhk"] == jenis_rhk]
+        out[kunci] = {"rhk": len(rhk), "indikator": sum(1 for r in rhk if r["indikator"]),
+                      "eviden": sum(1 for r in rhk if r["bukti_dukung"]),
+                      "realisasi": sum(1 for r in rhk if r["realisasi"]),
+                      "feedback": sum(1 for r in rhk if r["umpan_balik"])}
+    return out
 
 
 def isi_log(temuan):
@@ -116,15 +144,28 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
             db.session.execute(LogSinkro.__table__.insert(), log)
             log.clear()
 
-    def baris(s, status, keterangan=None, catatan_=None, rhk=None, indikator=None):
+    def baris(s, status, keterangan=None, catatan_=None, rhk=None, indikator=None,
+              rincian_=None):
         return {"dinas_id": dinas_id, "ekspor_id": ekspor_.id, "pegawai_id": s.pegawai_id,
                 "posisi": s.posisi, "jenis": jenis, "nip": s.nip, "nama": s.nama,
                 "tipe_skp": s.tipe_skp, "status": status, "keterangan": keterangan,
                 "catatan": catatan_, "rhk_masuk": rhk, "rhk_indikator_masuk": indikator,
-                "waktu": ekspor_.waktu}
+                "rincian": rincian_, "waktu": ekspor_.waktu}
 
-    def catatan_lolos():
+    def siap_dengan_capaian():
+        """The subjects that pass, with their cycle's rows read per batch (not per pegawai)."""
         nonlocal gagal
+        kumpulan = []
+
+        def lepas():
+            pel = {}
+            if jenis != "perencanaan":
+                pel = capaian.muat([(s.skp.id, s.sekolah_id if s.posisi != "guru" else None)
+                                    for s in kumpulan], tahun)
+            for s in kumpulan:
+                yield s, pel.get(s.skp.id)
+            kumpulan.clear()
+
         for h in data.hasil(muatan, jenis):
             s = h.subjek
             if posisi is not None and s.posisi != posisi:
@@ -134,23 +175,39 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
                 log.append(baris(s, "Gagal", *isi_log(h.temuan)))
                 tulis_log()
                 continue
-            c = catatan(s, muatan.referensi, jenis, atr)
+            kumpulan.append(s)
+            if len(kumpulan) >= UKURAN_MUAT:
+                yield from lepas()
+        yield from lepas()
+
+    def catatan_lolos():
+        for s, pel in siap_dengan_capaian():
+            c = catatan(s, muatan.referensi, jenis, atr, pel)
             # Only the log row is kept per record, not the subject: memory stays small.
             lolos.append(baris(s, "Berhasil", f"Diekspor (ekspor #{ekspor_.id})", None,
-                               *jumlah_rhk(c)))
+                               *(jumlah_rhk(c) if jenis != "penilaian_periodik"
+                                 else (None, None)), rincian(c)))
             yield c
 
     kiriman = pengirim.kirim(jenis, catatan_lolos())
     diterima = rhk_total = indikator_total = 0
+    total_rincian = {}
     for b, jawab in zip(lolos, kiriman.hasil, strict=True):
         if jawab.berhasil:
             diterima += 1
-            rhk_total += b["rhk_masuk"]
-            indikator_total += b["rhk_indikator_masuk"]
+            rhk_total += b["rhk_masuk"] or 0
+            indikator_total += b["rhk_indikator_masuk"] or 0
+            for kunci, j in (b["rincian"] or {}).items():
+                if isinstance(j, dict):
+                    for k, v in j.items():
+                        total_rincian.setdefault(kunci, {}).setdefault(k, 0)
+                        total_rincian[kunci][k] += v
+                else:
+                    total_rincian[kunci] = total_rincian.get(kunci, 0) + j
         else:
             gagal += 1
             b.update(status="Gagal", keterangan=jawab.keterangan or "Ditolak penerima.",
-                     rhk_masuk=None, rhk_indikator_masuk=None)
+                     rhk_masuk=None, rhk_indikator_masuk=None, rincian=None)
         log.append(b)
         tulis_log()
     if pegawai_id is not None and posisi is not None and not lolos and not gagal:
@@ -170,7 +227,7 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
         "tahun": tahun, "lingkup": ekspor_.lingkup, "pengirim": pengirim.nama,
         "dibuat": ekspor_.waktu.isoformat(timespec="seconds") + "Z", "ekspor_id": ekspor_.id,
         "jumlah": {"pegawai_diekspor": diterima, "pegawai_gagal": gagal, "rhk": rhk_total,
-                   "rhk_indikator": indikator_total},
+                   "rhk_indikator": indikator_total, **total_rincian},
         "sha256": kiriman.sha256, "berkas": kiriman.berkas,
     }
     alur.catat("ekspor_ekinerja", ekspor_, ke=jenis, akun=akun, catatan=ekspor_.lingkup,

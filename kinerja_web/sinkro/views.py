@@ -104,7 +104,8 @@ def cek_kesiapan():
             rows.append((h.subjek, [t for t in h.temuan if t.kode not in KODE_PERIODE],
                          h.siap))
     temuan_dinas = cek.cek_periode(muatan.periode, _tahun()) \
-        if jenis == "penilaian_akhir" else []
+        if jenis == "penilaian_akhir" else cek.cek_periode_periodik(muatan.periode, _tahun()) \
+        if jenis == "penilaian_periodik" else []
     return render("sinkro/cek.html", block="hasil", rows=rows, hitung=hitung, tab=tab,
                   tabs=TAB_CEK, per_pihak=[(p, per_pihak[p]) for p in cek.Pemerbaiki
                                            if per_pihak[p]],
@@ -149,8 +150,9 @@ def pegawai(pegawai_id):
     subjek = list(muatan)
     ref = muatan.referensi
     temuan_periode = cek.cek_periode(muatan.periode, _tahun())
-    hasil = [(s, cek.periksa(s, ref), cek.periksa(s, ref, "penilaian_akhir", temuan_periode))
-             for s in subjek]
+    temuan_periodik = cek.cek_periode_periodik(muatan.periode, _tahun())
+    hasil = [(s, cek.periksa(s, ref), cek.periksa(s, ref, "penilaian_periodik", temuan_periodik),
+              cek.periksa(s, ref, "penilaian_akhir", temuan_periode)) for s in subjek]
     riwayat = db.session.scalars(select(LogSinkro).where(LogSinkro.pegawai_id == p.id)
                                  .order_by(LogSinkro.id.desc()).limit(10)).all()
     return render_template("sinkro/pegawai.html", p=p, hasil=hasil, ref=ref,
@@ -164,8 +166,15 @@ def _sinkro_satu(pegawai_id, posisi, jenis, nama):
     db.session.commit()
     baris = db.session.scalar(select(LogSinkro).where(LogSinkro.ekspor_id == e.id))
     if baris.status == "Berhasil":
-        flash(f"Sinkro {nama} berhasil. RHK Masuk : {baris.rhk_masuk}, RHK Indikator Masuk : "
-              f"{baris.rhk_indikator_masuk}.", "sukses")
+        kelompok = []
+        for x in baris.jumlah_masuk:
+            if x.startswith("- ") or not kelompok:
+                kelompok.append([x[2:] + ":"] if x.startswith("- ") else [x])
+            else:
+                kelompok[-1].append(x)
+        flash(f"Sinkro {nama} berhasil. " + "; ".join(
+            k[0] + " " + ", ".join(k[1:]) if k[0].endswith(":") else ", ".join(k)
+            for k in kelompok) + ".", "sukses")
     else:
         flash(f"Sinkro {nama} gagal: " + gabung((baris.keterangan, baris.catatan)), "galat")
     return baris

@@ -96,8 +96,8 @@ def test_operator_cek_perbaiki_sinkro_ulang_ekspor(halaman_js, server, tmp_path)
     expect(merah).to_contain_text("Data Unit Kerja Pegawai tidak terdaftar di Referensi Unit "
                                   "Kerja")
     merah.get_by_role("button", name="Sinkro ulang").click()
-    expect(page.get_by_text(re.compile(rf"Sinkro {re.escape(nama)} berhasil\. RHK Masuk : \d"))
-           ).to_be_visible()
+    expect(page.get_by_text(re.compile(
+        rf"Sinkro {re.escape(nama)} berhasil\. RHK Individu: RHK Masuk : \d"))).to_be_visible()
     hijau = page.locator("#hasil tbody tr").first
     expect(hijau).to_contain_text("Berhasil")
     expect(hijau).to_contain_text(re.compile(r"RHK Masuk : \d"))
@@ -114,7 +114,7 @@ def test_operator_cek_perbaiki_sinkro_ulang_ekspor(halaman_js, server, tmp_path)
     unduhan.value.save_as(jsonl)
     catatan = [json.loads(b) for b in jsonl.read_text(encoding="utf-8").splitlines()]
     assert nip in {c["nip"] for c in catatan}
-    assert all(c["versi_format"] == "1" for c in catatan)
+    assert all(c["versi_format"] == "2" for c in catatan)
     with page.expect_download() as unduhan:
         page.get_by_role("link", name="Unduh manifes").click()
     manifes = json.loads(unduhan.value.path().read_text(encoding="utf-8"))
