@@ -49,11 +49,35 @@ class FormKiriman(DenganKiriman, Formulir):
     """A button that creates something: only the CSRF token and the submission key."""
 
 
+def _kunci(form):
+    kunci = form.kiriman.raw_data[0] if form.kiriman.raw_data else None  # not the default
+    return kunci if kunci and POLA.fullmatch(kunci) else None
+
+
+def _ulang(pertama):
+    if pertama.akun_id != current_user.id:
+        abort(409)
+    flash(PESAN_ULANG, "info")
+    return hx_redirect(pertama.tujuan or url_for("beranda.index"))
+
+
+def sudah_terkirim(form):
+    """Read only: the answer for a repeat whose first submission is already stored, or None.
+    For a handler that does slow work before it claims the key (the e-Kinerja export): a
+    repeat sent after the first finished is answered at once instead of doing it again."""
+    kunci = _kunci(form)
+    if kunci is None:
+        return None
+    pertama = db.session.execute(select(KunciKiriman.akun_id, KunciKiriman.tujuan)
+                                 .where(KunciKiriman.kunci == kunci)).one_or_none()
+    return None if pertama is None else _ulang(pertama)
+
+
 def klaim(form):
     """Take the form's key in this transaction. None: it is new, go on (and call `tujuan`).
     Otherwise the answer for a repeat: to where the first submission led."""
-    kunci = form.kiriman.raw_data[0] if form.kiriman.raw_data else None  # not the default
-    if not kunci or not POLA.fullmatch(kunci):
+    kunci = _kunci(form)
+    if kunci is None:
         return None  # a page from before keys existed: no protection, but no error either
     baris = KunciKiriman(kunci=kunci, akun_id=current_user.id)
     try:
@@ -61,12 +85,8 @@ def klaim(form):
             db.session.add(baris)
     except IntegrityError:
         # Committed by the first submission (a concurrent one waited for it to finish).
-        pertama = db.session.execute(select(KunciKiriman.akun_id, KunciKiriman.tujuan)
-                                     .where(KunciKiriman.kunci == kunci)).one()
-        if pertama.akun_id != current_user.id:
-            abort(409)
-        flash(PESAN_ULANG, "info")
-        return hx_redirect(pertama.tujuan or url_for("beranda.index"))
+        return _ulang(db.session.execute(select(KunciKiriman.akun_id, KunciKiriman.tujuan)
+                                         .where(KunciKiriman.kunci == kunci)).one())
     g.kunci_kiriman = baris
     return None
 

@@ -346,3 +346,43 @@ def test_audit_yang_tetap_gagal_tidak_mengirim_berkas_tanpa_catatan(app, demo, b
     r = k.get(f"/cetak/batch/{batch_id}/unduh")
     assert r.status_code == 200 and r.data.startswith(b"%PDF")
     assert jumlah_audit("cetak_batch_diunduh") == 1
+
+
+def test_ekspor_ekinerja_tidak_mengunci_saat_memeriksa_dan_menulis_berkas(app, penulis,
+                                                                           buat_klien,
+                                                                           monkeypatch):
+    """The whole-Dinas export checks every pegawai and builds its files (about a minute for
+    20,000) with no write transaction open; a repeat of the same form stores nothing twice
+    and is not worked out again."""
+    from kinerja_web.sinkro import pengirim
+
+    k = masuk(buat_klien, "operator")
+    halaman = k.get("/sinkro/ekspor").get_data(as_text=True)
+    kunci = re.search(r'name="kiriman" (?:type="hidden" )?value="([^"]+)"', halaman).group(1)
+    kirim_asli = pengirim.PengirimBerkas.kirim
+    dibangun = []
+
+    def kirim(self, jenis, catatan):
+        dibangun.append(jenis)
+        catatan = list(catatan)  # the pre-check of everyone has run: now the files
+        if not penulis.hasil:
+            penulis.tulis()
+        return kirim_asli(self, jenis, iter(catatan))
+
+    monkeypatch.setattr(pengirim.PengirimBerkas, "kirim", kirim)
+    data = {"jenis": "perencanaan", "kiriman": kunci}
+    r = k.post("/sinkro/ekspor", data)
+    assert penulis.hasil == ["bisa"]
+    assert r.status_code == 303 and re.search(r"/sinkro/ekspor/\d+$", r.headers["Location"])
+    r2 = k.post("/sinkro/ekspor", data)
+    assert r2.status_code == 303 and r2.headers["Location"] == r.headers["Location"]
+    assert dibangun == ["perencanaan"]  # the repeat was answered without a second export
+    assert jumlah_audit("ekspor_ekinerja") == 1
+    with baca_saja():
+        e = db.session.scalar(select(Ekspor))
+        assert db.session.scalar(select(func.count()).select_from(Ekspor)) == 1
+        assert e.jumlah_diekspor > 0 and e.jsonl.count(b"\n") == e.jumlah_diekspor
+        from kinerja_web.models import LogSinkro
+        keterangan = db.session.scalars(select(LogSinkro.keterangan).where(
+            LogSinkro.ekspor_id == e.id, LogSinkro.status == "Berhasil")).all()
+        assert keterangan and set(keterangan) == {f"Diekspor (ekspor #{e.id})"}

@@ -2,13 +2,16 @@
 sender, with one Log Sinkronisasi row per pegawai and SKP (passed or not).
 
 `ekspor()` is the one audited function behind the page, `flask ekspor-ekinerja` and
-"Sinkro ulang"; the caller commits.
+"Sinkro ulang"; the caller commits. It works in two steps so that no write transaction is
+held while the Dinas is checked and the files are built (a minute for 20,000 pegawai):
+`siapkan` reads (SQLite: no write lock), `simpan` writes the rows in a short transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from kinerja_web import alur, aturan
-from kinerja_web.extensions import db
+from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Ekspor, LogSinkro, Pegawai
 from kinerja_web.sinkro import berkas, capaian, cek, data
 from kinerja_web.sinkro.pengirim import PengirimBerkas
@@ -21,6 +24,7 @@ JENIS_SKP = {"guru": "GURU / JAJF", "kepala_sekolah": "KEPALA SEKOLAH",
              "plt_kepala_sekolah": "KEPALA SEKOLAH"}
 UKURAN_TULIS_LOG = 1000
 UKURAN_MUAT = 500  # subjects whose cycle rows are read in one go
+KETERANGAN_BERHASIL = object()  # replaced by "Diekspor (ekspor #id)" once the id is known
 
 
 def _isi(nilai):
@@ -121,36 +125,58 @@ def isi_log(temuan):
     return akhiri(gabung(keterangan)) or None, " ".join(catatan_) or None
 
 
+@dataclass
+class Siapan:
+    """An export worked out but not stored: the files, one log row per pegawai and SKP
+    (ekspor_id still open) and the totals. Built in a read transaction (`siapkan`), stored
+    in a short write (`simpan`): no write lock while thousands of records are checked and
+    written into files."""
+
+    dinas_id: int
+    akun_id: int | None
+    jenis: str
+    tahun: int
+    lingkup: str
+    pengirim: str
+    waktu: object
+    kiriman: object
+    log: list
+    diterima: int
+    gagal: int
+    rhk: int
+    indikator: int
+    rincian: dict
+
+
 def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekolah_id=None,
            pegawai_id=None, posisi=None, pengirim=None) -> Ekspor:
-    """Run the pre-check, send the records of those who pass, log every pegawai."""
+    """Run the pre-check, send the records of those who pass, log every pegawai: the slow
+    part in a read transaction, then the rows in the caller's write transaction."""
+    with baca_saja():
+        siap = siapkan(dinas_id, jenis, tahun, akun, lingkup=lingkup, sekolah_id=sekolah_id,
+                       pegawai_id=pegawai_id, posisi=posisi, pengirim=pengirim)
+    return simpan(siap, akun)
+
+
+def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekolah_id=None,
+            pegawai_id=None, posisi=None, pengirim=None) -> Siapan:
+    """The pre-check and the files, writing nothing (call it inside `baca_saja`)."""
     if jenis not in JENIS:
         raise ValueError(jenis)
     pengirim = pengirim or PengirimBerkas()
-    ekspor_ = Ekspor(dinas_id=dinas_id, akun_id=akun.id if akun is not None else None,
-                     jenis=jenis, lingkup=lingkup[:200], pengirim=pengirim.nama,
-                     versi_format=berkas.VERSI_FORMAT, waktu=sekarang(), sha256="",
-                     manifes={}, jsonl=b"", xlsx=b"")
-    db.session.add(ekspor_)
-    db.session.flush()
+    waktu = sekarang()
     muatan = data.Muatan(dinas_id, tahun, sekolah_id=sekolah_id, pegawai_id=pegawai_id)
     atr = aturan.muat_aturan()
     lolos, log = [], []
     gagal = 0
 
-    def tulis_log(paksa=False):
-        if log and (paksa or len(log) >= UKURAN_TULIS_LOG):
-            # Core, not the ORM bulk path (which splits rows by their None pattern).
-            db.session.execute(LogSinkro.__table__.insert(), log)
-            log.clear()
-
     def baris(s, status, keterangan=None, catatan_=None, rhk=None, indikator=None,
               rincian_=None):
-        return {"dinas_id": dinas_id, "ekspor_id": ekspor_.id, "pegawai_id": s.pegawai_id,
+        return {"dinas_id": dinas_id, "ekspor_id": None, "pegawai_id": s.pegawai_id,
                 "posisi": s.posisi, "jenis": jenis, "nip": s.nip, "nama": s.nama,
                 "tipe_skp": s.tipe_skp, "status": status, "keterangan": keterangan,
                 "catatan": catatan_, "rhk_masuk": rhk, "rhk_indikator_masuk": indikator,
-                "rincian": rincian_, "waktu": ekspor_.waktu}
+                "rincian": rincian_, "waktu": waktu}
 
     def siap_dengan_capaian():
         """The subjects that pass, with their cycle's rows read per batch (not per pegawai)."""
@@ -173,7 +199,6 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
             if not h.siap:
                 gagal += 1
                 log.append(baris(s, "Gagal", *isi_log(h.temuan)))
-                tulis_log()
                 continue
             kumpulan.append(s)
             if len(kumpulan) >= UKURAN_MUAT:
@@ -184,7 +209,7 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
         for s, pel in siap_dengan_capaian():
             c = catatan(s, muatan.referensi, jenis, atr, pel)
             # Only the log row is kept per record, not the subject: memory stays small.
-            lolos.append(baris(s, "Berhasil", f"Diekspor (ekspor #{ekspor_.id})", None,
+            lolos.append(baris(s, "Berhasil", KETERANGAN_BERHASIL, None,
                                *(jumlah_rhk(c) if jenis != "penilaian_periodik"
                                  else (None, None)), rincian(c)))
             yield c
@@ -209,7 +234,6 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
             b.update(status="Gagal", keterangan=jawab.keterangan or "Ditolak penerima.",
                      rhk_masuk=None, rhk_indikator_masuk=None, rincian=None)
         log.append(b)
-        tulis_log()
     if pegawai_id is not None and posisi is not None and not lolos and not gagal:
         # "Sinkro ulang" of someone who is no longer in scope still leaves its row.
         p = db.session.get(Pegawai, pegawai_id)
@@ -218,18 +242,37 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
                                        cek.Atasan(None)), "Gagal"),
                     "keterangan": "Pegawai tidak lagi tercatat sebagai guru atau kepala sekolah "
                                   "yang mengikuti pengelolaan kinerja di aplikasi ini."})
-    tulis_log(paksa=True)
-    ekspor_.jsonl, ekspor_.xlsx, ekspor_.sha256 = kiriman.jsonl, kiriman.xlsx, kiriman.sha256
-    ekspor_.jumlah_diekspor, ekspor_.jumlah_gagal = diterima, gagal
-    ekspor_.jumlah_rhk, ekspor_.jumlah_indikator = rhk_total, indikator_total
+    return Siapan(dinas_id, akun.id if akun is not None else None, jenis, tahun,
+                  lingkup[:200], pengirim.nama, waktu, kiriman, log, diterima, gagal,
+                  rhk_total, indikator_total, total_rincian)
+
+
+def simpan(siap: Siapan, akun=None) -> Ekspor:
+    """Store a prepared export with its log rows and audit row (the caller commits)."""
+    kiriman = siap.kiriman
+    ekspor_ = Ekspor(dinas_id=siap.dinas_id, akun_id=siap.akun_id, jenis=siap.jenis,
+                     lingkup=siap.lingkup, pengirim=siap.pengirim,
+                     versi_format=berkas.VERSI_FORMAT, waktu=siap.waktu,
+                     jsonl=kiriman.jsonl, xlsx=kiriman.xlsx, sha256=kiriman.sha256,
+                     jumlah_diekspor=siap.diterima, jumlah_gagal=siap.gagal,
+                     jumlah_rhk=siap.rhk, jumlah_indikator=siap.indikator, manifes={})
+    db.session.add(ekspor_)
+    db.session.flush()
+    for b in siap.log:
+        b["ekspor_id"] = ekspor_.id
+        if b["keterangan"] == KETERANGAN_BERHASIL:
+            b["keterangan"] = f"Diekspor (ekspor #{ekspor_.id})"
+    for i in range(0, len(siap.log), UKURAN_TULIS_LOG):
+        # Core, not the ORM bulk path (which splits rows by their None pattern).
+        db.session.execute(LogSinkro.__table__.insert(), siap.log[i:i + UKURAN_TULIS_LOG])
     ekspor_.manifes = {
-        "versi_format": berkas.VERSI_FORMAT, "skema": berkas.NAMA_SKEMA, "jenis": jenis,
-        "tahun": tahun, "lingkup": ekspor_.lingkup, "pengirim": pengirim.nama,
+        "versi_format": berkas.VERSI_FORMAT, "skema": berkas.NAMA_SKEMA, "jenis": siap.jenis,
+        "tahun": siap.tahun, "lingkup": ekspor_.lingkup, "pengirim": siap.pengirim,
         "dibuat": ekspor_.waktu.isoformat(timespec="seconds") + "Z", "ekspor_id": ekspor_.id,
-        "jumlah": {"pegawai_diekspor": diterima, "pegawai_gagal": gagal, "rhk": rhk_total,
-                   "rhk_indikator": indikator_total, **total_rincian},
+        "jumlah": {"pegawai_diekspor": siap.diterima, "pegawai_gagal": siap.gagal,
+                   "rhk": siap.rhk, "rhk_indikator": siap.indikator, **siap.rincian},
         "sha256": kiriman.sha256, "berkas": kiriman.berkas,
     }
-    alur.catat("ekspor_ekinerja", ekspor_, ke=jenis, akun=akun, catatan=ekspor_.lingkup,
+    alur.catat("ekspor_ekinerja", ekspor_, ke=siap.jenis, akun=akun, catatan=ekspor_.lingkup,
                data=ekspor_.manifes["jumlah"])
     return ekspor_

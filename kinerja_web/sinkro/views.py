@@ -34,7 +34,7 @@ from kinerja_web.models import (
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import berkas, cek, data, periode, referensi
 from kinerja_web.sinkro.disparitas import KATEGORI, URUT_PEMERBAIKI, disparitas
-from kinerja_web.sinkro.ekspor import JENIS, ekspor
+from kinerja_web.sinkro.ekspor import JENIS, ekspor, siapkan, simpan
 from kinerja_web.sinkro.pengirim import manifes_json
 from kinerja_web.teks import arg_id, gabung, nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
@@ -262,9 +262,15 @@ def ekspor_index():
     """Ekspor e-Kinerja: run the pre-check and export everyone who passes."""
     form = FormEkspor()
     if form.validate_on_submit():
+        if (ulang := kiriman.sudah_terkirim(form)) is not None:
+            return ulang  # a repeat after the first finished: nothing is checked again
+        # The slow part (the pre-check of the whole Dinas and the files) in a read
+        # transaction; then the key and the rows in a short write.
+        with baca_saja():
+            siap = siapkan(_dinas_id(), form.jenis.data, _tahun(), current_user)
         if (ulang := kiriman.klaim(form)) is not None:  # a double click exports once
             return ulang
-        e = ekspor(_dinas_id(), form.jenis.data, _tahun(), current_user)
+        e = simpan(siap, current_user)
         kiriman.tujuan(url_for(".ekspor_detail", ekspor_id=e.id))
         db.session.commit()
         flash(f"Ekspor selesai: {e.jumlah_diekspor} pegawai diekspor, {e.jumlah_gagal} gagal "
