@@ -14,6 +14,7 @@ from .enums import (
     Batas,
     JenisASN,
     JenisJabatan,
+    HasilObservasi,
     JenjangJabatan,
     Keikutsertaan,
     KelompokKompetensi,
@@ -222,6 +223,19 @@ class Kriteria:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AturanNilaiDokumen:
+    """How the atasan scores the Dokumen tindak lanjut and Dokumen refleksi, and how those
+    two with the Rating observasi make one vote for the Rating Hasil Kerja (SPEC §2.5)."""
+
+    skala: Mapping[int, str]  # {nilai: label}, ascending
+    skor_observasi: Mapping[HasilObservasi, int]
+    di_atas_rata_rata_paling_sedikit: Decimal
+    di_bawah_rata_rata_kurang_dari: Decimal
+    sumber: str
+    keyakinan: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class AturanRatingHasil:
     kriteria: tuple[Kriteria, ...]
     di_atas_paling_sedikit: int
@@ -229,6 +243,7 @@ class AturanRatingHasil:
     di_bawah_paling_sedikit: int
     sumber: str
     keyakinan: str
+    dokumen: AturanNilaiDokumen | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
