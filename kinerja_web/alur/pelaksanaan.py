@@ -374,6 +374,8 @@ def kembalikan_dokumen(praktik, aktor, n, catatan, dimuat=None):
         raise Ditolak("Tulis catatan: apa yang perlu diperbaiki pegawai.")
     setattr(praktik, kolom_status, "dikembalikan")
     setattr(praktik, kolom_catatan, catatan)
+    if n in KOLOM_NILAI:  # a returned document is scored again when it is accepted again
+        setattr(praktik, KOLOM_NILAI[n], None)
     _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status, ke="dikembalikan",
           catatan=catatan)
     segarkan(skp, dimuat)
