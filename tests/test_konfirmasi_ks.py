@@ -8,23 +8,25 @@ confirmation page, and the validation freezes once the assessment went to the Di
 """
 
 import pytest
+import test_pelaksanaan as _bersama
 from sqlalchemy import select
+from test_pelaksanaan import (
+    aksi_audit_sejak,
+    galat,
+    jumlah_audit,
+    masuk,
+    teks,
+    versi_di,
+)
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Skp
 from kinerja_web.models.pelaksanaan import Konfirmasi
 from kinerja_web.models.penilaian import Pengiriman, Penilaian
-from tests.test_pelaksanaan import (  # noqa: F401  (fixtures)
-    aksi_audit_sejak,
-    galat,
-    jumlah_audit,
-    majukan,
-    masuk,
-    rencana,
-    teks,
-    versi_di,
-)
 
+# The shared fixtures (pytest finds them by name in this module).
+rencana = _bersama.rencana
+majukan = _bersama.majukan
 DOKUMEN_KS = ["ksp", "perencanaan_satuan", "laporan_satuan", "rangkuman_kehadiran"]
 
 

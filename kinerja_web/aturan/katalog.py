@@ -12,9 +12,9 @@ from typing import Generic, TypeVar
 from .enums import (
     PKO,
     Batas,
+    HasilObservasi,
     JenisASN,
     JenisJabatan,
-    HasilObservasi,
     JenjangJabatan,
     Keikutsertaan,
     KelompokKompetensi,
