@@ -406,7 +406,8 @@ def _baca_nilai_dokumen(p: _Pembaca, tbl: Any, path: str) -> AturanNilaiDokumen 
     if not isinstance(tbl, dict):
         p.salah(path, "tabel wajib ada")
         return None
-    atas, bawah = "di_atas_rata_rata_paling_sedikit", "di_bawah_rata_rata_kurang_dari"
+    atas = "rata_rata_suara_di_atas_paling_sedikit"
+    bawah = "rata_rata_suara_di_bawah_kurang_dari"
     p.kunci(tbl, path, {atas, bawah, "skala", "skor_observasi"} | _ASAL_USUL)
     sumber, keyakinan = p.asal_usul(tbl, path)
     skala = {}

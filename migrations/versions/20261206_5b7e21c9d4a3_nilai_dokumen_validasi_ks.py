@@ -45,6 +45,7 @@ def downgrade():
     # columns go.
     with op.batch_alter_table('konfirmasi', schema=None) as batch_op:
         batch_op.drop_column('catatan')
-    with op.batch_alter_table('praktik', schema=None) as batch_op:
-        batch_op.drop_column('nilai_refleksi')
-        batch_op.drop_column('nilai_tindak_lanjut')
+    # Plain DROP COLUMN (SQLite >= 3.35 and PostgreSQL): a batch copy of `praktik` would
+    # drop the table that catatan_upaya references, which SQLite refuses.
+    op.drop_column('praktik', 'nilai_refleksi')
+    op.drop_column('praktik', 'nilai_tindak_lanjut')
