@@ -361,7 +361,8 @@ class Aturan:
         return self._kompetensi[_posisi(posisi)]
 
     def dokumen(self, posisi: Posisi | str) -> Katalog[Dokumen]:
-        """Dokumen akuntabilitas the atasan confirms."""
+        """Dokumen akuntabilitas: a teacher's are confirmed by his principal, a principal's
+        by himself and validated by his atasan."""
         return self._dokumen[_posisi(posisi)]
 
     def golongan(self, kode: str) -> Golongan:
