@@ -288,7 +288,10 @@ def isi_pelaksanaan():
             "tl_dukungan": "Observasi ulang oleh kepala sekolah pada bulan Mei."}, ajukan=True)
         if tahap < 5:
             continue
-        alur_p.terima_dokumen(p, atasan, 3)
+        # The atasan scores the documents (SPEC §2.5): the demo's ratings to come keep the
+        # recommendation they had before documents were scored (see PENILAIAN_DEMO).
+        nilai = 3 if PENILAIAN_DEMO.get(username) == SB else 2
+        alur_p.terima_dokumen(p, atasan, 3, nilai)
         alur_p.tambah_upaya(p, akun, date(2025, 3, 17), "Kesepakatan kelas disusun dan "
                             "ditempel di dinding kelas.")
         alur_p.tambah_upaya(p, akun, date(2025, 4, 21), "Rotasi peran kelompok berjalan; "
@@ -304,12 +307,18 @@ def isi_pelaksanaan():
             ["Saya mempraktikkan langkah-langkahnya di ruang kelas."])
         if tahap < 6:
             continue
-        alur_p.terima_dokumen(p, atasan, 5)
+        alur_p.terima_dokumen(p, atasan, 5, nilai)
         alur_p.validasi_kompetensi(ref, atasan)
         tugas = alur_p.kode_konfirmasi(skp, "tugas_pegawai")
         alur_p.konfirmasi(skp, akun, "tugas_pegawai", tugas)
         alur_p.konfirmasi(skp, atasan, "tugas_atasan", tugas)
-        alur_p.konfirmasi(skp, atasan, "dokumen", alur_p.kode_konfirmasi(skp, "dokumen"))
+        dokumen = alur_p.kode_konfirmasi(skp, "dokumen")
+        if alur_p.dokumen_oleh_pegawai(skp):
+            # A principal confirms his school's documents; his atasan validates them.
+            alur_p.konfirmasi(skp, akun, "dokumen", dokumen)
+            alur_p.validasi_dokumen(skp, atasan, True)
+        else:
+            alur_p.konfirmasi(skp, atasan, "dokumen", dokumen)
         alur_p.konfirmasi(skp, atasan, "kelengkapan", alur_p.kode_konfirmasi(skp,
                                                                               "kelengkapan"))
     db.session.flush()

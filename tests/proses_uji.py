@@ -423,7 +423,7 @@ def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g"):
                     "tl_tantangan": "Kelas besar.", "tl_tujuan": "Semua terlibat.",
                     "tl_upaya": "Rotasi peran.", "tl_jadwal": "Maret–Mei.",
                     "tl_dukungan": "Observasi ulang."}, ajukan=True)
-                alur_p.terima_dokumen(p, atasan, 3)
+                alur_p.terima_dokumen(p, atasan, 3, 2)
                 hasil.append(Guru(username, skp.id))
         db.session.commit()
         db.session.remove()

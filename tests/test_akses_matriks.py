@@ -295,6 +295,12 @@ MATRIKS = {
     ("pelaksanaan.tugas", GET): Rute(skp("/pelaksanaan/{id}/tugas"), SKP_SEMUA, PELAKSANA),
     ("pelaksanaan.tugas", POST): Rute(skp("/pelaksanaan/{id}/tugas"), SKP_SEMUA,
                                       gabung(PELAKSANA, status=409)),
+    # A principal's documents: only his atasan validates (an empty form: 422); his own and
+    # a teacher's SKP are refused (403).
+    ("pelaksanaan.validasi_dokumen", POST): Rute(
+        skp("/pelaksanaan/{id}/tugas/validasi-dokumen"), SKP_SEMUA,
+        gabung(gabung(PELAKSANA, status=403), {"tim": {"skp_ks": 422},
+                                               "kadis": {"skp_ks": 422}})),
     # -------------------------------------------------------------- assessment
     ("penilaian.ringkasan", GET): Rute(skp("/penilaian/{id}"), SKP_SEMUA, PELAKSANA),
     ("penilaian.hasil", GET): Rute(skp("/penilaian/{id}/hasil"), SKP_SEMUA, ATASAN_SKP),

@@ -633,6 +633,21 @@ def _sasaran():
     tambah(_tugas("guru15", "guru15", {"konfirmasi"}))
     tambah(_tugas("kepsek1", "guru12", {"konfirmasi", "penilaian"}))
 
+    def _validasi_dokumen(pengguna, pemilik, ubah):
+        def minta(w, k):
+            return form(st.builds(lambda s: f"/pelaksanaan/{s}/tugas/validasi-dokumen",
+                                  id_jalur([w.skp_id(pemilik)], skp_lain(w))), {
+                "versi": versi(k), "aksi": campur(pilih("terima", "kembalikan"), peluang_baik=9),
+                "catatan": _catatan()})
+        return Sasaran(
+            f"validasi_dokumen_{pengguna}", "pelaksanaan.validasi_dokumen", pengguna, minta,
+            lambda w, k: f"/pelaksanaan/{w.skp_id(pemilik)}/tugas", frozenset(ubah),
+            siapkan=lambda L: baca_versi(
+                L, pengguna, f"/pelaksanaan/{L.dunia.skp_id(pemilik)}/tugas"))
+
+    # A teacher's documents are not validated (the principal ticks them): always refused.
+    tambah(_validasi_dokumen("kepsek1", "guru12", set()))
+
     # -------------------------------------------------------------- penilaian
     tambah(Sasaran("hasil_baru", "penilaian.hasil", "kepsek1", _hasil,
                    lambda w, k: f"/penilaian/{w.skp_id('guru12')}/hasil",

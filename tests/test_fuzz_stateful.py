@@ -395,7 +395,7 @@ def buat_mesin(L, peramban, lingkup, statistik):
                      "jadwal_observasi": jadwal.isoformat(), "jadwal_usulan": jadwal.isoformat(),
                      "upaya_belajar": "Belajar dari modul.", "rekomendasi": "Lanjutkan.",
                      "tanggal": jadwal.isoformat(), "isi": "Sudah dicoba.",
-                     "kunci": f"k-{sid}-{jadwal.toordinal()}"}
+                     "kunci": f"k-{sid}-{jadwal.toordinal()}", "nilai": "2"}
             for b in ("tl_tantangan", "tl_tujuan", "tl_upaya", "tl_jadwal", "tl_dukungan",
                       "refleksi_praktik", "refleksi_perubahan", "refleksi_dampak"):
                 isian[b] = "Isian lengkap."

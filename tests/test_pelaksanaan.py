@@ -178,10 +178,10 @@ def majukan():
         if tahap >= 4 and p.status_tindak_lanjut in ("belum", "dikembalikan"):
             alur_p.simpan_dokumen(p, pegawai, 3, dict(TINDAK_LANJUT), ajukan=True)
         if tahap >= 5 and p.status_tindak_lanjut == "diajukan":
-            alur_p.terima_dokumen(p, atasan, 3)
+            alur_p.terima_dokumen(p, atasan, 3, 2)
             alur_p.simpan_dokumen(p, pegawai, 5, dict(REFLEKSI), ajukan=True)
         if tahap >= 6 and p.status_refleksi == "diajukan":
-            alur_p.terima_dokumen(p, atasan, 5)
+            alur_p.terima_dokumen(p, atasan, 5, 2)
         db.session.commit()
         db.session.rollback()
     return maju
@@ -243,7 +243,7 @@ def test_siklus_lengkap_lewat_layar_satu_baris_audit_per_transisi(buat_klien, re
         (ks, 2, {"hasil_0": "efektif", "hasil_1": "belum_efektif", "catatan_1": "Kurang.",
                  "rekomendasi": "Lanjutkan."}, "selesai", "praktik_2_selesai"),
         (g, 3, TINDAK_LANJUT, "kirim", "praktik_3_diajukan"),
-        (ks, 3, {}, "terima", "praktik_3_diterima"),
+        (ks, 3, {"nilai": "2"}, "terima", "praktik_3_diterima"),
         (g, 4, {"tanggal": "2025-03-17", "isi": "Kesepakatan kelas ditempel."}, "tambah",
          "praktik_4_upaya"),
         (g, 5, REFLEKSI, "kirim", "praktik_5_diajukan"),
@@ -251,7 +251,7 @@ def test_siklus_lengkap_lewat_layar_satu_baris_audit_per_transisi(buat_klien, re
          "praktik_5_dikembalikan"),
         (g, 5, {**REFLEKSI, "refleksi_dampak": "Contoh: Ani mulai bertanya."}, "kirim",
          "praktik_5_diajukan"),
-        (ks, 5, {}, "terima", "praktik_5_diterima"),
+        (ks, 5, {"nilai": "2"}, "terima", "praktik_5_diterima"),
     ]
     for k, n, data, aksi, diharapkan in langkah:
         awal = jumlah_audit()
@@ -850,9 +850,10 @@ def test_kembalikan_hanya_ditawarkan_bila_alur_membolehkan(buat_klien, rencana, 
     assert tombol(ks.get(url(skp_id, 1))) == []
     assert tombol(ks.get(url(skp_id, 3))) == ["terima", "kembalikan"]
     majukan(skp_id, 5)
-    # The reflection has started: step 3 cannot go back any more, so it is not offered.
+    # The reflection has started: step 3 cannot go back any more, so it is not offered;
+    # its score can still be corrected until the assessment goes to the Dinas.
     r = ks.get(url(skp_id, 3))
-    assert tombol(r) == [] and 'name="catatan"' not in r.text
+    assert tombol(r) == ["nilai"] and 'name="catatan"' not in r.text
     assert "Pegawai belum mengirim" not in teks(r)
     assert tombol(ks.get(url(skp_id, 5))) == ["terima", "kembalikan"]
     awal = jumlah_audit()
@@ -862,7 +863,7 @@ def test_kembalikan_hanya_ditawarkan_bila_alur_membolehkan(buat_klien, rencana, 
     assert praktik(skp_id).status_tindak_lanjut == "diterima" and jumlah_audit() == awal
     majukan(skp_id, 6)
     # An accepted reflection can still be sent back (nothing follows it in the cycle).
-    assert tombol(ks.get(url(skp_id, 5))) == ["kembalikan"]
+    assert tombol(ks.get(url(skp_id, 5))) == ["nilai", "kembalikan"]
     assert kirim(ks, skp_id, 5, {"catatan": "Tambah contoh."}, "kembalikan"
                  ).status_code == 303
     assert praktik(skp_id).status_refleksi == "dikembalikan"
@@ -884,7 +885,7 @@ def test_dokumen_terkirim_masih_dapat_diubah_atasan_membaca_yang_terbaru(buat_kl
     assert aksi_audit_sejak(awal) == ["praktik_3_draf"]
     assert praktik(skp_id).status_tindak_lanjut == "diajukan"
     # The atasan's page from before the change: 409, showing the latest text.
-    r = kirim(ks, skp_id, 3, {}, "terima", versi=versi_atasan)
+    r = kirim(ks, skp_id, 3, {"nilai": "2"}, "terima", versi=versi_atasan)
     assert r.status_code == 409 and "Tujuan yang diperbaiki." in teks(r)
     assert praktik(skp_id).status_tindak_lanjut == "diajukan"
     # A field emptied after sending: the document cannot be accepted until complete, and
@@ -893,13 +894,13 @@ def test_dokumen_terkirim_masih_dapat_diubah_atasan_membaca_yang_terbaru(buat_kl
     r = ks.get(url(skp_id, 3))
     assert tombol(r) == ["kembalikan"]
     assert "Belum lengkap: pegawai mengosongkan isian setelah mengirim." in teks(r)
-    r = kirim(ks, skp_id, 3, {}, "terima")
+    r = kirim(ks, skp_id, 3, {"nilai": "2"}, "terima")
     assert r.status_code == 422
     assert "Diskusi tindak lanjut belum lengkap: pegawai mengubahnya setelah mengirim." in \
         galat(r)
     assert praktik(skp_id).status_tindak_lanjut == "diajukan"
     assert kirim(g, skp_id, 3, TINDAK_LANJUT, "kirim").status_code == 303
-    assert kirim(ks, skp_id, 3, {}, "terima").status_code == 303
+    assert kirim(ks, skp_id, 3, {"nilai": "2"}, "terima").status_code == 303
     assert praktik(skp_id).status_tindak_lanjut == "diterima"
 
 

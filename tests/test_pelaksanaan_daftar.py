@@ -189,40 +189,48 @@ def test_daftar_dokumen_guru_dengan_dan_tanpa_tugas_tambahan(buat_klien, rencana
 
 
 def test_daftar_dokumen_kepala_sekolah(buat_klien, rencana):
+    """A principal's four documents: he ticks them on his own page (seed 001: "Kepala
+    Sekolah mengkonfirmasi ketersediaan dokumen akuntabilitas"); his atasan's page lists
+    them with their status and the validation form, without checkboxes of its own."""
     from kinerja_web import aturan
 
     skp_id = rencana("kepsek", posisi="kepala_sekolah")
-    kadis = masuk(buat_klien, "kadis")
-    r = kadis.get(url_t(skp_id))
+    kadis, ks = masuk(buat_klien, "kadis"), masuk(buat_klien, "kepsek")
+    r = ks.get(url_t(skp_id))
     assert r.status_code == 200
     assert re.findall(r'name="dokumen" value="([^"]+)"', r.text) == [
         "ksp", "perencanaan_satuan", "laporan_satuan", "rangkuman_kehadiran"]
     for d in aturan.muat_aturan("2025").dokumen("kepala_sekolah"):
         assert f"{d.nama} {' '.join(d.penjelasan.split())}" in teks(r)
+    r = kadis.get(url_t(skp_id))
+    assert r.status_code == 200
+    assert 'name="dokumen"' not in r.text
     assert re.findall(r'name="tugas" value="([^"]+)"', r.text) == [
         "TPKS-1", "TPKS-2", "TPKS-3"]
+    assert "Dokumen KSP: belum dikonfirmasi kepala sekolah" in teks(r)
     awal = jumlah_audit()
-    r = kirim_t(kadis, skp_id, {"dokumen": ["ksp", "laporan_satuan"],
-                                   "kelengkapan": ["kompetensi"]})
+    r = kirim_t(ks, skp_id, {"dokumen": ["ksp", "laporan_satuan"]})
     assert r.status_code == 303
     assert konfirmasi(skp_id, "dokumen") == {"ksp", "laporan_satuan"}
-    assert konfirmasi(skp_id, "kelengkapan") == {"kompetensi"}
     # One save, one audit row, with what changed per kind.
-    assert aksi_audit_sejak(awal) == ["konfirmasi_atasan"]
+    assert aksi_audit_sejak(awal) == ["konfirmasi_tugas_pegawai"]
     assert data_audit_terakhir() == {"dokumen": {"tambah": ["ksp", "laporan_satuan"],
-                                                 "hapus": []},
-                                     "kelengkapan": {"tambah": ["kompetensi"], "hapus": []}}
-    r = kadis.get(url_t(skp_id))
-    assert dicentang(r, "dokumen") == ["ksp", "laporan_satuan"]
-    assert dicentang(r, "kelengkapan") == ["kompetensi"]
+                                                 "hapus": []}}
+    assert dicentang(ks.get(url_t(skp_id)), "dokumen") == ["ksp", "laporan_satuan"]
+    awal = jumlah_audit()
+    r = kirim_t(kadis, skp_id, {"kelengkapan": ["kompetensi"]})
+    assert r.status_code == 303
+    assert konfirmasi(skp_id, "kelengkapan") == {"kompetensi"}
+    assert aksi_audit_sejak(awal) == ["konfirmasi_atasan"]
+    assert data_audit_terakhir() == {"kelengkapan": {"tambah": ["kompetensi"], "hapus": []}}
     # Unticking removes the confirmation, audited again; the Tim Kerja sees the same.
     awal = jumlah_audit()
-    assert kirim_t(kadis, skp_id, {"dokumen": ["ksp"], "kelengkapan": ["kompetensi"]}
-                      ).status_code == 303
+    assert kirim_t(ks, skp_id, {"dokumen": ["ksp"]}).status_code == 303
     assert konfirmasi(skp_id, "dokumen") == {"ksp"}
-    assert aksi_audit_sejak(awal) == ["konfirmasi_atasan"]
     assert data_audit_terakhir() == {"dokumen": {"tambah": [], "hapus": ["laporan_satuan"]}}
-    assert dicentang(masuk(buat_klien, "tim").get(url_t(skp_id)), "dokumen") == ["ksp"]
+    r = masuk(buat_klien, "tim").get(url_t(skp_id))
+    assert "Dokumen KSP: dikonfirmasi kepala sekolah" in teks(r)
+    assert "Dokumen laporan satuan pendidikan: belum dikonfirmasi kepala sekolah" in teks(r)
 
 
 def test_kelengkapan_dicentang_atasan(buat_klien, rencana):
@@ -512,7 +520,7 @@ def test_teks_panjang_disimpan_dan_ditampilkan_persis(buat_klien, rencana, majuk
     aman = ('<dd class="teks">Baris satu — “kutip” é ā 🙂 ꦲꦏ\nBaris dua\n\n'
             '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;tebal&lt;/b&gt;</dd>')
     assert aman in r.text
-    assert kirim(ks, skp_id, 3, {}, "terima").status_code == 303
+    assert kirim(ks, skp_id, 3, {"nilai": "2"}, "terima").status_code == 303
     assert aman in g.get(url(skp_id, 3)).text  # read-only for the pegawai now
     # Progress notes, the reflection and the atasan's note go the same way.
     assert kirim(g, skp_id, 4, {"tanggal": "2025-03-03", "isi": TEKS_SULIT}, "tambah"
@@ -717,7 +725,7 @@ def test_langkah_dua_arah(buat_klien, rencana, majukan, username, tahap):
     ("guru", 1, PERSIAPAN, "kirim", 0, 1, "Terkirim ke atasan."),
     ("kepsek", 2, {"hasil_0": "efektif", "hasil_1": "efektif", "rekomendasi": "Ok."},
      "selesai", 2, 2, "Observasi selesai"),
-    ("kepsek", 3, {}, "terima", 4, 3, "Diskusi tindak lanjut diterima."),
+    ("kepsek", 3, {"nilai": "2"}, "terima", 4, 3, "Diskusi tindak lanjut diterima."),
     ("guru", 4, {"tanggal": "2025-03-03", "isi": "Catatan."}, "tambah", 5, 4,
      "Catatan upaya tersimpan."),
 ])
@@ -849,9 +857,9 @@ def test_anggaran_fragmen_simpan(buat_klien, rencana, majukan):
         (ks, 1, {"jadwal_observasi": "2025-02-14"}, "sepakati"),
         (ks, 2, {"hasil_0": "efektif", "rekomendasi": "L."}, "otomatis"),
         (ks, 2, {"hasil_0": "efektif", "hasil_1": "efektif", "rekomendasi": "L."}, "selesai"),
-        (g, 3, TINDAK_LANJUT, "kirim"), (ks, 3, {}, "terima"),
+        (g, 3, TINDAK_LANJUT, "kirim"), (ks, 3, {"nilai": "2"}, "terima"),
         (g, 4, {"tanggal": "2025-03-17", "isi": "K."}, "tambah"),
-        (g, 5, REFLEKSI, "kirim"), (ks, 5, {}, "terima"),
+        (g, 5, REFLEKSI, "kirim"), (ks, 5, {"nilai": "2"}, "terima"),
     ]
     for k, n, data, aksi in langkah:
         r = satu_permintaan(kirim(k, skp_id, n, data, aksi, headers={**GZ, **HX}))
@@ -927,6 +935,12 @@ class Pengukur:
         status = (200 if self.headers else 303) if ok is True else ok
         return self(nama, status, lambda h: kirim_t(k, skp_id, data, versi=versi, headers=h))
 
+    def validasi(self, nama, k, skp_id, data, ok=True):
+        versi = versi_di(k.get(url_t(skp_id)))
+        status = (200 if self.headers else 303) if ok is True else ok
+        return self(nama, status, lambda h: k.post(f"{url_t(skp_id)}/validasi-dokumen",
+                                                   {**data, "versi": versi}, headers=h))
+
     def lebih(self):
         return {k: (n, [q[:90] for q in self.sql[k]]) for k, n in self.hasil.items()
                 if n > BATAS_QUERY}
@@ -978,7 +992,7 @@ def test_anggaran_query_setiap_simpan(buat_klien, rencana, hitung_query, headers
     u.langkah("3 kirim", g, skp_id, 3, TINDAK_LANJUT, "kirim")
     u.langkah("3 kembalikan", ks, skp_id, 3, {"catatan": "Perjelas."}, "kembalikan")
     u.langkah("3 kirim lagi", g, skp_id, 3, TINDAK_LANJUT, "kirim")
-    u.langkah("3 terima", ks, skp_id, 3, {}, "terima")
+    u.langkah("3 terima", ks, skp_id, 3, {"nilai": "2"}, "terima")
     r = g.get(url(skp_id, 4))
     catatan = {"tanggal": "2025-03-03", "isi": "Catatan.",
                "kunci": re.search(r'name="kunci" type="hidden" value="([^"]+)"', r.text)[1]}
@@ -989,7 +1003,7 @@ def test_anggaran_query_setiap_simpan(buat_klien, rencana, hitung_query, headers
               ok=422)
     u.langkah("5 kembalikan", ks, skp_id, 5, {"catatan": "Contoh."}, "kembalikan")
     u.langkah("5 kirim lagi", g, skp_id, 5, REFLEKSI, "kirim")
-    u.langkah("5 terima", ks, skp_id, 5, {}, "terima")
+    u.langkah("5 terima", ks, skp_id, 5, {"nilai": "2"}, "terima")
 
     u.kompetensi("kompetensi simpan (baru)", g, skp_id, isian_k(["I."], ["P."]), "simpan")
     u.kompetensi("kompetensi otomatis", g, skp_id, isian_k(["I2."], ["P."]), "otomatis")
@@ -1030,7 +1044,7 @@ def test_anggaran_query_setiap_simpan(buat_klien, rencana, hitung_query, headers
               "kembalikan")
     assert lengkap(skp_id) is False
     u.langkah("5 kirim (lengkap)", g, skp_id, 5, REFLEKSI, "kirim")
-    u.langkah("5 terima (lengkap berubah)", ks, skp_id, 5, {}, "terima")
+    u.langkah("5 terima (lengkap berubah)", ks, skp_id, 5, {"nilai": "2"}, "terima")
     assert lengkap(skp_id) is True
     u.kompetensi("validasi batal (lengkap berubah)", ks, skp_id, {}, "batal")
     assert lengkap(skp_id) is False
@@ -1055,8 +1069,15 @@ def test_anggaran_query_kepala_sekolah_dengan_tim_kerja_dan_kadis(buat_klien, re
                 u(f"{nama} GET {alamat}", 200, lambda h, k=k, a=alamat: k.get(a, headers=h))
         u.langkah("kepsek kirim", ks, skp_id, 1, fokus, "kirim")
         u.langkah("tim kembalikan", tim, skp_id, 1, {"catatan": "Tanggal lain."}, "kembalikan")
-        u.tugas("tim dokumen", tim, skp_id, {"dokumen": ["ksp"], "kelengkapan": ["kompetensi"]})
-        u.tugas("kadis dokumen", kadis, skp_id, {"dokumen": [], "kelengkapan": ["kompetensi"]})
+        semua = ["ksp", "perencanaan_satuan", "laporan_satuan", "rangkuman_kehadiran"]
+        u.tugas("kepsek dokumen", ks, skp_id, {"dokumen": semua if headers else semua[:1]})
+        u.tugas("tim kelengkapan", tim, skp_id, {"kelengkapan": ["kompetensi"]})
+        u.tugas("kadis kelengkapan", kadis, skp_id, {"kelengkapan": []})
+        if not headers:
+            u.validasi("tim kembalikan dokumen", tim, skp_id,
+                       {"aksi": "kembalikan", "catatan": "Lengkapi."})
+        else:
+            u.validasi("kadis validasi dokumen", kadis, skp_id, {"aksi": "terima"})
         assert not u.lebih(), u.lebih()
 
 

@@ -204,13 +204,13 @@ class Alat:
             "tl_tantangan": "Kelas besar.", "tl_tujuan": "Semua terlibat.",
             "tl_upaya": "Rotasi peran.", "tl_jadwal": "Maret–Mei.",
             "tl_dukungan": "Observasi ulang."}, ajukan=True)
-        alur_p.terima_dokumen(p, atasan, 3)
+        alur_p.terima_dokumen(p, atasan, 3, 2)
         alur_p.simpan_dokumen(p, pegawai, 5, {
             "refleksi_praktik": "Saya melihat kebiasaan saya.",
             "refleksi_perubahan": "Saya mulai dengan kesepakatan kelas.",
             "refleksi_dampak": "Murid lebih berani bertanya."}, ajukan=True)
         if "refleksi" not in tanpa:
-            alur_p.terima_dokumen(p, atasan, 5)
+            alur_p.terima_dokumen(p, atasan, 5, 2)
         ref, _ = alur_p.refleksi_untuk(skp)
         alur_p.simpan_refleksi_kompetensi(ref, pegawai, ["Modul disiplin positif."],
                                           ["Saya menerapkannya di kelas."])
@@ -220,6 +220,11 @@ class Alat:
         alur_p.konfirmasi(skp, pegawai, "tugas_pegawai", tugas)
         for jenis in ("tugas_atasan", "dokumen", "kelengkapan"):
             if jenis not in tanpa:
+                if jenis == "dokumen" and alur_p.dokumen_oleh_pegawai(skp):
+                    # A principal confirms his own documents; his atasan validates them.
+                    alur_p.konfirmasi(skp, pegawai, jenis, alur_p.kode_konfirmasi(skp, jenis))
+                    alur_p.validasi_dokumen(skp, atasan, True)
+                    continue
                 alur_p.konfirmasi(skp, atasan, jenis, alur_p.kode_konfirmasi(skp, jenis))
         db.session.commit()
         skp_id = skp.id
@@ -617,7 +622,7 @@ def test_selesai_dinilai_hanya_bila_semua_langkah_dan_kedua_rating(alat, buat_kl
 
     r = k.get(f"/pelaksanaan/{skp_id}/praktik/5")
     selesaikan(k.post(f"/pelaksanaan/{skp_id}/praktik/5",
-                      {"aksi": "terima", "versi": versi_di(r)}), semua[0])
+                      {"aksi": "terima", "nilai": "2", "versi": versi_di(r)}), semua[0])
     r = k.get(f"/pelaksanaan/{skp_id}/kompetensi")
     selesaikan(k.post(f"/pelaksanaan/{skp_id}/kompetensi",
                       {"aksi": "validasi", "versi": versi_di(r)}), semua[0])

@@ -70,6 +70,7 @@ class Berkas:
     konfirmasi: set = field(default_factory=set)  # {(jenis, kode)}, kept current
     versi_konfirmasi: int = 0  # confirmation saves so far (each audited): the page's version
     kunci_dipakai: bool = False  # a progress note with this submission key exists
+    catatan_validasi: str | None = None  # the atasan's note on returned principal documents
 
     def kelengkapan(self):
         """What `segarkan` needs, as it is now (the rows carry this request's changes)."""
@@ -89,7 +90,10 @@ def muat_berkas(skp, upaya=False, kunci=None):
              .where(Audit.objek_tipe == Skp.__tablename__, Audit.objek_id == Skp.id,
                     Audit.aksi.like("konfirmasi\\_%", escape="\\")).scalar_subquery())
     dipakai = exists().where(CatatanUpaya.kunci == kunci) if kunci else literal(False)
-    q = (select(Praktik, RefleksiKompetensi, Penilaian, konfirmasi, versi, dipakai)
+    catatan = (select(Konfirmasi.catatan).where(Konfirmasi.skp_id == Skp.id,
+                                                Konfirmasi.jenis == VALIDASI_DOKUMEN)
+               .limit(1).scalar_subquery())
+    q = (select(Praktik, RefleksiKompetensi, Penilaian, konfirmasi, versi, dipakai, catatan)
          .select_from(Skp)
          .outerjoin(Praktik, Praktik.skp_id == Skp.id)
          .outerjoin(RefleksiKompetensi, RefleksiKompetensi.skp_id == Skp.id)
@@ -106,8 +110,8 @@ def muat_berkas(skp, upaya=False, kunci=None):
     return Berkas(
         skp, praktik=baris[0], ref=baris[1], pen=baris[2],
         konfirmasi={tuple(x.split(_PEMISAH, 1)) for x in (baris[3] or "").split(",") if x},
-        versi_konfirmasi=baris[4], kunci_dipakai=bool(baris[5]),
-        pko=baris[6] if pko else None)
+        versi_konfirmasi=baris[4], kunci_dipakai=bool(baris[5]), catatan_validasi=baris[6],
+        pko=baris[7] if pko else None)
 
 
 _BELUM_DIMUAT = object()
@@ -285,9 +289,41 @@ def sepakati_persiapan(praktik, aktor, jadwal_observasi):
           dari="diajukan", ke="disepakati")
 
 
-def terima_dokumen(praktik, aktor, n, dimuat=None):
-    """The atasan accepts the tindak lanjut (3) or refleksi (5) document. `dimuat`: the rows
-    `segarkan` needs, when the caller loaded them (`Berkas.kelengkapan`)."""
+# The atasan's score of the pegawai's document of step 3 and 5 (SPEC §2.5, seed 001).
+KOLOM_NILAI = {3: "nilai_tindak_lanjut", 5: "nilai_refleksi"}
+NAMA_NILAI = {3: "Nilai Dokumen Tindak Lanjut", 5: "Nilai Dokumen Refleksi Tindak Lanjut"}
+
+
+def skala_nilai_dokumen(skp):
+    """{nilai: label} of the year's document scale (empty: the year scores no documents)."""
+    kaidah = aturan_skp(skp).rating_hasil.dokumen
+    return dict(kaidah.skala) if kaidah else {}
+
+
+class NilaiSalah(Ditolak):
+    """A document score that is missing or off the year's scale (shown on the field)."""
+
+
+def periksa_nilai_dokumen(skp, n, nilai):
+    """The score as a number of the year's scale, or Ditolak in the atasan's words."""
+    skala = skala_nilai_dokumen(skp)
+    if not skala:
+        return None
+    if isinstance(nilai, str):
+        nilai = nilai.strip()
+        nilai = int(nilai) if nilai.isascii() and nilai.isdigit() and len(nilai) < 4 else nilai
+    if nilai is None or nilai == "":
+        raise NilaiSalah(f"Pilih {NAMA_NILAI[n]}.")
+    if isinstance(nilai, bool) or not isinstance(nilai, int) or nilai not in skala:
+        pilihan = ", ".join(f"{k} ({v})" for k, v in skala.items())
+        raise NilaiSalah(f"{NAMA_NILAI[n]} harus salah satu nilai skala: {pilihan}.")
+    return nilai
+
+
+def terima_dokumen(praktik, aktor, n, nilai=None, dimuat=None):
+    """The atasan accepts the tindak lanjut (3) or refleksi (5) document and scores it
+    (`nilai` on the year's scale). `dimuat`: the rows `segarkan` needs, when the caller
+    loaded them (`Berkas.kelengkapan`)."""
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
@@ -295,10 +331,32 @@ def terima_dokumen(praktik, aktor, n, dimuat=None):
     if getattr(praktik, kolom_status) != "diajukan":
         raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
     _pastikan_lengkap_untuk_atasan(praktik, n)
+    nilai = periksa_nilai_dokumen(skp, n, nilai)
     setattr(praktik, kolom_status, "diterima")
     setattr(praktik, kolom_catatan, None)
-    _ubah(praktik, aktor, f"praktik_{n}_diterima", None, dari="diajukan", ke="diterima")
+    setattr(praktik, KOLOM_NILAI[n], nilai)
+    _ubah(praktik, aktor, f"praktik_{n}_diterima", {"nilai": nilai}, dari="diajukan",
+          ke="diterima")
     segarkan(skp, dimuat)
+
+
+def nilai_dokumen(praktik, aktor, n, nilai, dimuat=None):
+    """The atasan scores (or re-scores) an accepted document, e.g. one accepted before
+    documents were scored; frozen once the assessment went to the Dinas."""
+    skp = praktik.skp
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    if getattr(praktik, DOKUMEN[n][0]) != "diterima":
+        raise Ditolak(f"{LANGKAH[n]} dinilai saat diterima; dokumen ini belum diterima.")
+    nilai = periksa_nilai_dokumen(skp, n, nilai)
+    lama = getattr(praktik, KOLOM_NILAI[n])
+    if nilai == lama:
+        return False
+    pastikan_belum_dikirim(skp, dimuat[3] if dimuat is not None else _BELUM_DIMUAT)
+    setattr(praktik, KOLOM_NILAI[n], nilai)
+    _ubah(praktik, aktor, f"praktik_{n}_dinilai", {"nilai": [lama, nilai]})
+    segarkan(skp, dimuat)
+    return True
 
 
 def kembalikan_dokumen(praktik, aktor, n, catatan, dimuat=None):
@@ -316,6 +374,8 @@ def kembalikan_dokumen(praktik, aktor, n, catatan, dimuat=None):
         raise Ditolak("Tulis catatan: apa yang perlu diperbaiki pegawai.")
     setattr(praktik, kolom_status, "dikembalikan")
     setattr(praktik, kolom_catatan, catatan)
+    if n in KOLOM_NILAI:  # a returned document is scored again when it is accepted again
+        setattr(praktik, KOLOM_NILAI[n], None)
     _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status, ke="dikembalikan",
           catatan=catatan)
     segarkan(skp, dimuat)
@@ -452,6 +512,26 @@ def validasi_kompetensi(ref, aktor, ya=True, dimuat=None):
 # ---------------------------------------------------------------- confirmations
 
 JENIS_KONFIRMASI = ("tugas_pegawai", "tugas_atasan", "dokumen", "kelengkapan")
+# The atasan's validation of a principal's own documents: one row, kode "diterima" or
+# "dikembalikan" (with its note).
+VALIDASI_DOKUMEN = "validasi_dokumen"
+
+
+def dokumen_oleh_pegawai(skp):
+    """A principal confirms his school's accountability documents himself ("Kepala Sekolah
+    mengkonfirmasi ketersediaan dokumen akuntabilitas", seed 001); his atasan validates.
+    A teacher's documents are confirmed by his principal (the teacher shows them to him)."""
+    return skp.katalog_posisi == "kepala_sekolah"
+
+
+def pastikan_boleh_konfirmasi(skp, aktor, jenis):
+    if jenis == "tugas_pegawai" or jenis == "dokumen" and dokumen_oleh_pegawai(skp):
+        if jenis == "dokumen" and skp.pegawai_id != aktor.pegawai_id:
+            raise Ditolak("Ketersediaan dokumen akuntabilitas kepala sekolah dikonfirmasi oleh "
+                          "kepala sekolah itu sendiri; atasan memvalidasinya.")
+        pastikan_pemilik(skp, aktor)
+    else:
+        pastikan_atasan(skp, aktor)
 KELENGKAPAN = {"kompetensi": "Pengembangan Kompetensi", "tugas_tambahan": "Tugas Tambahan"}
 
 
@@ -484,10 +564,7 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
     for jenis in pilihan:
         if jenis not in JENIS_KONFIRMASI:
             raise Ditolak("Jenis konfirmasi tidak dikenal.")
-        if jenis == "tugas_pegawai":
-            pastikan_pemilik(skp, aktor)
-        else:
-            pastikan_atasan(skp, aktor)
+        pastikan_boleh_konfirmasi(skp, aktor, jenis)
     pastikan_berjalan(skp)
     if berkas is not None:
         ada = berkas.konfirmasi
@@ -513,7 +590,12 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
                 raise Ditolak("Tugas yang sudah dikonfirmasi atasan tidak dapat dibatalkan: "
                               + ", ".join(dikunci) + ". Minta atasan membatalkan "
                               "konfirmasinya dahulu.")
-        ubah[jenis] = ([k for k in kode if (jenis, k) not in ada], hapus)
+        tambah = [k for k in kode if (jenis, k) not in ada]
+        if jenis == "dokumen" and dokumen_oleh_pegawai(skp) and (tambah or hapus) and \
+                (VALIDASI_DOKUMEN, "diterima") in ada:
+            raise Ditolak("Ketersediaan dokumen sudah divalidasi atasan dan tidak dapat "
+                          "diubah. Minta atasan mengembalikannya dahulu.")
+        ubah[jenis] = (tambah, hapus)
     if any(j != "tugas_pegawai" and (tambah or hapus) for j, (tambah, hapus) in ubah.items()):
         pastikan_belum_dikirim(skp, berkas.pen if berkas is not None else _BELUM_DIMUAT)
     baru = [{"skp_id": skp.id, "jenis": jenis, "kode": k, "oleh": aktor.pegawai_id}
@@ -539,3 +621,47 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
     if any(jenis != "tugas_pegawai" for jenis in berubah):
         segarkan(skp, berkas.kelengkapan() if berkas is not None else None)
     return ubah
+
+
+def validasi_dokumen(skp, aktor, terima, catatan=None, berkas=None):
+    """The atasan (Tim Kerja plotted to the principal, or the Kepala Dinas) validates the
+    documents the principal confirmed: accepts them, or returns them with a note. One row,
+    replaced; audited as a confirmation save (the page's version counts it). Frozen once
+    the assessment went to the Dinas, like the atasan's confirmations."""
+    if not dokumen_oleh_pegawai(skp):
+        raise Ditolak("Dokumen akuntabilitas guru dikonfirmasi langsung oleh atasannya.")
+    pastikan_atasan(skp, aktor)
+    pastikan_berjalan(skp)
+    if berkas is None:
+        berkas = muat_berkas(skp)
+    ada = berkas.konfirmasi
+    lama = next((k for j, k in ada if j == VALIDASI_DOKUMEN), None)
+    catatan = (catatan or "").strip() or None
+    if terima:
+        kurang = [k for k in kode_konfirmasi(skp, "dokumen") if ("dokumen", k) not in ada]
+        if kurang:
+            raise Ditolak("Kepala sekolah belum mengonfirmasi semua dokumen akuntabilitas; "
+                          "validasi diberikan setelah semuanya dikonfirmasi.")
+        kode, catatan = "diterima", None
+    else:
+        if not catatan:
+            raise Ditolak("Tulis catatan: apa yang perlu diperbaiki kepala sekolah.")
+        if len(catatan) > 2000:
+            raise Ditolak("Catatan terlalu panjang (maksimal 2000 karakter).")
+        kode = "dikembalikan"
+    if lama == kode and (berkas.catatan_validasi or None) == catatan:
+        return False
+    pastikan_belum_dikirim(skp, berkas.pen)
+    db.session.execute(delete(Konfirmasi).where(Konfirmasi.skp_id == skp.id,
+                                                Konfirmasi.jenis == VALIDASI_DOKUMEN))
+    db.session.execute(insert(Konfirmasi), [{"skp_id": skp.id, "jenis": VALIDASI_DOKUMEN,
+                                             "kode": kode, "oleh": aktor.pegawai_id,
+                                             "catatan": catatan}])
+    catat(f"konfirmasi_dokumen_{kode}", skp, dari=lama, ke=kode, catatan=catatan,
+          akun=aktor)
+    berkas.versi_konfirmasi += 1
+    ada.difference_update({(VALIDASI_DOKUMEN, k) for k in ("diterima", "dikembalikan")})
+    ada.add((VALIDASI_DOKUMEN, kode))
+    berkas.catatan_validasi = catatan
+    segarkan(skp, berkas.kelengkapan())
+    return True

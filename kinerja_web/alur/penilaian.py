@@ -93,8 +93,23 @@ def hasil_dari_pko(skp):
     return skp.posisi != "guru"
 
 
-def rekomendasi_hasil(skp, pen, pko=None):
-    """The recommended Rating Hasil Kerja and why, or (None, what is missing)."""
+def rating_dokumen(skp, praktik):
+    """The vote of the cycle's three documents (Rating observasi, Nilai Dokumen Tindak
+    Lanjut, Nilai Dokumen Refleksi Tindak Lanjut), or None while a score is missing."""
+    if praktik is None:
+        return None
+    hasil = [r.get("hasil") for r in praktik.rubrik or [] if r.get("hasil")]
+    return aturan.rating_dokumen(hasil, praktik.nilai_tindak_lanjut, praktik.nilai_refleksi,
+                                 aturan=aturan_skp(skp))
+
+
+def rekomendasi_hasil(skp, pen, pko=None, praktik=None):
+    """The recommended Rating Hasil Kerja and why, or (None, what is missing).
+
+    A teacher's: the three criteria, and the documents' vote as a fourth vote once both
+    documents are scored (`praktik`: the cycle when the caller loaded it). A record whose
+    documents were accepted before they were scored has no such vote: its recommendation
+    is the three criteria's, as it always was."""
     atr = aturan_skp(skp)
     if hasil_dari_pko(skp):
         if pko is None:
@@ -104,9 +119,16 @@ def rekomendasi_hasil(skp, pen, pko=None):
     nilai = [getattr(pen, k) for k in KRITERIA]
     if any(v not in RATING for v in nilai):
         return None, "Nilai ketiga kriteria untuk melihat rekomendasi."
-    r = aturan.rekomendasi_rating_hasil(*nilai, aturan=atr)
-    return r, "Di Atas bila minimal dua Di Atas dan tidak ada Di Bawah; Di Bawah bila " \
-              "minimal dua Di Bawah; selain itu Sesuai."
+    if praktik is None:
+        praktik = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id))
+    dokumen = rating_dokumen(skp, praktik)
+    r = aturan.rekomendasi_rating_hasil(*nilai, dokumen=dokumen, aturan=atr)
+    if dokumen is None:
+        return r, "Di Atas bila minimal dua Di Atas dan tidak ada Di Bawah; Di Bawah bila " \
+                  "minimal dua Di Bawah; selain itu Sesuai."
+    return r, (f"Nilai ketiga dokumen praktik kinerja memberi suara {dokumen.label}, dihitung "
+               "bersama ketiga kriteria: Di Atas bila minimal dua Di Atas dan tidak ada Di "
+               "Bawah; Di Bawah bila minimal dua Di Bawah; selain itu Sesuai.")
 
 
 def rekomendasi_perilaku(skp, pen):
@@ -156,6 +178,7 @@ def simpan_rating_hasil(pen, aktor, kriteria, pilihan, alasan, umpan_balik, pko=
     if hasil_dari_pko(skp) and pko is None:
         raise Ditolak("Rating Hasil Kerja kepala sekolah berasal dari PKO sekolahnya: menunggu "
                       "Dinas menetapkan PKO sekolah ini.")
+    praktik = None
     if not hasil_dari_pko(skp):
         praktik = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id))
         if praktik is None or praktik.status_refleksi != "diterima":
@@ -169,7 +192,7 @@ def simpan_rating_hasil(pen, aktor, kriteria, pilihan, alasan, umpan_balik, pko=
     for k in KRITERIA:
         if k in kriteria:
             setattr(pen, k, kriteria[k])
-    rekomendasi, _ = rekomendasi_hasil(skp, pen, pko)
+    rekomendasi, _ = rekomendasi_hasil(skp, pen, pko, praktik)
     pen.rating_hasil, pen.alasan_hasil = _pilihan(rekomendasi, pilihan, alasan,
                                                   "Rating Hasil Kerja")
     pen.umpan_balik_hasil = (umpan_balik or "").strip() or None
@@ -178,6 +201,8 @@ def simpan_rating_hasil(pen, aktor, kriteria, pilihan, alasan, umpan_balik, pko=
     catat("rating_hasil", pen, dari=lama["rating_hasil"], ke=pen.rating_hasil,
           catatan=pen.alasan_hasil,
           data={"kriteria": {k: getattr(pen, k) for k in KRITERIA},
+                "dokumen": (praktik.nilai_tindak_lanjut, praktik.nilai_refleksi)
+                if praktik is not None else None,
                 "rekomendasi": rekomendasi.value if rekomendasi else None}, akun=aktor)
 
 
@@ -210,7 +235,11 @@ def simpan_rating_perilaku(pen, aktor, nilai, pilihan, alasan, umpan_balik):
 
 def kekurangan(skp, pen, praktik=None, ref=None, konfirmasi=None, pko=None):
     """What is still missing before "Sudah selesai dinilai", in the atasan's words."""
-    from kinerja_web.alur.pelaksanaan import kode_konfirmasi
+    from kinerja_web.alur.pelaksanaan import (
+        VALIDASI_DOKUMEN,
+        dokumen_oleh_pegawai,
+        kode_konfirmasi,
+    )
 
     kurang = []
     if praktik is None or praktik.status_refleksi != "diterima":
@@ -218,10 +247,14 @@ def kekurangan(skp, pen, praktik=None, ref=None, konfirmasi=None, pko=None):
     if ref is None or not ref.divalidasi:
         kurang.append("Pengembangan Kompetensi belum divalidasi atasan.")
     konfirmasi = konfirmasi or set()
+    oleh_ks = dokumen_oleh_pegawai(skp)
     for jenis, label in (("tugas_atasan", "Tugas pokok"), ("dokumen", "Ketersediaan dokumen"),
                          ("kelengkapan", "Kelengkapan dokumen")):
         if any((jenis, k) not in konfirmasi for k in kode_konfirmasi(skp, jenis)):
-            kurang.append(f"{label} belum dikonfirmasi atasan.")
+            kurang.append(f"{label} belum dikonfirmasi "
+                          f"{'kepala sekolah' if jenis == 'dokumen' and oleh_ks else 'atasan'}.")
+        elif jenis == "dokumen" and oleh_ks and (VALIDASI_DOKUMEN, "diterima") not in konfirmasi:
+            kurang.append("Ketersediaan dokumen belum divalidasi atasan.")
     if pen is None or not pen.rating_hasil:
         kurang.append("Menunggu PKO sekolah untuk Rating Hasil Kerja." if hasil_dari_pko(skp)
                       and pko is None else "Rating Hasil Kerja belum diberikan.")

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from .enums import (
     PKO,
     Batas,
+    HasilObservasi,
     JenisASN,
     JenisJabatan,
     JenjangJabatan,
@@ -271,6 +272,19 @@ class Kriteria:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AturanNilaiDokumen:
+    """How the atasan scores the Dokumen tindak lanjut and Dokumen refleksi, and how those
+    two with the Rating observasi make one vote for the Rating Hasil Kerja (SPEC §2.5)."""
+
+    skala: Mapping[int, str]  # {nilai: label}, ascending
+    skor_observasi: Mapping[HasilObservasi, int]
+    di_atas_rata_rata_paling_sedikit: Decimal
+    di_bawah_rata_rata_kurang_dari: Decimal
+    sumber: str
+    keyakinan: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class AturanRatingHasil:
     kriteria: tuple[Kriteria, ...]
     di_atas_paling_sedikit: int
@@ -278,6 +292,7 @@ class AturanRatingHasil:
     di_bawah_paling_sedikit: int
     sumber: str
     keyakinan: str
+    dokumen: AturanNilaiDokumen | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -413,7 +428,8 @@ class Aturan:
         return self._kompetensi[_posisi(posisi)]
 
     def dokumen(self, posisi: Posisi | str) -> Katalog[Dokumen]:
-        """Dokumen akuntabilitas the atasan confirms."""
+        """Dokumen akuntabilitas: a teacher's are confirmed by his principal, a principal's
+        by himself and validated by his atasan."""
         return self._dokumen[_posisi(posisi)]
 
     def golongan(self, kode: str) -> Golongan:

@@ -16,10 +16,21 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .enums import PKO, Batas, JenisASN, JenjangJabatan, Keikutsertaan, Posisi, Predikat, Rating
+from .enums import (
+    PKO,
+    Batas,
+    HasilObservasi,
+    JenisASN,
+    JenjangJabatan,
+    Keikutsertaan,
+    Posisi,
+    Predikat,
+    Rating,
+)
 from .katalog import (
     AspekPerilaku,
     Aturan,
+    AturanNilaiDokumen,
     AturanRatingHasil,
     AturanRatingPerilaku,
     BuktiDukung,
@@ -410,7 +421,7 @@ def _baca_rating_hasil(p: _Pembaca, data: dict) -> AturanRatingHasil:
     path = "rekomendasi.rating_hasil"
     tbl = p.tabel(p.tabel(data, "rekomendasi"), "rating_hasil", "rekomendasi")
     batas = ("di_atas_paling_sedikit", "di_atas_di_bawah_paling_banyak", "di_bawah_paling_sedikit")
-    p.kunci(tbl, path, {*batas, "kriteria"} | _ASAL_USUL)
+    p.kunci(tbl, path, {*batas, "kriteria", "dokumen"} | _ASAL_USUL)
     sumber, keyakinan = p.asal_usul(tbl, path)
     kriteria = p.katalog(Kriteria, p.larik(tbl, "kriteria", path), f"{path}.kriteria", "kriteria")
     if sorted(map(str, kriteria.kode)) != sorted(KRITERIA_RATING_HASIL):
@@ -420,7 +431,41 @@ def _baca_rating_hasil(p: _Pembaca, data: dict) -> AturanRatingHasil:
         **{b: p.nilai(int, tbl, b, path) for b in batas},
         sumber=sumber,
         keyakinan=keyakinan,
+        dokumen=_baca_nilai_dokumen(p, tbl["dokumen"], f"{path}.dokumen")
+        if "dokumen" in tbl else None,
     )
+
+
+def _baca_nilai_dokumen(p: _Pembaca, tbl: Any, path: str) -> AturanNilaiDokumen | None:
+    """The document scale and rule (optional: a year without it rates the three criteria)."""
+    if not isinstance(tbl, dict):
+        p.salah(path, "tabel wajib ada")
+        return None
+    atas = "rata_rata_suara_di_atas_paling_sedikit"
+    bawah = "rata_rata_suara_di_bawah_kurang_dari"
+    p.kunci(tbl, path, {atas, bawah, "skala", "skor_observasi"} | _ASAL_USUL)
+    sumber, keyakinan = p.asal_usul(tbl, path)
+    skala = {}
+    for i, butir in enumerate(p.larik(tbl, "skala", path)):
+        jalur = f"{path}.skala[{i}]"
+        p.kunci(butir, jalur, {"nilai", "label"})
+        nilai, label = p.nilai(int, butir, "nilai", jalur), p.nilai(str, butir, "label", jalur)
+        if nilai in skala:
+            p.salah(jalur, f"nilai {nilai} ganda")
+        skala[nilai] = label
+    if len(skala) < 2 or list(skala) != sorted(skala):
+        p.salah(f"{path}.skala", "minimal dua tingkat, urut naik")
+    skor_tbl = p.tabel(tbl, "skor_observasi", path)
+    p.kunci(skor_tbl, f"{path}.skor_observasi", {h.value for h in HasilObservasi})
+    skor = {h: p.nilai(int, skor_tbl, h.value, f"{path}.skor_observasi")
+            for h in HasilObservasi}
+    batas_atas = p.desimal(tbl.get(atas), f"{path}.{atas}")
+    batas_bawah = p.desimal(tbl.get(bawah), f"{path}.{bawah}")
+    if batas_bawah > batas_atas:
+        p.salah(path, "batas Di Bawah tidak boleh melebihi batas Di Atas")
+    return AturanNilaiDokumen(
+        skala=skala, skor_observasi=skor, di_atas_rata_rata_paling_sedikit=batas_atas,
+        di_bawah_rata_rata_kurang_dari=batas_bawah, sumber=sumber, keyakinan=keyakinan)
 
 
 def _baca_rating_perilaku(p: _Pembaca, data: dict) -> AturanRatingPerilaku:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 
-from .enums import PKO, Batas, JenjangJabatan, Predikat, Rating
+from .enums import PKO, Batas, HasilObservasi, JenjangJabatan, Predikat, Rating
 from .katalog import Aturan, KaidahDistribusi
 from .muat import muat_aturan
 
@@ -19,16 +20,48 @@ def predikat_kinerja(
     return a.matriks_predikat[Rating(rating_hasil), Rating(rating_perilaku)]
 
 
+def rating_dokumen(
+    hasil_observasi: Iterable[HasilObservasi | str],
+    nilai_tindak_lanjut: int | None,
+    nilai_refleksi: int | None,
+    *,
+    aturan: Aturan | None = None,
+) -> Rating | None:
+    """The vote of the three praktik documents (Rating observasi, Nilai Dokumen Tindak
+    Lanjut, Nilai Dokumen Refleksi Tindak Lanjut), or None while a score is missing or the
+    year has no document rule (then the criteria decide alone, as before)."""
+    kaidah = (aturan or muat_aturan()).rating_hasil.dokumen
+    hasil = [HasilObservasi(h) for h in hasil_observasi]
+    if kaidah is None or nilai_tindak_lanjut is None or nilai_refleksi is None or not hasil:
+        return None
+    for n in (nilai_tindak_lanjut, nilai_refleksi):
+        if n not in kaidah.skala:
+            raise ValueError(f"Nilai dokumen {n!r} di luar skala {min(kaidah.skala)}-"
+                             f"{max(kaidah.skala)}.")
+    observasi = Fraction(sum(kaidah.skor_observasi[h] for h in hasil), len(hasil))
+    rata = (observasi + nilai_tindak_lanjut + nilai_refleksi) / 3
+    # Exact fractions: no rounding decides a borderline mean.
+    if rata >= Fraction(kaidah.di_atas_rata_rata_paling_sedikit):
+        return Rating.DI_ATAS
+    if rata < Fraction(kaidah.di_bawah_rata_rata_kurang_dari):
+        return Rating.DI_BAWAH
+    return Rating.SESUAI
+
+
 def rekomendasi_rating_hasil(
     upaya_refleksi: Rating | str,
     upaya_mempelajari: Rating | str,
     perubahan_praktik: Rating | str,
     *,
+    dokumen: Rating | str | None = None,
     aturan: Aturan | None = None,
 ) -> Rating:
-    """Recommended Rating Hasil Kerja from the three praktik kinerja criteria."""
+    """Recommended Rating Hasil Kerja from the three praktik kinerja criteria, and the
+    documents' vote (`rating_dokumen`) as a fourth vote when there is one."""
     kaidah = (aturan or muat_aturan()).rating_hasil
     nilai = [Rating(x) for x in (upaya_refleksi, upaya_mempelajari, perubahan_praktik)]
+    if dokumen is not None:
+        nilai.append(Rating(dokumen))
     di_atas = nilai.count(Rating.DI_ATAS)
     di_bawah = nilai.count(Rating.DI_BAWAH)
     # Checked in the order the rule is written; the 2025 thresholds make the cases disjoint.

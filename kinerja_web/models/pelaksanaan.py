@@ -43,6 +43,8 @@ class Praktik(db.Model):
     tl_dukungan: Mapped[str | None] = mapped_column(Text)
     status_tindak_lanjut: Mapped[str] = mapped_column(String(15), default="belum")
     catatan_tindak_lanjut: Mapped[str | None] = mapped_column(Text)
+    # The atasan's Nilai Dokumen Tindak Lanjut, given when he accepts it (the year's scale).
+    nilai_tindak_lanjut: Mapped[int | None]
 
     # 5 Refleksi tindak lanjut: the Dokumen refleksi.
     refleksi_praktik: Mapped[str | None] = mapped_column(Text)
@@ -50,6 +52,8 @@ class Praktik(db.Model):
     refleksi_dampak: Mapped[str | None] = mapped_column(Text)
     status_refleksi: Mapped[str] = mapped_column(String(15), default="belum")
     catatan_refleksi: Mapped[str | None] = mapped_column(Text)
+    # The atasan's Nilai Dokumen Refleksi Tindak Lanjut, given when he accepts it.
+    nilai_refleksi: Mapped[int | None]
 
     diubah: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
 
@@ -91,7 +95,10 @@ class RefleksiKompetensi(db.Model):
 
 class Konfirmasi(db.Model):
     """A confirmation: a tugas pokok carried out (by pegawai or atasan), a dokumen
-    akuntabilitas available, or a kelengkapan dokumen check — one row per item and side."""
+    akuntabilitas available (a teacher's: by his principal; a principal's: by himself),
+    the atasan's validation of a principal's documents (jenis "validasi_dokumen", kode
+    "diterima" or "dikembalikan" with `catatan`), or a kelengkapan dokumen check — one row
+    per item and side."""
 
     __tablename__ = "konfirmasi"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,5 +107,6 @@ class Konfirmasi(db.Model):
     kode: Mapped[str] = mapped_column(String(20))   # kelengkapan
     oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     waktu: Mapped[datetime] = mapped_column(default=sekarang)
+    catatan: Mapped[str | None] = mapped_column(Text)  # a returned validation's note
 
     __table_args__ = (UniqueConstraint("skp_id", "jenis", "kode"),)

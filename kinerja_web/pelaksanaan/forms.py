@@ -60,6 +60,8 @@ class FormRefleksi(FormAksi):
 class FormTinjau(FormAksi):
     catatan = TextAreaField("Catatan untuk pegawai (wajib bila dikembalikan)",
                             validators=[Optional(), Length(max=2000)])
+    # The document's score: alur checks it against the year's scale (a 422 names the scale).
+    nilai = StringField(validators=[Optional(), Length(max=10)])
 
 
 def _kunci(nilai):
@@ -98,6 +100,11 @@ class FormKompetensi(FormAksi):
 
 class FormValidasi(FormAksi):
     pass
+
+
+class FormValidasiDokumen(FormAksi):
+    catatan = TextAreaField("Catatan untuk kepala sekolah (wajib bila dikembalikan)",
+                            validators=[Optional(), Length(max=2000)])
 
 
 class FormKonfirmasi(FormAksi):

@@ -153,7 +153,7 @@ def _form(n, sebagai, p, formdata=True):
             form = f.form_observasi(p.fokus_perilaku or [], rekomendasi=p.rekomendasi,
                                     **isian, **kwargs)
         elif n in (3, 5):
-            form = f.FormTinjau(**kwargs)
+            form = f.FormTinjau(nilai=getattr(p, alur_p.KOLOM_NILAI[n]), **kwargs)
         else:
             form = f.FormAksi(**kwargs)
     if not formdata or not form.is_submitted():
@@ -175,6 +175,9 @@ def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
         # The atasan is offered only what the workflow allows now.
         boleh_kembalikan=n in alur_p.DOKUMEN and not alur_p.alasan_tidak_dikembalikan(p, n),
         dokumen_kurang=n in alur_p.DOKUMEN and bool(alur_p.dokumen_kurang(p, n)),
+        skala_nilai=alur_p.skala_nilai_dokumen(skp) if n in alur_p.KOLOM_NILAI else {},
+        nama_nilai=alur_p.NAMA_NILAI.get(n),
+        nilai_dok=getattr(p, alur_p.KOLOM_NILAI[n]) if n in alur_p.KOLOM_NILAI else None,
         url_langkah=lambda nomor: url_for(".praktik", skp_id=skp.id, n=nomor),
     )
     return _alihkan_simpan_otomatis(response, form, status, "#langkah")
@@ -212,7 +215,7 @@ def _rubrik(p, form):
 # The buttons each side has on each step; any other `aksi` (a tampered form, the other
 # side's button) is refused instead of being taken as a draft save.
 _MENULIS = {"simpan", "kirim", "otomatis"}
-_MENINJAU = {"terima", "kembalikan"}
+_MENINJAU = {"terima", "kembalikan", "nilai"}
 AKSI = {("pegawai", 1): _MENULIS, ("pegawai", 3): _MENULIS, ("pegawai", 5): _MENULIS,
         ("pegawai", 4): {"tambah", "simpan"},
         ("atasan", 1): {"sepakati", "kembalikan"}, ("atasan", 2): {"simpan", "selesai", "otomatis"},
@@ -287,9 +290,18 @@ def _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas):
                                 selesai=aksi == "selesai", otomatis=aksi == "otomatis")
         return ("Observasi selesai; pegawai dapat melihat Rating observasi."
                 if aksi == "selesai" else "Draf observasi tersimpan."), n
-    if sebagai == "atasan" and n in (3, 5) and aksi == "terima":
-        alur_p.terima_dokumen(p, current_user, n, dimuat=berkas.kelengkapan())
-        return f"{LANGKAH[n]} diterima.", n
+    if sebagai == "atasan" and n in (3, 5) and aksi in ("terima", "nilai"):
+        try:
+            if aksi == "terima":
+                alur_p.terima_dokumen(p, current_user, n, form.nilai.data,
+                                      dimuat=berkas.kelengkapan())
+                return f"{LANGKAH[n]} diterima.", n
+            alur_p.nilai_dokumen(p, current_user, n, form.nilai.data,
+                                 dimuat=berkas.kelengkapan())
+            return f"{alur_p.NAMA_NILAI[n]} tersimpan.", n
+        except alur_p.NilaiSalah as e:
+            form.nilai.errors = [*form.nilai.errors, str(e)]
+            raise IsianSalah(str(e)) from None
     if sebagai == "atasan" and n in (1, 3, 5) and aksi == "kembalikan":
         if not (form.catatan.data or "").strip():
             form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
@@ -430,9 +442,17 @@ def tugas(skp_id):
         return _tampil_tugas(skp, sebagai, berkas, form, 422)
     pilihan = {("tugas_pegawai" if sebagai == "pegawai" else "tugas_atasan"):
                list(form.tugas.data or [])}
+    dokumen = list(form.dokumen.data or [])
+    if alur_p.dokumen_oleh_pegawai(skp):
+        # A principal's documents: he confirms them; his atasan only validates them.
+        if sebagai == "pegawai":
+            pilihan["dokumen"] = dokumen
+        elif dokumen:
+            abort(403)
     if sebagai == "atasan":
-        pilihan.update(dokumen=list(form.dokumen.data or []),
-                       kelengkapan=list(form.kelengkapan.data or []))
+        if not alur_p.dokumen_oleh_pegawai(skp):
+            pilihan["dokumen"] = dokumen
+        pilihan["kelengkapan"] = list(form.kelengkapan.data or [])
     try:
         with db.session.begin_nested():
             # The page's version: how many confirmation saves (each audited) it saw.
@@ -454,12 +474,60 @@ def tugas(skp_id):
         skp, sebagai, berkas, _form_tugas(sebagai, berkas, formdata=False), pesan=pesan))
 
 
-def _tampil_tugas(skp, sebagai, berkas, form, status=200, pesan=None):
+@bp.post("/<int:skp_id>/tugas/validasi-dokumen")
+@login_required
+def validasi_dokumen(skp_id):
+    """The atasan of a principal (Tim Kerja plotted to him, or the Kepala Dinas) accepts
+    the documents he confirmed, or returns them with a note."""
+    skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=True)
+    if sebagai != "atasan" or not alur_p.dokumen_oleh_pegawai(skp):
+        abort(403)
+    berkas = alur_p.muat_berkas(skp)
+    form_v = f.FormValidasiDokumen()
+    form = _form_tugas(sebagai, berkas, formdata=False)
+    if not form_v.validate_on_submit():
+        return _tampil_tugas(skp, sebagai, berkas, form, 422, form_v=form_v)
+    aksi = form_v.aksi.data
+    try:
+        with db.session.begin_nested():
+            if aksi not in ("terima", "kembalikan"):
+                raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
+            if form_v.versi.data is None or int(form_v.versi.data) != berkas.versi_konfirmasi:
+                raise Konflik(skp)
+            alur_p.validasi_dokumen(skp, current_user, aksi == "terima", form_v.catatan.data,
+                                    berkas)
+        simpan_transaksi()
+    except Konflik:
+        berkas = alur_p.muat_berkas(skp)
+        form_v.versi.data = str(berkas.versi_konfirmasi)
+        form_v.form_errors.append("Konfirmasi dokumen baru saja diubah di tab atau perangkat "
+                                  "lain. Periksa lalu simpan lagi.")
+        return _tampil_tugas(skp, sebagai, berkas, _form_tugas(sebagai, berkas, False), 409,
+                             form_v=form_v)
+    except Ditolak as e:
+        berkas = alur_p.muat_berkas(skp)
+        form_v.form_errors.append(str(e))
+        return _tampil_tugas(skp, sebagai, berkas, _form_tugas(sebagai, berkas, False), 422,
+                             form_v=form_v)
+    pesan = ("Dokumen akuntabilitas divalidasi." if aksi == "terima" else
+             "Dokumen akuntabilitas dikembalikan ke kepala sekolah dengan catatan.")
+    return _berhasil(url_for(".tugas", skp_id=skp.id), pesan, lambda: _tampil_tugas(
+        skp, sebagai, berkas, _form_tugas(sebagai, berkas, formdata=False), pesan=pesan))
+
+
+def _tampil_tugas(skp, sebagai, berkas, form, status=200, pesan=None, form_v=None):
     atr = aturan_skp(skp)
     posisi = skp.katalog_posisi
+    oleh_ks = alur_p.dokumen_oleh_pegawai(skp)
+    if oleh_ks and sebagai == "atasan" and form_v is None:
+        form_v = f.FormValidasiDokumen(formdata=None)
+    if form_v is not None and form_v.versi.data is None:
+        form_v.versi.data = str(berkas.versi_konfirmasi)
+    validasi = next((k for j, k in berkas.konfirmasi if j == alur_p.VALIDASI_DOKUMEN), None)
     return render(
         "pelaksanaan/tugas.html", block="isi", status=status, skp=skp, sebagai=sebagai,
-        form=form, ada=berkas.konfirmasi, pesan=pesan,
+        form=form, ada=berkas.konfirmasi, pesan=pesan, dokumen_oleh_ks=oleh_ks,
+        form_v=form_v, validasi=validasi, catatan_validasi=berkas.catatan_validasi,
         terkunci=alur_p.predikat_ditetapkan(skp),
         tugas=[t for t in atr.tugas_pokok(posisi)
                if t.kode in alur_p.kode_konfirmasi(skp, "tugas_pegawai")],
@@ -484,8 +552,13 @@ def status_praktik():
     return case(
         (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
         (Praktik.status_observasi != "selesai", "observasi"),
-        (Praktik.status_tindak_lanjut != "diterima", "tindak_lanjut"),
-        (Praktik.status_refleksi != "diterima", "refleksi"),
+        # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
+        # the document and scored it (a document accepted before scores existed waits for
+        # its score here).
+        (or_(Praktik.status_tindak_lanjut != "diterima",
+             Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
+        (or_(Praktik.status_refleksi != "diterima", Praktik.nilai_refleksi.is_(None)),
+         "refleksi"),
         else_="selesai",
     )
 

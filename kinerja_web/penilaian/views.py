@@ -11,6 +11,7 @@ from wtforms.validators import Length, Optional
 
 from kinerja_web import aturan, kiriman
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import boleh_menilai
@@ -153,12 +154,14 @@ def hasil(skp_id):
     pratinjau = penilaian_kosong(skp)
     for k in alur_n.KRITERIA:
         setattr(pratinjau, k, form[k].data or None)
-    rekomendasi, alasan_rek = alur_n.rekomendasi_hasil(skp, pratinjau, pko)
+    rekomendasi, alasan_rek = alur_n.rekomendasi_hasil(skp, pratinjau, pko, praktik)
     return render("penilaian/hasil.html", block="rekomendasi" if form.aksi.data == "hitung"
                   else None, status=status, skp=skp, pen=pen, praktik=praktik, form=form,
                   skala=SKALA, kriteria=LABEL_KRITERIA, rekomendasi=rekomendasi,
                   alasan_rekomendasi=alasan_rek, pko=pko, dari_pko=alur_n.hasil_dari_pko(skp),
-                  label_hasil=dict(HASIL_OBSERVASI))
+                  label_hasil=dict(HASIL_OBSERVASI),
+                  skala_dokumen=alur_p.skala_nilai_dokumen(skp),
+                  rating_dokumen=alur_n.rating_dokumen(skp, praktik))
 
 
 HASIL_OBSERVASI = (("belum", "Belum dilakukan"), ("belum_efektif", "Dilakukan tapi belum efektif"),
