@@ -574,6 +574,10 @@ class Potret:
                 assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
             conn.close()
 
+    def semua(self, sql, **param):
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), param).all()
+
     def satu(self, sql, **param):
         with self.engine.connect() as conn:
             return conn.execute(text(sql), param).scalar()
@@ -592,6 +596,44 @@ def beda(a, b):
 def bentuk(d):
     """The shape of a change: how many rows each table lost and gained."""
     return {t: (sum(x.values()), sum(y.values())) for t, (x, y) in d.items()}
+
+
+# Tables whose every written row names its own audit row (a status, a PKO, a penetapan).
+BERAUDIT = ("skp", "praktik", "pko_sekolah", "pko_dinas", "penetapan", "pengiriman")
+
+
+def periksa_audit(potret, d, nama):
+    """A change is whole: it has its audit row, and each row written in BERAUDIT has an
+    audit row of its own among the rows added."""
+    if not d:
+        return
+    kol = potret.kolom["audit"]
+    tipe, obj = kol.index("objek_tipe"), kol.index("objek_id")
+    audit = d.get("audit", (Counter(), Counter()))[1]
+    assert audit, f"{nama}: perubahan tanpa baris audit: {ringkas_beda(d)}"
+    ada = {(b[tipe], b[obj]) for b in audit}
+    for t in BERAUDIT:
+        if t in d:
+            i = potret.kolom[t].index("id")
+            tanpa = {b[i] for b in d[t][1]} - {o for tp, o in ada if tp == t}
+            assert not tanpa, f"{nama}: {t} {sorted(tanpa)} berubah tanpa audit: " \
+                f"{ringkas_beda(d)}"
+
+
+def periksa_keutuhan(potret, nama):
+    """What holds in every state: a penetapan in force has exactly the predikat rows it
+    counts; a PKO's version counts its audited settings."""
+    for pid, jumlah in potret.semua(
+            "SELECT id, jumlah FROM penetapan WHERE dibuka IS NULL"):
+        jumlah = jumlah if isinstance(jumlah, dict) else json.loads(jumlah)
+        baris = potret.semua("SELECT predikat FROM penilaian WHERE penetapan_id = :p", p=pid)
+        assert len(baris) == sum(jumlah.values()), f"{nama}: penetapan {pid} {jumlah} {baris}"
+        assert all(b[0] for b in baris), f"{nama}: penetapan {pid} tanpa predikat"
+    for t in ("pko_sekolah",):  # (pko_dinas has no version column)
+        for pid, versi, n in potret.semua(
+                f"SELECT id, versi, (SELECT count(*) FROM audit WHERE objek_tipe = '{t}' "
+                f"AND objek_id = {t}.id) FROM {t}"):
+            assert versi == n, f"{nama}: {t} {pid} versi {versi}, {n} baris audit"
 
 
 def ringkas_beda(d):
@@ -670,6 +712,9 @@ def uji_kasus(d, kasus, acak, durasi, catatan):
     d.server.mulai()
     d.potret.sehat()
     tengah = d.potret()
+    nama = f"{kasus.endpoint} {path}"
+    periksa_keutuhan(d.potret, nama)
+    periksa_audit(d.potret, beda(sebelum, tengah), nama)
     mulai = time.monotonic()
     r = klien.post(path, data, berkas)  # the same request again, after the restart
     durasi[kasus.endpoint] = max(durasi.get(kasus.endpoint, 0), time.monotonic() - mulai)
@@ -680,7 +725,8 @@ def uji_kasus(d, kasus, acak, durasi, catatan):
     if diakui:
         assert pertama.status in (200, 303), (kasus.endpoint, pertama.status,
                                               pertama.teks[:2000])
-    nama = f"{kasus.endpoint} {path}"
+    periksa_keutuhan(d.potret, nama)
+    periksa_audit(d.potret, beda(tengah, sesudah), nama)
     if kasus.ulang:
         awal, kedua = beda(sebelum, tengah), beda(tengah, sesudah)
         assert kedua, f"{nama}: permintaan tidak mengubah apa pun"
