@@ -1051,21 +1051,24 @@ def test_kill_9_pada_setiap_formulir(basis_demo, tmp_path):
     acak = random.Random(11)
     server = GunicornCepat(url, tmp_path / "gunicorn.log").mulai()
     d = Dunia(url, server)
-    durasi, catatan = {}, []
+    durasi, catatan, waktu = {}, [], {}
     mulai = time.monotonic()
     galat = []
     try:
         for kasus in (k for k in kasus_semua() for _ in range(k.ronde)):
+            t0 = time.monotonic()
             try:
                 uji_kasus(d, kasus, acak, durasi, catatan)
             except AssertionError as e:  # every form's failure at once, not the first only
                 galat.append(f"{kasus.endpoint} ({kasus.pengguna}): {str(e)[:3000]}")
                 if d.server.pid is None:
                     d.server.mulai()
+            waktu[kasus.endpoint] = waktu.get(kasus.endpoint, 0) + time.monotonic() - t0
     finally:
         server.henti()
         d.potret.engine.dispose()
     assert not galat, "\n\n".join(galat)
     print(f"\n{len(catatan)} formulir dibunuh di tengah jalan dalam "
           f"{time.monotonic() - mulai:.0f} s: {sum(a for _, a, _ in catatan)} jawaban tiba, "
-          f"{sum(b for _, _, b in catatan)} perubahan tersimpan sebelum kill")
+          f"{sum(b for _, _, b in catatan)} perubahan tersimpan sebelum kill; terlama: "
+          + ", ".join(f"{e} {t:.1f} s" for e, t in sorted(waktu.items(), key=lambda x: -x[1])[:6]))
