@@ -13,7 +13,7 @@ import whose confirm commits but whose answer (the one-time passwords) is lost t
 the Operator makes new one-time passwords, and they log the new teachers in.
 
 Every state-changing form (`test_kill_9_pada_setiap_formulir`, on the demo world of `flask
-seed-demo`, one gunicorn with two workers per backend): 50 rounds walk the demo through
+seed-demo`, one gunicorn with two workers per backend): 65 rounds walk the demo through
 its workflow — password change and reset, Mulai, wizard save, Ajukan, Kembalikan, Setujui,
 Sepakati, competency change, the praktik steps (send, agree, observation, tindak lanjut,
 accept, return), competency validation, task confirmation, both ratings, Kirim ke Dinas,
