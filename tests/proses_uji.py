@@ -250,13 +250,28 @@ class KlienHttp:
         self.token = None
         self._kunci = threading.Lock()
 
-    def minta(self, metode, path, data=None):
+    def minta(self, metode, path, data=None, berkas=None):
+        """`berkas`: {field: (filename, bytes)} sends the form as multipart/form-data."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.batas_waktu)
         try:
             with self._kunci:
                 kepala = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookie.items())}
             isi = None
-            if data is not None:
+            if berkas:
+                batas = "----kinerja-uji-" + os.urandom(8).hex()
+                bagian = []
+                for nama, nilai in (data.items() if isinstance(data, dict) else data or []):
+                    for v in (nilai if isinstance(nilai, list) else [nilai]):
+                        bagian.append(f'--{batas}\r\nContent-Disposition: form-data; '
+                                      f'name="{nama}"\r\n\r\n{v}\r\n'.encode())
+                for nama, (berkas_nama, isi_berkas) in berkas.items():
+                    bagian.append(f'--{batas}\r\nContent-Disposition: form-data; name="{nama}"; '
+                                  f'filename="{berkas_nama}"\r\nContent-Type: '
+                                  'application/octet-stream\r\n\r\n'.encode()
+                                  + isi_berkas + b"\r\n")
+                isi = b"".join(bagian) + f"--{batas}--\r\n".encode()
+                kepala["Content-Type"] = f"multipart/form-data; boundary={batas}"
+            elif data is not None:
                 isi = urlencode(data, doseq=True)
                 kepala["Content-Type"] = "application/x-www-form-urlencoded"
             conn.request(metode, path, body=isi, headers=kepala)
@@ -284,13 +299,13 @@ class KlienHttp:
     def get(self, path):
         return self.minta("GET", path)
 
-    def post(self, path, data=None):
+    def post(self, path, data=None, berkas=None):
         data = dict(data or {})
         if "csrf_token" not in data:
             if self.token is None:
                 self.get("/masuk")
             data["csrf_token"] = self.token
-        return self.minta("POST", path, data)
+        return self.minta("POST", path, data, berkas)
 
     def masuk(self, username, sandi=SANDI):
         self.get("/masuk")

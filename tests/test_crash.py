@@ -11,13 +11,36 @@ the whole server printing it — is resumed at once (the heartbeat still fresh) 
 cetak-lanjut` or by the restarted server, with every document exactly once. A roster
 import whose confirm commits but whose answer (the one-time passwords) is lost to a kill:
 the Operator makes new one-time passwords, and they log the new teachers in.
+
+Every state-changing form (`test_kill_9_pada_setiap_formulir`, on the demo world of `flask
+seed-demo`, one gunicorn with two workers per backend): 65 rounds walk the demo through
+its workflow — password change and reset, Mulai, wizard save, Ajukan, Kembalikan, Setujui,
+Sepakati, competency change, the praktik steps (send, agree, observation, tindak lanjut,
+accept, return), competency validation, task confirmation, both ratings, Kirim ke Dinas,
+reopening a sent assessment, PKO of a school and of the Dinas, penetapan, reopening a
+penetapan, Tim Kerja plotting, Dinas settings and logo, roster upload, cancel, confirm and
+new one-time passwords, Sinkro periods (add, edit, delete), reference upload, cancel and
+apply, export and sync, printing a document. In each round the request is sent and every
+server process gets SIGKILL at a random moment (before, during or after its commit); after
+the restart the database is sound (SQLite: `PRAGMA integrity_check`), and the whole
+database (every table but the sessions) is either exactly as before the request or exactly
+as after it: a status change with its audit row and its dependent rows, or nothing. A write
+whose answer arrived is there. The same request, sent again after the restart, succeeds or
+gives the proper answer (already done, 409, or the page saying nothing is left to do), and
+leaves the same state the first one did (a form that saves again writes only its audit
+row). Requests that by design add a new thing each time (a new one-time password, upload,
+print, sync) are checked for adding nothing or one whole change. `test_setiap_post_punya_
+uji_crash` fails when a POST route of `app.url_map` is neither in those rounds nor exempt
+with its reason (`PENGECUALIAN`).
 Select with `-m server`.
 """
 
 import http.client
+import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -25,6 +48,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
 
 import pytest
 from proses_uji import (
@@ -40,6 +67,9 @@ from proses_uji import (
     nilai_hidden,
     pg_sementara,
 )
+from sqlalchemy import create_engine, inspect, text
+
+from kinerja_web.demo import SANDI_DEMO
 
 pytestmark = pytest.mark.server
 
@@ -430,3 +460,615 @@ def html_polos(teks):
     import html
 
     return html.unescape(teks)
+
+
+# ------------------------------------------------------------------ every state-changing form
+
+
+class _Formulir(HTMLParser):
+    """The forms of a page as a browser would send them untouched: hidden fields, text
+    fields and text areas with their value, checked boxes, selected options."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.formulir = []  # (action, [(name, value)])
+        self._isi = None
+        self._area = None
+        self._pilih = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._isi = []
+            if (a.get("method") or "get").lower() == "post":
+                self.formulir.append((a.get("action") or "", self._isi))
+        elif self._isi is None or a.get("disabled") is not None:
+            return
+        elif tag == "input" and a.get("name"):
+            jenis = a.get("type", "text")
+            if jenis in ("checkbox", "radio") and "checked" not in a:
+                return
+            if jenis not in ("submit", "button", "file", "image", "reset"):
+                self._isi.append((a["name"], a.get("value", "on" if jenis in (
+                    "checkbox", "radio") else "")))
+        elif tag == "textarea" and a.get("name"):
+            self._area = [a["name"], ""]
+        elif tag == "select" and a.get("name"):
+            self._pilih = [a["name"], None, None]
+        elif tag == "option" and self._pilih is not None:
+            if self._pilih[2] is None:
+                self._pilih[2] = a.get("value", "")
+            if "selected" in a:
+                self._pilih[1] = a.get("value", "")
+
+    def handle_data(self, data):
+        if self._area is not None:
+            self._area[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._isi = None
+        elif tag == "textarea" and self._area is not None:
+            self._isi.append(tuple(self._area))
+            self._area = None
+        elif tag == "select" and self._pilih is not None:
+            nama, dipilih, pertama = self._pilih
+            self._isi.append((nama, dipilih if dipilih is not None else pertama or ""))
+            self._pilih = None
+
+
+def isian_formulir(teks, action, halaman=None):
+    """The fields of the page's form that posts to `action` (a path, query ignored; a form
+    without action posts to its page, `halaman`)."""
+    p = _Formulir()
+    p.feed(teks)
+    for tujuan, isi in p.formulir:
+        if (tujuan or halaman or "").split("?")[0] == action.split("?")[0]:
+            data = {}
+            for nama, nilai in isi:
+                data.setdefault(nama, []).append(nilai)
+            return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
+    raise AssertionError(f"tidak ada formulir ke {action}: "
+                         f"{[t for t, _ in p.formulir]}\n{teks[:1500]}")
+
+
+def nilai_pilihan(teks, nama):
+    """Every value offered for a checkbox/radio field on the page."""
+    return re.findall(rf'<input[^>]*name="{re.escape(nama)}"[^>]*value="([^"]*)"', teks) or \
+        re.findall(rf'<input[^>]*value="([^"]*)"[^>]*name="{re.escape(nama)}"', teks)
+
+
+# Tables a mere read or sign-in touches: not part of any form's effect.
+TABEL_BACA = {"sesi_login", "alembic_version"}
+KOLOM_BACA = {"akun": {"terakhir_masuk", "gagal_masuk", "terkunci_sampai"},
+              "cetak_batch": {"detak", "pemilik"}}
+
+
+class Potret:
+    """The whole database as comparable rows (one engine kept for the test)."""
+
+    def __init__(self, url):
+        from sqlalchemy.pool import NullPool
+
+        from kinerja_web.config import normalise_database_url
+
+        self.url = url
+        self.kolom = {}
+        self.engine = create_engine(normalise_database_url(url), poolclass=NullPool)
+        with self.engine.connect() as conn:
+            self.tabel = [t for t in inspect(conn).get_table_names() if t not in TABEL_BACA]
+
+    def __call__(self):
+        out = {}
+        with self.engine.connect() as conn:
+            for t in self.tabel:
+                r = conn.execute(text(f'SELECT * FROM "{t}"'))
+                kolom = [i for i, k in enumerate(r.keys()) if k not in KOLOM_BACA.get(t, ())]
+                self.kolom[t] = [k for i, k in enumerate(r.keys()) if i in kolom]
+                out[t] = Counter(tuple(str(b[i]) for i in kolom) for b in r)
+        return out
+
+    def sehat(self):
+        if self.url.startswith("sqlite:///"):
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
+                assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+            conn.close()
+
+    def semua(self, sql, **param):
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), param).all()
+
+    def satu(self, sql, **param):
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), param).scalar()
+
+
+def beda(a, b):
+    """Per table, the rows only in a and only in b."""
+    out = {}
+    for t in a:
+        x, y = a[t] - b[t], b[t] - a[t]
+        if x or y:
+            out[t] = (x, y)
+    return out
+
+
+def bentuk(d):
+    """The shape of a change: how many rows each table lost and gained."""
+    return {t: (sum(x.values()), sum(y.values())) for t, (x, y) in d.items()}
+
+
+# Tables whose every written row names its own audit row (a status, a PKO, a penetapan).
+BERAUDIT = ("skp", "praktik", "pko_sekolah", "pko_dinas", "penetapan", "pengiriman")
+
+
+def periksa_audit(potret, d, nama):
+    """A change is whole: it has its audit row, and each row written in BERAUDIT has an
+    audit row of its own among the rows added."""
+    if not d:
+        return
+    kol = potret.kolom["audit"]
+    tipe, obj = kol.index("objek_tipe"), kol.index("objek_id")
+    audit = d.get("audit", (Counter(), Counter()))[1]
+    assert audit, f"{nama}: perubahan tanpa baris audit: {ringkas_beda(d)}"
+    ada = {(b[tipe], b[obj]) for b in audit}
+    for t in BERAUDIT:
+        if t in d:
+            i = potret.kolom[t].index("id")
+            tanpa = {b[i] for b in d[t][1]} - {o for tp, o in ada if tp == t}
+            assert not tanpa, f"{nama}: {t} {sorted(tanpa)} berubah tanpa audit: " \
+                f"{ringkas_beda(d)}"
+
+
+def periksa_keutuhan(potret, nama):
+    """What holds in every state: a penetapan in force has exactly the predikat rows it
+    counts; a PKO's version counts its audited settings."""
+    for pid, jumlah in potret.semua(
+            "SELECT id, jumlah FROM penetapan WHERE dibuka IS NULL"):
+        jumlah = jumlah if isinstance(jumlah, dict) else json.loads(jumlah)
+        baris = potret.semua("SELECT predikat FROM penilaian WHERE penetapan_id = :p", p=pid)
+        assert len(baris) == sum(jumlah.values()), f"{nama}: penetapan {pid} {jumlah} {baris}"
+        assert all(b[0] for b in baris), f"{nama}: penetapan {pid} tanpa predikat"
+    for t in ("pko_sekolah",):  # (pko_dinas has no version column)
+        for pid, versi, n in potret.semua(
+                f"SELECT id, versi, (SELECT count(*) FROM audit WHERE objek_tipe = '{t}' "
+                f"AND objek_id = {t}.id) FROM {t}"):
+            assert versi == n, f"{nama}: {t} {pid} versi {versi}, {n} baris audit"
+
+
+def ringkas_beda(d):
+    return {t: (list(x)[:3], list(y)[:3]) for t, (x, y) in d.items()}
+
+
+@dataclass
+class Kasus:
+    """One state-changing request: `siapkan(dunia, klien)` reads the form's page and gives
+    (path, data[, berkas]) to send. `ulang`: the request is not idempotent by design (a new
+    one-time password, a new print, a new upload): a repeat adds one more whole change, so
+    the state after the kill is checked for being nothing or one whole change."""
+
+    endpoint: str
+    pengguna: str
+    siapkan: Callable
+    ulang: bool = False
+    diaudit_lagi: bool = False  # a repeat that changes nothing still writes an audit row
+    # Tables whose row a repeat saves again with the same content (new time and version):
+    # last write wins, as with any form sent twice.
+    disimpan_lagi: frozenset = frozenset()
+    jawaban_ulang: tuple = (200, 303, 409)  # answers the repeat may give
+    ronde: int = 1  # rounds (each kills the server once; the page is read anew)
+
+
+class Dunia:
+    """The demo Dinas, its people's clients and the running server."""
+
+    def __init__(self, url, server):
+        self.url, self.server = url, server
+        self.klien = {}
+        self.potret = Potret(url)
+
+    def k(self, username):
+        if username not in self.klien:
+            k = KlienHttp(self.server.url, batas_waktu=60)
+            k.masuk(username, SANDI_DEMO)
+            self.klien[username] = k
+        return self.klien[username]
+
+    def skp(self, username, posisi="guru"):
+        return self.potret.satu(
+            "SELECT skp.id FROM skp JOIN akun ON akun.pegawai_id = skp.pegawai_id "
+            "WHERE akun.username = :u AND skp.posisi = :p", u=username, p=posisi)
+
+    def pegawai(self, username):
+        return self.potret.satu("SELECT pegawai_id FROM akun WHERE username = :u", u=username)
+
+    def sekolah(self, nama):
+        return self.potret.satu("SELECT id FROM sekolah WHERE nama = :n", n=nama)
+
+
+def form_dari(d, pengguna, halaman, action=None, **ubah):
+    """The form on `halaman` (posting to `action`, default the page itself) with changes."""
+    r = d.k(pengguna).get(halaman)
+    assert r.status == 200, (halaman, r.status, r.lokasi)
+    action = action or halaman
+    data = isian_formulir(r.teks, action, halaman)
+    data.update(ubah)
+    return action, data
+
+
+def uji_kasus(d, kasus, acak, durasi, catatan):
+    """One round: send, SIGKILL every server process at a random moment, restart, check."""
+    hasil = kasus.siapkan(d, d.k(kasus.pengguna))
+    path, data, berkas = (*hasil, None) if len(hasil) == 2 else hasil
+    klien = d.k(kasus.pengguna)
+    data = dict(data, csrf_token=klien.token)
+    sebelum = d.potret()
+    jawaban = []
+    kirim = threading.Thread(target=lambda: jawaban.append(
+        _coba(klien.post, path, data, berkas)))
+    kirim.start()
+    time.sleep(acak.uniform(0, durasi.get(kasus.endpoint, 0.15)))
+    d.server.bunuh()
+    kirim.join()
+    d.server.mulai()
+    d.potret.sehat()
+    tengah = d.potret()
+    nama = f"{kasus.endpoint} {path}"
+    periksa_keutuhan(d.potret, nama)
+    periksa_audit(d.potret, beda(sebelum, tengah), nama)
+    mulai = time.monotonic()
+    r = klien.post(path, data, berkas)  # the same request again, after the restart
+    durasi[kasus.endpoint] = max(durasi.get(kasus.endpoint, 0), time.monotonic() - mulai)
+    assert r.status in kasus.jawaban_ulang, (kasus.endpoint, path, r.status, r.teks[:2000])
+    sesudah = d.potret()
+    pertama = jawaban[0]
+    diakui = not isinstance(pertama, Exception)
+    if diakui:
+        assert pertama.status in (200, 303), (kasus.endpoint, pertama.status,
+                                              pertama.teks[:2000])
+    periksa_keutuhan(d.potret, nama)
+    periksa_audit(d.potret, beda(tengah, sesudah), nama)
+    if kasus.ulang:
+        awal, kedua = beda(sebelum, tengah), beda(tengah, sesudah)
+        assert kedua, f"{nama}: permintaan tidak mengubah apa pun"
+        assert awal or not diakui, f"{nama}: jawaban tiba, perubahan hilang"
+        assert not awal or bentuk(awal) == bentuk(kedua), \
+            f"{nama}: perubahan setengah jadi {ringkas_beda(awal)} vs {ringkas_beda(kedua)}"
+    else:
+        assert beda(sebelum, sesudah), f"{nama}: permintaan tidak mengubah apa pun " \
+            f"({r.status} {html_polos(r.teks)[:1500]})"
+        if kasus.diaudit_lagi and tengah != sebelum:  # done before the kill: compare
+            # without the audit row the repeat added
+            lagi = beda(tengah, sesudah).get("audit", (Counter(), Counter()))
+            assert not lagi[0] and sum(lagi[1].values()) <= 1, f"{nama}: {lagi}"
+            sesudah = dict(sesudah, audit=sesudah["audit"] - lagi[1])
+            for t in kasus.disimpan_lagi:  # the same content, saved again
+                buang = [i for i, k in enumerate(d.potret.kolom[t]) if k in ("waktu", "versi")]
+
+                def isi(rows, buang=buang):
+                    return Counter(tuple(v for i, v in enumerate(b) if i not in buang)
+                                   for b in rows.elements())
+                assert isi(tengah[t]) == isi(sesudah[t]), f"{nama}: {t} berbeda"
+                sesudah[t] = tengah[t]
+        if diakui:
+            assert tengah == sesudah, f"{nama}: jawaban tiba, perubahan hilang: " \
+                f"{ringkas_beda(beda(tengah, sesudah))}"
+        else:
+            assert tengah in (sebelum, sesudah), f"{nama}: perubahan setengah jadi: " \
+                f"{ringkas_beda(beda(sebelum, tengah))} / {ringkas_beda(beda(tengah, sesudah))}"
+    catatan.append((kasus.endpoint, diakui, tengah != sebelum))
+
+
+def _png():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (next(_urut) % 256, 0, 0)).save(out, "PNG")
+    return out.getvalue()
+
+
+_urut = iter(range(1, 10**6))
+
+
+def _pko_buka(d, k, nama):
+    """The Dinas reopens the penetapan of a school (or of the Dinas' own, nama None)."""
+    sql = ("SELECT id FROM penetapan WHERE sekolah_id = :s" if nama else
+           "SELECT id FROM penetapan WHERE sekolah_id IS NULL")
+    pid = d.potret.satu(sql, s=d.sekolah(nama) if nama else None)
+    halaman = f"/dinas/pko/{d.sekolah(nama)}" if nama else "/dinas/pko-dinas"
+    return form_dari(d, "kadis", halaman, f"/dinas/penetapan/{pid}/buka",
+                     alasan="Koreksi data predikat.")
+
+
+def _praktik(pengguna, pemilik, n, **ubah):
+    def siapkan(d, k):
+        halaman = f"/pelaksanaan/{d.skp(pemilik)}/praktik/{n}"
+        return form_dari(d, pengguna, halaman, **ubah)
+    return siapkan
+
+
+def _praktik_1(d, k):
+    halaman = f"/pelaksanaan/{d.skp('guru16')}/praktik/1"
+    path, data = form_dari(d, "guru16", halaman, aksi="kirim",
+                           upaya_belajar="Membaca modul.", jadwal_usulan="2025-02-10")
+    data["fokus"] = nilai_pilihan(k.get(halaman).teks, "fokus")[:2]
+    return path, data
+
+
+def _observasi(d, k):
+    halaman = f"/pelaksanaan/{d.skp('guru8')}/praktik/2"
+    path, data = form_dari(d, "kepsek1", halaman, aksi="selesai", rekomendasi="Pertahankan.")
+    for i in range(2):
+        data[f"hasil_{i}"], data[f"catatan_{i}"] = "efektif", "Baik."
+    return path, data
+
+
+def _tindak_lanjut(d, k):
+    return form_dari(d, "guru9", f"/pelaksanaan/{d.skp('guru9')}/praktik/3", aksi="kirim",
+                     **{b: "Diisi." for b in ("tl_tantangan", "tl_tujuan", "tl_upaya",
+                                              "tl_jadwal", "tl_dukungan")})
+
+
+def _tugas(d, k):
+    halaman = f"/pelaksanaan/{d.skp('guru10')}/tugas"
+    path, data = form_dari(d, "guru10", halaman)
+    data["tugas"] = nilai_pilihan(k.get(halaman).teks, "tugas")
+    return path, data
+
+
+def _hasil(pemilik):
+    def siapkan(d, k):
+        return form_dari(d, "kepsek1", f"/penilaian/{d.skp(pemilik)}/hasil", aksi="simpan",
+                         upaya_refleksi="sesuai", upaya_mempelajari="sesuai",
+                         perubahan_praktik="sesuai", umpan_balik="Lanjutkan.")
+    return siapkan
+
+
+def _perilaku(pemilik):
+    def siapkan(d, k):
+        from kinerja_web import aturan
+
+        aspek = list(aturan.muat_aturan("2025").perilaku.kode)
+        return form_dari(d, "kepsek1", f"/penilaian/{d.skp(pemilik)}/perilaku", aksi="simpan",
+                         **{f"{a}__{x}": "sesuai" for a in aspek
+                            for x in ("perwujudan", "dampak")})
+    return siapkan
+
+
+def _penetapan(d, k):
+    r = k.get("/penilaian/penetapan")
+    data = isian_formulir(r.teks, "/penilaian/penetapan", "/penilaian/penetapan")
+    data.update(aksi="kirim", pembenaran="Sesuai hasil penilaian.")
+    return "/penilaian/penetapan", data
+
+
+def _pengiriman_buka(d, k):
+    pid = d.potret.satu(
+        "SELECT penilaian.id FROM penilaian JOIN skp ON skp.id = penilaian.skp_id "
+        "WHERE skp.sekolah_id = :s AND penilaian.pengiriman_id IS NOT NULL "
+        "AND penilaian.penetapan_id IS NULL ORDER BY penilaian.id",
+        s=d.sekolah("SD NEGERI 3 WONOSARI"))
+    return form_dari(d, "kadis", f"/dinas/pko/{d.sekolah('SD NEGERI 3 WONOSARI')}",
+                     f"/dinas/penilaian/{pid}/buka", alasan="Perbaiki rating.")
+
+
+def _impor_baru(d, k):
+    from test_impor import berkas_baik
+
+    return form_dari(d, "operator", "/impor") + ({"berkas": ("roster.xlsx", berkas_baik())},)
+
+
+def _impor_terakhir(d, aksi):
+    iid = d.potret.satu("SELECT max(id) FROM impor_berkas WHERE jenis = 'roster'")
+    return form_dari(d, "operator", f"/impor/{iid}", f"/impor/{iid}/{aksi}")
+
+
+REFERENSI = ("unor_id;nama;induk_id;aktif\nUNOR-CRASH-{n};SD NEGERI {n} CRASH;"
+             "UNOR-DISDIK-KEBUMEN;Ya\n")
+
+
+def _referensi_baru(d, k):
+    isi = REFERENSI.format(n=next(_urut)).encode()
+    return form_dari(d, "operator", "/sinkro/referensi", "/sinkro/referensi/unor") + (
+        {"unor-berkas": ("unor.csv", isi)},)
+
+
+def _referensi_terakhir(d, aksi):
+    iid = d.potret.satu("SELECT max(id) FROM impor_berkas WHERE jenis <> 'roster'")
+    return form_dari(d, "operator", f"/sinkro/referensi/impor/{iid}",
+                     f"/sinkro/referensi/impor/{iid}/{aksi}")
+
+
+def _periode_terakhir(d):
+    return d.potret.satu("SELECT max(id) FROM periode_ekinerja")
+
+
+# Penetapan sent again once it went through: nothing is left to set, the page says so (422).
+SUDAH_422 = (200, 303, 409, 422)
+
+
+def kasus_semua():
+    """The rounds, in order: each finds the demo world where the rounds before left it."""
+    K = Kasus
+    return [
+        # ---------------------------------------------------------- accounts
+        K("auth.ganti_sandi", "guru2", lambda d, k: form_dari(
+            d, "guru2", "/akun/sandi", sandi_lama=SANDI_DEMO, sandi_baru="Sandi-baru-kuat-91",
+            ulangi="Sandi-baru-kuat-91"), jawaban_ulang=(200, 303, 422)),
+        K("dinas.atur_ulang_sandi", "operator", lambda d, k: form_dari(
+            d, "operator", f"/dinas/pegawai/{d.pegawai('guru20')}",
+            f"/dinas/pegawai/{d.pegawai('guru20')}/atur-ulang-sandi"), ulang=True, ronde=3),
+        # ---------------------------------------------------------- planning
+        K("perencanaan.mulai", "guru1", lambda d, k: form_dari(
+            d, "guru1", "/perencanaan", "/perencanaan/mulai/guru")),
+        K("perencanaan.langkah", "guru3", lambda d, k: form_dari(
+            d, "guru3", f"/perencanaan/{d.skp('guru3')}/langkah/1", aksi="simpan",
+            tugas_tambahan="tidak")),
+        K("perencanaan.langkah", "guru3", lambda d, k: form_dari(
+            d, "guru3", f"/perencanaan/{d.skp('guru3')}/langkah/5")),  # Ajukan
+        K("persetujuan.langkah", "kepsek1", lambda d, k: form_dari(
+            d, "kepsek1", f"/persetujuan/{d.skp('guru3')}/langkah/4", aksi="kembalikan",
+            catatan="Perbaiki pilihan praktik.")),
+        K("perencanaan.langkah", "guru3", lambda d, k: form_dari(
+            d, "guru3", f"/perencanaan/{d.skp('guru3')}/langkah/5")),
+        K("persetujuan.langkah", "kepsek1", lambda d, k: form_dari(
+            d, "kepsek1", f"/persetujuan/{d.skp('guru3')}/langkah/2", aksi="simpan",
+            tugas_tambahan="ya")),
+        K("persetujuan.langkah", "kepsek1", lambda d, k: form_dari(
+            d, "kepsek1", f"/persetujuan/{d.skp('guru3')}/langkah/4", aksi="setujui")),
+        K("persetujuan.langkah", "kepsek1", lambda d, k: form_dari(
+            d, "kepsek1", f"/persetujuan/{d.skp('guru4')}/langkah/4", aksi="setujui")),
+        K("perencanaan.sepakati", "guru3", lambda d, k: form_dari(
+            d, "guru3", f"/perencanaan/{d.skp('guru3')}/sepakati")),
+        K("perencanaan.sepakati", "guru6", lambda d, k: form_dari(
+            d, "guru6", f"/perencanaan/{d.skp('guru6')}/sepakati")),
+        K("perencanaan.kompetensi", "guru15", lambda d, k: form_dari(
+            d, "guru15", f"/perencanaan/{d.skp('guru15')}/kompetensi", kompetensi="1.1")),
+        # ---------------------------------------------------------- the praktik cycle
+        K("pelaksanaan.praktik", "guru16", _praktik_1),
+        K("pelaksanaan.praktik", "kepsek1", _praktik("kepsek1", "guru7", 1, aksi="sepakati",
+                                                      jadwal_observasi="2025-02-20")),
+        K("pelaksanaan.praktik", "kepsek1", _observasi),
+        K("pelaksanaan.praktik", "guru9", _tindak_lanjut),
+        K("pelaksanaan.praktik", "kepsek1", _praktik("kepsek1", "guru10", 3, aksi="terima")),
+        K("pelaksanaan.praktik", "kepsek1", _praktik("kepsek1", "guru11", 5, aksi="kembalikan",
+                                                      catatan="Lengkapi dampaknya.")),
+        K("pelaksanaan.kompetensi", "kepsek1", lambda d, k: form_dari(
+            d, "kepsek1", f"/pelaksanaan/{d.skp('guru11')}/kompetensi", aksi="validasi")),
+        K("pelaksanaan.tugas", "guru10", _tugas),
+        # ---------------------------------------------------------- assessment
+        K("penilaian.hasil", "kepsek1", _hasil("guru12")),
+        K("penilaian.perilaku", "kepsek1", _perilaku("guru12")),
+        K("penilaian.kirim", "kepsek1", lambda d, k: form_dari(
+            d, "kepsek1", "/pelaksanaan/daftar", "/penilaian/kirim")),
+        K("dinas_penilaian.buka_pengiriman", "kadis", _pengiriman_buka),
+        K("dinas_penilaian.pko_sekolah", "kadis", lambda d, k: form_dari(
+            d, "kadis", f"/dinas/pko/{d.sekolah('SD NEGERI 3 WONOSARI')}", pko="baik",
+            alasan="Rapor Pendidikan baik."), diaudit_lagi=True,
+          disimpan_lagi=frozenset({"pko_sekolah"})),
+        K("penilaian.penetapan", "kepsek5", _penetapan, jawaban_ulang=SUDAH_422),
+        K("dinas_penilaian.buka_penetapan", "kadis", lambda d, k: _pko_buka(
+            d, k, "SD NEGERI 3 WONOSARI")),
+        K("penilaian.penetapan", "kepsek5", _penetapan, jawaban_ulang=SUDAH_422),
+        K("dinas_penilaian.buka_penetapan", "kadis", lambda d, k: _pko_buka(d, k, None)),
+        K("dinas_penilaian.pko_dinas", "kadis", lambda d, k: form_dari(
+            d, "kadis", "/dinas/pko-dinas", pko="butuh_perbaikan", alasan="SAKIP turun."),
+          diaudit_lagi=True, disimpan_lagi=frozenset({"pko_dinas"})),
+        K("dinas_penilaian.tim_kerja", "operator", lambda d, k: form_dari(
+            d, "operator", "/dinas/tim-kerja", ks=str(d.pegawai("kepsek1")),
+            tim_kerja=str(d.pegawai(f"timkerja{next(_urut) % 2 + 1}")), aksi="simpan"),
+          diaudit_lagi=True, ronde=3),
+        # ---------------------------------------------------------- Dinas settings
+        K("dinas.pengaturan", "operator", lambda d, k: form_dari(
+            d, "operator", "/dinas/pengaturan", telepon=f"(0287) {next(_urut):06d}"),
+          ronde=3),
+        K("dinas.unggah_logo", "operator", lambda d, k: form_dari(
+            d, "operator", "/dinas/pengaturan", "/dinas/pengaturan/logo") + (
+            {"logo": ("logo.png", _png())},), diaudit_lagi=True, ronde=3),
+        # ---------------------------------------------------------- roster import
+        K("impor.index", "operator", _impor_baru, ulang=True),
+        K("impor.batal", "operator", lambda d, k: _impor_terakhir(d, "batal")),
+        K("impor.index", "operator", _impor_baru, ulang=True),
+        K("impor.terapkan", "operator", lambda d, k: _impor_terakhir(d, "terapkan")),
+        K("impor.sandi_ulang", "operator", lambda d, k: _impor_terakhir(d, "sandi-ulang"),
+          ulang=True),
+        # ---------------------------------------------------------- Sinkro e-Kinerja
+        K("sinkro.periode_index", "operator", lambda d, k: form_dari(
+            d, "operator", "/sinkro/periode", nama=f"TRIWULAN CRASH {next(_urut)}",
+            tahun="2025", mulai="2025-01-01", selesai="2025-03-31", batas="2025-04-30"),
+          ronde=3),
+        K("sinkro.periode_ubah", "operator", lambda d, k: form_dari(
+            d, "operator", f"/sinkro/periode/{_periode_terakhir(d)}",
+            batas=f"2025-05-{next(_urut) % 28 + 1:02d}"), ronde=3),
+        K("sinkro.periode_hapus", "operator", lambda d, k: form_dari(
+            d, "operator", "/sinkro/periode", f"/sinkro/periode/{_periode_terakhir(d)}/hapus"),
+          jawaban_ulang=(200, 303, 404)),  # deleted before the kill: gone
+        K("sinkro.unggah_referensi", "operator", _referensi_baru, ulang=True),
+        K("sinkro.referensi_batal", "operator", lambda d, k: _referensi_terakhir(d, "batal")),
+        K("sinkro.unggah_referensi", "operator", _referensi_baru, ulang=True),
+        K("sinkro.referensi_terapkan", "operator",
+          lambda d, k: _referensi_terakhir(d, "terapkan")),
+        K("sinkro.ekspor_index", "operator", lambda d, k: form_dari(
+            d, "operator", "/sinkro/ekspor", jenis="perencanaan")),
+        K("sinkro.sinkro_pegawai", "operator", lambda d, k: form_dari(
+            d, "operator", f"/sinkro/pegawai/{d.pegawai('guru23')}",
+            f"/sinkro/pegawai/{d.pegawai('guru23')}/sinkro"), ulang=True, ronde=3),
+        K("sinkro.sinkro_ulang", "operator", lambda d, k: form_dari(
+            d, "operator", "/sinkro/log", "/sinkro/log/{}/ulang".format(d.potret.satu(
+                "SELECT max(id) FROM log_sinkro"))), ulang=True),
+        # ---------------------------------------------------------- printing
+        K("dokumen.cetak", "guru23", lambda d, k: form_dari(
+            d, "guru23", f"/perencanaan/{d.skp('guru23')}", f"/cetak/skp/{d.skp('guru23')}"),
+          ulang=True, ronde=2),
+    ]
+
+
+# POST routes that change nothing worth a kill, or have their own crash test above.
+PENGECUALIAN = {
+    "auth.masuk": "signing in writes only a new session (and its audit row); after a kill "
+                  "the person signs in again — every round above restarts the server and "
+                  "goes on with the sessions it had",
+    "auth.keluar": "signing out only deletes the session; a kill leaves either the session "
+                   "or none, and signing out again is harmless",
+    "impor.unduh_sandi": "writes nothing: the one-time passwords come in the POST body so "
+                         "they stay out of URLs and logs",
+    "dokumen.batch": "own crash tests: test_cetak_batch_* above (the job resumed after kill -9)",
+    "dokumen.batch_batal": "cancels a queued batch: one UPDATE of one row with its audit row; "
+                           "a batch is picked up by a worker at once, so the queued state "
+                           "cannot be held for a kill — see test_cetak_batch_*",
+}
+
+
+def test_setiap_post_punya_uji_crash():
+    """Every POST route is killed in `kasus_semua` or exempt with its reason."""
+    app = buat_app("sqlite://")
+    post = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods}
+    diuji = {k.endpoint for k in kasus_semua()}
+    assert not (diuji & set(PENGECUALIAN))
+    assert post - diuji - set(PENGECUALIAN) == set(), "rute POST tanpa uji crash"
+    assert (diuji | set(PENGECUALIAN)) - post == set(), "rute yang sudah tidak ada"
+
+
+@pytest.fixture(params=BACKENDS)
+def basis_demo(request, tmp_path):
+    """A migrated database with the demo world (`flask seed-demo`)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'crash.db'}"
+        migrasi(url)
+        flask(url, "seed-demo")
+        yield url
+    else:
+        with pg_sementara(f"crashdemo_{os.getpid()}") as url:
+            migrasi(url)
+            flask(url, "seed-demo")
+            yield url
+
+
+def test_kill_9_pada_setiap_formulir(basis_demo, tmp_path):
+    """Every state-changing form of the app, each killed at a random moment: nothing
+    acknowledged is lost, nothing is half done, the same request works after the restart."""
+    url = basis_demo
+    acak = random.Random(11)
+    server = GunicornCepat(url, tmp_path / "gunicorn.log").mulai()
+    d = Dunia(url, server)
+    durasi, catatan, waktu = {}, [], {}
+    mulai = time.monotonic()
+    galat = []
+    try:
+        for kasus in (k for k in kasus_semua() for _ in range(k.ronde)):
+            t0 = time.monotonic()
+            try:
+                uji_kasus(d, kasus, acak, durasi, catatan)
+            except AssertionError as e:  # every form's failure at once, not the first only
+                galat.append(f"{kasus.endpoint} ({kasus.pengguna}): {str(e)[:3000]}")
+                if d.server.pid is None:
+                    d.server.mulai()
+            waktu[kasus.endpoint] = waktu.get(kasus.endpoint, 0) + time.monotonic() - t0
+    finally:
+        server.henti()
+        d.potret.engine.dispose()
+    assert not galat, "\n\n".join(galat)
+    print(f"\n{len(catatan)} formulir dibunuh di tengah jalan dalam "
+          f"{time.monotonic() - mulai:.0f} s: {sum(a for _, a, _ in catatan)} jawaban tiba, "
+          f"{sum(b for _, _, b in catatan)} perubahan tersimpan sebelum kill; terlama: "
+          + ", ".join(f"{e} {t:.1f} s" for e, t in sorted(waktu.items(), key=lambda x: -x[1])[:6]))
