@@ -816,6 +816,20 @@ def _tugas(d, k):
     return path, data
 
 
+def _dokumen_ks(d, k):
+    """kepsek1 confirms his own school's accountability documents (all of them)."""
+    halaman = f"/pelaksanaan/{d.skp('kepsek1', 'kepala_sekolah')}/tugas"
+    path, data = form_dari(d, "kepsek1", halaman)
+    data["dokumen"] = nilai_pilihan(k.get(halaman).teks, "dokumen")
+    return path, data
+
+
+def _validasi_dokumen(d, k):
+    """His atasan (the Kepala Dinas) accepts them."""
+    halaman = f"/pelaksanaan/{d.skp('kepsek1', 'kepala_sekolah')}/tugas"
+    return form_dari(d, "kadis", halaman, f"{halaman}/validasi-dokumen", aksi="terima")
+
+
 def _hasil(pemilik):
     def siapkan(d, k):
         return form_dari(d, "kepsek1", f"/penilaian/{d.skp(pemilik)}/hasil", aksi="simpan",
@@ -930,12 +944,15 @@ def kasus_semua():
                                                       jadwal_observasi="2025-02-20")),
         K("pelaksanaan.praktik", "kepsek1", _observasi),
         K("pelaksanaan.praktik", "guru9", _tindak_lanjut),
-        K("pelaksanaan.praktik", "kepsek1", _praktik("kepsek1", "guru10", 3, aksi="terima")),
+        K("pelaksanaan.praktik", "kepsek1", _praktik("kepsek1", "guru10", 3, aksi="terima",
+                                                      nilai="2")),
         K("pelaksanaan.praktik", "kepsek1", _praktik("kepsek1", "guru11", 5, aksi="kembalikan",
                                                       catatan="Lengkapi dampaknya.")),
         K("pelaksanaan.kompetensi", "kepsek1", lambda d, k: form_dari(
             d, "kepsek1", f"/pelaksanaan/{d.skp('guru11')}/kompetensi", aksi="validasi")),
         K("pelaksanaan.tugas", "guru10", _tugas),
+        K("pelaksanaan.tugas", "kepsek1", _dokumen_ks),
+        K("pelaksanaan.validasi_dokumen", "kadis", _validasi_dokumen),
         # ---------------------------------------------------------- assessment
         K("penilaian.hasil", "kepsek1", _hasil("guru12")),
         K("penilaian.perilaku", "kepsek1", _perilaku("guru12")),
@@ -965,6 +982,10 @@ def kasus_semua():
         K("dinas.unggah_logo", "operator", lambda d, k: form_dari(
             d, "operator", "/dinas/pengaturan", "/dinas/pengaturan/logo") + (
             {"logo": ("logo.png", _png())},), diaudit_lagi=True, ronde=3),
+        K("dinas.unggah_garuda", "operator", lambda d, k: form_dari(
+            d, "operator", "/dinas/pengaturan", "/dinas/pengaturan/garuda",
+            kop_garuda="y") + ({"garuda": ("garuda.png", _png())},), diaudit_lagi=True,
+          ronde=2),
         # ---------------------------------------------------------- roster import
         K("impor.index", "operator", _impor_baru, ulang=True),
         K("impor.batal", "operator", lambda d, k: _impor_terakhir(d, "batal")),
