@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -251,26 +252,15 @@ class KlienHttp:
         self._kunci = threading.Lock()
 
     def minta(self, metode, path, data=None, berkas=None):
-        """`berkas`: {field: (filename, bytes)} sends the form as multipart/form-data."""
+        """`berkas` ({field: (filename, bytes)}) sends the form as multipart/form-data, as
+        a browser does for a form with a file input."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.batas_waktu)
         try:
             with self._kunci:
                 kepala = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookie.items())}
             isi = None
-            if berkas:
-                batas = "----kinerja-uji-" + os.urandom(8).hex()
-                bagian = []
-                for nama, nilai in (data.items() if isinstance(data, dict) else data or []):
-                    for v in (nilai if isinstance(nilai, list) else [nilai]):
-                        bagian.append(f'--{batas}\r\nContent-Disposition: form-data; '
-                                      f'name="{nama}"\r\n\r\n{v}\r\n'.encode())
-                for nama, (berkas_nama, isi_berkas) in berkas.items():
-                    bagian.append(f'--{batas}\r\nContent-Disposition: form-data; name="{nama}"; '
-                                  f'filename="{berkas_nama}"\r\nContent-Type: '
-                                  'application/octet-stream\r\n\r\n'.encode()
-                                  + isi_berkas + b"\r\n")
-                isi = b"".join(bagian) + f"--{batas}--\r\n".encode()
-                kepala["Content-Type"] = f"multipart/form-data; boundary={batas}"
+            if berkas is not None:
+                isi, kepala["Content-Type"] = multipart(data or {}, berkas)
             elif data is not None:
                 isi = urlencode(data, doseq=True)
                 kepala["Content-Type"] = "application/x-www-form-urlencoded"
@@ -314,16 +304,34 @@ class KlienHttp:
         self.get(r.lokasi)
 
 
-def kirim_ganda(klien, path, data):
+def multipart(data, berkas):
+    """(body, Content-Type) of a multipart/form-data form: the fields of `data` (a value
+    may be a list), then the files of `berkas` ({field: (filename, bytes)})."""
+    batas = f"----kinerja-uji-{uuid.uuid4().hex}"
+    bagian = []
+    for nama, nilai in data.items():
+        for v in nilai if isinstance(nilai, (list, tuple)) else [nilai]:
+            bagian.append(f'--{batas}\r\nContent-Disposition: form-data; name="{nama}"'
+                          f"\r\n\r\n{v}\r\n".encode())
+    for nama, (nama_berkas, isi) in berkas.items():
+        bagian.append(f'--{batas}\r\nContent-Disposition: form-data; name="{nama}"; '
+                      f'filename="{nama_berkas}"\r\nContent-Type: application/octet-stream'
+                      "\r\n\r\n".encode() + isi + b"\r\n")
+    bagian.append(f"--{batas}--\r\n".encode())
+    return b"".join(bagian), f"multipart/form-data; boundary={batas}"
+
+
+def kirim_ganda(klien, path, data, berkas=None):
     """The same form sent twice at the same moment (two threads released together).
-    Returns both answers; an exception (connection lost) takes the answer's place."""
+    Returns both answers; an exception (connection lost) takes the answer's place.
+    With `berkas` the form is a multipart upload (KlienHttp.minta)."""
     gerbang = threading.Barrier(2)
     hasil = [None, None]
 
     def kirim(i):
         try:
             gerbang.wait(timeout=60)
-            hasil[i] = klien.post(path, data)
+            hasil[i] = klien.post(path, data, berkas)
         except Exception as e:  # reported by the caller with the request it belongs to
             hasil[i] = e
 

@@ -797,6 +797,23 @@ def test_logo_png_disimpan_ulang_tanpa_metadata_dan_tampil_di_pdf(demo, buat_kli
     assert jumlah(Audit, Audit.aksi == "logo_dihapus") == 1
 
 
+def test_logo_yang_sama_lagi_tidak_ditulis_dan_diaudit_ulang(demo, buat_klien):
+    # The second of a double click finds this logo stored already: nothing written twice.
+    op = masuk(buat_klien, "operator")
+    assert unggah(op, png(), "logo.png").status_code == 303
+    tersimpan = logo_dinas()
+    r = unggah(op, png(), "logo.png")
+    assert r.status_code == 303
+    assert "Logo ini sudah tersimpan." in op.get(r.headers["Location"]).text
+    assert logo_dinas() == tersimpan
+    assert jumlah(Audit, Audit.aksi == "logo_diunggah") == 1
+    # Removing twice: one removal.
+    assert op.post("/dinas/pengaturan/logo", {"hapus": "y"}).status_code == 303
+    r = op.post("/dinas/pengaturan/logo", {"hapus": "y"})
+    assert r.status_code == 303 and "Logo sudah dihapus." in op.get("/dinas/pengaturan").text
+    assert jumlah(Audit, Audit.aksi == "logo_dihapus") == 1
+
+
 def test_logo_jpeg_dikodekan_ulang_tanpa_exif(demo, buat_klien):
     op = masuk(buat_klien, "operator")
     asli = jpeg_exif()

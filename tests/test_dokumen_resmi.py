@@ -254,6 +254,19 @@ def kop_dinas():
         Dinas.nama == DINAS)).one())
 
 
+def test_garuda_yang_sama_lagi_tidak_ditulis_dan_diaudit_ulang(demo, buat_klien):
+    op = masuk(buat_klien, "operator")
+    assert unggah_garuda(op, png((60, 60)), kop_garuda="y").status_code == 303
+    r = unggah_garuda(op, png((60, 60)), kop_garuda="y")  # the twin of a double click
+    assert r.status_code == 303
+    assert "Tidak ada yang berubah." in op.get(r.headers["Location"]).text
+    assert kop_dinas() == (True, "image/png")
+    assert jumlah(Audit, Audit.aksi.in_(("garuda_diunggah", "kop_garuda"))) == 1
+    assert unggah_garuda(op, hapus="y").status_code == 303
+    assert unggah_garuda(op, hapus="y").status_code == 303
+    assert jumlah(Audit, Audit.aksi == "garuda_dihapus") == 1
+
+
 def test_kop_garuda_dari_berkas_dinas_menggantikan_kop(demo, buat_klien):
     skp_id = skp_dari("guru23").id
     segar()

@@ -393,6 +393,28 @@ def test_impor_ulang_berkas_yang_sama_tidak_mengubah_apa_pun(app, operator, duni
         "akun_baru": 0}
 
 
+def test_unggah_ulang_berkas_yang_menunggu_membuka_pratinjaunya(app, operator, dunia):
+    # A double click on "Unggah" (or a second tab): the same file while its preview
+    # waits is sent to that preview — no second preview, no second audit row.
+    isi = berkas_baik()
+    impor_id, _ = pratinjau(operator, isi)
+    audit_sebelum = len(audit(app))
+    r = unggah(operator, isi)
+    assert r.status_code == 303 and r.headers["Location"] == f"/impor/{impor_id}"
+    halaman = operator.get(r.headers["Location"]).text
+    assert "Berkas yang sama sudah diunggah dan menunggu konfirmasi" in html.unescape(halaman)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImporBerkas)) == 1
+    assert len(audit(app)) == audit_sebelum
+    # Another file is a preview of its own; once the first is cancelled, the same file
+    # makes a new one.
+    impor_lain, _ = pratinjau(operator, xlsx(sekolah_baik()[:1], []))
+    assert impor_lain != impor_id
+    operator.post(f"/impor/{impor_id}/batal")
+    impor_baru, _ = pratinjau(operator, isi)
+    assert impor_baru not in (impor_id, impor_lain)
+
+
 def test_berkas_diperbarui_mengubah_di_tempat(app, operator, dunia):
     impor_id, _ = pratinjau(operator, berkas_baik())
     simpan(operator, impor_id)

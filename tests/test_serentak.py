@@ -17,12 +17,14 @@ Afterwards exactly the expected rows exist, no answer was a 5xx, nothing is doub
 every transition has exactly one audit row. Select with `-m server`.
 """
 
+import html
+import json
 import os
 import re
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from proses_uji import (
@@ -39,6 +41,8 @@ from proses_uji import (
     pg_sementara,
 )
 from sqlalchemy import text
+
+from kinerja_web.waktu import sekarang
 
 pytestmark = pytest.mark.server
 
@@ -327,6 +331,20 @@ BOLEH_DEMO = {
     "perilaku": {(303, 409)},
     "batal": {(303, 303)},  # the twin finds it cancelled already
     "pengaturan": {(303, 303)},  # the twin finds nothing left to change
+    "draf": {(303, 409)},  # the approver's "Simpan draf": the twin's version is stale
+    "logo": {(303, 303)},  # the twin finds this logo stored already ("sudah tersimpan")
+    "garuda": {(303, 303)},
+    "impor_unggah": {(303, 303)},  # the twin is sent to the first one's preview
+    "terapkan": {(200, 303)},  # the first shows the result, the twin "sudah diproses"
+    "sandi_ulang": {(200, 200)},  # two regenerations; the last committed one counts
+    "referensi_unggah": {(303, 303)},
+    "referensi_terapkan": {(303, 303)},  # the twin is told "sudah diproses"
+    "atur_ulang_sandi": {(200, 200)},  # two resets; the last committed one counts
+    "tugas": {(303, 409)},
+    "validasi_dokumen": {(303, 409)},  # accepted once; the twin's version is stale
+    "kompetensi_skp": {(303, 409)},
+    "batch": {(303, 303)},  # one job; the twin follows the first to its status page
+    "batch_batal": {(303, 303)},
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
 AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
@@ -335,9 +353,18 @@ AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka"
               "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "ganti_sandi": 1,
               "keluar": 1, "skp_disetujui": 1, "skp_disepakati": 1, "rating_hasil": 1,
               "rating_perilaku": 1, "impor_dibatalkan": 1, "referensi_dibatalkan": 1,
-              "pengaturan_dinas": 1}
+              "pengaturan_dinas": 1, "skp_catatan_draf": 1, "logo_diunggah": 1,
+              "garuda_diunggah": 1, "impor_diunggah": 1, "impor_diterapkan": 1,
+              "impor_sandi_dibuat_ulang": 2, "referensi_diunggah": 1,
+              "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 1,
+              "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
+              "konfirmasi_dokumen_diterima": 1}
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
-# wave, the demo walk), or is listed in DIKECUALIKAN with the reason.
+# wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
+# reason — only for routes that write nothing or append by design. A new form: add a
+# `j.ganda("<kind>", user, path, data[, berkas=…])` to jalan_lain, its pair of answers to
+# BOLEH_DEMO, its audit rows to AUDIT_DEMO, what it must leave (one row, …) to the
+# asserts of test_kirim_ganda_formulir_dunia_demo, and its endpoint here.
 DIUJI_GANDA = {
     "perencanaan.mulai", "perencanaan.langkah", "pelaksanaan.kompetensi",
     "pelaksanaan.praktik", "auth.masuk",
@@ -347,42 +374,27 @@ DIUJI_GANDA = {
     "sinkro.periode_index", "sinkro.periode_ubah", "sinkro.periode_hapus",
     "sinkro.ekspor_index", "auth.ganti_sandi", "auth.keluar", "persetujuan.langkah",
     "perencanaan.sepakati", "penilaian.hasil", "penilaian.perilaku", "impor.batal",
-    "sinkro.referensi_batal", "dinas.pengaturan",
+    "sinkro.referensi_batal", "dinas.pengaturan", "pelaksanaan.validasi_dokumen",
+    # jalan_lain
+    "dinas.unggah_logo", "dinas.unggah_garuda", "impor.index", "impor.terapkan",
+    "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
+    "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
+    "dokumen.batch", "dokumen.batch_batal",
 }
 DIKECUALIKAN = {
-    "dinas.atur_ulang_sandi": "each press makes a new one-time password and shows it once; "
-    "the twin waits for the first one's row and overwrites it, so the password of the last "
-    "answer is the one that works (a submission key would send the browser to a page "
-    "without any password)",
-    "dinas.unggah_logo": "a multipart upload (the client here sends urlencoded forms); it "
-    "sets the logo to the uploaded bytes, so a twin stores the same logo again",
     "dokumen.cetak": "every print is its own document with its own verification code and "
     "audit row by design (two prints are two printed papers)",
-    "dokumen.batch": "carries a submission key (kiriman.klaim, the mechanism covered by "
-    "perencanaan.mulai, penilaian.penetapan, sinkro.periode_index and sinkro.ekspor_index "
-    "here); rendering a batch in this test would cost minutes of WeasyPrint",
-    "dokumen.batch_batal": "needs a running batch print; the batch row is locked and read "
-    "afresh before the status check (the pattern impor.batal and sinkro.referensi_batal "
-    "are double-submitted with here)",
-    "impor.index": "a multipart upload that stores a preview only; nothing changes until "
-    "Terapkan, and the twin's extra preview can be cancelled",
-    "sinkro.unggah_referensi": "a multipart upload that stores a preview only; nothing "
-    "changes until Terapkan, and the twin's extra preview can be cancelled",
-    "impor.terapkan": "needs an uploaded roster (multipart); applies under the import row's "
-    "lock, read afresh, so the twin finds it applied (\"sudah diproses\")",
-    "sinkro.referensi_terapkan": "needs an uploaded list (multipart); applies under the "
-    "import row's lock, read afresh, so the twin finds it applied (\"sudah diproses\")",
     "impor.unduh_sandi": "writes nothing: turns the one-time passwords posted back from "
     "the result page into a spreadsheet",
     "sinkro.sinkro_pegawai": "each press re-runs the pre-check and appends its result to "
     "the append-only Log Sinkronisasi by design; a twin appends the same result again",
     "sinkro.sinkro_ulang": "each press re-runs the pre-check and appends its result to "
     "the append-only Log Sinkronisasi by design; a twin appends the same result again",
-    "pelaksanaan.tugas": "versioned (versi_konfirmasi) under the SKP's row lock, read "
-    "afresh; the twin gets 409 like pelaksanaan.kompetensi, double-submitted above",
-    "perencanaan.kompetensi": "versioned under the SKP's row lock, read afresh; the twin "
-    "gets 409 like perencanaan.langkah, double-submitted above",
 }
+
+
+SKP_DARI = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
+            "WHERE a.username = :u")
 
 
 def _satu(db_url, sql, **p):
@@ -402,12 +414,12 @@ class Jalan:
             self.klien[username] = k
         return self.klien[username]
 
-    def ganda(self, jenis, username, path, data, halaman=None):
+    def ganda(self, jenis, username, path, data, halaman=None, berkas=None):
         k = self.k(username)
         if halaman:
             r = k.get(halaman)
             assert r.status == 200, f"{halaman} {r.status}"
-        j = kirim_ganda(k, path, data)
+        j = kirim_ganda(k, path, data, berkas)
         gagal = [x for x in j if isinstance(x, Exception)]
         assert not gagal, f"{jenis}: {gagal[0]!r}"
         self.pasangan.append((jenis, tuple(sorted(x.status for x in j)),
@@ -488,6 +500,9 @@ def jalan_demo(url, db_url, ids):
     skp = ids["skp_diajukan"]
     r = j.k("kepsek1").get(f"/persetujuan/{skp}/langkah/4")
     assert r.status == 200, r.status
+    j.ganda("draf", "kepsek1", f"/persetujuan/{skp}/langkah/4", {
+        "aksi": "simpan", "catatan": "Draf uji kirim ganda.", "versi": _versi(r.teks)})
+    r = j.k("kepsek1").get(f"/persetujuan/{skp}/langkah/4")
     j.ganda("setujui", "kepsek1", f"/persetujuan/{skp}/langkah/4", {
         "aksi": "setujui", "catatan": "", "versi": _versi(r.teks)})
     skp = ids["skp_disetujui"]
@@ -522,6 +537,145 @@ def jalan_demo(url, db_url, ids):
     return j, hasil_basi
 
 
+# ------------------------------------------------------------------ uploads, one-time
+# passwords, batch prints, confirmations: the rest of the forms, in the same server
+
+NPSN_UJI = "69900001"
+
+
+def _png(warna):
+    """A small valid PNG (what a Dinas uploads as its logo or Garuda emblem)."""
+    import io
+
+    from PIL import Image
+
+    keluar = io.BytesIO()
+    Image.new("RGB", (40, 40), warna).save(keluar, "PNG")
+    return keluar.getvalue()
+
+
+def _roster():
+    """A roster with one new school and one new teacher (who gets an account)."""
+    from conftest import nip_valid
+
+    from kinerja_web.lembar import tulis_xlsx
+
+    kolom_s = ["npsn", "nama", "jenjang", "status", "alamat", "kecamatan"]
+    kolom_p = ["nip", "nama", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian",
+               "golongan", "jabatan", "npsn", "peran", "username"]
+    return tulis_xlsx({
+        "Sekolah": (kolom_s, [[NPSN_UJI, "SD NEGERI 9 UJI SERENTAK", "SD", "Negeri",
+                               "Jl. Uji 9", "Uji"]]),
+        "Pegawai": (kolom_p, [[nip_valid(lahir=date(1991, 2, 3), tmt="201603", serial=7),
+                               "Guru Impor Serentak, S.Pd.", None, None, "PNS", "III/a",
+                               "Guru Ahli Pertama", NPSN_UJI, "", "guruimporserentak"]]),
+    })
+
+
+def _isian_sandi(teks):
+    """The one-time passwords a result page carries (the hidden `isian` JSON):
+    {username: password}."""
+    m = re.search(r'name="isian" type="hidden" value="([^"]*)"', teks)
+    assert m, "tidak ada daftar sandi di halaman"
+    return {baris[2]: baris[3] for baris in json.loads(html.unescape(m.group(1)))}
+
+
+def _bisa_masuk(url, username, sandi):
+    k = KlienHttp(url)
+    k.get("/masuk")
+    return k.post("/masuk", {"identitas": username, "sandi": sandi}).status == 303
+
+
+def jalan_lain(j, db_url, ids):
+    """The remaining state-changing forms, each sent twice at once. Returns what the
+    twins left behind that the test checks beyond statuses and audit rows."""
+    satu = lambda sql, **p: _satu(db_url, sql, **p)  # noqa: E731
+    hasil = {}
+    # Letterhead logo and Garuda emblem (multipart): stored and audited once.
+    j.ganda("logo", "operator", "/dinas/pengaturan/logo", {},
+            halaman="/dinas/pengaturan", berkas={"logo": ("logo.png", _png("navy"))})
+    j.ganda("garuda", "operator", "/dinas/pengaturan/garuda", {"kop_garuda": "y"},
+            halaman="/dinas/pengaturan", berkas={"garuda": ("garuda.png", _png("gold"))})
+    # A roster upload: one preview; the twin finds the same file waiting and is sent to
+    # that preview ...
+    a, b = j.ganda("impor_unggah", "operator", "/impor", {}, halaman="/impor",
+                   berkas={"berkas": ("roster.xlsx", _roster())})
+    hasil["pratinjau_roster"] = {a.lokasi, b.lokasi}
+    impor = int(a.lokasi.rsplit("/", 1)[1])
+    # ... Terapkan applies once: the first shows the one-time passwords, the twin is told
+    # "sudah diproses" and sent to the preview (the flash itself is not checked: the two
+    # answers' session cookies race in this shared cookie jar).
+    r_a, r_b = j.ganda("terapkan", "operator", f"/impor/{impor}/terapkan", {},
+                       halaman=f"/impor/{impor}")
+    pertama = r_a if r_a.status == 200 else r_b
+    hasil["sandi_impor"] = _isian_sandi(pertama.teks)
+    hasil["kembaran_terapkan"] = (r_b if pertama is r_a else r_a).lokasi
+    # "Buat ulang kata sandi sekali pakai", twice at once: each press is a regeneration of
+    # its own (audited); the password shown by the answer committed last is the one
+    # that works, the other one no longer does.
+    r_a, r_b = j.ganda("sandi_ulang", "operator", f"/impor/{impor}/sandi-ulang", {},
+                       halaman=f"/impor/{impor}")
+    hasil["sandi_ulang"] = [_isian_sandi(x.teks) for x in (r_a, r_b)]
+    # A reference list: one preview, applied once.
+    from kinerja_web.lembar import tulis_csv
+
+    isi = tulis_csv(["unor_id", "nama", "aktif"], [["U-UJI-SERENTAK", "SD NEGERI UJI", "Ya"]])
+    a, b = j.ganda("referensi_unggah", "operator", "/sinkro/referensi/unor",
+                   {}, halaman="/sinkro/referensi",
+                   berkas={"unor-berkas": ("unor.csv", isi)})
+    hasil["pratinjau_referensi"] = {a.lokasi, b.lokasi}
+    ref = int(a.lokasi.rsplit("/", 1)[1])
+    j.ganda("referensi_terapkan", "operator", f"/sinkro/referensi/impor/{ref}/terapkan",
+            {}, halaman=f"/sinkro/referensi/impor/{ref}")
+    hasil["unit_kerja"] = satu("SELECT count(*) FROM referensi_unor WHERE unor_id = "
+                               "'U-UJI-SERENTAK'")
+    # The Operator resets a teacher's password twice at once: two resets, the last
+    # committed one's password works.
+    guru3 = satu("SELECT pegawai_id FROM akun WHERE username = 'guru3'")
+    r_a, r_b = j.ganda("atur_ulang_sandi", "operator", f"/dinas/pegawai/{guru3}/atur-ulang-sandi",
+                       {}, halaman=f"/dinas/pegawai/{guru3}")
+    hasil["atur_ulang"] = [re.search(r'<p class="sandi"[^>]*>([^<]+)</p>', x.teks).group(1)
+                           for x in (r_a, r_b)]
+    # The teacher's task confirmation and the agreed plan's competency indicator
+    # (versioned under the SKP's row lock): the twin's version is stale.
+    skp = satu(SKP_DARI, u="guru7")
+    r = j.k("guru7").get(f"/pelaksanaan/{skp}/tugas")
+    assert r.status == 200, r.status
+    tugas = re.findall(r'name="tugas" value="([^"]+)"', r.teks)
+    j.ganda("tugas", "guru7", f"/pelaksanaan/{skp}/tugas",
+            {"tugas": tugas[:1], "versi": _versi(r.teks), "aksi": "simpan"})
+    r = j.k("guru7").get(f"/perencanaan/{skp}/kompetensi")
+    assert r.status == 200, r.status
+    kode = re.findall(r'name="kompetensi" value="([^"]+)">', r.teks)  # not the chosen one
+    j.ganda("kompetensi_skp", "guru7", f"/perencanaan/{skp}/kompetensi",
+            {"kompetensi": kode[0], "versi": _versi(r.teks)})
+    # A batch print of ONE document (chunk size 1): one job, the twin follows the first.
+    skp = satu(SKP_DARI, u="guru8")
+    r = j.k("operator").get(f"/cetak/batch?skp={skp}")
+    assert r.status == 200, r.status
+    j.ganda("batch", "operator", f"/cetak/batch?skp={skp}", {
+        "jenis": "skp", "sekolah": "", "jenjang": "", "format": "pdf",
+        "kiriman": nilai_hidden(r.teks, "kiriman")})
+    # Cancelling a running batch: cancelled (and audited) once.
+    j.ganda("batch_batal", "kadis", f"/cetak/batch/{ids['batch_berjalan']}/batal", {},
+            halaman="/")
+    # A principal confirms his own school's accountability documents; his atasan (the
+    # Kepala Dinas) validates them twice at once: accepted once, the twin's version stale.
+    halaman = f"/pelaksanaan/{satu(SKP_DARI, u='kepsek1')}/tugas"
+    r = j.k("kepsek1").get(halaman)
+    assert r.status == 200, r.status
+    dokumen = re.findall(r'name="dokumen" value="([^"]+)"', r.teks)
+    assert len(dokumen) == 4, dokumen
+    r = j.k("kepsek1").post(halaman, {"dokumen": dokumen, "versi": _versi(r.teks),
+                                      "aksi": "simpan"})
+    assert r.status == 303, r.status
+    r = j.k("kadis").get(halaman)
+    assert r.status == 200, r.status
+    j.ganda("validasi_dokumen", "kadis", f"{halaman}/validasi-dokumen",
+            {"aksi": "terima", "versi": _versi(r.teks)}, halaman=halaman)
+    return hasil
+
+
 def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     """The demo Dinas, each remaining form that creates or transitions sent twice at the
     same moment against gunicorn (2 gthread workers × 4 threads): no 5xx, each pair
@@ -539,11 +693,9 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
         "ks_tanpa_plot": satu("SELECT pegawai_id FROM akun WHERE username = 'kepsek1'"),
         "periode": satu("SELECT id FROM periode_ekinerja WHERE nama = 'TRIWULAN III 2025'"),
     }
-    skp_dari = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
-                "WHERE a.username = :u")
-    ids["skp_diajukan"] = satu(skp_dari, u="guru4")
-    ids["skp_disetujui"] = satu(skp_dari, u="guru6")
-    ids["skp_dinilai"] = satu(skp_dari, u="guru12")
+    ids["skp_diajukan"] = satu(SKP_DARI, u="guru4")
+    ids["skp_disetujui"] = satu(SKP_DARI, u="guru6")
+    ids["skp_dinilai"] = satu(SKP_DARI, u="guru12")
     engine = engine_untuk(basis)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
@@ -556,10 +708,26 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "'pratinjau', '{}', :t FROM akun WHERE username = 'operator' RETURNING id"),
                 {"d": ids["dinas"], "j": jenis, "isi": b"npsn;nama\n", "h": "0" * 64,
                  "t": datetime(2025, 6, 1)}).scalar()
+        # A batch print running on another machine (its heartbeat is fresh: no worker
+        # here takes it over, at startup or from a page): only "Batalkan" touches it.
+        ids["batch_berjalan"] = conn.execute(text(
+            "INSERT INTO cetak_batch (akun_id, dinas_id, jenis, format, lingkup, daftar, "
+            "ukuran_chunk, chunk_selesai, status, pekerja, detak, dibuat) SELECT id, :d, "
+            "'skp', 'pdf', 'Uji', '[1, 2]', 1, 0, 'berjalan', 'mesin-lain|1|1|abcd', :detak, "
+            ":t FROM akun WHERE username = 'kadis' RETURNING id"),
+            {"d": ids["dinas"], "t": datetime(2025, 6, 1),
+             "detak": sekarang() + timedelta(hours=1)}).scalar()
     engine.dispose()
     audit_awal = satu("SELECT coalesce(max(id), 0) FROM audit")
-    with Gunicorn(basis, tmp_path / "gunicorn.log", argumen=GTHREAD) as server:
+    # A batch print renders in a thread of the worker, in chunks of one document.
+    with Gunicorn(basis, tmp_path / "gunicorn.log", argumen=GTHREAD, CETAK_UKURAN_CHUNK=1,
+                  CETAK_PROSES="false") as server:
         jalan, basi = jalan_demo(server.url, basis, ids)
+        lain = jalan_lain(jalan, basis, ids)
+        sandi_ulang = [(s, _bisa_masuk(server.url, u, s)) for x in lain["sandi_ulang"]
+                       for u, s in x.items()]
+        atur_ulang = [(s, _bisa_masuk(server.url, "guru3", s)) for s in lain["atur_ulang"]]
+    print(f"\n{lain}\n{sandi_ulang}\n{atur_ulang}")
     print(f"\n{jalan.pasangan}")
     salah = [(jenis, st) for jenis, st, _ in jalan.pasangan if st not in BOLEH_DEMO[jenis]]
     assert salah == []
@@ -581,6 +749,26 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     assert satu("SELECT count(*) FROM periode_ekinerja WHERE id = :p", p=ids["periode"]) == 0
     assert satu("SELECT count(*) FROM ekspor_ekinerja") == 1
     assert satu("SELECT count(*) FROM pengiriman WHERE sekolah_id = :w", w=w) == 2
+    # The uploads: one preview each (the twin was sent to it), applied once.
+    assert len(lain["pratinjau_roster"]) == 1 and len(lain["pratinjau_referensi"]) == 1
+    assert lain["kembaran_terapkan"] == lain["pratinjau_roster"].pop()  # "sudah diproses"
+    assert satu("SELECT count(*) FROM impor_berkas WHERE jenis = 'roster' AND id <> :i",
+                i=ids["impor_roster"]) == 1
+    assert satu("SELECT count(*) FROM sekolah WHERE npsn = :n", n=NPSN_UJI) == 1
+    assert satu("SELECT count(*) FROM akun WHERE username = 'guruimporserentak'") == 1
+    assert list(lain["sandi_impor"]) == ["guruimporserentak"]
+    assert lain["unit_kerja"] == 1
+    # Two regenerations, two resets: of the two passwords shown, exactly one — the one
+    # committed last — signs in; the other was overwritten.
+    assert sorted(ok for _, ok in sandi_ulang) == [False, True]
+    assert sorted(ok for _, ok in atur_ulang) == [False, True]
+    # Logo and emblem stored; one batch job for the operator; the running one cancelled.
+    assert satu("SELECT count(*) FROM dinas WHERE id = :d AND logo IS NOT NULL "
+                "AND garuda IS NOT NULL AND kop_garuda = :y", d=ids["dinas"], y=True) == 1
+    assert satu("SELECT count(*) FROM cetak_batch c JOIN akun a ON a.id = c.akun_id "
+                "WHERE a.username = 'operator'") == 1
+    assert satu("SELECT status FROM cetak_batch WHERE id = :b",
+                b=ids["batch_berjalan"]) == "dibatalkan"
 
 
 def test_setiap_rute_post_dikirim_ganda_atau_dikecualikan():

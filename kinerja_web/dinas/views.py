@@ -198,7 +198,13 @@ def unggah_logo():
     dinas = db.session.get(Dinas, current_user.peran.dinas_id)
     form = FormLogo()
     if form.validate_on_submit():
+        # Locked and read afresh: the twin of a double submit finds the logo stored (or
+        # removed) already and changes and audits nothing.
+        db.session.refresh(dinas, with_for_update=True)
         if form.hapus.data:
+            if dinas.logo is None:
+                flash("Logo sudah dihapus.", "info")
+                return redirect(url_for("dinas.pengaturan"), 303)
             dinas.logo = dinas.logo_mime = None
             alur.catat("logo_dihapus", dinas)
             db.session.commit()
@@ -212,6 +218,9 @@ def unggah_logo():
             except LogoDitolak as e:
                 form.logo.errors.append(str(e))
             else:
+                if (dinas.logo, dinas.logo_mime) == (isi, mime):
+                    flash("Logo ini sudah tersimpan.", "info")
+                    return redirect(url_for("dinas.pengaturan"), 303)
                 dinas.logo, dinas.logo_mime = isi, mime
                 alur.catat("logo_diunggah", dinas, data={"mime": mime, "byte": len(isi)})
                 db.session.commit()
@@ -232,8 +241,13 @@ def unggah_garuda():
     dinas = db.session.get(Dinas, current_user.peran.dinas_id)
     form = FormGaruda()
     if form.validate_on_submit():
+        # Locked and read afresh: the twin of a double submit finds nothing to change.
+        db.session.refresh(dinas, with_for_update=True)
         lama = dinas.kop_garuda
         if form.hapus.data:
+            if dinas.garuda is None and not lama:
+                flash("Lambang Garuda sudah dihapus.", "info")
+                return redirect(url_for("dinas.pengaturan"), 303)
             dinas.garuda = dinas.garuda_mime = None
             dinas.kop_garuda = False
             alur.catat("garuda_dihapus", dinas, data={"kop_garuda": [lama, False]})
@@ -252,6 +266,8 @@ def unggah_garuda():
         elif form.kop_garuda.data and not dinas.garuda:
             form.garuda.errors.append("Unggah berkas lambang Garuda dahulu.")
         if not form.garuda.errors:
+            if isi is not None and (isi, mime) == (dinas.garuda, dinas.garuda_mime):
+                isi = None  # this emblem is stored already
             if isi is None and bool(form.kop_garuda.data) == lama:
                 flash("Tidak ada yang berubah.", "sukses")
                 return redirect(url_for("dinas.pengaturan"), 303)

@@ -16,7 +16,7 @@ from kinerja_web.htmx import hx_redirect
 from kinerja_web.impor import roster
 from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
-from kinerja_web.models import ImporBerkas
+from kinerja_web.models import Akun, ImporBerkas
 from kinerja_web.peran import perlu_peran
 from kinerja_web.teks import nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
@@ -54,6 +54,27 @@ def get_impor_or_404(impor_id):
     return impor
 
 
+def pratinjau_sama(akun, jenis, sha256):
+    """The same file uploaded again while its preview still waits (a double click on
+    "Unggah", or a second tab): the uploader is sent to that preview instead of a second
+    one — no new row, no audit row. Under the uploader's row lock, so of two twins the
+    second sees the first's preview (the write transaction starts here). None: store it."""
+    db.session.execute(select(Akun.id).where(Akun.id == akun.id).with_for_update())
+    ada = db.session.scalar(
+        select(ImporBerkas).where(ImporBerkas.akun_id == akun.id,
+                                  ImporBerkas.dinas_id == akun.peran.dinas_id,
+                                  ImporBerkas.jenis == jenis, ImporBerkas.sha256 == sha256,
+                                  ImporBerkas.status == "pratinjau")
+        .order_by(ImporBerkas.id.desc()).limit(1))
+    if ada is None:
+        return None
+    db.session.rollback()
+    flash("Berkas yang sama sudah diunggah dan menunggu konfirmasi; ini pratinjaunya.",
+          "info")
+    tujuan = "impor.pratinjau" if jenis == "roster" else "sinkro.referensi_pratinjau"
+    return hx_redirect(url_for(tujuan, impor_id=ada.id))
+
+
 def _riwayat():
     return db.session.scalars(
         select(ImporBerkas).where(ImporBerkas.dinas_id == current_user.peran.dinas_id,
@@ -84,9 +105,12 @@ def index():
             except BerkasTidakTerbaca as e:
                 form.berkas.errors.append(str(e))
             else:
+                sha256 = hashlib.sha256(isi).hexdigest()
+                if (sama := pratinjau_sama(current_user, "roster", sha256)) is not None:
+                    return sama
                 impor = ImporBerkas(
                     akun_id=current_user.id, dinas_id=current_user.peran.dinas_id,
-                    nama_berkas=nama, isi=isi, sha256=hashlib.sha256(isi).hexdigest(),
+                    nama_berkas=nama, isi=isi, sha256=sha256,
                     ringkasan=rencana.ringkasan(),
                 )
                 db.session.add(impor)

@@ -19,7 +19,7 @@ from kinerja_web.dinas.views import cari_teks
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
-from kinerja_web.impor.views import ukuran_berkas
+from kinerja_web.impor.views import pratinjau_sama, ukuran_berkas
 from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import (
@@ -379,9 +379,11 @@ def unggah_referensi(jenis):
             except BerkasTidakTerbaca as e:
                 form.berkas.errors.append(str(e))
             else:
+                sha256 = hashlib.sha256(isi).hexdigest()
+                if (sama := pratinjau_sama(current_user, jenis, sha256)) is not None:
+                    return sama
                 impor = ImporBerkas(akun_id=current_user.id, dinas_id=_dinas_id(), jenis=jenis,
-                                    nama_berkas=nama, isi=isi,
-                                    sha256=hashlib.sha256(isi).hexdigest(),
+                                    nama_berkas=nama, isi=isi, sha256=sha256,
                                     ringkasan=rencana.ringkasan())
                 db.session.add(impor)
                 alur.catat("referensi_diunggah", impor, ke=jenis, catatan=nama,
