@@ -356,9 +356,10 @@ AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka"
               "pengaturan_dinas": 1, "skp_catatan_draf": 1, "logo_diunggah": 1,
               "garuda_diunggah": 1, "impor_diunggah": 1, "impor_diterapkan": 1,
               "impor_sandi_dibuat_ulang": 2, "referensi_diunggah": 1,
-              "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 1,
+              "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 2,
               "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
               "konfirmasi_dokumen_diterima": 1}
+# (konfirmasi_tugas_pegawai: 2 = guru7's twin once, plus kepsek1 confirming his documents.)
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
 # reason — only for routes that write nothing or append by design. A new form: add a
