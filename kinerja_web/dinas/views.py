@@ -286,29 +286,28 @@ def unggah_garuda():
                            form_garuda=form), 422
 
 
-@bp.get("/garuda")
-@perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
-def garuda():
-    """The stored emblem (preview); SVG under a sandboxing CSP."""
-    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
-    if not dinas.garuda:
+def _gambar_tersimpan(isi, mime):
+    """A stored image of the Dinas (preview), under a sandboxing CSP; 404 when none."""
+    if not isi:
         abort(404)
-    response = make_response(dinas.garuda)
-    response.mimetype = dinas.garuda_mime
+    response = make_response(isi)
+    response.mimetype = mime
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/garuda")
+@perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
+def garuda():
+    """The stored Garuda emblem (the PNG raster made at upload)."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    return _gambar_tersimpan(dinas.garuda, dinas.garuda_mime)
 
 
 @bp.get("/logo")
 @perlu_peran("operator_dinas", "kepala_dinas", "tim_kerja")
 def logo():
-    """The stored logo (preview): the PNG raster made at upload, under a sandboxing CSP."""
+    """The stored logo (the PNG raster made at upload)."""
     dinas = db.session.get(Dinas, current_user.peran.dinas_id)
-    if not dinas.logo:
-        abort(404)
-    response = make_response(dinas.logo)
-    response.mimetype = dinas.logo_mime
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _gambar_tersimpan(dinas.logo, dinas.logo_mime)
