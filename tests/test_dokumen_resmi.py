@@ -224,7 +224,7 @@ def test_evaluasi_kolom_skp_panduan_ekspektasi_strip_dan_umpan_balik_per_rhk(dem
         f"1 {praktik['rhk_atasan']} {praktik['rhk']} {praktik['aspek']}",
         UMPAN_BALIK,
         f"2 - {kompetensi['rhk']} {kompetensi['aspek']}",
-        "Refleksi pengembangan kompetensi divalidasi atasan -", "B. TAMBAHAN",
+        "1 dokumen refleksi (", "B. TAMBAHAN",
         "RATING HASIL KERJA", "PERILAKU KERJA", "NO.", "PERILAKU KERJA",
         "EKSPEKTASI KHUSUS PIMPINAN", "UMPAN BALIK BERKELANJUTAN",
         PERILAKU[0], *PANDUAN_1, *PERILAKU[1:], "RATING PERILAKU KERJA",
@@ -232,6 +232,9 @@ def test_evaluasi_kolom_skp_panduan_ekspektasi_strip_dan_umpan_balik_per_rhk(dem
     # One feedback per RHK: the praktik RHK's, not the same text on every row.
     hasil_kerja = teks[teks.index("A. UTAMA"):teks.index("RATING HASIL KERJA")]
     assert tanpa_spasi(hasil_kerja).count(tanpa_spasi(UMPAN_BALIK)) == 1
+    # REALISASI from the cycle's own rows, as the e-Kinerja export words it (no stock line).
+    assert tanpa_spasi("1 siklus selesai (observasi") in tanpa_spasi(hasil_kerja)
+    assert "divalidasi atasan" not in hasil_kerja
     # The Ekspektasi Khusus Pimpinan of each aspect (the default "-") beside its lines.
     perilaku = teks[teks.index("EKSPEKTASI KHUSUS PIMPINAN"):]
     assert f"{PANDUAN_1[2]} -" in perilaku

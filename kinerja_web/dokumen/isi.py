@@ -20,6 +20,7 @@ from kinerja_web.models import Dinas, Pegawai, Sekolah
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoDinas, PkoSekolah
 from kinerja_web.models.skp import Skp
 from kinerja_web.penilaian.angka import ALASAN_PLT, angka_kredit
+from kinerja_web.sinkro import capaian
 from kinerja_web.waktu import format_tanggal
 
 JENIS = {
@@ -202,7 +203,14 @@ def isi(jenis, skp, bersama):
             jumlah = bersama.distribusi.get(skp.sekolah_id, Counter())
             pko_kurva = pko
             kelompok = f"Guru {skp.sekolah.nama}" if skp.sekolah else "Guru"
-        rhk = [dict(r, umpan_balik=umpan_balik_rhk(r, pen)) for r in skp.rhk or []]
+        # REALISASI from the cycle's own rows, worded as the e-Kinerja export words it
+        # (sinkro.capaian), so the printed evaluation and what BKN receives agree.
+        posisi = "guru" if skp.posisi == "guru" else "kepala_sekolah"
+        pel = capaian.muat([(skp.id, skp.sekolah_id if posisi != "guru" else None)],
+                           skp.tahun.tahun).get(skp.id) or capaian.Pelaksanaan()
+        rhk = [dict(r, umpan_balik=umpan_balik_rhk(r, pen),
+                    realisasi=capaian.realisasi(atr, posisi, r, pel, pen.rating_hasil))
+               for r in skp.rhk or []]
         konteks.update(utama=[r for r in rhk if r["jenis"] == "utama"],
                        tambahan=[r for r in rhk if r["jenis"] == "tambahan"],
                        aspek=[(a, (skp.ekspektasi or {}).get(a.kode)
