@@ -987,9 +987,9 @@ def kasus_semua():
             kop_garuda="y") + ({"garuda": ("garuda.png", _png())},), diaudit_lagi=True,
           ronde=2),
         # ---------------------------------------------------------- roster import
-        K("impor.index", "operator", _impor_baru, ulang=True),
+        K("impor.index", "operator", _impor_baru),  # the same file again: its preview
         K("impor.batal", "operator", lambda d, k: _impor_terakhir(d, "batal")),
-        K("impor.index", "operator", _impor_baru, ulang=True),
+        K("impor.index", "operator", _impor_baru),  # the same file again: its preview
         K("impor.terapkan", "operator", lambda d, k: _impor_terakhir(d, "terapkan")),
         K("impor.sandi_ulang", "operator", lambda d, k: _impor_terakhir(d, "sandi-ulang"),
           ulang=True),
@@ -1004,9 +1004,9 @@ def kasus_semua():
         K("sinkro.periode_hapus", "operator", lambda d, k: form_dari(
             d, "operator", "/sinkro/periode", f"/sinkro/periode/{_periode_terakhir(d)}/hapus"),
           jawaban_ulang=(200, 303, 404)),  # deleted before the kill: gone
-        K("sinkro.unggah_referensi", "operator", _referensi_baru, ulang=True),
+        K("sinkro.unggah_referensi", "operator", _referensi_baru),
         K("sinkro.referensi_batal", "operator", lambda d, k: _referensi_terakhir(d, "batal")),
-        K("sinkro.unggah_referensi", "operator", _referensi_baru, ulang=True),
+        K("sinkro.unggah_referensi", "operator", _referensi_baru),
         K("sinkro.referensi_terapkan", "operator",
           lambda d, k: _referensi_terakhir(d, "terapkan")),
         K("sinkro.ekspor_index", "operator", lambda d, k: form_dari(

@@ -491,8 +491,10 @@ def _penetapan(w, k):
 
 
 def _periode_bidang(k):
+    # Dates mostly inside the year (a period must lie in it), hostile ones the rest.
     return {"nama": campur(pilih("TRIWULAN FUZZ", "JANUARI")), "tahun": campur(pilih(
-        "2025", "")), "mulai": _tanggal(), "selesai": _tanggal(),
+        "2025", "")), "mulai": campur(pilih("2025-01-01", "2025-04-01"), tanggal_jahat),
+            "selesai": campur(pilih("2025-03-31", "2025-06-30"), tanggal_jahat),
             "batas": campur(pilih("2026-01-31"), tanggal_jahat),
             "tipe_periodik": campur(pilih("", "Bulanan", "Triwulanan", "Tahunan")),
             "angka_periodik": campur(pilih("", "1", "2", "4", "12")), "versi": versi(k)}
@@ -769,7 +771,10 @@ def _sasaran():
         "impor_sandi_ulang", "impor.sandi_ulang", "operator",
         lambda w, k: form(st.builds(lambda s: f"/impor/{s}/sandi-ulang", id_jalur(k["ids"])),
                           {}),
-        lambda w, k: f"/impor/{k['ids'][0]}", frozenset({"akun"}), siapkan=impor_diterapkan))
+        lambda w, k: f"/impor/{k['ids'][0]}", frozenset({"akun"}), siapkan=impor_diterapkan,
+        # The fuzz world's import is a schools-only file: no account to make a password for
+        # again, so no example stores (the stored path: test_impor, test_serentak, test_crash).
+        harus_sukses=False))
     tambah(Sasaran(
         "impor_batal", "impor.batal", "operator",
         lambda w, k: form(st.builds(lambda s: f"/impor/{s}/batal", id_jalur(k["ids"])), {}),

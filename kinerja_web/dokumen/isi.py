@@ -163,7 +163,10 @@ def isi(jenis, skp, bersama):
     pen = bersama.penilaian.get(skp.id)
     konteks = {"jenis": jenis, "judul": JENIS[jenis], "skp": skp, "dinas": bersama.dinas,
                "atr": atr, "pegawai": pegawai, "ppk": ppk, "pen": pen, "tahun": skp.tahun.tahun,
-               "kota": bersama.dinas.kota_ttd, "fmt": aturan.format_angka}
+               "kota": bersama.dinas.kota_ttd, "fmt": aturan.format_angka,
+               # The batch PDF's bookmark names the person by NIP and name even where the
+               # format prints the NIP blank (non-PNS on the Dokumen Evaluasi).
+               "penanda": f"{pegawai.nip or ''} {pegawai.nama or ''}"}
     nilai = {"nama": pegawai.nama, "nip": pegawai.nip, "tahun": skp.tahun.tahun}
     if jenis == "skp":
         konteks.update(

@@ -50,7 +50,7 @@ class FormPeriode(Formulir):
         if self.tahun.data and self.mulai.data and self.mulai.data.year != self.tahun.data:
             self.mulai.errors.append(f"Periode awal harus di tahun {self.tahun.data}.")
             ok = False
-        tipe, angka = self.tipe_periodik.data or None, self.angka_periodik.data
+        tipe, angka = (self.tipe_periodik.data or "").strip() or None, self.angka_periodik.data
         if angka is not None and tipe is None:
             self.angka_periodik.errors.append("Pilih tipe periodik bila angka periodik diisi.")
             ok = False
@@ -63,7 +63,9 @@ class FormPeriode(Formulir):
     def nilai(self):
         return {"nama": self.nama.data.strip(), "tahun": self.tahun.data,
                 "mulai": self.mulai.data, "selesai": self.selesai.data,
-                "batas": self.batas.data, "tipe_periodik": self.tipe_periodik.data or None,
+                "batas": self.batas.data,
+                # A hostile value cleaned to blanks is "none" (the CHECK allows no other).
+                "tipe_periodik": (self.tipe_periodik.data or "").strip() or None,
                 "angka_periodik": self.angka_periodik.data}
 
 
