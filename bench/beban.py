@@ -294,7 +294,7 @@ async def _kepsek(u, skp_ids, sampai):
         skp_id = skp_ids[i % len(skp_ids)]
         i += 1
         try:
-            await u._minta("GET daftar penilaian", "GET", "/pelaksanaan/daftar", htmx="boost")
+            await u._minta("GET daftar penilaian", "GET", "/penilaian", htmx="boost")
             await u._minta("GET rating hasil kerja", "GET", f"/penilaian/{skp_id}/hasil",
                            htmx="boost")
             data = {**_tersembunyi(u.html), "rating": "", "alasan": "",

@@ -26,11 +26,11 @@ def _satu(nama, url):
     hasil = []
     with klien_masuk(app, "ks1") as c:
         hasil.append(("kepala sekolah (60 guru): daftar penilaian",
-                      ukur(lambda: c.get("/pelaksanaan/daftar"))))
+                      ukur(lambda: c.get("/penilaian"))))
         hasil.append(("kepala sekolah (60 guru): tab rating observasi",
-                      ukur(lambda: c.get("/pelaksanaan/daftar?tab=observasi"))))
+                      ukur(lambda: c.get("/penilaian?tab=observasi"))))
         hasil.append(("kepala sekolah (60 guru): cari (fragmen htmx)",
-                      ukur(lambda: c.get("/pelaksanaan/daftar?q=Bench+1",
+                      ukur(lambda: c.get("/penilaian?q=Bench+1",
                                          headers={"HX-Request": "true"}))))
         for n in (1, 2, 3, 5):
             u = f"/pelaksanaan/{skp_id}/praktik/{n}"
@@ -39,9 +39,9 @@ def _satu(nama, url):
         hasil.append(("kepala sekolah: pengembangan kompetensi", ukur(lambda: c.get(u))))
     with klien_masuk(app, "kadis") as c:
         hasil.append(("kepala dinas: daftar 1.500 kepala sekolah (hal. 1)",
-                      ukur(lambda: c.get("/pelaksanaan/daftar"), kali=20)))
+                      ukur(lambda: c.get("/penilaian"), kali=20)))
         hasil.append(("kepala dinas: tab sudah selesai",
-                      ukur(lambda: c.get("/pelaksanaan/daftar?tab=selesai"), kali=20)))
+                      ukur(lambda: c.get("/penilaian?tab=selesai"), kali=20)))
     cetak_tabel(f"{nama} — 1.500 sekolah, 20.000 guru", hasil)
     with app.app_context():
         db.engine.dispose()

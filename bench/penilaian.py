@@ -31,7 +31,7 @@ def _satu(nama, url):
         hasil.append(("kepala sekolah: penetapan predikat", ukur(lambda: c.get(
             "/penilaian/penetapan"), kali=20)))
         hasil.append(("kepala sekolah: daftar penilaian", ukur(lambda: c.get(
-            "/pelaksanaan/daftar"), kali=20)))
+            "/penilaian"), kali=20)))
     cetak_tabel(f"{nama} — 1.500 sekolah, 1.500 kepala sekolah, 20.000 guru", hasil)
     from kinerja_web.extensions import db
 

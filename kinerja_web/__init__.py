@@ -28,14 +28,14 @@ def create_app(test_config=None):
 
     from kinerja_web.auth.views import bp as auth_bp
     from kinerja_web.beranda.views import bp as beranda_bp
+    from kinerja_web.dinas.penilaian import bp as dinas_penilaian_bp
     from kinerja_web.dinas.views import bp as dinas_bp
     from kinerja_web.dokumen.views import bp as dokumen_bp
     from kinerja_web.impor.views import bp as impor_bp
     from kinerja_web.pelaksanaan.views import bp as pelaksanaan_bp
-    from kinerja_web.penilaian.dinas import bp as dinas_penilaian_bp
     from kinerja_web.penilaian.views import bp as penilaian_bp
-    from kinerja_web.perencanaan.persetujuan import bp as persetujuan_bp
     from kinerja_web.perencanaan.views import bp as perencanaan_bp
+    from kinerja_web.persetujuan.views import bp as persetujuan_bp
     from kinerja_web.sinkro.views import bp as sinkro_bp
 
     for bp in (auth_bp, beranda_bp, dinas_bp, impor_bp, perencanaan_bp, persetujuan_bp,

@@ -67,7 +67,7 @@ def navigasi():
                  ("Pelaksanaan", url_for("pelaksanaan.index"))]
     if peran.atasan_sekolah or peran.kepala_dinas or peran.tim_kerja:
         menu += [("Persetujuan", url_for("persetujuan.daftar")),
-                 ("Penilaian", url_for("pelaksanaan.daftar"))]
+                 ("Penilaian", url_for("penilaian.daftar"))]
     if peran.atasan_sekolah or peran.kepala_dinas:
         menu.append(("Penetapan", url_for("penilaian.penetapan")))
     if peran.staf_dinas:

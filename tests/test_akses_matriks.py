@@ -284,7 +284,9 @@ MATRIKS = {
                                                {"kepsek": {"skp_diajukan": 409}})),
     # -------------------------------------------------------------- implementation
     ("pelaksanaan.index", GET): Rute(u("/pelaksanaan"), aturan=semua(200)),
-    ("pelaksanaan.daftar", GET): Rute(u("/pelaksanaan/daftar"), aturan=hanya(200, *ATASAN)),
+    ("penilaian.daftar", GET): Rute(u("/penilaian"), aturan=hanya(200, *ATASAN)),
+    # The list's old address: every signed-in person is sent on to /penilaian.
+    ("pelaksanaan.daftar", GET): Rute(u("/pelaksanaan/daftar"), aturan=semua(301)),
     ("pelaksanaan.praktik", GET): Rute(skp("/pelaksanaan/{id}/praktik/1"), SKP_SEMUA, PELAKSANA),
     ("pelaksanaan.praktik", POST): Rute(skp("/pelaksanaan/{id}/praktik/1"), SKP_SEMUA,
                                         PEGAWAI_409_ATASAN_422),

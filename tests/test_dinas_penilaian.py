@@ -488,7 +488,7 @@ def test_kepala_sekolah_lain_tidak_dapat_menilai_guru_sekolah_lain(alat, buat_kl
             r = k.post(u, {"upaya_refleksi": "di_atas", "rating": "di_atas", "alasan": "x",
                            "aksi": "simpan", "versi": "3"})
             assert r.status_code == 404, (username, u)
-        assert "Guru Satu" not in k.get("/pelaksanaan/daftar").text
+        assert "Guru Satu" not in k.get("/penilaian").text
         assert "Guru Satu" not in k.get("/penilaian/penetapan").text
         assert kirim_data(k) == ["Belum ada penilaian yang selesai untuk dikirim."]
     assert penilaian(skp_id).pengiriman_id is None
@@ -577,7 +577,7 @@ def test_dinas_lain_ditolak_di_setiap_halaman_dan_aksi(alat, buat_klien, make_pe
         assert d.post(u, {"rating": "di_atas", "alasan": "x", "aksi": "simpan", "versi": "3"}
                       ).status_code == 404, u
     for u in ("/dinas/progres", "/dinas/penetapan", "/penilaian/penetapan?lingkup=dinas",
-              "/pelaksanaan/daftar"):
+              "/penilaian"):
         r = d.get(u)
         assert r.status_code == 200 and "Kepala Satu" not in r.text and "Plt Dua" not in r.text
     assert kirim_data(d) == ["Belum ada penilaian yang selesai untuk dikirim."]
@@ -803,7 +803,7 @@ def test_anggaran_ukuran_halaman_penilaian_dan_dinas(volume, alat, buat_klien):
     for username, urls in {
             **DASBOR, "ks12": ("/penilaian/penetapan", f"/penilaian/{s.skp[0]}",
                                url_hasil(s.skp[0]), url_perilaku(s.skp[0]),
-                               "/pelaksanaan/daftar"),
+                               "/penilaian"),
             "kadis": (*DASBOR["kadis"], f"/dinas/pko/{s.id}", url_hasil(ks_skp),
                       f"/penilaian/{ks_skp}"),
             "ks12_g1": (f"/penilaian/{s.skp[0]}", "/")}.items():

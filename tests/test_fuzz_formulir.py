@@ -672,7 +672,7 @@ def _sasaran():
         lambda w, k: form(campur(st.just("/penilaian/kirim"),
                                  pilih("/penilaian/kirim?lingkup=dinas")),
                           {"lingkup": campur(st.just("sekolah"), pilih("dinas"))}),
-        lambda w, k: "/pelaksanaan/daftar", frozenset({"pengiriman", "penilaian"}),
+        lambda w, k: "/penilaian", frozenset({"pengiriman", "penilaian"}),
         siapkan=siap_kirim))
     tambah(Sasaran("penetapan", "penilaian.penetapan", "kepsek5", _penetapan,
                    lambda w, k: "/penilaian/penetapan", frozenset({"penetapan", "penilaian"}),
@@ -794,7 +794,7 @@ def _sasaran():
                    teks_jahat.map(lambda x: quote(x, safe=""))),
             id_jalur([w.skp_id(u) for u in ("guru23", "guru24", "guru33")]
                      + [w.skp_id("kepsek3", "kepala_sekolah")], skp_lain(w))), {}),
-        lambda w, k: "/pelaksanaan/daftar", frozenset({"cetakan"})))
+        lambda w, k: "/penilaian", frozenset({"cetakan"})))
     tambah(Sasaran(
         "cetak_batch", "dokumen.batch", "kadis",
         lambda w, k: form(

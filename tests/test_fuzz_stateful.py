@@ -73,7 +73,7 @@ HALAMAN = (
     "/", "/profil", "/perencanaan", "/perencanaan/{skp}", "/perencanaan/{skp}/langkah/{n}",
     "/perencanaan/{skp}/sepakati", "/perencanaan/{skp}/kompetensi", "/persetujuan",
     "/persetujuan?lingkup=dinas", "/persetujuan/{skp}/langkah/{n}", "/pelaksanaan",
-    "/pelaksanaan/daftar", "/pelaksanaan/daftar?lingkup=dinas&tab=selesai",
+    "/penilaian", "/penilaian?lingkup=dinas&tab=selesai",
     "/pelaksanaan/{skp}/praktik/{n}", "/pelaksanaan/{skp}/kompetensi",
     "/pelaksanaan/{skp}/tugas", "/penilaian/{skp}", "/penilaian/{skp}/hasil",
     "/penilaian/{skp}/perilaku", "/penilaian/penetapan", "/penilaian/penetapan?lingkup=dinas",

@@ -182,14 +182,14 @@ def test_catatan_lama_tanpa_nilai_dokumen_rekomendasinya_tetap(buat_klien, renca
         assert aturan.rekomendasi_rating_hasil(*kriteria, aturan=ATURAN).label == harap
     r = ks.get(f"/penilaian/{skp_id}/hasil")
     assert "rekomendasi dihitung dari tiga kriteria saja" in teks(r)
-    r = ks.get("/pelaksanaan/daftar")
+    r = ks.get("/penilaian")
     assert hitung_tab(r)["Nilai tindak lanjut"] == 1 and hitung_tab(r)["Sudah selesai"] == 0
     # Scoring the accepted documents moves it on, tab by tab, as in seed 001.
     assert kirim(ks, skp_id, 3, {"nilai": "2"}, "nilai").status_code == 303
-    r = ks.get("/pelaksanaan/daftar")
+    r = ks.get("/penilaian")
     assert hitung_tab(r)["Nilai refleksi tindak lanjut"] == 1
     assert kirim(ks, skp_id, 5, {"nilai": "2"}, "nilai").status_code == 303
-    r = ks.get("/pelaksanaan/daftar?tab=selesai")
+    r = ks.get("/penilaian?tab=selesai")
     assert hitung_tab(r)["Sudah selesai"] == 1 and "Sudah selesai" in teks(r)
 
 
@@ -200,13 +200,13 @@ def test_tab_daftar_penilaian_seperti_platform(buat_klien, rencana, majukan):
     majukan(ids[0], 2)   # waiting for the Rating observasi
     majukan(ids[1], 4)   # tindak lanjut sent: waits for its score
     ks = masuk(buat_klien, "kepsek")
-    tab = hitung_tab(ks.get("/pelaksanaan/daftar"))
+    tab = hitung_tab(ks.get("/penilaian"))
     assert {k: tab[k] for k in ("Rating observasi", "Nilai tindak lanjut",
                                 "Nilai refleksi tindak lanjut", "Sudah selesai")} == {
         "Rating observasi": 1, "Nilai tindak lanjut": 1, "Nilai refleksi tindak lanjut": 0,
         "Sudah selesai": 0}
     assert kirim(ks, ids[1], 3, {"nilai": "2"}, "terima").status_code == 303
-    tab = hitung_tab(ks.get("/pelaksanaan/daftar"))
+    tab = hitung_tab(ks.get("/penilaian"))
     assert tab["Nilai tindak lanjut"] == 0 and tab["Nilai refleksi tindak lanjut"] == 1
 
 

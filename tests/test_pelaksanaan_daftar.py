@@ -97,7 +97,7 @@ def baris_daftar(r):
 
 def jumlah_tab(r):
     return {kode: int(n) for kode, n in re.findall(
-        r'<a href="/pelaksanaan/daftar\?[^"]*\btab=(\w+)[^"]*"[^>]*>[^<(]+\((\d+)\)</a>', r.text)}
+        r'<a href="/penilaian\?[^"]*\btab=(\w+)[^"]*"[^>]*>[^<(]+\((\d+)\)</a>', r.text)}
 
 
 def guru_baru(make_pegawai, sekolah, jumlah, awal=0):
@@ -354,7 +354,7 @@ def test_daftar_kolom_dan_hanya_rencana_yang_disepakati(buat_klien, rencana, maj
     skp_id = rencana("guru")
     rencana("guru2", sampai="disetujui")
     ks = masuk(buat_klien, "kepsek")
-    r = ks.get("/pelaksanaan/daftar")
+    r = ks.get("/penilaian")
     assert r.status_code == 200
     assert "Daftar Penilaian Kinerja" in teks(r)
     assert kolom(r) == KOLOM_SEKOLAH
@@ -364,7 +364,7 @@ def test_daftar_kolom_dan_hanya_rencana_yang_disepakati(buat_klien, rencana, maj
     assert "Cek" in rows[0][5] and f'href="{url(skp_id, 1)}">Cek</a>' in r.text
     assert "Guru Dua" not in r.text
     majukan(skp_id, 2)
-    assert baris_daftar(ks.get("/pelaksanaan/daftar"))[0][2:4] == [
+    assert baris_daftar(ks.get("/penilaian"))[0][2:4] == [
         "Rabu, 12 Februari 2025", "Rating observasi"]
 
 
@@ -377,14 +377,14 @@ def test_status_praktik_di_daftar(buat_klien, rencana, majukan, tahap, label):
     skp_id = rencana("guru")
     if tahap:
         majukan(skp_id, tahap)
-    r = masuk(buat_klien, "kepsek").get("/pelaksanaan/daftar")
+    r = masuk(buat_klien, "kepsek").get("/penilaian")
     assert baris_daftar(r)[0][3] == label
 
 
 def test_jumlah_tiap_tab_sama_dengan_barisnya(app, demo, buat_klien):
     k = buat_klien()
     k.masuk("kepsek1", SANDI_DEMO)
-    r = k.get("/pelaksanaan/daftar")
+    r = k.get("/penilaian")
     hitung = jumlah_tab(r)
     assert list(hitung) == list(LABEL_TAB)
     # The demo has someone in every stage at kepsek1's school (guru7 … guru12).
@@ -393,7 +393,7 @@ def test_jumlah_tiap_tab_sama_dengan_barisnya(app, demo, buat_klien):
     assert hitung["semua"] == len([u for u in PELAKSANAAN_DEMO if u in {
         f"guru{i}" for i in range(1, 13)}])
     for tab, label in LABEL_TAB.items():
-        r = k.get(f"/pelaksanaan/daftar?tab={tab}")
+        r = k.get(f"/penilaian?tab={tab}")
         rows = baris_daftar(r)
         assert len(rows) == hitung[tab], tab
         assert f'aria-current="page">{label} ({hitung[tab]})</a>' in r.text
@@ -402,24 +402,24 @@ def test_jumlah_tiap_tab_sama_dengan_barisnya(app, demo, buat_klien):
     # The Dinas' list over principals counts the same way.
     k = buat_klien()
     k.masuk("kadis", SANDI_DEMO)
-    hitung = jumlah_tab(k.get("/pelaksanaan/daftar"))
+    hitung = jumlah_tab(k.get("/penilaian"))
     for tab in LABEL_TAB:
-        assert len(baris_daftar(k.get(f"/pelaksanaan/daftar?tab={tab}"))) == hitung[tab], tab
+        assert len(baris_daftar(k.get(f"/penilaian?tab={tab}"))) == hitung[tab], tab
 
 
 def test_cari_nama_halaman_penuh_dan_fragmen(buat_klien, rencana, make_pegawai, dunia):
     rencana("guru")
     rencana("guru2")
     ks = masuk(buat_klien, "kepsek")
-    r = ks.get("/pelaksanaan/daftar?q=dua")
+    r = ks.get("/penilaian?q=dua")
     assert "<html" in r.text and [b[0] for b in baris_daftar(r)] == ["Guru Dua"]
     assert 'value="dua"' in r.text
     assert jumlah_tab(r)["semua"] == 1
-    r = ks.get("/pelaksanaan/daftar?q=GURU", headers=HX)
+    r = ks.get("/penilaian?q=GURU", headers=HX)
     assert "<html" not in r.text and r.text.lstrip().startswith('<section id="hasil">')
     assert [b[0] for b in baris_daftar(r)] == ["Guru Dua", "Guru Satu"]
     assert "HX-Request" in r.headers.get("Vary", "")
-    r = ks.get("/pelaksanaan/daftar?q=%25", headers=HX)  # a LIKE wildcard is literal
+    r = ks.get("/penilaian?q=%25", headers=HX)  # a LIKE wildcard is literal
     assert baris_daftar(r) == [] and "Tidak ada yang cocok." in teks(r)
 
 
@@ -427,7 +427,7 @@ def test_halaman_per_50_baris(buat_klien, rencana, make_pegawai, dunia):
     for u in guru_baru(make_pegawai, dunia.sekolah, 53):
         rencana(u)
     ks = masuk(buat_klien, "kepsek")
-    r = ks.get("/pelaksanaan/daftar")
+    r = ks.get("/penilaian")
     assert len(baris_daftar(r)) == 50 and jumlah_tab(r)["semua"] == 53
     assert "Halaman 1 dari 2" in teks(r)
     m = re.search(r'<a href="([^"]+)" rel="next">', r.text)
@@ -453,7 +453,7 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
     rencana("kepsek_lain", posisi="kepala_sekolah")
     majukan(skp_ks, 2, fokus=("Kepala sekolah memberi umpan balik",))
     for username in ("kadis", "tim"):
-        r = masuk(buat_klien, username).get("/pelaksanaan/daftar")
+        r = masuk(buat_klien, username).get("/penilaian")
         assert r.status_code == 200
         assert kolom(r) == ["Satuan Pendidikan", "Nama", "Tim Kerja", *KOLOM_SEKOLAH[1:]]
         assert [b[:6] for b in baris_daftar(r)] == [[
@@ -462,12 +462,24 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
         assert "Ketik nama kepala sekolah" in teks(r)
         assert f'href="{url(skp_ks, 1)}">Cek</a>' in r.text
     # The principal's own list is of his teachers; the Dinas view is one argument away.
-    r = masuk(buat_klien, "kepsek").get("/pelaksanaan/daftar")
+    r = masuk(buat_klien, "kepsek").get("/penilaian")
     assert [b[0] for b in baris_daftar(r)] == ["Guru Satu"]
-    assert masuk(buat_klien, "guru").get("/pelaksanaan/daftar").status_code == 403
+    assert masuk(buat_klien, "guru").get("/penilaian").status_code == 403
     # The other Dinas sees its own principal only.
-    r = masuk(buat_klien, kadis_lain).get("/pelaksanaan/daftar")
+    r = masuk(buat_klien, kadis_lain).get("/penilaian")
     assert [b[1] for b in baris_daftar(r)] == ["Kepala Lain"]
+
+
+def test_menu_penilaian_ke_daftar_dan_alamat_lama_diteruskan(buat_klien, rencana):
+    """The menu's "Penilaian" opens /penilaian; a bookmark of the old address still lands
+    there with its filters."""
+    rencana("guru")
+    ks = masuk(buat_klien, "kepsek")
+    assert '<a href="/penilaian">Penilaian</a>' in ks.get("/").text
+    r = ks.get("/pelaksanaan/daftar?tab=selesai&q=Guru")
+    assert r.status_code == 301
+    assert r.headers["Location"] == "/penilaian?tab=selesai&q=Guru"
+    assert "Daftar Penilaian Kinerja" in ks.get(r.headers["Location"]).text
 
 
 @pytest.mark.parametrize("username", ["kepsek_lain", "guru_lain", "guru2", "plt", "guru3",
@@ -482,7 +494,7 @@ def test_halaman_guru_tertutup_bagi_sekolah_atau_dinas_lain(buat_klien, rencana,
         assert k.post(u, {"aksi": "kembalikan", "catatan": "x", "versi": "9"}
                       ).status_code == 404, u
     assert praktik(skp_id).status_refleksi == "diterima"
-    r = k.get("/pelaksanaan/daftar")
+    r = k.get("/penilaian")
     assert r.status_code in (200, 403) and "Guru Satu" not in r.text
 
 
@@ -491,7 +503,7 @@ def test_kepala_sekolah_dinas_lain_tertutup(buat_klien, rencana, kadis_lain):
     for username in ("kadis", "tim", "kepsek"):
         k = masuk(buat_klien, username)
         assert k.get(url(skp_id, 1)).status_code == 404, username
-        assert "Kepala Lain" not in k.get("/pelaksanaan/daftar").text
+        assert "Kepala Lain" not in k.get("/penilaian").text
 
 
 # ------------------------------------------------------------------ 6. a bad connection
@@ -545,7 +557,7 @@ def test_nama_dengan_tanda_html_aman_di_daftar(buat_klien, rencana, make_pegawai
     db.session.commit()
     skp_id = rencana("aneh")
     ks = masuk(buat_klien, "kepsek")
-    for u in ("/pelaksanaan/daftar", url(skp_id, 1), url_k(skp_id), url_t(skp_id)):
+    for u in ("/penilaian", url(skp_id, 1), url_k(skp_id), url_t(skp_id)):
         r = ks.get(u)
         assert "<script>x()" not in r.text, u
         assert "Guru &lt;script&gt;x()&lt;/script&gt; &amp; &#34;Q&#34;" in r.text, u
@@ -838,10 +850,10 @@ def test_anggaran_ukuran_halaman_dan_fragmen(buat_klien, rencana, majukan, make_
                 r = k.get(u, headers={**GZ, **HX})
                 assert "<html" not in badan(r)
                 hasil[f"{nama} {u} htmx"] = terkompresi(r)
-    r = ks.get("/pelaksanaan/daftar", headers=GZ)
-    assert len(baris_daftar(ks.get("/pelaksanaan/daftar"))) == 50
+    r = ks.get("/penilaian", headers=GZ)
+    assert len(baris_daftar(ks.get("/penilaian"))) == 50
     hasil["daftar 50"] = halaman_plus_css(ks, r)
-    hasil["daftar 50 htmx"] = terkompresi(ks.get("/pelaksanaan/daftar?q=a",
+    hasil["daftar 50 htmx"] = terkompresi(ks.get("/penilaian?q=a",
                                                  headers={**GZ, **HX}))
     lebih = {k_: n for k_, n in hasil.items()
              if n > (BATAS_FRAGMEN if k_.endswith("htmx") else BATAS_HALAMAN)}
@@ -1092,7 +1104,7 @@ def test_anggaran_query_daftar_tanpa_n_plus_1(buat_klien, rencana, majukan, make
         for arg in ("", "?tab=observasi", "?q=wahyu", "?halaman=2"):
             for h in ({}, HX):
                 with hitung_query() as q:
-                    r = ks.get(f"/pelaksanaan/daftar{arg}", headers=h)
+                    r = ks.get(f"/penilaian{arg}", headers=h)
                 assert r.status_code == 200
                 hasil[(jumlah, arg, bool(h))] = len(q)
     assert max(hasil.values()) <= BATAS_QUERY, hasil

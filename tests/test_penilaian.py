@@ -579,7 +579,7 @@ def kekurangan_di(k, skp_id):
 
 
 def kirim_data_di(k, lingkup=None):
-    r = k.get("/pelaksanaan/daftar" + ("?lingkup=dinas" if lingkup else ""))
+    r = k.get("/penilaian" + ("?lingkup=dinas" if lingkup else ""))
     return int(re.search(r"Kirim data \((\d+)\)", r.text).group(1))
 
 
@@ -638,7 +638,7 @@ def test_selesai_dinilai_hanya_bila_semua_langkah_dan_kedua_rating(alat, buat_kl
                "Kelengkapan dokumen belum dikonfirmasi atasan.")
     assert "Sudah selesai dinilai. Siap dikirim ke Dinas." in teks(k.get(f"/penilaian/{skp_id}"))
     assert penilaian(skp_id).lengkap and kirim_data_di(k) == 1
-    assert "Selesai dinilai" in k.get("/pelaksanaan/daftar").text
+    assert "Selesai dinilai" in k.get("/penilaian").text
 
     # Un-confirming a document after the ratings makes it incomplete again.
     r = konfirmasi_atasan(k, skp_id, tugas=tugas, dokumen=dokumen[1:], kelengkapan=lengkap)

@@ -351,7 +351,7 @@ TAUTAN = re.compile(r'(?:href|hx-get)="(/[^"#]*)"')
 GET_MENULIS = {"dinas_penilaian.rekap_unduh": "ekspor_rekap",
                "dokumen.batch_unduh": "cetak_batch_diunduh",
                "sinkro.unduh_ekspor": "ekspor_ekinerja_diunduh"}
-CARI = ("/dinas/pegawai", "/dinas/sekolah", "/persetujuan", "/pelaksanaan/daftar",
+CARI = ("/dinas/pegawai", "/dinas/sekolah", "/persetujuan", "/penilaian",
         "/dinas/pko", "/dinas/rekap", "/dinas/penetapan", "/dinas/progres", "/sinkro",
         "/sinkro/disparitas", "/dinas/tim-kerja")
 # The other steps of the wizards whose first step the route table names.

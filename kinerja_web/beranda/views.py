@@ -137,7 +137,7 @@ def bagian_pegawai(pegawai, peran):
 
 def tugas_persetujuan(stmt, siapa):
     """The approval task with its counts (one query)."""
-    from kinerja_web.perencanaan.persetujuan import hitung_status
+    from kinerja_web.persetujuan.views import hitung_status
 
     n = hitung_status(stmt)
     return Tugas(
@@ -150,8 +150,8 @@ def tugas_persetujuan(stmt, siapa):
 
 def tugas_penilaian(peran, tahun, dinas, siapa):
     """The implementation list with the number waiting for the atasan (one query)."""
-    from kinerja_web.pelaksanaan.views import daftar_penilaian
-    from kinerja_web.perencanaan.persetujuan import hitung_status
+    from kinerja_web.penilaian.views import daftar_penilaian
+    from kinerja_web.persetujuan.views import hitung_status
 
     stmt, _ = daftar_penilaian(peran, tahun, dinas)
     n = hitung_status(stmt)
@@ -161,7 +161,7 @@ def tugas_penilaian(peran, tahun, dinas, siapa):
         f"Praktik Kinerja {n['semua']} {siapa}: {n.get('observasi', 0)} menunggu rating "
         f"observasi, {n.get('tindak_lanjut', 0)} nilai tindak lanjut, {n.get('refleksi', 0)} "
         f"nilai refleksi; {n.get('selesai', 0)} sudah selesai.",
-        menunggu, url_for("pelaksanaan.daftar"), "Cek",
+        menunggu, url_for("penilaian.daftar"), "Cek",
     )
 
 
@@ -189,7 +189,7 @@ def tahun_ini():
 
 
 def bagian_atasan(peran):
-    from kinerja_web.perencanaan.persetujuan import baris_sekolah
+    from kinerja_web.persetujuan.views import baris_sekolah
 
     tahun = tahun_ini()
     nama = db.session.scalars(select(Sekolah.nama).where(Sekolah.id.in_(peran.atasan_sekolah))
@@ -219,7 +219,7 @@ def bagian_tim_kerja(peran):
     )]
     tahun = tahun_ini()
     if tahun is not None and not peran.kepala_dinas:
-        from kinerja_web.perencanaan.persetujuan import baris_dinas
+        from kinerja_web.persetujuan.views import baris_dinas
 
         tugas[:0] = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"),
                      tugas_penilaian(peran, tahun, True, "kepala sekolah")]
@@ -250,7 +250,7 @@ def hitung_dinas(dinas_id):
 
 
 def bagian_kepala_dinas(peran):
-    from kinerja_web.perencanaan.persetujuan import baris_dinas
+    from kinerja_web.persetujuan.views import baris_dinas
 
     sekolah, ks, guru = hitung_dinas(peran.dinas_id)
     tahun = tahun_ini()

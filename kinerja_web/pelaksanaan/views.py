@@ -1,12 +1,10 @@
 """Pelaksanaan Kinerja: the praktik-kinerja cycle (one URL per step, shared by pegawai and
-atasan, each seeing their own form), the competency reflection, confirmations, and the
-atasan's "Daftar Penilaian Kinerja"."""
-
-from dataclasses import dataclass
+atasan, each seeing their own form), the competency reflection and the confirmations. The
+atasan's "Daftar Penilaian Kinerja" is in the penilaian package (/penilaian)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
@@ -20,14 +18,12 @@ from kinerja_web.atasan import (
     pimpinan_dari,
     pimpinan_satu_sekolah,
 )
-from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.htmx import is_partial, pindah, render
-from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
 from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi
 from kinerja_web.models.skp import Skp
 from kinerja_web.pelaksanaan import forms as f
-from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah, hitung_status
 from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
 from kinerja_web.waktu import format_waktu, hari_ini, sekarang
 
@@ -538,97 +534,13 @@ def _tampil_tugas(skp, sebagai, berkas, form, status=200, pesan=None, form_v=Non
     )
 
 
-# ---------------------------------------------------------------- the atasan's list
-
-TAB = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
-       ("observasi", "Rating observasi"), ("tindak_lanjut", "Nilai tindak lanjut"),
-       ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
-LABEL_STATUS = dict(TAB)
-LABEL_STATUS["observasi"] = "Rating observasi"
-
-
-def status_praktik():
-    """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
-    return case(
-        (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
-        (Praktik.status_observasi != "selesai", "observasi"),
-        # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
-        # the document and scored it (a document accepted before scores existed waits for
-        # its score here).
-        (or_(Praktik.status_tindak_lanjut != "diterima",
-             Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
-        (or_(Praktik.status_refleksi != "diterima", Praktik.nilai_refleksi.is_(None)),
-         "refleksi"),
-        else_="selesai",
-    )
-
-
-@dataclass
-class BarisPenilaian:
-    pegawai: object
-    posisi: str
-    skp: Skp
-    sekolah: str
-    tim_kerja: str | None
-    jadwal: object
-    status: str
-    dinilai_perilaku: bool
-    lengkap: bool
-    dikirim: bool
-
-
-def daftar_penilaian(peran, tahun, dinas):
-    """The list statement: agreed plans in scope with the cycle's status as column `st`."""
-    from kinerja_web.models.penilaian import Penilaian
-
-    sp = status_praktik()
-    buat = baris_dinas if dinas else baris_sekolah
-    stmt = buat(peran, tahun, st=sp, tambahan=(
-        Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
-        Penilaian.pengiriman_id))
-    return (stmt.where(Skp.status == "disepakati")
-            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
-            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp
-
+# ---------------------------------------------------------------- the old list address
 
 @bp.get("/daftar")
 @login_required
 def daftar():
-    """Daftar Penilaian Kinerja: where each person's implementation stands."""
-    peran = current_user.peran
-    dinas = peran.kepala_dinas or peran.tim_kerja
-    if not (peran.atasan_sekolah or dinas):
-        abort(403)
-    if peran.atasan_sekolah and request.args.get("lingkup") != "dinas":
-        dinas = False
-    tahun = tahun_aktif()
-    stmt, sp = daftar_penilaian(peran, tahun, dinas)
-    q = request.args.get("q", "").strip()[:100]
-    if q:
-        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
-    tab = request.args.get("tab", "semua")
-    if tab not in LABEL_STATUS:
-        tab = "semua"
-    hitung = hitung_status(stmt)
-    sub = stmt.subquery()
-    siap_kirim = db.session.scalar(select(func.count()).select_from(sub).where(
-        sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)))
-    if tab != "semua":
-        stmt = stmt.where(sp == tab)
-    halaman = max(1, request.args.get("halaman", 1, type=int))
-    rows = db.session.execute(
-        stmt.order_by(*_urutan(dinas))
-        .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
-    ).all()
-    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
-                            bool(lengkap), kirim is not None)
-             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in rows]
-    return render("pelaksanaan/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
-                  hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
-                  total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
-                  lingkup="dinas" if dinas and peran.atasan_sekolah else None)
-
-
-def _urutan(dinas):
-    return (Sekolah.nama, Pegawai.nama, Pegawai.id) if dinas else (Pegawai.nama, Pegawai.id)
-
+    """The atasan's list moved to /penilaian (the menu's "Penilaian"); old links land there."""
+    tujuan = url_for("penilaian.daftar")
+    if request.query_string:
+        tujuan += "?" + request.query_string.decode()
+    return redirect(tujuan, 301)

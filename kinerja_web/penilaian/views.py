@@ -1,9 +1,12 @@
 """Penilaian Kinerja for the atasan (ratings, sending to the Dinas, penetapan of the
-predikat within the PKO's distribution rule) and the pegawai's result."""
+predikat within the PKO's distribution rule), the atasan's "Daftar Penilaian Kinerja" (the
+menu's "Penilaian") and the pegawai's result."""
+
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
@@ -15,16 +18,19 @@ from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import boleh_menilai
+from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
 from kinerja_web.kiriman import DenganKiriman
+from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian
 from kinerja_web.models.skp import Skp
 from kinerja_web.penilaian.angka import angka_kredit
 from kinerja_web.perencanaan.forms import RadioBebas
 from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.persetujuan.views import baris_dinas, baris_sekolah, hitung_status
 
 bp = Blueprint("penilaian", __name__, url_prefix="/penilaian")
 SKALA = [(r.value, r.label) for r in (aturan.Rating.DI_BAWAH, aturan.Rating.SESUAI,
@@ -241,6 +247,100 @@ def perilaku(skp_id):
                   fokus=set(skp.aspek_berlaku), ekspektasi=skp.ekspektasi or {})
 
 
+# ---------------------------------------------------------------- the atasan's list
+# Daftar Penilaian Kinerja: where each person's implementation stands.
+
+TAB = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
+       ("observasi", "Rating observasi"), ("tindak_lanjut", "Nilai tindak lanjut"),
+       ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
+LABEL_STATUS = dict(TAB)
+LABEL_STATUS["observasi"] = "Rating observasi"
+
+
+def status_praktik():
+    """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
+    return case(
+        (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
+        (Praktik.status_observasi != "selesai", "observasi"),
+        # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
+        # the document and scored it (a document accepted before scores existed waits for
+        # its score here).
+        (or_(Praktik.status_tindak_lanjut != "diterima",
+             Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
+        (or_(Praktik.status_refleksi != "diterima", Praktik.nilai_refleksi.is_(None)),
+         "refleksi"),
+        else_="selesai",
+    )
+
+
+@dataclass
+class BarisPenilaian:
+    pegawai: object
+    posisi: str
+    skp: Skp
+    sekolah: str
+    tim_kerja: str | None
+    jadwal: object
+    status: str
+    dinilai_perilaku: bool
+    lengkap: bool
+    dikirim: bool
+
+
+def daftar_penilaian(peran, tahun, dinas):
+    """The list statement: agreed plans in scope with the cycle's status as column `st`."""
+    sp = status_praktik()
+    buat = baris_dinas if dinas else baris_sekolah
+    stmt = buat(peran, tahun, st=sp, tambahan=(
+        Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
+        Penilaian.pengiriman_id))
+    return (stmt.where(Skp.status == "disepakati")
+            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
+            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp
+
+
+@bp.get("")
+@login_required
+def daftar():
+    """Daftar Penilaian Kinerja: where each person's implementation stands."""
+    peran = current_user.peran
+    dinas = peran.kepala_dinas or peran.tim_kerja
+    if not (peran.atasan_sekolah or dinas):
+        abort(403)
+    if peran.atasan_sekolah and request.args.get("lingkup") != "dinas":
+        dinas = False
+    tahun = tahun_aktif()
+    stmt, sp = daftar_penilaian(peran, tahun, dinas)
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    tab = request.args.get("tab", "semua")
+    if tab not in LABEL_STATUS:
+        tab = "semua"
+    hitung = hitung_status(stmt)
+    sub = stmt.subquery()
+    siap_kirim = db.session.scalar(select(func.count()).select_from(sub).where(
+        sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)))
+    if tab != "semua":
+        stmt = stmt.where(sp == tab)
+    halaman = max(1, request.args.get("halaman", 1, type=int))
+    rows = db.session.execute(
+        stmt.order_by(*_urutan(dinas))
+        .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
+    ).all()
+    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
+                            bool(lengkap), kirim is not None)
+             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in rows]
+    return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
+                  hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
+                  total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
+                  lingkup="dinas" if dinas and peran.atasan_sekolah else None)
+
+
+def _urutan(dinas):
+    return (Sekolah.nama, Pegawai.nama, Pegawai.id) if dinas else (Pegawai.nama, Pegawai.id)
+
+
 # ---------------------------------------------------------------- sending to the Dinas
 
 def lingkup_penilaian():
@@ -256,8 +356,6 @@ def lingkup_penilaian():
 
 def penilaian_dalam_lingkup(lingkup, tahun, kunci=False):
     """The assessments this atasan handles (school's teachers, or the Dinas' principals)."""
-    from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah
-
     peran = current_user.peran
     buat = baris_dinas if lingkup == "dinas" else baris_sekolah
     sub = buat(peran, tahun).where(Skp.status == "disepakati").with_only_columns(Skp.id)
@@ -274,7 +372,7 @@ def kirim():
     """Kirim data Penilaian Kinerja ke Dinas Pendidikan (the finished ones)."""
     lingkup = lingkup_penilaian()
     form = Formulir()
-    tujuan = url_for("pelaksanaan.daftar", **({"lingkup": "dinas"} if lingkup == "dinas"
+    tujuan = url_for("penilaian.daftar", **({"lingkup": "dinas"} if lingkup == "dinas"
                                               and current_user.peran.atasan_sekolah else {}))
     if not form.validate_on_submit():
         flash("Sesi formulir berakhir. Tekan Kirim data sekali lagi.", "peringatan")

@@ -71,7 +71,7 @@ def test_siklus_praktik_kinerja_guru_dan_kepala_sekolah(page, server):
     keluar(page)
 
     masuk(page, server, "kepsek2")
-    page.goto(server + "/pelaksanaan/daftar?tab=tindak_lanjut")
+    page.goto(server + "/penilaian?tab=tindak_lanjut")
     page.get_by_role("row").filter(has_text=nama).get_by_role("link", name="Cek").click()
     buka_langkah(page, 3, "Diskusi tindak lanjut")
     page.get_by_label("2 — Sesuai harapan").check()
@@ -103,13 +103,13 @@ def test_siklus_praktik_kinerja_guru_dan_kepala_sekolah(page, server):
     keluar(page)
 
     masuk(page, server, "kepsek2")
-    page.goto(server + "/pelaksanaan/daftar?tab=refleksi")
+    page.goto(server + "/penilaian?tab=refleksi")
     page.get_by_role("row").filter(has_text=nama).get_by_role("link", name="Cek").click()
     buka_langkah(page, 5, "Refleksi tindak lanjut")
     page.get_by_label("3 — Melampaui harapan").check()
     page.get_by_role("button", name="Terima").click()
     expect(page.get_by_text("Refleksi tindak lanjut diterima.")).to_be_visible()
-    page.goto(server + "/pelaksanaan/daftar?tab=selesai")
+    page.goto(server + "/penilaian?tab=selesai")
     expect(page.get_by_role("row").filter(has_text=nama)).to_contain_text("Sudah selesai")
 
 

@@ -27,7 +27,7 @@ def test_kepala_sekolah_menilai_dinas_pko_penetapan_guru_melihat(halaman_js, ser
     page = halaman_js
     nama = server.nama("guru12")
     masuk(page, server, "kepsek1")
-    page.goto(server + "/pelaksanaan/daftar?tab=selesai")
+    page.goto(server + "/penilaian?tab=selesai")
     baris = page.get_by_role("row").filter(has_text=nama)
     baris.get_by_role("link", name="Nilai", exact=True).click()
     expect(page.get_by_text("Belum selesai dinilai.")).to_be_visible()
@@ -44,7 +44,7 @@ def test_kepala_sekolah_menilai_dinas_pko_penetapan_guru_melihat(halaman_js, ser
     nilai_perilaku(page, "Di Atas Ekspektasi")
     expect(page.get_by_text("Sudah selesai dinilai.")).to_be_visible()
     expect(page.locator(".predikat")).to_have_text("Sangat Baik")
-    page.goto(server + "/pelaksanaan/daftar")
+    page.goto(server + "/penilaian")
     page.get_by_role("button", name=re.compile(r"Kirim data \(\d+\)")).click()
     expect(page.get_by_text(re.compile(r"\d+ penilaian dikirim ke Dinas Pendidikan"))
            ).to_be_visible()

@@ -26,12 +26,12 @@ from kinerja_web.lembar import tulis_csv, tulis_xlsx
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
 from kinerja_web.models.skp import Skp
-from kinerja_web.pelaksanaan.views import status_praktik
 from kinerja_web.penilaian.angka import angka_kredit
+from kinerja_web.penilaian.views import status_praktik
 from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.forms import PilihanBanyak
-from kinerja_web.perencanaan.persetujuan import baris_dinas
 from kinerja_web.perencanaan.views import tahun_aktif
+from kinerja_web.persetujuan.views import baris_dinas
 from kinerja_web.teks import arg_id
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import hari_ini
@@ -310,7 +310,7 @@ def progres():
     rows = db.session.execute(stmt.where(posisi == jenis).order_by(Sekolah.nama,
                                                                       Pegawai.nama)
                               .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)).all()
-    from kinerja_web.pelaksanaan.views import LABEL_STATUS
+    from kinerja_web.penilaian.views import LABEL_STATUS
 
     return render("dinas/progres.html", block="hasil", rows=rows, jenis=jenis,
                   jenis_ks=JENIS_KS, hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,

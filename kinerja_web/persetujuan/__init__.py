@@ -1,0 +1,1 @@
+"""Persetujuan Perencanaan Kinerja: the atasan's list and approval wizard (/persetujuan)."""
