@@ -76,8 +76,10 @@ LEPAS_PERAN = {
     # the other states and walk them); the matrix asks every route of the agreed plan.
     ("guru", "perencanaan.sepakati"): "plan already agreed: linked while it waits for it",
     ("kepsek", "perencanaan.sepakati"): "plan already agreed: linked while it waits for it",
-    ("plt", "penilaian.hasil"): "his teacher's rating is sent: the form is linked until then",
-    ("plt", "penilaian.perilaku"): "his teacher's rating is sent: the form is linked until then",
+    # One page per kind is visited: the first rating summary met is of a teacher whose
+    # rating is sent, and the forms are linked only until then (kepsek1 reaches them).
+    **{(p, e): "rating sent: the form is linked until then" for p in ("plt", "kepsek")
+       for e in ("penilaian.hasil", "penilaian.perilaku")},
     ("tim", "penilaian.penetapan"): "the Kepala Dinas sends the principals' penetapan (his "
                                     "'Mulai kirim'); the route is the principals' too",
 }
