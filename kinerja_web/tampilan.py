@@ -68,7 +68,11 @@ def navigasi():
     if peran.atasan_sekolah or peran.kepala_dinas or peran.tim_kerja:
         menu += [("Persetujuan", url_for("persetujuan.daftar")),
                  ("Penilaian", url_for("penilaian.daftar"))]
-    if peran.atasan_sekolah or peran.kepala_dinas:
+    # The Dinas' list of principals' predikat (its "Mulai kirim" opens the form); a
+    # principal's is the form for his school's teachers.
+    if peran.kepala_dinas or peran.tim_kerja:
+        menu.append(("Penetapan", url_for("dinas_penilaian.penetapan")))
+    elif peran.atasan_sekolah:
         menu.append(("Penetapan", url_for("penilaian.penetapan")))
     if peran.staf_dinas:
         menu.append(("PKO", url_for("dinas_penilaian.rekap_pko")))
