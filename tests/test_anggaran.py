@@ -190,15 +190,16 @@ def cek_jaringan_lambat(klien, url, aset, tersimpan):
             baru.add(u)
     assert len(dingin) <= BATAS_DINGIN_REQUEST, f"{url}: {len(dingin)} request {dingin}"
     assert byte <= BATAS_DINGIN_BYTE, f"{url}: muat dingin {byte} byte > {BATAS_DINGIN_BYTE}"
-    # Boosted navigation to this page from another one of the same user: htmx asks for
-    # the whole page and swaps <body>; the assets came with the first page and are cached.
+    # Boosted navigation to this page from another one of the same user: the main content
+    # only (title, header out of band), swapped into <main>; the assets are cached.
     if tersimpan is None:
         tersimpan = baru
     r = klien.get(url, headers={**BROWSER, "HX-Request": "true", "HX-Boosted": "true",
                                 "HX-Current-URL": "http://localhost/"})
     assert r.status_code == 200 and r.mimetype == "text/html", url
     html = _isi(r)
-    assert "<body" in html, f"{url}: navigasi boost harus menerima halaman utuh"
+    assert "<body" not in html and r.headers.get("HX-Retarget") == "#konten", (
+        f"{url}: navigasi boost menerima isi <main> saja")
     tambahan = [u for u in _diambil(html) if u not in tersimpan]
     assert not tambahan, f"{url}: navigasi meminta lagi {tambahan}"
     assert _di_kabel(r) <= BATAS_NAVIGASI_BYTE, (
