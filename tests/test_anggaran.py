@@ -141,12 +141,13 @@ def _di_kabel(r):
     return len(kepala.encode("latin-1")) + len(r.data)
 
 
-def _diambil(html):
-    """URLs a browser requests for this document besides the document itself."""
+def _diambil(html, dokumen=True):
+    """URLs a browser requests for this document besides the document itself (`dokumen`
+    False: a fragment swapped into the page, which asks for no icon of its own)."""
     p = _Subsumber()
     p.feed(html)
     urls = [u for u in p.urls if not u.startswith("data:")]
-    if not p.ikon:
+    if dokumen and not p.ikon:
         urls.append("/favicon.ico")  # what every browser asks for when no icon is declared
     return list(dict.fromkeys(urls))
 
@@ -200,7 +201,7 @@ def cek_jaringan_lambat(klien, url, aset, tersimpan):
     html = _isi(r)
     assert "<body" not in html and r.headers.get("HX-Retarget") == "#konten", (
         f"{url}: navigasi boost menerima isi <main> saja")
-    tambahan = [u for u in _diambil(html) if u not in tersimpan]
+    tambahan = [u for u in _diambil(html, dokumen=False) if u not in tersimpan]
     assert not tambahan, f"{url}: navigasi meminta lagi {tambahan}"
     assert _di_kabel(r) <= BATAS_NAVIGASI_BYTE, (
         f"{url}: navigasi {_di_kabel(r)} byte > {BATAS_NAVIGASI_BYTE}")
