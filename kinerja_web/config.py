@@ -35,6 +35,9 @@ def load(app, test_config=None):
         SANDI_METODE="scrypt",
         SANDI_SEKALI_METODE="scrypt:2048:8:1",
         SESI_MAKS_HARI=30,
+        # The signed session cookie is re-signed (idle timer restarted) at most this often
+        # when nothing in it changed; the idle limit is PERMANENT_SESSION_LIFETIME below.
+        SESI_SEGARKAN_DETIK=60,
         PROXY_FIX=0,
         # The address printed in verification QR codes (the public URL of this instance).
         URL_PUBLIK="http://127.0.0.1:5000",

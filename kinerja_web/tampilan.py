@@ -5,7 +5,7 @@ import json
 from flask import request, url_for
 from flask_login import current_user
 
-from kinerja_web import teks, waktu
+from kinerja_web import htmx, teks, waktu
 
 # Read by htmx from <meta name="htmx-config">; no inline script needed (strict CSP).
 HTMX_CONFIG = json.dumps(
@@ -53,7 +53,9 @@ def init_app(app):
     # or a note they would reverse the page's own text after it (spoofing).
     app.jinja_env.finalize = tanpa_kendali_arah
     # Globals (not a context processor) so imported macros see them too.
-    app.jinja_env.globals.update(htmx_config=HTMX_CONFIG, navigasi=navigasi, url_sini=url_sini)
+    app.jinja_env.globals.update(htmx_config=HTMX_CONFIG, navigasi=navigasi, url_sini=url_sini,
+                                 utama_saja=htmx.utama_saja)
+    app.after_request(htmx.arahkan_ke_utama)
 
 
 def navigasi():

@@ -141,12 +141,13 @@ def _di_kabel(r):
     return len(kepala.encode("latin-1")) + len(r.data)
 
 
-def _diambil(html):
-    """URLs a browser requests for this document besides the document itself."""
+def _diambil(html, dokumen=True):
+    """URLs a browser requests for this document besides the document itself (`dokumen`
+    False: a fragment swapped into the page, which asks for no icon of its own)."""
     p = _Subsumber()
     p.feed(html)
     urls = [u for u in p.urls if not u.startswith("data:")]
-    if not p.ikon:
+    if dokumen and not p.ikon:
         urls.append("/favicon.ico")  # what every browser asks for when no icon is declared
     return list(dict.fromkeys(urls))
 
@@ -190,16 +191,17 @@ def cek_jaringan_lambat(klien, url, aset, tersimpan):
             baru.add(u)
     assert len(dingin) <= BATAS_DINGIN_REQUEST, f"{url}: {len(dingin)} request {dingin}"
     assert byte <= BATAS_DINGIN_BYTE, f"{url}: muat dingin {byte} byte > {BATAS_DINGIN_BYTE}"
-    # Boosted navigation to this page from another one of the same user: htmx asks for
-    # the whole page and swaps <body>; the assets came with the first page and are cached.
+    # Boosted navigation to this page from another one of the same user: the main content
+    # only (title, header out of band), swapped into <main>; the assets are cached.
     if tersimpan is None:
         tersimpan = baru
     r = klien.get(url, headers={**BROWSER, "HX-Request": "true", "HX-Boosted": "true",
                                 "HX-Current-URL": "http://localhost/"})
     assert r.status_code == 200 and r.mimetype == "text/html", url
     html = _isi(r)
-    assert "<body" in html, f"{url}: navigasi boost harus menerima halaman utuh"
-    tambahan = [u for u in _diambil(html) if u not in tersimpan]
+    assert "<body" not in html and r.headers.get("HX-Retarget") == "#konten", (
+        f"{url}: navigasi boost menerima isi <main> saja")
+    tambahan = [u for u in _diambil(html, dokumen=False) if u not in tersimpan]
     assert not tambahan, f"{url}: navigasi meminta lagi {tambahan}"
     assert _di_kabel(r) <= BATAS_NAVIGASI_BYTE, (
         f"{url}: navigasi {_di_kabel(r)} byte > {BATAS_NAVIGASI_BYTE}")

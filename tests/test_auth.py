@@ -1,6 +1,7 @@
 """Sign-in, throttling, server-side sessions, password change and redirects (issue 2, item 6)."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Akun, SesiLogin
-from kinerja_web.waktu import sekarang
+from kinerja_web.waktu import hari_ini, sekarang
 
 PESAN_GAGAL = "Gagal masuk. Periksa NIP/nama pengguna dan kata sandi."
 SANDI_BARU = "Baru-sekali-456"
@@ -371,3 +372,66 @@ def test_fragmen_htmx_tanpa_sesi_kembali_ke_halaman_semula(klien, dunia):
     r = klien.get("/dinas/pegawai", headers={
         "HX-Request": "true", "HX-Current-URL": "https://evil.example/dinas/pegawai"})
     assert r.headers["HX-Redirect"] == "/masuk"
+
+
+# ------------------------------------------------------------------ session cookie refresh
+
+
+def cookie_berumur(app, k, detik, monkeypatch):
+    """Replace the client's session cookie by the same content signed `detik` seconds ago
+    (as if the browser had been idle that long)."""
+    from itsdangerous import TimestampSigner
+
+    s = app.session_interface.get_signing_serializer(app)
+    data = s.loads(cookie_sesi(k))
+    with monkeypatch.context() as m:
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - detik)
+        k.c.set_cookie(COOKIE, s.dumps(data))
+
+
+def diset_ulang(r):
+    return any(h.startswith(f"{COOKIE}=") for h in r.headers.getlist("Set-Cookie"))
+
+
+def test_cookie_sesi_tidak_ditandatangani_ulang_tiap_halaman(app, klien, dunia, monkeypatch):
+    klien.masuk("guru")
+    cookie_berumur(app, klien, 30, monkeypatch)
+    r = klien.get("/")
+    assert r.status_code == 200 and not diset_ulang(r)
+
+
+def test_cookie_sesi_disegarkan_setelah_semenit(app, klien, dunia, monkeypatch):
+    klien.masuk("guru")
+    cookie_berumur(app, klien, app.config["SESI_SEGARKAN_DETIK"] + 5, monkeypatch)
+    r = klien.get("/")
+    assert r.status_code == 200 and diset_ulang(r)
+    s = app.session_interface.get_signing_serializer(app)
+    _, waktu = s.loads(cookie_sesi(klien), return_timestamp=True)
+    assert time.time() - waktu.timestamp() < 60
+
+
+def test_batas_menganggur_12_jam_tetap_berlaku(app, klien, dunia, monkeypatch):
+    """Idle for just under 12 hours: still signed in (and the cookie renewed); idle a bit
+    longer than 12 hours: signed out, the page asks to sign in."""
+    batas = int(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds())
+    klien.masuk("guru")
+    cookie_berumur(app, klien, batas - 120, monkeypatch)
+    r = klien.get("/")
+    assert r.status_code == 200 and diset_ulang(r)
+    assert klien.get("/profil").status_code == 200
+    cookie_berumur(app, klien, batas + 5, monkeypatch)
+    assert ke_masuk(klien.get("/profil"))
+
+
+def test_peran_dicabut_berlaku_pada_permintaan_berikut(klien, dunia):
+    """Roles are read with the session on every request: an assignment ended today takes
+    effect at once for a signed-in principal (no stale role from the cookie)."""
+    from kinerja_web.models import Penugasan
+
+    klien.masuk("kepsek")
+    assert klien.get("/penilaian").status_code == 200
+    for t in db.session.scalars(select(Penugasan).where(
+            Penugasan.pegawai_id == dunia.kepsek.id, Penugasan.peran == "kepala_sekolah")):
+        t.selesai = hari_ini() - timedelta(days=1)
+    db.session.commit()
+    assert klien.get("/penilaian").status_code == 403

@@ -1,5 +1,7 @@
 """The htmx helper both ways: a fragment for partial requests, the full page otherwise."""
 
+import re
+
 import pytest
 
 from kinerja_web import htmx
@@ -98,7 +100,55 @@ def test_daftar_pegawai_dua_arah(klien, dunia):
     for headers in ({}, BOOSTED):
         penuh = klien.get("/dinas/pegawai?q=Guru", headers=headers)
         assert penuh.status_code == 200
-        assert "<html" in penuh.text and "Data Pegawai" in penuh.text
+        # A boosted navigation gets what goes into <main> (the heading and the list).
+        assert ("<html" in penuh.text) is (headers == {}) and "Data Pegawai" in penuh.text
         assert 'id="hasil"' in penuh.text and "<table" in penuh.text
         assert "Guru Satu" in penuh.text and "Kepala Satu" not in penuh.text
         assert "HX-Request" in penuh.headers["Vary"]
+
+
+# ------------------------------------------------------------------ boosted navigation
+
+
+def test_navigasi_boost_hanya_isi_utama_dengan_judul_dan_menu(klien, dunia):
+    """A signed-in user's boosted link gets the new title, the header (menu with the
+    current page marked, out of band) and the content of <main>, swapped into <main>;
+    a plain load and a history restore still get the whole page."""
+    klien.masuk("operator")
+    r = klien.get("/dinas/pegawai", headers=BOOSTED)
+    assert r.status_code == 200
+    teks = r.text
+    assert "<html" not in teks and "<body" not in teks and "<main" not in teks
+    assert "Pengelolaan Kinerja Guru dan Kepala Sekolah · Periode" not in teks  # footer
+    assert teks.lstrip().startswith("<title>Pegawai · Kinerja Guru</title>")
+    kepala = re.search(r'<header class="kepala" id="kepala" hx-swap-oob="true">.*?</header>',
+                       teks, re.S)
+    assert kepala and 'href="/dinas/pegawai" aria-current="page"' in kepala.group(0)
+    assert "Keluar" in kepala.group(0)
+    assert "<h1>Data Pegawai</h1>" in teks and "Guru Satu" in teks
+    assert r.headers["HX-Retarget"] == "#konten"
+    assert r.headers["HX-Reswap"].startswith("innerHTML")
+    assert {"HX-Request", "HX-Boosted"} <= set(r.vary)
+    for headers in ({}, RESTORE):
+        penuh = klien.get("/dinas/pegawai", headers=headers)
+        assert penuh.text.startswith("<!doctype html>") and '<main id="konten">' in penuh.text
+        assert "hx-swap-oob" not in penuh.text and "HX-Retarget" not in penuh.headers
+        assert {"HX-Request", "HX-Boosted"} <= set(penuh.vary)
+
+
+def test_navigasi_boost_pesan_kilat_ikut_isi_utama(klien, dunia):
+    """The flash message of a boosted form's redirect is in the main content (as before
+    inside <main>), and the form POST itself keeps its answer."""
+    klien.masuk("guru")
+    with klien.c.session_transaction() as sesi:
+        sesi["_flashes"] = [("sukses", "Tersimpan uji.")]
+    r = klien.get("/", headers=BOOSTED)
+    assert "HX-Retarget" in r.headers and "Tersimpan uji." in r.text
+
+
+def test_navigasi_boost_tanpa_masuk_halaman_utuh(klien, dunia):
+    """Signed out (the login page): the whole page, so the header and the body's CSRF
+    token are replaced along with it."""
+    r = klien.get("/masuk", headers=BOOSTED)
+    assert r.status_code == 200
+    assert "<html" in r.text and "HX-Retarget" not in r.headers

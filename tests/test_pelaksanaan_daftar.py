@@ -726,9 +726,10 @@ def test_langkah_dua_arah(buat_klien, rencana, majukan, username, tahap):
         r = k.get(url(skp_id, n))
         assert "<html" in r.text and judul_langkah(r.text) == n
         assert "HX-Request" in r.headers["Vary"]
-        # A boosted link (hx-boost on the body) wants the whole page.
+        # A boosted link (hx-boost on the body) gets the main content, swapped into <main>.
         r = k.get(url(skp_id, n), headers={**HX, "HX-Boosted": "true"})
-        assert "<html" in r.text
+        assert "<html" not in r.text and judul_langkah(r.text) == n
+        assert r.headers["HX-Retarget"] == "#konten"
 
 
 @pytest.mark.parametrize("siapa,n,data,aksi,tahap,tujuan,pesan", [
@@ -910,6 +911,26 @@ def test_anggaran_query_halaman(buat_klien, rencana, majukan, hitung_query):
                 hasil[f"{nama} GET {u} {bool(h)}"] = len(q)
     lebih = {k_: n for k_, n in hasil.items() if n > BATAS_QUERY}
     assert not lebih, lebih
+
+
+def test_anggaran_query_daftar_penilaian_kepala_sekolah(buat_klien, rencana, majukan,
+                                                       hitung_query):
+    """The principal's Daftar Penilaian Kinerja in 4 queries whatever the tab or search:
+    the signed-in user, the year, every tab's count with "siap dikirim" (one query), the
+    page of rows (was 5: "siap dikirim" was counted apart)."""
+    for n, nama in enumerate(("guru", "guru2")):
+        majukan(rencana(nama), 6 - 2 * n)
+    k = masuk(buat_klien, "kepsek")
+    for u in ("/penilaian", "/penilaian?tab=observasi",
+              "/penilaian?q=Guru"):
+        for h in ({}, HX, {**HX, "HX-Boosted": "true"}):
+            with hitung_query() as q:
+                r = k.get(u, headers=h)
+            assert r.status_code == 200, u
+            assert len(q) <= 4, (u, h, q)
+    r = k.get("/penilaian")
+    assert "Guru Satu" in r.text and "Guru Dua" in r.text
+    assert re.search(r"<strong>\d+</strong> penilaian siap dikirim", r.text)
 
 
 class Pengukur:

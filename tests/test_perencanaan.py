@@ -884,9 +884,13 @@ def test_langkah_pegawai_dua_arah(buat_klien, dunia, n):
     assert "<title>Perencanaan Kinerja — " in penuh.text
     assert re.search(rf'<span aria-current="step"><b>{n}</b>', penuh.text)
     assert "HX-Request" in penuh.headers["Vary"]
-    # Boosted navigation and history restore get the full page.
-    for h in ({**HX, "HX-Boosted": "true"}, {**HX, "HX-History-Restore-Request": "true"}):
-        assert "<html" in k.get(url_langkah(skp_id, n), headers=h).text
+    # A history restore gets the full page; a boosted navigation the main content only.
+    assert "<html" in k.get(url_langkah(skp_id, n),
+                            headers={**HX, "HX-History-Restore-Request": "true"}).text
+    boost = k.get(url_langkah(skp_id, n), headers={**HX, "HX-Boosted": "true"})
+    assert "<html" not in boost.text and boost.headers["HX-Retarget"] == "#konten"
+    assert "<title>Perencanaan Kinerja — " in boost.text
+    assert re.search(rf'<span aria-current="step"><b>{n}</b>', boost.text)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])

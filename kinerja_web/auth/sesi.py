@@ -2,12 +2,15 @@
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user
-from sqlalchemy import and_, case, select, update
+from itsdangerous import BadSignature
+from sqlalchemy import and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -75,31 +78,82 @@ def cabut_sesi(akun_id, kecuali=None):
     db.session.execute(q.values(dicabut=sekarang()))
 
 
+# Built once: the user loader runs on every request, and building the statement (joins,
+# date conditions) cost more CPU than running it. Bound per request: token hash, now, today.
+_MUAT_PENGGUNA = (
+    select(SesiLogin, Akun, Penugasan.peran, Penugasan.sekolah_id)
+    .join(SesiLogin.akun)
+    .join(Akun.pegawai)
+    .outerjoin(Penugasan, and_(
+        Penugasan.pegawai_id == Pegawai.id, Penugasan.mulai <= bindparam("hari"),
+        or_(Penugasan.selesai.is_(None), Penugasan.selesai >= bindparam("hari"))))
+    .options(contains_eager(Akun.pegawai))
+    .where(
+        SesiLogin.token_hash == bindparam("token_hash"),
+        SesiLogin.dicabut.is_(None),
+        SesiLogin.kedaluwarsa > bindparam("kini"),
+        Akun.aktif.is_(True),
+    )
+)
+
+
+class _Tugas:
+    """The two columns of an assignment that roles are computed from."""
+
+    __slots__ = ("peran", "sekolah_id")
+
+    def __init__(self, peran, sekolah_id):
+        self.peran, self.sekolah_id = peran, sekolah_id
+
+
 @login_manager.user_loader
 def muat_pengguna(token):
-    """The account behind a live session token, with its person and today's roles."""
-    # One query for the session, the account, the person and today's assignments.
-    rows = db.session.execute(
-        select(SesiLogin, Akun, Penugasan)
-        .join(SesiLogin.akun)
-        .join(Akun.pegawai)
-        .outerjoin(Penugasan, and_(Penugasan.pegawai_id == Pegawai.id,
-                                   Penugasan.aktif_pada(hari_ini())))
-        .options(contains_eager(Akun.pegawai))
-        .where(
-            SesiLogin.token_hash == hash_token(token),
-            SesiLogin.dicabut.is_(None),
-            SesiLogin.kedaluwarsa > sekarang(),
-            Akun.aktif.is_(True),
-        )
-    ).all()
+    """The account behind a live session token, with its person and today's roles: one
+    query (session, account, person, today's assignments), checked on every request, so a
+    revoked session, a deactivated account or a changed assignment takes effect at once."""
+    rows = db.session.execute(_MUAT_PENGGUNA, {
+        "token_hash": hash_token(token), "kini": sekarang(), "hari": hari_ini()}).all()
     if not rows:
         return None
-    sesi, akun, _ = rows[0]
+    sesi, akun, _, _ = rows[0]
     sesi.token = token
     akun.sesi = sesi
-    akun.peran = peran_dari(akun.pegawai, [t for _, _, t in rows if t is not None])
+    akun.peran = peran_dari(akun.pegawai, [_Tugas(p, s) for _, _, p, s in rows if p is not None])
     return akun
+
+
+class SesiCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie session, re-signed only when it changed or when its signature
+    is older than SESI_SEGARKAN_DETIK. Re-signing (and a Set-Cookie header) on every
+    request cost CPU on each page; the idle limit stays PERMANENT_SESSION_LIFETIME after
+    the last re-signing, so a browser idle that long is signed out as before (at most
+    SESI_SEGARKAN_DETIK sooner after its last request)."""
+
+    def open_session(self, app, request):
+        s = self.get_signing_serializer(app)
+        if s is None:
+            return None
+        val = request.cookies.get(self.get_cookie_name(app))
+        if not val:
+            return self.session_class()
+        try:
+            data, ditandatangani = s.loads(
+                val, max_age=int(app.permanent_session_lifetime.total_seconds()),
+                return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        sesi = self.session_class(data)
+        sesi.ditandatangani = ditandatangani.timestamp()
+        return sesi
+
+    def should_set_cookie(self, app, session):
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        ditandatangani = getattr(session, "ditandatangani", None)
+        return ditandatangani is None or \
+            time.time() - ditandatangani >= app.config["SESI_SEGARKAN_DETIK"]
 
 
 def cari_akun(identitas):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
@@ -317,10 +317,8 @@ def daftar():
     tab = request.args.get("tab", "semua")
     if tab not in LABEL_STATUS:
         tab = "semua"
-    hitung = hitung_status(stmt)
-    sub = stmt.subquery()
-    siap_kirim = db.session.scalar(select(func.count()).select_from(sub).where(
-        sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)))
+    hitung = hitung_status(stmt, siap_kirim=True)
+    siap_kirim = hitung.pop("siap_kirim")
     if tab != "semua":
         stmt = stmt.where(sp == tab)
     halaman = max(1, request.args.get("halaman", 1, type=int))

@@ -110,11 +110,27 @@ def baris_dinas(peran, tahun, st=None, tambahan=()):
     return stmt
 
 
-def hitung_status(stmt):
-    """{status (column `st`): rows} of a list query, plus "semua" (one query)."""
-    sub = stmt.subquery()
-    hitung = dict(db.session.execute(select(sub.c.st, func.count()).group_by(sub.c.st)).all())
+def hitung_status(stmt, siap_kirim=False):
+    """{status (column `st`): rows} of a list query, plus "semua" (one query). With
+    `siap_kirim`, also "siap_kirim": rows complete and not yet sent (columns `lengkap` and
+    `pengiriman_id` of the statement), in the same query.
+
+    Counted over a subquery of only the columns needed: a subquery of the whole list
+    (every column of Pegawai and Skp) cost more CPU to build than the query took to run."""
+    kolom = stmt.selected_columns
+    pilih = [kolom.st] + ([kolom.lengkap, kolom.pengiriman_id] if siap_kirim else [])
+    sub = stmt.with_only_columns(*pilih, maintain_column_froms=True).subquery()
+    hitungan = [sub.c.st, func.count()]
+    if siap_kirim:
+        hitungan.append(func.sum(case(
+            (and_(sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)), 1), else_=0)))
+    hitung, siap = {}, 0
+    for st, n, *kirim in db.session.execute(select(*hitungan).group_by(sub.c.st)):
+        hitung[st] = n
+        siap += (kirim[0] or 0) if kirim else 0
     hitung["semua"] = sum(hitung.values())
+    if siap_kirim:
+        hitung["siap_kirim"] = siap
     return hitung
 
 

@@ -1,0 +1,291 @@
+"""Jalur permintaan: gunicorn CPU per request of a teacher's pages and the principal's list,
+printed beside a bare Flask + Jinja page of the same size served the same way; the wizard
+step's throughput with 8 clients; its p95 while batch prints run.
+
+Set-up (not timed): a PostgreSQL database of its own (`bench_jalur`, dropped afterwards;
+SQLite when no server answers, said so), `flask db upgrade` and `flask seed-demo`; gunicorn
+2 workers × 4 threads (gthread, production mode) on a free loopback port; 8 keep-alive
+clients (bench/beban.py's HTTP client), each signed in as the demo user of the page, sending
+the next request as soon as the answer arrives; 1.5 s of warm-up, then `--detik` measured.
+CPU per request: user + system time of the gunicorn processes (and of PostgreSQL's
+backends serving the database) over the measured window, divided by the requests answered.
+The bare page (bench/_polos.py) has the byte size of the wizard step's full page.
+
+`--dasar=DIR`: also serve a checkout of the code before a change (e.g. `git worktree add
+/tmp/dasar main`) on the same database and print its figures and the ratio new/old.
+
+Goals (issue 16): a teacher's page ≤ 2.5 ms and the principal's list ≤ 6 ms of gunicorn CPU
+per request; the wizard step ≥ 300 requests/s at p95 ≤ 50 ms with 8 clients on 2 cores;
+its p95 with a batch print running ≤ 1.3 × without.
+"""
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.beban import Klien, _cpu_detik, _hentikan, _port_bebas, _tersembunyi, _tunggu_server
+
+ROOT = Path(__file__).resolve().parents[1]
+DB_NAMA = "bench_jalur"
+KLIEN = 8
+KUNCI = "jalur-" + "k3y-yang-cukup-panjang-" * 2
+
+
+def _opsi():
+    p = argparse.ArgumentParser(prog="bench.jalur", add_help=False)
+    p.add_argument("--detik", type=float, default=6)
+    p.add_argument("--dasar", default=None)
+    p.add_argument("--tanpa-batch", action="store_true")
+    return p.parse_known_args(sys.argv[1:])[0]
+
+
+def _basis_data():
+    base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or \
+        "postgresql://postgres@127.0.0.1:5432/postgres"
+    url = make_url(base).set(drivername="postgresql+psycopg")
+    try:
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAMA}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{DB_NAMA}"'))
+
+        def hapus():
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{DB_NAMA}" WITH (FORCE)'))
+            admin.dispose()
+        return "PostgreSQL", url.set(database=DB_NAMA).render_as_string(hide_password=False), \
+            hapus
+    except Exception as e:
+        print(f"  CATATAN: PostgreSQL tidak menjawab ({type(e).__name__}); memakai SQLite.")
+        tmp = tempfile.mkdtemp(prefix="kinerja-jalur-")
+        return "SQLite", f"sqlite:///{tmp}/jalur.db", lambda: shutil.rmtree(tmp, True)
+
+
+def _env(url, akar):
+    env = {**os.environ, "FLASK_APP": "kinerja_web", "KINERJA_DATABASE_URL": url,
+           "KINERJA_SECRET_KEY": KUNCI, "KINERJA_SANDI_METODE": "scrypt:1024:8:1",
+           "PYTHONPATH": str(akar)}
+    for k in ("KINERJA_REDIS_URL", "FLASK_DEBUG", "TESTING", "KINERJA_ENV"):
+        env.pop(k, None)
+    return env
+
+
+def _cpu_pg(url):
+    if not url.startswith("postgresql"):
+        return 0.0
+    e = create_engine(url)
+    try:
+        with e.connect() as conn:
+            pids = conn.execute(text("SELECT pid FROM pg_stat_activity WHERE datname = :d "
+                                     "AND pid <> pg_backend_pid()"), {"d": DB_NAMA}).scalars()
+            return sum(_cpu_detik(p) for p in pids)
+    finally:
+        e.dispose()
+
+
+class Server:
+    """gunicorn 2 × 4 gthread in production mode serving `aplikasi` from `akar`."""
+
+    def __init__(self, akar, url, tmp, aplikasi="wsgi:app", **env_lain):
+        self.port = _port_bebas()
+        env = {**_env(url, akar), "KINERJA_ENV": "production",
+               "KINERJA_URL_PUBLIK": f"http://127.0.0.1:{self.port}", **env_lain}
+        self.log = Path(tmp) / f"gunicorn-{self.port}.log"
+        with open(self.log, "w") as f:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4",
+                 "-b", f"127.0.0.1:{self.port}", "--timeout", "120", aplikasi],
+                cwd=akar, env=env, stdout=f, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            _tunggu_server(f"http://127.0.0.1:{self.port}", self.proc, self.log)
+        except BaseException:
+            _hentikan(self.proc)
+            raise
+
+    def tutup(self):
+        _hentikan(self.proc)
+
+
+async def _masuk(k, username, sandi):
+    _, _, html = await k.minta("GET", "/masuk")
+    status, _, _ = await k.minta("POST", "/masuk", {**_tersembunyi(html), "identitas": username,
+                                                     "sandi": sandi})
+    if status != 303:
+        raise RuntimeError(f"gagal masuk sebagai {username}: {status}")
+
+
+async def _ukur_async(port, akun, path, htmx, detik, url, pids):
+    klien = [Klien(port) for _ in range(KLIEN)]
+    if akun:
+        for k in klien:
+            await _masuk(k, *akun)
+    waktu, status, aktif, ukuran = [], {}, [False], [0]
+
+    async def satu(k, sampai):
+        while time.perf_counter() < sampai:
+            t = time.perf_counter()
+            s, _, body = await k.minta("GET", path, htmx=htmx)
+            if aktif[0]:
+                waktu.append((time.perf_counter() - t) * 1000)
+                status[s] = status.get(s, 0) + 1
+            ukuran[0] = len(body)
+
+    await asyncio.gather(*(satu(k, time.perf_counter() + 1.5) for k in klien))
+    cpu0, pg0, mulai = _cpu_detik(*pids), _cpu_pg(url), time.perf_counter()
+    aktif[0] = True
+    await asyncio.gather(*(satu(k, mulai + detik) for k in klien))
+    lama = time.perf_counter() - mulai
+    aktif[0] = False
+    cpu, pg = _cpu_detik(*pids) - cpu0, _cpu_pg(url) - pg0
+    for k in klien:
+        await k.tutup()
+    waktu.sort()
+    n = len(waktu)
+    return {"n": n, "rps": n / lama, "p50": statistics.median(waktu),
+            "p95": waktu[max(0, round(0.95 * n) - 1)], "cpu": cpu / n * 1000,
+            "pg": pg / n * 1000, "status": status, "byte": ukuran[0]}
+
+
+def _ukur(server, url, akun=None, path="/", htmx=None, detik=6):
+    return asyncio.run(_ukur_async(server.port, akun, path, htmx, detik, url,
+                                   [server.proc.pid]))
+
+
+def _baris(nama, h, polos=None, dasar=None):
+    rasio = f"{h['cpu'] / polos['cpu']:5.1f}×" if polos else "     "
+    lama = f"  dulu {dasar['cpu']:5.2f} ms → {h['cpu'] / dasar['cpu']:.2f}×" if dasar else ""
+    st = " ".join(f"{k}×{v}" for k, v in sorted(h["status"].items()))
+    print(f"  {nama:<40} {h['rps']:7.0f} {h['p50']:7.1f} {h['p95']:7.1f} {h['cpu']:7.2f} "
+          f"{h['pg']:6.2f} {rasio} {h['byte']:7d}{lama}  [{st}]", flush=True)
+
+
+def main():
+    opsi = _opsi()
+    nama_db, url, hapus = _basis_data()
+    tmp = tempfile.mkdtemp(prefix="kinerja-jalur-log-")
+    server = []
+    try:
+        env = _env(url, ROOT)
+        for perintah in (["db", "upgrade"], ["seed-demo"]):
+            subprocess.run([sys.executable, "-m", "flask", *perintah], cwd=ROOT, env=env,
+                           check=True, capture_output=True)
+        e = create_engine(url)
+        with e.connect() as conn:
+            skp_id = conn.execute(text(
+                "SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
+                "WHERE a.username = 'guru3' AND s.status IN ('draf', 'dikembalikan')")).scalar()
+        e.dispose()
+        from kinerja_web.demo import SANDI_DEMO
+
+        guru, kepsek = ("guru3", SANDI_DEMO), ("kepsek1", SANDI_DEMO)
+        langkah = f"/perencanaan/{skp_id}/langkah/2"
+        halaman = [("guru: langkah 2 wizard (boost)", guru, langkah, "boost"),
+                   ("guru: langkah 2 wizard (halaman utuh)", guru, langkah, None),
+                   ("guru: beranda (boost)", guru, "/", "boost"),
+                   ("kepala sekolah: daftar penilaian (boost)", kepsek, "/penilaian",
+                    "boost"),
+                   ("kepala sekolah: daftar (halaman utuh)", kepsek, "/penilaian",
+                    None)]
+        print(f"  {nama_db}, data demo; gunicorn 2 pekerja × 4 utas; {KLIEN} klien tanpa jeda; "
+              f"{opsi.detik:.0f} s per baris; {os.cpu_count()} inti (dipakai bersama)")
+        print(f"\n  {'Permintaan':<40} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+              f"{'CPU ms':>7} {'PG ms':>6} {'/polos':>6} {'byte':>7}", flush=True)
+        hasil = {}
+        kode = [("ini", ROOT)] + ([("dasar", Path(opsi.dasar))] if opsi.dasar else [])
+        for label, akar in kode:
+            s = Server(akar, url, tmp)
+            server.append(s)
+            for nama, akun, path, htmx in halaman:
+                hasil[label, nama] = _ukur(s, url, akun, path, htmx, opsi.detik)
+                _baris(f"{nama} ({label})", hasil[label, nama])
+            if label == "ini" and not opsi.tanpa_batch:
+                hasil["batch"] = _dengan_batch(s, url, env, guru, langkah, opsi.detik)
+            s.tutup()
+            server.remove(s)
+        utuh = hasil["ini", "guru: langkah 2 wizard (halaman utuh)"]["byte"]
+        s = Server(ROOT, url, tmp, aplikasi="bench._polos:app", BENCH_POLOS_BYTE=str(utuh))
+        server.append(s)
+        polos = _ukur(s, url, None, "/", None, opsi.detik)
+        s.tutup()
+        server.remove(s)
+        print("\n  Ringkasan (CPU dibanding halaman polos; 'dulu': kode --dasar):")
+        _baris("Flask + Jinja polos (ukuran langkah 2)", polos)
+        for nama, *_ in halaman:
+            _baris(nama, hasil["ini", nama], polos, hasil.get(("dasar", nama)))
+        if opsi.dasar:
+            print(f"\n  kode dasar ({opsi.dasar}):")
+            for nama, *_ in halaman:
+                _baris(nama, hasil["dasar", nama], polos)
+        _sasaran(hasil, polos)
+    finally:
+        for s in server:
+            s.tutup()
+        hapus()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _dengan_batch(server, url, env, akun, path, detik):
+    """The wizard step again while `flask cetak-batch` (the whole demo Dinas, Dokumen
+    Evaluasi) runs over and over in the background."""
+    keluar = Path(tempfile.mkdtemp(prefix="kinerja-jalur-batch-"))
+    berhenti = [False]
+    proses = []
+
+    def ulang():
+        while not berhenti[0]:
+            p = subprocess.Popen(
+                [sys.executable, "-m", "flask", "cetak-batch", "--operator", "operator",
+                 "--keluar", str(keluar / "b.pdf")], cwd=ROOT,
+                env={**env, "KINERJA_ENV": "development"}, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True)
+            proses.append(p)
+            p.wait()
+
+    t = threading.Thread(target=ulang, daemon=True)
+    t.start()
+    time.sleep(3)  # the render processes are up and printing
+    try:
+        return _ukur(server, url, akun, path, "boost", detik)
+    finally:
+        berhenti[0] = True
+        for p in proses:
+            if p.poll() is None:
+                _hentikan(p)
+        t.join(timeout=30)
+        shutil.rmtree(keluar, ignore_errors=True)
+
+
+def _sasaran(hasil, polos):
+    wiz = hasil["ini", "guru: langkah 2 wizard (boost)"]
+    beranda = hasil["ini", "guru: beranda (boost)"]
+    daftar = hasil["ini", "kepala sekolah: daftar penilaian (boost)"]
+    print(f"\n  polos: {polos['cpu']:.2f} ms CPU per permintaan, {polos['rps']:.0f} req/s")
+    baris = [
+        ("halaman guru (langkah 2) ≤ 2,5 ms CPU", wiz["cpu"], wiz["cpu"] <= 2.5),
+        ("beranda guru ≤ 2,5 ms CPU", beranda["cpu"], beranda["cpu"] <= 2.5),
+        ("daftar kepala sekolah ≤ 6 ms CPU", daftar["cpu"], daftar["cpu"] <= 6),
+        ("langkah 2 ≥ 300 req/s", wiz["rps"], wiz["rps"] >= 300),
+        ("langkah 2 p95 ≤ 50 ms", wiz["p95"], wiz["p95"] <= 50),
+    ]
+    if "batch" in hasil:
+        r = hasil["batch"]["p95"] / wiz["p95"]
+        print(f"  langkah 2 selama cetak batch: {hasil['batch']['rps']:.0f} req/s, p95 "
+              f"{hasil['batch']['p95']:.1f} ms = {r:.2f} × tanpa batch")
+        baris.append(("p95 dengan batch ≤ 1,3 × tanpa", r, r <= 1.3))
+    for nama, nilai, ok in baris:
+        print(f"  sasaran {nama}: {nilai:.2f} {'TERCAPAI' if ok else 'TIDAK'}")
+
+
+if __name__ == "__main__":
+    main()
