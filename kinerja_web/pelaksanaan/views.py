@@ -93,9 +93,11 @@ def praktik_kosong(skp):
 @login_required
 def index():
     tahun = tahun_aktif()
-    skp = db.session.scalars(select(Skp).where(
-        Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
-    return render_template("pelaksanaan/index.html", daftar=skp, tahun=tahun)
+    rows = db.session.execute(
+        select(Skp, Praktik).outerjoin(Praktik, Praktik.skp_id == Skp.id)
+        .where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
+    return render_template("pelaksanaan/index.html", daftar=[s for s, _ in rows], tahun=tahun,
+                           langkah={s.id: langkah_sekarang(p) for s, p in rows})
 
 
 # ---------------------------------------------------------------- the praktik cycle
@@ -120,6 +122,15 @@ def belum_selesai(p):
                3: p.status_tindak_lanjut == "diterima", 4: p.status_tindak_lanjut == "diterima",
                5: p.status_refleksi == "diterima"}
     return {n for n, ok in selesai.items() if not ok}
+
+
+def langkah_sekarang(p):
+    """The step a person is at: the first not finished (the optional upaya notes aside),
+    the reflection once all are done; step 1 before anything is saved."""
+    if p is None:
+        return 1
+    kurang = belum_selesai(p) - {4}
+    return min(kurang) if kurang else 5
 
 
 def _form(n, sebagai, p, formdata=True):
@@ -544,6 +555,9 @@ TAB = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
        ("observasi", "Rating observasi"), ("tindak_lanjut", "Nilai tindak lanjut"),
        ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
 LABEL_STATUS = dict(TAB)
+# The step "Cek" opens: where the cycle waits (SPEC §2.3), the reflection once finished.
+LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi": 5,
+                  "selesai": 5}
 LABEL_STATUS["observasi"] = "Rating observasi"
 
 
@@ -626,6 +640,7 @@ def daftar():
     return render("pelaksanaan/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
                   hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
                   total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
+                  langkah_status=LANGKAH_STATUS,
                   lingkup="dinas" if dinas and peran.atasan_sekolah else None)
 
 
