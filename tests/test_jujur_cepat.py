@@ -4,8 +4,18 @@ warning says matches what can be done) and quick use (links open where the perso
 import re
 
 import pytest
+from test_penilaian import (
+    Alat,
+    isian_penetapan,
+    jumlah,
+    penilaian,
+    pesan,
+    pilihan_di,
+)
+from test_penilaian import masuk as masuk_dunia
 
 from kinerja_web.demo import SANDI_DEMO
+from kinerja_web.models.penilaian import Penetapan, Pengiriman
 
 
 @pytest.fixture
@@ -15,6 +25,12 @@ def masuk(demo, buat_klien):
         k.masuk(username, SANDI_DEMO)
         return k
     return masuk
+
+
+@pytest.fixture
+def alat(dunia, make_sekolah, make_pegawai, tugaskan):
+    """Walks people through the workflow functions (test_penilaian.Alat)."""
+    return Alat(dunia, make_sekolah, make_pegawai, tugaskan)
 
 
 def teks(r):
@@ -47,3 +63,83 @@ def test_cek_praktik_kinerja_guru_membuka_langkahnya(masuk, username, n):
                   k.get("/pelaksanaan").text)
     assert m and int(m.group(2)) == n
     assert k.get(m.group(1)).status_code == 200
+
+
+# ------------------------------------------------------------ confirmations before sending
+
+def _bentuk(html, aksi=None):
+    """The name/value pairs a browser sends from the page's form (hidden inputs)."""
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    data.pop("csrf_token", None)
+    if aksi:
+        data["aksi"] = aksi
+    return data
+
+
+def test_kirim_data_ke_dinas_minta_konfirmasi_dulu(alat, buat_klien):
+    s = alat.sekolah(["baik", "sangat_baik"], kepsek="ks_k", tambahan=1, kirim=False)
+    k = masuk_dunia(buat_klien, "ks_k")
+    r = k.get("/pelaksanaan/daftar")
+    # The list's button opens the confirmation (a page of its own, a GET that writes nothing).
+    assert re.search(r'<form method="get" action="/penilaian/kirim">\s*<button>Kirim data '
+                     r'\(2\)</button>', r.text)
+    r = k.get("/penilaian/kirim")
+    assert r.status_code == 200
+    t = teks(r)
+    assert "Kirim data Penilaian Kinerja ke Dinas Pendidikan?" in t
+    assert "Data penilaian 2 guru berikut akan dikirim." in t
+    assert "Guru ks_k 01" in t and "Guru ks_k 02" in t and "Guru ks_k 03" not in t
+    assert "1 penilaian belum selesai dinilai dan tidak ikut dikirim" in t
+    assert jumlah(Pengiriman) == 0
+    assert re.search(r'<form method="post" action="/penilaian/kirim"', r.text)
+    assert 'name="csrf_token"' in r.text and "Ya, kirim (2)</button>" in r.text
+    r = k.post("/penilaian/kirim", {})
+    assert r.status_code == 303
+    assert pesan(k.get(r.headers["Location"]))[0].startswith("2 penilaian dikirim")
+    assert [penilaian(x).pengiriman_id is not None for x in s.skp[:2]] == [True, True]
+    # Nothing left: the list's button is disabled and says why; the page says so too.
+    r = k.get("/pelaksanaan/daftar")
+    assert re.search(r'<button disabled aria-describedby="kirim-kenapa">Kirim data \(0\)', r.text)
+    assert "Belum bisa dikirim: belum ada penilaian yang selesai dinilai" in teks(r)
+    r = k.get("/penilaian/kirim")
+    assert "Ya, kirim" not in r.text
+    assert "Belum ada penilaian yang selesai dinilai dan belum dikirim." in teks(r)
+    assert "2 penilaian sudah dikirim sebelumnya." in teks(r)
+
+
+def test_penetapan_minta_konfirmasi_dulu_tanpa_javascript(alat, buat_klien):
+    s = alat.sekolah(["baik", "sangat_baik"], pko="istimewa")
+    k = masuk_dunia(buat_klien, "kepsek")
+    r = k.get("/penilaian/penetapan")
+    assert '<button name="aksi" value="konfirmasi">Kirim…</button>' in r.text
+    data = isian_penetapan(s.pen, ["sangat_baik", "sangat_baik"], aksi="konfirmasi",
+                           kiriman=re.search(r'name="kiriman"[^>]*value="([^"]+)"',
+                                             r.text).group(1))
+    # A check the Kirim would refuse is answered on the form itself, nothing written.
+    r = k.post("/penilaian/penetapan", data)
+    assert r.status_code == 422
+    assert "Predikat Guru Satu berbeda dari rekomendasi: tuliskan alasannya." in teks(r)
+    data[f"alasan_{s.pen[0]}"] = "Menjadi guru penggerak."
+    r = k.post("/penilaian/penetapan", data)
+    assert r.status_code == 422
+    assert "Distribusi predikat tidak sesuai ketentuan PKO: tuliskan pembenaran" in teks(r)
+    data["pembenaran"] = "Keduanya unggul."
+    r = k.post("/penilaian/penetapan", data)
+    assert r.status_code == 200 and jumlah(Penetapan) == 0
+    t = teks(r)
+    assert "Pembenaran: Keduanya unggul." in t
+    assert "Predikat Sangat Baik paling banyak 70% (1 dari 2 pegawai), saat ini 2." in t
+    assert "Tetapkan dan kirim Predikat Kinerja 2 pegawai?" in t
+    assert "Sangat Baik (rekomendasi Baik) Menjadi guru penggerak." in t
+    assert "Ya, kirim" in t and 'name="csrf_token"' in r.text
+    # "Ubah dulu" goes back to the form with the choices kept.
+    kembali = k.post("/penilaian/penetapan", _bentuk(r.text, "periksa"))
+    assert kembali.status_code == 200
+    assert pilihan_di(kembali) == {s.pen[0]: "sangat_baik", s.pen[1]: "sangat_baik"}
+    assert jumlah(Penetapan) == 0
+    # "Ya, kirim" sends exactly what the confirmation showed.
+    r = k.post("/penilaian/penetapan", _bentuk(r.text, "kirim"))
+    assert r.status_code == 303
+    assert "Predikat Kinerja 2 pegawai ditetapkan dan dikirim." in pesan(
+        k.get(r.headers["Location"]))
+    assert jumlah(Penetapan) == 1

@@ -3,7 +3,7 @@ predikat within the PKO's distribution rule) and the pegawai's result."""
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
@@ -268,14 +268,34 @@ def penilaian_dalam_lingkup(lingkup, tahun, kunci=False):
     return db.session.scalars(q).unique().all()
 
 
-@bp.post("/kirim")
+def jumlah_dalam_lingkup(lingkup, tahun):
+    """How many agreed plans this atasan assesses (with or without an assessment row)."""
+    from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah
+
+    buat = baris_dinas if lingkup == "dinas" else baris_sekolah
+    sub = buat(current_user.peran, tahun).where(Skp.status == "disepakati").subquery()
+    return db.session.scalar(select(func.count()).select_from(sub))
+
+
+@bp.route("/kirim", methods=["GET", "POST"])
 @login_required
 def kirim():
-    """Kirim data Penilaian Kinerja ke Dinas Pendidikan (the finished ones)."""
+    """Kirim data Penilaian Kinerja ke Dinas Pendidikan (the finished ones). GET is the
+    confirmation: who is sent, who is not yet, and the "Ya, kirim" form that POSTs here."""
     lingkup = lingkup_penilaian()
     form = Formulir()
     tujuan = url_for("pelaksanaan.daftar", **({"lingkup": "dinas"} if lingkup == "dinas"
                                               and current_user.peran.atasan_sekolah else {}))
+    if request.method == "GET":
+        daftar = penilaian_dalam_lingkup(lingkup, tahun_aktif())
+        urut = sorted(daftar, key=lambda p: (p.skp.pegawai.nama, p.skp.pegawai.nip or ""))
+        return render_template(
+            "penilaian/kirim.html", form=form, tujuan=tujuan, lingkup=lingkup,
+            dinas=lingkup == "dinas", kembali=tujuan,
+            siap=[p for p in urut if p.lengkap and p.pengiriman_id is None],
+            belum=jumlah_dalam_lingkup(lingkup, tahun_aktif()) - sum(1 for p in daftar
+                                                                     if p.lengkap),
+            terkirim=sum(1 for p in daftar if p.pengiriman_id is not None))
     if not form.validate_on_submit():
         flash("Sesi formulir berakhir. Tekan Kirim data sekali lagi.", "peringatan")
         return hx_redirect(tujuan)
@@ -360,6 +380,10 @@ def _halaman_penetapan(semua_siap):
             [b.rekomendasi.value for b in semua_siap[:awal] + semua_siap[akhir:]])
 
 
+class _Percobaan(Exception):
+    """Ends a dry run of the penetapan: its savepoint is rolled back."""
+
+
 @bp.route("/penetapan", methods=["GET", "POST"])
 @login_required
 def penetapan():
@@ -383,6 +407,28 @@ def penetapan():
         elif form.aksi.data == "panel":
             return render("penilaian/_panel.html",
                           panel=panel_distribusi(pko, pilihan + proyeksi, sudah))
+        elif form.aksi.data == "konfirmasi":
+            # "Kirim…": every check of the Kirim, nothing written; then the second page
+            # that says what will be sent, with "Ya, kirim" (aksi=kirim).
+            try:
+                with db.session.begin_nested():
+                    alur_n.tetapkan_predikat(
+                        current_user, tahun, pko, [b.pen for b in siap],
+                        {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
+                                    form[f"alasan_{b.pen.id}"].data) for b in siap},
+                        form.pembenaran.data, sekolah_id=sekolah_id,
+                        sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
+                    raise _Percobaan
+            except _Percobaan:
+                label = {p.value: p.label for p in aturan.Predikat}
+                return render_template(
+                    "penilaian/penetapan_konfirmasi.html", form=form, lingkup=lingkup,
+                    panel=panel_distribusi(pko, pilihan + proyeksi, sudah),
+                    baris=[(b, label[v], form[f"alasan_{b.pen.id}"].data)
+                           for b, v in zip(siap, pilihan, strict=True)])
+            except Ditolak as e:
+                form.form_errors.append(str(e))
+                status = 422
         elif form.aksi.data == "kirim":
             # A double "Kirim" creates one Penetapan: the twin waits for the first one's
             # submission key and is sent where it went ("sudah tersimpan").
