@@ -143,3 +143,71 @@ def test_penetapan_minta_konfirmasi_dulu_tanpa_javascript(alat, buat_klien):
     assert "Predikat Kinerja 2 pegawai ditetapkan dan dikirim." in pesan(
         k.get(r.headers["Location"]))
     assert jumlah(Penetapan) == 1
+
+
+# ------------------------------------------------------------ titles and recommendations
+
+HX = {"HX-Request": "true"}
+
+
+def test_langkah_yang_ditukar_htmx_membawa_judulnya(masuk):
+    """The fragment of a step ends with its <title> (htmx sets document.title from it); the
+    full page has it in <head> only. The browser side: tests/e2e/test_jujur.py."""
+    k = masuk("kepsek1")
+    r = k.get("/pelaksanaan/daftar?tab=tindak_lanjut")
+    url = re.search(r'href="(/pelaksanaan/\d+/praktik/)3">Cek', r.text).group(1)
+    for n, judul in ((2, "Observasi"), (3, "Diskusi tindak lanjut")):
+        frag = k.get(f"{url}{n}", headers=HX)
+        assert frag.text.lstrip().startswith('<section id="langkah"')
+        assert frag.text.rstrip().endswith(f"<title>Praktik Kinerja — {judul} · Kinerja Guru"
+                                           "</title>")
+        penuh = k.get(f"{url}{n}")
+        assert penuh.text.count("<title>") == 1
+        assert f"<title>Praktik Kinerja — {judul} · Kinerja Guru</title>" in penuh.text
+    k = masuk("guru3")  # a draft plan: the teacher's wizard
+    skp = re.search(r'href="(/perencanaan/\d+)"', k.get("/perencanaan").text).group(1)
+    url = re.search(r'href="(/perencanaan/\d+/langkah/)\d"', k.get(skp).text).group(1)
+    frag = k.get(f"{url}2", headers=HX)
+    assert "<title>Perencanaan Kinerja — Praktik Kinerja · Kinerja Guru</title>" in frag.text
+
+
+def test_hitung_rekomendasi_memilihkan_rating(alat, buat_klien):
+    from test_penilaian import KRITERIA, A, B, S, isian_perilaku, tercentang
+
+    skp_id = alat.skp("guru")
+    k = masuk_dunia(buat_klien, "kepsek")
+    isi = dict(zip(KRITERIA, (A, A, S), strict=True))
+    # Without JavaScript: the page comes back with the recommended rating chosen, even
+    # over the rating the form carried before.
+    r = k.post(f"/penilaian/{skp_id}/hasil", {**isi, "rating": B, "aksi": "hitung",
+                                              "versi": "0"})
+    assert "Rekomendasi: <strong>Di Atas Ekspektasi</strong>" in r.text
+    assert tercentang(r, "rating") == A
+    # With htmx: the swapped block carries the rating chosen the same way.
+    frag = k.post(f"/penilaian/{skp_id}/hasil", {**isi, "aksi": "hitung", "versi": "0"},
+                  headers=HX)
+    assert frag.text.lstrip().startswith('<div id="rekomendasi"')
+    assert tercentang(frag, "rating") == A
+    frag = k.post(f"/penilaian/{skp_id}/perilaku", {**isian_perilaku([B] * 14),
+                                                    "aksi": "hitung", "versi": "0"}, headers=HX)
+    assert "Rekomendasi: <strong>Di Bawah Ekspektasi</strong>" in frag.text
+    assert tercentang(frag, "rating") == B
+
+
+def test_penghitung_karakter_siap_dihitung_di_perangkat(masuk):
+    """What the small script needs: each reflection field stops at the limit (maxlength)
+    and names its counter, which knows the limit. Typing: tests/e2e/test_jujur.py."""
+    k = masuk("guru7")
+    r = k.get("/pelaksanaan")
+    url = re.search(r'href="(/pelaksanaan/\d+/kompetensi)"', r.text).group(1)
+    html = k.get(url).text
+    for nama in ("inspirasi_0", "penerapan_2"):
+        area = re.search(rf'<textarea[^>]*name="{nama}"[^>]*>', html).group(0)
+        assert 'maxlength="250"' in area and f'aria-describedby="hitung-{nama}"' in area
+        assert re.search(rf'<small id="hitung-{nama}" class="penghitung" data-maks="250"',
+                         html)
+    # The server check stays: 251 characters are refused with a message.
+    r = k.post(url, {"inspirasi_0": "x" * 251, "penerapan_0": "Saya menerapkannya.",
+                     "aksi": "simpan", "versi": re.search(r'name="versi"[^>]*value="(\d+)"',
+                                                          html).group(1)})
+    assert r.status_code == 422

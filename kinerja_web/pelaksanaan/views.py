@@ -398,10 +398,12 @@ def kompetensi(skp_id):
         form.form_errors.append(str(e))
         if aksi == "otomatis":
             return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
+                                   maks=alur_p.MAKS_KARAKTER,
                                    galat=galat, versi=ref.versi, pesan=str(e)), 422
         return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422)
     if aksi == "otomatis":
-        return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form), galat={},
+        return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
+                                   maks=alur_p.MAKS_KARAKTER, galat={},
                                versi=ref.versi,
                                pesan=f"Draf tersimpan otomatis {format_waktu(sekarang())}.")
     return _berhasil(url_for(".kompetensi", skp_id=skp.id), pesan, lambda: _tampil_kompetensi(

@@ -155,6 +155,8 @@ def hasil(skp_id):
     for k in alur_n.KRITERIA:
         setattr(pratinjau, k, form[k].data or None)
     rekomendasi, alasan_rek = alur_n.rekomendasi_hasil(skp, pratinjau, pko, praktik)
+    if form.aksi.data == "hitung" and rekomendasi:
+        form.rating.data = rekomendasi.value  # pre-selected; the atasan may choose another
     return render("penilaian/hasil.html", block="rekomendasi" if form.aksi.data == "hitung"
                   else None, status=status, skp=skp, pen=pen, praktik=praktik, form=form,
                   skala=SKALA, kriteria=LABEL_KRITERIA, rekomendasi=rekomendasi,
@@ -235,6 +237,8 @@ def perilaku(skp_id):
     pratinjau.perilaku = {a.kode: {k: form[f"{a.kode}__{k}"].data for k in alur_n.KOMPONEN}
                           for a in atr.perilaku}
     rekomendasi, alasan_rek = alur_n.rekomendasi_perilaku(skp, pratinjau)
+    if form.aksi.data == "hitung" and rekomendasi:
+        form.rating.data = rekomendasi.value
     return render("penilaian/perilaku.html", block="rekomendasi" if form.aksi.data == "hitung"
                   else None, status=status, skp=skp, pen=pen, form=form, atr=atr, skala=SKALA,
                   rekomendasi=rekomendasi, alasan_rekomendasi=alasan_rek,
