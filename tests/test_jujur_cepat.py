@@ -211,3 +211,38 @@ def test_penghitung_karakter_siap_dihitung_di_perangkat(masuk):
                      "aksi": "simpan", "versi": re.search(r'name="versi"[^>]*value="(\d+)"',
                                                           html).group(1)})
     assert r.status_code == 422
+
+
+# ------------------------------------------------------------ PKO with part of the data
+
+def test_pko_dengan_sebagian_data_memperingatkan_dengan_angka(masuk):
+    k = masuk("kadis")
+    r = k.get("/dinas/pko")
+    baris = [tr for tr in r.text.split("<tr>") if "SMP NEGERI 2 KARANGGAYAM" in tr][0]
+    url = re.search(r'href="(/dinas/pko/\d+)"', baris).group(1)
+    r = k.get(url)
+    t = teks(r)
+    assert "Penilaian diterima: 6 dari 7 guru" in t
+    pesan = ("Baru 6 dari 7 guru yang data penilaiannya diterima Dinas; 1 guru belum. PKO ini "
+             "menjadi dasar penetapan predikat semua guru sekolah ini, termasuk yang datanya "
+             "menyusul.")
+    assert pesan in t
+    # A school whose every teacher's data arrived has no warning ...
+    r = k.get("/dinas/pko")
+    baris = [tr for tr in r.text.split("<tr>") if "SD NEGERI 3 WONOSARI" in tr][0]
+    url = re.search(r'href="(/dinas/pko/\d+)"', baris).group(1)
+    r = k.get(url)
+    assert "Penilaian diterima: 6 dari 6 guru" in teks(r) and "Baru " not in teks(r)
+    # ... until the Dinas returns one teacher's data to the principal: set now, the PKO
+    # says with the numbers what it is based on, before and after.
+    buka = re.search(r'action="(/dinas/penilaian/\d+/buka)"', r.text).group(1)
+    assert k.post(buka, {"alasan": "Nilai perlu diperiksa ulang."}).status_code == 303
+    r = k.get(url)
+    pesan = pesan.replace("6 dari 7", "5 dari 6")
+    assert "Penilaian diterima: 5 dari 6 guru" in teks(r) and pesan in teks(r)
+    versi = re.search(r'name="versi"[^>]*value="(\d*)"', r.text).group(1)
+    r = k.post(url, {"pko": "baik", "alasan": "Rapor Pendidikan 2025.", "versi": versi})
+    assert r.status_code == 303
+    t = teks(k.get(r.headers["Location"]))
+    assert "PKO SD NEGERI 3 WONOSARI ditetapkan" in t and t.count(pesan) == 2
+

@@ -1071,7 +1071,8 @@ def test_kepala_dinas_menetapkan_predikat_kepala_sekolah(alat, buat_klien):
 
     r = kadis.get(url)
     assert pilihan_di(r) == {pen_id: "baik"}
-    harapan = ["Predikat Baik paling banyak 70% (0 dari 1 pegawai), saat ini 1.",
+    harapan = ["Dengan 1 pegawai, predikat Baik belum boleh diberikan kepada siapa pun (70% "
+               "dari 1 pegawai dibulatkan ke bawah menjadi 0), saat ini 1.",
                "Predikat Butuh Perbaikan atau Kurang paling sedikit 1 pegawai, saat ini 0."]
     assert pelanggaran_di(r) == harapan
     frag = kadis.post(url, {f"predikat_{pen_id}": "butuh_perbaikan", "aksi": "panel"},
