@@ -785,7 +785,12 @@ def pelanggaran_menurut_spec(pko, predikat):
             continue
         batas = math.floor(persen * n / 100) if arah == "paling banyak" else \
             math.ceil(persen * n / 100)
-        if arah == "paling banyak" and aktual > batas:
+        if arah == "paling banyak" and aktual > batas and persen and not batas:
+            # Issue #15: a share that rounds down to nobody is said plainly.
+            out.append(f"Dengan {n} pegawai, predikat {nama} belum boleh diberikan kepada "
+                       f"siapa pun ({persen}% dari {n} pegawai dibulatkan ke bawah menjadi 0), "
+                       f"saat ini {aktual}.")
+        elif arah == "paling banyak" and aktual > batas:
             out.append(f"Predikat {nama} tidak boleh ada, saat ini {aktual}." if persen == 0
                        else f"Predikat {nama} {arah} {persen}% ({batas} dari {n} pegawai), "
                             f"saat ini {aktual}.")
