@@ -39,8 +39,9 @@ def load(app, test_config=None):
         # when nothing in it changed; the idle limit is PERMANENT_SESSION_LIFETIME below.
         SESI_SEGARKAN_DETIK=60,
         PROXY_FIX=0,
-        # The address printed in verification QR codes (the public URL of this instance).
-        URL_PUBLIK="http://127.0.0.1:5000",
+        # The address printed in verification QR codes (the public URL of this instance);
+        # required in production, in development the address each request came to.
+        URL_PUBLIK=None,
         LOGO_MAKS_BYTE=200 * 1024,
         CETAK_MAKS_DOKUMEN=5000,
         CETAK_UKURAN_CHUNK=50,
@@ -120,6 +121,10 @@ def check_production(cfg):
         )
     if cfg.get("DEBUG") or cfg.get("TESTING"):
         raise KonfigurasiTidakAman("Mode produksi tidak boleh berjalan dengan DEBUG/TESTING aktif.")
+    if not str(cfg.get("URL_PUBLIK") or "").startswith(("https://", "http://")):
+        raise KonfigurasiTidakAman(
+            "Mode produksi membutuhkan KINERJA_URL_PUBLIK: alamat yang diketik orang untuk "
+            "memeriksa dokumen cetak (mis. https://kinerja.dinas.go.id).")
 
 
 def peringatan_batas_per_proses(env, jumlah_proses):

@@ -49,6 +49,7 @@ def arahkan_ke_utama(response):
 def render(template, block=None, status=200, **context):
     """The named block for a partial request, the full page otherwise."""
     if block and is_partial():
+        context["fragmen"] = True  # e.g. a wizard step adds its <title> for htmx
         current_app.update_template_context(context)
         tmpl = current_app.jinja_env.get_template(template)
         html = "".join(tmpl.blocks[block](tmpl.new_context(context)))

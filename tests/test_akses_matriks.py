@@ -311,6 +311,7 @@ MATRIKS = {
     ("penilaian.perilaku", GET): Rute(skp("/penilaian/{id}/perilaku"), SKP_SEMUA, ATASAN_SKP),
     ("penilaian.perilaku", POST): Rute(skp("/penilaian/{id}/perilaku"), SKP_SEMUA,
                                        gabung(ATASAN_SKP, status=409)),
+    ("penilaian.kirim", GET): Rute(u("/penilaian/kirim"), aturan=hanya(200, *ATASAN)),
     ("penilaian.kirim", POST): Rute(u("/penilaian/kirim"), aturan=hanya(303, *ATASAN)),
     ("penilaian.penetapan", GET): Rute(u("/penilaian/penetapan"), aturan=hanya(200, *ATASAN)),
     ("penilaian.penetapan", POST): Rute(u("/penilaian/penetapan"), aturan=hanya(200, *ATASAN)),

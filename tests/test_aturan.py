@@ -465,6 +465,15 @@ def test_distribution_accepts_string_keys_and_missing_keys_count_zero():
     assert v.pesan == "Predikat Sangat Baik paling banyak 70% (2 dari 3 pegawai), saat ini 3."
 
 
+def test_distribution_for_a_small_school_says_it_plainly():
+    """Issue #15: one teacher under PKO Istimewa: 70% of 1 rounds down to nobody."""
+    (v,) = cek_distribusi(PKO.ISTIMEWA, {SB: 1})
+    assert v.pesan == ("Dengan 1 pegawai, predikat Sangat Baik belum boleh diberikan kepada "
+                       "siapa pun (70% dari 1 pegawai dibulatkan ke bawah menjadi 0), saat ini 1.")
+    (v,) = cek_distribusi(PKO.ISTIMEWA, {SB: 2})  # 70% of 2 is 1: the usual wording
+    assert v.pesan == "Predikat Sangat Baik paling banyak 70% (1 dari 2 pegawai), saat ini 2."
+
+
 @pytest.mark.parametrize("salah", [-1, 1.5, True, "2"])
 def test_distribution_rejects_bad_counts(salah):
     with pytest.raises(ValueError):

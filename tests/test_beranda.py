@@ -1,5 +1,7 @@
 """Beranda: each role sees its next step in Indonesian; out-of-scope people see why."""
 
+import re
+
 import pytest
 
 from kinerja_web.extensions import db
@@ -93,3 +95,30 @@ def test_navigasi_sesuai_peran(klien, dunia):
     assert 'aria-label="Menu utama"' in html
     for href in ('href="/dinas/pegawai"', 'href="/dinas/sekolah"'):
         assert href not in html
+
+
+def _angka(teks, pola):
+    m = re.search(pola, teks)
+    assert m, pola
+    return m
+
+
+def test_hitungan_beranda_kepala_sekolah_berjumlah_utuh(demo, buat_klien):
+    """Issue #15: every status on the principal's Beranda is named, so the parts add up
+    to the whole (the teacher at "Diskusi persiapan" and the draft plan included)."""
+    from kinerja_web.demo import SANDI_DEMO
+
+    k = buat_klien()
+    k.masuk("kepsek1", SANDI_DEMO)
+    teks = re.sub(r"\s+", " ", k.get("/").text)
+    m = _angka(teks, r"(\d+) menunggu persetujuan dari (\d+) guru; (\d+) dikembalikan, (\d+) "
+                     r"disetujui, (\d+) sudah disepakati, (\d+) draf, (\d+) belum membuat\.")
+    angka = [int(x) for x in m.groups()]
+    assert angka == [1, 12, 1, 1, 6, 1, 2]
+    assert sum(angka) - angka[1] == angka[1]
+    m = _angka(teks, r"Praktik Kinerja (\d+) guru: (\d+) diskusi persiapan, (\d+) menunggu "
+                     r"rating observasi, (\d+) nilai tindak lanjut, (\d+) nilai refleksi; "
+                     r"(\d+) sudah selesai\.")
+    semua, *bagian = (int(x) for x in m.groups())
+    assert (semua, bagian) == (6, [1, 1, 2, 1, 1])
+    assert sum(bagian) == semua

@@ -140,11 +140,28 @@ def test_produksi_debug_lewat_test_config_ditolak(muat):
 def test_produksi_dengan_kunci_kuat_jalan(muat, monkeypatch, tmp_path):
     monkeypatch.setenv("KINERJA_ENV", "production")
     monkeypatch.setenv("KINERJA_SECRET_KEY", KUNCI_KUAT)
+    monkeypatch.setenv("KINERJA_URL_PUBLIK", "https://kinerja.contoh.go.id")
     cfg = muat()
     assert cfg["PRODUKSI"] is True
     assert cfg["SECRET_KEY"] == KUNCI_KUAT
     assert cfg["PREFERRED_URL_SCHEME"] == "https"
     assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+@pytest.mark.parametrize("url", [None, "", "kinerja.contoh.go.id"])
+def test_produksi_tanpa_url_publik_ditolak(muat, monkeypatch, url):
+    """Production prints the verification address it is told, never one guessed from a
+    request's Host header."""
+    monkeypatch.setenv("KINERJA_ENV", "production")
+    monkeypatch.setenv("KINERJA_SECRET_KEY", KUNCI_KUAT)
+    if url is not None:
+        monkeypatch.setenv("KINERJA_URL_PUBLIK", url)
+    with pytest.raises(KonfigurasiTidakAman, match="KINERJA_URL_PUBLIK"):
+        muat()
+
+
+def test_pengembangan_tanpa_url_publik(muat):
+    assert muat()["URL_PUBLIK"] is None  # derived from each request (test_verifikasi.py)
 
 
 # ------------------------------------------------------------------ cookies
@@ -161,7 +178,8 @@ def test_flag_cookie_pengembangan(muat):
 
 
 def test_flag_cookie_produksi(muat):
-    cfg = muat({"ENV": "production", "SECRET_KEY": KUNCI_KUAT})
+    cfg = muat({"ENV": "production", "SECRET_KEY": KUNCI_KUAT,
+                "URL_PUBLIK": "https://kinerja.contoh.go.id"})
     assert cfg["SESSION_COOKIE_HTTPONLY"] is True
     assert cfg["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert cfg["SESSION_COOKIE_SECURE"] is True

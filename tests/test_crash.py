@@ -956,8 +956,9 @@ def kasus_semua():
         # ---------------------------------------------------------- assessment
         K("penilaian.hasil", "kepsek1", _hasil("guru12")),
         K("penilaian.perilaku", "kepsek1", _perilaku("guru12")),
+        # The "Ya, kirim" form of the confirmation page (the list's button opens it).
         K("penilaian.kirim", "kepsek1", lambda d, k: form_dari(
-            d, "kepsek1", "/penilaian", "/penilaian/kirim")),
+            d, "kepsek1", "/penilaian/kirim", "/penilaian/kirim")),
         K("dinas_penilaian.buka_pengiriman", "kadis", _pengiriman_buka),
         K("dinas_penilaian.pko_sekolah", "kadis", lambda d, k: form_dari(
             d, "kadis", f"/dinas/pko/{d.sekolah('SD NEGERI 3 WONOSARI')}", pko="baik",

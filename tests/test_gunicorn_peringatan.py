@@ -32,7 +32,8 @@ def _log_gunicorn(tmp_path, workers, **lain):
     gunicorn.conf.py as the README's command does), wait for every worker to boot, stop it,
     and return what it logged."""
     log = tmp_path / f"gunicorn-{workers}.log"
-    env = env_app(f"sqlite:///{tmp_path / 'db.sqlite'}", ENV="production", **lain)
+    env = env_app(f"sqlite:///{tmp_path / 'db.sqlite'}", ENV="production",
+                  URL_PUBLIK="https://kinerja.contoh.go.id", **lain)
     with open(log, "w") as keluar:
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-w", str(workers),

@@ -48,7 +48,7 @@ def buat_app(tmp_path, monkeypatch):
 
 @pytest.fixture
 def app_produksi(buat_app):
-    app = buat_app(ENV="production")
+    app = buat_app(ENV="production", URL_PUBLIK="https://kinerja.contoh.go.id")
     assert not app.testing and not app.debug
     return app
 

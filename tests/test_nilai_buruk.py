@@ -297,7 +297,8 @@ def app_produksi(app, dunia, database_url, monkeypatch):
     db.session.commit()  # the world is visible to (and no lock held against) the other app
     cfg = {k: v for k, v in TEST_CONFIG.items() if k != "TESTING"}
     prod = create_app({**cfg, "SECRET_KEY": secrets.token_urlsafe(48), "ENV": "production",
-                       "DATABASE_URL": database_url, "MAX_CONTENT_LENGTH": 4096})
+                       "URL_PUBLIK": BASE, "DATABASE_URL": database_url,
+                       "MAX_CONTENT_LENGTH": 4096})
     from flask import abort
 
     @prod.route("/uji-galat/<int:kode>", methods=["GET", "POST"])

@@ -460,7 +460,8 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
             "SD NEGERI 1 SATU", "Kepala Satu", "Tim Satu", "PNS", "Rabu, 12 Februari 2025",
             "Rating observasi"]], username
         assert "Ketik nama kepala sekolah" in teks(r)
-        assert f'href="{url(skp_ks, 1)}">Cek</a>' in r.text
+        # "Cek" opens the step the cycle is at (issue #15): the observation.
+        assert f'href="{url(skp_ks, 2)}">Cek</a>' in r.text
     # The principal's own list is of his teachers; the Dinas view is one argument away.
     r = masuk(buat_klien, "kepsek").get("/penilaian")
     assert [b[0] for b in baris_daftar(r)] == ["Guru Satu"]

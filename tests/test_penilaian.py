@@ -785,7 +785,12 @@ def pelanggaran_menurut_spec(pko, predikat):
             continue
         batas = math.floor(persen * n / 100) if arah == "paling banyak" else \
             math.ceil(persen * n / 100)
-        if arah == "paling banyak" and aktual > batas:
+        if arah == "paling banyak" and aktual > batas and persen and not batas:
+            # Issue #15: a share that rounds down to nobody is said plainly.
+            out.append(f"Dengan {n} pegawai, predikat {nama} belum boleh diberikan kepada "
+                       f"siapa pun ({persen}% dari {n} pegawai dibulatkan ke bawah menjadi 0), "
+                       f"saat ini {aktual}.")
+        elif arah == "paling banyak" and aktual > batas:
             out.append(f"Predikat {nama} tidak boleh ada, saat ini {aktual}." if persen == 0
                        else f"Predikat {nama} {arah} {persen}% ({batas} dari {n} pegawai), "
                             f"saat ini {aktual}.")
@@ -1071,7 +1076,8 @@ def test_kepala_dinas_menetapkan_predikat_kepala_sekolah(alat, buat_klien):
 
     r = kadis.get(url)
     assert pilihan_di(r) == {pen_id: "baik"}
-    harapan = ["Predikat Baik paling banyak 70% (0 dari 1 pegawai), saat ini 1.",
+    harapan = ["Dengan 1 pegawai, predikat Baik belum boleh diberikan kepada siapa pun (70% "
+               "dari 1 pegawai dibulatkan ke bawah menjadi 0), saat ini 1.",
                "Predikat Butuh Perbaikan atau Kurang paling sedikit 1 pegawai, saat ini 0."]
     assert pelanggaran_di(r) == harapan
     frag = kadis.post(url, {f"predikat_{pen_id}": "butuh_perbaikan", "aksi": "panel"},

@@ -293,9 +293,9 @@ def test_draf_tidak_terlihat_oleh_atasan(buat_klien, dunia):
     sebelum = baris(skp_id)
     assert putuskan(k, skp_id, "setujui", versi=sebelum["versi"]).status_code == 404
     assert baris(skp_id) == sebelum
-    # In the list the teacher still counts as "belum membuat", without a link.
+    # In the list the teacher's plan is a draft (not "belum membuat"), without a link.
     r = k.get("/persetujuan")
-    assert "Belum membuat (2)" in r.text
+    assert "Draf (1)" in r.text and "Belum membuat (1)" in r.text
     assert f"/persetujuan/{skp_id}" not in r.text
 
 

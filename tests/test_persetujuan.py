@@ -640,14 +640,14 @@ def test_hitungan_tab_sama_dengan_baris_di_setiap_tab(buat_klien, dunia, sekolah
     # guru and guru2 (no plan yet) and the six above; not the principal, the CLTN teacher,
     # the non-teacher, nor teachers of other schools.
     assert hitung == {"Semua": 8, "Menunggu persetujuan": 1, "Dikembalikan": 1,
-                      "Disetujui": 1, "Disepakati": 1, "Belum membuat": 4}
+                      "Disetujui": 1, "Disepakati": 1, "Draf": 1, "Belum membuat": 3}
     semua = [b[0] for b in baris_tabel(r)]
     assert semua == sorted(semua) and len(semua) == 8
     for nama in ("Kepala Satu", "Gita Cuti", "Hadi Tendik", "Guru Tiga", "Guru Lain"):
         assert nama not in semua
     tab_label = {"semua": "Semua", "diajukan": "Menunggu persetujuan",
                  "dikembalikan": "Dikembalikan", "disetujui": "Disetujui",
-                 "disepakati": "Disepakati", "belum": "Belum membuat"}
+                 "disepakati": "Disepakati", "draf": "Draf", "belum": "Belum membuat"}
     for tab, label in tab_label.items():
         r = ka.get(f"/persetujuan?tab={tab}")
         rows = baris_tabel(r)
@@ -656,9 +656,11 @@ def test_hitungan_tab_sama_dengan_baris_di_setiap_tab(buat_klien, dunia, sekolah
         if tab != "semua":
             assert {b[2].split(" Kompetensi")[0] for b in rows} == {label}, tab
     r = ka.get("/persetujuan?tab=belum")
-    assert sorted(b[0] for b in baris_tabel(r)) == ["Eka Draf", "Fajar Belum", "Guru Dua",
-                                                    "Guru Satu"]
-    # A draft has no link: the atasan cannot open it.
+    assert sorted(b[0] for b in baris_tabel(r)) == ["Fajar Belum", "Guru Dua", "Guru Satu"]
+    # A started plan is a draft, not "Belum membuat"; it has no link: the atasan cannot
+    # open it.
+    r = ka.get("/persetujuan?tab=draf")
+    assert [(b[0], b[2]) for b in baris_tabel(r)] == [("Eka Draf", "Draf")]
     assert "Cek" not in r.text.split("<tbody>")[1] and "Lihat</a>" not in r.text
     r = ka.get("/persetujuan?tab=diajukan")
     assert ">Cek</a>" in r.text
@@ -675,7 +677,7 @@ def test_cari_nama_dengan_dan_tanpa_htmx(buat_klien, dunia, sekolah_ramai):
         assert [b[0] for b in baris_tabel(r)] == ["Budi Kembali"]
         assert hitungan_tab(r)["Semua"] == 1 and hitungan_tab(r)["Dikembalikan"] == 1
         assert ("<html" in r.text) is not bool(headers)
-    r = ka.get("/persetujuan?q=draf&tab=belum")  # search within a tab
+    r = ka.get("/persetujuan?q=draf&tab=draf")  # search within a tab
     assert [b[0] for b in baris_tabel(r)] == ["Eka Draf"]
     assert baris_tabel(ka.get("/persetujuan?q=draf&tab=diajukan")) == []
     r = ka.get("/persetujuan?q=tidak+ada+nama+ini")
@@ -712,7 +714,8 @@ def test_daftar_dinas_dikelompokkan_per_sekolah_dengan_tim_kerja(buat_klien, dun
                                               "Plt. Kepala Sekolah"]
     assert rows[0][4] == "Menunggu persetujuan"
     assert hitungan_tab(r) == {"Semua": 4, "Menunggu persetujuan": 1, "Dikembalikan": 0,
-                               "Disetujui": 0, "Disepakati": 0, "Belum membuat": 3}
+                               "Disetujui": 0, "Disepakati": 0, "Draf": 0,
+                               "Belum membuat": 3}
     assert "Kepala Lain" not in r.text and "Guru Satu" not in r.text  # other Dinas; teachers
     assert [b[1] for b in baris_tabel(kadis.get("/persetujuan?q=lima", headers=HX))] == \
         ["Kepala Lima"]

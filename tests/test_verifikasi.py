@@ -179,3 +179,32 @@ def test_verifikasi_dibatasi_laju(demo, buat_klien):
         assert r.status_code == 200, i
     assert anonim.get("/verifikasi/AAAAA-BBBBB").status_code == 429
     assert anonim.get("/verifikasi", query_string={"kode": "AAAAA-BBBBB"}).status_code == 429
+
+
+def _alamat_tercetak(data):
+    teks = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    teks = re.sub(r"\s+", "", teks)
+    return set(re.findall(r"(https?://[^\s·]+?)/verifikasi/[A-Z2-7]{5}-[A-Z2-7]{5}", teks))
+
+
+def test_alamat_verifikasi_mengikuti_alamat_server_di_pengembangan(demo, buat_klien, app):
+    """`make run` without KINERJA_URL_PUBLIK: the printed link and the QR code point at the
+    address the browser used (a phone on the school wifi scans it), and batch documents
+    rendered outside a request use the address last served."""
+    from kinerja_web.dokumen.cetak import url_verifikasi
+
+    assert app.config["URL_PUBLIK"] is None
+    skp = skp_dari("guru28")
+    k, lan = buat_klien(), {"base_url": "http://192.168.1.20:5000"}
+    k.get("/masuk", **lan)
+    assert k.post("/masuk", {"identitas": "guru28", "sandi": SANDI_DEMO},
+                  **lan).status_code == 303
+    k.get("/", **lan)  # the signed-in page's CSRF token
+    r = k.post(f"/cetak/dokumen_evaluasi/{skp.id}", **lan)
+    assert r.status_code == 200
+    assert _alamat_tercetak(r.data) == {"http://192.168.1.20:5000"}
+    assert url_verifikasi("ABCDE-FGHIJ") == "http://192.168.1.20:5000/verifikasi/ABCDE-FGHIJ"
+    # A configured address wins over the Host header.
+    app.config["URL_PUBLIK"] = "https://kinerja.contoh.go.id/"
+    r = k.post(f"/cetak/dokumen_evaluasi/{skp.id}", **lan)
+    assert _alamat_tercetak(r.data) == {"https://kinerja.contoh.go.id"}

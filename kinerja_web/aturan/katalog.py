@@ -347,6 +347,11 @@ class KaidahDistribusi:
             return f"Predikat {self.nama_predikat} tidak boleh ada, saat ini {aktual}."
         if self.persen is None:
             return f"{self.teks}, saat ini {aktual}."
+        if self.batas is Batas.PALING_BANYAK and self.batas_jumlah(n) == 0:
+            # Few people: the percentage rounds down to nobody; say so plainly.
+            return (f"Dengan {n} pegawai, predikat {self.nama_predikat} belum boleh diberikan "
+                    f"kepada siapa pun ({self._ukuran} dari {n} pegawai dibulatkan ke bawah "
+                    f"menjadi 0), saat ini {aktual}.")
         return f"{self.teks} ({self.batas_jumlah(n)} dari {n} pegawai), saat ini {aktual}."
 
 

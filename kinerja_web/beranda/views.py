@@ -140,10 +140,13 @@ def tugas_persetujuan(stmt, siapa):
     from kinerja_web.persetujuan.views import hitung_status
 
     n = hitung_status(stmt)
+    # Every status is named, so the parts add up to the whole.
     return Tugas(
         "Persetujuan Perencanaan Kinerja",
         f"{n.get('diajukan', 0)} menunggu persetujuan dari {n['semua']} {siapa}; "
-        f"{n.get('disepakati', 0)} sudah disepakati, {n.get('belum', 0)} belum membuat.",
+        f"{n.get('dikembalikan', 0)} dikembalikan, {n.get('disetujui', 0)} disetujui, "
+        f"{n.get('disepakati', 0)} sudah disepakati, {n.get('draf', 0)} draf, "
+        f"{n.get('belum', 0)} belum membuat.",
         n.get("diajukan", 0), url_for("persetujuan.daftar", tab="diajukan"), "Cek",
     )
 
@@ -158,9 +161,10 @@ def tugas_penilaian(peran, tahun, dinas, siapa):
     menunggu = n.get("observasi", 0) + n.get("tindak_lanjut", 0) + n.get("refleksi", 0)
     return Tugas(
         "Daftar Penilaian Kinerja",
-        f"Praktik Kinerja {n['semua']} {siapa}: {n.get('observasi', 0)} menunggu rating "
-        f"observasi, {n.get('tindak_lanjut', 0)} nilai tindak lanjut, {n.get('refleksi', 0)} "
-        f"nilai refleksi; {n.get('selesai', 0)} sudah selesai.",
+        f"Praktik Kinerja {n['semua']} {siapa}: {n.get('persiapan', 0)} diskusi persiapan, "
+        f"{n.get('observasi', 0)} menunggu rating observasi, "
+        f"{n.get('tindak_lanjut', 0)} nilai tindak lanjut, {n.get('refleksi', 0)} nilai refleksi; "
+        f"{n.get('selesai', 0)} sudah selesai.",
         menunggu, url_for("penilaian.daftar"), "Cek",
     )
 

@@ -163,6 +163,8 @@ def pko_sekolah(sekolah_id):
             db.session.commit()
             flash(f"PKO {sekolah.nama} ditetapkan; kepala sekolah dapat menetapkan predikat "
                   "guru.", "sukses")
+            if len(diterima) < len(baris):
+                flash(peringatan_sebagian(len(diterima), len(baris)), "peringatan")
             return hx_redirect(url_for(".pko_sekolah", sekolah_id=sekolah.id))
         except Ditolak as e:
             db.session.rollback()
@@ -176,8 +178,17 @@ def pko_sekolah(sekolah_id):
         "dinas/pko_sekolah.html", sekolah=sekolah, baris=baris, pko=pko, form=form,
         diterima=diterima, jumlah=jumlah, predikat=list(aturan.Predikat.urut()),
         penetapan=penetapan, form_buka=FormBuka(formdata=None),
+        sebagian=peringatan_sebagian(len(diterima), len(baris))
+        if len(diterima) < len(baris) else None,
     ), 409 if konflik else 422 if form.form_errors or (form.is_submitted() and form.errors) \
         else 200
+
+
+def peringatan_sebagian(diterima, semua):
+    """A PKO set while only part of the school's data has arrived, said with the numbers."""
+    return (f"Baru {diterima} dari {semua} guru yang data penilaiannya diterima Dinas; "
+            f"{semua - diterima} guru belum. PKO ini menjadi dasar penetapan predikat semua "
+            "guru sekolah ini, termasuk yang datanya menyusul.")
 
 
 PESAN_KONFLIK = ("PKO ini baru saja diubah orang lain (atau formulir terkirim dua kali). "

@@ -7,16 +7,38 @@ import zipfile
 from dataclasses import dataclass
 
 import segno
-from flask import current_app
+from flask import current_app, has_request_context, request
 from pypdf import PdfWriter
 
 from kinerja_web import pdf
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.models.cetak import Cetakan
 
+# Without KINERJA_URL_PUBLIK (development only): the address requests last came to, for
+# batch documents rendered outside a request; before any request, `make run`'s own.
+ALAMAT_DEV = "http://127.0.0.1:5000"
+
+
+def url_publik():
+    """The address printed on documents: KINERJA_URL_PUBLIK (required in production), or in
+    development the address the browser used, so the QR code of `make run` opens."""
+    tetap = current_app.config.get("URL_PUBLIK")
+    if tetap:
+        return tetap.rstrip("/")
+    if has_request_context():
+        return request.host_url.rstrip("/")
+    return current_app.config.get("URL_DILAYANI") or ALAMAT_DEV
+
+
+def ingat_alamat():
+    """before_request in development without KINERJA_URL_PUBLIK: remember the served
+    address for batch documents (rendered in a thread, not in a request)."""
+    if not current_app.config.get("URL_PUBLIK"):
+        current_app.config["URL_DILAYANI"] = request.host_url.rstrip("/")
+
 
 def url_verifikasi(kode=""):
-    return f"{current_app.config['URL_PUBLIK'].rstrip('/')}/verifikasi/{kode}"
+    return f"{url_publik()}/verifikasi/{kode}"
 
 
 def qr_svg(url):

@@ -12,7 +12,7 @@ from wtforms.validators import Optional
 from kinerja_web import alur, aturan, jobs, kiriman, pdf
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.dokumen import isi as isi_dokumen
-from kinerja_web.dokumen.cetak import logo, nama_berkas, siapkan
+from kinerja_web.dokumen.cetak import ingat_alamat, logo, nama_berkas, siapkan
 from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
@@ -27,6 +27,7 @@ from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import sekarang
 
 bp = Blueprint("dokumen", __name__)
+bp.before_app_request(ingat_alamat)
 
 
 def boleh_cetak(peran, skp):

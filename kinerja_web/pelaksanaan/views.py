@@ -89,9 +89,11 @@ def praktik_kosong(skp):
 @login_required
 def index():
     tahun = tahun_aktif()
-    skp = db.session.scalars(select(Skp).where(
-        Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
-    return render_template("pelaksanaan/index.html", daftar=skp, tahun=tahun)
+    rows = db.session.execute(
+        select(Skp, Praktik).outerjoin(Praktik, Praktik.skp_id == Skp.id)
+        .where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
+    return render_template("pelaksanaan/index.html", daftar=[s for s, _ in rows], tahun=tahun,
+                           langkah={s.id: langkah_sekarang(p) for s, p in rows})
 
 
 # ---------------------------------------------------------------- the praktik cycle
@@ -116,6 +118,15 @@ def belum_selesai(p):
                3: p.status_tindak_lanjut == "diterima", 4: p.status_tindak_lanjut == "diterima",
                5: p.status_refleksi == "diterima"}
     return {n for n, ok in selesai.items() if not ok}
+
+
+def langkah_sekarang(p):
+    """The step a person is at: the first not finished (the optional upaya notes aside),
+    the reflection once all are done; step 1 before anything is saved."""
+    if p is None:
+        return 1
+    kurang = belum_selesai(p) - {4}
+    return min(kurang) if kurang else 5
 
 
 def _form(n, sebagai, p, formdata=True):
@@ -383,10 +394,12 @@ def kompetensi(skp_id):
         form.form_errors.append(str(e))
         if aksi == "otomatis":
             return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
+                                   maks=alur_p.MAKS_KARAKTER,
                                    galat=galat, versi=ref.versi, pesan=str(e)), 422
         return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422)
     if aksi == "otomatis":
-        return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form), galat={},
+        return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
+                                   maks=alur_p.MAKS_KARAKTER, galat={},
                                versi=ref.versi,
                                pesan=f"Draf tersimpan otomatis {format_waktu(sekarang())}.")
     return _berhasil(url_for(".kompetensi", skp_id=skp.id), pesan, lambda: _tampil_kompetensi(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
@@ -161,6 +161,8 @@ def hasil(skp_id):
     for k in alur_n.KRITERIA:
         setattr(pratinjau, k, form[k].data or None)
     rekomendasi, alasan_rek = alur_n.rekomendasi_hasil(skp, pratinjau, pko, praktik)
+    if form.aksi.data == "hitung" and rekomendasi:
+        form.rating.data = rekomendasi.value  # pre-selected; the atasan may choose another
     return render("penilaian/hasil.html", block="rekomendasi" if form.aksi.data == "hitung"
                   else None, status=status, skp=skp, pen=pen, praktik=praktik, form=form,
                   skala=SKALA, kriteria=LABEL_KRITERIA, rekomendasi=rekomendasi,
@@ -241,6 +243,8 @@ def perilaku(skp_id):
     pratinjau.perilaku = {a.kode: {k: form[f"{a.kode}__{k}"].data for k in alur_n.KOMPONEN}
                           for a in atr.perilaku}
     rekomendasi, alasan_rek = alur_n.rekomendasi_perilaku(skp, pratinjau)
+    if form.aksi.data == "hitung" and rekomendasi:
+        form.rating.data = rekomendasi.value
     return render("penilaian/perilaku.html", block="rekomendasi" if form.aksi.data == "hitung"
                   else None, status=status, skp=skp, pen=pen, form=form, atr=atr, skala=SKALA,
                   rekomendasi=rekomendasi, alasan_rekomendasi=alasan_rek,
@@ -255,6 +259,9 @@ TAB = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
        ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
 LABEL_STATUS = dict(TAB)
 LABEL_STATUS["observasi"] = "Rating observasi"
+# The step "Cek" opens: where the cycle waits (SPEC §2.3), the reflection once finished.
+LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi": 5,
+                  "selesai": 5}
 
 
 def status_praktik():
@@ -332,6 +339,7 @@ def daftar():
     return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
                   hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
                   total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
+                  langkah_status=LANGKAH_STATUS,
                   lingkup="dinas" if dinas and peran.atasan_sekolah else None)
 
 
@@ -364,14 +372,32 @@ def penilaian_dalam_lingkup(lingkup, tahun, kunci=False):
     return db.session.scalars(q).unique().all()
 
 
-@bp.post("/kirim")
+def jumlah_dalam_lingkup(lingkup, tahun):
+    """How many agreed plans this atasan assesses (with or without an assessment row)."""
+    buat = baris_dinas if lingkup == "dinas" else baris_sekolah
+    sub = buat(current_user.peran, tahun).where(Skp.status == "disepakati").subquery()
+    return db.session.scalar(select(func.count()).select_from(sub))
+
+
+@bp.route("/kirim", methods=["GET", "POST"])
 @login_required
 def kirim():
-    """Kirim data Penilaian Kinerja ke Dinas Pendidikan (the finished ones)."""
+    """Kirim data Penilaian Kinerja ke Dinas Pendidikan (the finished ones). GET is the
+    confirmation: who is sent, who is not yet, and the "Ya, kirim" form that POSTs here."""
     lingkup = lingkup_penilaian()
     form = Formulir()
     tujuan = url_for("penilaian.daftar", **({"lingkup": "dinas"} if lingkup == "dinas"
                                               and current_user.peran.atasan_sekolah else {}))
+    if request.method == "GET":
+        daftar = penilaian_dalam_lingkup(lingkup, tahun_aktif())
+        urut = sorted(daftar, key=lambda p: (p.skp.pegawai.nama, p.skp.pegawai.nip or ""))
+        return render_template(
+            "penilaian/kirim.html", form=form, tujuan=tujuan, lingkup=lingkup,
+            dinas=lingkup == "dinas", kembali=tujuan,
+            siap=[p for p in urut if p.lengkap and p.pengiriman_id is None],
+            belum=jumlah_dalam_lingkup(lingkup, tahun_aktif()) - sum(1 for p in daftar
+                                                                     if p.lengkap),
+            terkirim=sum(1 for p in daftar if p.pengiriman_id is not None))
     if not form.validate_on_submit():
         flash("Sesi formulir berakhir. Tekan Kirim data sekali lagi.", "peringatan")
         return hx_redirect(tujuan)
@@ -456,6 +482,10 @@ def _halaman_penetapan(semua_siap):
             [b.rekomendasi.value for b in semua_siap[:awal] + semua_siap[akhir:]])
 
 
+class _Percobaan(Exception):
+    """Ends a dry run of the penetapan: its savepoint is rolled back."""
+
+
 @bp.route("/penetapan", methods=["GET", "POST"])
 @login_required
 def penetapan():
@@ -479,6 +509,28 @@ def penetapan():
         elif form.aksi.data == "panel":
             return render("penilaian/_panel.html",
                           panel=panel_distribusi(pko, pilihan + proyeksi, sudah))
+        elif form.aksi.data == "konfirmasi":
+            # "Kirim…": every check of the Kirim, nothing written; then the second page
+            # that says what will be sent, with "Ya, kirim" (aksi=kirim).
+            try:
+                with db.session.begin_nested():
+                    alur_n.tetapkan_predikat(
+                        current_user, tahun, pko, [b.pen for b in siap],
+                        {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
+                                    form[f"alasan_{b.pen.id}"].data) for b in siap},
+                        form.pembenaran.data, sekolah_id=sekolah_id,
+                        sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
+                    raise _Percobaan
+            except _Percobaan:
+                label = {p.value: p.label for p in aturan.Predikat}
+                return render_template(
+                    "penilaian/penetapan_konfirmasi.html", form=form, lingkup=lingkup,
+                    panel=panel_distribusi(pko, pilihan + proyeksi, sudah),
+                    baris=[(b, label[v], form[f"alasan_{b.pen.id}"].data)
+                           for b, v in zip(siap, pilihan, strict=True)])
+            except Ditolak as e:
+                form.form_errors.append(str(e))
+                status = 422
         elif form.aksi.data == "kirim":
             # A double "Kirim" creates one Penetapan: the twin waits for the first one's
             # submission key and is sent where it went ("sudah tersimpan").

@@ -36,7 +36,7 @@ LANGKAH = {1: "Hasil Kerja Utama", 2: "Hasil Kerja Tambahan", 3: "Perilaku Kerja
            4: "Persetujuan"}
 TAB = (("semua", "Semua"), ("diajukan", "Menunggu persetujuan"),
        ("dikembalikan", "Dikembalikan"), ("disetujui", "Disetujui"),
-       ("disepakati", "Disepakati"), ("belum", "Belum membuat"))
+       ("disepakati", "Disepakati"), ("draf", "Draf"), ("belum", "Belum membuat"))
 
 
 @dataclass
@@ -50,9 +50,9 @@ class Baris:
 
 
 def status_daftar():
-    """The list's status of a row: no plan or a draft counts as "belum membuat"."""
-    return case((Skp.id.is_(None), "belum"), (Skp.status == "draf", "belum"),
-                else_=Skp.status)
+    """The list's status of a row: the plan's status, "belum" (membuat) without a plan.
+    A draft is "draf": the teacher has started, the atasan cannot open it yet."""
+    return case((Skp.id.is_(None), "belum"), else_=Skp.status)
 
 
 def baris_sekolah(peran, tahun, st=None, tambahan=()):

@@ -38,6 +38,22 @@
     if (judul) { judul.focus(); }
   });
 
+  /* Character counters count on the device as you type (maxlength stops at the limit;
+     the server still checks). The counter is the described-by element with data-maks. */
+  document.addEventListener("input", function (e) {
+    var t = e.target, ids = (t.getAttribute && t.getAttribute("aria-describedby")) || "";
+    ids = ids.split(" ");
+    for (var i = 0; i < ids.length; i++) {
+      var c = document.getElementById(ids[i]);
+      if (c && c.hasAttribute("data-maks")) {
+        var maks = +c.getAttribute("data-maks");
+        var n = t.value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length;
+        c.textContent = n + "/" + maks;
+        c.className = "penghitung" + (n > maks ? " lebih" : "");
+      }
+    }
+  });
+
   window.addEventListener("online", function () {
     var daftar = tertunda;
     tertunda = [];

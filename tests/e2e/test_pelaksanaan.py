@@ -17,6 +17,12 @@ def buka_langkah(page, n, judul):
     expect(page.get_by_role("heading", name=f"{n}. {judul}")).to_be_visible()
 
 
+def di_langkah(page, n, judul):
+    """The page opened at this step (the indicator shows it as the current one)."""
+    expect(page.get_by_role("heading", name=f"{n}. {judul}")).to_be_visible()
+    expect(page.locator('[aria-current="step"]')).to_contain_text(judul)
+
+
 def isi_fokus(page):
     """Tick the first catalogue fokus perilaku, or type one where the catalogue has none."""
     kotak = page.locator("input[name=fokus]")
@@ -73,7 +79,7 @@ def test_siklus_praktik_kinerja_guru_dan_kepala_sekolah(page, server):
     masuk(page, server, "kepsek2")
     page.goto(server + "/penilaian?tab=tindak_lanjut")
     page.get_by_role("row").filter(has_text=nama).get_by_role("link", name="Cek").click()
-    buka_langkah(page, 3, "Diskusi tindak lanjut")
+    di_langkah(page, 3, "Diskusi tindak lanjut")  # "Cek" opens the step the cycle is at
     page.get_by_label("2 — Sesuai harapan").check()
     page.get_by_role("button", name="Terima").click()
     expect(page.get_by_text("Diskusi tindak lanjut diterima.")).to_be_visible()
@@ -105,7 +111,7 @@ def test_siklus_praktik_kinerja_guru_dan_kepala_sekolah(page, server):
     masuk(page, server, "kepsek2")
     page.goto(server + "/penilaian?tab=refleksi")
     page.get_by_role("row").filter(has_text=nama).get_by_role("link", name="Cek").click()
-    buka_langkah(page, 5, "Refleksi tindak lanjut")
+    di_langkah(page, 5, "Refleksi tindak lanjut")
     page.get_by_label("3 — Melampaui harapan").check()
     page.get_by_role("button", name="Terima").click()
     expect(page.get_by_text("Refleksi tindak lanjut diterima.")).to_be_visible()
