@@ -120,7 +120,7 @@ def test_navigasi_boost_hanya_isi_utama_dengan_judul_dan_menu(klien, dunia):
     teks = r.text
     assert "<html" not in teks and "<body" not in teks and "<main" not in teks
     assert "Pengelolaan Kinerja Guru dan Kepala Sekolah · Periode" not in teks  # footer
-    assert teks.lstrip().startswith("<title>Pegawai · Kinerja Guru</title>")
+    assert teks.lstrip().startswith("<title>Data Pegawai · Kinerja Guru</title>")
     kepala = re.search(r'<header class="kepala" id="kepala" hx-swap-oob="true">.*?</header>',
                        teks, re.S)
     assert kepala and 'href="/dinas/pegawai" aria-current="page"' in kepala.group(0)

@@ -156,14 +156,16 @@ def test_langkah_yang_ditukar_htmx_membawa_judulnya(masuk):
     k = masuk("kepsek1")
     r = k.get("/penilaian?tab=tindak_lanjut")
     url = re.search(r'href="(/pelaksanaan/\d+/praktik/)3">Cek', r.text).group(1)
+    nama = re.search(r"<h1>Praktik Kinerja: ([^<]+)</h1>", k.get(f"{url}3").text).group(1)
     for n, judul in ((2, "Observasi"), (3, "Diskusi tindak lanjut")):
         frag = k.get(f"{url}{n}", headers=HX)
         assert frag.text.lstrip().startswith('<section id="langkah"')
-        assert frag.text.rstrip().endswith(f"<title>Praktik Kinerja — {judul} · Kinerja Guru"
-                                           "</title>")
+        # The atasan's title names the person (it starts with the page's heading).
+        judul_penuh = f"<title>Praktik Kinerja: {nama} — {judul} · Kinerja Guru</title>"
+        assert frag.text.rstrip().endswith(judul_penuh)
         penuh = k.get(f"{url}{n}")
         assert penuh.text.count("<title>") == 1
-        assert f"<title>Praktik Kinerja — {judul} · Kinerja Guru</title>" in penuh.text
+        assert judul_penuh in penuh.text
     k = masuk("guru3")  # a draft plan: the teacher's wizard
     skp = re.search(r'href="(/perencanaan/\d+)"', k.get("/perencanaan").text).group(1)
     url = re.search(r'href="(/perencanaan/\d+/langkah/)\d"', k.get(skp).text).group(1)
