@@ -19,6 +19,8 @@ def create_app(test_config=None):
     )
     config.load(app, test_config)
 
+    # Imported here, not at the top: a migration, an RQ worker or a test importing one
+    # module of the package must not pull in every page.
     from kinerja_web import aset, extensions, keamanan, tampilan
 
     extensions.init_app(app)
