@@ -26,6 +26,7 @@ run: setup
 test: setup $(AXE)
 	scripts/paket-sistem.sh test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory audit; fi
 
@@ -63,8 +64,10 @@ $(AXE): package.json package-lock.json $(HTMX)
 	@mkdir -p $(dir $(AXE))
 	cp node_modules/axe-core/axe.min.js $(AXE)
 
+## lint: ruff, and the import layers (import-linter contracts in pyproject.toml)
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 ## lock: re-pin every transitive Python dependency after changing pyproject.toml
 lock:

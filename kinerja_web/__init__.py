@@ -19,6 +19,8 @@ def create_app(test_config=None):
     )
     config.load(app, test_config)
 
+    # Imported here, not at the top: a migration, an RQ worker or a test importing one
+    # module of the package must not pull in every page.
     from kinerja_web import aset, extensions, keamanan, tampilan
 
     extensions.init_app(app)
@@ -26,7 +28,11 @@ def create_app(test_config=None):
     aset.init_app(app)
     tampilan.init_app(app)
 
+    from kinerja_web.auth.sesi import SesiCookie
     from kinerja_web.auth.views import bp as auth_bp
+
+    # The signed cookie, re-signed only when needed (auth/sesi.py).
+    app.session_interface = SesiCookie()
     from kinerja_web.beranda.views import bp as beranda_bp
     from kinerja_web.dinas.penilaian import bp as dinas_penilaian_bp
     from kinerja_web.dinas.views import bp as dinas_bp

@@ -4,7 +4,7 @@ from flask import abort
 from flask_login import current_user
 
 from kinerja_web.extensions import db
-from kinerja_web.models import Pegawai, Sekolah
+from kinerja_web.models import Pegawai
 
 
 def boleh_lihat_pegawai(peran, pegawai):
@@ -16,23 +16,8 @@ def boleh_lihat_pegawai(peran, pegawai):
     )
 
 
-def boleh_lihat_sekolah(peran, sekolah):
-    return (
-        sekolah.id in peran.atasan_sekolah
-        or sekolah.id == peran.sekolah_id
-        or (peran.staf_dinas and sekolah.dinas_id == peran.dinas_id)
-    )
-
-
 def get_pegawai_or_404(pegawai_id):
     pegawai = db.session.get(Pegawai, pegawai_id)
     if pegawai is None or not boleh_lihat_pegawai(current_user.peran, pegawai):
         abort(404)
     return pegawai
-
-
-def get_sekolah_or_404(sekolah_id):
-    sekolah = db.session.get(Sekolah, sekolah_id)
-    if sekolah is None or not boleh_lihat_sekolah(current_user.peran, sekolah):
-        abort(404)
-    return sekolah

@@ -13,7 +13,7 @@ from flask import g, has_request_context
 from sqlalchemy import and_, select
 
 from kinerja_web.extensions import db
-from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Skp
 from kinerja_web.waktu import hari_ini
 
 # Also the positions of a leader's own SKP. Queries say `posisi IN PERAN_KS`, not
@@ -105,8 +105,6 @@ def kepala_dinas(dinas_id, tanggal=None):
 @sekali_per_permintaan
 def rencana_disepakati(pegawai_id, tahun_id):
     """A leader's own agreed plan (as principal or Kadis) of the year, or None."""
-    from kinerja_web.models import Skp
-
     return db.session.scalar(select(Skp).where(
         Skp.pegawai_id == pegawai_id, Skp.tahun_id == tahun_id,
         Skp.posisi.in_(PERAN_KS), Skp.status == "disepakati"))
@@ -115,8 +113,6 @@ def rencana_disepakati(pegawai_id, tahun_id):
 def kepala_dinas_dan_rencana(dinas_id, tahun_id):
     """The Kepala Dinas and his agreed plan in one query; both stay cached for the request
     (approving a principal needs the PPK and the RHK the plan intervenes)."""
-    from kinerja_web.models import Skp
-
     if has_request_context():
         simpanan = g.setdefault("_atasan", {})
         if ("kepala_dinas", dinas_id) in simpanan:
@@ -164,19 +160,6 @@ def atasan_untuk(pegawai, posisi, tanggal=None) -> Atasan:
     if kadis is None:
         return Atasan(None, True, "Kepala Dinas belum tercatat. Hubungi Operator Dinas.")
     return Atasan(kadis, True)
-
-
-def tim_kerja_dari(pegawai_ids, tahun_id):
-    """{principal pegawai_id: Tim Kerja Pegawai} for one performance year."""
-    if not pegawai_ids:
-        return {}
-    rows = db.session.execute(
-        select(PlotTimKerja.kepala_sekolah_id, Pegawai)
-        .join(Pegawai, PlotTimKerja.tim_kerja_id == Pegawai.id)
-        .where(PlotTimKerja.tahun_id == tahun_id,
-               PlotTimKerja.kepala_sekolah_id.in_(list(pegawai_ids)))
-    ).all()
-    return dict(rows)
 
 
 @sekali_per_permintaan

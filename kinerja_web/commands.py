@@ -4,19 +4,38 @@ buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja."""
 import hashlib
 import os
 import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 import click
 from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
-from kinerja_web import alur, aturan, demo
+from kinerja_web import alur, aturan, cadangan, demo, jobs
+from kinerja_web.auth.sesi import sandi_acak
+from kinerja_web.dokumen.cetak import daftar_skp
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.impor import roster
 from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
-from kinerja_web.models import Akun, Dinas, ImporBerkas, Pegawai, Penugasan, TahunKinerja
+from kinerja_web.models import (
+    Akun,
+    CetakBatch,
+    Dinas,
+    ImporBerkas,
+    LogSinkro,
+    Pegawai,
+    Penugasan,
+    Sekolah,
+    TahunKinerja,
+)
+from kinerja_web.models.org import JENJANG_SEKOLAH, PERAN_LABEL
+from kinerja_web.peran import muat_peran
+from kinerja_web.sinkro import berkas
+from kinerja_web.sinkro.ekspor import ekspor
+from kinerja_web.sinkro.pengirim import manifes_json
 from kinerja_web.teks import gabung
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -25,7 +44,6 @@ def init_app(app):
     for cmd in (seed_demo, demo_masuk, impor_roster, impor_sandi_ulang, buat_dinas,
                 buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja):
         app.cli.add_command(cmd)
-    from kinerja_web import cadangan
 
     cadangan.init_app(app)  # backup, pulihkan
 
@@ -73,9 +91,6 @@ def _pilih_dinas(dinas_id):
 def _akun_dinas(username, dinas, peran=("operator_dinas", "kepala_dinas", "tim_kerja")):
     """The account named on the command line, only if it is staff of the chosen Dinas: an
     Operator of Dinas A named with --dinas B would otherwise act (and be recorded) in B."""
-    from kinerja_web.models.org import PERAN_LABEL
-    from kinerja_web.peran import muat_peran
-
     akun = db.session.scalar(select(Akun).where(Akun.username == username.strip().lower()))
     if akun is None:
         raise click.ClickException(f"Pengguna {username} tidak ada.")
@@ -197,10 +212,6 @@ def buat_dinas(nama, wilayah, tingkat, tahun):
 @click.option("--nip", default=None, help="NIP bila operator ASN.")
 def buat_operator(dinas_id, username, nama, nip):
     """Buat akun Operator Dinas pertama; sandi sekali pakai ditampilkan sekali."""
-    from werkzeug.security import generate_password_hash
-
-    from kinerja_web.auth.sesi import sandi_acak
-
     dinas = _pilih_dinas(dinas_id)
     username = username.strip().lower()
     if not re.fullmatch(r"[a-z0-9._-]{3,60}", username):
@@ -258,13 +269,6 @@ def buat_operator(dinas_id, username, nama, nip):
               help="Nama pengguna yang dicatat sebagai pencetak.")
 def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
     """Cetak banyak dokumen sekaligus (per 50 dokumen), seperti halaman Cetak batch."""
-    import shutil
-
-    from kinerja_web import jobs
-    from kinerja_web.dokumen.views import daftar_skp
-    from kinerja_web.models import CetakBatch, Sekolah
-    from kinerja_web.models.org import JENJANG_SEKOLAH
-
     dinas = _pilih_dinas(dinas_id)
     akun = _akun_dinas(operator, dinas)
     if jenjang is not None and jenjang.strip().lower() not in JENJANG_SEKOLAH:
@@ -301,8 +305,6 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
 @click.command("cetak-lanjut")
 def cetak_lanjut():
     """Lanjutkan cetak batch yang terputus (mis. setelah server mati)."""
-    from kinerja_web import jobs
-
     ids = jobs.yang_terputus()
     for batch_id in ids:
         click.echo(f"Melanjutkan cetak batch {batch_id}…")
@@ -320,11 +322,6 @@ def cetak_lanjut():
 @click.option("--operator", default=None, help="Nama pengguna yang dicatat sebagai pengekspor.")
 def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
     """Ekspor e-Kinerja seperti halaman Ekspor: yang lolos cek diekspor, semua dicatat di log."""
-    from kinerja_web.models import LogSinkro
-    from kinerja_web.sinkro import berkas
-    from kinerja_web.sinkro.ekspor import ekspor
-    from kinerja_web.sinkro.pengirim import manifes_json
-
     dinas = _pilih_dinas(dinas_id)
     akun = _akun_dinas(operator, dinas, ("operator_dinas",)) if operator else None
     e = ekspor(dinas.id, jenis, current_app.config["TAHUN_KINERJA"], akun,

@@ -11,16 +11,28 @@ from datetime import date
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from kinerja_web.alur import pelaksanaan as alur_p
+from kinerja_web.alur import penilaian as alur_n
+from kinerja_web.alur import skp as alur_skp
+from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.atasan import atasan_untuk
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     Akun,
+    AsnSiasn,
     Dinas,
     Pegawai,
+    Penilaian,
     Penugasan,
+    PeriodeEkinerja,
     PlotTimKerja,
     Sekolah,
+    Skp,
     TahunKinerja,
+    UnitKerja,
 )
+from kinerja_web.peran import muat_peran
+from kinerja_web.sinkro import periode
 
 SANDI_DEMO = "kinerja-demo"
 MULAI = date(2024, 7, 1)
@@ -176,10 +188,6 @@ RENCANA_DEMO = {
 
 def isi_perencanaan(tahun):
     """Walk the demo plans through the real transitions, so each state has people in it."""
-    from kinerja_web.alur import skp as alur_skp
-    from kinerja_web.atasan import atasan_untuk
-    from kinerja_web.peran import muat_peran
-
     def akun_dari(pegawai):
         a = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
         a.peran = muat_peran(pegawai, MULAI)
@@ -241,12 +249,6 @@ def isi_pelaksanaan():
     """Walk the demo cycles through the real transitions: 1 persiapan sent, 2 agreed,
     3 observed, 4 tindak lanjut sent, 5 accepted with progress notes and reflection sent,
     6 everything done (reflection accepted, competency validated, confirmations)."""
-    from kinerja_web.alur import pelaksanaan as alur_p
-    from kinerja_web.alur.skp import aturan_skp
-    from kinerja_web.atasan import atasan_untuk
-    from kinerja_web.models.skp import Skp
-    from kinerja_web.peran import muat_peran
-
     def akun_dari(pegawai):
         a = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
         a.peran = muat_peran(pegawai, MULAI)
@@ -341,11 +343,6 @@ PENILAIAN_DEMO = {
 
 def isi_penilaian():
     """Rate, send, set PKOs and predikat through the real transitions."""
-    from kinerja_web.alur import penilaian as alur_n
-    from kinerja_web.atasan import atasan_untuk
-    from kinerja_web.models import Penilaian, Skp, TahunKinerja
-    from kinerja_web.peran import muat_peran
-
     def akun(username=None, pegawai=None):
         a = db.session.scalar(select(Akun).where(
             Akun.username == username if username else Akun.pegawai_id == pegawai.id))
@@ -369,8 +366,6 @@ def isi_penilaian():
         return pen
 
     def alur_p_aspek(skp):
-        from kinerja_web.alur.skp import aturan_skp
-
         return list(aturan_skp(skp).perilaku.kode)
 
     tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
@@ -390,7 +385,6 @@ def isi_penilaian():
     pembenaran = {"plt1": "Seluruh guru menuntaskan siklus praktik kinerja dengan perubahan "
                           "praktik yang terdokumentasi; penurunan Rapor Pendidikan terjadi "
                           "karena perpindahan murid, bukan kinerja guru."}
-    from kinerja_web.models import Sekolah
 
     for username, (kode, alasan) in pko.items():
         atasan, daftar = per_atasan[username]
@@ -451,9 +445,6 @@ PERIODE_DEMO_BERSIH = tuple(
 def pakai_periode_bersih(dinas_id):
     """Replace the Dinas' e-Kinerja period list by PERIODE_DEMO_BERSIH (audited), as the
     Operator Dinas does once the admin e-Kinerja has fixed the list."""
-    from kinerja_web.models import PeriodeEkinerja
-    from kinerja_web.sinkro import periode
-
     for p in db.session.scalars(select(PeriodeEkinerja).where(
             PeriodeEkinerja.dinas_id == dinas_id)).all():
         periode.hapus(p, p.versi)
@@ -468,9 +459,6 @@ def isi_sinkro(dinas):
     """Reference lists and e-Kinerja periods: most pegawai match, a few do not (a teacher
     whose SIASN atasan is the former principal, one missing, one with another NIP, another
     jabatan, golongan or spelling, a replaced UNOR, a school name that really differs)."""
-    from kinerja_web.atasan import atasan_untuk
-    from kinerja_web.models import AsnSiasn, PeriodeEkinerja, UnitKerja
-
     unor = [UnitKerja(dinas_id=dinas.id, unor_id=UNOR_DINAS, nama=dinas.nama.upper())]
     sekolah = db.session.scalars(select(Sekolah).where(Sekolah.dinas_id == dinas.id)
                                  .order_by(Sekolah.id)).all()
@@ -586,7 +574,6 @@ def daftar_login():
     rows = db.session.execute(
         select(Akun.username, Pegawai.nama).join(Akun.pegawai).order_by(Akun.id)
     ).all()
-    from kinerja_web.peran import muat_peran
 
     out = []
     for username, nama in rows:

@@ -84,11 +84,3 @@ class Formulir(FlaskForm):
             self.form_errors.append(g.get("csrf_pesan") or PESAN_CSRF)
             ok = False
         return ok
-
-    @property
-    def semua_galat(self):
-        """Form-level errors followed by every field error, for a summary at the top."""
-        out = list(self.form_errors)
-        for field in self:
-            out.extend(f"{field.label.text}: {e}" for e in field.errors)
-        return out

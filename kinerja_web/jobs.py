@@ -18,7 +18,6 @@ import hashlib
 import multiprocessing
 import os
 import secrets
-import shutil
 import socket
 import threading
 import zipfile
@@ -75,7 +74,7 @@ def _jalankan_dengan_app(app, batch_id):
 
 def kerja_rq(batch_id):
     """Entry point for RQ workers: builds the app from the environment and runs the job."""
-    from kinerja_web import create_app
+    from kinerja_web import create_app  # cycle: create_app registers this module
 
     app = create_app()
     with app.app_context():
@@ -257,6 +256,7 @@ def pool_render():
 def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
     """Render the remaining chunks (up to one per core at a time, committed in order),
     then merge. `berhenti_setelah` (tests) simulates a crash after that many chunks."""
+    # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
     from kinerja_web.dokumen.cetak import render_chunk, siapkan_chunk
 
     pekerja = pekerja or identitas()
@@ -385,10 +385,6 @@ def gabungkan(batch, dir_):
     batch.berkas = str(akhir)
 
 
-def hapus_berkas(batch):
-    shutil.rmtree(Path(current_app.instance_path) / "cetak" / str(batch.id), ignore_errors=True)
-
-
 def init_app(app):
     """Resume interrupted batch jobs once per process, after the first request (not at
     import or app creation, and never in tests)."""
@@ -399,8 +395,6 @@ def init_app(app):
         if status["mulai"] or app.config.get("TESTING"):
             return
         status["mulai"] = True
-        import threading
-
         threading.Thread(target=_pulihkan, args=(app,), daemon=True,
                          name="cetak-pemulih").start()
 

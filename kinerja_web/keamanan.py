@@ -52,9 +52,6 @@ def init_app(app):
         # Behind nginx: trust that many proxies for client IP, scheme and host.
         n = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    from kinerja_web.auth.sesi import SesiCookie
-
-    app.session_interface = SesiCookie()
     # First of all before_request functions: CSRFProtect registered its check earlier.
     app.before_request_funcs.setdefault(None, []).insert(0, tolak_lintas_situs)
     app.before_request_funcs[None].insert(1, tolak_nul)

@@ -13,10 +13,15 @@ from sqlalchemy import and_, delete, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import joinedload
 
 from kinerja_web import aturan
-from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur import Ditolak, catat, syarat
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.penilaian import segarkan
 from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.alur.syarat import (
+    VALIDASI_DOKUMEN,
+    dokumen_oleh_pegawai,
+    kode_konfirmasi,
+)
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.extensions import db
 from kinerja_web.models import Audit, Skp
@@ -46,10 +51,10 @@ def predikat_ditetapkan(skp):
     """Whether the predikat is set (then everything here is final). Asked once per request;
     a page that loaded it with the SKP keeps it with `ingat_predikat`."""
     if not has_request_context():
-        return alur_n.predikat_ditetapkan(skp)
+        return syarat.predikat_ditetapkan(skp)
     simpanan = g.setdefault("_predikat_ditetapkan", {})
     if skp.id not in simpanan:
-        simpanan[skp.id] = alur_n.predikat_ditetapkan(skp)
+        simpanan[skp.id] = syarat.predikat_ditetapkan(skp)
     return simpanan[skp.id]
 
 
@@ -512,18 +517,6 @@ def validasi_kompetensi(ref, aktor, ya=True, dimuat=None):
 # ---------------------------------------------------------------- confirmations
 
 JENIS_KONFIRMASI = ("tugas_pegawai", "tugas_atasan", "dokumen", "kelengkapan")
-# The atasan's validation of a principal's own documents: one row, kode "diterima" or
-# "dikembalikan" (with its note).
-VALIDASI_DOKUMEN = "validasi_dokumen"
-
-
-def dokumen_oleh_pegawai(skp):
-    """A principal confirms his school's accountability documents himself ("Kepala Sekolah
-    mengkonfirmasi ketersediaan dokumen akuntabilitas", seed 001); his atasan validates.
-    A teacher's documents are confirmed by his principal (the teacher shows them to him)."""
-    return skp.katalog_posisi == "kepala_sekolah"
-
-
 def pastikan_boleh_konfirmasi(skp, aktor, jenis):
     if jenis == "tugas_pegawai" or jenis == "dokumen" and dokumen_oleh_pegawai(skp):
         if jenis == "dokumen" and skp.pegawai_id != aktor.pegawai_id:
@@ -532,22 +525,6 @@ def pastikan_boleh_konfirmasi(skp, aktor, jenis):
         pastikan_pemilik(skp, aktor)
     else:
         pastikan_atasan(skp, aktor)
-KELENGKAPAN = {"kompetensi": "Pengembangan Kompetensi", "tugas_tambahan": "Tugas Tambahan"}
-
-
-def kode_konfirmasi(skp, jenis):
-    """The items that can be confirmed for this SKP."""
-    atr = aturan_skp(skp)
-    posisi = skp.katalog_posisi
-    if jenis in ("tugas_pegawai", "tugas_atasan"):
-        return [t.kode for t in atr.tugas_pokok(posisi)
-                if not t.butuh_tugas_tambahan or skp.tugas_tambahan_berlaku]
-    if jenis == "dokumen":
-        return [d.kode for d in atr.dokumen(posisi)
-                if not d.butuh_tugas_tambahan or skp.tugas_tambahan_berlaku]
-    return [k for k in KELENGKAPAN if k != "tugas_tambahan" or skp.tugas_tambahan_berlaku]
-
-
 def konfirmasi(skp, aktor, jenis, pilihan, berkas=None):
     """Set the confirmed items of one kind to exactly `pilihan`; audited when it changes."""
     return konfirmasi_banyak(skp, aktor, {jenis: pilihan}, berkas)[jenis]

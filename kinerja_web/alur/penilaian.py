@@ -8,11 +8,16 @@ penetapan nothing changes until the Dinas reopens it (audited).
 
 from collections import Counter
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat, cek_versi
 from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.alur.syarat import (
+    VALIDASI_DOKUMEN,
+    dokumen_oleh_pegawai,
+    kode_konfirmasi,
+)
 from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.extensions import db
 from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi
@@ -29,17 +34,6 @@ from kinerja_web.waktu import sekarang
 KRITERIA = ("upaya_refleksi", "upaya_mempelajari", "perubahan_praktik")
 KOMPONEN = ("perwujudan", "dampak")
 RATING = {r.value for r in aturan.Rating}
-
-
-def syarat_predikat_ditetapkan(skp_id):
-    """SQL: the SKP's predikat has been set and sent (a column for a page's own query)."""
-    return exists().where(Penilaian.skp_id == skp_id, Penilaian.penetapan_id == Penetapan.id,
-                          Penetapan.dibuka.is_(None))
-
-
-def predikat_ditetapkan(skp):
-    """Whether this SKP's predikat has been set and sent (then everything is final)."""
-    return bool(db.session.scalar(select(syarat_predikat_ditetapkan(skp.id))))
 
 
 def penilaian_untuk(skp):
@@ -235,12 +229,6 @@ def simpan_rating_perilaku(pen, aktor, nilai, pilihan, alasan, umpan_balik):
 
 def kekurangan(skp, pen, praktik=None, ref=None, konfirmasi=None, pko=None):
     """What is still missing before "Sudah selesai dinilai", in the atasan's words."""
-    from kinerja_web.alur.pelaksanaan import (
-        VALIDASI_DOKUMEN,
-        dokumen_oleh_pegawai,
-        kode_konfirmasi,
-    )
-
     kurang = []
     if praktik is None or praktik.status_refleksi != "diterima":
         kurang.append("Praktik Kinerja belum selesai (sampai Refleksi tindak lanjut diterima).")

@@ -6,6 +6,7 @@ writes one audit row; the caller holds the row lock and commits.
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur.syarat import aturan_skp, predikat_ditetapkan
 from kinerja_web.atasan import (
     atasan_untuk,
     boleh_menilai,
@@ -26,10 +27,6 @@ JUDUL_LANGKAH = {
     4: "Perilaku Kerja",
     5: "Rangkuman Perencanaan Kinerja Anda",
 }
-
-
-def aturan_skp(skp):
-    return aturan.muat_aturan(skp.tahun.aturan)
 
 
 def _pastikan_pemilik(skp, aktor):
@@ -214,12 +211,6 @@ def susun_rhk(skp, intervensi=None):
     return out
 
 
-def rhk_atasan_dari(skp):
-    """The RHK of the atasan's own agreed plan that this plan's praktik RHK intervenes, or
-    None (the e-Kinerja sync fails without it: "Tidak ditemukan RHK atasan berikut …")."""
-    return intervensi_atasan(skp).get("praktik", (None, None))[0]
-
-
 def intervensi_atasan(skp):
     """{kategori: (RHK, indicator)} of the atasan's agreed plan that this plan's RHK
     intervene, per the year's mapping (teacher RHK → the principal's organisational RHK);
@@ -362,8 +353,6 @@ def ubah_kompetensi(skp, aktor, kode):
     _pastikan_pemilik(skp, aktor)
     _pastikan_status(skp, ("disepakati",), "Indikator kompetensi diubah lewat Perencanaan "
                                             "Kinerja sebelum disepakati.")
-    from kinerja_web.alur.penilaian import predikat_ditetapkan
-
     if predikat_ditetapkan(skp):
         raise Ditolak("Predikat kinerja sudah ditetapkan; SKP tidak dapat diubah lagi.")
     _periksa_kode(skp, {"kompetensi_kode": kode})

@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 
 from kinerja_web import aturan
+from kinerja_web.alur.penilaian import pko_sekolah
+from kinerja_web.daftar import baris_dinas, baris_sekolah, daftar_penilaian, hitung_status
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     Akun,
@@ -19,7 +21,8 @@ from kinerja_web.models import (
     Skp,
     TahunKinerja,
 )
-from kinerja_web.waktu import hari_ini
+from kinerja_web.sinkro.data import ringkasan_kesiapan
+from kinerja_web.waktu import format_waktu, hari_ini
 
 bp = Blueprint("beranda", __name__)
 
@@ -137,8 +140,6 @@ def bagian_pegawai(pegawai, peran):
 
 def tugas_persetujuan(stmt, siapa):
     """The approval task with its counts (one query)."""
-    from kinerja_web.persetujuan.views import hitung_status
-
     n = hitung_status(stmt)
     # Every status is named, so the parts add up to the whole.
     return Tugas(
@@ -153,9 +154,6 @@ def tugas_persetujuan(stmt, siapa):
 
 def tugas_penilaian(peran, tahun, dinas, siapa):
     """The implementation list with the number waiting for the atasan (one query)."""
-    from kinerja_web.penilaian.views import daftar_penilaian
-    from kinerja_web.persetujuan.views import hitung_status
-
     stmt, _ = daftar_penilaian(peran, tahun, dinas)
     n = hitung_status(stmt)
     menunggu = n.get("observasi", 0) + n.get("tindak_lanjut", 0) + n.get("refleksi", 0)
@@ -171,8 +169,6 @@ def tugas_penilaian(peran, tahun, dinas, siapa):
 
 def tugas_penetapan(peran, tahun):
     """The principal's penetapan: waiting for the PKO, or ready with a count."""
-    from kinerja_web.alur.penilaian import pko_sekolah
-
     pko = pko_sekolah(min(peran.atasan_sekolah), tahun.id)
     if pko is None:
         return Tugas("Penetapan Predikat Kinerja", "Menunggu Dinas menetapkan Predikat Kinerja "
@@ -193,8 +189,6 @@ def tahun_ini():
 
 
 def bagian_atasan(peran):
-    from kinerja_web.persetujuan.views import baris_sekolah
-
     tahun = tahun_ini()
     nama = db.session.scalars(select(Sekolah.nama).where(Sekolah.id.in_(peran.atasan_sekolah))
                               .order_by(Sekolah.nama)).all()
@@ -223,8 +217,6 @@ def bagian_tim_kerja(peran):
     )]
     tahun = tahun_ini()
     if tahun is not None and not peran.kepala_dinas:
-        from kinerja_web.persetujuan.views import baris_dinas
-
         tugas[:0] = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"),
                      tugas_penilaian(peran, tahun, True, "kepala sekolah")]
     return Bagian("Sebagai Tim Kerja", tugas)
@@ -254,8 +246,6 @@ def hitung_dinas(dinas_id):
 
 
 def bagian_kepala_dinas(peran):
-    from kinerja_web.persetujuan.views import baris_dinas
-
     sekolah, ks, guru = hitung_dinas(peran.dinas_id)
     tahun = tahun_ini()
     persetujuan = [tugas_persetujuan(baris_dinas(peran, tahun), "kepala sekolah"),
@@ -299,9 +289,6 @@ def bagian_operator(peran):
 
 def tugas_sinkro(dinas_id):
     """Sinkro e-Kinerja: how many SKPs would fail the sync now, and how many are ready."""
-    from kinerja_web.sinkro.data import ringkasan_kesiapan
-    from kinerja_web.waktu import format_waktu
-
     belum, siap, waktu = ringkasan_kesiapan(dinas_id, current_app.config["TAHUN_KINERJA"])
     kapan = f" Dihitung {format_waktu(waktu)}." if waktu else ""
     return [

@@ -18,20 +18,28 @@ from wtforms.validators import Length, Optional
 from kinerja_web import alur, aturan
 from kinerja_web.alur import Ditolak, Konflik
 from kinerja_web.alur import penilaian as alur_n
-from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
+from kinerja_web.daftar import (
+    LABEL_STATUS,
+    PER_HALAMAN,
+    baris_dinas,
+    cari_teks,
+    hitung_status,
+    nomor_halaman,
+    pilihan_arg,
+    status_praktik,
+    tahun_aktif,
+)
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
 from kinerja_web.lembar import tulis_csv, tulis_xlsx
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
 from kinerja_web.models.skp import Skp
 from kinerja_web.penilaian.angka import angka_kredit
-from kinerja_web.penilaian.views import status_praktik
 from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.forms import PilihanBanyak
-from kinerja_web.perencanaan.views import tahun_aktif
-from kinerja_web.persetujuan.views import baris_dinas
 from kinerja_web.teks import arg_id
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import hari_ini
@@ -40,15 +48,6 @@ bp = Blueprint("dinas_penilaian", __name__, url_prefix="/dinas")
 PKO_PILIHAN = [SelectChoice("", "— pilih —")] + [SelectChoice(p.value, p.label)
                                                  for p in aturan.PKO]
 DINAS = ("kepala_dinas", "tim_kerja", "operator_dinas")
-
-
-def _halaman():
-    return max(1, request.args.get("halaman", 1, type=int))
-
-
-def _tab(pilihan):
-    tab = request.args.get("tab", "semua")
-    return tab if tab in dict(pilihan) else "semua"
 
 
 # ---------------------------------------------------------------- Rekap PKO
@@ -89,11 +88,11 @@ def rekap_pko():
                                         PkoSekolah.tahun_id == tahun.id))
             .where(Sekolah.dinas_id == peran.dinas_id))
     stmt = _saring_sekolah(stmt)
-    hitung = _hitung(stmt)
-    tab = _tab(TAB_PKO)
+    hitung = hitung_status(stmt)
+    tab = pilihan_arg("tab", TAB_PKO, "semua")
     if tab != "semua":
         stmt = stmt.where(status == tab)
-    halaman = _halaman()
+    halaman = nomor_halaman()
     rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
                               .offset((halaman - 1) * PER_HALAMAN)).all()
     return render("dinas/pko.html", block="hasil", rows=rows, tab=tab, tabs=TAB_PKO,
@@ -110,13 +109,6 @@ def _saring_sekolah(stmt):
     if jenjang:
         stmt = stmt.where(Sekolah.jenjang == jenjang)
     return stmt
-
-
-def _hitung(stmt):
-    sub = stmt.subquery()
-    hitung = dict(db.session.execute(select(sub.c.st, func.count()).group_by(sub.c.st)).all())
-    hitung["semua"] = sum(hitung.values())
-    return hitung
 
 
 class FormPko(Formulir):
@@ -298,8 +290,6 @@ def progres():
     """Progres Penilaian Kepala Sekolah oleh Tim Kerja: the unfinished ones, per kind."""
     peran = current_user.peran
     tahun = tahun_aktif()
-    from kinerja_web.models.pelaksanaan import Praktik
-
     stmt = (baris_dinas(peran, tahun, st=Skp.posisi,
                         tambahan=(status_praktik().label("sp"), Penilaian.rating_perilaku))
             .outerjoin(Praktik, Praktik.skp_id == Skp.id)
@@ -317,12 +307,10 @@ def progres():
     jenis = request.args.get("jenis", "kepala_sekolah")
     if jenis not in {j for j, _, _ in JENIS_KS}:
         jenis = "kepala_sekolah"
-    halaman = _halaman()
+    halaman = nomor_halaman()
     rows = db.session.execute(stmt.where(posisi == jenis).order_by(Sekolah.nama,
                                                                       Pegawai.nama)
                               .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)).all()
-    from kinerja_web.penilaian.views import LABEL_STATUS
-
     return render("dinas/progres.html", block="hasil", rows=rows, jenis=jenis,
                   jenis_ks=JENIS_KS, hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
                   total=hitung.get(jenis, 0), label_status=LABEL_STATUS, q=q)
@@ -354,7 +342,7 @@ def penetapan():
             .outerjoin(Penetapan, Penetapan.id == Penilaian.penetapan_id)
             .where(Skp.status == "disepakati"))
     stmt = _saring_sekolah(stmt)
-    hitung = _hitung(stmt)
+    hitung = hitung_status(stmt)
     sub = stmt.where(st == "belum_dikirim").subquery()
     per_predikat = dict(db.session.execute(
         select(sub.c.predikat_usulan, func.count()).group_by(sub.c.predikat_usulan)).all())
@@ -362,10 +350,10 @@ def penetapan():
     for posisi, n in db.session.execute(select(sub.c.posisi, func.count())
                                         .group_by(sub.c.posisi)):
         per_jenis["guru" if posisi == "guru" else "kepala_sekolah"] += n
-    tab = _tab(TAB_PENETAPAN)
+    tab = pilihan_arg("tab", TAB_PENETAPAN, "semua")
     if tab != "semua":
         stmt = stmt.where(st == tab)
-    halaman = _halaman()
+    halaman = nomor_halaman()
     rows = db.session.execute(stmt.order_by(Sekolah.nama, Pegawai.nama).limit(PER_HALAMAN)
                               .offset((halaman - 1) * PER_HALAMAN)).all()
     return render("dinas/penetapan.html", block="hasil", rows=rows, tab=tab,
@@ -410,11 +398,11 @@ def rekap():
     """Rekap Penetapan Predikat Kinerja Pegawai (Tahunan), with angka kredit."""
     tahun = tahun_aktif()
     stmt, st, sekolah = _rekap_stmt(tahun)
-    hitung = _hitung(stmt)
-    tab = _tab(TAB_REKAP)
+    hitung = hitung_status(stmt)
+    tab = pilihan_arg("tab", TAB_REKAP, "semua")
     if tab != "semua":
         stmt = stmt.where(st == tab)
-    halaman = _halaman()
+    halaman = nomor_halaman()
     rows = db.session.execute(stmt.order_by(sekolah.nama, Pegawai.nama).limit(PER_HALAMAN)
                               .offset((halaman - 1) * PER_HALAMAN)).all()
     atr = aturan.muat_aturan(tahun.aturan)
@@ -521,7 +509,7 @@ def tim_kerja():
         except Ditolak as e:
             db.session.rollback()
             form.form_errors.append(str(e))
-    halaman = _halaman()
+    halaman = nomor_halaman()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
                               .offset((halaman - 1) * PER_HALAMAN)).all()

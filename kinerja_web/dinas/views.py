@@ -17,6 +17,7 @@ from sqlalchemy import func, or_, select
 from kinerja_web import alur, aturan
 from kinerja_web.akses import get_pegawai_or_404
 from kinerja_web.auth.sesi import cabut_sesi, hash_sandi, sandi_acak
+from kinerja_web.daftar import PER_HALAMAN, cari_teks
 from kinerja_web.dinas.forms import FormGaruda, FormLogo, FormPengaturanDinas
 from kinerja_web.dinas.logo import LogoDitolak, periksa_logo
 from kinerja_web.extensions import db
@@ -28,13 +29,6 @@ from kinerja_web.teks import arg_id
 from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("dinas", __name__, url_prefix="/dinas")
-PER_HALAMAN = 50
-
-
-def cari_teks(q):
-    """Escape LIKE wildcards so a search for '50%' finds that text."""
-    q = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{q}%"
 
 
 @bp.get("/pegawai")

@@ -9,10 +9,35 @@ from dataclasses import dataclass
 import segno
 from flask import current_app, has_request_context, request
 from pypdf import PdfWriter
+from sqlalchemy import select
 
 from kinerja_web import pdf
 from kinerja_web.dokumen import isi as isi_dokumen
+from kinerja_web.extensions import db
+from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.cetak import Cetakan
+from kinerja_web.models.penilaian import Penetapan, Penilaian
+from kinerja_web.models.skp import Skp
+
+
+def daftar_skp(peran, tahun, jenis, sekolah_id=None, jenjang=None, pilihan=None):
+    """The SKP ids a batch prints, in a stable order (school, name): only those whose
+    document can be printed now."""
+    q = (select(Skp.id).join(Pegawai, Skp.pegawai_id == Pegawai.id)
+         .outerjoin(Sekolah, Sekolah.id == Skp.sekolah_id)
+         .where(Pegawai.dinas_id == peran.dinas_id, Skp.tahun_id == tahun.id))
+    if jenis == "skp":
+        q = q.where(Skp.status.in_(("disetujui", "disepakati")))
+    else:
+        q = q.join(Penilaian, Penilaian.skp_id == Skp.id).join(
+            Penetapan, Penetapan.id == Penilaian.penetapan_id).where(Penetapan.dibuka.is_(None))
+    if sekolah_id:
+        q = q.where(Skp.sekolah_id == sekolah_id)
+    if jenjang:
+        q = q.where(Sekolah.jenjang == jenjang)
+    if pilihan:
+        q = q.where(Skp.id.in_(pilihan))
+    return list(db.session.scalars(q.order_by(Sekolah.nama, Pegawai.nama, Skp.id)))
 
 # Without KINERJA_URL_PUBLIK (development only): the address requests last came to, for
 # batch documents rendered outside a request; before any request, `make run`'s own.

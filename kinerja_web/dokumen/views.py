@@ -11,18 +11,16 @@ from wtforms.validators import Optional
 
 from kinerja_web import alur, aturan, jobs, kiriman, pdf
 from kinerja_web.atasan import boleh_menilai
+from kinerja_web.daftar import tahun_aktif
 from kinerja_web.dokumen import isi as isi_dokumen
-from kinerja_web.dokumen.cetak import ingat_alamat, logo, nama_berkas, siapkan
+from kinerja_web.dokumen.cetak import daftar_skp, ingat_alamat, logo, nama_berkas, siapkan
 from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
-from kinerja_web.models import Pegawai, Sekolah
+from kinerja_web.models import Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch
-from kinerja_web.models.penilaian import Penetapan, Penilaian
-from kinerja_web.models.skp import Skp
 from kinerja_web.peran import perlu_peran
-from kinerja_web.perencanaan.views import tahun_aktif
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import sekarang
 
@@ -123,26 +121,6 @@ class FormBatch(DenganKiriman, Formulir):
                                               for j in aturan.JenjangSekolah])
     format = SelectField("Hasil", choices=[SelectChoice("pdf", "Satu PDF (penanda per orang)"),
                                            SelectChoice("zip", "ZIP berisi PDF per orang")])
-
-
-def daftar_skp(peran, tahun, jenis, sekolah_id=None, jenjang=None, pilihan=None):
-    """The SKP ids a batch prints, in a stable order (school, name): only those whose
-    document can be printed now."""
-    q = (select(Skp.id).join(Pegawai, Skp.pegawai_id == Pegawai.id)
-         .outerjoin(Sekolah, Sekolah.id == Skp.sekolah_id)
-         .where(Pegawai.dinas_id == peran.dinas_id, Skp.tahun_id == tahun.id))
-    if jenis == "skp":
-        q = q.where(Skp.status.in_(("disetujui", "disepakati")))
-    else:
-        q = q.join(Penilaian, Penilaian.skp_id == Skp.id).join(
-            Penetapan, Penetapan.id == Penilaian.penetapan_id).where(Penetapan.dibuka.is_(None))
-    if sekolah_id:
-        q = q.where(Skp.sekolah_id == sekolah_id)
-    if jenjang:
-        q = q.where(Sekolah.jenjang == jenjang)
-    if pilihan:
-        q = q.where(Skp.id.in_(pilihan))
-    return list(db.session.scalars(q.order_by(Sekolah.nama, Pegawai.nama, Skp.id)))
 
 
 @bp.route("/cetak/batch", methods=["GET", "POST"])

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from kinerja_web import aturan
 from kinerja_web.atasan import PERAN_KS
+from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
 from kinerja_web.models import Akun, Pegawai, Penugasan, Sekolah
@@ -803,10 +805,6 @@ def siapkan_sandi(kunci, metode):
     One-time passwords carry about 48 random bits and die at first login, so a lighter
     scrypt setting keeps a 2,000-account import fast without making them guessable.
     """
-    from werkzeug.security import generate_password_hash
-
-    from kinerja_web.auth.sesi import sandi_acak
-
     def satu(_):
         polos = sandi_acak()
         return polos, generate_password_hash(polos, method=metode)

@@ -9,8 +9,8 @@ from sqlalchemy.orm import aliased, joinedload
 
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import pelaksanaan as alur_p
-from kinerja_web.alur.penilaian import syarat_predikat_ditetapkan
 from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.alur.syarat import KELENGKAPAN, syarat_predikat_ditetapkan
 from kinerja_web.atasan import (
     PERAN_KS,
     boleh_menilai,
@@ -18,13 +18,13 @@ from kinerja_web.atasan import (
     pimpinan_dari,
     pimpinan_satu_sekolah,
 )
-from kinerja_web.extensions import db
+from kinerja_web.daftar import tahun_aktif
+from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import is_partial, pindah, render
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
 from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi
 from kinerja_web.models.skp import Skp
 from kinerja_web.pelaksanaan import forms as f
-from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
 from kinerja_web.waktu import format_waktu, hari_ini, sekarang
 
 bp = Blueprint("pelaksanaan", __name__, url_prefix="/pelaksanaan")
@@ -542,7 +542,7 @@ def _tampil_tugas(skp, sebagai, berkas, form, status=200, pesan=None, form_v=Non
                if t.kode in alur_p.kode_konfirmasi(skp, "tugas_pegawai")],
         dokumen=[d for d in atr.dokumen(posisi)
                  if d.kode in alur_p.kode_konfirmasi(skp, "dokumen")],
-        kelengkapan=[(k, alur_p.KELENGKAPAN[k])
+        kelengkapan=[(k, KELENGKAPAN[k])
                      for k in alur_p.kode_konfirmasi(skp, "kelengkapan")],
     )
 

@@ -2,11 +2,10 @@
 predikat within the PKO's distribution rule), the atasan's "Daftar Penilaian Kinerja" (the
 menu's "Penilaian") and the pegawai's result."""
 
-from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from wtforms import StringField, TextAreaField
@@ -18,7 +17,19 @@ from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import boleh_menilai
-from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
+from kinerja_web.daftar import (
+    LABEL_STATUS,
+    LANGKAH_STATUS,
+    PER_HALAMAN,
+    TAB_PRAKTIK,
+    BarisPenilaian,
+    baris_dinas,
+    baris_sekolah,
+    cari_teks,
+    daftar_penilaian,
+    hitung_status,
+    tahun_aktif,
+)
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
@@ -29,8 +40,6 @@ from kinerja_web.models.penilaian import Penetapan, Penilaian
 from kinerja_web.models.skp import Skp
 from kinerja_web.penilaian.angka import angka_kredit
 from kinerja_web.perencanaan.forms import RadioBebas
-from kinerja_web.perencanaan.views import tahun_aktif
-from kinerja_web.persetujuan.views import baris_dinas, baris_sekolah, hitung_status
 
 bp = Blueprint("penilaian", __name__, url_prefix="/penilaian")
 SKALA = [(r.value, r.label) for r in (aturan.Rating.DI_BAWAH, aturan.Rating.SESUAI,
@@ -254,58 +263,6 @@ def perilaku(skp_id):
 # ---------------------------------------------------------------- the atasan's list
 # Daftar Penilaian Kinerja: where each person's implementation stands.
 
-TAB = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
-       ("observasi", "Rating observasi"), ("tindak_lanjut", "Nilai tindak lanjut"),
-       ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
-LABEL_STATUS = dict(TAB)
-LABEL_STATUS["observasi"] = "Rating observasi"
-# The step "Cek" opens: where the cycle waits (SPEC §2.3), the reflection once finished.
-LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi": 5,
-                  "selesai": 5}
-
-
-def status_praktik():
-    """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
-    return case(
-        (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
-        (Praktik.status_observasi != "selesai", "observasi"),
-        # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
-        # the document and scored it (a document accepted before scores existed waits for
-        # its score here).
-        (or_(Praktik.status_tindak_lanjut != "diterima",
-             Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
-        (or_(Praktik.status_refleksi != "diterima", Praktik.nilai_refleksi.is_(None)),
-         "refleksi"),
-        else_="selesai",
-    )
-
-
-@dataclass
-class BarisPenilaian:
-    pegawai: object
-    posisi: str
-    skp: Skp
-    sekolah: str
-    tim_kerja: str | None
-    jadwal: object
-    status: str
-    dinilai_perilaku: bool
-    lengkap: bool
-    dikirim: bool
-
-
-def daftar_penilaian(peran, tahun, dinas):
-    """The list statement: agreed plans in scope with the cycle's status as column `st`."""
-    sp = status_praktik()
-    buat = baris_dinas if dinas else baris_sekolah
-    stmt = buat(peran, tahun, st=sp, tambahan=(
-        Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
-        Penilaian.pengiriman_id))
-    return (stmt.where(Skp.status == "disepakati")
-            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
-            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp
-
-
 @bp.get("")
 @login_required
 def daftar():
@@ -336,7 +293,7 @@ def daftar():
     baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
                             bool(lengkap), kirim is not None)
              for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in rows]
-    return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
+    return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB_PRAKTIK,
                   hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
                   total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
                   langkah_status=LANGKAH_STATUS,

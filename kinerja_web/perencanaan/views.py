@@ -4,7 +4,6 @@ competency change after agreement. One URL per step; every step is a plain form.
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -19,9 +18,9 @@ from sqlalchemy.orm import joinedload
 from kinerja_web import kiriman
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import skp as alur_skp
-from kinerja_web.extensions import db
+from kinerja_web.daftar import tahun_aktif
+from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
-from kinerja_web.models import TahunKinerja
 from kinerja_web.models.skp import POSISI_SKP, Skp
 from kinerja_web.perencanaan.forms import (
     FormAjukan,
@@ -44,26 +43,6 @@ WAJIB = {1: ("tugas_tambahan", "Pilih Ya atau Tidak."),
          4: ("aspek", "Pilih 1–3 aspek perilaku kerja sebagai fokus.")}
 FORM_LANGKAH = {1: FormTugasPokok, 2: FormPraktik, 3: FormKompetensi, 4: FormPerilaku,
                 5: FormAjukan}
-
-
-def tahun_aktif():
-    tahun = db.session.scalar(
-        select(TahunKinerja).where(TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"])
-    )
-    if tahun is None:
-        abort(404, "!Tahun kinerja belum disiapkan. Hubungi Operator Dinas.")
-    return tahun
-
-
-def simpan_transaksi():
-    """Commit and keep the loaded rows as written: the answer shows what this request just
-    wrote, and reloading every expired row would cost a query each (≤ 6 per request)."""
-    sesi = db.session()
-    semula, sesi.expire_on_commit = sesi.expire_on_commit, False
-    try:
-        sesi.commit()
-    finally:
-        sesi.expire_on_commit = semula
 
 
 def get_skp_saya_or_404(skp_id, kunci=False):

@@ -9,16 +9,24 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import and_, case, func, literal, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import skp as alur_skp
-from kinerja_web.atasan import PERAN_KS, boleh_menilai
-from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
-from kinerja_web.extensions import db
+from kinerja_web.atasan import boleh_menilai
+from kinerja_web.daftar import (
+    PER_HALAMAN,
+    baris_dinas,
+    baris_sekolah,
+    cari_teks,
+    hitung_status,
+    status_daftar,
+    tahun_aktif,
+)
+from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
-from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.skp import Skp
 from kinerja_web.perencanaan.forms import (
     FormPersetujuan,
@@ -27,8 +35,6 @@ from kinerja_web.perencanaan.forms import (
     form_perilaku_atasan,
 )
 from kinerja_web.perencanaan.ringkasan import ringkas
-from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
-from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
 
@@ -47,91 +53,6 @@ class Baris:
     sekolah: str
     tim_kerja: str | None
     status: str
-
-
-def status_daftar():
-    """The list's status of a row: the plan's status, "belum" (membuat) without a plan.
-    A draft is "draf": the teacher has started, the atasan cannot open it yet."""
-    return case((Skp.id.is_(None), "belum"), else_=Skp.status)
-
-
-def baris_sekolah(peran, tahun, st=None, tambahan=()):
-    """Teachers of the schools this principal leads (not himself, not a definitive KS).
-
-    Rows: (Pegawai, posisi, Skp or None, school name, Tim Kerja name, *tambahan, st) where
-    `st` is the planning status unless another status expression is given."""
-    today = hari_ini()
-    ks = select(Penugasan.pegawai_id).where(Penugasan.peran == "kepala_sekolah",
-                                            Penugasan.aktif_pada(today))
-    return (
-        select(Pegawai, literal("guru").label("posisi"), Skp, Sekolah.nama,
-               literal(None).label("tim"), *tambahan,
-               (status_daftar() if st is None else st).label("st"))
-        .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
-        .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun.id,
-                             Skp.posisi == "guru"))
-        .where(Pegawai.sekolah_id.in_(peran.atasan_sekolah), Pegawai.keikutsertaan == "ikut",
-               Pegawai.jabatan.like("Guru%"), Pegawai.id != peran.pegawai_id,
-               Pegawai.id.not_in(ks))
-    )
-
-
-def baris_dinas(peran, tahun, st=None, tambahan=()):
-    """Every principal's plan (and a Plt.'s own Guru plan) in the Dinas, or those plotted
-    to this Tim Kerja member. Rows as in `baris_sekolah`."""
-    today = hari_ini()
-    aktif = and_(Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today))
-    sebagai_ks = select(
-        Penugasan.pegawai_id.label("pid"), Penugasan.peran.label("posisi"),
-        Penugasan.sekolah_id.label("sid"),
-    ).where(aktif, Penugasan.peran.in_(PERAN_KS))
-    plt_sebagai_guru = (
-        select(Penugasan.pegawai_id, literal("guru"), Penugasan.sekolah_id)
-        .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
-        .where(aktif, Penugasan.peran == "plt_kepala_sekolah",
-               Pegawai.sekolah_id == Penugasan.sekolah_id)
-    )
-    u = union_all(sebagai_ks, plt_sebagai_guru).subquery()
-    tim = aliased(Pegawai)
-    stmt = (
-        select(Pegawai, u.c.posisi, Skp, Sekolah.nama, tim.nama.label("tim"), *tambahan,
-               (status_daftar() if st is None else st).label("st"))
-        .join(u, Pegawai.id == u.c.pid)
-        .join(Sekolah, Sekolah.id == u.c.sid)
-        .outerjoin(Skp, and_(Skp.pegawai_id == u.c.pid, Skp.tahun_id == tahun.id,
-                             Skp.posisi == u.c.posisi))
-        .outerjoin(PlotTimKerja, and_(PlotTimKerja.kepala_sekolah_id == Pegawai.id,
-                                      PlotTimKerja.tahun_id == tahun.id))
-        .outerjoin(tim, tim.id == PlotTimKerja.tim_kerja_id)
-        .where(Pegawai.keikutsertaan == "ikut")
-    )
-    if not peran.kepala_dinas:
-        stmt = stmt.where(PlotTimKerja.tim_kerja_id == peran.pegawai_id)
-    return stmt
-
-
-def hitung_status(stmt, siap_kirim=False):
-    """{status (column `st`): rows} of a list query, plus "semua" (one query). With
-    `siap_kirim`, also "siap_kirim": rows complete and not yet sent (columns `lengkap` and
-    `pengiriman_id` of the statement), in the same query.
-
-    Counted over a subquery of only the columns needed: a subquery of the whole list
-    (every column of Pegawai and Skp) cost more CPU to build than the query took to run."""
-    kolom = stmt.selected_columns
-    pilih = [kolom.st] + ([kolom.lengkap, kolom.pengiriman_id] if siap_kirim else [])
-    sub = stmt.with_only_columns(*pilih, maintain_column_froms=True).subquery()
-    hitungan = [sub.c.st, func.count()]
-    if siap_kirim:
-        hitungan.append(func.sum(case(
-            (and_(sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)), 1), else_=0)))
-    hitung, siap = {}, 0
-    for st, n, *kirim in db.session.execute(select(*hitungan).group_by(sub.c.st)):
-        hitung[st] = n
-        siap += (kirim[0] or 0) if kirim else 0
-    hitung["semua"] = sum(hitung.values())
-    if siap_kirim:
-        hitung["siap_kirim"] = siap
-    return hitung
 
 
 @bp.get("")

@@ -16,7 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from kinerja_web.atasan import PERAN_KS
-from kinerja_web.dinas.views import cari_teks
+from kinerja_web.daftar import cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     AsnSiasn,

@@ -1,6 +1,6 @@
 """The blueprint of the Sinkro pages (endpoints `sinkro.*`) and the filters they share."""
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,7 +8,6 @@ from kinerja_web.extensions import db
 from kinerja_web.models import Sekolah
 
 bp = Blueprint("sinkro", __name__, url_prefix="/sinkro")
-PER_HALAMAN = 50
 OPERATOR = "operator_dinas"
 
 
@@ -20,17 +19,6 @@ def dinas_pengguna():
 def tahun_sinkro():
     """The performance year the instance syncs."""
     return current_app.config["TAHUN_KINERJA"]
-
-
-def nomor_halaman():
-    """The page number asked for (1 when absent or invalid)."""
-    return max(1, request.args.get("halaman", 1, type=int))
-
-
-def pilihan_arg(nama, pilihan, bawaan):
-    """A query argument limited to `pilihan` (its keys), else `bawaan`."""
-    nilai = request.args.get(nama, bawaan)
-    return nilai if nilai in dict(pilihan) else bawaan
 
 
 def sekolah_dinas():

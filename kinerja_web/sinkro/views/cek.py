@@ -5,17 +5,15 @@ from collections import Counter
 
 from flask import abort, request
 
+from kinerja_web.daftar import PER_HALAMAN, nomor_halaman, pilihan_arg
 from kinerja_web.htmx import render
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import berkas, cek, data
 from kinerja_web.sinkro.ekspor import JENIS
 from kinerja_web.sinkro.views.bersama import (
     OPERATOR,
-    PER_HALAMAN,
     bp,
     dinas_pengguna,
-    nomor_halaman,
-    pilihan_arg,
     sekolah_dinas,
     tahun_sinkro,
 )

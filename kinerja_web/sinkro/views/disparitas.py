@@ -5,21 +5,14 @@ from collections import Counter
 from flask import request
 from sqlalchemy import func, select
 
+from kinerja_web.daftar import PER_HALAMAN, nomor_halaman, pilihan_arg
 from kinerja_web.extensions import db
 from kinerja_web.htmx import render
 from kinerja_web.lembar import tulis_xlsx
 from kinerja_web.models import AsnSiasn
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro.disparitas import KATEGORI, URUT_PEMERBAIKI, disparitas
-from kinerja_web.sinkro.views.bersama import (
-    OPERATOR,
-    PER_HALAMAN,
-    bp,
-    dinas_pengguna,
-    nomor_halaman,
-    pilihan_arg,
-    tahun_sinkro,
-)
+from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna, tahun_sinkro
 from kinerja_web.unduhan import kirim_berkas
 
 

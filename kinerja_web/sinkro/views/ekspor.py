@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from kinerja_web import alur, kiriman
+from kinerja_web.daftar import PER_HALAMAN, nomor_halaman
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
@@ -17,14 +18,7 @@ from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import berkas
 from kinerja_web.sinkro.ekspor import JENIS, siapkan, simpan
 from kinerja_web.sinkro.pengirim import manifes_json
-from kinerja_web.sinkro.views.bersama import (
-    OPERATOR,
-    PER_HALAMAN,
-    bp,
-    dinas_pengguna,
-    nomor_halaman,
-    tahun_sinkro,
-)
+from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna, tahun_sinkro
 from kinerja_web.unduhan import kirim_berkas
 
 

@@ -3,21 +3,14 @@
 from flask import abort, request, url_for
 from sqlalchemy import func, select
 
-from kinerja_web.dinas.views import cari_teks
+from kinerja_web.daftar import PER_HALAMAN, cari_teks, nomor_halaman, pilihan_arg
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
 from kinerja_web.models import LogSinkro
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro.ekspor import JENIS
-from kinerja_web.sinkro.views.bersama import (
-    OPERATOR,
-    PER_HALAMAN,
-    bp,
-    dinas_pengguna,
-    nomor_halaman,
-    pilihan_arg,
-)
+from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna
 from kinerja_web.sinkro.views.pegawai import sinkro_satu
 
 TAB_LOG = (("semua", "Semua"), ("Berhasil", "Berhasil"), ("Gagal", "Gagal"))

@@ -11,7 +11,6 @@ from kinerja_web import alur
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
-from kinerja_web.impor.views import pratinjau_sama, ukuran_berkas
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import AsnSiasn, ImporBerkas, UnitKerja
 from kinerja_web.peran import perlu_peran
@@ -19,6 +18,7 @@ from kinerja_web.sinkro import referensi
 from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna
 from kinerja_web.teks import nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
+from kinerja_web.unggahan import pratinjau_sama, ukuran_berkas
 from kinerja_web.waktu import sekarang
 
 

@@ -1,0 +1,191 @@
+"""What the list pages share: the active year, search, tabs with counts, page numbers, and
+the rows an atasan's lists start from (Persetujuan, Penilaian, the Dinas' progress and
+penetapan lists, the home page's counters).
+
+Every list is a constant number of queries: counts per tab in one grouped query, the page
+of rows in another.
+"""
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, request
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased
+
+from kinerja_web.atasan import PERAN_KS
+from kinerja_web.extensions import db
+from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah, TahunKinerja
+from kinerja_web.models.pelaksanaan import Praktik
+from kinerja_web.models.penilaian import Penilaian
+from kinerja_web.models.skp import Skp
+from kinerja_web.waktu import hari_ini
+
+PER_HALAMAN = 50
+
+
+def tahun_aktif():
+    """The performance year the instance runs (404 with a message while it is missing)."""
+    tahun = db.session.scalar(
+        select(TahunKinerja).where(TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"])
+    )
+    if tahun is None:
+        abort(404, "!Tahun kinerja belum disiapkan. Hubungi Operator Dinas.")
+    return tahun
+
+
+def cari_teks(q):
+    """Escape LIKE wildcards so a search for '50%' finds that text."""
+    q = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{q}%"
+
+
+def nomor_halaman():
+    """The page number asked for (1 when absent or invalid)."""
+    return max(1, request.args.get("halaman", 1, type=int))
+
+
+def pilihan_arg(nama, pilihan, bawaan):
+    """A query argument limited to `pilihan` (its keys), else `bawaan`."""
+    nilai = request.args.get(nama, bawaan)
+    return nilai if nilai in dict(pilihan) else bawaan
+
+
+def hitung_status(stmt, siap_kirim=False):
+    """{status (column `st`): rows} of a list query, plus "semua" (one query). With
+    `siap_kirim`, also "siap_kirim": rows complete and not yet sent (columns `lengkap` and
+    `pengiriman_id` of the statement), in the same query.
+
+    Counted over a subquery of only the columns needed: a subquery of the whole list
+    (every column of Pegawai and Skp) cost more CPU to build than the query took to run."""
+    kolom = stmt.selected_columns
+    pilih = [kolom.st] + ([kolom.lengkap, kolom.pengiriman_id] if siap_kirim else [])
+    sub = stmt.with_only_columns(*pilih, maintain_column_froms=True).subquery()
+    hitungan = [sub.c.st, func.count()]
+    if siap_kirim:
+        hitungan.append(func.sum(case(
+            (and_(sub.c.lengkap.is_(True), sub.c.pengiriman_id.is_(None)), 1), else_=0)))
+    hitung, siap = {}, 0
+    for st, n, *kirim in db.session.execute(select(*hitungan).group_by(sub.c.st)):
+        hitung[st] = n
+        siap += (kirim[0] or 0) if kirim else 0
+    hitung["semua"] = sum(hitung.values())
+    if siap_kirim:
+        hitung["siap_kirim"] = siap
+    return hitung
+
+
+# ---------------------------------------------------------------- the atasan's rows
+
+def status_daftar():
+    """The Persetujuan list's status of a row: the plan's status, "belum" (membuat) without
+    a plan. A draft is "draf": the teacher has started, the atasan cannot open it yet."""
+    return case((Skp.id.is_(None), "belum"), else_=Skp.status)
+
+
+def baris_sekolah(peran, tahun, st=None, tambahan=()):
+    """Teachers of the schools this principal leads (not himself, not a definitive KS).
+
+    Rows: (Pegawai, posisi, Skp or None, school name, Tim Kerja name, *tambahan, st) where
+    `st` is the planning status unless another status expression is given."""
+    today = hari_ini()
+    ks = select(Penugasan.pegawai_id).where(Penugasan.peran == "kepala_sekolah",
+                                            Penugasan.aktif_pada(today))
+    return (
+        select(Pegawai, literal("guru").label("posisi"), Skp, Sekolah.nama,
+               literal(None).label("tim"), *tambahan,
+               (status_daftar() if st is None else st).label("st"))
+        .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
+        .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun.id,
+                             Skp.posisi == "guru"))
+        .where(Pegawai.sekolah_id.in_(peran.atasan_sekolah), Pegawai.keikutsertaan == "ikut",
+               Pegawai.jabatan.like("Guru%"), Pegawai.id != peran.pegawai_id,
+               Pegawai.id.not_in(ks))
+    )
+
+
+def baris_dinas(peran, tahun, st=None, tambahan=()):
+    """Every principal's plan (and a Plt.'s own Guru plan) in the Dinas, or those plotted
+    to this Tim Kerja member. Rows as in `baris_sekolah`."""
+    today = hari_ini()
+    aktif = and_(Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today))
+    sebagai_ks = select(
+        Penugasan.pegawai_id.label("pid"), Penugasan.peran.label("posisi"),
+        Penugasan.sekolah_id.label("sid"),
+    ).where(aktif, Penugasan.peran.in_(PERAN_KS))
+    plt_sebagai_guru = (
+        select(Penugasan.pegawai_id, literal("guru"), Penugasan.sekolah_id)
+        .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
+        .where(aktif, Penugasan.peran == "plt_kepala_sekolah",
+               Pegawai.sekolah_id == Penugasan.sekolah_id)
+    )
+    u = union_all(sebagai_ks, plt_sebagai_guru).subquery()
+    tim = aliased(Pegawai)
+    stmt = (
+        select(Pegawai, u.c.posisi, Skp, Sekolah.nama, tim.nama.label("tim"), *tambahan,
+               (status_daftar() if st is None else st).label("st"))
+        .join(u, Pegawai.id == u.c.pid)
+        .join(Sekolah, Sekolah.id == u.c.sid)
+        .outerjoin(Skp, and_(Skp.pegawai_id == u.c.pid, Skp.tahun_id == tahun.id,
+                             Skp.posisi == u.c.posisi))
+        .outerjoin(PlotTimKerja, and_(PlotTimKerja.kepala_sekolah_id == Pegawai.id,
+                                      PlotTimKerja.tahun_id == tahun.id))
+        .outerjoin(tim, tim.id == PlotTimKerja.tim_kerja_id)
+        .where(Pegawai.keikutsertaan == "ikut")
+    )
+    if not peran.kepala_dinas:
+        stmt = stmt.where(PlotTimKerja.tim_kerja_id == peran.pegawai_id)
+    return stmt
+
+
+# ---------------------------------------------------------------- where a cycle stands
+
+TAB_PRAKTIK = (("semua", "Semua"), ("persiapan", "Diskusi persiapan"),
+               ("observasi", "Rating observasi"), ("tindak_lanjut", "Nilai tindak lanjut"),
+               ("refleksi", "Nilai refleksi tindak lanjut"), ("selesai", "Sudah selesai"))
+LABEL_STATUS = dict(TAB_PRAKTIK)
+# The step "Cek" opens: where the cycle waits (SPEC §2.3), the reflection once finished.
+LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi": 5,
+                  "selesai": 5}
+
+
+def status_praktik():
+    """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
+    return case(
+        (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
+        (Praktik.status_observasi != "selesai", "observasi"),
+        # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
+        # the document and scored it (a document accepted before scores existed waits for
+        # its score here).
+        (or_(Praktik.status_tindak_lanjut != "diterima",
+             Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
+        (or_(Praktik.status_refleksi != "diterima", Praktik.nilai_refleksi.is_(None)),
+         "refleksi"),
+        else_="selesai",
+    )
+
+
+@dataclass
+class BarisPenilaian:
+    pegawai: object
+    posisi: str
+    skp: Skp
+    sekolah: str
+    tim_kerja: str | None
+    jadwal: object
+    status: str
+    dinilai_perilaku: bool
+    lengkap: bool
+    dikirim: bool
+
+
+def daftar_penilaian(peran, tahun, dinas):
+    """The Penilaian list's statement: agreed plans in scope with the cycle's status as
+    column `st`."""
+    sp = status_praktik()
+    buat = baris_dinas if dinas else baris_sekolah
+    stmt = buat(peran, tahun, st=sp, tambahan=(
+        Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
+        Penilaian.pengiriman_id))
+    return (stmt.where(Skp.status == "disepakati")
+            .outerjoin(Praktik, Praktik.skp_id == Skp.id)
+            .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp
