@@ -372,7 +372,7 @@ def ubah_kompetensi(skp, aktor, kode):
     ubah = {"kompetensi": [skp.kompetensi_berlaku, kode]}
     skp.kompetensi_kode = kode
     skp.atasan_kompetensi_kode = None
-    lama = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
+    lama: dict = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
     baru = next(r for r in susun_rhk(skp, {"kompetensi": (lama.get("rhk_atasan"),
                                                           lama.get("indikator_atasan"))})
                 if r["kategori"] == "kompetensi")

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.waktu import sekarang
 
 
-class Cetakan(db.Model):
+class Cetakan(Model):
     """One printed document: its verification code and the values it showed."""
 
     __tablename__ = "cetakan"
@@ -26,7 +26,7 @@ class Cetakan(db.Model):
 STATUS_BATCH = ("antri", "berjalan", "selesai", "gagal", "dibatalkan")
 
 
-class CetakBatch(db.Model):
+class CetakBatch(Model):
     """A batch print for the Dinas, rendered in chunks; resumable from the last chunk."""
 
     __tablename__ = "cetak_batch"

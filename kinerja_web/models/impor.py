@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.waktu import sekarang
 
 
-class ImporBerkas(db.Model):
+class ImporBerkas(Model):
     __tablename__ = "impor_berkas"
     id: Mapped[int] = mapped_column(primary_key=True)
     akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))  # None: `flask impor-roster`
@@ -26,7 +26,7 @@ class ImporBerkas(db.Model):
     diterapkan_oleh: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
 
 
-class ImporAkun(db.Model):
+class ImporAkun(Model):
     """An account that a roster import created: its one-time password can be made again
     (never shown again: it is stored nowhere) while the account has not signed in."""
 

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.waktu import sekarang
 
 JENJANG_SEKOLAH = ("tk", "sd", "smp", "sma", "smk", "slb")
@@ -32,7 +32,7 @@ def _in(column, values):
     return f"{column} IN ({quoted})"
 
 
-class Dinas(db.Model):
+class Dinas(Model):
     """A Dinas Pendidikan: the organisation that hosts this instance."""
 
     __tablename__ = "dinas"
@@ -66,7 +66,7 @@ class Dinas(db.Model):
     sekolah: Mapped[list["Sekolah"]] = relationship(back_populates="dinas")
 
 
-class Sekolah(db.Model):
+class Sekolah(Model):
     """A satuan pendidikan under a Dinas."""
 
     __tablename__ = "sekolah"
@@ -91,7 +91,7 @@ class Sekolah(db.Model):
     dinas: Mapped[Dinas] = relationship(back_populates="sekolah")
 
 
-class Pegawai(db.Model):
+class Pegawai(Model):
     """A person on the roster: teacher, principal, Dinas official or staff."""
 
     __tablename__ = "pegawai"
@@ -147,7 +147,7 @@ PERAN_LABEL = {
 }
 
 
-class Penugasan(db.Model):
+class Penugasan(Model):
     """A dated role assignment; a person may hold several (a Plt. KS is also a Guru)."""
 
     __tablename__ = "penugasan"
@@ -181,7 +181,7 @@ class Penugasan(db.Model):
         return PERAN_LABEL[self.peran]
 
 
-class TahunKinerja(db.Model):
+class TahunKinerja(Model):
     """A performance year and the rule set (aturan/data/<name>.toml) it follows."""
 
     __tablename__ = "tahun_kinerja"
@@ -191,7 +191,7 @@ class TahunKinerja(db.Model):
     aktif: Mapped[bool] = mapped_column(default=True)
 
 
-class PlotTimKerja(db.Model):
+class PlotTimKerja(Model):
     """A principal assigned to a Tim Kerja member for one performance year."""
 
     __tablename__ = "plot_tim_kerja"

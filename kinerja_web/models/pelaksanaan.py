@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
 
@@ -13,7 +13,7 @@ from kinerja_web.waktu import sekarang
 STATUS_LANGKAH = ("belum", "diajukan", "diterima", "dikembalikan")
 
 
-class Praktik(db.Model):
+class Praktik(Model):
     """The five-step praktik-kinerja cycle of one agreed SKP (SPEC §2.3)."""
 
     __tablename__ = "praktik"
@@ -62,7 +62,7 @@ class Praktik(db.Model):
         back_populates="praktik", order_by="CatatanUpaya.tanggal")
 
 
-class CatatanUpaya(db.Model):
+class CatatanUpaya(Model):
     """4 Upaya tindak lanjut: a dated progress note (optional, any number)."""
 
     __tablename__ = "catatan_upaya"
@@ -77,7 +77,7 @@ class CatatanUpaya(db.Model):
     praktik: Mapped[Praktik] = relationship(back_populates="upaya")
 
 
-class RefleksiKompetensi(db.Model):
+class RefleksiKompetensi(Model):
     """The competency reflection (SPEC §2.4): up to 3 inspirasi, at least 1 penerapan."""
 
     __tablename__ = "refleksi_kompetensi"
@@ -93,7 +93,7 @@ class RefleksiKompetensi(db.Model):
     skp: Mapped[Skp] = relationship()
 
 
-class Konfirmasi(db.Model):
+class Konfirmasi(Model):
     """A confirmation: a tugas pokok carried out (by pegawai or atasan), a dokumen
     akuntabilitas available (a teacher's: by his principal; a principal's: by himself),
     the atasan's validation of a principal's documents (jenis "validasi_dokumen", kode

@@ -5,13 +5,13 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.models.org import Pegawai, Sekolah
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
 
 
-class Penilaian(db.Model):
+class Penilaian(Model):
     """The atasan's end-of-year assessment of one agreed SKP, and its predikat."""
 
     __tablename__ = "penilaian"
@@ -49,7 +49,7 @@ class Penilaian(db.Model):
     penetapan: Mapped["Penetapan | None"] = relationship()
 
 
-class Pengiriman(db.Model):
+class Pengiriman(Model):
     """One shipment "Kirim data Penilaian Kinerja ke Dinas Pendidikan" (several per year)."""
 
     __tablename__ = "pengiriman"
@@ -62,7 +62,7 @@ class Pengiriman(db.Model):
     jumlah: Mapped[int]
 
 
-class PkoSekolah(db.Model):
+class PkoSekolah(Model):
     """Predikat Kinerja Organisasi of a school for a year, set by the Kepala Dinas."""
 
     __tablename__ = "pko_sekolah"
@@ -80,7 +80,7 @@ class PkoSekolah(db.Model):
     sekolah: Mapped[Sekolah] = relationship()
 
 
-class PkoDinas(db.Model):
+class PkoDinas(Model):
     """The organisation predicate that frames the principals' distribution (the Dinas')."""
 
     __tablename__ = "pko_dinas"
@@ -96,7 +96,7 @@ class PkoDinas(db.Model):
     __table_args__ = (UniqueConstraint("tahun_id", "dinas_id"),)
 
 
-class Penetapan(db.Model):
+class Penetapan(Model):
     """One "Kirim" of the Penetapan Predikat Kinerja: the predikat sent to the pegawai.
 
     For a school (by its principal) or, with sekolah_id empty, for the principals (by the

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.waktu import sekarang
 
 TIPE_PERIODIK = ("Bulanan", "Triwulanan", "Tahunan")
@@ -30,7 +30,7 @@ TIPE_SKP = ("guru", "kepala sekolah")
 STATUS_LOG = ("Berhasil", "Gagal")
 
 
-class UnitKerja(db.Model):
+class UnitKerja(Model):
     """One row of SIASN's "Referensi Unit Kerja" (UNOR) as uploaded by the Operator."""
 
     __tablename__ = "referensi_unor"
@@ -44,7 +44,7 @@ class UnitKerja(db.Model):
     __table_args__ = (UniqueConstraint("dinas_id", "unor_id"),)
 
 
-class AsnSiasn(db.Model):
+class AsnSiasn(Model):
     """One ASN as SIASN knows them (the Dinas' ASN list from BKD)."""
 
     __tablename__ = "asn_siasn"
@@ -60,7 +60,7 @@ class AsnSiasn(db.Model):
     __table_args__ = (UniqueConstraint("dinas_id", "nip"),)
 
 
-class PeriodeEkinerja(db.Model):
+class PeriodeEkinerja(Model):
     """A period of the instance's e-Kinerja settings ("List periode yang ada di e-Kinerja")."""
 
     __tablename__ = "periode_ekinerja"
@@ -82,7 +82,7 @@ class PeriodeEkinerja(db.Model):
     )
 
 
-class Ekspor(db.Model):
+class Ekspor(Model):
     """One export attempt (bulk, command line or one "Sinkro ulang"): what was sent and how."""
 
     __tablename__ = "ekspor_ekinerja"
@@ -112,7 +112,7 @@ class Ekspor(db.Model):
     )
 
 
-class LogSinkro(db.Model):
+class LogSinkro(Model):
     """Log Sinkronisasi: one row per pegawai (and SKP) per export attempt; append-only."""
 
     __tablename__ = "log_sinkro"

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.models.org import Pegawai, Sekolah, TahunKinerja
 from kinerja_web.waktu import sekarang
 
@@ -23,7 +23,7 @@ LABEL_POSISI = {"guru": "Guru", "kepala_sekolah": "Kepala Sekolah",
                 "plt_kepala_sekolah": "Plt. Kepala Sekolah"}
 
 
-class Skp(db.Model):
+class Skp(Model):
     """The pegawai's choices, the atasan's adjustments beside them, and the state."""
 
     __tablename__ = "skp"
