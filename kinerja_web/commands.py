@@ -17,6 +17,9 @@ from kinerja_web.impor import roster
 from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
 from kinerja_web.models import Akun, Dinas, ImporBerkas, Pegawai, Penugasan, TahunKinerja
+from kinerja_web.models.cetak import StatusBatch
+from kinerja_web.models.impor import StatusImpor
+from kinerja_web.models.sinkro import StatusLog
 from kinerja_web.teks import gabung
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -125,7 +128,8 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
     # Recorded like an upload (without an uploader), with the accounts it created, so
     # `flask impor-sandi-ulang` can make their one-time passwords again if the sheet is lost.
     impor = ImporBerkas(akun_id=None, dinas_id=dinas.id, nama_berkas=berkas.name[-200:],
-                        isi=isi, sha256=hashlib.sha256(isi).hexdigest(), status="diterapkan",
+                        isi=isi, sha256=hashlib.sha256(isi).hexdigest(),
+                        status=StatusImpor.DITERAPKAN,
                         diterapkan=sekarang(),
                         ringkasan={**r.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
                                    "akun_dibuat": len(hasil.akun_baru)})
@@ -157,7 +161,7 @@ def _tulis_sandi(tujuan, baris):
 def impor_sandi_ulang(impor_id, sandi_ke):
     """Buat ulang sandi sekali pakai akun dari impor roster ini yang belum pernah masuk."""
     impor = db.session.get(ImporBerkas, impor_id)
-    if impor is None or impor.jenis != "roster" or impor.status != "diterapkan":
+    if impor is None or impor.jenis != "roster" or impor.status != StatusImpor.DITERAPKAN:
         raise click.ClickException(f"Impor roster #{impor_id} yang sudah disimpan tidak ada.")
     hasil = sandi_impor.buat_ulang(impor_id, current_app.config["SANDI_SEKALI_METODE"])
     impor = db.session.get(ImporBerkas, impor_id)
@@ -289,7 +293,8 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
                    detak=sekarang(),
                    lingkup=sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"))
     db.session.add(b)
-    alur.catat("cetak_batch", b, ke="antri", akun=akun, data={"dokumen": len(ids), "cli": True})
+    alur.catat("cetak_batch", b, ke=StatusBatch.ANTRI, akun=akun,
+               data={"dokumen": len(ids), "cli": True})
     db.session.commit()
     click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
     jobs.jalankan(b.id)
@@ -335,7 +340,8 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
         (keluar / nama).write_bytes(isi)
     gagal = db.session.execute(select(LogSinkro.nip, LogSinkro.nama, LogSinkro.keterangan,
                                       LogSinkro.catatan)
-                               .where(LogSinkro.ekspor_id == e.id, LogSinkro.status == "Gagal")
+                               .where(LogSinkro.ekspor_id == e.id,
+                                      LogSinkro.status == StatusLog.GAGAL)
                                .order_by(LogSinkro.id)).all()
     ringkas = (f"Ekspor #{e.id}: {e.jumlah_diekspor} pegawai diekspor, {e.jumlah_gagal} gagal; "
                f"RHK Masuk : {e.jumlah_rhk}, RHK Indikator Masuk : {e.jumlah_indikator}.\n"

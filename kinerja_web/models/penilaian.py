@@ -2,10 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kinerja_web.aturan.enums import PKO, Predikat, Rating
 from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.models.org import Pegawai, Sekolah
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
@@ -20,26 +22,26 @@ class Penilaian(Model):
     versi: Mapped[int] = mapped_column(default=1)
 
     # Rating Hasil Kerja (SPEC §4.1): the three criteria, the rating chosen, its reason.
-    upaya_refleksi: Mapped[str | None] = mapped_column(String(10))
-    upaya_mempelajari: Mapped[str | None] = mapped_column(String(10))
-    perubahan_praktik: Mapped[str | None] = mapped_column(String(10))
-    rating_hasil: Mapped[str | None] = mapped_column(String(10))
+    upaya_refleksi: Mapped[Rating | None] = mapped_column(teks_enum(Rating, 10))
+    upaya_mempelajari: Mapped[Rating | None] = mapped_column(teks_enum(Rating, 10))
+    perubahan_praktik: Mapped[Rating | None] = mapped_column(teks_enum(Rating, 10))
+    rating_hasil: Mapped[Rating | None] = mapped_column(teks_enum(Rating, 10))
     alasan_hasil: Mapped[str | None] = mapped_column(Text)
     umpan_balik_hasil: Mapped[str | None] = mapped_column(Text)
 
     # Rating Perilaku Kerja (SPEC §4.2): {aspek: {"perwujudan": r, "dampak": r}}.
     perilaku: Mapped[dict | None] = mapped_column(JSON)
     umpan_balik_perilaku: Mapped[dict | None] = mapped_column(JSON)
-    rating_perilaku: Mapped[str | None] = mapped_column(String(10))
+    rating_perilaku: Mapped[Rating | None] = mapped_column(teks_enum(Rating, 10))
     alasan_perilaku: Mapped[str | None] = mapped_column(Text)
 
     # The predikat the matrix gives for the two ratings (kept for the Dinas' counts).
-    predikat_usulan: Mapped[str | None] = mapped_column(String(20))
+    predikat_usulan: Mapped[Predikat | None] = mapped_column(teks_enum(Predikat, 20))
     # Nothing missing for "Sudah selesai dinilai" (kept current by alur.penilaian.segarkan).
     lengkap: Mapped[bool] = mapped_column(default=False, index=True)
     # Sent to the Dinas for the PKO; then the predikat, set in one penetapan.
     pengiriman_id: Mapped[int | None] = mapped_column(ForeignKey("pengiriman.id"), index=True)
-    predikat: Mapped[str | None] = mapped_column(String(20))
+    predikat: Mapped[Predikat | None] = mapped_column(teks_enum(Predikat, 20))
     alasan_predikat: Mapped[str | None] = mapped_column(Text)
     penetapan_id: Mapped[int | None] = mapped_column(ForeignKey("penetapan.id"), index=True)
     diubah: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
@@ -69,7 +71,7 @@ class PkoSekolah(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tahun_id: Mapped[int] = mapped_column(ForeignKey("tahun_kinerja.id"))
     sekolah_id: Mapped[int] = mapped_column(ForeignKey("sekolah.id"))
-    pko: Mapped[str] = mapped_column(String(20))
+    pko: Mapped[PKO] = mapped_column(teks_enum(PKO, 20))
     alasan: Mapped[str] = mapped_column(Text)
     oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     waktu: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
@@ -87,7 +89,7 @@ class PkoDinas(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tahun_id: Mapped[int] = mapped_column(ForeignKey("tahun_kinerja.id"))
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
-    pko: Mapped[str] = mapped_column(String(20))
+    pko: Mapped[PKO] = mapped_column(teks_enum(PKO, 20))
     alasan: Mapped[str] = mapped_column(Text)
     oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     waktu: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
@@ -107,7 +109,7 @@ class Penetapan(Model):
     tahun_id: Mapped[int] = mapped_column(ForeignKey("tahun_kinerja.id"))
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
     sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
-    pko: Mapped[str] = mapped_column(String(20))
+    pko: Mapped[PKO] = mapped_column(teks_enum(PKO, 20))
     jumlah: Mapped[dict] = mapped_column(JSON)  # {predikat: count}
     pelanggaran: Mapped[list] = mapped_column(JSON)  # the distribution rules broken
     pembenaran: Mapped[str | None] = mapped_column(Text)

@@ -6,6 +6,7 @@ export attempt and never updated or deleted.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -22,12 +23,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.waktu import sekarang
 
 TIPE_PERIODIK = ("Bulanan", "Triwulanan", "Tahunan")
-JENIS_EKSPOR = ("perencanaan", "penilaian_akhir")
-TIPE_SKP = ("guru", "kepala sekolah")
-STATUS_LOG = ("Berhasil", "Gagal")
+
+
+class StatusLog(StrEnum):
+    """The outcome of one row of the sync log, worded as e-Kinerja's Log Sinkronisasi."""
+
+    BERHASIL = "Berhasil"
+    GAGAL = "Gagal"
 
 
 class UnitKerja(Model):
@@ -125,7 +131,7 @@ class LogSinkro(Model):
     nip: Mapped[str | None] = mapped_column(String(18))
     nama: Mapped[str] = mapped_column(String(150))
     tipe_skp: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[StatusLog] = mapped_column(teks_enum(StatusLog, 10))
     keterangan: Mapped[str | None] = mapped_column(Text)
     catatan: Mapped[str | None] = mapped_column(Text)
     rhk_masuk: Mapped[int | None]

@@ -31,7 +31,7 @@ from kinerja_web.models import (
     TahunKinerja,
     UnitKerja,
 )
-from kinerja_web.models.skp import LABEL_STATUS
+from kinerja_web.models.skp import StatusSkp
 from kinerja_web.sinkro import cek
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -125,7 +125,7 @@ class Muatan:
             .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id,
                                  Skp.tahun_id == _tahun_id(self.tahun),
                                  Skp.posisi.in_(PERAN_KS),
-                                 Skp.status == "disepakati"))
+                                 Skp.status == StatusSkp.DISEPAKATI))
             .where(Penugasan.dinas_id == self.dinas_id, Penugasan.aktif_pada(self.tanggal),
                    or_(kondisi, Penugasan.peran == "kepala_dinas"))
             .order_by(Penugasan.mulai, Penugasan.id)
@@ -270,7 +270,7 @@ class Muatan:
                 s_nama, s_unor = (p.sekolah_nama, p.unor_id) if p else (None, None)
             data_skp = data_pen = None
             if x is not None:
-                data_skp = cek.DataSkp(x[10], LABEL_STATUS[x[10]], tuple(x[11] or ()), x[27],
+                data_skp = cek.DataSkp(x[10], StatusSkp(x[10]).label, tuple(x[11] or ()), x[27],
                                        x[28] is not None)
                 if x[12] is not None:
                     data_pen = cek.DataPenilaian(

@@ -31,6 +31,8 @@ from kinerja_web.models import (
     Sekolah,
     UnitKerja,
 )
+from kinerja_web.models.impor import StatusImpor
+from kinerja_web.models.sinkro import StatusLog
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import berkas, cek, data, periode, referensi
 from kinerja_web.sinkro.disparitas import KATEGORI, URUT_PEMERBAIKI, disparitas
@@ -44,7 +46,7 @@ bp = Blueprint("sinkro", __name__, url_prefix="/sinkro")
 PER_HALAMAN = 50
 OPERATOR = "operator_dinas"
 TAB_CEK = (("semua", "Semua"), ("belum", "Belum siap"), ("siap", "Siap"))
-TAB_LOG = (("semua", "Semua"), ("Berhasil", "Berhasil"), ("Gagal", "Gagal"))
+TAB_LOG = (("semua", "Semua"), (StatusLog.BERHASIL, "Berhasil"), (StatusLog.GAGAL, "Gagal"))
 KODE_PERIODE = {"dua_tipe_periodik", "angka_periodik_duplikat", "tanpa_periode",
                 "tanpa_periode_akhir"}
 
@@ -165,7 +167,7 @@ def _sinkro_satu(pegawai_id, posisi, jenis, nama):
                pegawai_id=pegawai_id, posisi=posisi)
     db.session.commit()
     baris = db.session.scalar(select(LogSinkro).where(LogSinkro.ekspor_id == e.id))
-    if baris.status == "Berhasil":
+    if baris.status == StatusLog.BERHASIL:
         kelompok = []
         for x in baris.jumlah_masuk:
             if x.startswith("- ") or not kelompok:
@@ -296,7 +298,7 @@ def ekspor_detail(ekspor_id):
         abort(404)
     halaman = _halaman()
     gagal = db.session.scalars(
-        select(LogSinkro).where(LogSinkro.ekspor_id == e.id, LogSinkro.status == "Gagal")
+        select(LogSinkro).where(LogSinkro.ekspor_id == e.id, LogSinkro.status == StatusLog.GAGAL)
         .order_by(LogSinkro.id).limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)).all()
     return render_template("sinkro/ekspor_detail.html", e=e, gagal=gagal, jenis=JENIS,
                            halaman=halaman, per_halaman=PER_HALAMAN, berkas=berkas)
@@ -407,7 +409,7 @@ def referensi_terapkan(impor_id):
     impor = get_impor_or_404(impor_id)
     if not Formulir().validate_on_submit():
         abort(400)
-    if impor.status != "pratinjau":
+    if impor.status != StatusImpor.PRATINJAU:
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     with baca_saja():
@@ -417,7 +419,7 @@ def referensi_terapkan(impor_id):
     # The write transaction: lock the import row so a double click applies once.
     impor = db.session.scalar(select(ImporBerkas).where(ImporBerkas.id == impor_id)
                               .with_for_update().execution_options(populate_existing=True))
-    if impor.status != "pratinjau":
+    if impor.status != StatusImpor.PRATINJAU:
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     if not rencana.bersih:
@@ -426,9 +428,9 @@ def referensi_terapkan(impor_id):
         flash("Data berubah sejak pratinjau dan kini ada kesalahan. Perbaiki berkas.", "galat")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     jumlah = referensi.terapkan(rencana, _dinas_id())
-    impor.status, impor.diterapkan = "diterapkan", sekarang()
+    impor.status, impor.diterapkan = StatusImpor.DITERAPKAN, sekarang()
     impor.ringkasan = rencana.ringkasan()
-    alur.catat("referensi_diterapkan", impor, dari="pratinjau", ke="diterapkan",
+    alur.catat("referensi_diterapkan", impor, dari=StatusImpor.PRATINJAU, ke=StatusImpor.DITERAPKAN,
                catatan=f"{referensi.JENIS[impor.jenis]}: {impor.nama_berkas}",
                data={**jumlah, "sha256": impor.sha256})
     db.session.commit()
@@ -444,9 +446,10 @@ def referensi_batal(impor_id):
     impor = get_impor_or_404(impor_id)
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(impor, with_for_update=True)
-    if Formulir().validate_on_submit() and impor.status == "pratinjau":
-        impor.status = "dibatalkan"
-        alur.catat("referensi_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
+    if Formulir().validate_on_submit() and impor.status == StatusImpor.PRATINJAU:
+        impor.status = StatusImpor.DIBATALKAN
+        alur.catat("referensi_dibatalkan", impor, dari=StatusImpor.PRATINJAU,
+                   ke=StatusImpor.DIBATALKAN)
         db.session.commit()
         flash("Unggahan dibatalkan. Tidak ada data yang diubah.", "info")
     return hx_redirect(url_for(".referensi_index"))
