@@ -16,15 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kinerja_web.aturan.enums import Keikutsertaan
 from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.waktu import sekarang
 
 JENJANG_SEKOLAH = ("tk", "sd", "smp", "sma", "smk", "slb")
 STATUS_SEKOLAH = ("negeri", "swasta")
 STATUS_KEPEGAWAIAN = ("PNS", "PPPK", "NON_ASN")
-KEIKUTSERTAAN = (
-    "ikut", "cltn", "siln", "kemenag", "diperbantukan_swasta", "tugas_belajar_dinas",
-)
 
 
 def _in(column, values):
@@ -114,7 +113,8 @@ class Pegawai(Model):
     sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
     # Out-of-scope cases of SPEC §1 keep the person on the roster but outside the cycle.
-    keikutsertaan: Mapped[str] = mapped_column(String(30), default="ikut")
+    keikutsertaan: Mapped[Keikutsertaan] = mapped_column(teks_enum(Keikutsertaan, 30),
+                                                         default=Keikutsertaan.IKUT)
     keikutsertaan_alasan: Mapped[str | None] = mapped_column(Text)
     keikutsertaan_mulai: Mapped[date | None] = mapped_column(Date)
     keikutsertaan_selesai: Mapped[date | None] = mapped_column(Date)
@@ -122,7 +122,8 @@ class Pegawai(Model):
 
     __table_args__ = (
         CheckConstraint(_in("status_kepegawaian", STATUS_KEPEGAWAIAN), name="status"),
-        CheckConstraint(_in("keikutsertaan", KEIKUTSERTAAN), name="keikutsertaan"),
+        CheckConstraint(_in("keikutsertaan", [k.value for k in Keikutsertaan]),
+                        name="keikutsertaan"),
         CheckConstraint("jenis_kelamin IS NULL OR jenis_kelamin IN ('L', 'P')", name="jk"),
         Index("ix_pegawai_dinas_nama", "dinas_id", "nama"),
     )
@@ -133,7 +134,7 @@ class Pegawai(Model):
     @property
     def ikut_siklus(self):
         """Whether this person takes part in the cycle in this app (SPEC §1)."""
-        return self.keikutsertaan == "ikut"
+        return self.keikutsertaan == Keikutsertaan.IKUT
 
 
 PERAN = ("kepala_sekolah", "plt_kepala_sekolah", "tim_kerja", "kepala_dinas", "operator_dinas")

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from kinerja_web.atasan import PERAN_KS
+from kinerja_web.aturan.enums import Keikutsertaan
 from kinerja_web.dinas.views import cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.models import (
@@ -78,7 +79,7 @@ def _rhk_atasan(rhk):
 
 def dalam_lingkup(stmt, dinas_id):
     """Only the pegawai the sync is about: ASN at a school of the Dinas, in the cycle."""
-    return stmt.where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan == "ikut",
+    return stmt.where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan == Keikutsertaan.IKUT,
                       Pegawai.status_kepegawaian.in_(("PNS", "PPPK")),
                       Pegawai.sekolah_id.is_not(None))
 
