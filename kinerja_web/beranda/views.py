@@ -150,7 +150,7 @@ def tugas_persetujuan(stmt, siapa):
     return Tugas(
         "Persetujuan Perencanaan Kinerja",
         f"{n.get('diajukan', 0)} menunggu persetujuan dari {n['semua']} {siapa}; "
-        f"{n.get('disepakati', 0)} sudah disepakati, {n.get('belum', 0)} belum membuat.",
+        f"{n.get(StatusSkp.DISEPAKATI, 0)} sudah disepakati, {n.get('belum', 0)} belum membuat.",
         n.get(StatusSkp.DIAJUKAN, 0), url_for("persetujuan.daftar", tab=StatusSkp.DIAJUKAN), "Cek",
     )
 

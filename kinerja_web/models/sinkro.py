@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
-from kinerja_web.models.kolom import teks_enum
+from kinerja_web.models.kolom import isi_enum, teks_enum
 from kinerja_web.waktu import sekarang
 
 TIPE_PERIODIK = ("Bulanan", "Triwulanan", "Tahunan")
@@ -162,7 +162,7 @@ class LogSinkro(Model):
         return out
 
     __table_args__ = (
-        CheckConstraint("status IN ('Berhasil', 'Gagal')", name="status"),
+        CheckConstraint(isi_enum("status", StatusLog), name="status"),
         CheckConstraint("tipe_skp IN ('guru', 'kepala sekolah')", name="tipe_skp"),
         Index("ix_log_sinkro_dinas_status", "dinas_id", "status"),
         Index("ix_log_sinkro_dinas_nip", "dinas_id", "nip"),

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja_web.aturan.enums import Berlabel
 from kinerja_web.extensions import Model
-from kinerja_web.models.kolom import teks_enum
+from kinerja_web.models.kolom import isi_enum, teks_enum
 from kinerja_web.models.org import Pegawai, Sekolah, TahunKinerja
 from kinerja_web.waktu import sekarang
 
@@ -69,8 +69,7 @@ class Skp(Model):
 
     __table_args__ = (
         UniqueConstraint("pegawai_id", "tahun_id", "posisi"),
-        CheckConstraint("status IN ('draf', 'diajukan', 'dikembalikan', 'disetujui', "
-                        "'disepakati')", name="status"),
+        CheckConstraint(isi_enum("status", StatusSkp), name="status"),
         CheckConstraint("posisi IN ('guru', 'kepala_sekolah', 'plt_kepala_sekolah')",
                         name="posisi"),
         Index("ix_skp_tahun_status", "tahun_id", "status"),

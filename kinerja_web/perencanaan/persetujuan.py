@@ -34,9 +34,9 @@ bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
 
 LANGKAH = {1: "Hasil Kerja Utama", 2: "Hasil Kerja Tambahan", 3: "Perilaku Kerja",
            4: "Persetujuan"}
-TAB = (("semua", "Semua"), ("diajukan", "Menunggu persetujuan"),
-       ("dikembalikan", "Dikembalikan"), ("disetujui", "Disetujui"),
-       ("disepakati", "Disepakati"), ("belum", "Belum membuat"))
+TAB = (("semua", "Semua"), (StatusSkp.DIAJUKAN, "Menunggu persetujuan"),
+       (StatusSkp.DIKEMBALIKAN, "Dikembalikan"), (StatusSkp.DISETUJUI, "Disetujui"),
+       (StatusSkp.DISEPAKATI, "Disepakati"), ("belum", "Belum membuat"))
 
 
 @dataclass
