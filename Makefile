@@ -9,6 +9,8 @@ AXE := tests/e2e/vendor/axe.min.js
 # Tests run in parallel, one worker per core up to four (each has its own databases).
 PYTEST_ARGS ?= -n $(shell python3 -c 'import os; print(min(4, os.cpu_count() or 1))')
 export FLASK_APP := kinerja_web
+# Type-checked with mypy in `lint` and `test` (settings in pyproject.toml).
+MYPY_PATHS := kinerja_web/aturan kinerja_web/models kinerja_web/alur
 # The venv's own tools, pinned too (pip-audit audits them with everything else).
 PIP_PIN := pip==26.3 setuptools==84.2.1
 
@@ -27,6 +29,7 @@ test: setup $(AXE)
 	scripts/paket-sistem.sh test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy $(MYPY_PATHS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory audit; fi
 
@@ -68,6 +71,7 @@ $(AXE): package.json package-lock.json $(HTMX)
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy $(MYPY_PATHS)
 
 ## lock: re-pin every transitive Python dependency after changing pyproject.toml
 lock:

@@ -14,6 +14,7 @@ from sqlalchemy import and_, select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Skp
+from kinerja_web.models.skp import StatusSkp
 from kinerja_web.waktu import hari_ini
 
 # Also the positions of a leader's own SKP. Queries say `posisi IN PERAN_KS`, not
@@ -107,7 +108,7 @@ def rencana_disepakati(pegawai_id, tahun_id):
     """A leader's own agreed plan (as principal or Kadis) of the year, or None."""
     return db.session.scalar(select(Skp).where(
         Skp.pegawai_id == pegawai_id, Skp.tahun_id == tahun_id,
-        Skp.posisi.in_(PERAN_KS), Skp.status == "disepakati"))
+        Skp.posisi.in_(PERAN_KS), Skp.status == StatusSkp.DISEPAKATI))
 
 
 def kepala_dinas_dan_rencana(dinas_id, tahun_id):
@@ -121,7 +122,7 @@ def kepala_dinas_dan_rencana(dinas_id, tahun_id):
     baris = db.session.execute(
         select(Pegawai, Skp).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
         .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun_id,
-                             Skp.posisi.in_(PERAN_KS), Skp.status == "disepakati"))
+                             Skp.posisi.in_(PERAN_KS), Skp.status == StatusSkp.DISEPAKATI))
         .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == "kepala_dinas",
                Penugasan.aktif_pada(hari_ini()))
         .order_by(Penugasan.mulai.desc())

@@ -31,7 +31,10 @@ from kinerja_web.models import (
     Sekolah,
     TahunKinerja,
 )
+from kinerja_web.models.cetak import StatusBatch
+from kinerja_web.models.impor import StatusImpor
 from kinerja_web.models.org import JENJANG_SEKOLAH, PERAN_LABEL
+from kinerja_web.models.sinkro import StatusLog
 from kinerja_web.peran import muat_peran
 from kinerja_web.sinkro import berkas
 from kinerja_web.sinkro.ekspor import ekspor
@@ -140,7 +143,8 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
     # Recorded like an upload (without an uploader), with the accounts it created, so
     # `flask impor-sandi-ulang` can make their one-time passwords again if the sheet is lost.
     impor = ImporBerkas(akun_id=None, dinas_id=dinas.id, nama_berkas=berkas.name[-200:],
-                        isi=isi, sha256=hashlib.sha256(isi).hexdigest(), status="diterapkan",
+                        isi=isi, sha256=hashlib.sha256(isi).hexdigest(),
+                        status=StatusImpor.DITERAPKAN,
                         diterapkan=sekarang(),
                         ringkasan={**r.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
                                    "akun_dibuat": len(hasil.akun_baru)})
@@ -172,7 +176,7 @@ def _tulis_sandi(tujuan, baris):
 def impor_sandi_ulang(impor_id, sandi_ke):
     """Buat ulang sandi sekali pakai akun dari impor roster ini yang belum pernah masuk."""
     impor = db.session.get(ImporBerkas, impor_id)
-    if impor is None or impor.jenis != "roster" or impor.status != "diterapkan":
+    if impor is None or impor.jenis != "roster" or impor.status != StatusImpor.DITERAPKAN:
         raise click.ClickException(f"Impor roster #{impor_id} yang sudah disimpan tidak ada.")
     hasil = sandi_impor.buat_ulang(impor_id, current_app.config["SANDI_SEKALI_METODE"])
     impor = db.session.get(ImporBerkas, impor_id)
@@ -293,7 +297,8 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
                    detak=sekarang(),
                    lingkup=sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"))
     db.session.add(b)
-    alur.catat("cetak_batch", b, ke="antri", akun=akun, data={"dokumen": len(ids), "cli": True})
+    alur.catat("cetak_batch", b, ke=StatusBatch.ANTRI, akun=akun,
+               data={"dokumen": len(ids), "cli": True})
     db.session.commit()
     click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
     jobs.jalankan(b.id)
@@ -332,7 +337,8 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
         (keluar / nama).write_bytes(isi)
     gagal = db.session.execute(select(LogSinkro.nip, LogSinkro.nama, LogSinkro.keterangan,
                                       LogSinkro.catatan)
-                               .where(LogSinkro.ekspor_id == e.id, LogSinkro.status == "Gagal")
+                               .where(LogSinkro.ekspor_id == e.id,
+                                      LogSinkro.status == StatusLog.GAGAL)
                                .order_by(LogSinkro.id)).all()
     ringkas = (f"Ekspor #{e.id}: {e.jumlah_diekspor} pegawai diekspor, {e.jumlah_gagal} gagal; "
                f"RHK Masuk : {e.jumlah_rhk}, RHK Indikator Masuk : {e.jumlah_indikator}.\n"

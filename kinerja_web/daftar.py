@@ -15,9 +15,9 @@ from sqlalchemy.orm import aliased
 from kinerja_web.atasan import PERAN_KS
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah, TahunKinerja
-from kinerja_web.models.pelaksanaan import Praktik
+from kinerja_web.models.pelaksanaan import Praktik, StatusLangkah
 from kinerja_web.models.penilaian import Penilaian
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.waktu import hari_ini
 
 PER_HALAMAN = 50
@@ -151,14 +151,14 @@ LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi"
 def status_praktik():
     """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
     return case(
-        (or_(Praktik.id.is_(None), Praktik.status_persiapan != "disepakati"), "persiapan"),
-        (Praktik.status_observasi != "selesai", "observasi"),
+        (or_(Praktik.id.is_(None), Praktik.status_persiapan != StatusLangkah.DISEPAKATI), "persiapan"),
+        (Praktik.status_observasi != StatusLangkah.SELESAI, "observasi"),
         # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
         # the document and scored it (a document accepted before scores existed waits for
         # its score here).
-        (or_(Praktik.status_tindak_lanjut != "diterima",
+        (or_(Praktik.status_tindak_lanjut != StatusLangkah.DITERIMA,
              Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
-        (or_(Praktik.status_refleksi != "diterima", Praktik.nilai_refleksi.is_(None)),
+        (or_(Praktik.status_refleksi != StatusLangkah.DITERIMA, Praktik.nilai_refleksi.is_(None)),
          "refleksi"),
         else_="selesai",
     )
@@ -186,6 +186,6 @@ def daftar_penilaian(peran, tahun, dinas):
     stmt = buat(peran, tahun, st=sp, tambahan=(
         Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
         Penilaian.pengiriman_id))
-    return (stmt.where(Skp.status == "disepakati")
+    return (stmt.where(Skp.status == StatusSkp.DISEPAKATI)
             .outerjoin(Praktik, Praktik.skp_id == Skp.id)
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp

@@ -31,6 +31,7 @@ from kinerja_web.models import (
     TahunKinerja,
     UnitKerja,
 )
+from kinerja_web.models.skp import StatusSkp
 from kinerja_web.peran import muat_peran
 from kinerja_web.sinkro import periode
 
@@ -170,19 +171,20 @@ def buat(app):
 # listed have not started (guru1, guru2, kepsek4 … are left for walking through the app).
 # Principals come first: a teacher's plan intervenes the RHK of his principal's own plan.
 RENCANA_DEMO = {
-    "kepsek1": ("disepakati", True), "kepsek2": ("diajukan", False),
-    "kepsek3": ("disepakati", False), "kepsek5": ("disepakati", True),
-    "kepsek6": ("dikembalikan", False),
-    "plt1": ("disepakati", False), "plt1:plt_kepala_sekolah": ("diajukan", False),
-    "guru3": ("draf", False), "guru4": ("diajukan", False), "guru5": ("dikembalikan", False),
-    "guru6": ("disetujui", True), "guru7": ("disepakati", True),
-    **{f"guru{i}": ("disepakati", False) for i in range(8, 13)},
-    "guru13": ("diajukan", False), "guru14": ("disetujui", False),
-    **{f"guru{i}": ("disepakati", False) for i in range(15, 20)},
-    **{f"guru{i}": ("disepakati", i % 3 == 0) for i in range(23, 34)},
-    **{f"guru{i}": ("disepakati", False) for i in range(37, 43)},
-    "guru47": ("diajukan", False), "guru48": ("disepakati", False),
-    **{f"guru{i}": ("disepakati", False) for i in range(52, 58)},
+    "kepsek1": (StatusSkp.DISEPAKATI, True), "kepsek2": (StatusSkp.DIAJUKAN, False),
+    "kepsek3": (StatusSkp.DISEPAKATI, False), "kepsek5": (StatusSkp.DISEPAKATI, True),
+    "kepsek6": (StatusSkp.DIKEMBALIKAN, False),
+    "plt1": (StatusSkp.DISEPAKATI, False), "plt1:plt_kepala_sekolah": (StatusSkp.DIAJUKAN, False),
+    "guru3": (StatusSkp.DRAF, False), "guru4": (StatusSkp.DIAJUKAN, False),
+    "guru5": (StatusSkp.DIKEMBALIKAN, False),
+    "guru6": (StatusSkp.DISETUJUI, True), "guru7": (StatusSkp.DISEPAKATI, True),
+    **{f"guru{i}": (StatusSkp.DISEPAKATI, False) for i in range(8, 13)},
+    "guru13": (StatusSkp.DIAJUKAN, False), "guru14": (StatusSkp.DISETUJUI, False),
+    **{f"guru{i}": (StatusSkp.DISEPAKATI, False) for i in range(15, 20)},
+    **{f"guru{i}": (StatusSkp.DISEPAKATI, i % 3 == 0) for i in range(23, 34)},
+    **{f"guru{i}": (StatusSkp.DISEPAKATI, False) for i in range(37, 43)},
+    "guru47": (StatusSkp.DIAJUKAN, False), "guru48": (StatusSkp.DISEPAKATI, False),
+    **{f"guru{i}": (StatusSkp.DISEPAKATI, False) for i in range(52, 58)},
 }
 
 
@@ -211,13 +213,13 @@ def isi_perencanaan(tahun):
             "praktik_kode": rng.choice(praktik), "kompetensi_kode": rng.choice(kompetensi),
             "aspek_fokus": rng.sample(aspek, rng.randint(1, 3)),
         })
-        if akhir == "draf":
+        if akhir == StatusSkp.DRAF:
             continue
         alur_skp.ajukan(skp, akun)
-        if akhir == "diajukan":
+        if akhir == StatusSkp.DIAJUKAN:
             continue
         atasan = akun_dari(atasan_untuk(skp.pegawai, skp.posisi, MULAI).pegawai)
-        if akhir == "dikembalikan":
+        if akhir == StatusSkp.DIKEMBALIKAN:
             alur_skp.kembalikan(skp, atasan, "Pilih indikator praktik yang sesuai hasil Rapor "
                                              "Pendidikan sekolah kita.")
             continue
@@ -228,7 +230,7 @@ def isi_perencanaan(tahun):
                 "ekspektasi": {skp.aspek_fokus[0]: "Aktif berbagi praktik baik di KKG/MGMP."},
             })
         alur_skp.setujui(skp, atasan)
-        if akhir == "disepakati":
+        if akhir == StatusSkp.DISEPAKATI:
             alur_skp.sepakati(skp, akun)
     db.session.flush()
     isi_pelaksanaan()
@@ -258,7 +260,7 @@ def isi_pelaksanaan():
         akun = db.session.scalar(select(Akun).where(Akun.username == username))
         akun.peran = muat_peran(akun.pegawai, MULAI)
         skp = db.session.scalar(select(Skp).where(Skp.pegawai_id == akun.pegawai_id,
-                                                  Skp.status == "disepakati"))
+                                                  Skp.status == StatusSkp.DISEPAKATI))
         atasan = akun_dari(atasan_untuk(skp.pegawai, skp.posisi, MULAI).pegawai)
         p, _ = alur_p.praktik_untuk(skp)
         indikator = aturan_skp(skp).praktik(skp.katalog_posisi).get(skp.praktik_berlaku)
@@ -351,7 +353,7 @@ def isi_penilaian():
 
     def skp_dari(username, posisi=None):
         a = akun(username)
-        q = select(Skp).where(Skp.pegawai_id == a.pegawai_id, Skp.status == "disepakati")
+        q = select(Skp).where(Skp.pegawai_id == a.pegawai_id, Skp.status == StatusSkp.DISEPAKATI)
         return db.session.scalar(q.where(Skp.posisi == posisi) if posisi else q)
 
     def nilai(skp, atasan, hasil, perilaku, pko=None):

@@ -2,6 +2,7 @@
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
 from flask_compress import Compress
@@ -28,6 +29,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models derive from `Model`: db.Model, made at run time from Base with Flask-SQLAlchemy's
+# mixin, which a type checker cannot see; it checks them against Base, their real base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

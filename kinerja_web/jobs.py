@@ -32,7 +32,7 @@ from sqlalchemy import func, select, update
 
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Audit
-from kinerja_web.models.cetak import CetakBatch
+from kinerja_web.models.cetak import CetakBatch, StatusBatch
 from kinerja_web.waktu import sekarang
 
 ANTREAN = "kinerja-cetak"
@@ -145,9 +145,9 @@ def terputus(b, kini=None):
     """A job nobody works on: waiting (not yet taken), or running under an owner that died
     (its process is gone, or its heartbeat is stale)."""
     kini = kini or sekarang()
-    if b.status == "antri":
+    if b.status == StatusBatch.ANTRI:
         return True
-    return b.status == "berjalan" and (
+    return b.status == StatusBatch.BERJALAN and (
         b.detak is None or b.detak < kini - BASI or pemilik_mati(b.pekerja))
 
 
@@ -168,7 +168,7 @@ def _baca(batch_id):
 
 
 def _catat_ambil_alih(b, ke):
-    if b.status == "berjalan":  # a takeover from a dead worker leaves a trace
+    if b.status == StatusBatch.BERJALAN:  # a takeover from a dead worker leaves a trace
         db.session.add(Audit(aksi="cetak_batch_dilanjutkan", objek_tipe="cetak_batch",
                              objek_id=b.id, dari=b.status, ke=ke,
                              data={"chunk_selesai": b.chunk_selesai,
@@ -184,10 +184,10 @@ def klaim(batch_id, pekerja):
     kini = sekarang()
     hasil = db.session.execute(
         update(CetakBatch).where(*_bersyarat(b))
-        .values(status="berjalan", pekerja=pekerja, detak=kini,
+        .values(status=StatusBatch.BERJALAN, pekerja=pekerja, detak=kini,
                 mulai=func.coalesce(CetakBatch.mulai, kini)))
     if hasil.rowcount == 1:
-        _catat_ambil_alih(b, "berjalan")
+        _catat_ambil_alih(b, StatusBatch.BERJALAN)
     db.session.commit()
     return hasil.rowcount == 1
 
@@ -197,7 +197,7 @@ def yang_terputus():
     kini = sekarang()
     return [b.id for b in db.session.execute(select(
         CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak)
-        .where(CetakBatch.status.in_(("antri", "berjalan"))).order_by(CetakBatch.id))
+        .where(CetakBatch.status.in_(StatusBatch.terbuka())).order_by(CetakBatch.id))
         if terputus(b, kini)]
 
 
@@ -206,17 +206,17 @@ def pulihkan_bila_terputus(app, batch_id):
     or a job waiting for longer than the heartbeat window (its queue was lost), goes back
     to a worker. Atomic like `klaim`; True when this request handed it over."""
     b = _baca(batch_id)
-    if b is None or b.status not in ("antri", "berjalan"):
+    if b is None or b.status not in StatusBatch.terbuka():
         return False
-    if b.status == "antri":
+    if b.status == StatusBatch.ANTRI:
         if b.detak is None or b.detak >= sekarang() - BASI:
             return False  # queued recently: its worker will come
     elif not terputus(b):
         return False
     hasil = db.session.execute(update(CetakBatch).where(*_bersyarat(b)).values(
-        status="antri", pekerja=None, detak=sekarang()))
+        status=StatusBatch.ANTRI, pekerja=None, detak=sekarang()))
     if hasil.rowcount == 1:
-        _catat_ambil_alih(b, "antri")
+        _catat_ambil_alih(b, StatusBatch.ANTRI)
     db.session.commit()
     if hasil.rowcount == 1:
         antrikan(app, batch_id)
@@ -238,7 +238,7 @@ class _Detak(threading.Thread):
                 with self.engine.begin() as conn:
                     conn.execute(update(CetakBatch).where(
                         CetakBatch.id == self.batch_id, CetakBatch.pekerja == self.pekerja,
-                        CetakBatch.status == "berjalan").values(detak=sekarang()))
+                        CetakBatch.status == StatusBatch.BERJALAN).values(detak=sekarang()))
             except Exception:  # noqa: BLE001 - the next beat tries again
                 continue
 
@@ -292,7 +292,7 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             # Locked until this chunk's commit: a worker that took the job over (or a
             # cancel) cannot interleave between this check and the progress written below.
             db.session.refresh(batch, with_for_update=True)
-            if batch.status != "berjalan" or batch.pekerja != pekerja:
+            if batch.status != StatusBatch.BERJALAN or batch.pekerja != pekerja:
                 db.session.rollback()
                 return False  # cancelled, or taken over by another worker
             sementara = dir_ / f"chunk-{i:04d}.part"
@@ -302,7 +302,7 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             # while it was thought dead) adds no second copy of these documents.
             ok = db.session.execute(update(CetakBatch).where(
                 CetakBatch.id == batch.id, CetakBatch.pekerja == pekerja,
-                CetakBatch.status == "berjalan", CetakBatch.chunk_selesai == i)
+                CetakBatch.status == StatusBatch.BERJALAN, CetakBatch.chunk_selesai == i)
                 .values(chunk_selesai=i + 1, detak=sekarang())).rowcount == 1
             if not ok:
                 db.session.rollback()
@@ -322,8 +322,8 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             berkas = batch.berkas
         ok = db.session.execute(update(CetakBatch).where(
             CetakBatch.id == batch.id, CetakBatch.pekerja == pekerja,
-            CetakBatch.status == "berjalan").values(
-            berkas=berkas, status="selesai", selesai=sekarang())).rowcount == 1
+            CetakBatch.status == StatusBatch.BERJALAN).values(
+            berkas=berkas, status=StatusBatch.SELESAI, selesai=sekarang())).rowcount == 1
         if not ok:
             db.session.rollback()
             return False
@@ -339,8 +339,8 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         db.session.rollback()
         db.session.execute(update(CetakBatch).where(
             CetakBatch.id == batch_id, CetakBatch.pekerja == pekerja,
-            CetakBatch.status == "berjalan").values(
-            status="gagal", galat=f"{type(e).__name__}: {e}"[:500]))
+            CetakBatch.status == StatusBatch.BERJALAN).values(
+            status=StatusBatch.GAGAL, galat=f"{type(e).__name__}: {e}"[:500]))
         db.session.commit()
         raise
     finally:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from kinerja_web.extensions import db
 from kinerja_web.htmx import hx_redirect
 from kinerja_web.models import Akun, ImporBerkas
+from kinerja_web.models.impor import StatusImpor
 
 
 def ukuran_berkas(n):
@@ -27,7 +28,7 @@ def pratinjau_sama(akun, jenis, sha256):
         select(ImporBerkas).where(ImporBerkas.akun_id == akun.id,
                                   ImporBerkas.dinas_id == akun.peran.dinas_id,
                                   ImporBerkas.jenis == jenis, ImporBerkas.sha256 == sha256,
-                                  ImporBerkas.status == "pratinjau")
+                                  ImporBerkas.status == StatusImpor.PRATINJAU)
         .order_by(ImporBerkas.id.desc()).limit(1))
     if ada is None:
         return None

@@ -25,8 +25,15 @@ from kinerja_web.alur.syarat import (
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.extensions import db
 from kinerja_web.models import Audit, Skp
-from kinerja_web.models.pelaksanaan import CatatanUpaya, Konfirmasi, Praktik, RefleksiKompetensi
+from kinerja_web.models.pelaksanaan import (
+    CatatanUpaya,
+    Konfirmasi,
+    Praktik,
+    RefleksiKompetensi,
+    StatusLangkah,
+)
 from kinerja_web.models.penilaian import Penilaian, PkoSekolah
+from kinerja_web.models.skp import StatusSkp
 from kinerja_web.waktu import sekarang
 
 MAKS_KARAKTER = 250
@@ -44,7 +51,7 @@ DOKUMEN = {
     5: ("status_refleksi", "catatan_refleksi",
         ("refleksi_praktik", "refleksi_perubahan", "refleksi_dampak")),
 }
-STATUS_SELESAI = {1: "disepakati", 3: "diterima", 5: "diterima"}
+STATUS_SELESAI = {1: StatusLangkah.DISEPAKATI, 3: StatusLangkah.DITERIMA, 5: StatusLangkah.DITERIMA}
 
 
 def predikat_ditetapkan(skp):
@@ -134,7 +141,7 @@ def pastikan_atasan(skp, aktor):
 
 def pastikan_berjalan(skp):
     """Implementation starts once the plan is agreed and ends when the predikat is set."""
-    if skp.status != "disepakati":
+    if skp.status != StatusSkp.DISEPAKATI:
         raise Ditolak("Pelaksanaan Kinerja dimulai setelah Perencanaan Kinerja disepakati.")
     if predikat_ditetapkan(skp):
         raise Ditolak("Predikat kinerja sudah ditetapkan; isian tidak dapat diubah lagi.")
@@ -176,11 +183,11 @@ def praktik_baru(skp):
 
 def langkah_terbuka(praktik, n):
     """Why step n cannot be worked on yet (order rule), or None."""
-    if n == 2 and praktik.status_persiapan != "disepakati":
+    if n == 2 and praktik.status_persiapan != StatusLangkah.DISEPAKATI:
         return "Observasi dilakukan setelah jadwal pada Diskusi persiapan disepakati atasan."
-    if n == 3 and praktik.status_observasi != "selesai":
+    if n == 3 and praktik.status_observasi != StatusLangkah.SELESAI:
         return "Diskusi tindak lanjut dimulai setelah atasan menyelesaikan observasi."
-    if n in (4, 5) and praktik.status_tindak_lanjut != "diterima":
+    if n in (4, 5) and praktik.status_tindak_lanjut != StatusLangkah.DITERIMA:
         return "Langkah ini dimulai setelah Dokumen tindak lanjut diterima atasan."
     return None
 
@@ -239,8 +246,8 @@ def simpan_dokumen(praktik, aktor, n, nilai, ajukan=False, otomatis=False):
     if ajukan:
         if dokumen_kurang(praktik, n):
             raise Ditolak("Lengkapi dulu semua isian sebelum mengirim ke atasan.")
-        setattr(praktik, kolom_status, "diajukan")
-        _ubah(praktik, aktor, f"praktik_{n}_diajukan", ubah, dari=status, ke="diajukan")
+        setattr(praktik, kolom_status, StatusLangkah.DIAJUKAN)
+        _ubah(praktik, aktor, f"praktik_{n}_diajukan", ubah, dari=status, ke=StatusLangkah.DIAJUKAN)
     elif ubah:
         _ubah(praktik, aktor, f"praktik_{n}_{'otomatis' if otomatis else 'draf'}", ubah)
     return ubah
@@ -264,10 +271,10 @@ def alasan_tidak_dikembalikan(praktik, n):
     """Why the atasan cannot send step n (1, 3, 5) back now, or None (the page offers
     "Kembalikan" only when this is None)."""
     status = getattr(praktik, DOKUMEN[n][0])
-    if status not in ("diajukan", STATUS_SELESAI[n]):
+    if status not in (StatusLangkah.DIAJUKAN, STATUS_SELESAI[n]):
         return f"{LANGKAH[n]} belum dikirim pegawai."
-    if n == 1 and praktik.status_observasi == "selesai" or \
-            n == 3 and praktik.status_refleksi != "belum":
+    if n == 1 and praktik.status_observasi == StatusLangkah.SELESAI or \
+            n == 3 and praktik.status_refleksi != StatusLangkah.BELUM:
         return "Langkah berikutnya sudah berjalan; langkah ini tidak dapat dikembalikan."
     return None
 
@@ -282,16 +289,16 @@ def sepakati_persiapan(praktik, aktor, jadwal_observasi):
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    if praktik.status_persiapan != "diajukan":
+    if praktik.status_persiapan != StatusLangkah.DIAJUKAN:
         raise Ditolak("Diskusi persiapan belum dikirim pegawai.")
     _pastikan_lengkap_untuk_atasan(praktik, 1)
     if jadwal_observasi is None:
         raise Ditolak("Tentukan jadwal observasi.")
     praktik.jadwal_observasi = jadwal_observasi
-    praktik.status_persiapan = "disepakati"
+    praktik.status_persiapan = StatusLangkah.DISEPAKATI
     praktik.catatan_persiapan = None
     _ubah(praktik, aktor, "praktik_1_disepakati", {"jadwal": str(jadwal_observasi)},
-          dari="diajukan", ke="disepakati")
+          dari=StatusLangkah.DIAJUKAN, ke=StatusLangkah.DISEPAKATI)
 
 
 # The atasan's score of the pegawai's document of step 3 and 5 (SPEC §2.5, seed 001).
@@ -333,15 +340,15 @@ def terima_dokumen(praktik, aktor, n, nilai=None, dimuat=None):
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
     kolom_status, kolom_catatan, _ = DOKUMEN[n]
-    if getattr(praktik, kolom_status) != "diajukan":
+    if getattr(praktik, kolom_status) != StatusLangkah.DIAJUKAN:
         raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
     _pastikan_lengkap_untuk_atasan(praktik, n)
     nilai = periksa_nilai_dokumen(skp, n, nilai)
-    setattr(praktik, kolom_status, "diterima")
+    setattr(praktik, kolom_status, StatusLangkah.DITERIMA)
     setattr(praktik, kolom_catatan, None)
     setattr(praktik, KOLOM_NILAI[n], nilai)
-    _ubah(praktik, aktor, f"praktik_{n}_diterima", {"nilai": nilai}, dari="diajukan",
-          ke="diterima")
+    _ubah(praktik, aktor, f"praktik_{n}_diterima", {"nilai": nilai}, dari=StatusLangkah.DIAJUKAN,
+          ke=StatusLangkah.DITERIMA)
     segarkan(skp, dimuat)
 
 
@@ -351,7 +358,7 @@ def nilai_dokumen(praktik, aktor, n, nilai, dimuat=None):
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    if getattr(praktik, DOKUMEN[n][0]) != "diterima":
+    if getattr(praktik, DOKUMEN[n][0]) != StatusLangkah.DITERIMA:
         raise Ditolak(f"{LANGKAH[n]} dinilai saat diterima; dokumen ini belum diterima.")
     nilai = periksa_nilai_dokumen(skp, n, nilai)
     lama = getattr(praktik, KOLOM_NILAI[n])
@@ -377,12 +384,12 @@ def kembalikan_dokumen(praktik, aktor, n, catatan, dimuat=None):
     catatan = (catatan or "").strip()
     if not catatan:
         raise Ditolak("Tulis catatan: apa yang perlu diperbaiki pegawai.")
-    setattr(praktik, kolom_status, "dikembalikan")
+    setattr(praktik, kolom_status, StatusLangkah.DIKEMBALIKAN)
     setattr(praktik, kolom_catatan, catatan)
     if n in KOLOM_NILAI:  # a returned document is scored again when it is accepted again
         setattr(praktik, KOLOM_NILAI[n], None)
-    _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status, ke="dikembalikan",
-          catatan=catatan)
+    _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status,
+          ke=StatusLangkah.DIKEMBALIKAN, catatan=catatan)
     segarkan(skp, dimuat)
 
 
@@ -392,7 +399,7 @@ def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomati
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
     _pastikan_terbuka(praktik, 2)
-    if praktik.status_tindak_lanjut not in ("belum", "dikembalikan"):
+    if praktik.status_tindak_lanjut not in (StatusLangkah.BELUM, StatusLangkah.DIKEMBALIKAN):
         raise Ditolak("Dokumen tindak lanjut sudah dikirim; observasi tidak dapat diubah.")
     hasil_sah = {h.value for h in aturan.HasilObservasi}
     fokus = praktik.fokus_perilaku or []
@@ -413,9 +420,9 @@ def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomati
     praktik.rekomendasi = rekomendasi
     if selesai:
         dari = praktik.status_observasi
-        praktik.status_observasi = "selesai"
+        praktik.status_observasi = StatusLangkah.SELESAI
         praktik.diobservasi = sekarang()
-        _ubah(praktik, aktor, "praktik_2_selesai", None, dari=dari, ke="selesai")
+        _ubah(praktik, aktor, "praktik_2_selesai", None, dari=dari, ke=StatusLangkah.SELESAI)
     elif ubah:
         _ubah(praktik, aktor, "praktik_2_otomatis" if otomatis else "praktik_2_draf", None)
     return ubah
@@ -428,7 +435,7 @@ def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None, kunci_dipakai=None):
     pastikan_pemilik(skp, aktor)
     pastikan_berjalan(skp)
     _pastikan_terbuka(praktik, 4)
-    if praktik.status_refleksi == "diterima":
+    if praktik.status_refleksi == StatusLangkah.DITERIMA:
         raise Ditolak("Refleksi sudah diterima; catatan upaya tidak dapat ditambah.")
     isi = _bersihkan({"isi": isi or ""})["isi"]
     if tanggal is None or not isi:
@@ -569,7 +576,7 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
                               "konfirmasinya dahulu.")
         tambah = [k for k in kode if (jenis, k) not in ada]
         if jenis == "dokumen" and dokumen_oleh_pegawai(skp) and (tambah or hapus) and \
-                (VALIDASI_DOKUMEN, "diterima") in ada:
+                (VALIDASI_DOKUMEN, StatusLangkah.DITERIMA) in ada:
             raise Ditolak("Ketersediaan dokumen sudah divalidasi atasan dan tidak dapat "
                           "diubah. Minta atasan mengembalikannya dahulu.")
         ubah[jenis] = (tambah, hapus)
@@ -619,13 +626,13 @@ def validasi_dokumen(skp, aktor, terima, catatan=None, berkas=None):
         if kurang:
             raise Ditolak("Kepala sekolah belum mengonfirmasi semua dokumen akuntabilitas; "
                           "validasi diberikan setelah semuanya dikonfirmasi.")
-        kode, catatan = "diterima", None
+        kode, catatan = StatusLangkah.DITERIMA, None
     else:
         if not catatan:
             raise Ditolak("Tulis catatan: apa yang perlu diperbaiki kepala sekolah.")
         if len(catatan) > 2000:
             raise Ditolak("Catatan terlalu panjang (maksimal 2000 karakter).")
-        kode = "dikembalikan"
+        kode = StatusLangkah.DIKEMBALIKAN
     if lama == kode and (berkas.catatan_validasi or None) == catatan:
         return False
     pastikan_belum_dikirim(skp, berkas.pen)
@@ -637,7 +644,8 @@ def validasi_dokumen(skp, aktor, terima, catatan=None, berkas=None):
     catat(f"konfirmasi_dokumen_{kode}", skp, dari=lama, ke=kode, catatan=catatan,
           akun=aktor)
     berkas.versi_konfirmasi += 1
-    ada.difference_update({(VALIDASI_DOKUMEN, k) for k in ("diterima", "dikembalikan")})
+    ada.difference_update({(VALIDASI_DOKUMEN, k)
+                           for k in (StatusLangkah.DITERIMA, StatusLangkah.DIKEMBALIKAN)})
     ada.add((VALIDASI_DOKUMEN, kode))
     berkas.catatan_validasi = catatan
     segarkan(skp, berkas.kelengkapan())

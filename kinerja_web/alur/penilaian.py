@@ -20,7 +20,7 @@ from kinerja_web.alur.syarat import (
 )
 from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.extensions import db
-from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi
+from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi, StatusLangkah
 from kinerja_web.models.penilaian import (
     Penetapan,
     Pengiriman,
@@ -28,7 +28,7 @@ from kinerja_web.models.penilaian import (
     PkoDinas,
     PkoSekolah,
 )
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.waktu import sekarang
 
 KRITERIA = ("upaya_refleksi", "upaya_mempelajari", "perubahan_praktik")
@@ -145,7 +145,7 @@ def predikat_rekomendasi(skp, pen):
 def _pastikan_bisa_dinilai(skp, pen, aktor):
     if not boleh_menilai(aktor.peran, skp):
         raise Ditolak("Anda bukan atasan (Pejabat Penilai Kinerja) pegawai ini.")
-    if skp.status != "disepakati":
+    if skp.status != StatusSkp.DISEPAKATI:
         raise Ditolak("Penilaian dilakukan setelah Perencanaan Kinerja disepakati.")
     if pen.pengiriman_id is not None:
         raise Ditolak("Penilaian sudah dikirim ke Dinas. Perubahan memerlukan pembukaan "
@@ -175,7 +175,7 @@ def simpan_rating_hasil(pen, aktor, kriteria, pilihan, alasan, umpan_balik, pko=
     praktik = None
     if not hasil_dari_pko(skp):
         praktik = db.session.scalar(select(Praktik).where(Praktik.skp_id == skp.id))
-        if praktik is None or praktik.status_refleksi != "diterima":
+        if praktik is None or praktik.status_refleksi != StatusLangkah.DITERIMA:
             raise Ditolak("Rating Hasil Kerja diberikan setelah Refleksi tindak lanjut "
                           "diterima.")
         for k in KRITERIA:
@@ -230,7 +230,7 @@ def simpan_rating_perilaku(pen, aktor, nilai, pilihan, alasan, umpan_balik):
 def kekurangan(skp, pen, praktik=None, ref=None, konfirmasi=None, pko=None):
     """What is still missing before "Sudah selesai dinilai", in the atasan's words."""
     kurang = []
-    if praktik is None or praktik.status_refleksi != "diterima":
+    if praktik is None or praktik.status_refleksi != StatusLangkah.DITERIMA:
         kurang.append("Praktik Kinerja belum selesai (sampai Refleksi tindak lanjut diterima).")
     if ref is None or not ref.divalidasi:
         kurang.append("Pengembangan Kompetensi belum divalidasi atasan.")
@@ -241,7 +241,8 @@ def kekurangan(skp, pen, praktik=None, ref=None, konfirmasi=None, pko=None):
         if any((jenis, k) not in konfirmasi for k in kode_konfirmasi(skp, jenis)):
             kurang.append(f"{label} belum dikonfirmasi "
                           f"{'kepala sekolah' if jenis == 'dokumen' and oleh_ks else 'atasan'}.")
-        elif jenis == "dokumen" and oleh_ks and (VALIDASI_DOKUMEN, "diterima") not in konfirmasi:
+        elif jenis == "dokumen" and oleh_ks and \
+                (VALIDASI_DOKUMEN, StatusLangkah.DITERIMA) not in konfirmasi:
             kurang.append("Ketersediaan dokumen belum divalidasi atasan.")
     if pen is None or not pen.rating_hasil:
         kurang.append("Menunggu PKO sekolah untuk Rating Hasil Kerja." if hasil_dari_pko(skp)

@@ -16,10 +16,10 @@ from kinerja_web.atasan import (
     rencana_disepakati,
 )
 from kinerja_web.extensions import db
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.waktu import sekarang
 
-BISA_DIUBAH_PEGAWAI = ("draf", "dikembalikan")
+BISA_DIUBAH_PEGAWAI = (StatusSkp.DRAF, StatusSkp.DIKEMBALIKAN)
 JUDUL_LANGKAH = {
     1: "Pelaksanaan Tugas Pokok 5M",
     2: "Praktik Kinerja",
@@ -80,14 +80,14 @@ def buat(pegawai, posisi, tahun, aktor):
     elif posisi == "plt_kepala_sekolah":
         sekolah_id = min(peran.plt_sekolah)
     skp = Skp(pegawai_id=pegawai.id, tahun_id=tahun.id, posisi=posisi, sekolah_id=sekolah_id,
-              status="draf", versi=1, aspek_fokus=[])
+              status=StatusSkp.DRAF, versi=1, aspek_fokus=[])
     skp.tahun = tahun
     skp.pegawai = pegawai
     if posisi != "guru":
         skp.tugas_tambahan = False  # principals have no tugas tambahan step question
     db.session.add(skp)
     db.session.flush()
-    catat("skp_dibuat", skp, ke="draf", akun=aktor)
+    catat("skp_dibuat", skp, ke=StatusSkp.DRAF, akun=aktor)
     return skp
 
 
@@ -248,7 +248,7 @@ def ajukan(skp, aktor):
     # The note of an earlier return was answered by this submission (the audit keeps it);
     # the atasan starts the new review with an empty note ("Simpan draf" keeps his next one).
     skp.catatan_atasan = None
-    _ganti_status(skp, "diajukan", aktor, "skp_diajukan")
+    _ganti_status(skp, StatusSkp.DIAJUKAN, aktor, "skp_diajukan")
 
 
 PENYESUAIAN = ("atasan_praktik_kode", "atasan_kompetensi_kode", "atasan_aspek_fokus",
@@ -258,7 +258,7 @@ PENYESUAIAN = ("atasan_praktik_kode", "atasan_kompetensi_kode", "atasan_aspek_fo
 def simpan_penyesuaian(skp, aktor, nilai):
     """The atasan's draft adjustments while the plan waits for approval."""
     _pastikan_atasan(skp, aktor)
-    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+    _pastikan_status(skp, (StatusSkp.DIAJUKAN,), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
     _periksa_kode(skp, nilai)
     nilai = dict(nilai)
@@ -284,7 +284,7 @@ def simpan_catatan_draf(skp, aktor, catatan):
     """"Simpan draf" on the approval's last step: the atasan's note is kept while the plan
     waits (the pegawai sees it only once the plan is approved or returned)."""
     _pastikan_atasan(skp, aktor)
-    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+    _pastikan_status(skp, (StatusSkp.DIAJUKAN,), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
     catatan = (catatan or "").strip() or None
     if catatan == skp.catatan_atasan:
@@ -299,7 +299,7 @@ def setujui(skp, aktor, catatan=None):
     """Diajukan → Disetujui; the RHK texts are copied again with the adjustments. A note
     the atasan typed is kept for the pegawai, not thrown away."""
     _pastikan_atasan(skp, aktor)
-    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+    _pastikan_status(skp, (StatusSkp.DIAJUKAN,), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
     atr = aturan_skp(skp)
     n = len(skp.aspek_berlaku)
@@ -317,14 +317,14 @@ def setujui(skp, aktor, catatan=None):
     catatan = (catatan or "").strip() or None
     skp.catatan_atasan = catatan
     penyesuaian = ", ".join(sorted(skp.penyesuaian))
-    _ganti_status(skp, "disetujui", aktor, "skp_disetujui",
+    _ganti_status(skp, StatusSkp.DISETUJUI, aktor, "skp_disetujui",
                   catatan="; ".join(filter(None, (penyesuaian, catatan))) or None)
 
 
 def kembalikan(skp, aktor, catatan):
     """Diajukan → Dikembalikan with a required note; the pegawai can edit again."""
     _pastikan_atasan(skp, aktor)
-    _pastikan_status(skp, ("diajukan",), "Perencanaan Kinerja ini tidak sedang menunggu "
+    _pastikan_status(skp, (StatusSkp.DIAJUKAN,), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
     catatan = (catatan or "").strip()
     if not catatan:
@@ -335,7 +335,7 @@ def kembalikan(skp, aktor, catatan):
     dihapus = sorted(skp.penyesuaian)
     skp.atasan_praktik_kode = skp.atasan_kompetensi_kode = None
     skp.atasan_aspek_fokus = skp.atasan_tugas_tambahan = None
-    _ganti_status(skp, "dikembalikan", aktor, "skp_dikembalikan", catatan=catatan)
+    _ganti_status(skp, StatusSkp.DIKEMBALIKAN, aktor, "skp_dikembalikan", catatan=catatan)
     if dihapus:
         catat("skp_penyesuaian_dihapus", skp, data={"bagian": dihapus}, akun=aktor)
 
@@ -343,15 +343,15 @@ def kembalikan(skp, aktor, catatan):
 def sepakati(skp, aktor):
     """Disetujui → Disepakati by the pegawai; planning ends."""
     _pastikan_pemilik(skp, aktor)
-    _pastikan_status(skp, ("disetujui",), "Perencanaan Kinerja belum disetujui atasan.")
+    _pastikan_status(skp, (StatusSkp.DISETUJUI,), "Perencanaan Kinerja belum disetujui atasan.")
     skp.disepakati = sekarang()
-    _ganti_status(skp, "disepakati", aktor, "skp_disepakati")
+    _ganti_status(skp, StatusSkp.DISEPAKATI, aktor, "skp_disepakati")
 
 
 def ubah_kompetensi(skp, aktor, kode):
     """After agreement only the competency indicator stays editable (SPEC §2.2)."""
     _pastikan_pemilik(skp, aktor)
-    _pastikan_status(skp, ("disepakati",), "Indikator kompetensi diubah lewat Perencanaan "
+    _pastikan_status(skp, (StatusSkp.DISEPAKATI,), "Indikator kompetensi diubah lewat Perencanaan "
                                             "Kinerja sebelum disepakati.")
     if predikat_ditetapkan(skp):
         raise Ditolak("Predikat kinerja sudah ditetapkan; SKP tidak dapat diubah lagi.")
@@ -361,7 +361,7 @@ def ubah_kompetensi(skp, aktor, kode):
     ubah = {"kompetensi": [skp.kompetensi_berlaku, kode]}
     skp.kompetensi_kode = kode
     skp.atasan_kompetensi_kode = None
-    lama = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
+    lama: dict = next((r for r in skp.rhk or [] if r["kategori"] == "kompetensi"), {})
     baru = next(r for r in susun_rhk(skp, {"kompetensi": (lama.get("rhk_atasan"),
                                                           lama.get("indikator_atasan"))})
                 if r["kategori"] == "kompetensi")

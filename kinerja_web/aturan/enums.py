@@ -1,16 +1,24 @@
 """Enumerations of the performance cycle; values are stored, labels are shown."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Self
 
 
-class _Berlabel(StrEnum):
-    """StrEnum whose members carry an Indonesian UI label."""
+class Berlabel(StrEnum):
+    """StrEnum whose members carry an Indonesian UI label: `NAMA = "nilai", "Label"`."""
 
-    def __new__(cls, value: str, label: str):
-        obj = str.__new__(cls, value)
-        obj._value_ = value
-        obj._label = label
-        return obj
+    _value_: str
+    _label: str
+
+    if TYPE_CHECKING:
+        # Once the class is made, calling it looks a member up by its value: X("nilai").
+        def __new__(cls, value: str) -> Self: ...
+    else:
+        def __new__(cls, value, label):
+            obj = str.__new__(cls, value)
+            obj._value_ = value
+            obj._label = label
+            return obj
 
     @property
     def label(self) -> str:
@@ -18,13 +26,13 @@ class _Berlabel(StrEnum):
         return self._label
 
 
-class Rating(_Berlabel):
+class Rating(Berlabel):
     DI_ATAS = "di_atas", "Di Atas Ekspektasi"
     SESUAI = "sesuai", "Sesuai Ekspektasi"
     DI_BAWAH = "di_bawah", "Di Bawah Ekspektasi"
 
 
-class Predikat(_Berlabel):
+class Predikat(Berlabel):
     SANGAT_BAIK = "sangat_baik", "Sangat Baik"
     BAIK = "baik", "Baik"
     BUTUH_PERBAIKAN = "butuh_perbaikan", "Butuh Perbaikan"
@@ -52,7 +60,7 @@ class Predikat(_Berlabel):
         return tuple(cls)
 
 
-class PKO(_Berlabel):
+class PKO(Berlabel):
     """Predikat Kinerja Organisasi of a school, set by the Dinas."""
 
     ISTIMEWA = "istimewa", "Istimewa"
@@ -62,14 +70,14 @@ class PKO(_Berlabel):
     SANGAT_KURANG = "sangat_kurang", "Sangat Kurang"
 
 
-class JenjangJabatan(_Berlabel):
+class JenjangJabatan(Berlabel):
     AHLI_PERTAMA = "ahli_pertama", "Ahli Pertama"
     AHLI_MUDA = "ahli_muda", "Ahli Muda"
     AHLI_MADYA = "ahli_madya", "Ahli Madya"
     AHLI_UTAMA = "ahli_utama", "Ahli Utama"
 
 
-class JenjangSekolah(_Berlabel):
+class JenjangSekolah(Berlabel):
     TK = "tk", "TK"
     SD = "sd", "SD"
     SMP = "smp", "SMP"
@@ -78,13 +86,13 @@ class JenjangSekolah(_Berlabel):
     SLB = "slb", "SLB"
 
 
-class HasilObservasi(_Berlabel):
+class HasilObservasi(Berlabel):
     BELUM = "belum", "Belum dilakukan"
     BELUM_EFEKTIF = "belum_efektif", "Dilakukan tapi belum efektif"
     EFEKTIF = "efektif", "Dilakukan dan efektif"
 
 
-class Keikutsertaan(_Berlabel):
+class Keikutsertaan(Berlabel):
     """Whether an employee takes part in performance management in this app."""
 
     IKUT = "ikut", "Mengikuti pengelolaan kinerja"
@@ -95,32 +103,32 @@ class Keikutsertaan(_Berlabel):
     TUGAS_BELAJAR_DINAS = "tugas_belajar_dinas", "Tugas belajar dengan biaya instansi"
 
 
-class Posisi(_Berlabel):
+class Posisi(Berlabel):
     """Whose SKP a catalogue belongs to."""
 
     GURU = "guru", "Guru"
     KEPALA_SEKOLAH = "kepala_sekolah", "Kepala Sekolah"
 
 
-class JenisASN(_Berlabel):
+class JenisASN(Berlabel):
     PNS = "pns", "PNS"
     PPPK = "pppk", "PPPK"
 
 
-class JenisJabatan(_Berlabel):
+class JenisJabatan(Berlabel):
     FUNGSIONAL = "fungsional", "Jabatan Fungsional"
     STRUKTURAL = "struktural", "Jabatan Struktural"
     PELAKSANA = "pelaksana", "Jabatan Pelaksana"
 
 
-class KelompokKompetensi(_Berlabel):
+class KelompokKompetensi(Berlabel):
     PEDAGOGIK = "pedagogik", "Pedagogik"
     KEPRIBADIAN = "kepribadian", "Kepribadian"
     SOSIAL = "sosial", "Sosial"
     PROFESIONAL = "profesional", "Profesional"
 
 
-class Batas(_Berlabel):
+class Batas(Berlabel):
     """Direction of a PKO distribution rule."""
 
     PALING_BANYAK = "paling_banyak", "paling banyak"

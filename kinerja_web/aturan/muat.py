@@ -258,8 +258,9 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
     p.kunci(periode, "periode", {"mulai", "selesai"} | _ASAL_USUL)
     p.asal_usul(periode, "periode")
     mulai, selesai = periode.get("mulai"), periode.get("selesai")
-    if not all(type(d) is date for d in (mulai, selesai)):
+    if type(mulai) is not date or type(selesai) is not date:
         p.salah("periode", "mulai dan selesai harus tanggal (YYYY-MM-DD)")
+        mulai = selesai = date.min  # a stand-in: the errors are raised before it is used
     elif mulai > selesai or (isinstance(tahun, int) and mulai.year != tahun):
         p.salah("periode", f"tanggal mulai harus sebelum tanggal selesai, di tahun {tahun}")
 

@@ -21,6 +21,7 @@ from kinerja_web.models import (
     Skp,
     TahunKinerja,
 )
+from kinerja_web.models.skp import StatusSkp
 from kinerja_web.sinkro.data import ringkasan_kesiapan
 from kinerja_web.waktu import format_waktu, hari_ini
 
@@ -77,18 +78,24 @@ ALUR = (
 PESAN_SKP = {
     None: ("Perencanaan Kinerja", "Langkah berikutnya: susun Perencanaan Kinerja (SKP) {tahun}"
            " dan ajukan ke atasan Anda.", "Buat"),
-    "draf": ("Perencanaan Kinerja (draf)", "Lanjutkan menyusun Perencanaan Kinerja {tahun} lalu "
-             "ajukan ke atasan.", "Lanjutkan"),
-    "dikembalikan": ("Perencanaan Kinerja dikembalikan atasan", "Catatan atasan: {catatan} "
-                     "Perbaiki lalu ajukan lagi.", "Perbaiki"),
-    "diajukan": ("Menunggu persetujuan atasan", "Perencanaan Kinerja Anda sudah diajukan dan "
-                 "sedang diperiksa atasan. Cek lagi nanti, ya.", "Cek Perencanaan Kinerja"),
-    "disetujui": ("Perencanaan Kinerja Anda sudah disetujui atasan", "Mari cek jika ada "
-                  "penyesuaian dan sepakati untuk lanjut ke Pelaksanaan Kinerja.",
-                  "Cek dan sepakati"),
-    "disepakati": ("Pelaksanaan Kinerja", "Perencanaan Kinerja sudah disepakati. Laksanakan "
-                   "Praktik Kinerja, refleksi kompetensi, dan konfirmasi tugas pokok.",
-                   "Lakukan"),
+    StatusSkp.DRAF: (
+        "Perencanaan Kinerja (draf)",
+        "Lanjutkan menyusun Perencanaan Kinerja {tahun} lalu ajukan ke atasan.", "Lanjutkan"),
+    StatusSkp.DIKEMBALIKAN: (
+        "Perencanaan Kinerja dikembalikan atasan",
+        "Catatan atasan: {catatan} Perbaiki lalu ajukan lagi.", "Perbaiki"),
+    StatusSkp.DIAJUKAN: (
+        "Menunggu persetujuan atasan",
+        "Perencanaan Kinerja Anda sudah diajukan dan sedang diperiksa atasan. Cek lagi nanti, "
+        "ya.", "Cek Perencanaan Kinerja"),
+    StatusSkp.DISETUJUI: (
+        "Perencanaan Kinerja Anda sudah disetujui atasan",
+        "Mari cek jika ada penyesuaian dan sepakati untuk lanjut ke Pelaksanaan Kinerja.",
+        "Cek dan sepakati"),
+    StatusSkp.DISEPAKATI: (
+        "Pelaksanaan Kinerja",
+        "Perencanaan Kinerja sudah disepakati. Laksanakan Praktik Kinerja, refleksi "
+        "kompetensi, dan konfirmasi tugas pokok.", "Lakukan"),
 }
 JUDUL_POSISI = {"guru": "Sebagai Guru", "kepala_sekolah": "Sebagai Kepala Sekolah",
                 "plt_kepala_sekolah": "Sebagai Plt. Kepala Sekolah"}
@@ -128,9 +135,9 @@ def bagian_pegawai(pegawai, peran):
             continue
         judul, teks, tombol = PESAN_SKP[s.status if s else None]
         url = url_for("perencanaan.lihat", skp_id=s.id) if s else url_for("perencanaan.index")
-        if s and s.status == "disetujui":
+        if s and s.status == StatusSkp.DISETUJUI:
             url = url_for("perencanaan.sepakati", skp_id=s.id)
-        elif s and s.status == "disepakati":
+        elif s and s.status == StatusSkp.DISEPAKATI:
             url = url_for("pelaksanaan.index")
         out.append(Bagian(JUDUL_POSISI[p], [Tugas(
             judul, teks.format(tahun=tahun, catatan=(s.catatan_atasan if s else "") or "-"),
@@ -145,10 +152,12 @@ def tugas_persetujuan(stmt, siapa):
     return Tugas(
         "Persetujuan Perencanaan Kinerja",
         f"{n.get('diajukan', 0)} menunggu persetujuan dari {n['semua']} {siapa}; "
-        f"{n.get('dikembalikan', 0)} dikembalikan, {n.get('disetujui', 0)} disetujui, "
-        f"{n.get('disepakati', 0)} sudah disepakati, {n.get('draf', 0)} draf, "
+        f"{n.get(StatusSkp.DIKEMBALIKAN, 0)} dikembalikan, "
+        f"{n.get(StatusSkp.DISETUJUI, 0)} disetujui, "
+        f"{n.get(StatusSkp.DISEPAKATI, 0)} sudah disepakati, {n.get(StatusSkp.DRAF, 0)} draf, "
         f"{n.get('belum', 0)} belum membuat.",
-        n.get("diajukan", 0), url_for("persetujuan.daftar", tab="diajukan"), "Cek",
+        n.get(StatusSkp.DIAJUKAN, 0), url_for("persetujuan.daftar", tab=StatusSkp.DIAJUKAN),
+        "Cek",
     )
 
 

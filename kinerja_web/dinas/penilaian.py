@@ -36,7 +36,7 @@ from kinerja_web.lembar import tulis_csv, tulis_xlsx
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.penilaian.angka import angka_kredit
 from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.forms import PilihanBanyak
@@ -66,7 +66,8 @@ def _agregat_sekolah(tahun):
                      .label(p.value))
     return (select(*kolom).select_from(Skp)
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
-            .where(Skp.tahun_id == tahun.id, Skp.posisi == "guru", Skp.status == "disepakati")
+            .where(Skp.tahun_id == tahun.id, Skp.posisi == "guru",
+                   Skp.status == StatusSkp.DISEPAKATI)
             .group_by(Skp.sekolah_id).subquery())
 
 
@@ -142,7 +143,7 @@ def pko_sekolah(sekolah_id):
         .join(Skp, Skp.pegawai_id == Pegawai.id)
         .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
         .where(Skp.sekolah_id == sekolah.id, Skp.tahun_id == tahun.id, Skp.posisi == "guru",
-               Skp.status == "disepakati")
+               Skp.status == StatusSkp.DISEPAKATI)
         .order_by(Pegawai.nama)).all()
     pko = alur_n.pko_sekolah(sekolah.id, tahun.id)
     form = FormPko(obj=pko)
@@ -340,7 +341,7 @@ def penetapan():
                                                         Penilaian.predikat))
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
             .outerjoin(Penetapan, Penetapan.id == Penilaian.penetapan_id)
-            .where(Skp.status == "disepakati"))
+            .where(Skp.status == StatusSkp.DISEPAKATI))
     stmt = _saring_sekolah(stmt)
     hitung = hitung_status(stmt)
     sub = stmt.where(st == "belum_dikirim").subquery()

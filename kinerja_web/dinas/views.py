@@ -54,7 +54,7 @@ def daftar_pegawai():
     if akun == "tanpa":
         stmt = stmt.where(Akun.id.is_(None))
     if ikut == "tidak":
-        stmt = stmt.where(Pegawai.keikutsertaan != "ikut")
+        stmt = stmt.where(Pegawai.keikutsertaan != aturan.Keikutsertaan.IKUT)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     halaman = max(1, request.args.get("halaman", 1, type=int))
     rows = db.session.execute(
@@ -122,7 +122,8 @@ def daftar_sekolah():
     today = hari_ini()
     guru = (
         select(Pegawai.sekolah_id, func.count().label("n"))
-        .where(Pegawai.dinas_id == peran.dinas_id, Pegawai.keikutsertaan == "ikut")
+        .where(Pegawai.dinas_id == peran.dinas_id,
+               Pegawai.keikutsertaan == aturan.Keikutsertaan.IKUT)
         .group_by(Pegawai.sekolah_id).subquery()
     )
     kepala = (

@@ -17,7 +17,7 @@ from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.cetak import Cetakan
 from kinerja_web.models.penilaian import Penetapan, Penilaian
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 
 
 def daftar_skp(peran, tahun, jenis, sekolah_id=None, jenjang=None, pilihan=None):
@@ -27,7 +27,7 @@ def daftar_skp(peran, tahun, jenis, sekolah_id=None, jenjang=None, pilihan=None)
          .outerjoin(Sekolah, Sekolah.id == Skp.sekolah_id)
          .where(Pegawai.dinas_id == peran.dinas_id, Skp.tahun_id == tahun.id))
     if jenis == "skp":
-        q = q.where(Skp.status.in_(("disetujui", "disepakati")))
+        q = q.where(Skp.status.in_((StatusSkp.DISETUJUI, StatusSkp.DISEPAKATI)))
     else:
         q = q.join(Penilaian, Penilaian.skp_id == Skp.id).join(
             Penetapan, Penetapan.id == Penilaian.penetapan_id).where(Penetapan.dibuka.is_(None))

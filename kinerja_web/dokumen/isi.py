@@ -18,7 +18,7 @@ from kinerja_web.atasan import PERAN_KS, kepala_dinas
 from kinerja_web.extensions import db
 from kinerja_web.models import Dinas, Pegawai, Sekolah
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoDinas, PkoSekolah
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.penilaian.angka import ALASAN_PLT, angka_kredit
 from kinerja_web.sinkro import capaian
 from kinerja_web.waktu import format_tanggal
@@ -120,7 +120,7 @@ def muat(skp_ids):
 def alasan_tolak(jenis, skp, bersama):
     """Why this document cannot be printed for this SKP now, or None."""
     if jenis == "skp":
-        if skp.status not in ("disetujui", "disepakati"):
+        if skp.status not in (StatusSkp.DISETUJUI, StatusSkp.DISEPAKATI):
             return "SKP dapat dicetak setelah Perencanaan Kinerja disetujui atasan."
         return None
     pen = bersama.penilaian.get(skp.id)

@@ -19,7 +19,7 @@ from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import Sekolah
-from kinerja_web.models.cetak import Cetakan, CetakBatch
+from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import sekarang
@@ -137,7 +137,7 @@ def batch():
     pilihan = [int(x) for x in request.args.get("skp", "").split(",")
                if x.isdecimal() and len(x) < 10]
     berjalan = db.session.scalar(select(CetakBatch).where(
-        CetakBatch.akun_id == current_user.id, CetakBatch.status.in_(("antri", "berjalan"))))
+        CetakBatch.akun_id == current_user.id, CetakBatch.status.in_(StatusBatch.terbuka())))
     # A job whose worker died does not block this form forever: it resumes now.
     dilanjutkan = berjalan is not None and jobs.pulihkan_bila_terputus(
         current_app._get_current_object(), berjalan.id)
@@ -182,7 +182,7 @@ def batch():
                                               if form.jenjang.data else None)
                              or ("Pilihan dari daftar" if pilihan else "Seluruh Dinas")))
                 db.session.add(b)
-                alur.catat("cetak_batch", b, ke="antri",
+                alur.catat("cetak_batch", b, ke=StatusBatch.ANTRI,
                            data={"jenis": b.jenis, "dokumen": len(ids), "format": b.format})
                 kiriman.tujuan(url_for(".batch_status", batch_id=b.id))
                 db.session.commit()
@@ -208,13 +208,13 @@ def get_batch_or_404(batch_id):
 def batch_status(batch_id):
     """Progress; htmx polls every 3 s and gets 286 (stop) when the job has ended."""
     b = get_batch_or_404(batch_id)
-    if b.status in ("antri", "berjalan"):
+    if b.status in StatusBatch.terbuka():
         # The first poll after its worker died hands the job to a worker again.
         jobs.pulihkan_bila_terputus(current_app._get_current_object(), b.id)
         b = get_batch_or_404(batch_id)
     response = render("dokumen/batch_status.html", block="progres", b=b,
                       label=isi_dokumen.JENIS[b.jenis])
-    if is_htmx() and b.status not in ("antri", "berjalan"):
+    if is_htmx() and b.status not in StatusBatch.terbuka():
         response.status_code = 286
     return response
 
@@ -223,7 +223,7 @@ def batch_status(batch_id):
 @login_required
 def batch_unduh(batch_id):
     b = get_batch_or_404(batch_id)
-    if b.status != "selesai" or not b.berkas:
+    if b.status != StatusBatch.SELESAI or not b.berkas:
         abort(404)
     berkas, nama = Path(b.berkas), f"cetak-{b.jenis}-{b.id}.{b.format}"
     db.session.rollback()  # end the read: no transaction open while the file is read
@@ -245,10 +245,10 @@ def batch_batal(batch_id):
     valid = Formulir().validate_on_submit()
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(b, with_for_update=True)
-    if valid and b.status in ("antri", "berjalan"):
+    if valid and b.status in StatusBatch.terbuka():
         dari = b.status
-        b.status = "dibatalkan"
-        alur.catat("cetak_batch_dibatalkan", b, dari=dari, ke="dibatalkan")
+        b.status = StatusBatch.DIBATALKAN
+        alur.catat("cetak_batch_dibatalkan", b, dari=dari, ke=StatusBatch.DIBATALKAN)
         db.session.commit()
         flash("Cetak batch dibatalkan.", "info")
     return hx_redirect(url_for(".batch_status", batch_id=b.id))

@@ -17,6 +17,7 @@ from kinerja_web.impor import roster
 from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import ImporBerkas
+from kinerja_web.models.impor import StatusImpor
 from kinerja_web.peran import perlu_peran
 from kinerja_web.teks import nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
@@ -117,7 +118,7 @@ def sandi_ulang(impor_id):
     if not form.validate_on_submit():
         return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
                                form=form, boleh_ulang=False, belum_masuk=None), 422
-    if impor.status != "diterapkan":
+    if impor.status != StatusImpor.DITERAPKAN:
         flash("Impor ini belum disimpan; belum ada sandi sekali pakai.", "info")
         return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
     if not _boleh_buat_ulang(impor):
@@ -135,7 +136,7 @@ def sandi_ulang(impor_id):
 
 def _sudah_diproses(impor):
     pesan = "Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi."
-    if impor.status == "diterapkan" and (impor.ringkasan or {}).get("akun_dibuat"):
+    if impor.status == StatusImpor.DITERAPKAN and (impor.ringkasan or {}).get("akun_dibuat"):
         pesan += (" Bila daftar sandi sekali pakai tidak sempat Anda terima, gunakan "
                   "“Buat ulang kata sandi sekali pakai” di halaman ini.")
     flash(pesan, "info")
@@ -144,7 +145,7 @@ def _sudah_diproses(impor):
 
 def _boleh_buat_ulang(impor):
     """Only the Operator who confirmed the import (of this Dinas: get_impor_or_404)."""
-    return impor.status == "diterapkan" and impor.diterapkan_oleh == current_user.id
+    return impor.status == StatusImpor.DITERAPKAN and impor.diterapkan_oleh == current_user.id
 
 
 @bp.post("/<int:impor_id>/terapkan")
@@ -155,7 +156,7 @@ def terapkan(impor_id):
     if not form.validate_on_submit():
         return render_template("impor/pratinjau.html", impor=impor, r=impor.ringkasan,
                                form=form), 422
-    if impor.status != "pratinjau":
+    if impor.status != StatusImpor.PRATINJAU:
         return _sudah_diproses(impor)
     dinas_id = current_user.peran.dinas_id
     with baca_saja():
@@ -177,17 +178,17 @@ def terapkan(impor_id):
         select(ImporBerkas).where(ImporBerkas.id == impor_id).with_for_update()
         .execution_options(populate_existing=True)
     )
-    if impor.status != "pratinjau":
+    if impor.status != StatusImpor.PRATINJAU:
         return _sudah_diproses(impor)
     hasil = roster.terapkan(rencana, dinas_id, sandi, hari_ini(),
                             current_app.config["TAHUN_KINERJA"])
-    impor.status = "diterapkan"
+    impor.status = StatusImpor.DITERAPKAN
     impor.diterapkan = sekarang()
     impor.diterapkan_oleh = current_user.id
     sandi_impor.catat_akun(impor, hasil.akun)
     impor.ringkasan = {**rencana.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
                        "akun_dibuat": len(hasil.akun_baru)}
-    alur.catat("impor_diterapkan", impor, dari="pratinjau", ke="diterapkan",
+    alur.catat("impor_diterapkan", impor, dari=StatusImpor.PRATINJAU, ke=StatusImpor.DITERAPKAN,
                catatan=impor.nama_berkas, data={**hasil.jumlah, "sha256": impor.sha256})
     db.session.commit()
     # The one-time passwords live only in this response (never stored in plain text).
@@ -203,9 +204,9 @@ def batal(impor_id):
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(impor, with_for_update=True)
     form = Formulir()
-    if form.validate_on_submit() and impor.status == "pratinjau":
-        impor.status = "dibatalkan"
-        alur.catat("impor_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
+    if form.validate_on_submit() and impor.status == StatusImpor.PRATINJAU:
+        impor.status = StatusImpor.DIBATALKAN
+        alur.catat("impor_dibatalkan", impor, dari=StatusImpor.PRATINJAU, ke=StatusImpor.DIBATALKAN)
         db.session.commit()
         flash("Impor dibatalkan. Tidak ada data yang diubah.", "info")
     return hx_redirect(url_for("impor.index"))

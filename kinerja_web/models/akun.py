@@ -6,12 +6,12 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.models.org import Pegawai
 from kinerja_web.waktu import sekarang
 
 
-class Akun(UserMixin, db.Model):
+class Akun(UserMixin, Model):
     """A login for one person on the roster."""
 
     __tablename__ = "akun"
@@ -42,7 +42,7 @@ class Akun(UserMixin, db.Model):
         return self.aktif
 
 
-class SesiLogin(db.Model):
+class SesiLogin(Model):
     """One signed-in browser; revoked at logout, password change or account reset."""
 
     __tablename__ = "sesi_login"

@@ -5,12 +5,12 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.models.akun import Akun
 from kinerja_web.waktu import sekarang
 
 
-class Audit(db.Model):
+class Audit(Model):
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(primary_key=True)
     waktu: Mapped[datetime] = mapped_column(default=sekarang)

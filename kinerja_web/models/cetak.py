@@ -1,15 +1,17 @@
 """Printing: each printed document (for verification) and batch print jobs."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.waktu import sekarang
 
 
-class Cetakan(db.Model):
+class Cetakan(Model):
     """One printed document: its verification code and the values it showed."""
 
     __tablename__ = "cetakan"
@@ -23,10 +25,22 @@ class Cetakan(db.Model):
     waktu: Mapped[datetime] = mapped_column(default=sekarang)
 
 
-STATUS_BATCH = ("antri", "berjalan", "selesai", "gagal", "dibatalkan")
+class StatusBatch(StrEnum):
+    """A batch print: queued, being rendered (by `pekerja`), then done, failed or cancelled."""
+
+    ANTRI = "antri"
+    BERJALAN = "berjalan"
+    SELESAI = "selesai"
+    GAGAL = "gagal"
+    DIBATALKAN = "dibatalkan"
+
+    @classmethod
+    def terbuka(cls) -> tuple["StatusBatch", ...]:
+        """The states of a batch still to finish (it can be followed or cancelled)."""
+        return cls.ANTRI, cls.BERJALAN
 
 
-class CetakBatch(db.Model):
+class CetakBatch(Model):
     """A batch print for the Dinas, rendered in chunks; resumable from the last chunk."""
 
     __tablename__ = "cetak_batch"
@@ -39,7 +53,8 @@ class CetakBatch(db.Model):
     daftar: Mapped[list] = mapped_column(JSON)  # SKP ids in print order
     ukuran_chunk: Mapped[int] = mapped_column(default=50)
     chunk_selesai: Mapped[int] = mapped_column(default=0)
-    status: Mapped[str] = mapped_column(String(12), default="antri")
+    status: Mapped[StatusBatch] = mapped_column(teks_enum(StatusBatch, 12),
+                                                default=StatusBatch.ANTRI)
     galat: Mapped[str | None] = mapped_column(Text)
     berkas: Mapped[str | None] = mapped_column(String(300))
     # Which worker holds the job and when it last reported: a stale one can be taken over.

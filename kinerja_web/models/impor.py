@@ -1,15 +1,25 @@
 """A roster file between upload and confirmation: validated, previewed, then applied."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.waktu import sekarang
 
 
-class ImporBerkas(db.Model):
+class StatusImpor(StrEnum):
+    """An uploaded file: shown for review, then applied or cancelled."""
+
+    PRATINJAU = "pratinjau"
+    DITERAPKAN = "diterapkan"
+    DIBATALKAN = "dibatalkan"
+
+
+class ImporBerkas(Model):
     __tablename__ = "impor_berkas"
     id: Mapped[int] = mapped_column(primary_key=True)
     akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))  # None: `flask impor-roster`
@@ -18,7 +28,8 @@ class ImporBerkas(db.Model):
     nama_berkas: Mapped[str] = mapped_column(String(200))
     isi: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20), default="pratinjau")
+    status: Mapped[StatusImpor] = mapped_column(teks_enum(StatusImpor, 20),
+                                                default=StatusImpor.PRATINJAU)
     ringkasan: Mapped[dict] = mapped_column(JSON)
     dibuat: Mapped[datetime] = mapped_column(default=sekarang)
     diterapkan: Mapped[datetime | None]
@@ -26,7 +37,7 @@ class ImporBerkas(db.Model):
     diterapkan_oleh: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
 
 
-class ImporAkun(db.Model):
+class ImporAkun(Model):
     """An account that a roster import created: its one-time password can be made again
     (never shown again: it is stored nowhere) while the account has not signed in."""
 

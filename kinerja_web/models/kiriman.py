@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
 from kinerja_web.waktu import sekarang
 
 
-class KunciKiriman(db.Model):
+class KunciKiriman(Model):
     """One form submission that created something: its key (UNIQUE, written in the same
     transaction as the change), who sent it, and the page it led to."""
 

@@ -16,15 +16,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.aturan.enums import Keikutsertaan
+from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.waktu import sekarang
 
 JENJANG_SEKOLAH = ("tk", "sd", "smp", "sma", "smk", "slb")
 STATUS_SEKOLAH = ("negeri", "swasta")
 STATUS_KEPEGAWAIAN = ("PNS", "PPPK", "NON_ASN")
-KEIKUTSERTAAN = (
-    "ikut", "cltn", "siln", "kemenag", "diperbantukan_swasta", "tugas_belajar_dinas",
-)
 
 
 def _in(column, values):
@@ -32,7 +31,7 @@ def _in(column, values):
     return f"{column} IN ({quoted})"
 
 
-class Dinas(db.Model):
+class Dinas(Model):
     """A Dinas Pendidikan: the organisation that hosts this instance."""
 
     __tablename__ = "dinas"
@@ -66,7 +65,7 @@ class Dinas(db.Model):
     sekolah: Mapped[list["Sekolah"]] = relationship(back_populates="dinas")
 
 
-class Sekolah(db.Model):
+class Sekolah(Model):
     """A satuan pendidikan under a Dinas."""
 
     __tablename__ = "sekolah"
@@ -91,7 +90,7 @@ class Sekolah(db.Model):
     dinas: Mapped[Dinas] = relationship(back_populates="sekolah")
 
 
-class Pegawai(db.Model):
+class Pegawai(Model):
     """A person on the roster: teacher, principal, Dinas official or staff."""
 
     __tablename__ = "pegawai"
@@ -114,7 +113,8 @@ class Pegawai(db.Model):
     sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
     # Out-of-scope cases of SPEC §1 keep the person on the roster but outside the cycle.
-    keikutsertaan: Mapped[str] = mapped_column(String(30), default="ikut")
+    keikutsertaan: Mapped[Keikutsertaan] = mapped_column(teks_enum(Keikutsertaan, 30),
+                                                         default=Keikutsertaan.IKUT)
     keikutsertaan_alasan: Mapped[str | None] = mapped_column(Text)
     keikutsertaan_mulai: Mapped[date | None] = mapped_column(Date)
     keikutsertaan_selesai: Mapped[date | None] = mapped_column(Date)
@@ -122,7 +122,8 @@ class Pegawai(db.Model):
 
     __table_args__ = (
         CheckConstraint(_in("status_kepegawaian", STATUS_KEPEGAWAIAN), name="status"),
-        CheckConstraint(_in("keikutsertaan", KEIKUTSERTAAN), name="keikutsertaan"),
+        CheckConstraint(_in("keikutsertaan", [k.value for k in Keikutsertaan]),
+                        name="keikutsertaan"),
         CheckConstraint("jenis_kelamin IS NULL OR jenis_kelamin IN ('L', 'P')", name="jk"),
         Index("ix_pegawai_dinas_nama", "dinas_id", "nama"),
     )
@@ -133,7 +134,7 @@ class Pegawai(db.Model):
     @property
     def ikut_siklus(self):
         """Whether this person takes part in the cycle in this app (SPEC §1)."""
-        return self.keikutsertaan == "ikut"
+        return self.keikutsertaan == Keikutsertaan.IKUT
 
 
 PERAN = ("kepala_sekolah", "plt_kepala_sekolah", "tim_kerja", "kepala_dinas", "operator_dinas")
@@ -147,7 +148,7 @@ PERAN_LABEL = {
 }
 
 
-class Penugasan(db.Model):
+class Penugasan(Model):
     """A dated role assignment; a person may hold several (a Plt. KS is also a Guru)."""
 
     __tablename__ = "penugasan"
@@ -181,7 +182,7 @@ class Penugasan(db.Model):
         return PERAN_LABEL[self.peran]
 
 
-class TahunKinerja(db.Model):
+class TahunKinerja(Model):
     """A performance year and the rule set (aturan/data/<name>.toml) it follows."""
 
     __tablename__ = "tahun_kinerja"
@@ -191,7 +192,7 @@ class TahunKinerja(db.Model):
     aktif: Mapped[bool] = mapped_column(default=True)
 
 
-class PlotTimKerja(db.Model):
+class PlotTimKerja(Model):
     """A principal assigned to a Tim Kerja member for one performance year."""
 
     __tablename__ = "plot_tim_kerja"

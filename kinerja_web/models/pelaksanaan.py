@@ -5,15 +5,32 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.aturan.enums import Berlabel
+from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import teks_enum
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
 
-# Status of a step the pegawai writes and the atasan reviews.
-STATUS_LANGKAH = ("belum", "diajukan", "diterima", "dikembalikan")
+
+class StatusLangkah(Berlabel):
+    """State of a step of the cycle. The documents the pegawai writes and the atasan
+    reviews go belum → diajukan → (dikembalikan →) DISEPAKATI for the preparation (step 1)
+    or DITERIMA (steps 3 and 5); the observation (step 2) is belum or SELESAI."""
+
+    BELUM = "belum", "Belum diisi"
+    DIAJUKAN = "diajukan", "Menunggu atasan"
+    DIKEMBALIKAN = "dikembalikan", "Dikembalikan"
+    DISEPAKATI = "disepakati", "Disepakati"
+    DITERIMA = "diterima", "Diterima"
+    SELESAI = "selesai", "Selesai"
 
 
-class Praktik(db.Model):
+def _kolom_langkah():
+    return mapped_column(teks_enum(StatusLangkah, 15), default=StatusLangkah.BELUM)
+
+
+
+class Praktik(Model):
     """The five-step praktik-kinerja cycle of one agreed SKP (SPEC §2.3)."""
 
     __tablename__ = "praktik"
@@ -26,13 +43,13 @@ class Praktik(db.Model):
     upaya_belajar: Mapped[str | None] = mapped_column(Text)
     jadwal_usulan: Mapped[date | None] = mapped_column(Date)
     jadwal_observasi: Mapped[date | None] = mapped_column(Date)
-    status_persiapan: Mapped[str] = mapped_column(String(15), default="belum")
+    status_persiapan: Mapped[StatusLangkah] = _kolom_langkah()
     catatan_persiapan: Mapped[str | None] = mapped_column(Text)
 
     # 2 Observasi: per fokus perilaku {"fokus", "hasil", "catatan"}; the Rating observasi.
     rubrik: Mapped[list | None] = mapped_column(JSON)
     rekomendasi: Mapped[str | None] = mapped_column(Text)
-    status_observasi: Mapped[str] = mapped_column(String(15), default="belum")
+    status_observasi: Mapped[StatusLangkah] = _kolom_langkah()
     diobservasi: Mapped[datetime | None]
 
     # 3 Diskusi tindak lanjut: the Dokumen tindak lanjut.
@@ -41,7 +58,7 @@ class Praktik(db.Model):
     tl_upaya: Mapped[str | None] = mapped_column(Text)
     tl_jadwal: Mapped[str | None] = mapped_column(Text)
     tl_dukungan: Mapped[str | None] = mapped_column(Text)
-    status_tindak_lanjut: Mapped[str] = mapped_column(String(15), default="belum")
+    status_tindak_lanjut: Mapped[StatusLangkah] = _kolom_langkah()
     catatan_tindak_lanjut: Mapped[str | None] = mapped_column(Text)
     # The atasan's Nilai Dokumen Tindak Lanjut, given when he accepts it (the year's scale).
     nilai_tindak_lanjut: Mapped[int | None]
@@ -50,7 +67,7 @@ class Praktik(db.Model):
     refleksi_praktik: Mapped[str | None] = mapped_column(Text)
     refleksi_perubahan: Mapped[str | None] = mapped_column(Text)
     refleksi_dampak: Mapped[str | None] = mapped_column(Text)
-    status_refleksi: Mapped[str] = mapped_column(String(15), default="belum")
+    status_refleksi: Mapped[StatusLangkah] = _kolom_langkah()
     catatan_refleksi: Mapped[str | None] = mapped_column(Text)
     # The atasan's Nilai Dokumen Refleksi Tindak Lanjut, given when he accepts it.
     nilai_refleksi: Mapped[int | None]
@@ -62,7 +79,7 @@ class Praktik(db.Model):
         back_populates="praktik", order_by="CatatanUpaya.tanggal")
 
 
-class CatatanUpaya(db.Model):
+class CatatanUpaya(Model):
     """4 Upaya tindak lanjut: a dated progress note (optional, any number)."""
 
     __tablename__ = "catatan_upaya"
@@ -77,7 +94,7 @@ class CatatanUpaya(db.Model):
     praktik: Mapped[Praktik] = relationship(back_populates="upaya")
 
 
-class RefleksiKompetensi(db.Model):
+class RefleksiKompetensi(Model):
     """The competency reflection (SPEC §2.4): up to 3 inspirasi, at least 1 penerapan."""
 
     __tablename__ = "refleksi_kompetensi"
@@ -93,7 +110,7 @@ class RefleksiKompetensi(db.Model):
     skp: Mapped[Skp] = relationship()
 
 
-class Konfirmasi(db.Model):
+class Konfirmasi(Model):
     """A confirmation: a tugas pokok carried out (by pegawai or atasan), a dokumen
     akuntabilitas available (a teacher's: by his principal; a principal's: by himself),
     the atasan's validation of a principal's documents (jenis "validasi_dokumen", kode

@@ -6,6 +6,7 @@ export attempt and never updated or deleted.
 """
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -21,16 +22,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kinerja_web.extensions import db
+from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import isi_enum, teks_enum
 from kinerja_web.waktu import sekarang
 
 TIPE_PERIODIK = ("Bulanan", "Triwulanan", "Tahunan")
-JENIS_EKSPOR = ("perencanaan", "penilaian_akhir")
-TIPE_SKP = ("guru", "kepala sekolah")
-STATUS_LOG = ("Berhasil", "Gagal")
 
 
-class UnitKerja(db.Model):
+class StatusLog(StrEnum):
+    """The outcome of one row of the sync log, worded as e-Kinerja's Log Sinkronisasi."""
+
+    BERHASIL = "Berhasil"
+    GAGAL = "Gagal"
+
+
+class UnitKerja(Model):
     """One row of SIASN's "Referensi Unit Kerja" (UNOR) as uploaded by the Operator."""
 
     __tablename__ = "referensi_unor"
@@ -44,7 +50,7 @@ class UnitKerja(db.Model):
     __table_args__ = (UniqueConstraint("dinas_id", "unor_id"),)
 
 
-class AsnSiasn(db.Model):
+class AsnSiasn(Model):
     """One ASN as SIASN knows them (the Dinas' ASN list from BKD)."""
 
     __tablename__ = "asn_siasn"
@@ -60,7 +66,7 @@ class AsnSiasn(db.Model):
     __table_args__ = (UniqueConstraint("dinas_id", "nip"),)
 
 
-class PeriodeEkinerja(db.Model):
+class PeriodeEkinerja(Model):
     """A period of the instance's e-Kinerja settings ("List periode yang ada di e-Kinerja")."""
 
     __tablename__ = "periode_ekinerja"
@@ -82,7 +88,7 @@ class PeriodeEkinerja(db.Model):
     )
 
 
-class Ekspor(db.Model):
+class Ekspor(Model):
     """One export attempt (bulk, command line or one "Sinkro ulang"): what was sent and how."""
 
     __tablename__ = "ekspor_ekinerja"
@@ -112,7 +118,7 @@ class Ekspor(db.Model):
     )
 
 
-class LogSinkro(db.Model):
+class LogSinkro(Model):
     """Log Sinkronisasi: one row per pegawai (and SKP) per export attempt; append-only."""
 
     __tablename__ = "log_sinkro"
@@ -125,7 +131,7 @@ class LogSinkro(db.Model):
     nip: Mapped[str | None] = mapped_column(String(18))
     nama: Mapped[str] = mapped_column(String(150))
     tipe_skp: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[StatusLog] = mapped_column(teks_enum(StatusLog, 10))
     keterangan: Mapped[str | None] = mapped_column(Text)
     catatan: Mapped[str | None] = mapped_column(Text)
     rhk_masuk: Mapped[int | None]
@@ -156,7 +162,7 @@ class LogSinkro(db.Model):
         return out
 
     __table_args__ = (
-        CheckConstraint("status IN ('Berhasil', 'Gagal')", name="status"),
+        CheckConstraint(isi_enum("status", StatusLog), name="status"),
         CheckConstraint("tipe_skp IN ('guru', 'kepala sekolah')", name="tipe_skp"),
         Index("ix_log_sinkro_dinas_status", "dinas_id", "status"),
         Index("ix_log_sinkro_dinas_nip", "dinas_id", "nip"),

@@ -5,25 +5,29 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kinerja_web.extensions import db
+from kinerja_web.aturan.enums import Berlabel
+from kinerja_web.extensions import Model
+from kinerja_web.models.kolom import isi_enum, teks_enum
 from kinerja_web.models.org import Pegawai, Sekolah, TahunKinerja
 from kinerja_web.waktu import sekarang
 
-STATUS_SKP = ("draf", "diajukan", "dikembalikan", "disetujui", "disepakati")
-LABEL_STATUS = {
-    "draf": "Draf",
-    "diajukan": "Menunggu persetujuan atasan",
-    "dikembalikan": "Dikembalikan atasan",
-    "disetujui": "Disetujui atasan",
-    "disepakati": "Disepakati",
-}
+
+class StatusSkp(Berlabel):
+    """Where a plan stands: written, submitted, returned, approved by the atasan, agreed."""
+
+    DRAF = "draf", "Draf"
+    DIAJUKAN = "diajukan", "Menunggu persetujuan atasan"
+    DIKEMBALIKAN = "dikembalikan", "Dikembalikan atasan"
+    DISETUJUI = "disetujui", "Disetujui atasan"
+    DISEPAKATI = "disepakati", "Disepakati"
+
 # The position an SKP is made for; a Plt. KS holds one as guru and one as Plt. KS.
 POSISI_SKP = ("guru", "kepala_sekolah", "plt_kepala_sekolah")
 LABEL_POSISI = {"guru": "Guru", "kepala_sekolah": "Kepala Sekolah",
                 "plt_kepala_sekolah": "Plt. Kepala Sekolah"}
 
 
-class Skp(db.Model):
+class Skp(Model):
     """The pegawai's choices, the atasan's adjustments beside them, and the state."""
 
     __tablename__ = "skp"
@@ -34,7 +38,7 @@ class Skp(db.Model):
     sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
     # Pejabat Penilai Kinerja, resolved when the plan is submitted and again when approved.
     atasan_id: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"), index=True)
-    status: Mapped[str] = mapped_column(String(15), default="draf")
+    status: Mapped[StatusSkp] = mapped_column(teks_enum(StatusSkp, 15), default=StatusSkp.DRAF)
     versi: Mapped[int] = mapped_column(default=1)
 
     # What the pegawai chose (None: not answered yet).
@@ -65,8 +69,7 @@ class Skp(db.Model):
 
     __table_args__ = (
         UniqueConstraint("pegawai_id", "tahun_id", "posisi"),
-        CheckConstraint("status IN ('draf', 'diajukan', 'dikembalikan', 'disetujui', "
-                        "'disepakati')", name="status"),
+        CheckConstraint(isi_enum("status", StatusSkp), name="status"),
         CheckConstraint("posisi IN ('guru', 'kepala_sekolah', 'plt_kepala_sekolah')",
                         name="posisi"),
         Index("ix_skp_tahun_status", "tahun_id", "status"),
@@ -83,8 +86,8 @@ class Skp(db.Model):
         return "guru" if self.posisi == "guru" else "kepala_sekolah"
 
     @property
-    def label_status(self):
-        return LABEL_STATUS[self.status]
+    def label_status(self) -> str:
+        return StatusSkp(self.status).label
 
     @property
     def label_posisi(self):

@@ -22,8 +22,8 @@ from kinerja_web.daftar import tahun_aktif
 from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import is_partial, pindah, render
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
-from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi, StatusLangkah
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.pelaksanaan import forms as f
 from kinerja_web.waktu import format_waktu, hari_ini, sekarang
 
@@ -55,7 +55,7 @@ def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
     if kunci:
         q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     rows = db.session.execute(q).all()
-    if not rows or rows[0][0].status != "disepakati":
+    if not rows or rows[0][0].status != StatusSkp.DISEPAKATI:
         abort(404)
     skp, _, _, ditetapkan, diplot = rows[0]
     if skp.sekolah_id is not None:
@@ -76,9 +76,9 @@ class IsianSalah(Ditolak):
 
 def praktik_kosong(skp):
     """A not-yet-saved cycle for display (a GET never writes)."""
-    p = Praktik(skp_id=skp.id, versi=0, fokus_perilaku=[], rubrik=[], status_persiapan="belum",
-                status_observasi="belum", status_tindak_lanjut="belum",
-                status_refleksi="belum")
+    belum = StatusLangkah.BELUM
+    p = Praktik(skp_id=skp.id, versi=0, fokus_perilaku=[], rubrik=[], status_persiapan=belum,
+                status_observasi=belum, status_tindak_lanjut=belum, status_refleksi=belum)
     p.skp = skp
     return p
 
@@ -98,25 +98,22 @@ def index():
 
 # ---------------------------------------------------------------- the praktik cycle
 
-STATUS_TAMPIL = {"belum": "Belum diisi", "diajukan": "Menunggu atasan", "diterima": "Diterima",
-                 "disepakati": "Disepakati", "dikembalikan": "Dikembalikan",
-                 "selesai": "Selesai"}
-
-
 def status_langkah(p):
     """{step: label} for the step indicator."""
     jumlah = len(p.upaya) if p.id else 0
-    return {1: STATUS_TAMPIL[p.status_persiapan],
-            2: "Belum diobservasi" if p.status_observasi == "belum" else "Selesai",
-            3: STATUS_TAMPIL[p.status_tindak_lanjut],
+    return {1: StatusLangkah(p.status_persiapan).label,
+            2: "Belum diobservasi" if p.status_observasi == StatusLangkah.BELUM else "Selesai",
+            3: StatusLangkah(p.status_tindak_lanjut).label,
             4: f"{jumlah} catatan" if jumlah else "Opsional",
-            5: STATUS_TAMPIL[p.status_refleksi]}
+            5: StatusLangkah(p.status_refleksi).label}
 
 
 def belum_selesai(p):
-    selesai = {1: p.status_persiapan == "disepakati", 2: p.status_observasi == "selesai",
-               3: p.status_tindak_lanjut == "diterima", 4: p.status_tindak_lanjut == "diterima",
-               5: p.status_refleksi == "diterima"}
+    selesai = {1: p.status_persiapan == StatusLangkah.DISEPAKATI,
+               2: p.status_observasi == StatusLangkah.SELESAI,
+               3: p.status_tindak_lanjut == StatusLangkah.DITERIMA,
+               4: p.status_tindak_lanjut == StatusLangkah.DITERIMA,
+               5: p.status_refleksi == StatusLangkah.DITERIMA}
     return {n for n, ok in selesai.items() if not ok}
 
 

@@ -37,7 +37,7 @@ from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.penilaian.angka import angka_kredit
 from kinerja_web.perencanaan.forms import RadioBebas
 
@@ -55,7 +55,7 @@ def get_skp_nilai_or_404(skp_id, kunci=False):
     if kunci:
         q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     skp = db.session.scalar(q)
-    if skp is None or skp.status != "disepakati":
+    if skp is None or skp.status != StatusSkp.DISEPAKATI:
         abort(404)
     if skp.pegawai_id == current_user.pegawai_id:
         return skp, "pegawai"
@@ -321,7 +321,7 @@ def penilaian_dalam_lingkup(lingkup, tahun, kunci=False):
     """The assessments this atasan handles (school's teachers, or the Dinas' principals)."""
     peran = current_user.peran
     buat = baris_dinas if lingkup == "dinas" else baris_sekolah
-    sub = buat(peran, tahun).where(Skp.status == "disepakati").with_only_columns(Skp.id)
+    sub = buat(peran, tahun).where(Skp.status == StatusSkp.DISEPAKATI).with_only_columns(Skp.id)
     q = (select(Penilaian).options(joinedload(Penilaian.skp).joinedload(Skp.pegawai))
          .where(Penilaian.skp_id.in_(sub)))
     if kunci:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field, replace
 
 from kinerja_web.alur.skp import aturan_skp
+from kinerja_web.models.skp import StatusSkp
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Ringkasan:
 def _teks_tersimpan(skp):
     """Catalogue items shown with the RHK text stored on the SKP at submission and approval,
     so a later catalogue correction does not rewrite a submitted or agreed plan."""
-    tersimpan = {} if skp.status in ("draf", "dikembalikan") else {
+    tersimpan = {} if skp.status in (StatusSkp.DRAF, StatusSkp.DIKEMBALIKAN) else {
         (r["kategori"], r["kode"]): r["rhk"] for r in skp.rhk or []}
 
     def teks(kategori, item):

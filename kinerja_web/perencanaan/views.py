@@ -21,7 +21,7 @@ from kinerja_web.alur import skp as alur_skp
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
-from kinerja_web.models.skp import POSISI_SKP, Skp
+from kinerja_web.models.skp import POSISI_SKP, Skp, StatusSkp
 from kinerja_web.perencanaan.forms import (
     FormAjukan,
     FormKompetensi,
@@ -244,7 +244,7 @@ def _ajukan(skp, form):
     except Konflik:
         db.session.rollback()
         skp = get_skp_saya_or_404(skp.id)
-        if skp.status == "diajukan":  # a double click: the first one already did it
+        if skp.status == StatusSkp.DIAJUKAN:  # a double click: the first one already did it
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
         form.versi.data = str(skp.versi)
         return _tampil(skp, 5, form, 409, konflik=skp)
@@ -274,7 +274,7 @@ def sepakati(skp_id):
         except Konflik:
             db.session.rollback()
             skp = get_skp_saya_or_404(skp_id)
-            if skp.status == "disepakati":
+            if skp.status == StatusSkp.DISEPAKATI:
                 return hx_redirect(url_for(".lihat", skp_id=skp.id))
             form.versi.data = str(skp.versi)
             form.form_errors.append("Atasan baru saja mengubah perencanaan ini. Periksa lagi "
@@ -294,7 +294,7 @@ def sepakati(skp_id):
 def kompetensi(skp_id):
     """After agreement the competency indicator stays editable (audited, shown to atasan)."""
     skp = get_skp_saya_or_404(skp_id, kunci=request.method == "POST")
-    if skp.status != "disepakati":
+    if skp.status != StatusSkp.DISEPAKATI:
         return hx_redirect(url_for(".lihat", skp_id=skp.id))
     atr = alur_skp.aturan_skp(skp)
     form = FormKompetensiSetelahSepakat(kompetensi=skp.kompetensi_berlaku)

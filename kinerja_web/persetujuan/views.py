@@ -27,7 +27,7 @@ from kinerja_web.daftar import (
 from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
 from kinerja_web.models import Pegawai, Sekolah
-from kinerja_web.models.skp import Skp
+from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.perencanaan.forms import (
     FormPersetujuan,
     FormTambahanAtasan,
@@ -40,9 +40,9 @@ bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
 
 LANGKAH = {1: "Hasil Kerja Utama", 2: "Hasil Kerja Tambahan", 3: "Perilaku Kerja",
            4: "Persetujuan"}
-TAB = (("semua", "Semua"), ("diajukan", "Menunggu persetujuan"),
-       ("dikembalikan", "Dikembalikan"), ("disetujui", "Disetujui"),
-       ("disepakati", "Disepakati"), ("draf", "Draf"), ("belum", "Belum membuat"))
+TAB = (("semua", "Semua"), (StatusSkp.DIAJUKAN, "Menunggu persetujuan"),
+       (StatusSkp.DIKEMBALIKAN, "Dikembalikan"), (StatusSkp.DISETUJUI, "Disetujui"),
+       (StatusSkp.DISEPAKATI, "Disepakati"), (StatusSkp.DRAF, "Draf"), ("belum", "Belum membuat"))
 
 
 @dataclass
@@ -94,7 +94,7 @@ def get_skp_atasan_or_404(skp_id, kunci=False):
     if kunci:
         q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
     skp = db.session.scalar(q)
-    if skp is None or skp.status == "draf" or not boleh_menilai(current_user.peran, skp):
+    if skp is None or skp.status == StatusSkp.DRAF or not boleh_menilai(current_user.peran, skp):
         abort(404)
     return skp
 
@@ -117,7 +117,7 @@ def _form(n, skp, formdata=True):
     else:
         form = FormPersetujuan(**kwargs)
         if not formdata or not form.is_submitted():
-            form.catatan.data = skp.catatan_atasan if skp.status == "diajukan" else None
+            form.catatan.data = skp.catatan_atasan if skp.status == StatusSkp.DIAJUKAN else None
     if not formdata or not form.is_submitted():
         form.versi.data = str(skp.versi)
     return form
@@ -144,7 +144,7 @@ def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
         langkah=LANGKAH, atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi,
         r=ringkas(skp), pesan=pesan, konflik=konflik, kurang_langkah={},
         url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
-        bisa_ubah=skp.status == "diajukan",
+        bisa_ubah=skp.status == StatusSkp.DIAJUKAN,
     )
 
 
@@ -157,7 +157,7 @@ def langkah(skp_id, n):
     form = _form(n, skp)
     if not form.is_submitted():
         return _tampil(skp, n, form)
-    if skp.status != "diajukan":
+    if skp.status != StatusSkp.DIAJUKAN:
         flash("Perencanaan Kinerja ini tidak sedang menunggu persetujuan.", "info")
         return hx_redirect(url_for(".langkah", skp_id=skp.id, n=4))
     if not form.validate_on_submit():
@@ -220,7 +220,7 @@ def _putuskan(skp, form):
     except Konflik:
         db.session.rollback()
         skp = get_skp_atasan_or_404(skp.id)
-        selesai = {"setujui": "disetujui", "kembalikan": "dikembalikan"}.get(aksi)
+        selesai = {"setujui": StatusSkp.DISETUJUI, "kembalikan": StatusSkp.DIKEMBALIKAN}.get(aksi)
         if skp.status == selesai:  # a double click: the first one already did it
             return hx_redirect(url_for(".daftar"))
         form.versi.data = str(skp.versi)
@@ -237,5 +237,6 @@ def _putuskan(skp, form):
 @login_required
 def lihat(skp_id):
     skp = get_skp_atasan_or_404(skp_id)
-    return redirect(url_for(".langkah", skp_id=skp.id, n=1 if skp.status == "diajukan" else 4))
+    n = 1 if skp.status == StatusSkp.DIAJUKAN else 4
+    return redirect(url_for(".langkah", skp_id=skp.id, n=n))
 

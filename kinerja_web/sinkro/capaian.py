@@ -15,6 +15,7 @@ from sqlalchemy import select
 from kinerja_web import aturan
 from kinerja_web.extensions import db
 from kinerja_web.models import Konfirmasi, PkoSekolah, Praktik, RefleksiKompetensi, TahunKinerja
+from kinerja_web.models.pelaksanaan import StatusLangkah
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,8 @@ class Pelaksanaan:
     """The cycle of one SKP, as far as the export needs it."""
 
     diobservasi: date | None = None
-    tindak_lanjut: str = "belum"
-    refleksi: str = "belum"
+    tindak_lanjut: str = StatusLangkah.BELUM
+    refleksi: str = StatusLangkah.BELUM
     rekomendasi: str | None = None
     kompetensi_divalidasi: date | None = None
     kompetensi_penerapan: int = 0
@@ -62,8 +63,8 @@ def muat(pasangan, tahun) -> dict[int, Pelaksanaan]:
         p, r = praktik.get(skp_id), refleksi.get(skp_id)
         out[skp_id] = Pelaksanaan(
             _tanggal(p.diobservasi) if p is not None else None,
-            p.status_tindak_lanjut if p is not None else "belum",
-            p.status_refleksi if p is not None else "belum",
+            p.status_tindak_lanjut if p is not None else StatusLangkah.BELUM,
+            p.status_refleksi if p is not None else StatusLangkah.BELUM,
             (p.rekomendasi or None) if p is not None else None,
             _tanggal(r.divalidasi) if r is not None else None,
             len(r.penerapan or ()) if r is not None else 0,
@@ -93,9 +94,9 @@ def bukti_dukung(atr, posisi, r, pel: Pelaksanaan) -> list[str]:
     if kategori == "praktik":
         if pel.diobservasi:
             out.append(f"Observasi praktik kinerja ({_tgl(pel.diobservasi)})")
-        if pel.tindak_lanjut == "diterima":
+        if pel.tindak_lanjut == StatusLangkah.DITERIMA:
             out.append("Rencana tindak lanjut diterima atasan")
-        if pel.refleksi == "diterima":
+        if pel.refleksi == StatusLangkah.DITERIMA:
             out.append("Refleksi tindak lanjut diterima atasan")
     elif kategori == "kompetensi":
         if pel.kompetensi_divalidasi:
@@ -127,13 +128,13 @@ def realisasi(atr, posisi, r, pel: Pelaksanaan, rating_hasil=None) -> str | None
         langkah = []
         if pel.diobservasi:
             langkah.append(f"observasi {_tgl(pel.diobservasi)}")
-        if pel.tindak_lanjut == "diterima":
+        if pel.tindak_lanjut == StatusLangkah.DITERIMA:
             langkah.append("tindak lanjut diterima")
-        if pel.refleksi == "diterima":
+        if pel.refleksi == StatusLangkah.DITERIMA:
             langkah.append("refleksi diterima")
         if not langkah:
             return None
-        selesai = pel.refleksi == "diterima"
+        selesai = pel.refleksi == StatusLangkah.DITERIMA
         teks = f"{'1' if selesai else '0'} siklus selesai ({', '.join(langkah)})"
         if rating_hasil:
             teks += f"; rating hasil kerja {atr.rating_ekinerja(rating_hasil)}"

@@ -15,6 +15,7 @@ from datetime import date
 from enum import Enum
 
 from kinerja_web import aturan
+from kinerja_web.models.skp import StatusSkp
 
 # The platform's messages (seed 001, SPEC §6), kept verbatim.
 PESAN_UNOR_TIDAK_TERDAFTAR = "Data Unit Kerja Pegawai tidak terdaftar di Referensi Unit Kerja"
@@ -146,7 +147,7 @@ class DataSkp:
 
     @property
     def disepakati(self):
-        return self.status == "disepakati"
+        return self.status == StatusSkp.DISEPAKATI
 
 
 @dataclass(frozen=True)
@@ -370,10 +371,10 @@ def cek_skp(s: Subjek, ref: Referensi) -> list[Temuan]:
                        "atasan.", Pemerbaiki.PEGAWAI, "keterangan")]
     if s.skp.disepakati:
         return []
-    if s.skp.status == "diajukan":
+    if s.skp.status == StatusSkp.DIAJUKAN:
         tindak, siapa = "Atasan memeriksa lalu menyetujui Perencanaan Kinerja pegawai.", \
             Pemerbaiki.ATASAN
-    elif s.skp.status == "disetujui":
+    elif s.skp.status == StatusSkp.DISETUJUI:
         tindak, siapa = "Pegawai membuka \"Cek dan sepakati\" lalu menekan Sepakati.", \
             Pemerbaiki.PEGAWAI
     else:

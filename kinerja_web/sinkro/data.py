@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from kinerja_web.atasan import PERAN_KS
+from kinerja_web.aturan.enums import Keikutsertaan
 from kinerja_web.daftar import cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.models import (
@@ -31,7 +32,7 @@ from kinerja_web.models import (
     TahunKinerja,
     UnitKerja,
 )
-from kinerja_web.models.skp import LABEL_STATUS
+from kinerja_web.models.skp import StatusSkp
 from kinerja_web.sinkro import cek
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -78,7 +79,7 @@ def _rhk_atasan(rhk):
 
 def dalam_lingkup(stmt, dinas_id):
     """Only the pegawai the sync is about: ASN at a school of the Dinas, in the cycle."""
-    return stmt.where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan == "ikut",
+    return stmt.where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan == Keikutsertaan.IKUT,
                       Pegawai.status_kepegawaian.in_(("PNS", "PPPK")),
                       Pegawai.sekolah_id.is_not(None))
 
@@ -125,7 +126,7 @@ class Muatan:
             .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id,
                                  Skp.tahun_id == _tahun_id(self.tahun),
                                  Skp.posisi.in_(PERAN_KS),
-                                 Skp.status == "disepakati"))
+                                 Skp.status == StatusSkp.DISEPAKATI))
             .where(Penugasan.dinas_id == self.dinas_id, Penugasan.aktif_pada(self.tanggal),
                    or_(kondisi, Penugasan.peran == "kepala_dinas"))
             .order_by(Penugasan.mulai, Penugasan.id)
@@ -270,7 +271,7 @@ class Muatan:
                 s_nama, s_unor = (p.sekolah_nama, p.unor_id) if p else (None, None)
             data_skp = data_pen = None
             if x is not None:
-                data_skp = cek.DataSkp(x[10], LABEL_STATUS[x[10]], tuple(x[11] or ()), x[27],
+                data_skp = cek.DataSkp(x[10], StatusSkp(x[10]).label, tuple(x[11] or ()), x[27],
                                        x[28] is not None)
                 if x[12] is not None:
                     data_pen = cek.DataPenilaian(

@@ -13,6 +13,7 @@ from datetime import date
 from kinerja_web import alur, aturan
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Ekspor, LogSinkro, Pegawai
+from kinerja_web.models.sinkro import StatusLog
 from kinerja_web.sinkro import berkas, capaian, cek, data
 from kinerja_web.sinkro.pengirim import PengirimBerkas
 from kinerja_web.teks import akhiri, bersihkan_data, gabung
@@ -198,7 +199,7 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
                 continue
             if not h.siap:
                 gagal += 1
-                log.append(baris(s, "Gagal", *isi_log(h.temuan)))
+                log.append(baris(s, StatusLog.GAGAL, *isi_log(h.temuan)))
                 continue
             kumpulan.append(s)
             if len(kumpulan) >= UKURAN_MUAT:
@@ -209,7 +210,7 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
         for s, pel in siap_dengan_capaian():
             c = catatan(s, muatan.referensi, jenis, atr, pel)
             # Only the log row is kept per record, not the subject: memory stays small.
-            lolos.append(baris(s, "Berhasil", KETERANGAN_BERHASIL, None,
+            lolos.append(baris(s, StatusLog.BERHASIL, KETERANGAN_BERHASIL, None,
                                *(jumlah_rhk(c) if jenis != "penilaian_periodik"
                                  else (None, None)), rincian(c)))
             yield c
@@ -231,7 +232,7 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
                     total_rincian[kunci] = total_rincian.get(kunci, 0) + j
         else:
             gagal += 1
-            b.update(status="Gagal", keterangan=jawab.keterangan or "Ditolak penerima.",
+            b.update(status=StatusLog.GAGAL, keterangan=jawab.keterangan or "Ditolak penerima.",
                      rhk_masuk=None, rhk_indikator_masuk=None, rincian=None)
         log.append(b)
     if pegawai_id is not None and posisi is not None and not lolos and not gagal:
@@ -239,7 +240,7 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
         p = db.session.get(Pegawai, pegawai_id)
         gagal = 1
         log.append({**baris(cek.Subjek(p.id, p.nip, p.nama, posisi, None, None, None,
-                                       cek.Atasan(None)), "Gagal"),
+                                       cek.Atasan(None)), StatusLog.GAGAL),
                     "keterangan": "Pegawai tidak lagi tercatat sebagai guru atau kepala sekolah "
                                   "yang mengikuti pengelolaan kinerja di aplikasi ini."})
     return Siapan(dinas_id, akun.id if akun is not None else None, jenis, tahun,
