@@ -151,14 +151,16 @@ LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi"
 def status_praktik():
     """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
     return case(
-        (or_(Praktik.id.is_(None), Praktik.status_persiapan != StatusLangkah.DISEPAKATI), "persiapan"),
+        (or_(Praktik.id.is_(None), Praktik.status_persiapan != StatusLangkah.DISEPAKATI),
+         "persiapan"),
         (Praktik.status_observasi != StatusLangkah.SELESAI, "observasi"),
         # "Nilai tindak lanjut" / "Nilai refleksi tindak lanjut": until the atasan accepted
         # the document and scored it (a document accepted before scores existed waits for
         # its score here).
         (or_(Praktik.status_tindak_lanjut != StatusLangkah.DITERIMA,
              Praktik.nilai_tindak_lanjut.is_(None)), "tindak_lanjut"),
-        (or_(Praktik.status_refleksi != StatusLangkah.DITERIMA, Praktik.nilai_refleksi.is_(None)),
+        (or_(Praktik.status_refleksi != StatusLangkah.DITERIMA,
+             Praktik.nilai_refleksi.is_(None)),
          "refleksi"),
         else_="selesai",
     )
