@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, literal, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
-from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import Ditolak, IsianSalah, cek_versi
 from kinerja_web.alur import skp as alur_skp
 from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
@@ -28,6 +28,7 @@ from kinerja_web.perencanaan.forms import (
 )
 from kinerja_web.perencanaan.ringkasan import ringkas
 from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
+from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
@@ -231,18 +232,15 @@ def langkah(skp_id, n):
     if n == 3 and aksi == "lanjut" and not form.aspek.data:
         form.aspek.errors.append("Pilih 1–3 aspek perilaku kerja sebagai fokus.")
         return _tampil(skp, n, form, 422)
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         alur_skp.simpan_penyesuaian(skp, current_user, _nilai(n, form, skp))
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_atasan_or_404(skp_id)
         form.versi.data = str(skp.versi)
         return _tampil(skp, n, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
+    if gagal:
         return _tampil(skp, n, form, 422)
     tujuan = {"lanjut": n + 1, "kembali": max(1, n - 1)}.get(aksi, n)
     pesan = "Draf penyesuaian tersimpan." if aksi == "simpan" else None
@@ -256,12 +254,12 @@ def langkah(skp_id, n):
 def _putuskan(skp, form):
     """Step 4: Setujui, or Kembalikan with a required note."""
     aksi = form.aksi.data
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         if aksi == "kembalikan":
             if not (form.catatan.data or "").strip():
                 form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
-                return _tampil(skp, 4, form, 422)
+                raise IsianSalah()
             alur_skp.kembalikan(skp, current_user, form.catatan.data)
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} dikembalikan dengan catatan."
         elif aksi == "setujui":
@@ -269,29 +267,24 @@ def _putuskan(skp, form):
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} disetujui."
         elif aksi == "simpan":
             alur_skp.simpan_catatan_draf(skp, current_user, form.catatan.data)
-            simpan_transaksi()
             pesan = "Draf tersimpan; Perencanaan Kinerja masih menunggu persetujuan Anda."
-            if not is_partial():
-                flash(pesan, "sukses")
-            url = url_for(".langkah", skp_id=skp.id, n=4)
-            return pindah(url, lambda: _tampil(skp, 4, _form(4, skp, formdata=False),
-                                               pesan=pesan))
         else:
-            form.form_errors.append("Pilih Setujui atau Kembalikan.")
-            return _tampil(skp, 4, form, 422)
+            raise Ditolak("Pilih Setujui atau Kembalikan.")
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_atasan_or_404(skp.id)
         selesai = {"setujui": "disetujui", "kembalikan": "dikembalikan"}.get(aksi)
         if skp.status == selesai:  # a double click: the first one already did it
             return hx_redirect(url_for(".daftar"))
         form.versi.data = str(skp.versi)
         return _tampil(skp, 4, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
+    if gagal:
         return _tampil(skp, 4, form, 422)
+    if aksi == "simpan":
+        if not is_partial():
+            flash(pesan, "sukses")
+        url = url_for(".langkah", skp_id=skp.id, n=4)
+        return pindah(url, lambda: _tampil(skp, 4, _form(4, skp, formdata=False), pesan=pesan))
     flash(pesan, "sukses")
     return hx_redirect(url_for(".daftar"))
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from kinerja_web import kiriman
-from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import Ditolak, cek_versi
 from kinerja_web.alur import skp as alur_skp
 from kinerja_web.extensions import db
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
@@ -32,6 +32,7 @@ from kinerja_web.perencanaan.forms import (
     FormTugasPokok,
 )
 from kinerja_web.perencanaan.ringkasan import ringkas
+from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import format_waktu, sekarang
 
 bp = Blueprint("perencanaan", __name__, url_prefix="/perencanaan")
@@ -126,13 +127,12 @@ def mulai(posisi):
         Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi))
     if ada is None:
         try:
-            ada = alur_skp.buat(current_user.pegawai, posisi, tahun, current_user)
-            kiriman.tujuan(url_for(".langkah", skp_id=ada.id, n=1))
-            db.session.commit()
-        except Ditolak as e:
-            db.session.rollback()
-            flash(str(e), "galat")
-            return hx_redirect(url_for(".index"))
+            with tangkap(kilat="galat") as gagal:
+                ada = alur_skp.buat(current_user.pegawai, posisi, tahun, current_user)
+                kiriman.tujuan(url_for(".langkah", skp_id=ada.id, n=1))
+                db.session.commit()
+            if gagal:
+                return hx_redirect(url_for(".index"))
         except IntegrityError:
             # A twin without a submission key (a page from before keys) created it first:
             # UNIQUE (pegawai, tahun, posisi). Go where it went.
@@ -227,18 +227,15 @@ def langkah(skp_id, n):
     if aksi == "lanjut" and not form[nama].data:
         form[nama].errors.append(pesan_wajib)
         return _tampil(skp, n, form, 422)
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         alur_skp.simpan_pilihan(skp, current_user, nilai, otomatis=aksi == "otomatis")
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_saya_or_404(skp_id)
         form.versi.data = str(skp.versi)
         return _tampil(skp, n, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
+    if gagal:
         return _tampil(skp, n, form, 422)
     if aksi == "otomatis":
         return render_template("perencanaan/_tersimpan.html", skp=skp,
@@ -258,20 +255,17 @@ def langkah(skp_id, n):
 def _ajukan(skp, form):
     if not form.validate_on_submit():
         return _tampil(skp, 5, form, 422)
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         alur_skp.ajukan(skp, current_user)
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_saya_or_404(skp.id)
         if skp.status == "diajukan":  # a double click: the first one already did it
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
         form.versi.data = str(skp.versi)
         return _tampil(skp, 5, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
+    if gagal:
         return _tampil(skp, 5, form, 422)
     flash("Perencanaan Kinerja sudah diajukan ke atasan.", "sukses")
     return hx_redirect(url_for(".lihat", skp_id=skp.id))
@@ -286,14 +280,14 @@ def sepakati(skp_id):
     if not form.is_submitted():
         form.versi.data = str(skp.versi)
     elif form.validate_on_submit():
-        try:
+        with tangkap(form) as gagal:
             cek_versi(skp, form.versi.data)
             alur_skp.sepakati(skp, current_user)
             simpan_transaksi()
+        if not gagal:
             flash("Perencanaan Kinerja disepakati. Lanjutkan ke Pelaksanaan Kinerja.", "sukses")
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
-        except Konflik:
-            db.session.rollback()
+        if gagal.konflik:
             skp = get_skp_saya_or_404(skp_id)
             if skp.status == "disepakati":
                 return hx_redirect(url_for(".lihat", skp_id=skp.id))
@@ -302,9 +296,6 @@ def sepakati(skp_id):
                                     "lalu tekan Sepakati.")
             return render_template("perencanaan/sepakati.html", skp=skp, r=ringkas(skp),
                                    form=form), 409
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
     status = 422 if form.form_errors or form.errors else 200
     return render_template("perencanaan/sepakati.html", skp=skp, r=ringkas(skp),
                            form=form), status
@@ -322,24 +313,21 @@ def kompetensi(skp_id):
     if not form.is_submitted():
         form.versi.data = str(skp.versi)
     elif form.validate_on_submit():
-        try:
+        with tangkap(form, pesan_konflik="Perencanaan ini baru saja berubah. Periksa lalu "
+                     "simpan lagi.") as gagal:
             cek_versi(skp, form.versi.data)
             if not form.kompetensi.data:
                 raise Ditolak("Pilih satu indikator kompetensi.")
             ubah = alur_skp.ubah_kompetensi(skp, current_user, form.kompetensi.data)
             simpan_transaksi()
+        if not gagal:
             flash("Indikator kompetensi diubah; atasan Anda melihat perubahan ini." if ubah
                   else "Tidak ada perubahan.", "sukses")
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
-        except Konflik:
-            db.session.rollback()
+        if gagal.konflik:
             skp = get_skp_saya_or_404(skp_id)
             form.versi.data = str(skp.versi)
-            form.form_errors.append("Perencanaan ini baru saja berubah. Periksa lalu simpan lagi.")
             return render_template("perencanaan/kompetensi.html", skp=skp, form=form,
                                    atr=atr), 409
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
     status = 422 if form.is_submitted() else 200
     return render_template("perencanaan/kompetensi.html", skp=skp, form=form, atr=atr), status

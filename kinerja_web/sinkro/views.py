@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired
 
 from kinerja_web import alur, kiriman
 from kinerja_web.akses import get_pegawai_or_404
-from kinerja_web.alur import Konflik
 from kinerja_web.dinas.views import cari_teks
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
@@ -37,6 +36,7 @@ from kinerja_web.sinkro.disparitas import KATEGORI, URUT_PEMERBAIKI, disparitas
 from kinerja_web.sinkro.ekspor import JENIS, ekspor, siapkan, simpan
 from kinerja_web.sinkro.pengirim import manifes_json
 from kinerja_web.teks import arg_id, gabung, nama_berkas, panjang
+from kinerja_web.tolakan import tangkap
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import sekarang
 
@@ -517,21 +517,17 @@ def periode_ubah(periode_id):
     form = periode.FormPeriode(obj=p)
     if request.method == "GET":
         form.versi.data = p.versi
-    konflik = False
+    gagal = None
     if form.validate_on_submit():
-        try:
+        with tangkap(form, pesan_konflik="Periode ini sudah diubah orang lain sejak halaman "
+                     "dibuka. Isian Anda masih di bawah; periksa lalu simpan lagi.") as gagal:
             beda = periode.ubah(p, form.nilai(), form.versi.data)
-        except Konflik:
-            db.session.rollback()
-            konflik = True
-            form.form_errors.append("Periode ini sudah diubah orang lain sejak halaman dibuka. "
-                                    "Isian Anda masih di bawah; periksa lalu simpan lagi.")
-            form.versi.data = get_periode_or_404(periode_id).versi
-        else:
             db.session.commit()
+        if not gagal:
             flash(f"Periode {p.nama} disimpan." if beda else "Tidak ada yang berubah.", "sukses")
             return hx_redirect(url_for(".periode_index"))
-    status = 409 if konflik else (422 if form.is_submitted() else 200)
+        form.versi.data = get_periode_or_404(periode_id).versi
+    status = gagal.status if gagal else (422 if form.is_submitted() else 200)
     return render_template("sinkro/periode_ubah.html", form=form, p=p), status
 
 
@@ -543,13 +539,12 @@ def periode_hapus(periode_id):
     if not form.validate_on_submit():
         abort(400)
     nama = p.nama
-    try:
+    with tangkap(kilat="galat", pesan_konflik=f"Periode {nama} sudah diubah orang lain; "
+                 "periksa lagi sebelum menghapus.") as gagal:
         periode.hapus(p, request.form.get("versi"))
-    except Konflik:
-        db.session.rollback()
-        flash(f"Periode {nama} sudah diubah orang lain; periksa lagi sebelum menghapus.", "galat")
-        return _halaman_periode(periode.FormPeriodeBaru(formdata=None), 409)
-    db.session.commit()
+        db.session.commit()
+    if gagal:
+        return _halaman_periode(periode.FormPeriodeBaru(formdata=None), gagal.status)
     flash(f"Periode {nama} dihapus.", "sukses")
     return hx_redirect(url_for(".periode_index"))
 
