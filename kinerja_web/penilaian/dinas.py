@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from kinerja_web import alur, aturan
-from kinerja_web.alur import Ditolak
+from kinerja_web.alur import dinas as alur_dinas
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.dinas.views import PER_HALAMAN, cari_teks
 from kinerja_web.extensions import db
@@ -487,16 +487,16 @@ def tim_kerja():
         npsn = {x.strip() for x in (form.npsn.data or "").split() if x.strip()}
         with tangkap(form) as gagal:
             try:
-                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
-                              {i for i, _ in anggota})
+                jumlah = alur_dinas.plot_tim_kerja(peran, tahun, form.tim_kerja.data, pilihan,
+                                                   npsn, {i for i, _ in anggota})
                 db.session.commit()
             except IntegrityError:
                 # Another save plotted one of them first (UNIQUE tahun, kepala sekolah:
                 # both saw no plot yet on PostgreSQL). Plotting is "set to": again, now
                 # updating the rows that one committed.
                 db.session.rollback()
-                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
-                              {i for i, _ in anggota})
+                jumlah = alur_dinas.plot_tim_kerja(peran, tahun, form.tim_kerja.data, pilihan,
+                                                   npsn, {i for i, _ in anggota})
                 db.session.commit()
         if not gagal:
             flash(f"{jumlah} kepala sekolah diplot ulang.", "sukses")
@@ -510,31 +510,3 @@ def tim_kerja():
                            q=request.args.get("q", ""), jenjang=request.args.get("jenjang", "")
                            ), 422 if form.form_errors or (form.is_submitted() and form.errors) \
         else 200
-
-
-def plot(peran, tahun, tim_kerja, pilihan, npsn, anggota):
-    """Plot the ticked principals (and those of the listed schools) to one member."""
-    if tim_kerja != "lepas" and (not tim_kerja or not tim_kerja.isdecimal()
-                                 or int(tim_kerja) not in anggota):
-        raise Ditolak("Pilih anggota Tim Kerja.")
-    today = hari_ini()
-    ks = select(Penugasan.pegawai_id).join(Sekolah, Sekolah.id == Penugasan.sekolah_id).where(
-        Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today),
-        Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
-        or_(Penugasan.pegawai_id.in_(pilihan or [-1]), Sekolah.npsn.in_(npsn or ["-"])))
-    target = set(db.session.scalars(ks))
-    if not target:
-        raise Ditolak("Centang kepala sekolah atau tulis NPSN sekolahnya.")
-    ada = {p.kepala_sekolah_id: p for p in db.session.scalars(select(PlotTimKerja).where(
-        PlotTimKerja.tahun_id == tahun.id, PlotTimKerja.kepala_sekolah_id.in_(target)))}
-    for pid in target:
-        if tim_kerja == "lepas":
-            if pid in ada:
-                db.session.delete(ada[pid])
-        elif pid in ada:
-            ada[pid].tim_kerja_id = int(tim_kerja)
-        else:
-            db.session.add(PlotTimKerja(tahun_id=tahun.id, tim_kerja_id=int(tim_kerja),
-                                        kepala_sekolah_id=pid))
-    alur.catat("plot_tim_kerja", data={"tim_kerja": tim_kerja, "kepala_sekolah": sorted(target)})
-    return len(target)

@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired
 
 from kinerja_web import alur, kiriman
 from kinerja_web.akses import get_pegawai_or_404
+from kinerja_web.alur import impor as alur_impor
 from kinerja_web.dinas.views import cari_teks
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
@@ -38,7 +39,6 @@ from kinerja_web.sinkro.pengirim import manifes_json
 from kinerja_web.teks import arg_id, gabung, nama_berkas, panjang
 from kinerja_web.tolakan import tangkap
 from kinerja_web.unduhan import kirim_berkas
-from kinerja_web.waktu import sekarang
 
 bp = Blueprint("sinkro", __name__, url_prefix="/sinkro")
 PER_HALAMAN = 50
@@ -382,12 +382,7 @@ def unggah_referensi(jenis):
                 sha256 = hashlib.sha256(isi).hexdigest()
                 if (sama := pratinjau_sama(current_user, jenis, sha256)) is not None:
                     return sama
-                impor = ImporBerkas(akun_id=current_user.id, dinas_id=_dinas_id(), jenis=jenis,
-                                    nama_berkas=nama, isi=isi, sha256=sha256,
-                                    ringkasan=rencana.ringkasan())
-                db.session.add(impor)
-                alur.catat("referensi_diunggah", impor, ke=jenis, catatan=nama,
-                           data={"galat": len(rencana.galat)})
+                impor = alur_impor.unggah(current_user, jenis, nama, isi, sha256, rencana)
                 db.session.commit()
                 return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     return _halaman_referensi(forms, 422)
@@ -421,16 +416,11 @@ def referensi_terapkan(impor_id):
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     if not rencana.bersih:
-        impor.ringkasan = rencana.ringkasan()
+        alur_impor.perbarui_pratinjau(impor, rencana)
         db.session.commit()
         flash("Data berubah sejak pratinjau dan kini ada kesalahan. Perbaiki berkas.", "galat")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
-    jumlah = referensi.terapkan(rencana, _dinas_id())
-    impor.status, impor.diterapkan = "diterapkan", sekarang()
-    impor.ringkasan = rencana.ringkasan()
-    alur.catat("referensi_diterapkan", impor, dari="pratinjau", ke="diterapkan",
-               catatan=f"{referensi.JENIS[impor.jenis]}: {impor.nama_berkas}",
-               data={**jumlah, "sha256": impor.sha256})
+    jumlah = alur_impor.terapkan_referensi(impor, rencana)
     db.session.commit()
     flash(f"{referensi.JENIS[impor.jenis]} tersimpan: {jumlah['baru']} baru, "
           f"{jumlah['diubah']} diubah, {jumlah['dihapus']} dihapus, {jumlah['tetap']} tetap.",
@@ -444,9 +434,7 @@ def referensi_batal(impor_id):
     impor = get_impor_or_404(impor_id)
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(impor, with_for_update=True)
-    if Formulir().validate_on_submit() and impor.status == "pratinjau":
-        impor.status = "dibatalkan"
-        alur.catat("referensi_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
+    if Formulir().validate_on_submit() and alur_impor.batalkan(impor):
         db.session.commit()
         flash("Unggahan dibatalkan. Tidak ada data yang diubah.", "info")
     return hx_redirect(url_for(".referensi_index"))
