@@ -27,13 +27,15 @@ from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
 from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi
 from kinerja_web.models.skp import Skp
 from kinerja_web.pelaksanaan import forms as f
+from kinerja_web.pelaksanaan import langkah as langkah_praktik
 from kinerja_web.perencanaan.persetujuan import baris_dinas, baris_sekolah, hitung_status
 from kinerja_web.perencanaan.views import simpan_transaksi, tahun_aktif
 from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import format_waktu, hari_ini, sekarang
 
 bp = Blueprint("pelaksanaan", __name__, url_prefix="/pelaksanaan")
-LANGKAH = alur_p.LANGKAH
+WIZARD = langkah_praktik.PRAKTIK
+LANGKAH = WIZARD.judul
 
 
 def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
@@ -165,7 +167,8 @@ def _indikator(skp):
 def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
     response = render(
         "pelaksanaan/praktik.html", block="langkah", status=status, skp=skp, sebagai=sebagai,
-        p=p, n=n, form=form, langkah=LANGKAH, status_langkah=status_langkah(p),
+        p=p, n=n, form=form, langkah=LANGKAH, templat=WIZARD[n].templat,
+        status_langkah=status_langkah(p),
         kurang_langkah=belum_selesai(p), terkunci=alur_p.langkah_terbuka(p, n),
         indikator=_indikator(skp), pesan=pesan, konflik=konflik,
         hasil_observasi=HASIL_OBSERVASI, final=alur_p.predikat_ditetapkan(skp),
@@ -222,7 +225,7 @@ AKSI = {("pegawai", 1): _MENULIS, ("pegawai", 3): _MENULIS, ("pegawai", 5): _MEN
 @bp.route("/<int:skp_id>/praktik/<int:n>", methods=["GET", "POST"])
 @login_required
 def praktik(skp_id, n):
-    if n not in LANGKAH:
+    if n not in WIZARD:
         abort(404)
     tulis = request.method == "POST"
     skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
