@@ -93,6 +93,7 @@ def index():
               for p in posisi}
     return render_template("perencanaan/index.html", posisi=posisi, skp=skp, alasan=alasan,
                            tahun=tahun, tidak_ikut=not current_user.pegawai.ikut_siklus,
+                           jumlah_langkah=len(WIZARD),
                            form_mulai={p: kiriman.FormKiriman() for p in posisi},
                            alasan_umum=alur_skp.boleh_membuat(current_user.pegawai, "guru",
                                                               current_user.peran))
