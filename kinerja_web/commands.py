@@ -14,6 +14,9 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from kinerja_web import alur, aturan, cadangan, demo, jobs
+from kinerja_web.alur import akun as alur_akun
+from kinerja_web.alur import cetak as alur_cetak
+from kinerja_web.alur import impor as alur_impor
 from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.dokumen.cetak import daftar_skp
 from kinerja_web.extensions import baca_saja, db
@@ -22,16 +25,13 @@ from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
 from kinerja_web.models import (
     Akun,
-    CetakBatch,
     Dinas,
     ImporBerkas,
     LogSinkro,
     Pegawai,
-    Penugasan,
     Sekolah,
     TahunKinerja,
 )
-from kinerja_web.models.cetak import StatusBatch
 from kinerja_web.models.impor import StatusImpor
 from kinerja_web.models.org import JENJANG_SEKOLAH, PERAN_LABEL
 from kinerja_web.models.sinkro import StatusLog
@@ -139,18 +139,11 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
     if kunci and sandi_ke is None:
         sandi_ke = Path(current_app.instance_path) / f"sandi-awal-{sekarang():%Y%m%d-%H%M%S}.xlsx"
     sandi = roster.siapkan_sandi(kunci, current_app.config["SANDI_SEKALI_METODE"])
-    hasil = roster.terapkan(r, dinas.id, sandi, hari_ini(), current_app.config["TAHUN_KINERJA"])
     # Recorded like an upload (without an uploader), with the accounts it created, so
     # `flask impor-sandi-ulang` can make their one-time passwords again if the sheet is lost.
-    impor = ImporBerkas(akun_id=None, dinas_id=dinas.id, nama_berkas=berkas.name[-200:],
-                        isi=isi, sha256=hashlib.sha256(isi).hexdigest(),
-                        status=StatusImpor.DITERAPKAN,
-                        diterapkan=sekarang(),
-                        ringkasan={**r.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
-                                   "akun_dibuat": len(hasil.akun_baru)})
-    db.session.add(impor)
-    sandi_impor.catat_akun(impor, hasil.akun)
-    alur.catat("impor_diterapkan", impor, catatan=f"CLI: {berkas.name}", data=hasil.jumlah)
+    impor, hasil = alur_impor.terapkan_roster_cli(
+        dinas, berkas.name[-200:], isi, hashlib.sha256(isi).hexdigest(), r, sandi, hari_ini(),
+        current_app.config["TAHUN_KINERJA"])
     if hasil.akun_baru:
         _tulis_sandi(sandi_ke, hasil.akun_baru)
     db.session.commit()
@@ -178,10 +171,8 @@ def impor_sandi_ulang(impor_id, sandi_ke):
     impor = db.session.get(ImporBerkas, impor_id)
     if impor is None or impor.jenis != "roster" or impor.status != StatusImpor.DITERAPKAN:
         raise click.ClickException(f"Impor roster #{impor_id} yang sudah disimpan tidak ada.")
-    hasil = sandi_impor.buat_ulang(impor_id, current_app.config["SANDI_SEKALI_METODE"])
-    impor = db.session.get(ImporBerkas, impor_id)
-    alur.catat("impor_sandi_dibuat_ulang", impor, catatan=f"CLI: {impor.nama_berkas}",
-               data={"jumlah": len(hasil.baru), "sudah_masuk": len(hasil.tetap)})
+    impor, hasil = alur_impor.buat_ulang_sandi(
+        impor_id, current_app.config["SANDI_SEKALI_METODE"], cli=True)
     if hasil.baru:
         sandi_ke = sandi_ke or (Path(current_app.instance_path)
                                 / f"sandi-ulang-{impor_id}-{sekarang():%Y%m%d-%H%M%S}.xlsx")
@@ -242,18 +233,11 @@ def buat_operator(dinas_id, username, nama, nip):
                 f"NIP {nip} sudah terdaftar di {dinas.nama}; beri peran Operator Dinas lewat "
                 "impor roster.")
     status = ("PPPK" if pppk else "PNS") if nip else "NON_ASN"
-    p = Pegawai(nip=nip, nama=nama, status_kepegawaian=status,
-                dinas_id=dinas.id, jabatan="Pelaksana")
-    db.session.add(p)
-    db.session.flush()
-    db.session.add(Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
-                             mulai=date.today()))
     sandi = sandi_acak()
-    akun = Akun(username=username, pegawai_id=p.id, harus_ganti_sandi=True,
-                sandi_hash=generate_password_hash(sandi,
-                                                  method=current_app.config["SANDI_METODE"]))
-    db.session.add(akun)
-    alur.catat("operator_dibuat", akun, catatan="CLI")
+    akun = alur_akun.buat_operator(
+        dinas, username, nama, nip, status,
+        generate_password_hash(sandi, method=current_app.config["SANDI_METODE"]),
+        date.today(), catatan="CLI")
     db.session.commit()
     click.echo(f"Akun {akun.username} dibuat. Sandi sekali pakai: {sandi}")
 
@@ -292,13 +276,9 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
         raise click.ClickException("Tidak ada dokumen yang dapat dicetak untuk pilihan ini.")
     if len(ids) > current_app.config["CETAK_MAKS_DOKUMEN"]:
         raise click.ClickException("Melebihi batas dokumen per batch; pilih per jenjang/sekolah.")
-    b = CetakBatch(akun_id=akun.id, dinas_id=dinas.id, jenis=jenis, format=format_,
-                   daftar=ids, ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"],
-                   detak=sekarang(),
-                   lingkup=sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"))
-    db.session.add(b)
-    alur.catat("cetak_batch", b, ke=StatusBatch.ANTRI, akun=akun,
-               data={"dokumen": len(ids), "cli": True})
+    b = alur_cetak.antrikan(akun, dinas.id, jenis, format_, ids,
+                            current_app.config["CETAK_UKURAN_CHUNK"],
+                            sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"), cli=True)
     db.session.commit()
     click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
     jobs.jalankan(b.id)

@@ -30,8 +30,8 @@ from flask import current_app
 from pypdf import PdfWriter
 from sqlalchemy import func, select, update
 
+from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
-from kinerja_web.models import Audit
 from kinerja_web.models.cetak import CetakBatch, StatusBatch
 from kinerja_web.waktu import sekarang
 
@@ -167,14 +167,6 @@ def _baca(batch_id):
             CetakBatch.chunk_selesai).where(CetakBatch.id == batch_id)).first()
 
 
-def _catat_ambil_alih(b, ke):
-    if b.status == StatusBatch.BERJALAN:  # a takeover from a dead worker leaves a trace
-        db.session.add(Audit(aksi="cetak_batch_dilanjutkan", objek_tipe="cetak_batch",
-                             objek_id=b.id, dari=b.status, ke=ke,
-                             data={"chunk_selesai": b.chunk_selesai,
-                                   "pekerja_lama": b.pekerja}))
-
-
 def klaim(batch_id, pekerja):
     """Take the job if it waits or its worker died; True when taken. Atomic: a conditional
     UPDATE on the row as read, so two restarters cannot both take it."""
@@ -187,7 +179,7 @@ def klaim(batch_id, pekerja):
         .values(status=StatusBatch.BERJALAN, pekerja=pekerja, detak=kini,
                 mulai=func.coalesce(CetakBatch.mulai, kini)))
     if hasil.rowcount == 1:
-        _catat_ambil_alih(b, StatusBatch.BERJALAN)
+        alur_cetak.catat_ambil_alih(b, StatusBatch.BERJALAN)
     db.session.commit()
     return hasil.rowcount == 1
 
@@ -216,7 +208,7 @@ def pulihkan_bila_terputus(app, batch_id):
     hasil = db.session.execute(update(CetakBatch).where(*_bersyarat(b)).values(
         status=StatusBatch.ANTRI, pekerja=None, detak=sekarang()))
     if hasil.rowcount == 1:
-        _catat_ambil_alih(b, StatusBatch.ANTRI)
+        alur_cetak.catat_ambil_alih(b, StatusBatch.ANTRI)
     db.session.commit()
     if hasil.rowcount == 1:
         antrikan(app, batch_id)
@@ -307,12 +299,7 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             if not ok:
                 db.session.rollback()
                 return False
-            for c in cetakan:
-                c.batch_id = batch.id
-                db.session.add(c)
-                db.session.add(Audit(akun_id=batch.akun_id, aksi="cetak", objek_tipe="skp",
-                                     objek_id=c.skp_id,
-                                     data={"jenis": c.jenis, "kode": c.kode, "batch": batch.id}))
+            alur_cetak.simpan_bagian(batch, cetakan)
             db.session.commit()
             dikerjakan += 1
             if berhenti_setelah is not None and dikerjakan >= berhenti_setelah:
@@ -327,9 +314,7 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         if not ok:
             db.session.rollback()
             return False
-        db.session.add(Audit(akun_id=batch.akun_id, aksi="cetak_batch_selesai",
-                             objek_tipe="cetak_batch", objek_id=batch.id,
-                             data={"dokumen": batch.total}))
+        alur_cetak.catat_selesai(batch)
         db.session.commit()
         return True
     except _Putus:

@@ -32,6 +32,10 @@ class Ditolak(Exception):
     """A transition the actor may not make now; the message says why, in Indonesian."""
 
 
+class IsianSalah(Ditolak):
+    """A field to correct: its message is on the field, not above the form."""
+
+
 class Konflik(Exception):
     """The row changed since the form was shown (stale version)."""
 

@@ -16,10 +16,9 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import case, or_, update
 
-from kinerja_web import alur
+from kinerja_web.alur import akun as alur_akun
 from kinerja_web.auth.forms import FormGantiSandi, FormKeluar, FormMasuk
 from kinerja_web.auth.sesi import (
-    cabut_sesi,
     cari_akun,
     cek_sandi,
     hash_sandi,
@@ -28,7 +27,7 @@ from kinerja_web.auth.sesi import (
 )
 from kinerja_web.extensions import baca_saja, db, limiter, login_manager
 from kinerja_web.htmx import hx_redirect, is_partial
-from kinerja_web.models import Akun, SesiLogin
+from kinerja_web.models import Akun
 from kinerja_web.waktu import sekarang
 
 bp = Blueprint("auth", __name__)
@@ -100,8 +99,7 @@ def masuk():
             akun = cari_akun(form.identitas.data)
         if masuk_berhasil(akun, form.sandi.data):
             mulai_sesi(akun)
-            akun.terakhir_masuk = sekarang()
-            alur.catat("masuk", akun)
+            alur_akun.masuk(akun)
             db.session.commit()
             if akun.harus_ganti_sandi:
                 return redirect(url_for("auth.ganti_sandi"), 303)
@@ -163,9 +161,7 @@ def masuk_berhasil(akun, sandi):
                            .execution_options(synchronize_session=False))
         db.session.refresh(akun)
         return True
-    alur.catat("masuk_gagal", akun)
-    if mengunci:
-        alur.catat("akun_dikunci", akun, catatan="Terlalu banyak percobaan masuk gagal")
+    alur_akun.masuk_gagal(akun, mengunci)
     return False
 
 
@@ -177,12 +173,7 @@ def keluar():
         flash("Sesi formulir berakhir. Tekan Keluar sekali lagi.", "peringatan")
         return hx_redirect(url_for("beranda.index"))
     # Ended once, however often it is sent: only the request that ends it writes the row.
-    akhir = db.session.execute(
-        update(SesiLogin).where(SesiLogin.id == current_user.sesi.id,
-                                SesiLogin.dicabut.is_(None))
-        .values(dicabut=sekarang()).execution_options(synchronize_session=False))
-    if akhir.rowcount == 1:
-        alur.catat("keluar", current_user)
+    alur_akun.keluar(current_user)
     db.session.commit()
     logout_user()
     flash("Anda sudah keluar.", "info")
@@ -216,10 +207,7 @@ def ganti_sandi():
             form.form_errors.append("Kata sandi baru saja diubah di tempat lain. Muat ulang "
                                     "halaman lalu coba lagi.")
         else:
-            akun.sandi_hash = baru
-            akun.harus_ganti_sandi = False
-            cabut_sesi(akun.id, kecuali=akun.sesi)
-            alur.catat("ganti_sandi", akun)
+            alur_akun.ganti_sandi(akun, baru)
             db.session.commit()
             flash("Kata sandi sudah diganti. Sesi di perangkat lain sudah diakhiri.", "sukses")
             return redirect(url_for("beranda.index"), 303)

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from kinerja_web import alur, aturan
-from kinerja_web.alur import Ditolak, Konflik
+from kinerja_web.alur import dinas as alur_dinas
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.daftar import (
     LABEL_STATUS,
@@ -41,6 +41,7 @@ from kinerja_web.penilaian.angka import angka_kredit
 from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.forms import PilihanBanyak
 from kinerja_web.teks import arg_id
+from kinerja_web.tolakan import tangkap
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import hari_ini
 
@@ -150,19 +151,18 @@ def pko_sekolah(sekolah_id):
     diterima = [b for b in baris if b.Penilaian and b.Penilaian.pengiriman_id]
     konflik = False
     if form.validate_on_submit():
-        try:
+        with tangkap(form, pesan_konflik=PESAN_KONFLIK,
+                     konflik_juga=(IntegrityError,)) as gagal:
             alur_n.tetapkan_pko(current_user, sekolah, tahun, form.pko.data, form.alasan.data,
                                 diterima, versi=form.versi.data)
             db.session.commit()
+        if not gagal:
             flash(f"PKO {sekolah.nama} ditetapkan; kepala sekolah dapat menetapkan predikat "
                   "guru.", "sukses")
             if len(diterima) < len(baris):
                 flash(peringatan_sebagian(len(diterima), len(baris)), "peringatan")
             return hx_redirect(url_for(".pko_sekolah", sekolah_id=sekolah.id))
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
-        except (Konflik, IntegrityError):
+        if gagal.konflik:
             pko = _konflik_pko(form, lambda: alur_n.pko_sekolah(sekolah.id, tahun.id))
             konflik = True
     penetapan = _penetapan_terkirim(tahun, Penetapan.sekolah_id == sekolah.id)
@@ -191,10 +191,8 @@ PESAN_KONFLIK = ("PKO ini baru saja diubah orang lain (atau formulir terkirim du
 def _konflik_pko(form, muat):
     """A stale form (or the twin of a double submit): nothing is written; the page shows
     the PKO as it is now, the user's input, and the current version to overwrite it."""
-    db.session.rollback()
     pko = muat()
     form.versi.data = str(pko.versi if pko is not None else 0)
-    form.form_errors.append(PESAN_KONFLIK)
     return pko
 
 
@@ -214,16 +212,15 @@ def pko_dinas():
     form = FormPko(obj=pko)
     konflik = False
     if form.validate_on_submit():
-        try:
+        with tangkap(form, pesan_konflik=PESAN_KONFLIK,
+                     konflik_juga=(IntegrityError,)) as gagal:
             alur_n.tetapkan_pko_dinas(current_user, tahun, form.pko.data, form.alasan.data,
                                       versi=form.versi.data)
             db.session.commit()
+        if not gagal:
             flash("PKO Dinas tersimpan.", "sukses")
             return hx_redirect(url_for("penilaian.penetapan", lingkup="dinas"))
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
-        except (Konflik, IntegrityError):
+        if gagal.konflik:
             pko = _konflik_pko(form, lambda: alur_n.pko_dinas(current_user.peran.dinas_id,
                                                               tahun.id))
             konflik = True
@@ -243,13 +240,11 @@ def buka_penetapan(penetapan_id):
         abort(404)
     form = FormBuka()
     if form.validate_on_submit():
-        try:
+        with tangkap(kilat="galat") as gagal:
             alur_n.buka_penetapan(current_user, p, form.alasan.data)
             db.session.commit()
+        if not gagal:
             flash("Penetapan dibuka kembali; predikat dapat ditetapkan ulang.", "sukses")
-        except Ditolak as e:
-            db.session.rollback()
-            flash(str(e), "galat")
     tujuan = url_for(".pko_sekolah", sekolah_id=p.sekolah_id) if p.sekolah_id \
         else url_for(".pko_dinas")
     return hx_redirect(tujuan)
@@ -265,13 +260,11 @@ def buka_pengiriman(penilaian_id):
         abort(404)
     form = FormBuka()
     if form.validate_on_submit():
-        try:
+        with tangkap(kilat="galat") as gagal:
             alur_n.buka_pengiriman(current_user, pen, form.alasan.data)
             db.session.commit()
+        if not gagal:
             flash(f"Penilaian {pen.skp.pegawai.nama} dikembalikan ke atasannya.", "sukses")
-        except Ditolak as e:
-            db.session.rollback()
-            flash(str(e), "galat")
     return hx_redirect(url_for(".pko_sekolah", sekolah_id=pen.skp.sekolah_id)
                        if pen.skp.sekolah_id else url_for(".penetapan"))
 
@@ -492,24 +485,22 @@ def tim_kerja():
         # isdecimal, not isdigit: int("²") fails; ids longer than 9 digits exist nowhere.
         pilihan = [int(x) for x in form.ks.data or [] if x.isdecimal() and len(x) < 10]
         npsn = {x.strip() for x in (form.npsn.data or "").split() if x.strip()}
-        try:
+        with tangkap(form) as gagal:
             try:
-                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
-                              {i for i, _ in anggota})
+                jumlah = alur_dinas.plot_tim_kerja(peran, tahun, form.tim_kerja.data, pilihan,
+                                                   npsn, {i for i, _ in anggota})
                 db.session.commit()
             except IntegrityError:
                 # Another save plotted one of them first (UNIQUE tahun, kepala sekolah:
                 # both saw no plot yet on PostgreSQL). Plotting is "set to": again, now
                 # updating the rows that one committed.
                 db.session.rollback()
-                jumlah = plot(peran, tahun, form.tim_kerja.data, pilihan, npsn,
-                              {i for i, _ in anggota})
+                jumlah = alur_dinas.plot_tim_kerja(peran, tahun, form.tim_kerja.data, pilihan,
+                                                   npsn, {i for i, _ in anggota})
                 db.session.commit()
+        if not gagal:
             flash(f"{jumlah} kepala sekolah diplot ulang.", "sukses")
             return hx_redirect(request.full_path)
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
     halaman = nomor_halaman()
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
@@ -519,31 +510,3 @@ def tim_kerja():
                            q=request.args.get("q", ""), jenjang=request.args.get("jenjang", "")
                            ), 422 if form.form_errors or (form.is_submitted() and form.errors) \
         else 200
-
-
-def plot(peran, tahun, tim_kerja, pilihan, npsn, anggota):
-    """Plot the ticked principals (and those of the listed schools) to one member."""
-    if tim_kerja != "lepas" and (not tim_kerja or not tim_kerja.isdecimal()
-                                 or int(tim_kerja) not in anggota):
-        raise Ditolak("Pilih anggota Tim Kerja.")
-    today = hari_ini()
-    ks = select(Penugasan.pegawai_id).join(Sekolah, Sekolah.id == Penugasan.sekolah_id).where(
-        Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today),
-        Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
-        or_(Penugasan.pegawai_id.in_(pilihan or [-1]), Sekolah.npsn.in_(npsn or ["-"])))
-    target = set(db.session.scalars(ks))
-    if not target:
-        raise Ditolak("Centang kepala sekolah atau tulis NPSN sekolahnya.")
-    ada = {p.kepala_sekolah_id: p for p in db.session.scalars(select(PlotTimKerja).where(
-        PlotTimKerja.tahun_id == tahun.id, PlotTimKerja.kepala_sekolah_id.in_(target)))}
-    for pid in target:
-        if tim_kerja == "lepas":
-            if pid in ada:
-                db.session.delete(ada[pid])
-        elif pid in ada:
-            ada[pid].tim_kerja_id = int(tim_kerja)
-        else:
-            db.session.add(PlotTimKerja(tahun_id=tahun.id, tim_kerja_id=int(tim_kerja),
-                                        kepala_sekolah_id=pid))
-    alur.catat("plot_tim_kerja", data={"tim_kerja": tim_kerja, "kepala_sekolah": sorted(target)})
-    return len(target)

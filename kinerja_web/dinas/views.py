@@ -14,9 +14,11 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from kinerja_web import alur, aturan
+from kinerja_web import aturan
 from kinerja_web.akses import get_pegawai_or_404
-from kinerja_web.auth.sesi import cabut_sesi, hash_sandi, sandi_acak
+from kinerja_web.alur import akun as alur_akun
+from kinerja_web.alur import dinas as alur_dinas
+from kinerja_web.auth.sesi import hash_sandi, sandi_acak
 from kinerja_web.daftar import PER_HALAMAN, cari_teks
 from kinerja_web.dinas.forms import FormGaruda, FormLogo, FormPengaturanDinas
 from kinerja_web.dinas.logo import LogoDitolak, periksa_logo
@@ -101,12 +103,7 @@ def atur_ulang_sandi(pegawai_id):
     db.session.rollback()
     sandi = sandi_acak()
     sandi_hash = hash_sandi(sandi)
-    akun.sandi_hash = sandi_hash
-    akun.harus_ganti_sandi = True
-    akun.gagal_masuk = 0
-    akun.terkunci_sampai = None
-    cabut_sesi(akun.id)
-    alur.catat("atur_ulang_sandi", akun, catatan=f"oleh operator untuk {pegawai.nama}")
+    alur_akun.atur_ulang_sandi(akun, pegawai, sandi_hash)
     db.session.commit()
     # Shown once, in this response only: the password is stored nowhere in plain text.
     return make_response(render_template("dinas/sandi_baru.html", p=pegawai, akun=akun,
@@ -169,14 +166,7 @@ def pengaturan():
                            populate_existing=kunci)
     form = FormPengaturanDinas(obj=dinas)
     if form.validate_on_submit():
-        lama = {f.name: getattr(dinas, f.name) for f in form if f.name != "csrf_token"}
-        form.populate_obj(dinas)
-        for f in form:
-            if f.name != "csrf_token" and getattr(dinas, f.name) == "":
-                setattr(dinas, f.name, None)
-        ubah = {k: [v, getattr(dinas, k)] for k, v in lama.items() if v != getattr(dinas, k)}
-        if ubah:
-            alur.catat("pengaturan_dinas", dinas, data=ubah)
+        ubah = alur_dinas.atur(dinas, {f.name: f.data for f in form if f.name != "csrf_token"})
         db.session.commit()
         flash("Pengaturan Dinas tersimpan." if ubah else "Tidak ada yang berubah.", "sukses")
         return redirect(url_for("dinas.pengaturan"), 303)
@@ -200,8 +190,7 @@ def unggah_logo():
             if dinas.logo is None:
                 flash("Logo sudah dihapus.", "info")
                 return redirect(url_for("dinas.pengaturan"), 303)
-            dinas.logo = dinas.logo_mime = None
-            alur.catat("logo_dihapus", dinas)
+            alur_dinas.hapus_logo(dinas)
             db.session.commit()
             flash("Logo dihapus.", "sukses")
             return redirect(url_for("dinas.pengaturan"), 303)
@@ -216,8 +205,7 @@ def unggah_logo():
                 if (dinas.logo, dinas.logo_mime) == (isi, mime):
                     flash("Logo ini sudah tersimpan.", "info")
                     return redirect(url_for("dinas.pengaturan"), 303)
-                dinas.logo, dinas.logo_mime = isi, mime
-                alur.catat("logo_diunggah", dinas, data={"mime": mime, "byte": len(isi)})
+                alur_dinas.simpan_logo(dinas, isi, mime)
                 db.session.commit()
                 flash("Logo tersimpan; dipakai di kop semua dokumen cetak.", "sukses")
                 return redirect(url_for("dinas.pengaturan"), 303)
@@ -243,9 +231,7 @@ def unggah_garuda():
             if dinas.garuda is None and not lama:
                 flash("Lambang Garuda sudah dihapus.", "info")
                 return redirect(url_for("dinas.pengaturan"), 303)
-            dinas.garuda = dinas.garuda_mime = None
-            dinas.kop_garuda = False
-            alur.catat("garuda_dihapus", dinas, data={"kop_garuda": [lama, False]})
+            alur_dinas.hapus_garuda(dinas)
             db.session.commit()
             flash("Lambang Garuda dihapus; kop dicetak dengan kop Dinas.", "sukses")
             return redirect(url_for("dinas.pengaturan"), 303)
@@ -266,12 +252,7 @@ def unggah_garuda():
             if isi is None and bool(form.kop_garuda.data) == lama:
                 flash("Tidak ada yang berubah.", "sukses")
                 return redirect(url_for("dinas.pengaturan"), 303)
-            if isi is not None:
-                dinas.garuda, dinas.garuda_mime = isi, mime
-            dinas.kop_garuda = bool(form.kop_garuda.data)
-            alur.catat("garuda_diunggah" if isi is not None else "kop_garuda", dinas,
-                       data={"mime": mime, "byte": len(isi) if isi else None,
-                             "kop_garuda": [lama, dinas.kop_garuda]})
+            alur_dinas.atur_garuda(dinas, isi, mime, bool(form.kop_garuda.data))
             db.session.commit()
             flash("Kop dengan lambang Garuda dipakai di semua dokumen cetak." if dinas.kop_garuda
                   else "Kop dicetak dengan kop Dinas.", "sukses")

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from kinerja_web import alur, aturan, jobs, kiriman, pdf
+from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.dokumen import isi as isi_dokumen
@@ -22,7 +23,6 @@ from kinerja_web.models import Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
-from kinerja_web.waktu import sekarang
 
 bp = Blueprint("dokumen", __name__)
 bp.before_app_request(ingat_alamat)
@@ -174,16 +174,12 @@ def batch():
             else:
                 nama_sekolah = dict(sekolah).get(int(form.sekolah.data)) if form.sekolah.data \
                     else None
-                b = CetakBatch(
-                    akun_id=current_user.id, dinas_id=peran.dinas_id, jenis=form.jenis.data,
-                    format=form.format.data, daftar=ids,
-                    ukuran_chunk=current_app.config["CETAK_UKURAN_CHUNK"], detak=sekarang(),
-                    lingkup=(nama_sekolah or (f"Jenjang {form.jenjang.data.upper()}"
-                                              if form.jenjang.data else None)
-                             or ("Pilihan dari daftar" if pilihan else "Seluruh Dinas")))
-                db.session.add(b)
-                alur.catat("cetak_batch", b, ke=StatusBatch.ANTRI,
-                           data={"jenis": b.jenis, "dokumen": len(ids), "format": b.format})
+                b = alur_cetak.antrikan(
+                    current_user, peran.dinas_id, form.jenis.data, form.format.data, ids,
+                    current_app.config["CETAK_UKURAN_CHUNK"],
+                    nama_sekolah or (f"Jenjang {form.jenjang.data.upper()}"
+                                     if form.jenjang.data else None)
+                    or ("Pilihan dari daftar" if pilihan else "Seluruh Dinas"))
                 kiriman.tujuan(url_for(".batch_status", batch_id=b.id))
                 db.session.commit()
                 jobs.antrikan(current_app._get_current_object(), b.id)
@@ -245,10 +241,7 @@ def batch_batal(batch_id):
     valid = Formulir().validate_on_submit()
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(b, with_for_update=True)
-    if valid and b.status in StatusBatch.terbuka():
-        dari = b.status
-        b.status = StatusBatch.DIBATALKAN
-        alur.catat("cetak_batch_dibatalkan", b, dari=dari, ke=StatusBatch.DIBATALKAN)
+    if valid and alur_cetak.batalkan(b):
         db.session.commit()
         flash("Cetak batch dibatalkan.", "info")
     return hx_redirect(url_for(".batch_status", batch_id=b.id))

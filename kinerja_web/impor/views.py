@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import HiddenField
 
 from kinerja_web import alur
+from kinerja_web.alur import impor as alur_impor
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
@@ -22,7 +23,7 @@ from kinerja_web.peran import perlu_peran
 from kinerja_web.teks import nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.unggahan import pratinjau_sama, ukuran_berkas
-from kinerja_web.waktu import hari_ini, sekarang
+from kinerja_web.waktu import hari_ini
 
 bp = Blueprint("impor", __name__, url_prefix="/impor")
 
@@ -81,14 +82,7 @@ def index():
                 sha256 = hashlib.sha256(isi).hexdigest()
                 if (sama := pratinjau_sama(current_user, "roster", sha256)) is not None:
                     return sama
-                impor = ImporBerkas(
-                    akun_id=current_user.id, dinas_id=current_user.peran.dinas_id,
-                    nama_berkas=nama, isi=isi, sha256=sha256,
-                    ringkasan=rencana.ringkasan(),
-                )
-                db.session.add(impor)
-                alur.catat("impor_diunggah", impor, catatan=nama,
-                           data={"galat": len(rencana.galat)})
+                impor = alur_impor.unggah(current_user, "roster", nama, isi, sha256, rencana)
                 db.session.commit()
                 return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
     status = 422 if form.is_submitted() else 200
@@ -123,10 +117,8 @@ def sandi_ulang(impor_id):
         return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
     if not _boleh_buat_ulang(impor):
         abort(403)  # only the Operator who confirmed it
-    hasil = sandi_impor.buat_ulang(impor.id, current_app.config["SANDI_SEKALI_METODE"])
-    impor = get_impor_or_404(impor_id)
-    alur.catat("impor_sandi_dibuat_ulang", impor, catatan=impor.nama_berkas,
-               data={"jumlah": len(hasil.baru), "sudah_masuk": len(hasil.tetap)})
+    impor, hasil = alur_impor.buat_ulang_sandi(impor.id,
+                                               current_app.config["SANDI_SEKALI_METODE"])
     db.session.commit()
     # As after the import itself: the passwords live only in this response.
     data = json.dumps(hasil.baru, ensure_ascii=False)
@@ -168,7 +160,7 @@ def terapkan(impor_id):
         kunci = roster.perlu_akun(rencana, dinas_id) if rencana.bersih else []
     if not rencana.bersih:
         impor = get_impor_or_404(impor_id)
-        impor.ringkasan = rencana.ringkasan()
+        alur_impor.perbarui_pratinjau(impor, rencana)
         db.session.commit()
         flash("Data berubah sejak pratinjau dan kini ada kesalahan. Perbaiki berkas.", "galat")
         return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
@@ -180,16 +172,8 @@ def terapkan(impor_id):
     )
     if impor.status != StatusImpor.PRATINJAU:
         return _sudah_diproses(impor)
-    hasil = roster.terapkan(rencana, dinas_id, sandi, hari_ini(),
-                            current_app.config["TAHUN_KINERJA"])
-    impor.status = StatusImpor.DITERAPKAN
-    impor.diterapkan = sekarang()
-    impor.diterapkan_oleh = current_user.id
-    sandi_impor.catat_akun(impor, hasil.akun)
-    impor.ringkasan = {**rencana.ringkasan(), "ks_diakhiri": hasil.ks_diakhiri,
-                       "akun_dibuat": len(hasil.akun_baru)}
-    alur.catat("impor_diterapkan", impor, dari=StatusImpor.PRATINJAU, ke=StatusImpor.DITERAPKAN,
-               catatan=impor.nama_berkas, data={**hasil.jumlah, "sha256": impor.sha256})
+    hasil = alur_impor.terapkan_roster(impor, current_user, rencana, sandi, hari_ini(),
+                                       current_app.config["TAHUN_KINERJA"])
     db.session.commit()
     # The one-time passwords live only in this response (never stored in plain text).
     data = json.dumps(hasil.akun_baru, ensure_ascii=False)
@@ -204,9 +188,7 @@ def batal(impor_id):
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(impor, with_for_update=True)
     form = Formulir()
-    if form.validate_on_submit() and impor.status == StatusImpor.PRATINJAU:
-        impor.status = StatusImpor.DIBATALKAN
-        alur.catat("impor_dibatalkan", impor, dari=StatusImpor.PRATINJAU, ke=StatusImpor.DIBATALKAN)
+    if form.validate_on_submit() and alur_impor.batalkan(impor):
         db.session.commit()
         flash("Impor dibatalkan. Tidak ada data yang diubah.", "info")
     return hx_redirect(url_for("impor.index"))

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
-from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import Ditolak, IsianSalah, Konflik, cek_versi
 from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.alur.syarat import KELENGKAPAN, syarat_predikat_ditetapkan
@@ -25,10 +25,13 @@ from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
 from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi, StatusLangkah
 from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.pelaksanaan import forms as f
+from kinerja_web.pelaksanaan import langkah as langkah_praktik
+from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import format_waktu, hari_ini, sekarang
 
 bp = Blueprint("pelaksanaan", __name__, url_prefix="/pelaksanaan")
-LANGKAH = alur_p.LANGKAH
+WIZARD = langkah_praktik.PRAKTIK
+LANGKAH = WIZARD.judul
 
 
 def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
@@ -68,10 +71,6 @@ def get_skp_pelaksanaan_or_404(skp_id, kunci=False):
     if boleh_menilai(current_user.peran, skp):
         return skp, "atasan"
     abort(404)
-
-
-class IsianSalah(Ditolak):
-    """A field to correct: its message is on the field, not above the form."""
 
 
 def praktik_kosong(skp):
@@ -172,7 +171,8 @@ def _indikator(skp):
 def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
     response = render(
         "pelaksanaan/praktik.html", block="langkah", status=status, skp=skp, sebagai=sebagai,
-        p=p, n=n, form=form, langkah=LANGKAH, status_langkah=status_langkah(p),
+        p=p, n=n, form=form, langkah=LANGKAH, templat=WIZARD[n].templat,
+        status_langkah=status_langkah(p),
         kurang_langkah=belum_selesai(p), terkunci=alur_p.langkah_terbuka(p, n),
         indikator=_indikator(skp), pesan=pesan, konflik=konflik,
         hasil_observasi=HASIL_OBSERVASI, final=alur_p.predikat_ditetapkan(skp),
@@ -229,7 +229,7 @@ AKSI = {("pegawai", 1): _MENULIS, ("pegawai", 3): _MENULIS, ("pegawai", 5): _MEN
 @bp.route("/<int:skp_id>/praktik/<int:n>", methods=["GET", "POST"])
 @login_required
 def praktik(skp_id, n):
-    if n not in LANGKAH:
+    if n not in WIZARD:
         abort(404)
     tulis = request.method == "POST"
     skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
@@ -244,28 +244,26 @@ def praktik(skp_id, n):
         return _tampil(skp, sebagai, p, n, form, 422)
     aksi = form.aksi.data or "simpan"
     tujuan = n
-    try:
-        # A refused step leaves nothing behind, and the rows not touched stay loaded.
-        with db.session.begin_nested():
-            if aksi not in AKSI.get((sebagai, n), ()):
-                raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
-            if ada is None:
-                p = berkas.praktik = alur_p.praktik_baru(skp)
-            # A progress note only adds a row: a stale page overwrites nothing, and a
-            # double submit (same `kunci`) must answer like the first instead of 409.
-            elif (sebagai, n) != ("pegawai", 4):
-                cek_versi(p, form.versi.data)
-            pesan, tujuan = _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas)
-        simpan_transaksi()
-    except Konflik:
+    # A refused step leaves nothing behind (its savepoint), and the rows not touched stay
+    # loaded.
+    with tangkap(form, batal=False) as gagal, db.session.begin_nested():
+        if aksi not in AKSI.get((sebagai, n), ()):
+            raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
+        if ada is None:
+            p = berkas.praktik = alur_p.praktik_baru(skp)
+        # A progress note only adds a row: a stale page overwrites nothing, and a
+        # double submit (same `kunci`) must answer like the first instead of 409.
+        elif (sebagai, n) != ("pegawai", 4):
+            cek_versi(p, form.versi.data)
+        pesan, tujuan = _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas)
+    if gagal.konflik:
         form.versi.data = str(p.versi)
         return _tampil(skp, sebagai, p, n, form, 409, konflik=True)
-    except Ditolak as e:
+    if gagal:
         berkas.praktik = ada
         p = ada or praktik_kosong(skp)
-        if not isinstance(e, IsianSalah):
-            form.form_errors.append(str(e))
         return _tampil(skp, sebagai, p, n, form, 422)
+    simpan_transaksi()
     if aksi == "otomatis":
         return render_template("pelaksanaan/_tersimpan.html", versi=p.versi,
                                waktu=format_waktu(sekarang()))
@@ -356,44 +354,41 @@ def kompetensi(skp_id):
         return _tampil_kompetensi(skp, sebagai, ref, form, {}, 422)
     aksi = form.aksi.data or "simpan"
     galat = {}
-    try:
-        with db.session.begin_nested():
-            if aksi not in ({"simpan", "otomatis"} if sebagai == "pegawai"
-                            else {"validasi", "batal"}):
-                raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
-            if ada is None:
-                ref = berkas.ref = alur_p.refleksi_baru(skp)
-            else:
-                cek_versi(ref, form.versi.data)
-            if sebagai == "pegawai":
-                inspirasi, penerapan = form.daftar("inspirasi"), form.daftar("penerapan")
-                galat = alur_p.periksa_isian_kompetensi(
-                    inspirasi, penerapan, lengkap=aksi != "otomatis")
-                if galat:
-                    raise Ditolak("Periksa isian yang ditandai.")
-                alur_p.simpan_refleksi_kompetensi(ref, current_user, inspirasi, penerapan,
-                                                  otomatis=aksi == "otomatis")
-                pesan = "Refleksi tersimpan."
-            else:
-                alur_p.validasi_kompetensi(ref, current_user, ya=aksi != "batal",
-                                           dimuat=berkas.kelengkapan())
-                pesan = "Validasi tersimpan."
-        simpan_transaksi()
-    except Konflik:
+    with tangkap(form, batal=False, pesan_konflik=(
+            "Refleksi ini baru saja diubah di tab atau perangkat lain. Isian Anda di bawah "
+            "belum tersimpan; periksa lalu simpan lagi.")) as gagal, db.session.begin_nested():
+        if aksi not in ({"simpan", "otomatis"} if sebagai == "pegawai"
+                        else {"validasi", "batal"}):
+            raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
+        if ada is None:
+            ref = berkas.ref = alur_p.refleksi_baru(skp)
+        else:
+            cek_versi(ref, form.versi.data)
+        if sebagai == "pegawai":
+            inspirasi, penerapan = form.daftar("inspirasi"), form.daftar("penerapan")
+            galat = alur_p.periksa_isian_kompetensi(
+                inspirasi, penerapan, lengkap=aksi != "otomatis")
+            if galat:
+                raise Ditolak("Periksa isian yang ditandai.")
+            alur_p.simpan_refleksi_kompetensi(ref, current_user, inspirasi, penerapan,
+                                              otomatis=aksi == "otomatis")
+            pesan = "Refleksi tersimpan."
+        else:
+            alur_p.validasi_kompetensi(ref, current_user, ya=aksi != "batal",
+                                       dimuat=berkas.kelengkapan())
+            pesan = "Validasi tersimpan."
+    if gagal.konflik:
         form.versi.data = str(ref.versi)
-        form.form_errors.append("Refleksi ini baru saja diubah di tab atau perangkat lain. "
-                                "Isian Anda di bawah belum tersimpan; periksa lalu simpan "
-                                "lagi.")
         return _tampil_kompetensi(skp, sebagai, ref, form, galat, 409)
-    except Ditolak as e:
+    if gagal:
         berkas.ref = ada
         ref = ada or refleksi_kosong(skp)
-        form.form_errors.append(str(e))
         if aksi == "otomatis":
             return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
                                    maks=alur_p.MAKS_KARAKTER,
-                                   galat=galat, versi=ref.versi, pesan=str(e)), 422
+                                   galat=galat, versi=ref.versi, pesan=gagal.pesan), 422
         return _tampil_kompetensi(skp, sebagai, ref, form, galat, 422)
+    simpan_transaksi()
     if aksi == "otomatis":
         return render_template("pelaksanaan/_hitung.html", hitung=_hitung(form),
                                    maks=alur_p.MAKS_KARAKTER, galat={},
@@ -459,22 +454,19 @@ def tugas(skp_id):
         if not alur_p.dokumen_oleh_pegawai(skp):
             pilihan["dokumen"] = dokumen
         pilihan["kelengkapan"] = list(form.kelengkapan.data or [])
-    try:
-        with db.session.begin_nested():
-            # The page's version: how many confirmation saves (each audited) it saw.
-            if form.versi.data is None or int(form.versi.data) != berkas.versi_konfirmasi:
-                raise Konflik(skp)
-            alur_p.konfirmasi_banyak(skp, current_user, pilihan, berkas)
-        simpan_transaksi()
-    except Konflik:
-        form.versi.data = str(berkas.versi_konfirmasi)
-        form.form_errors.append(
+    with tangkap(form, batal=False, pesan_konflik=(
             "Konfirmasi ini baru saja diubah di tab atau perangkat lain. Centang Anda di "
             "bawah belum tersimpan; periksa keterangan tiap butir lalu simpan lagi.")
-        return _tampil_tugas(skp, sebagai, berkas, form, 409)
-    except Ditolak as e:
-        form.form_errors.append(str(e))
-        return _tampil_tugas(skp, sebagai, berkas, form, 422)
+    ) as gagal, db.session.begin_nested():
+        # The page's version: how many confirmation saves (each audited) it saw.
+        if form.versi.data is None or int(form.versi.data) != berkas.versi_konfirmasi:
+            raise Konflik(skp)
+        alur_p.konfirmasi_banyak(skp, current_user, pilihan, berkas)
+    if gagal.konflik:
+        form.versi.data = str(berkas.versi_konfirmasi)
+    if gagal:
+        return _tampil_tugas(skp, sebagai, berkas, form, gagal.status)
+    simpan_transaksi()
     pesan = "Konfirmasi tersimpan."
     return _berhasil(url_for(".tugas", skp_id=skp.id), pesan, lambda: _tampil_tugas(
         skp, sebagai, berkas, _form_tugas(sebagai, berkas, formdata=False), pesan=pesan))
@@ -494,27 +486,22 @@ def validasi_dokumen(skp_id):
     if not form_v.validate_on_submit():
         return _tampil_tugas(skp, sebagai, berkas, form, 422, form_v=form_v)
     aksi = form_v.aksi.data
-    try:
-        with db.session.begin_nested():
-            if aksi not in ("terima", "kembalikan"):
-                raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
-            if form_v.versi.data is None or int(form_v.versi.data) != berkas.versi_konfirmasi:
-                raise Konflik(skp)
-            alur_p.validasi_dokumen(skp, current_user, aksi == "terima", form_v.catatan.data,
-                                    berkas)
-        simpan_transaksi()
-    except Konflik:
+    with tangkap(form_v, batal=False, pesan_konflik=(
+            "Konfirmasi dokumen baru saja diubah di tab atau perangkat lain. Periksa lalu "
+            "simpan lagi.")) as gagal, db.session.begin_nested():
+        if aksi not in ("terima", "kembalikan"):
+            raise Ditolak("Tindakan ini tidak tersedia di halaman ini.")
+        if form_v.versi.data is None or int(form_v.versi.data) != berkas.versi_konfirmasi:
+            raise Konflik(skp)
+        alur_p.validasi_dokumen(skp, current_user, aksi == "terima", form_v.catatan.data,
+                                berkas)
+    if gagal:
         berkas = alur_p.muat_berkas(skp)
-        form_v.versi.data = str(berkas.versi_konfirmasi)
-        form_v.form_errors.append("Konfirmasi dokumen baru saja diubah di tab atau perangkat "
-                                  "lain. Periksa lalu simpan lagi.")
-        return _tampil_tugas(skp, sebagai, berkas, _form_tugas(sebagai, berkas, False), 409,
-                             form_v=form_v)
-    except Ditolak as e:
-        berkas = alur_p.muat_berkas(skp)
-        form_v.form_errors.append(str(e))
-        return _tampil_tugas(skp, sebagai, berkas, _form_tugas(sebagai, berkas, False), 422,
-                             form_v=form_v)
+        if gagal.konflik:
+            form_v.versi.data = str(berkas.versi_konfirmasi)
+        return _tampil_tugas(skp, sebagai, berkas, _form_tugas(sebagai, berkas, False),
+                             gagal.status, form_v=form_v)
+    simpan_transaksi()
     pesan = ("Dokumen akuntabilitas divalidasi." if aksi == "terima" else
              "Dokumen akuntabilitas dikembalikan ke kepala sekolah dengan catatan.")
     return _berhasil(url_for(".tugas", skp_id=skp.id), pesan, lambda: _tampil_tugas(

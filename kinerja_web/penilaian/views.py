@@ -12,7 +12,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from kinerja_web import aturan, kiriman
-from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import cek_versi
 from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
@@ -40,6 +40,7 @@ from kinerja_web.models.penilaian import Penetapan, Penilaian
 from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.penilaian.angka import angka_kredit
 from kinerja_web.perencanaan.forms import RadioBebas
+from kinerja_web.tolakan import tangkap
 
 bp = Blueprint("penilaian", __name__, url_prefix="/penilaian")
 SKALA = [(r.value, r.label) for r in (aturan.Rating.DI_BAWAH, aturan.Rating.SESUAI,
@@ -119,6 +120,10 @@ class FormHasil(Formulir):
                                 validators=[Optional(), Length(max=5000)])
 
 
+PESAN_KONFLIK = ("Penilaian ini baru saja diubah. Periksa lalu simpan lagi; isian Anda masih "
+                 "di bawah.")
+
+
 @bp.route("/<int:skp_id>/hasil", methods=["GET", "POST"])
 @login_required
 def hasil(skp_id):
@@ -140,24 +145,17 @@ def hasil(skp_id):
     if tulis and form.validate_on_submit():
         kriteria = {k: form[k].data or None for k in alur_n.KRITERIA}
         if form.aksi.data != "hitung":
-            try:
+            with tangkap(form, pesan_konflik=PESAN_KONFLIK) as gagal:
                 pen, baru = alur_n.penilaian_untuk(skp)
                 if not baru:
                     cek_versi(pen, form.versi.data)
                 alur_n.simpan_rating_hasil(pen, current_user, kriteria, form.rating.data,
                                            form.alasan.data, form.umpan_balik.data, pko)
                 db.session.commit()
+            if not gagal:
                 flash("Rating Hasil Kerja tersimpan.", "sukses")
                 return hx_redirect(url_for(".ringkasan", skp_id=skp.id))
-            except Konflik:
-                db.session.rollback()
-                form.form_errors.append("Penilaian ini baru saja diubah. Periksa lalu simpan "
-                                        "lagi; isian Anda masih di bawah.")
-                status = 409
-            except Ditolak as e:
-                db.session.rollback()
-                form.form_errors.append(str(e))
-                status = 422
+            status = gagal.status
             skp, _ = get_skp_nilai_or_404(skp_id)
             pen = db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp.id)) or \
                 penilaian_kosong(skp)
@@ -224,24 +222,17 @@ def perilaku(skp_id):
                  for a in atr.perilaku}
         umpan = {a.kode: form[f"umpan_{a.kode}"].data or "" for a in atr.perilaku}
         if form.aksi.data != "hitung":
-            try:
+            with tangkap(form, pesan_konflik=PESAN_KONFLIK) as gagal:
                 pen, baru = alur_n.penilaian_untuk(skp)
                 if not baru:
                     cek_versi(pen, form.versi.data)
                 alur_n.simpan_rating_perilaku(pen, current_user, nilai, form.rating.data,
                                               form.alasan.data, umpan)
                 db.session.commit()
+            if not gagal:
                 flash("Rating Perilaku Kerja tersimpan.", "sukses")
                 return hx_redirect(url_for(".ringkasan", skp_id=skp.id))
-            except Konflik:
-                db.session.rollback()
-                form.form_errors.append("Penilaian ini baru saja diubah. Periksa lalu simpan "
-                                        "lagi; isian Anda masih di bawah.")
-                status = 409
-            except Ditolak as e:
-                db.session.rollback()
-                form.form_errors.append(str(e))
-                status = 422
+            status = gagal.status
             skp, _ = get_skp_nilai_or_404(skp_id)
             pen = db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp.id)) or \
                 penilaian_kosong(skp)
@@ -361,14 +352,12 @@ def kirim():
     tahun = tahun_aktif()
     daftar = penilaian_dalam_lingkup(lingkup, tahun, kunci=True)
     sekolah_id = min(current_user.peran.atasan_sekolah) if lingkup == "sekolah" else None
-    try:
+    with tangkap(kilat="peringatan") as gagal:
         k = alur_n.kirim_ke_dinas(current_user, daftar, sekolah_id, tahun)
         db.session.commit()
+    if not gagal:
         flash(f"{k.jumlah} penilaian dikirim ke Dinas Pendidikan. Yang belum selesai dinilai "
               "dapat dikirim di pengiriman berikutnya.", "sukses")
-    except Ditolak as e:
-        db.session.rollback()
-        flash(str(e), "peringatan")
     return hx_redirect(tujuan)
 
 
@@ -469,25 +458,25 @@ def penetapan():
         elif form.aksi.data == "konfirmasi":
             # "Kirim…": every check of the Kirim, nothing written; then the second page
             # that says what will be sent, with "Ya, kirim" (aksi=kirim).
-            try:
-                with db.session.begin_nested():
-                    alur_n.tetapkan_predikat(
-                        current_user, tahun, pko, [b.pen for b in siap],
-                        {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
-                                    form[f"alasan_{b.pen.id}"].data) for b in siap},
-                        form.pembenaran.data, sekolah_id=sekolah_id,
-                        sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
-                    raise _Percobaan
-            except _Percobaan:
-                label = {p.value: p.label for p in aturan.Predikat}
-                return render_template(
-                    "penilaian/penetapan_konfirmasi.html", form=form, lingkup=lingkup,
-                    panel=panel_distribusi(pko, pilihan + proyeksi, sudah),
-                    baris=[(b, label[v], form[f"alasan_{b.pen.id}"].data)
-                           for b, v in zip(siap, pilihan, strict=True)])
-            except Ditolak as e:
-                form.form_errors.append(str(e))
-                status = 422
+            # The savepoint is rolled back either way; a refusal is answered on the form.
+            with tangkap(form, batal=False) as gagal:
+                try:
+                    with db.session.begin_nested():
+                        alur_n.tetapkan_predikat(
+                            current_user, tahun, pko, [b.pen for b in siap],
+                            {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
+                                        form[f"alasan_{b.pen.id}"].data) for b in siap},
+                            form.pembenaran.data, sekolah_id=sekolah_id,
+                            sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
+                        raise _Percobaan
+                except _Percobaan:
+                    label = {p.value: p.label for p in aturan.Predikat}
+                    return render_template(
+                        "penilaian/penetapan_konfirmasi.html", form=form, lingkup=lingkup,
+                        panel=panel_distribusi(pko, pilihan + proyeksi, sudah),
+                        baris=[(b, label[v], form[f"alasan_{b.pen.id}"].data)
+                               for b, v in zip(siap, pilihan, strict=True)])
+            status = gagal.status
         elif form.aksi.data == "kirim":
             # A double "Kirim" creates one Penetapan: the twin waits for the first one's
             # submission key and is sent where it went ("sudah tersimpan").
@@ -496,36 +485,34 @@ def penetapan():
             tujuan = url_for(".penetapan", **({"lingkup": "dinas"} if lingkup == "dinas"
                                               else {}))
             try:
-                daftar = {b.pen.id: b.pen for b in siap}
-                # Lock what is being set and read it afresh (the copies loaded above may
-                # predate another Kirim that committed meanwhile), then check again.
-                db.session.scalars(select(Penilaian).where(
-                    Penilaian.id.in_(list(daftar))).with_for_update()
-                    .execution_options(populate_existing=True)).all()
-                pilih = {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
-                                    form[f"alasan_{b.pen.id}"].data) for b in siap}
-                p = alur_n.tetapkan_predikat(
-                    current_user, tahun, pko, [b.pen for b in siap], pilih,
-                    form.pembenaran.data, sekolah_id=sekolah_id,
-                    sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
-                kiriman.tujuan(tujuan)
-                db.session.commit()
-                flash(f"Predikat Kinerja {sum(p.jumlah.values())} pegawai ditetapkan dan "
-                      "dikirim.", "sukses")
-                return hx_redirect(tujuan)
+                with tangkap(form) as gagal:
+                    daftar = {b.pen.id: b.pen for b in siap}
+                    # Lock what is being set and read it afresh (the copies loaded above
+                    # may predate another Kirim that committed meanwhile), then check again.
+                    db.session.scalars(select(Penilaian).where(
+                        Penilaian.id.in_(list(daftar))).with_for_update()
+                        .execution_options(populate_existing=True)).all()
+                    pilih = {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
+                                        form[f"alasan_{b.pen.id}"].data) for b in siap}
+                    p = alur_n.tetapkan_predikat(
+                        current_user, tahun, pko, [b.pen for b in siap], pilih,
+                        form.pembenaran.data, sekolah_id=sekolah_id,
+                        sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
+                    kiriman.tujuan(tujuan)
+                    db.session.commit()
             except IntegrityError:
                 # The same assessments were set by a Kirim without a key (an old page)
                 # that committed first: the UNIQUE standing penetapan refused this one.
                 db.session.rollback()
                 flash(kiriman.PESAN_ULANG, "info")
                 return hx_redirect(tujuan)
-            except Ditolak as e:
-                db.session.rollback()
-                form.form_errors.append(str(e))
-                status = 422
-                sekolah_id, pko_baris, sudah, semua_siap, belum = _data_penetapan(lingkup,
-                                                                                  tahun)
-                halaman, siap, proyeksi = _halaman_penetapan(semua_siap)
+            if not gagal:
+                flash(f"Predikat Kinerja {sum(p.jumlah.values())} pegawai ditetapkan dan "
+                      "dikirim.", "sukses")
+                return hx_redirect(tujuan)
+            status = gagal.status
+            sekolah_id, pko_baris, sudah, semua_siap, belum = _data_penetapan(lingkup, tahun)
+            halaman, siap, proyeksi = _halaman_penetapan(semua_siap)
     panel = panel_distribusi(pko, pilihan + proyeksi, sudah)
     return render_template(
         "penilaian/penetapan.html", lingkup=lingkup, pko=pko_baris, sudah=sudah, siap=siap,

@@ -16,33 +16,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from kinerja_web import kiriman
-from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import Ditolak, cek_versi
 from kinerja_web.alur import skp as alur_skp
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
 from kinerja_web.models.skp import POSISI_SKP, Skp, StatusSkp
+from kinerja_web.perencanaan import langkah as langkah_pegawai
 from kinerja_web.perencanaan.forms import (
     FormAjukan,
-    FormKompetensi,
     FormKompetensiSetelahSepakat,
-    FormPerilaku,
-    FormPraktik,
-    FormTugasPokok,
 )
 from kinerja_web.perencanaan.ringkasan import ringkas
+from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import format_waktu, sekarang
 
 bp = Blueprint("perencanaan", __name__, url_prefix="/perencanaan")
 
-LANGKAH = alur_skp.JUDUL_LANGKAH
-# The field a step needs before "Lanjut", and what to say when it is empty.
-WAJIB = {1: ("tugas_tambahan", "Pilih Ya atau Tidak."),
-         2: ("praktik", "Pilih satu indikator praktik kinerja."),
-         3: ("kompetensi", "Pilih satu indikator kompetensi."),
-         4: ("aspek", "Pilih 1–3 aspek perilaku kerja sebagai fokus.")}
-FORM_LANGKAH = {1: FormTugasPokok, 2: FormPraktik, 3: FormKompetensi, 4: FormPerilaku,
-                5: FormAjukan}
+WIZARD = langkah_pegawai.PEGAWAI
+LANGKAH = WIZARD.judul
 
 
 def get_skp_saya_or_404(skp_id, kunci=False):
@@ -83,6 +75,7 @@ def index():
               for p in posisi}
     return render_template("perencanaan/index.html", posisi=posisi, skp=skp, alasan=alasan,
                            tahun=tahun, tidak_ikut=not current_user.pegawai.ikut_siklus,
+                           jumlah_langkah=len(WIZARD),
                            form_mulai={p: kiriman.FormKiriman() for p in posisi},
                            alasan_umum=alur_skp.boleh_membuat(current_user.pegawai, "guru",
                                                               current_user.peran))
@@ -105,13 +98,12 @@ def mulai(posisi):
         Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi))
     if ada is None:
         try:
-            ada = alur_skp.buat(current_user.pegawai, posisi, tahun, current_user)
-            kiriman.tujuan(url_for(".langkah", skp_id=ada.id, n=1))
-            db.session.commit()
-        except Ditolak as e:
-            db.session.rollback()
-            flash(str(e), "galat")
-            return hx_redirect(url_for(".index"))
+            with tangkap(kilat="galat") as gagal:
+                ada = alur_skp.buat(current_user.pegawai, posisi, tahun, current_user)
+                kiriman.tujuan(url_for(".langkah", skp_id=ada.id, n=1))
+                db.session.commit()
+            if gagal:
+                return hx_redirect(url_for(".index"))
         except IntegrityError:
             # A twin without a submission key (a page from before keys) created it first:
             # UNIQUE (pegawai, tahun, posisi). Go where it went.
@@ -130,53 +122,28 @@ def lihat(skp_id):
     skp = get_skp_saya_or_404(skp_id)
     if skp.status in alur_skp.BISA_DIUBAH_PEGAWAI:
         kurang = alur_skp.langkah_belum_lengkap(skp)
-        return redirect(url_for(".langkah", skp_id=skp.id, n=min(kurang, default=5)))
+        return redirect(url_for(".langkah", skp_id=skp.id,
+                                n=min(kurang, default=WIZARD.terakhir)))
     return render_template("perencanaan/lihat.html", skp=skp, r=ringkas(skp))
 
 
 def _form(n, skp, formdata=True):
     """The step's form, filled from the SKP on GET."""
-    kwargs = {} if formdata else {"formdata": None}
-    kelas = FORM_LANGKAH[n]
-    if n == 1:
-        tt = None if skp.tugas_tambahan is None else ("ya" if skp.tugas_tambahan else "tidak")
-        form = kelas(tugas_tambahan=tt, nama_tugas_tambahan=skp.nama_tugas_tambahan, **kwargs)
-    elif n == 2:
-        form = kelas(praktik=skp.praktik_kode, **kwargs)
-    elif n == 3:
-        form = kelas(kompetensi=skp.kompetensi_kode, **kwargs)
-    elif n == 4:
-        form = kelas(aspek=list(skp.aspek_fokus or []), **kwargs)
-    else:
-        form = kelas(**kwargs)
+    form = WIZARD.form(n, skp, formdata)
     if not formdata or not form.is_submitted():
         form.versi.data = str(skp.versi)
     return form
 
 
-def _nilai(n, form):
-    """The fields a step saves (only what the step shows)."""
-    if n == 1:
-        tt = form.tugas_tambahan.data
-        return {"tugas_tambahan": None if tt not in ("ya", "tidak") else tt == "ya",
-                "nama_tugas_tambahan": (form.nama_tugas_tambahan.data or "").strip() or None}
-    if n == 2:
-        return {"praktik_kode": form.praktik.data or None}
-    if n == 3:
-        return {"kompetensi_kode": form.kompetensi.data or None}
-    if n == 4:
-        return {"aspek_fokus": list(form.aspek.data or [])}
-    return {}
-
-
 def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
-    kurang = alur_skp.langkah_belum_lengkap(skp)
+    kurang = WIZARD.belum_lengkap(skp)
     response = render(
         "perencanaan/langkah.html", block="wizard", status=status, skp=skp, n=n, form=form,
-        langkah=LANGKAH, atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi, pesan=pesan,
+        langkah=LANGKAH, templat=WIZARD[n].templat, terakhir=WIZARD.terakhir,
+        atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi, pesan=pesan,
         konflik=konflik, kurang=kurang, kurang_langkah=kurang,
         url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
-        r=ringkas(skp) if n == 5 else None,
+        r=ringkas(skp) if n == WIZARD.terakhir else None,
     )
     if status != 200 and is_partial() and "aksi" in form and form.aksi.data == "otomatis":
         # An autosave targets the status line; a step to correct (409, 422) replaces the step.
@@ -188,7 +155,7 @@ def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
 @bp.route("/<int:skp_id>/langkah/<int:n>", methods=["GET", "POST"])
 @login_required
 def langkah(skp_id, n):
-    if n not in LANGKAH:
+    if n not in WIZARD:
         abort(404)
     skp = get_skp_saya_or_404(skp_id, kunci=request.method == "POST")
     if skp.status not in alur_skp.BISA_DIUBAH_PEGAWAI:
@@ -196,33 +163,28 @@ def langkah(skp_id, n):
     form = _form(n, skp)
     if not form.is_submitted():
         return _tampil(skp, n, form)
-    if n == 5:
+    if n == WIZARD.terakhir:
         return _ajukan(skp, form)
     if not form.validate_on_submit():
         return _tampil(skp, n, form, 422)
     aksi = form.aksi.data or "simpan"
-    nilai = _nilai(n, form)
-    nama, pesan_wajib = WAJIB[n]
-    if aksi == "lanjut" and not form[nama].data:
-        form[nama].errors.append(pesan_wajib)
+    nilai = WIZARD.nilai(n, form)
+    if aksi == "lanjut" and not WIZARD.periksa_wajib(n, form):
         return _tampil(skp, n, form, 422)
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         alur_skp.simpan_pilihan(skp, current_user, nilai, otomatis=aksi == "otomatis")
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_saya_or_404(skp_id)
         form.versi.data = str(skp.versi)
         return _tampil(skp, n, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
+    if gagal:
         return _tampil(skp, n, form, 422)
     if aksi == "otomatis":
         return render_template("perencanaan/_tersimpan.html", skp=skp,
                                waktu=format_waktu(sekarang()))
-    tujuan = {"lanjut": n + 1, "kembali": max(1, n - 1)}.get(aksi, n)
+    tujuan = WIZARD.tujuan(n, aksi)
     if aksi == "simpan":
         if not is_partial():
             flash("Draf tersimpan.", "sukses")
@@ -235,23 +197,25 @@ def langkah(skp_id, n):
 
 
 def _ajukan(skp, form):
+    n = WIZARD.terakhir
     if not form.validate_on_submit():
-        return _tampil(skp, 5, form, 422)
-    try:
+        return _tampil(skp, n, form, 422)
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
+        # Every step re-validated at the end (the list's own checks; alur checks again).
+        if skp.status in alur_skp.BISA_DIUBAH_PEGAWAI and (kurang := WIZARD.belum_lengkap(skp)):
+            raise Ditolak("Lengkapi dulu: " + " ".join(
+                f"Langkah {nomor} ({LANGKAH[nomor]}): {pesan}" for nomor, pesan in kurang.items()))
         alur_skp.ajukan(skp, current_user)
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_saya_or_404(skp.id)
         if skp.status == StatusSkp.DIAJUKAN:  # a double click: the first one already did it
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
         form.versi.data = str(skp.versi)
-        return _tampil(skp, 5, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
-        return _tampil(skp, 5, form, 422)
+        return _tampil(skp, n, form, 409, konflik=skp)
+    if gagal:
+        return _tampil(skp, n, form, 422)
     flash("Perencanaan Kinerja sudah diajukan ke atasan.", "sukses")
     return hx_redirect(url_for(".lihat", skp_id=skp.id))
 
@@ -265,14 +229,14 @@ def sepakati(skp_id):
     if not form.is_submitted():
         form.versi.data = str(skp.versi)
     elif form.validate_on_submit():
-        try:
+        with tangkap(form) as gagal:
             cek_versi(skp, form.versi.data)
             alur_skp.sepakati(skp, current_user)
             simpan_transaksi()
+        if not gagal:
             flash("Perencanaan Kinerja disepakati. Lanjutkan ke Pelaksanaan Kinerja.", "sukses")
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
-        except Konflik:
-            db.session.rollback()
+        if gagal.konflik:
             skp = get_skp_saya_or_404(skp_id)
             if skp.status == StatusSkp.DISEPAKATI:
                 return hx_redirect(url_for(".lihat", skp_id=skp.id))
@@ -281,9 +245,6 @@ def sepakati(skp_id):
                                     "lalu tekan Sepakati.")
             return render_template("perencanaan/sepakati.html", skp=skp, r=ringkas(skp),
                                    form=form), 409
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
     status = 422 if form.form_errors or form.errors else 200
     return render_template("perencanaan/sepakati.html", skp=skp, r=ringkas(skp),
                            form=form), status
@@ -301,24 +262,21 @@ def kompetensi(skp_id):
     if not form.is_submitted():
         form.versi.data = str(skp.versi)
     elif form.validate_on_submit():
-        try:
+        with tangkap(form, pesan_konflik="Perencanaan ini baru saja berubah. Periksa lalu "
+                     "simpan lagi.") as gagal:
             cek_versi(skp, form.versi.data)
             if not form.kompetensi.data:
                 raise Ditolak("Pilih satu indikator kompetensi.")
             ubah = alur_skp.ubah_kompetensi(skp, current_user, form.kompetensi.data)
             simpan_transaksi()
+        if not gagal:
             flash("Indikator kompetensi diubah; atasan Anda melihat perubahan ini." if ubah
                   else "Tidak ada perubahan.", "sukses")
             return hx_redirect(url_for(".lihat", skp_id=skp.id))
-        except Konflik:
-            db.session.rollback()
+        if gagal.konflik:
             skp = get_skp_saya_or_404(skp_id)
             form.versi.data = str(skp.versi)
-            form.form_errors.append("Perencanaan ini baru saja berubah. Periksa lalu simpan lagi.")
             return render_template("perencanaan/kompetensi.html", skp=skp, form=form,
                                    atr=atr), 409
-        except Ditolak as e:
-            db.session.rollback()
-            form.form_errors.append(str(e))
     status = 422 if form.is_submitted() else 200
     return render_template("perencanaan/kompetensi.html", skp=skp, form=form, atr=atr), status

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from kinerja_web.alur import Ditolak, Konflik, cek_versi
+from kinerja_web.alur import Ditolak, IsianSalah, cek_versi
 from kinerja_web.alur import skp as alur_skp
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import (
@@ -28,18 +28,14 @@ from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
 from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.skp import Skp, StatusSkp
-from kinerja_web.perencanaan.forms import (
-    FormPersetujuan,
-    FormTambahanAtasan,
-    FormUtamaAtasan,
-    form_perilaku_atasan,
-)
+from kinerja_web.perencanaan import langkah as langkah_wizard
 from kinerja_web.perencanaan.ringkasan import ringkas
+from kinerja_web.tolakan import tangkap
 
 bp = Blueprint("persetujuan", __name__, url_prefix="/persetujuan")
 
-LANGKAH = {1: "Hasil Kerja Utama", 2: "Hasil Kerja Tambahan", 3: "Perilaku Kerja",
-           4: "Persetujuan"}
+WIZARD = langkah_wizard.ATASAN
+LANGKAH = WIZARD.judul
 TAB = (("semua", "Semua"), (StatusSkp.DIAJUKAN, "Menunggu persetujuan"),
        (StatusSkp.DIKEMBALIKAN, "Dikembalikan"), (StatusSkp.DISETUJUI, "Disetujui"),
        (StatusSkp.DISEPAKATI, "Disepakati"), (StatusSkp.DRAF, "Draf"), ("belum", "Belum membuat"))
@@ -100,24 +96,7 @@ def get_skp_atasan_or_404(skp_id, kunci=False):
 
 
 def _form(n, skp, formdata=True):
-    atr = alur_skp.aturan_skp(skp)
-    kwargs = {} if formdata else {"formdata": None}
-    if n == 1:
-        form = FormUtamaAtasan(praktik=skp.praktik_berlaku, kompetensi=skp.kompetensi_berlaku,
-                               **kwargs)
-    elif n == 2:
-        form = FormTambahanAtasan(tugas_tambahan="ya" if skp.tugas_tambahan_berlaku else "tidak",
-                                  **kwargs)
-    elif n == 3:
-        ekspektasi = skp.ekspektasi or {}
-        form = form_perilaku_atasan(
-            atr.perilaku, aspek=list(skp.aspek_berlaku),
-            **{f"ekspektasi_{a.kode}": ekspektasi.get(a.kode, "") for a in atr.perilaku},
-            **kwargs)
-    else:
-        form = FormPersetujuan(**kwargs)
-        if not formdata or not form.is_submitted():
-            form.catatan.data = skp.catatan_atasan if skp.status == StatusSkp.DIAJUKAN else None
+    form = WIZARD.form(n, skp, formdata)
     if not formdata or not form.is_submitted():
         form.versi.data = str(skp.versi)
     return form
@@ -141,7 +120,8 @@ def _nilai(n, form, skp):
 def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
     return render(
         "persetujuan/langkah.html", block="wizard", status=status, skp=skp, n=n, form=form,
-        langkah=LANGKAH, atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi,
+        langkah=LANGKAH, templat=WIZARD[n].templat, terakhir=WIZARD.terakhir,
+        atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi,
         r=ringkas(skp), pesan=pesan, konflik=konflik, kurang_langkah={},
         url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
         bisa_ubah=skp.status == StatusSkp.DIAJUKAN,
@@ -151,7 +131,7 @@ def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
 @bp.route("/<int:skp_id>/langkah/<int:n>", methods=["GET", "POST"])
 @login_required
 def langkah(skp_id, n):
-    if n not in LANGKAH:
+    if n not in WIZARD:
         abort(404)
     skp = get_skp_atasan_or_404(skp_id, kunci=request.method == "POST")
     form = _form(n, skp)
@@ -159,29 +139,25 @@ def langkah(skp_id, n):
         return _tampil(skp, n, form)
     if skp.status != StatusSkp.DIAJUKAN:
         flash("Perencanaan Kinerja ini tidak sedang menunggu persetujuan.", "info")
-        return hx_redirect(url_for(".langkah", skp_id=skp.id, n=4))
+        return hx_redirect(url_for(".langkah", skp_id=skp.id, n=WIZARD.terakhir))
     if not form.validate_on_submit():
         return _tampil(skp, n, form, 422)
-    if n == 4:
+    if n == WIZARD.terakhir:
         return _putuskan(skp, form)
     aksi = form.aksi.data or "simpan"
-    if n == 3 and aksi == "lanjut" and not form.aspek.data:
-        form.aspek.errors.append("Pilih 1–3 aspek perilaku kerja sebagai fokus.")
+    if aksi == "lanjut" and not WIZARD.periksa_wajib(n, form):
         return _tampil(skp, n, form, 422)
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         alur_skp.simpan_penyesuaian(skp, current_user, _nilai(n, form, skp))
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_atasan_or_404(skp_id)
         form.versi.data = str(skp.versi)
         return _tampil(skp, n, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
+    if gagal:
         return _tampil(skp, n, form, 422)
-    tujuan = {"lanjut": n + 1, "kembali": max(1, n - 1)}.get(aksi, n)
+    tujuan = WIZARD.tujuan(n, aksi)
     pesan = "Draf penyesuaian tersimpan." if aksi == "simpan" else None
     if pesan and not is_partial():
         flash(pesan, "sukses")
@@ -191,14 +167,15 @@ def langkah(skp_id, n):
 
 
 def _putuskan(skp, form):
-    """Step 4: Setujui, or Kembalikan with a required note."""
+    """The last step: Setujui, or Kembalikan with a required note."""
+    n = WIZARD.terakhir
     aksi = form.aksi.data
-    try:
+    with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
         if aksi == "kembalikan":
             if not (form.catatan.data or "").strip():
                 form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
-                return _tampil(skp, 4, form, 422)
+                raise IsianSalah()
             alur_skp.kembalikan(skp, current_user, form.catatan.data)
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} dikembalikan dengan catatan."
         elif aksi == "setujui":
@@ -206,29 +183,24 @@ def _putuskan(skp, form):
             pesan = f"Perencanaan Kinerja {skp.pegawai.nama} disetujui."
         elif aksi == "simpan":
             alur_skp.simpan_catatan_draf(skp, current_user, form.catatan.data)
-            simpan_transaksi()
             pesan = "Draf tersimpan; Perencanaan Kinerja masih menunggu persetujuan Anda."
-            if not is_partial():
-                flash(pesan, "sukses")
-            url = url_for(".langkah", skp_id=skp.id, n=4)
-            return pindah(url, lambda: _tampil(skp, 4, _form(4, skp, formdata=False),
-                                               pesan=pesan))
         else:
-            form.form_errors.append("Pilih Setujui atau Kembalikan.")
-            return _tampil(skp, 4, form, 422)
+            raise Ditolak("Pilih Setujui atau Kembalikan.")
         simpan_transaksi()
-    except Konflik:
-        db.session.rollback()
+    if gagal.konflik:
         skp = get_skp_atasan_or_404(skp.id)
         selesai = {"setujui": StatusSkp.DISETUJUI, "kembalikan": StatusSkp.DIKEMBALIKAN}.get(aksi)
         if skp.status == selesai:  # a double click: the first one already did it
             return hx_redirect(url_for(".daftar"))
         form.versi.data = str(skp.versi)
-        return _tampil(skp, 4, form, 409, konflik=skp)
-    except Ditolak as e:
-        db.session.rollback()
-        form.form_errors.append(str(e))
-        return _tampil(skp, 4, form, 422)
+        return _tampil(skp, n, form, 409, konflik=skp)
+    if gagal:
+        return _tampil(skp, n, form, 422)
+    if aksi == "simpan":
+        if not is_partial():
+            flash(pesan, "sukses")
+        url = url_for(".langkah", skp_id=skp.id, n=n)
+        return pindah(url, lambda: _tampil(skp, n, _form(n, skp, formdata=False), pesan=pesan))
     flash(pesan, "sukses")
     return hx_redirect(url_for(".daftar"))
 
@@ -237,6 +209,6 @@ def _putuskan(skp, form):
 @login_required
 def lihat(skp_id):
     skp = get_skp_atasan_or_404(skp_id)
-    n = 1 if skp.status == StatusSkp.DIAJUKAN else 4
-    return redirect(url_for(".langkah", skp_id=skp.id, n=n))
+    return redirect(url_for(".langkah", skp_id=skp.id,
+                            n=1 if skp.status == StatusSkp.DIAJUKAN else WIZARD.terakhir))
 

@@ -3,7 +3,6 @@
 from flask import abort, flash, render_template, request, url_for
 
 from kinerja_web import kiriman
-from kinerja_web.alur import Konflik
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
@@ -11,6 +10,7 @@ from kinerja_web.models import PeriodeEkinerja
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import cek, data, periode
 from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna, tahun_sinkro
+from kinerja_web.tolakan import tangkap
 
 
 def get_periode_or_404(periode_id):
@@ -54,21 +54,17 @@ def periode_ubah(periode_id):
     form = periode.FormPeriode(obj=p)
     if request.method == "GET":
         form.versi.data = p.versi
-    konflik = False
+    gagal = None
     if form.validate_on_submit():
-        try:
+        with tangkap(form, pesan_konflik="Periode ini sudah diubah orang lain sejak halaman "
+                     "dibuka. Isian Anda masih di bawah; periksa lalu simpan lagi.") as gagal:
             beda = periode.ubah(p, form.nilai(), form.versi.data)
-        except Konflik:
-            db.session.rollback()
-            konflik = True
-            form.form_errors.append("Periode ini sudah diubah orang lain sejak halaman dibuka. "
-                                    "Isian Anda masih di bawah; periksa lalu simpan lagi.")
-            form.versi.data = get_periode_or_404(periode_id).versi
-        else:
             db.session.commit()
+        if not gagal:
             flash(f"Periode {p.nama} disimpan." if beda else "Tidak ada yang berubah.", "sukses")
             return hx_redirect(url_for(".periode_index"))
-    status = 409 if konflik else (422 if form.is_submitted() else 200)
+        form.versi.data = get_periode_or_404(periode_id).versi
+    status = gagal.status if gagal else (422 if form.is_submitted() else 200)
     return render_template("sinkro/periode_ubah.html", form=form, p=p), status
 
 
@@ -80,12 +76,11 @@ def periode_hapus(periode_id):
     if not form.validate_on_submit():
         abort(400)
     nama = p.nama
-    try:
+    with tangkap(kilat="galat", pesan_konflik=f"Periode {nama} sudah diubah orang lain; "
+                 "periksa lagi sebelum menghapus.") as gagal:
         periode.hapus(p, request.form.get("versi"))
-    except Konflik:
-        db.session.rollback()
-        flash(f"Periode {nama} sudah diubah orang lain; periksa lagi sebelum menghapus.", "galat")
-        return _halaman_periode(periode.FormPeriodeBaru(formdata=None), 409)
-    db.session.commit()
+        db.session.commit()
+    if gagal:
+        return _halaman_periode(periode.FormPeriodeBaru(formdata=None), gagal.status)
     flash(f"Periode {nama} dihapus.", "sukses")
     return hx_redirect(url_for(".periode_index"))

@@ -7,19 +7,19 @@ from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 
-from kinerja_web import alur
+from kinerja_web.alur import impor as alur_impor
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import AsnSiasn, ImporBerkas, UnitKerja
+from kinerja_web.models.impor import StatusImpor
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import referensi
 from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna
 from kinerja_web.teks import nama_berkas, panjang
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.unggahan import pratinjau_sama, ukuran_berkas
-from kinerja_web.waktu import sekarang
 
 
 class FormUnggah(Formulir):
@@ -83,12 +83,7 @@ def unggah_referensi(jenis):
                 sha256 = hashlib.sha256(isi).hexdigest()
                 if (sama := pratinjau_sama(current_user, jenis, sha256)) is not None:
                     return sama
-                impor = ImporBerkas(akun_id=current_user.id, dinas_id=dinas_pengguna(), jenis=jenis,
-                                    nama_berkas=nama, isi=isi, sha256=sha256,
-                                    ringkasan=rencana.ringkasan())
-                db.session.add(impor)
-                alur.catat("referensi_diunggah", impor, ke=jenis, catatan=nama,
-                           data={"galat": len(rencana.galat)})
+                impor = alur_impor.unggah(current_user, jenis, nama, isi, sha256, rencana)
                 db.session.commit()
                 return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     return _halaman_referensi(forms, 422)
@@ -108,7 +103,7 @@ def referensi_terapkan(impor_id):
     impor = get_impor_or_404(impor_id)
     if not Formulir().validate_on_submit():
         abort(400)
-    if impor.status != "pratinjau":
+    if impor.status != StatusImpor.PRATINJAU:
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     with baca_saja():
@@ -118,20 +113,15 @@ def referensi_terapkan(impor_id):
     # The write transaction: lock the import row so a double click applies once.
     impor = db.session.scalar(select(ImporBerkas).where(ImporBerkas.id == impor_id)
                               .with_for_update().execution_options(populate_existing=True))
-    if impor.status != "pratinjau":
+    if impor.status != StatusImpor.PRATINJAU:
         flash("Berkas ini sudah diproses sebelumnya; tidak ada yang diubah lagi.", "info")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
     if not rencana.bersih:
-        impor.ringkasan = rencana.ringkasan()
+        alur_impor.perbarui_pratinjau(impor, rencana)
         db.session.commit()
         flash("Data berubah sejak pratinjau dan kini ada kesalahan. Perbaiki berkas.", "galat")
         return hx_redirect(url_for(".referensi_pratinjau", impor_id=impor.id))
-    jumlah = referensi.terapkan(rencana, dinas_pengguna())
-    impor.status, impor.diterapkan = "diterapkan", sekarang()
-    impor.ringkasan = rencana.ringkasan()
-    alur.catat("referensi_diterapkan", impor, dari="pratinjau", ke="diterapkan",
-               catatan=f"{referensi.JENIS[impor.jenis]}: {impor.nama_berkas}",
-               data={**jumlah, "sha256": impor.sha256})
+    jumlah = alur_impor.terapkan_referensi(impor, rencana)
     db.session.commit()
     flash(f"{referensi.JENIS[impor.jenis]} tersimpan: {jumlah['baru']} baru, "
           f"{jumlah['diubah']} diubah, {jumlah['dihapus']} dihapus, {jumlah['tetap']} tetap.",
@@ -145,9 +135,7 @@ def referensi_batal(impor_id):
     impor = get_impor_or_404(impor_id)
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
     db.session.refresh(impor, with_for_update=True)
-    if Formulir().validate_on_submit() and impor.status == "pratinjau":
-        impor.status = "dibatalkan"
-        alur.catat("referensi_dibatalkan", impor, dari="pratinjau", ke="dibatalkan")
+    if Formulir().validate_on_submit() and alur_impor.batalkan(impor):
         db.session.commit()
         flash("Unggahan dibatalkan. Tidak ada data yang diubah.", "info")
     return hx_redirect(url_for(".referensi_index"))

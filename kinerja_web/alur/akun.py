@@ -1,0 +1,72 @@
+"""Accounts: sign-in and sign-out, password changes and resets, operator accounts.
+
+Hashing (slow by design) happens before, with no transaction open; these change the rows
+and write the audit row; the caller commits.
+"""
+
+from sqlalchemy import update
+
+from kinerja_web.alur import catat
+from kinerja_web.auth.sesi import cabut_sesi
+from kinerja_web.extensions import db
+from kinerja_web.models import Akun, Pegawai, Penugasan, SesiLogin
+from kinerja_web.waktu import sekarang
+
+
+def masuk(akun):
+    akun.terakhir_masuk = sekarang()
+    catat("masuk", akun)
+
+
+def masuk_gagal(akun, mengunci):
+    """A password compared and found wrong; `mengunci`: this attempt locked the account."""
+    catat("masuk_gagal", akun)
+    if mengunci:
+        catat("akun_dikunci", akun, catatan="Terlalu banyak percobaan masuk gagal")
+
+
+def keluar(akun):
+    """End the signed-in session once, however often it is sent: only the request that
+    ends it writes the row. True when this one did."""
+    akhir = db.session.execute(
+        update(SesiLogin).where(SesiLogin.id == akun.sesi.id, SesiLogin.dicabut.is_(None))
+        .values(dicabut=sekarang()).execution_options(synchronize_session=False))
+    selesai = getattr(akhir, "rowcount", 0) == 1  # a CursorResult for an UPDATE
+    if selesai:
+        catat("keluar", akun)
+    return selesai
+
+
+def ganti_sandi(akun, sandi_hash):
+    """The owner's new password (hashed); other sessions end."""
+    akun.sandi_hash = sandi_hash
+    akun.harus_ganti_sandi = False
+    cabut_sesi(akun.id, kecuali=akun.sesi)
+    catat("ganti_sandi", akun)
+
+
+def atur_ulang_sandi(akun, pegawai, sandi_hash):
+    """An operator resets someone's password to a one-time one (hashed): it must be
+    changed at the next sign-in, the lock and the count of failures are cleared and every
+    session of the account ends."""
+    akun.sandi_hash = sandi_hash
+    akun.harus_ganti_sandi = True
+    akun.gagal_masuk = 0
+    akun.terkunci_sampai = None
+    cabut_sesi(akun.id)
+    catat("atur_ulang_sandi", akun, catatan=f"oleh operator untuk {pegawai.nama}")
+
+
+def buat_operator(dinas, username, nama, nip, status, sandi_hash, tanggal, *, catatan):
+    """An Operator Dinas with its own person row and a one-time password (hashed)."""
+    p = Pegawai(nip=nip, nama=nama, status_kepegawaian=status, dinas_id=dinas.id,
+                jabatan="Pelaksana")
+    db.session.add(p)
+    db.session.flush()
+    db.session.add(Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
+                             mulai=tanggal))
+    akun = Akun(username=username, pegawai_id=p.id, harus_ganti_sandi=True,
+                sandi_hash=sandi_hash)
+    db.session.add(akun)
+    catat("operator_dibuat", akun, catatan=catatan)
+    return akun
