@@ -258,7 +258,6 @@ def buat_operator(dinas_id, username, nama, nip):
               help="Nama pengguna yang dicatat sebagai pencetak.")
 def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
     """Cetak banyak dokumen sekaligus (per 50 dokumen), seperti halaman Cetak batch."""
-    import shutil
 
     from kinerja_web import jobs
     from kinerja_web.dokumen.views import daftar_skp
@@ -294,7 +293,7 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
     click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
     jobs.jalankan(b.id)
     db.session.refresh(b)
-    shutil.copyfile(b.berkas, keluar)
+    keluar.write_bytes(jobs.isi_berkas(b))
     click.echo(f"Selesai: {keluar}")
 
 
