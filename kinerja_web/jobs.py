@@ -73,6 +73,9 @@ def kerja_rq(batch_id):
     """Entry point for RQ workers: builds the app from the environment and runs the job."""
     from kinerja_web import create_app
 
+    # A work horse forked by `rq worker`: it dies with its worker (and its render
+    # processes with it), so a worker stopped hard leaves no process behind.
+    anak.mati_bersama_induk()
     app = create_app()
     with app.app_context():
         try:

@@ -45,7 +45,8 @@ def env_app(db_url, **lain):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
     env.update(FLASK_APP="kinerja_web", KINERJA_DATABASE_URL=db_url,
                KINERJA_SECRET_KEY=KUNCI_RAHASIA, KINERJA_SANDI_METODE=HASH_MURAH,
-               KINERJA_SANDI_SEKALI_METODE=HASH_MURAH)
+               KINERJA_SANDI_SEKALI_METODE=HASH_MURAH,
+               KINERJA_PRACETAK="0")  # no background renders unless a test asks
     env.update({f"KINERJA_{k}": str(v) for k, v in lain.items()})
     return env
 

@@ -190,3 +190,60 @@ def test_simpanan_upsert_dan_hapus(ctx, demo):
     simpanan.hapus("BBBBB-22222")
     db.session.commit()
     assert simpanan.ada({"BBBBB-22222": "s3", "CCCCC-33333": "s4"}) == {"CCCCC-33333"}
+
+
+def test_pracetak_setelah_disepakati_lalu_cetak_dari_simpanan(demo, buat_klien, app,
+                                                              monkeypatch, hitung_render):
+    """SKP agreed: its document is queued for pre-rendering only once the transition has
+    committed; the job stores it (once: a second run renders nothing) and the print that
+    follows is served from the store."""
+    import re
+
+    from kinerja_web import pracetak
+
+    app.config["PRACETAK"] = True
+    antre = []
+    monkeypatch.setattr(pracetak, "antrikan", lambda app_, pasangan: antre.append(pasangan))
+    skp = skp_dari("guru6")
+    assert skp.status == "disetujui"
+    k = masuk(buat_klien, "guru6")
+    halaman = k.get(f"/perencanaan/{skp.id}/sepakati").get_data(as_text=True)
+    versi = re.search(r'name="versi"[^>]*value="(\d+)"', halaman).group(1)
+    # A stale form (another version) changes nothing and queues nothing.
+    r = k.post(f"/perencanaan/{skp.id}/sepakati", {"versi": str(int(versi) + 5)})
+    assert r.status_code == 409 and antre == []
+    r = k.post(f"/perencanaan/{skp.id}/sepakati", {"versi": versi})
+    assert r.status_code == 303 and antre == [[("skp", skp.id)]]
+
+    segar()
+    assert pracetak.jalankan(antre[0]) == 1
+    [(kode, jenis, skp_id, _, isi)] = tersimpan(skp.id)
+    assert (jenis, skp_id) == ("skp", skp.id) and isi.startswith(b"%PDF-")
+    segar()
+    assert pracetak.jalankan(antre[0]) == 0  # idempotent: stored from the same data
+    assert len(hitung_render) == 1
+    r = cetak(k, "skp", skp.id)
+    assert r.status_code == 200 and r.data == isi and kode_di(r.data) == kode
+    assert len(hitung_render) == 1  # served, not rendered
+    # A rejected document (predikat not set) is skipped, not rendered.
+    segar()
+    assert pracetak.jalankan([("dokumen_evaluasi", skp.id)]) == 0
+
+
+def test_pracetak_merender_di_proses_anak_berprioritas_rendah(app, ctx):
+    """The pre-render process runs at a lower priority than its parent."""
+    import os
+
+    from kinerja_web import pracetak
+
+    app.config["PRACETAK_NICE"] = 7
+    monkey = pracetak._render
+    pracetak._render = None
+    try:
+        anak_nice = pracetak.pool_rendah().submit(os.nice, 0).result(timeout=120)
+        assert anak_nice == min(19, os.nice(0) + 7)
+        pid = pracetak.pool_rendah().submit(os.getpid).result(timeout=60)
+        assert pid != os.getpid()
+    finally:
+        pracetak._render.shutdown()
+        pracetak._render = monkey
