@@ -34,3 +34,10 @@ def mati_bersama_induk(induk=None, nice=0):
         prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if induk is not None and os.getppid() != induk:
         os._exit(1)  # the parent died before the request above was in force
+
+
+def kuda_kerja_rq():
+    """True in a work horse that `rq worker` forked for one job (it sets RQ_JOB_ID and
+    makes the horse its own process group); False in a SimpleWorker, which runs jobs in
+    its own process (that one must not die with whatever started it)."""
+    return bool(os.environ.get("RQ_JOB_ID")) and os.getpgrp() == os.getpid()

@@ -75,7 +75,8 @@ def kerja_rq(batch_id):
 
     # A work horse forked by `rq worker`: it dies with its worker (and its render
     # processes with it), so a worker stopped hard leaves no process behind.
-    anak.mati_bersama_induk()
+    if anak.kuda_kerja_rq():
+        anak.mati_bersama_induk()
     app = create_app()
     with app.app_context():
         try:

@@ -83,7 +83,8 @@ def kerja_rq(pasangan):
     """Entry point for RQ workers (queue kinerja-pracetak)."""
     from kinerja_web import create_app
 
-    anak.mati_bersama_induk()  # the work horse dies with its worker
+    if anak.kuda_kerja_rq():
+        anak.mati_bersama_induk()  # the work horse dies with its worker
     app = create_app()
     with app.app_context():
         try:
