@@ -1,5 +1,6 @@
 """kinerja_web: Pengelolaan Kinerja Guru dan Kepala Sekolah for a Dinas Pendidikan."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,8 @@ def create_app(test_config=None):
     """Build the Flask application: config, extensions, blueprints, CLI."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        # Each node may have its own (KINERJA_INSTANCE_PATH): nothing shared lives there.
+        instance_path=os.environ.get("KINERJA_INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
@@ -49,7 +51,9 @@ def create_app(test_config=None):
         app.register_blueprint(bp)
 
     from kinerja_web import commands, jobs
+    from kinerja_web.dokumen import pracetak
 
     commands.init_app(app)
     jobs.init_app(app)
+    pracetak.init_app(app)
     return app

@@ -4,7 +4,6 @@ buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja."""
 import hashlib
 import os
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -283,7 +282,7 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
     click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
     jobs.jalankan(b.id)
     db.session.refresh(b)
-    shutil.copyfile(b.berkas, keluar)
+    keluar.write_bytes(jobs.isi_berkas(b))
     click.echo(f"Selesai: {keluar}")
 
 

@@ -45,6 +45,9 @@ def load(app, test_config=None):
         LOGO_MAKS_BYTE=200 * 1024,
         CETAK_MAKS_DOKUMEN=5000,
         CETAK_UKURAN_CHUNK=50,
+        # Documents whose data became final are rendered in the background (pracetak).
+        PRACETAK=True,
+        PRACETAK_NICE=10,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:

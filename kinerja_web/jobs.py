@@ -5,16 +5,17 @@ Its owner is recorded as the process that runs it (machine, process id and start
 on the same machine a job whose owner process is gone is taken over at once, even though
 the heartbeat it left is still fresh (a server killed and restarted within seconds); an
 owner on another machine is presumed dead when its heartbeat (written every 15 s by a
-thread of its own) is older than 90 s. After each chunk is written to disk (atomically)
-`chunk_selesai` is committed, only by the current owner, so whoever resumes continues from
-the last finished chunk without duplicate pages. Interrupted jobs are resumed by the first
-request after a restart, by the progress page (the first poll after the owner died), by
-the batch page, and by `flask cetak-lanjut`.
+thread of its own) is older than 90 s. Each chunk is written as a row (simpanan) in the
+transaction that commits `chunk_selesai`, only by the current owner, so whoever resumes (on
+any node) continues from the last finished chunk without duplicate pages. Interrupted jobs
+are resumed by the first request after a restart, by the progress page (the first poll
+after the owner died), by the batch page, and by `flask cetak-lanjut`.
 The default worker is an in-process thread pool sized to the CPU count; with
 KINERJA_REDIS_URL set, jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 """
 
 import hashlib
+import io
 import multiprocessing
 import os
 import secrets
@@ -30,6 +31,7 @@ from flask import current_app
 from pypdf import PdfWriter
 from sqlalchemy import func, select, update
 
+from kinerja_web import anak, simpanan
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models.cetak import CetakBatch, StatusBatch
@@ -40,12 +42,6 @@ BASI = timedelta(seconds=90)  # a heartbeat older than this means the worker die
 DETAK_SETIAP = 15  # seconds between heartbeats of a running job
 _pool = None
 _render = None
-
-
-def folder(batch):
-    path = Path(current_app.instance_path) / "cetak" / str(batch.id)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def antrikan(app, batch_id):
@@ -76,6 +72,10 @@ def kerja_rq(batch_id):
     """Entry point for RQ workers: builds the app from the environment and runs the job."""
     from kinerja_web import create_app  # cycle: create_app registers this module
 
+    # A work horse forked by `rq worker`: it dies with its worker (and its render
+    # processes with it), so a worker stopped hard leaves no process behind.
+    if anak.kuda_kerja_rq():
+        anak.mati_bersama_induk()
     app = create_app()
     with app.app_context():
         try:
@@ -237,25 +237,31 @@ class _Detak(threading.Thread):
 
 def pool_render():
     """One render process per core (WeasyPrint is single-threaded and GIL-bound); spawned,
-    not forked, so a threaded server never forks with locks held."""
+    not forked, so a threaded server never forks with locks held. Each dies with the
+    process that started it (anak.mati_bersama_induk), so a worker stopped hard leaves no
+    render process behind."""
     global _render
     if _render is None:
         _render = ProcessPoolExecutor(max_workers=os.cpu_count() or 2,
-                                      mp_context=multiprocessing.get_context("spawn"))
+                                      mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=anak.mati_bersama_induk,
+                                      initargs=(os.getpid(),))
     return _render
 
 
 def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
     """Render the remaining chunks (up to one per core at a time, committed in order),
-    then merge. `berhenti_setelah` (tests) simulates a crash after that many chunks."""
+    then merge. Documents stored from the same data (simpanan) are not rendered again;
+    those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
+    job resumes on any node. `berhenti_setelah` (tests) simulates a crash after that many
+    chunks."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
-    from kinerja_web.dokumen.cetak import render_chunk, siapkan_chunk
+    from kinerja_web.dokumen.cetak import render_dokumen, siapkan_chunk, susun_chunk
 
     pekerja = pekerja or identitas()
     if not klaim(batch_id, pekerja):
         return False
     batch = db.session.get(CetakBatch, batch_id)
-    dir_ = folder(batch)
     static = current_app.static_folder
     pool = pool_render() if current_app.config.get("CETAK_PROSES", True) else None
     antre = deque()
@@ -271,25 +277,26 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
                 # Read without the SQLite write lock: rendering takes seconds.
                 with baca_saja():
                     c = siapkan_chunk(batch, ids)
-                    args = (static, batch.format, c.html, c.logo, c.nama)
-                hasil = pool.submit(render_chunk, *args) if pool else _Selesai(
-                    render_chunk(*args))
-                antre.append((berikut, hasil, c.cetakan))
+                    ada = c.tersimpan()
+                kurang = [i for i in range(len(c.html)) if i not in ada]
+                args = (static, [c.html[i] for i in kurang], c.logo)
+                hasil = pool.submit(render_dokumen, *args) if pool else _Selesai(
+                    render_dokumen(*args))
+                antre.append((berikut, hasil, c, ada, kurang))
                 berikut += 1
-            i, hasil, cetakan = antre.popleft()
+            i, hasil, c, ada, kurang = antre.popleft()
             # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
-            isi = hasil.result()
+            baru = dict(zip(kurang, hasil.result(), strict=True))
+            isi = susun_chunk(batch.format, [ada.get(j) or baru[j] for j in range(len(c.html))],
+                              c.nama)
             # Locked until this chunk's commit: a worker that took the job over (or a
             # cancel) cannot interleave between this check and the progress written below.
             db.session.refresh(batch, with_for_update=True)
             if batch.status != StatusBatch.BERJALAN or batch.pekerja != pekerja:
                 db.session.rollback()
                 return False  # cancelled, or taken over by another worker
-            sementara = dir_ / f"chunk-{i:04d}.part"
-            sementara.write_bytes(isi)
-            os.replace(sementara, dir_ / f"chunk-{i:04d}.{batch.format}")
             # Only the owner, only the next chunk: a worker that lost the job (taken over
             # while it was thought dead) adds no second copy of these documents.
             ok = db.session.execute(update(CetakBatch).where(
@@ -299,21 +306,29 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
             if not ok:
                 db.session.rollback()
                 return False
-            alur_cetak.simpan_bagian(batch, cetakan)
+            simpanan.tulis_bagian(batch.id, i, isi)
+            for j, pdf_ in baru.items():
+                cet = c.cetakan[j]
+                simpanan.simpan(cet.kode, pdf_, jenis=cet.jenis, skp_id=cet.skp_id,
+                                sidik=c.sidik[j])
+            alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
             dikerjakan += 1
             if berhenti_setelah is not None and dikerjakan >= berhenti_setelah:
                 raise _Putus()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
-            gabungkan(batch, dir_)
-            berkas = batch.berkas
+            isi = gabungkan(batch)
+        db.session.refresh(batch, with_for_update=True)
         ok = db.session.execute(update(CetakBatch).where(
             CetakBatch.id == batch.id, CetakBatch.pekerja == pekerja,
             CetakBatch.status == StatusBatch.BERJALAN).values(
-            berkas=berkas, status=StatusBatch.SELESAI, selesai=sekarang())).rowcount == 1
+            berkas=f"cetak-{batch.id}.{batch.format}", status=StatusBatch.SELESAI,
+            selesai=sekarang())).rowcount == 1
         if not ok:
             db.session.rollback()
             return False
+        simpanan.tulis_bagian(batch.id, simpanan.HASIL, isi)
+        simpanan.hapus_bagian(batch.id)
         alur_cetak.catat_selesai(batch)
         db.session.commit()
         return True
@@ -346,28 +361,35 @@ class _Selesai:
         return self.nilai
 
 
-def gabungkan(batch, dir_):
-    """One PDF with a bookmark per person, or one ZIP of per-person PDFs."""
-    bagian = [dir_ / f"chunk-{i:04d}.{batch.format}" for i in range(batch.jumlah_chunk)]
-    akhir = dir_ / f"cetak-{batch.id}.{batch.format}"
-    sementara = dir_ / f"cetak-{batch.id}.part"
+def gabungkan(batch):
+    """One PDF with a bookmark per person, or one ZIP of per-person PDFs, from the chunk
+    rows (read one at a time)."""
+    out = io.BytesIO()
     if batch.format == "pdf":
         penulis = PdfWriter()
-        for b in bagian:
-            penulis.append(str(b), import_outline=True)
-        with open(sementara, "wb") as f:
-            penulis.write(f)
+        for i in range(batch.jumlah_chunk):
+            penulis.append(io.BytesIO(simpanan.baca_bagian(batch.id, i)), import_outline=True)
+        penulis.write(out)
         penulis.close()
     else:
-        with zipfile.ZipFile(sementara, "w", zipfile.ZIP_STORED) as keluar:
-            for b in bagian:
-                with zipfile.ZipFile(b) as masuk:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as keluar:
+            for i in range(batch.jumlah_chunk):
+                with zipfile.ZipFile(io.BytesIO(simpanan.baca_bagian(batch.id, i))) as masuk:
                     for nama in masuk.namelist():
                         keluar.writestr(nama, masuk.read(nama))
-    os.replace(sementara, akhir)
-    for b in bagian:
-        b.unlink(missing_ok=True)
-    batch.berkas = str(akhir)
+    return out.getvalue()
+
+
+def isi_berkas(batch):
+    """The merged file of a finished batch (bytes), or None; a batch finished before the
+    files moved into the database is read from its path."""
+    isi = simpanan.baca_bagian(batch.id, simpanan.HASIL)
+    if isi is None and batch.berkas and os.path.isabs(batch.berkas):
+        try:
+            return Path(batch.berkas).read_bytes()
+        except OSError:
+            return None
+    return isi
 
 
 def init_app(app):

@@ -43,6 +43,8 @@ TEST_CONFIG = {
     # Fast hashes in tests only; production uses the scrypt defaults.
     "SANDI_METODE": "scrypt:1024:8:1",
     "SANDI_SEKALI_METODE": "scrypt:1024:8:1",
+    # No background pre-rendering after transitions (tests/test_simpanan.py turns it on).
+    "PRACETAK": False,
 }
 
 

@@ -45,7 +45,8 @@ def env_app(db_url, **lain):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KINERJA_")}
     env.update(FLASK_APP="kinerja_web", KINERJA_DATABASE_URL=db_url,
                KINERJA_SECRET_KEY=KUNCI_RAHASIA, KINERJA_SANDI_METODE=HASH_MURAH,
-               KINERJA_SANDI_SEKALI_METODE=HASH_MURAH)
+               KINERJA_SANDI_SEKALI_METODE=HASH_MURAH,
+               KINERJA_PRACETAK="0")  # no background renders unless a test asks
     env.update({f"KINERJA_{k}": str(v) for k, v in lain.items()})
     return env
 
@@ -234,6 +235,7 @@ class Jawaban:
     status: int
     lokasi: str | None
     teks: str
+    isi: bytes = b""  # the body as sent (a PDF, a ZIP)
 
 
 class KlienHttp:
@@ -266,7 +268,8 @@ class KlienHttp:
                 kepala["Content-Type"] = "application/x-www-form-urlencoded"
             conn.request(metode, path, body=isi, headers=kepala)
             r = conn.getresponse()
-            teks = r.read().decode("utf-8", "replace")
+            mentah = r.read()
+            teks = mentah.decode("utf-8", "replace")
             with self._kunci:
                 for baris in r.headers.get_all("Set-Cookie") or []:
                     nama, _, sisa = baris.partition("=")
@@ -282,7 +285,7 @@ class KlienHttp:
                 self.token = m.group(1)
             with self._kunci:
                 KlienHttp.permintaan += 1
-            return Jawaban(r.status, r.headers.get("Location"), teks)
+            return Jawaban(r.status, r.headers.get("Location"), teks, mentah)
         finally:
             conn.close()
 
@@ -362,7 +365,8 @@ def buat_app(db_url):
     from kinerja_web import create_app
 
     return create_app({"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": KUNCI_RAHASIA,
-                       "SANDI_METODE": HASH_MURAH, "SANDI_SEKALI_METODE": HASH_MURAH})
+                       "SANDI_METODE": HASH_MURAH, "SANDI_SEKALI_METODE": HASH_MURAH,
+                       "PRACETAK": False})
 
 
 def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g"):

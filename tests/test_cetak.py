@@ -14,6 +14,7 @@ import threading
 import time
 import zipfile
 from datetime import UTC, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -27,7 +28,7 @@ from kinerja_web import jobs, pdf
 from kinerja_web.demo import SANDI_DEMO
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Akun, Audit, Dinas, Sekolah
-from kinerja_web.models.cetak import Cetakan, CetakBatch
+from kinerja_web.models.cetak import Cetakan, CetakBatch, CetakBatchBerkas
 from kinerja_web.models.penilaian import Penilaian
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
@@ -187,16 +188,11 @@ def xobject_gambar(data):
 
 
 @pytest.fixture
-def berkas_sementara(monkeypatch, tmp_path):
-    """Batch files under tmp_path, not the shared instance folder (parallel workers and the
-    two backends reuse batch ids)."""
-    def folder(batch):
-        path = tmp_path / "cetak" / str(batch.id)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    monkeypatch.setattr(jobs, "folder", folder)
-    return tmp_path
+def berkas_sementara(app, tmp_path):
+    """Batch files live in the database (simpanan): the instance folder gets none of them."""
+    sebelum = set((Path(app.instance_path) / "cetak").glob("*"))
+    yield tmp_path
+    assert set((Path(app.instance_path) / "cetak").glob("*")) == sebelum
 
 
 # ------------------------------------------------------------------ 1. the documents
@@ -990,9 +986,9 @@ def terputus():
     return jobs.yang_terputus()
 
 
+@baca
 def baca_berkas(b):
-    with open(b.berkas, "rb") as f:
-        return f.read()
+    return jobs.isi_berkas(b)
 
 
 @pytest.fixture
@@ -1214,7 +1210,9 @@ def test_batch_putus_setelah_satu_chunk_dilanjutkan_tanpa_duplikat(demo, buat_kl
     assert jumlah(Audit, Audit.aksi == "cetak") == 12
     for c in baris:
         assert sum(f"Kode verifikasi: {c.kode}" in rata(t) for t in hal) == 1
-    assert not list((berkas_sementara / "cetak" / str(b.id)).glob("chunk-*"))
+    # The chunk rows are gone after the merge: only the merged file is kept.
+    assert semua(select(CetakBatchBerkas.urutan).where(CetakBatchBerkas.batch_id == b.id)) \
+        == [-1]
 
 
 def pemilik_mati():

@@ -74,13 +74,8 @@ class _Uji:
 
 
 @pytest.fixture
-def berkas_sementara(monkeypatch, tmp_path):
-    def folder(batch):
-        path = tmp_path / "cetak" / str(batch.id)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-
-    monkeypatch.setattr(jobs, "folder", folder)
+def berkas_sementara():
+    """Batch files live in the database (simpanan): nothing to redirect."""
 
 
 def test_cetak_batch_tidak_mengunci_tulis_saat_merender_dan_menggabung(app, demo, monkeypatch,
@@ -100,9 +95,9 @@ def test_cetak_batch_tidak_mengunci_tulis_saat_merender_dan_menggabung(app, demo
     monkeypatch.setattr(jobs, "pool_render", lambda: uji)
     gabungkan = jobs.gabungkan
 
-    def gabungkan_tertahan(batch, dir_):
+    def gabungkan_tertahan(batch):
         uji.tunggu_tulis("gabung")
-        return gabungkan(batch, dir_)
+        return gabungkan(batch)
 
     monkeypatch.setattr(jobs, "gabungkan", gabungkan_tertahan)
     hasil = {}
@@ -127,7 +122,6 @@ def test_cetak_batch_tidak_mengunci_tulis_saat_merender_dan_menggabung(app, demo
     assert hasil["ok"] is True
     b = db.session.get(CetakBatch, batch_id)
     assert (b.status, b.chunk_selesai) == ("selesai", 2)
-    with open(b.berkas, "rb") as f:
-        assert f.read(5) == b"%PDF-"
+    assert jobs.isi_berkas(b)[:5] == b"%PDF-"
     assert db.session.scalar(text("SELECT count(*) FROM cetakan WHERE batch_id = :b"),
                              {"b": batch_id}) == 2

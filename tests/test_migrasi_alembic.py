@@ -187,13 +187,16 @@ def _ringkasan(potret):
 
 def _isi(app):
     """The demo, a small generated volume next to it, and rows in the tables both leave
-    empty (sessions, submission keys, an import, a print batch and its prints, an export
-    and its log), so every table of today holds data in the round trip."""
+    empty (sessions, submission keys, an import, a print batch with its prints and files,
+    a stored document, an export and its log), so every table of today holds data in the
+    round trip."""
     from kinerja_web.models import (
         Akun,
         Cetakan,
         CetakBatch,
+        CetakBatchBerkas,
         Dinas,
+        DokumenTersimpan,
         Ekspor,
         ImporBerkas,
         KunciKiriman,
@@ -230,6 +233,11 @@ def _isi(app):
                        batch_id=batch.id if i else None, waktu=waktu,
                        nilai={"predikat": "baik", "nilai": [1, 2.5, None], "nama": "Sétiawan"})
                for i, k in enumerate(skp)])
+    # Stored documents and batch bytes (binary with every byte value, and a NUL).
+    s.add(DokumenTersimpan(kode="KODE-00001", jenis="skp", skp_id=skp[0].id, sidik="a" * 64,
+                           pdf=b"%PDF-1.7\n" + bytes(range(256)), ukuran=265, dibuat=waktu))
+    s.add_all([CetakBatchBerkas(batch_id=batch.id, urutan=u, isi=b"%PDF-\x00" + bytes([u % 256]),
+                                ukuran=7) for u in (-1, 0)])
     ekspor = Ekspor(dinas_id=dinas.id, akun_id=akun[0].id, jenis="perencanaan",
                     lingkup="Semua", versi_format="1.0", sha256="1" * 64,
                     manifes={"berkas": ["a.jsonl"]}, jsonl=b'{"a": 1}\n', xlsx=b"PK\x03\x04",

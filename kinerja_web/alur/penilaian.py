@@ -10,7 +10,7 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from kinerja_web import aturan
+from kinerja_web import aturan, pracetak
 from kinerja_web.alur import Ditolak, catat, cek_versi
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.alur.syarat import (
@@ -20,6 +20,7 @@ from kinerja_web.alur.syarat import (
 )
 from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.extensions import db
+from kinerja_web.models.org import Pegawai
 from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi, StatusLangkah
 from kinerja_web.models.penilaian import (
     Penetapan,
@@ -338,6 +339,7 @@ def tetapkan_pko(aktor, sekolah, tahun, pko, alasan, diterima, versi=TANPA_VERSI
     catat("pko_ditetapkan", baris, dari=lama, ke=pko, catatan=alasan, akun=aktor)
     for pen in kepala:
         _ikuti_pko(pen, pko, aktor)
+    pracetak.tandai(pracetak.NILAI, pracetak.skp_sekolah(sekolah.id, tahun.id))
     return baris
 
 
@@ -389,6 +391,10 @@ def tetapkan_pko_dinas(aktor, tahun, pko, alasan, versi=TANPA_VERSI):
         baris.pko, baris.alasan, baris.oleh = pko, alasan, aktor.pegawai_id
         baris.versi += 1
     catat("pko_dinas_ditetapkan", baris, dari=lama, ke=pko, catatan=alasan, akun=aktor)
+    pracetak.tandai(pracetak.NILAI, db.session.scalars(
+        select(Skp.id).join(Pegawai, Pegawai.id == Skp.pegawai_id).where(
+            Pegawai.dinas_id == aktor.peran.dinas_id, Skp.tahun_id == tahun.id,
+            Skp.posisi.in_(PERAN_KS))).all())
     return baris
 
 
@@ -448,6 +454,8 @@ def tetapkan_predikat(aktor, tahun, pko, baris, pilihan, pembenaran, sekolah_id=
     for pen, predikat, alasan in hasil.values():
         pen.predikat, pen.alasan_predikat, pen.penetapan_id = predikat, alasan, penetapan.id
         pen.versi += 1
+    # Final: the documents of these pegawai are rendered in the background after commit.
+    pracetak.tandai(pracetak.NILAI, [pen.skp_id for pen, _, _ in hasil.values()])
     catat("predikat_ditetapkan", penetapan, ke="dikirim", catatan=pembenaran,
           data={"jumlah": penetapan.jumlah, "pelanggaran": penetapan.pelanggaran,
                 "diubah": {str(p.id): [predikat, alasan] for p, predikat, alasan

@@ -4,7 +4,7 @@ Every function checks the actor and the state, changes the row, bumps `versi` an
 writes one audit row; the caller holds the row lock and commits.
 """
 
-from kinerja_web import aturan
+from kinerja_web import aturan, pracetak
 from kinerja_web.alur import Ditolak, catat
 from kinerja_web.alur.syarat import aturan_skp, predikat_ditetapkan
 from kinerja_web.atasan import (
@@ -346,6 +346,7 @@ def sepakati(skp, aktor):
     _pastikan_status(skp, (StatusSkp.DISETUJUI,), "Perencanaan Kinerja belum disetujui atasan.")
     skp.disepakati = sekarang()
     _ganti_status(skp, StatusSkp.DISEPAKATI, aktor, "skp_disepakati")
+    pracetak.tandai("skp", [skp.id])  # final: rendered in the background after commit
 
 
 def ubah_kompetensi(skp, aktor, kode):

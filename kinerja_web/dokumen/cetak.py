@@ -11,7 +11,7 @@ from flask import current_app, has_request_context, request
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from kinerja_web import pdf
+from kinerja_web import pdf, simpanan
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Sekolah
@@ -103,36 +103,56 @@ def nama_berkas(skp, jenis):
 
 @dataclass
 class Chunk:
-    """One chunk of a batch, ready to render anywhere: HTML, logo, names, Cetakan rows.
-    SKPs that can no longer be printed are skipped, not failed."""
+    """One chunk of a batch, ready to render anywhere: HTML, logo, names, Cetakan rows and
+    fingerprints (simpanan.sidik). SKPs that can no longer be printed are skipped."""
 
     html: list
     logo: dict
     nama: list
     cetakan: list
+    sidik: list
+
+    def tersimpan(self):
+        """{index: PDF} of the documents already stored from the same data."""
+        ada = simpanan.ambil_banyak({c.kode: s for c, s in
+                                     zip(self.cetakan, self.sidik, strict=True)})
+        return {i: ada[c.kode] for i, c in enumerate(self.cetakan) if c.kode in ada}
 
 
 def siapkan_chunk(batch, ids):
     skps, bersama = isi_dokumen.muat(ids)
     daftar = [(s, *siapkan(batch.jenis, s, bersama, batch.akun_id)) for s in skps
               if isi_dokumen.alasan_tolak(batch.jenis, s, bersama) is None]
-    return Chunk([h for _, h, _ in daftar], logo(bersama) if daftar else {},
+    gambar = logo(bersama) if daftar else {}
+    static = current_app.static_folder
+    return Chunk([h for _, h, _ in daftar], gambar,
                  [nama_berkas(s, batch.jenis) for s, _, _ in daftar],
-                 [c for _, _, c in daftar])
+                 [c for _, _, c in daftar],
+                 [simpanan.sidik(h, gambar, static) for _, h, _ in daftar])
+
+
+def render_dokumen(static, html, logo):
+    """One PDF per document (runs in a render process); [] for none."""
+    return pdf.render_murni(static, html, logo, terpisah=True) if html else []
+
+
+def susun_chunk(format, dokumen, nama):
+    """The chunk's file from its documents' PDFs, in order: one PDF with a bookmark per
+    person (each document keeps its own), or a ZIP of per-person PDFs."""
+    out = io.BytesIO()
+    if format == "pdf":
+        penulis = PdfWriter()
+        for d in dokumen:
+            penulis.append(io.BytesIO(d), import_outline=True)
+        penulis.write(out)
+        penulis.close()
+        return out.getvalue()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, isi in zip(nama, dokumen, strict=True):
+            z.writestr(n, isi)
+    return out.getvalue()
 
 
 def render_chunk(static, format, html, logo, nama):
-    """PDF bytes of a chunk (or a ZIP of per-person PDFs); runs in a worker process."""
-    if format == "pdf":
-        if not html:
-            out = io.BytesIO()
-            PdfWriter().write(out)
-            return out.getvalue()
-        return pdf.render_murni(static, html, logo)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        if html:
-            for n, isi in zip(nama, pdf.render_murni(static, html, logo, terpisah=True),
-                              strict=True):
-                z.writestr(n, isi)
-    return out.getvalue()
+    """PDF bytes of a chunk (or a ZIP of per-person PDFs), every document rendered."""
+    return susun_chunk(format, render_dokumen(static, html, logo), nama)

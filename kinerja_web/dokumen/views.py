@@ -1,15 +1,21 @@
 """Cetak: one document on demand, batch printing for the Dinas, and public verification."""
 
-from pathlib import Path
-
-from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from kinerja_web import alur, aturan, jobs, kiriman, pdf
+from kinerja_web import alur, aturan, jobs, kiriman, pdf, simpanan
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import tahun_aktif
@@ -54,11 +60,19 @@ def cetak(jenis, skp_id):
                                    judul=isi_dokumen.JENIS[jenis]), 409
         html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
-    isi = pdf.render([html], gambar)
+        sidik = simpanan.sidik(html, gambar, current_app.static_folder)
+        # Rendered once, served many: the stored PDF when it is that of the current data.
+        isi = simpanan.ambil(cetakan.kode, sidik)
+    baru = isi is None
+    if baru:
+        isi = pdf.render([html], gambar)
     # Then the Cetakan and audit rows in a short write of their own; no row, no print.
     if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
                              baris=[cetakan]):
         abort(503)
+    if baru:  # stored for the next print (a failure to store only costs a render later)
+        alur.tulis_singkat(lambda: simpanan.simpan(cetakan.kode, isi, jenis=jenis,
+                                                   skp_id=skp_id, sidik=sidik))
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
         "attachment", "inline")
@@ -218,20 +232,27 @@ def batch_status(batch_id):
 @bp.get("/cetak/batch/<int:batch_id>/unduh")
 @login_required
 def batch_unduh(batch_id):
+    """The merged file, streamed from the database (any web node serves it)."""
     b = get_batch_or_404(batch_id)
     if b.status != StatusBatch.SELESAI or not b.berkas:
         abort(404)
-    berkas, nama = Path(b.berkas), f"cetak-{b.jenis}-{b.id}.{b.format}"
-    db.session.rollback()  # end the read: no transaction open while the file is read
-    try:
-        isi = berkas.read_bytes()
-    except FileNotFoundError:
-        abort(404)
+    nama = f"cetak-{b.jenis}-{b.id}.{b.format}"
+    ukuran = simpanan.ukuran_bagian(b.id, simpanan.HASIL)
+    lama = None
+    if ukuran is None:  # finished before the files moved into the database
+        lama = jobs.isi_berkas(b)
+        if lama is None:
+            abort(404)
+    db.session.rollback()  # end the read: no transaction open while the file is sent
     # Then the audit row in a short write of its own (a GET's read snapshot cannot become
     # a write once someone else has committed since): no row, no file.
     if not alur.catat_bacaan("cetak_batch_diunduh", b):
         abort(503)
-    return kirim_berkas(isi, nama)
+    if lama is not None:
+        return kirim_berkas(lama, nama)
+    response = kirim_berkas(simpanan.alirkan(b.id, simpanan.HASIL, ukuran), nama)
+    response.headers["Content-Length"] = str(ukuran)
+    return response
 
 
 @bp.post("/cetak/batch/<int:batch_id>/batal")

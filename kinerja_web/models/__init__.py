@@ -2,7 +2,7 @@
 
 from kinerja_web.models.akun import Akun, SesiLogin
 from kinerja_web.models.audit import Audit
-from kinerja_web.models.cetak import Cetakan, CetakBatch
+from kinerja_web.models.cetak import Cetakan, CetakBatch, CetakBatchBerkas, DokumenTersimpan
 from kinerja_web.models.impor import ImporAkun, ImporBerkas
 from kinerja_web.models.kiriman import KunciKiriman
 from kinerja_web.models.org import (
@@ -41,8 +41,10 @@ __all__ = [
     "Audit",
     "CatatanUpaya",
     "CetakBatch",
+    "CetakBatchBerkas",
     "Cetakan",
     "Dinas",
+    "DokumenTersimpan",
     "ImporAkun",
     "Ekspor",
     "ImporBerkas",

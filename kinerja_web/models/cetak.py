@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
@@ -56,6 +56,8 @@ class CetakBatch(Model):
     status: Mapped[StatusBatch] = mapped_column(teks_enum(StatusBatch, 12),
                                                 default=StatusBatch.ANTRI)
     galat: Mapped[str | None] = mapped_column(Text)
+    # The merged file's name; its bytes are a CetakBatchBerkas row (urutan -1), so every
+    # web node serves it (a path under instance/cetak/ from before is still read).
     berkas: Mapped[str | None] = mapped_column(String(300))
     # Which worker holds the job and when it last reported: a stale one can be taken over.
     pekerja: Mapped[str | None] = mapped_column(String(64))
@@ -81,3 +83,40 @@ class CetakBatch(Model):
     @property
     def persen(self):
         return int(100 * self.dokumen_selesai / self.total) if self.total else 100
+
+
+class DokumenTersimpan(Model):
+    """A rendered document, stored under its verification code (render once, serve many).
+
+    `sidik` is the SHA-256 of what was rendered (the HTML, which carries the code, the
+    images and the print stylesheet): the code covers the printed values, the fingerprint
+    also what the code does not (the school's curve, the letterhead). A print serves the
+    row only when both match the current data; otherwise it renders and replaces it."""
+
+    __tablename__ = "dokumen_tersimpan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kode: Mapped[str] = mapped_column(String(16), unique=True)
+    jenis: Mapped[str] = mapped_column(String(20))
+    skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id", ondelete="CASCADE"))
+    sidik: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    ukuran: Mapped[int]
+    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+
+    __table_args__ = (Index("ix_dokumen_tersimpan_skp_jenis", "skp_id", "jenis"),)
+
+
+class CetakBatchBerkas(Model):
+    """The bytes of a batch: one row per finished chunk (urutan 0, 1, …; deleted after
+    the merge) and the merged file (urutan -1). In the database, so a job resumed on
+    another node continues from the chunks written here, and any node serves the file."""
+
+    __tablename__ = "cetak_batch_berkas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("cetak_batch.id", ondelete="CASCADE"))
+    urutan: Mapped[int]
+    isi: Mapped[bytes] = mapped_column(LargeBinary)
+    ukuran: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("batch_id", "urutan",
+                                       name="uq_cetak_batch_berkas_urutan"),)

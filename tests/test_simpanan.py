@@ -1,0 +1,250 @@
+"""Render once, serve many (issue #16): a printed document is stored under its verification
+code and served again while its data is unchanged; a change of data makes the stored file
+stale (re-rendered), never wrong; a batch merges stored documents and renders only the rest."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select, update
+from test_cetak import (
+    SMP1,
+    baca,
+    batch_terakhir,
+    cetak,
+    id_sekolah,
+    masuk,
+    rata,
+    segar,
+    semua,
+    skp_dari,
+    tunggu,
+    yang_berpredikat,
+)
+
+from kinerja_web import jobs, pdf, simpanan
+from kinerja_web.extensions import db
+from kinerja_web.models import Dinas, Pegawai
+from kinerja_web.models.cetak import Cetakan, DokumenTersimpan
+
+
+@pytest.fixture
+def tanpa_pekerja(monkeypatch):
+    """Jobs stay queued: the test runs them itself (jobs.jalankan)."""
+    antre = []
+    monkeypatch.setattr(jobs, "antrikan", lambda app, batch_id: antre.append(batch_id))
+    return antre
+
+
+@pytest.fixture
+def hitung_render(app, monkeypatch):
+    """Renders in this process (no pool) and counts the documents WeasyPrint lays out."""
+    app.config["CETAK_PROSES"] = False
+    dirender = []
+    asli = pdf.render_murni
+
+    def render_murni(static, html_list, logo=None, terpisah=False):
+        dirender.extend(html_list)
+        return asli(static, html_list, logo, terpisah)
+
+    monkeypatch.setattr(pdf, "render_murni", render_murni)
+    return dirender
+
+
+@baca
+def tersimpan(skp_id=None):
+    q = select(DokumenTersimpan).order_by(DokumenTersimpan.id)
+    if skp_id is not None:
+        q = q.where(DokumenTersimpan.skp_id == skp_id)
+    return [(d.kode, d.jenis, d.skp_id, d.sidik, bytes(d.pdf)) for d in db.session.scalars(q)]
+
+
+def kode_di(data):
+    teks = rata(PdfReader(io.BytesIO(data)).pages[0].extract_text())
+    return teks.split("Kode verifikasi: ")[1][:11]
+
+
+def ubah(model, id_, **nilai):
+    segar()
+    db.session.execute(update(model).where(model.id == id_).values(**nilai))
+    db.session.commit()
+
+
+def test_dokumen_tersimpan_disajikan_lalu_basi_saat_data_berubah(demo, buat_klien,
+                                                                 hitung_render):
+    skp = skp_dari("guru28")
+    k = masuk(buat_klien, "guru28")
+    anon = buat_klien()
+
+    r = cetak(k, "dokumen_evaluasi", skp.id)
+    assert r.status_code == 200 and len(hitung_render) == 1
+    pertama = r.data
+    kode1 = kode_di(pertama)
+    [(kode, jenis, skp_id, _, isi)] = tersimpan(skp.id)
+    assert (kode, jenis, skp_id, isi) == (kode1, "dokumen_evaluasi", skp.id, pertama)
+
+    # Printed again, unchanged: the stored file, not a second render; still one Cetakan
+    # and one audit row per print.
+    r = cetak(k, "dokumen_evaluasi", skp.id)
+    assert r.status_code == 200 and r.data == pertama and len(hitung_render) == 1
+    assert len(semua(select(Cetakan.id).where(Cetakan.kode == kode1))) == 2
+    assert "Dokumen asli" in anon.get(f"/verifikasi/{kode1}").get_data(as_text=True)
+
+    # A printed value changes (the name): the stored file is stale; the next print
+    # renders the new one, stores it under its new code and drops the old file.
+    ubah(Pegawai, skp.pegawai_id, nama="Sri Hariyati Baru")
+    r = cetak(k, "dokumen_evaluasi", skp.id)
+    assert r.status_code == 200 and len(hitung_render) == 2
+    kode2 = kode_di(r.data)
+    assert kode2 != kode1 and "Sri Hariyati Baru" in rata(
+        PdfReader(io.BytesIO(r.data)).pages[0].extract_text())
+    assert [(d[0], d[4]) for d in tersimpan(skp.id)] == [(kode2, r.data)]
+    assert "telah berubah" in anon.get(f"/verifikasi/{kode1}").get_data(as_text=True)
+    assert "Dokumen asli" in anon.get(f"/verifikasi/{kode2}").get_data(as_text=True)
+    kedua = r.data
+
+    # A change the code does not cover (the letterhead's Dinas name): same code, but the
+    # stored file would be wrong; it is rendered again and replaced under the same code.
+    dinas_id = baca(lambda: db.session.scalar(
+        select(Pegawai.dinas_id).where(Pegawai.id == skp.pegawai_id)))()
+    ubah(Dinas, dinas_id, nama="DINAS PENDIDIKAN KOP BARU")
+    r = cetak(k, "dokumen_evaluasi", skp.id)
+    assert r.status_code == 200 and len(hitung_render) == 3
+    assert kode_di(r.data) == kode2 and r.data != kedua
+    assert "KOP BARU" in rata(PdfReader(io.BytesIO(r.data)).pages[0].extract_text())
+    assert [(d[0], d[4]) for d in tersimpan(skp.id)] == [(kode2, r.data)]
+    assert "Dokumen asli" in anon.get(f"/verifikasi/{kode2}").get_data(as_text=True)
+    # And is served from the store again after that.
+    assert cetak(k, "dokumen_evaluasi", skp.id).data == r.data and len(hitung_render) == 3
+
+
+def test_batch_separuh_tersimpan_hanya_merender_separuh(demo, buat_klien, app, tanpa_pekerja,
+                                                        hitung_render):
+    harap = yang_berpredikat(SMP1)
+    assert len(harap) == 12
+    op = masuk(buat_klien, "operator")
+    r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi",
+                                 "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
+                                 "format": "pdf"})
+    assert r.status_code == 303
+    b = batch_terakhir()
+    separuh = b.daftar[::2]
+    # Half of them printed one by one before (by the Dinas operator): stored.
+    for skp_id in separuh:
+        assert cetak(op, "dokumen_evaluasi", skp_id).status_code == 200
+    assert len(hitung_render) == 6 and len(tersimpan()) == 6
+    tersimpan_dulu = {d[0]: d[4] for d in tersimpan()}
+    dirender_satuan = list(hitung_render)
+
+    segar()
+    assert jobs.jalankan(b.id) is True
+    b = tunggu(b.id)
+    assert b.status == "selesai", b.galat
+    # Only the six others were rendered, and are now stored too.
+    dibatch = hitung_render[len(dirender_satuan):]
+    assert len(dibatch) == 6
+    assert not set(dibatch) & set(dirender_satuan)
+    assert len(tersimpan()) == 12
+    assert {d[0]: d[4] for d in tersimpan() if d[0] in tersimpan_dulu} == tersimpan_dulu
+    # The merged PDF has every document once, in order, with its code and bookmark.
+    r = op.get(f"/cetak/batch/{b.id}/unduh")
+    assert r.status_code == 200
+    baca_pdf = PdfReader(io.BytesIO(r.data))
+    assert len(baca_pdf.pages) == 12 and len(baca_pdf.outline) == 12
+    kode = semua(select(Cetakan.kode).where(Cetakan.batch_id == b.id))
+    assert sorted(kode) == sorted(kode_di_halaman(r.data))
+    assert set(tersimpan_dulu) <= set(kode)
+
+    # A second batch of the same: nothing rendered at all.
+    r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi",
+                                 "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
+                                 "format": "zip"})
+    assert r.status_code == 303
+    sebelum = len(hitung_render)
+    segar()
+    assert jobs.jalankan(batch_terakhir().id) is True
+    assert len(hitung_render) == sebelum
+
+
+def kode_di_halaman(data):
+    return [rata(h.extract_text()).split("Kode verifikasi: ")[1][:11]
+            for h in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_simpanan_upsert_dan_hapus(ctx, demo):
+    """The store's own contract: an upsert per code, older codes of the same document
+    dropped, a wrong fingerprint never served."""
+    skp = skp_dari("guru28")
+    db.session.rollback()
+    simpanan.simpan("AAAAA-11111", b"%PDF-a", jenis="skp", skp_id=skp.id, sidik="s1")
+    simpanan.simpan("AAAAA-11111", b"%PDF-b", jenis="skp", skp_id=skp.id, sidik="s2")
+    db.session.commit()
+    assert simpanan.ambil("AAAAA-11111", "s1") is None
+    assert simpanan.ambil("AAAAA-11111", "s2") == b"%PDF-b"
+    simpanan.simpan("BBBBB-22222", b"%PDF-c", jenis="skp", skp_id=skp.id, sidik="s3")
+    simpanan.simpan("CCCCC-33333", b"%PDF-d", jenis="evaluasi", skp_id=skp.id, sidik="s4")
+    db.session.commit()
+    assert simpanan.ambil("AAAAA-11111", "s2") is None  # the same document, newer data
+    assert simpanan.ambil_banyak({"BBBBB-22222": "s3", "CCCCC-33333": "s4"}) == {
+        "BBBBB-22222": b"%PDF-c", "CCCCC-33333": b"%PDF-d"}
+    simpanan.hapus("BBBBB-22222")
+    db.session.commit()
+    assert simpanan.ada({"BBBBB-22222": "s3", "CCCCC-33333": "s4"}) == {"CCCCC-33333"}
+
+
+def test_pracetak_setelah_disepakati_lalu_cetak_dari_simpanan(demo, buat_klien, app,
+                                                              monkeypatch, hitung_render):
+    """SKP agreed: its document is queued for pre-rendering only once the transition has
+    committed; the job stores it (once: a second run renders nothing) and the print that
+    follows is served from the store."""
+    import re
+
+    from kinerja_web import pracetak
+    from kinerja_web.dokumen import pracetak as perender
+
+    app.config["PRACETAK"] = True
+    antre = []
+    monkeypatch.setattr(pracetak, "antrikan", lambda app_, pasangan: antre.append(pasangan))
+    skp = skp_dari("guru6")
+    assert skp.status == "disetujui"
+    k = masuk(buat_klien, "guru6")
+    halaman = k.get(f"/perencanaan/{skp.id}/sepakati").get_data(as_text=True)
+    versi = re.search(r'name="versi"[^>]*value="(\d+)"', halaman).group(1)
+    # A stale form (another version) changes nothing and queues nothing.
+    r = k.post(f"/perencanaan/{skp.id}/sepakati", {"versi": str(int(versi) + 5)})
+    assert r.status_code == 409 and antre == []
+    r = k.post(f"/perencanaan/{skp.id}/sepakati", {"versi": versi})
+    assert r.status_code == 303 and antre == [[("skp", skp.id)]]
+
+    segar()
+    assert perender.jalankan(antre[0]) == 1
+    [(kode, jenis, skp_id, _, isi)] = tersimpan(skp.id)
+    assert (jenis, skp_id) == ("skp", skp.id) and isi.startswith(b"%PDF-")
+    segar()
+    assert perender.jalankan(antre[0]) == 0  # idempotent: stored from the same data
+    assert len(hitung_render) == 1
+    r = cetak(k, "skp", skp.id)
+    assert r.status_code == 200 and r.data == isi and kode_di(r.data) == kode
+    assert len(hitung_render) == 1  # served, not rendered
+    # A rejected document (predikat not set) is skipped, not rendered.
+    segar()
+    assert perender.jalankan([("dokumen_evaluasi", skp.id)]) == 0
+
+
+def test_pracetak_merender_di_proses_anak_berprioritas_rendah(app, ctx):
+    """The pre-render process runs at a lower priority than its parent."""
+    import os
+
+    from kinerja_web.dokumen import pracetak
+
+    app.config["PRACETAK_NICE"] = 7
+    monkey = pracetak._render
+    pracetak._render = None
+    try:
+        anak_nice = pracetak.pool_rendah().submit(os.nice, 0).result(timeout=120)
+        assert anak_nice == min(19, os.nice(0) + 7)
+        pid = pracetak.pool_rendah().submit(os.getpid).result(timeout=60)
+        assert pid != os.getpid()
+    finally:
+        pracetak._render.shutdown()
+        pracetak._render = monkey
