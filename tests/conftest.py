@@ -9,6 +9,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+import simpanan
 from flask.globals import _cv_app
 from hypothesis import settings
 from sqlalchemy import create_engine, event, select, text
@@ -311,11 +312,16 @@ def polos(obj):
 
 @pytest.fixture
 def demo(ctx, app):
+    """The demo Dinas (`kinerja_web.demo.buat`) in the empty database; its login table.
+    Built once per worker and database, restored from its saved rows for each test."""
     from kinerja_web import demo as demo_data
 
-    logins = demo_data.buat(app)
-    db.session.commit()
-    return logins
+    def bangun():
+        logins = demo_data.buat(app)
+        db.session.commit()
+        return logins
+
+    return simpanan.sekali(app, "demo", bangun)
 
 
 @contextmanager
