@@ -28,10 +28,10 @@ import openpyxl
 import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from bantu_cetak import cetak, logo_dinas, masuk, segar, skp_dari, unggah, xobject_gambar
 from markupsafe import escape
 from PIL import Image
 from sqlalchemy import func, select
-from test_cetak import cetak, logo_dinas, masuk, segar, skp_dari, unggah, xobject_gambar
 
 from kinerja_web import lembar
 from kinerja_web.dinas import logo as modul_logo

@@ -13,134 +13,64 @@ import socket
 import threading
 import time
 import zipfile
-from datetime import UTC, timedelta
-from types import SimpleNamespace
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
+import bantu_cetak
 import pytest
+from bantu_cetak import (
+    PERILAKU,
+    SMP1,
+    SMP2,
+    _polos_batch,
+    akun,
+    baca,
+    batch_terakhir,
+    cetak,
+    halaman,
+    id_sekolah,
+    jumlah,
+    logo_dinas,
+    masuk,
+    pegawai_dari,
+    png,
+    rata,
+    segar,
+    skp_dari,
+    skp_orm,
+    tanggal_id,
+    tanpa_spasi,
+    teks_pdf,
+    unggah,
+    urutan,
+    xobject_gambar,
+)
 from conftest import SANDI, polos
-from PIL import Image, PngImagePlugin
+from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from kinerja_web import jobs, pdf
 from kinerja_web.demo import SANDI_DEMO
-from kinerja_web.extensions import baca_saja, db
-from kinerja_web.models import Akun, Audit, Dinas, Sekolah
+from kinerja_web.extensions import db
+from kinerja_web.models import Audit, Dinas, Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch
 from kinerja_web.models.penilaian import Penilaian
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember")
-PERILAKU = ("Berorientasi Pelayanan", "Akuntabel", "Kompeten", "Harmonis", "Loyal", "Adaptif",
-            "Kolaboratif")
+# Fixtures shared with other test modules.
+tanpa_pekerja = bantu_cetak.tanpa_pekerja
+
 XSS_NAMA = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 XSS_TEKS = 'Refleksi <b hx-get="/x" hx-trigger="load">tebal</b> & <svg onload=alert(2)>'
-SMP1 = "20301201"  # SMP NEGERI 1 KEBUMEN: predikat set for guru23…guru33 and kepsek3
-SMP2 = "20301202"  # SMP NEGERI 2 KARANGGAYAM: predikat set for guru37…guru42
 
 
 # ------------------------------------------------------------------ helpers
-
-def halaman(data):
-    """The text of each page as pypdf extracts it."""
-    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
-
-
-def rata(teks):
-    """Whitespace collapsed (lines joined), soft-hyphenated line ends rejoined."""
-    teks = teks.replace("\u2010\n", "").replace("\u00ad\n", "")
-    return " ".join(teks.split())
-
-
-def teks_pdf(data):
-    return rata("\n".join(halaman(data)))
-
-
-def urutan(teks, label):
-    """Each label occurs, in this order (where a cell wraps its text does not matter)."""
-    teks = tanpa_spasi(teks)
-    pos = 0
-    for lb in label:
-        lb = tanpa_spasi(lb)
-        i = teks.find(lb, pos)
-        assert i >= 0, f"label {lb!r} tidak ada setelah …{teks[max(0, pos - 60):pos]!r}"
-        pos = i + len(lb)
-
-
-def tanpa_spasi(s):
-    return re.sub(r"\s+", "", s)
-
-
-def tanggal_id(nilai):
-    """'26 November 2026' for a stored naive-UTC timestamp, in Asia/Jakarta."""
-    if hasattr(nilai, "hour"):
-        nilai = nilai.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Jakarta")).date()
-    return f"{nilai.day} {BULAN[nilai.month - 1]} {nilai.year}"
-
-
-def segar():
-    """End the test's transaction and forget cached rows (requests wrote since). On SQLite
-    every transaction outside a GET takes the write lock: never hold one across a request."""
-    db.session.rollback()
-
-
-def baca(fungsi):
-    """Run a read in its own lock-free transaction and end it; plain values out."""
-    def dibungkus(*args, **kw):
-        segar()
-        with baca_saja():
-            return fungsi(*args, **kw)
-    return dibungkus
-
-
-def akun(username):
-    return db.session.scalar(select(Akun).where(Akun.username == username))
-
-
-def skp_orm(username):
-    """The (first) SKP of a user, to change in the test (commit before any request)."""
-    return db.session.scalar(select(Skp).where(Skp.pegawai_id == akun(username).pegawai_id)
-                             .order_by(Skp.id))
-
-
-@baca
-def skp_dari(username):
-    """The (first) SKP of a user as plain values, with its pegawai, usable after requests."""
-    skp = skp_orm(username)
-    return SimpleNamespace(**vars(polos(skp)), pegawai=polos(skp.pegawai))
-
-
-@baca
-def pegawai_dari(username):
-    return polos(akun(username).pegawai)
 
 
 @baca
 def id_akun(username):
     return akun(username).id
-
-
-@baca
-def id_sekolah(npsn):
-    return db.session.scalar(select(Sekolah.id).where(Sekolah.npsn == npsn))
-
-
-def masuk(buat_klien, username, sandi=SANDI_DEMO):
-    k = buat_klien()
-    k.masuk(username, sandi)
-    return k
-
-
-def cetak(k, jenis, skp_id, **kw):
-    return k.post(f"/cetak/{jenis}/{skp_id}", **kw)
-
-
-@baca
-def jumlah(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @baca
@@ -166,24 +96,6 @@ def cek_halaman_dan_kode(data, kode):
         assert "None" not in t
     assert re.fullmatch(r"[A-Z2-7]{5}-[A-Z2-7]{5}", kode)
     return n
-
-
-def xobject_gambar(data):
-    """Image XObjects of the first page (the logo is the only raster image)."""
-    halaman0 = PdfReader(io.BytesIO(data)).pages[0]
-    xo = halaman0.get("/Resources", {}).get("/XObject", {})
-    gambar = []
-
-    def jelajah(kamus):
-        for v in kamus.values():
-            v = v.get_object()
-            if v.get("/Subtype") == "/Image":
-                gambar.append(v)
-            elif v.get("/Subtype") == "/Form":
-                jelajah(v.get("/Resources", {}).get("/XObject", {}))
-
-    jelajah(xo)
-    return gambar
 
 
 @pytest.fixture
@@ -722,15 +634,6 @@ def test_dokumen_dengan_gambar_luar_tidak_mengambilnya(ctx, app, tmp_path):
 
 # ------------------------------------------------------------------ 6. the letterhead logo
 
-def png(ukuran=(40, 40), teks=None):
-    info = None
-    if teks:
-        info = PngImagePlugin.PngInfo()
-        info.add_text("Comment", teks)
-    out = io.BytesIO()
-    Image.new("RGB", ukuran, (10, 80, 160)).save(out, "PNG", pnginfo=info)
-    return out.getvalue()
-
 
 def jpeg_exif():
     img = Image.new("RGB", (40, 40), (200, 30, 30))
@@ -746,18 +649,6 @@ SVG_BERSIH = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" wid
               b'height="40" viewBox="0 0 40 40"><defs><linearGradient id="g"><stop offset="0" '
               b'stop-color="#06c"/></linearGradient></defs><circle cx="20" cy="20" r="18" '
               b'fill="url(#g)"/><a href="#g"><rect width="4" height="4"/></a></svg>')
-
-
-def unggah(k, isi, nama, **lain):
-    return k.post("/dinas/pengaturan/logo", {"logo": (io.BytesIO(isi), nama), **lain},
-                  content_type="multipart/form-data")
-
-
-@baca
-def logo_dinas():
-    """(logo, MIME) of the demo Dinas."""
-    return tuple(db.session.execute(select(Dinas.logo, Dinas.logo_mime).where(
-        Dinas.nama == "Dinas Pendidikan Kabupaten Kebumen")).one())
 
 
 def test_logo_png_disimpan_ulang_tanpa_metadata_dan_tampil_di_pdf(demo, buat_klien):
@@ -940,20 +831,9 @@ def orang_dari(skp_ids):
     return [polos(baris[i].pegawai) for i in skp_ids]
 
 
-def _polos_batch(b):
-    if b is None:
-        return None
-    return SimpleNamespace(**vars(polos(b)), total=b.total, jumlah_chunk=b.jumlah_chunk)
-
-
 @baca
 def batch(batch_id):
     return _polos_batch(db.session.get(CetakBatch, batch_id))
-
-
-@baca
-def batch_terakhir():
-    return _polos_batch(db.session.scalar(select(CetakBatch).order_by(CetakBatch.id.desc())))
 
 
 def tunggu(batch_id, batas=240):
@@ -993,14 +873,6 @@ def terputus():
 def baca_berkas(b):
     with open(b.berkas, "rb") as f:
         return f.read()
-
-
-@pytest.fixture
-def tanpa_pekerja(monkeypatch):
-    """Jobs stay queued: the test runs them itself (jobs.jalankan)."""
-    antre = []
-    monkeypatch.setattr(jobs, "antrikan", lambda app, batch_id: antre.append(batch_id))
-    return antre
 
 
 def test_batch_satu_sekolah_lewat_halaman_pdf_dengan_bookmark(demo, buat_klien,

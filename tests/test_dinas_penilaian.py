@@ -13,11 +13,9 @@ import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import bantu_penilaian as _bersama
 import pytest
-import test_penilaian as _bersama
-from openpyxl import load_workbook
-from sqlalchemy import select
-from test_penilaian import (
+from bantu_penilaian import (
     HX,
     LABEL_PREDIKAT,
     audit,
@@ -39,6 +37,8 @@ from test_penilaian import (
     url_hasil,
     url_perilaku,
 )
+from openpyxl import load_workbook
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import (

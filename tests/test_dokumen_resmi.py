@@ -16,8 +16,7 @@ import csv as csv_mod
 import io
 import re
 
-from sqlalchemy import select
-from test_cetak import (
+from bantu_cetak import (
     PERILAKU,
     SMP1,
     SMP2,
@@ -39,6 +38,7 @@ from test_cetak import (
     urutan,
     xobject_gambar,
 )
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Akun, Audit, Dinas, LogSinkro, TahunKinerja

@@ -11,9 +11,9 @@ import json
 
 import jsonschema
 import pytest
+from bantu_sinkro import ekspor_lewat_halaman, operator_demo, pegawai_demo, teks, unduh
 from openpyxl import load_workbook
 from sqlalchemy import select
-from test_sinkro import ekspor_lewat_halaman, operator_demo, pegawai_demo, teks, unduh
 
 from kinerja_web import aturan
 from kinerja_web.demo import pakai_periode_bersih

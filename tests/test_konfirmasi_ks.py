@@ -7,10 +7,9 @@ note. Nobody else does either, every change is audited and counts as a version o
 confirmation page, and the validation freezes once the assessment went to the Dinas.
 """
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from sqlalchemy import select
-from test_pelaksanaan import (
+from bantu_pelaksanaan import (
     aksi_audit_sejak,
     galat,
     jumlah_audit,
@@ -18,6 +17,7 @@ from test_pelaksanaan import (
     teks,
     versi_di,
 )
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Skp

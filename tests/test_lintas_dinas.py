@@ -11,12 +11,12 @@ import html
 import re
 
 import pytest
+from bantu_impor import galat_di, nip, pegawai, potret, pratinjau, ringkasan_di, sekolah, xlsx
+from bantu_sinkro import asn_xlsx
+from bantu_sinkro import pratinjau as pratinjau_referensi
+from bantu_sinkro import simpan as simpan_referensi
 from conftest import SANDI
 from sqlalchemy import func, select
-from test_impor import galat_di, nip, pegawai, potret, pratinjau, ringkasan_di, sekolah, xlsx
-from test_sinkro import asn_xlsx
-from test_sinkro import pratinjau as pratinjau_referensi
-from test_sinkro import simpan as simpan_referensi
 from werkzeug.security import generate_password_hash
 
 from kinerja_web.extensions import db

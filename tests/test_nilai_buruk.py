@@ -13,11 +13,11 @@ import re
 import secrets
 
 import pytest
+from bantu_impor import pegawai, pratinjau, simpan, unggah
+from bantu_sinkro import operator_demo
 from conftest import SANDI, TEST_CONFIG
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text, update
-from test_impor import pegawai, pratinjau, simpan, unggah
-from test_sinkro import operator_demo
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField, TextAreaField
 

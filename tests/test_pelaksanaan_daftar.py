@@ -7,10 +7,9 @@ import gzip
 import re
 from html import unescape
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from sqlalchemy import func, select
-from test_pelaksanaan import (
+from bantu_pelaksanaan import (
     HX,
     PERSIAPAN,
     REFLEKSI,
@@ -30,6 +29,7 @@ from test_pelaksanaan import (
     url_k,
     versi_di,
 )
+from sqlalchemy import func, select
 
 from kinerja_web.demo import PELAKSANAAN_DEMO, SANDI_DEMO
 from kinerja_web.extensions import db

@@ -9,8 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
-from test_perencanaan import (
+from bantu_perencanaan import (
     BATAS_FRAGMEN,
     BATAS_HALAMAN,
     BATAS_QUERY,
@@ -38,6 +37,7 @@ from test_perencanaan import (
     url_langkah,
     versi_di,
 )
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Skp, TahunKinerja

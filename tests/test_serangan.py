@@ -39,10 +39,10 @@ import dunia_akses
 import pytest
 from conftest import SANDI, tanpa_konteks
 from dunia_akses import PERAN, catat_tulisan
+from matriks_akses import MATRIKS, TOLAK, harap
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
-from test_akses_matriks import MATRIKS, TOLAK, harap
 
 from kinerja_web.extensions import db
 from kinerja_web.models import (
