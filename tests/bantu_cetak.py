@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from kinerja_web import jobs
-from kinerja_web.demo import SANDI_DEMO
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Akun, Dinas, Sekolah
 from kinerja_web.models.cetak import CetakBatch
@@ -111,12 +110,6 @@ def pegawai_dari(username):
 @baca
 def id_sekolah(npsn):
     return db.session.scalar(select(Sekolah.id).where(Sekolah.npsn == npsn))
-
-
-def masuk(buat_klien, username, sandi=SANDI_DEMO):
-    k = buat_klien()
-    k.masuk(username, sandi)
-    return k
 
 
 def cetak(k, jenis, skp_id, **kw):

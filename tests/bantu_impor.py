@@ -1,11 +1,11 @@
 """Helpers shared by test_impor.py and
 test_lintas_dinas.py, test_nilai_buruk.py: a helper module, no tests here."""
 
-import html
 import io
 import re
 from datetime import date
 
+from bantu import galat_per_baris
 from conftest import nip_valid
 from sqlalchemy import select
 
@@ -75,11 +75,9 @@ def simpan(k, impor_id):
 
 def galat_di(halaman):
     """The rows of the "Kesalahan per baris" table: (sheet, line, column, message)."""
-    assert "Kesalahan per baris" in halaman
-    bagian = halaman.split("Kesalahan per baris", 1)[1].split("</table>", 1)[0]
-    return [(html.unescape(a), int(b), html.unescape(c), html.unescape(d)) for a, b, c, d in
-            re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>",
-                       bagian)]
+    baris = galat_per_baris(halaman)
+    assert baris is not None, "tidak ada tabel Kesalahan per baris"
+    return [(a, int(b), c, d) for a, b, c, d in baris]
 
 
 def ringkasan_di(halaman):

@@ -35,32 +35,8 @@ REFLEKSI = {"refleksi_praktik": "Saya melihat kebiasaan saya.",
             "refleksi_dampak": "Murid lebih berani bertanya."}
 
 
-def masuk(buat_klien, username):
-    k = buat_klien()
-    k.masuk(username)
-    return k
-
-
 def url(skp_id, n):
     return f"/pelaksanaan/{skp_id}/praktik/{n}"
-
-
-def versi_di(r):
-    """The hidden `versi` the page carries (what the next POST sends back)."""
-    m = re.search(r'name="versi" type="hidden" value="(\d+)"', r.text)
-    assert m, f"tidak ada versi di halaman {r.status_code}"
-    return m.group(1)
-
-
-def teks(r):
-    """The page as a reader sees it: tags gone, whitespace folded."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
-
-
-def galat(r):
-    """The form-level error box's text, whitespace folded."""
-    m = re.search(r'class="pesan pesan-galat" role="alert">(.*?)</div>', r.text, re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split()) if m else ""
 
 
 def kirim(k, skp_id, n, data=None, aksi="simpan", versi=None, headers=None):

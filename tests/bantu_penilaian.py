@@ -7,6 +7,7 @@ from html import unescape
 from types import SimpleNamespace
 
 import pytest
+from bantu import galat, pesan, teks, versi_di
 from sqlalchemy import func, select
 
 from kinerja_web.extensions import db
@@ -35,51 +36,16 @@ RATING_UNTUK = {"sangat_baik": ("di_atas", "di_atas"), "baik": ("sesuai", "sesua
                 "sangat_kurang": ("di_bawah", "di_bawah")}
 
 
-def teks(r):
-    """The page as a reader sees it: tags gone, whitespace folded."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", r.get_data(as_text=True))).split())
-
-
-def galat(r):
-    """The form-level error box's text."""
-    m = re.search(r'class="pesan pesan-galat" role="alert">(.*?)</div>', r.text, re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split()) if m else ""
-
-
-def pesan(r):
-    """The flashed messages of a page."""
-    return [" ".join(unescape(m).split()) for m in
-            re.findall(r'<p class="pesan pesan-\w+" role="status">(.*?)</p>', r.text, re.S)]
-
-
 def ikuti(k, r):
     """Follow a Post/Redirect/Get."""
     assert r.status_code == 303, (r.status_code, galat(r) or teks(r)[-300:])
     return k.get(r.headers["Location"])
 
 
-def versi_di(r):
-    m = re.search(r'name="versi"[^>]*value="(\d+)"', r.text)
-    assert m, f"tidak ada versi di halaman {r.status_code}"
-    return m.group(1)
-
-
 def rekomendasi_di(r):
     """The recommendation the page (or its fragment) shows, or None."""
     m = re.search(r"Rekomendasi: <strong>([^<]+)</strong>", r.text)
     return m.group(1) if m else None
-
-
-def baris_tabel(r):
-    """The rows of the page's data table as lists of cell texts (placeholder row left out)."""
-    tbody = re.search(r"<tbody>(.*?)</tbody>", r.text, re.S)
-    out = []
-    for tr in re.findall(r"<tr>(.*?)</tr>", tbody.group(1) if tbody else "", re.S):
-        sel = [" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split())
-               for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-        if len(sel) > 1:
-            out.append(sel)
-    return out
 
 
 def hitung_tab(r):
@@ -130,12 +96,6 @@ def aktor(username=None, pegawai_id=None):
 
 def tahun():
     return db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
-
-
-def masuk(buat_klien, username):
-    k = buat_klien()
-    k.masuk(username)
-    return k
 
 
 class Alat:

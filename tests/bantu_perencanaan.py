@@ -6,9 +6,9 @@ import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from html import unescape
 from types import SimpleNamespace
 
+from bantu import badan, galat, masuk, versi_di
 from sqlalchemy import select
 
 from kinerja_web.extensions import db
@@ -35,36 +35,6 @@ BATAS_FRAGMEN = 5 * 1024
 
 
 BATAS_QUERY = 6
-
-
-def masuk(buat_klien, username):
-    k = buat_klien()
-    k.masuk(username)
-    return k
-
-
-def versi_di(r):
-    """The hidden `versi` the page carries (what the next POST sends back)."""
-    m = re.search(r'name="versi" type="hidden" value="(\d+)"', r.text)
-    assert m, f"tidak ada versi di halaman {r.status_code}"
-    return m.group(1)
-
-
-def galat(r):
-    """The form-level error box's text, whitespace folded."""
-    m = re.search(r'class="pesan pesan-galat" role="alert">(.*?)</div>', r.text, re.S)
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split()) if m else ""
-
-
-def teks(r):
-    """The page as a reader sees it: tags gone, whitespace folded."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
-
-
-def tercentang(r, nama):
-    """Values of the inputs named `nama` that are checked in the page."""
-    return re.findall(rf'<input type="(?:radio|checkbox)" name="{nama}" value="([^"]+)" checked',
-                      r.text)
 
 
 def mulai(k, posisi="guru"):
@@ -191,12 +161,6 @@ def halaman_plus_css(k, r):
     r_css = k.get(css[0], headers={"Accept-Encoding": "gzip"})
     assert r_css.status_code == 200
     return terkompresi(r) + terkompresi(r_css)
-
-
-def badan(r):
-    """The response body as text, decompressed when it was sent compressed."""
-    return gzip.decompress(r.data).decode() if r.headers.get("Content-Encoding") == "gzip" \
-        else r.text
 
 
 def serentak(*panggilan):

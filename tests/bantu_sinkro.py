@@ -1,11 +1,10 @@
 """Helpers shared by test_sinkro.py and
 test_ekspor_v2.py, test_lintas_dinas.py, test_nilai_buruk.py: a helper module, no tests here."""
 
-import html
 import io
 import json
-import re
 
+from bantu import masuk, teks
 from sqlalchemy import select
 
 from kinerja_web.demo import SANDI_DEMO
@@ -18,15 +17,6 @@ from kinerja_web.models import (
 from kinerja_web.sinkro import berkas
 
 
-def masuk(buat_klien, username, sandi=None):
-    k = buat_klien()
-    if sandi is None:
-        k.masuk(username)
-    else:
-        k.masuk(username, sandi)
-    return k
-
-
 def operator_demo(buat_klien):
     return masuk(buat_klien, "operator", SANDI_DEMO)
 
@@ -34,11 +24,6 @@ def operator_demo(buat_klien):
 def pegawai_demo(username):
     return db.session.scalar(select(Pegawai).join(Akun, Akun.pegawai_id == Pegawai.id)
                              .where(Akun.username == username))
-
-
-def teks(r):
-    """The page as a reader sees it: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
 
 
 def unggah(k, jenis, isi, nama):

@@ -15,25 +15,21 @@ from types import SimpleNamespace
 
 import bantu_penilaian as _bersama
 import pytest
+from bantu import baris_tabel, galat, masuk, pesan, teks
 from bantu_penilaian import (
     HX,
     LABEL_PREDIKAT,
     audit,
-    baris_tabel,
-    galat,
     hitung_tab,
     ikuti,
     isian_penetapan,
     jumlah,
     kirim_data,
-    masuk,
     penilaian,
-    pesan,
     segar,
     simpan_hasil,
     simpan_perilaku,
     tahun,
-    teks,
     url_hasil,
     url_perilaku,
 )

@@ -11,7 +11,13 @@ import json
 
 import jsonschema
 import pytest
-from bantu_sinkro import ekspor_lewat_halaman, operator_demo, pegawai_demo, teks, unduh
+from bantu import teks
+from bantu_sinkro import (
+    ekspor_lewat_halaman,
+    operator_demo,
+    pegawai_demo,
+    unduh,
+)
 from openpyxl import load_workbook
 from sqlalchemy import select
 

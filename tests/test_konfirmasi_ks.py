@@ -9,13 +9,10 @@ confirmation page, and the validation freezes once the assessment went to the Di
 
 import bantu_pelaksanaan as _bersama
 import pytest
+from bantu import galat, masuk, teks, versi_di
 from bantu_pelaksanaan import (
     aksi_audit_sejak,
-    galat,
     jumlah_audit,
-    masuk,
-    teks,
-    versi_di,
 )
 from sqlalchemy import select
 

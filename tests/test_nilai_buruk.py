@@ -7,11 +7,11 @@ name used to pass the preview and fail the confirm only on PostgreSQL.
 The cleaning rule is kinerja_web.teks.bersihkan (documented there)."""
 
 import csv
-import html
 import io
 import re
 import secrets
 
+import bantu
 import pytest
 from bantu_impor import pegawai, pratinjau, simpan, unggah
 from bantu_sinkro import operator_demo
@@ -51,12 +51,7 @@ def csv_dari(kolom, baris):
 
 def galat(halaman):
     """(sheet, line, column, message) rows of the preview's "Kesalahan per baris"."""
-    if "Kesalahan per baris" not in halaman:
-        return []
-    bagian = halaman.split("Kesalahan per baris", 1)[1].split("</table>", 1)[0]
-    return [(html.unescape(a), int(b), html.unescape(c), html.unescape(d)) for a, b, c, d in
-            re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>",
-                       bagian)]
+    return [(a, int(b), c, d) for a, b, c, d in bantu.galat_per_baris(halaman) or ()]
 
 
 @pytest.fixture

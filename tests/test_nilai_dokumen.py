@@ -8,17 +8,19 @@ import re
 
 import bantu_pelaksanaan as _bersama
 import pytest
+from bantu import galat, masuk, teks, versi_di
 from bantu_pelaksanaan import (
     aksi_audit_sejak,
-    galat,
     jumlah_audit,
     kirim,
-    masuk,
     praktik,
-    teks,
     url,
 )
-from bantu_penilaian import KRITERIA, hitung_tab, rekomendasi_di, versi_di
+from bantu_penilaian import (
+    KRITERIA,
+    hitung_tab,
+    rekomendasi_di,
+)
 from sqlalchemy import select
 
 from kinerja_web import aturan

@@ -12,6 +12,7 @@ from html import unescape
 
 import bantu_pelaksanaan
 import pytest
+from bantu import galat, masuk, teks, versi_di
 from bantu_pelaksanaan import (
     D1_1,
     HX,
@@ -19,19 +20,15 @@ from bantu_pelaksanaan import (
     REFLEKSI,
     TINDAK_LANJUT,
     aksi_audit_sejak,
-    galat,
     isi_textarea,
     isian_k,
     jumlah_audit,
     kirim,
     kirim_k,
-    masuk,
     praktik,
     refleksi,
-    teks,
     url,
     url_k,
-    versi_di,
 )
 from sqlalchemy import select
 

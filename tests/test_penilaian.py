@@ -14,32 +14,29 @@ import math
 import re
 from html import unescape
 
+import bantu
 import bantu_penilaian
 import pytest
+from bantu import galat, masuk, pesan, teks, versi_di
 from bantu_penilaian import (
     HX,
     KRITERIA,
     LABEL_PREDIKAT,
     audit,
-    galat,
     ikuti,
     isian_penetapan,
     isian_perilaku,
     jumlah,
     kirim_data,
     kode,
-    masuk,
     penilaian,
-    pesan,
     pilihan_di,
     rekomendasi_di,
     segar,
     simpan_hasil,
     simpan_perilaku,
-    teks,
     url_hasil,
     url_perilaku,
-    versi_di,
 )
 from sqlalchemy import select
 
@@ -67,8 +64,8 @@ def gz(r):
 
 
 def tercentang(r, nama):
-    m = re.search(rf'name="{nama}" value="(\w+)" checked', r.text)
-    return m.group(1) if m else None
+    """The checked value of the radio buttons named `nama`, or None."""
+    return next(iter(bantu.tercentang(r, nama)), None)
 
 
 # ------------------------------------------------------------------ the database

@@ -13,6 +13,7 @@ import re
 from datetime import date
 
 import pytest
+from bantu import badan, galat, masuk, teks, tercentang, versi_di
 from bantu_perencanaan import (
     BATAS_FRAGMEN,
     BATAS_HALAMAN,
@@ -20,24 +21,18 @@ from bantu_perencanaan import (
     HX,
     ISI_GURU,
     ajukan,
-    badan,
     baris,
-    galat,
     halaman_plus_css,
     isi,
     jejak,
     kirim_langkah,
-    masuk,
     mulai,
     putuskan,
     sepakati,
     serentak,
     siapkan,
-    teks,
-    tercentang,
     terkompresi,
     url_langkah,
-    versi_di,
 )
 from sqlalchemy import select
 

@@ -8,7 +8,9 @@ Helpers are shared with test_perencanaan.py (the pegawai's side).
 import re
 from datetime import timedelta
 
+import bantu
 import pytest
+from bantu import badan, galat, masuk, teks, tercentang, versi_di
 from bantu_perencanaan import (
     BATAS_FRAGMEN,
     BATAS_HALAMAN,
@@ -17,25 +19,19 @@ from bantu_perencanaan import (
     ISI_KS,
     ajukan,
     akhiri_penugasan,
-    badan,
     baris,
-    galat,
     halaman_plus_css,
     isi,
     jejak,
     kirim_langkah,
-    masuk,
     mulai,
     plot,
     putuskan,
     sepakati,
     serentak,
     siapkan,
-    teks,
-    tercentang,
     terkompresi,
     url_langkah,
-    versi_di,
 )
 from sqlalchemy import select
 
@@ -60,14 +56,8 @@ def kirim_atasan(k, skp_id, n, data, aksi="lanjut", versi=None, headers=None):
 
 def baris_tabel(r):
     """The list's rows as lists of cell texts (the "nothing found" row excluded)."""
-    tbody = re.search(r"<tbody>(.*?)</tbody>", badan(r), re.S).group(1)
-    out = []
-    for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S):
-        sel = [" ".join(re.sub(r"<[^>]+>", " ", td).split())
-               for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-        if sel != ["Tidak ada yang cocok."]:
-            out.append(sel)
-    return out
+    assert bantu.dom(r).css_first("tbody") is not None, "tidak ada tabel"
+    return bantu.baris_tabel(r, tanpa=lambda sel: sel == ["Tidak ada yang cocok."])
 
 
 def hitungan_tab(r):

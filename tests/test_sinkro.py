@@ -9,17 +9,17 @@ import json
 import re
 from datetime import date
 
+import bantu
 import jsonschema
 import pytest
+from bantu import masuk, teks
 from bantu_sinkro import (
     asn_xlsx,
     ekspor_lewat_halaman,
-    masuk,
     operator_demo,
     pegawai_demo,
     pratinjau,
     simpan,
-    teks,
     unduh,
     unggah,
 )
@@ -54,9 +54,9 @@ def ringkasan(r):
 
 
 def galat_di(r):
-    bagian = r.text.split("Kesalahan per baris", 1)[1].split("</table>", 1)[0]
-    return [tuple(html.unescape(x) for x in m) for m in re.findall(
-        r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", bagian)]
+    baris = bantu.galat_per_baris(r)
+    assert baris is not None, "tidak ada tabel Kesalahan per baris"
+    return baris
 
 
 def baris_tabel(r, kelas=None):
