@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from datetime import date
 from types import SimpleNamespace
 
+import dunia_sekali
 import pytest
-import simpanan
 from flask.globals import _cv_app
 from hypothesis import settings
 from sqlalchemy import create_engine, event, select, text
@@ -321,7 +321,7 @@ def demo(ctx, app):
         db.session.commit()
         return logins
 
-    return simpanan.sekali(app, "demo", bangun)
+    return dunia_sekali.sekali(app, "demo", bangun)
 
 
 @contextmanager

@@ -3,9 +3,9 @@
 - `dunia_fuzz`: the demo Dinas (every SKP state has people in it) plus a second Dinas with
   its own school, principal, teachers and staff, built once per database and restored
   from a snapshot for each test function;
-- `simpanan.Cermin` (simpanan.py): a snapshot of every table, which tables differ from it
-  now, and a restore of just the rows that differ (cheap: an example that wrote nothing
-  costs nothing);
+- `dunia_sekali.Cermin`: a snapshot of every table, which tables differ from it now, and a
+  restore of just the rows that differ (cheap: an example that wrote nothing costs
+  nothing);
 - `PelacakTulis`: which tables had writes committed (engine events), so only those are
   compared with the snapshot after an example;
 - hostile input as Hypothesis strategies.
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+import dunia_sekali
 import pytest
-import simpanan
 from conftest import tanpa_konteks
 from hypothesis import strategies as st
 from sqlalchemy import event, select
@@ -154,7 +154,7 @@ def siapkan_dunia(app):
         db.session.commit()
         return _baca_dunia()
 
-    return simpanan.sekali(app, "fuzz", bangun)
+    return dunia_sekali.sekali(app, "fuzz", bangun)
 
 
 class PelacakTulis:
@@ -258,7 +258,7 @@ class Peramban:
 class Lingkungan:
     app: object
     dunia: Dunia
-    cermin: simpanan.Cermin | None
+    cermin: dunia_sekali.Cermin | None
     pelacak: PelacakTulis
     html_cetak: list
 
@@ -269,7 +269,7 @@ class Lingkungan:
         """Take the snapshot the examples return to (after the test's own setup)."""
         db.session.remove()
         self.pelacak.ambil()
-        self.cermin = simpanan.Cermin()
+        self.cermin = dunia_sekali.Cermin()
 
     def periksa_dan_pulihkan(self):
         """{table: diff} of what the last example changed, then undo it."""
