@@ -1,6 +1,7 @@
 """Helpers shared by test_impor.py and
 test_lintas_dinas.py, test_nilai_buruk.py: a helper module, no tests here."""
 
+import html
 import io
 import re
 from datetime import date
@@ -90,3 +91,38 @@ def potret(app):
     with app.app_context():
         return {m.__tablename__: [tuple(r) for r in db.session.execute(
             select(m.__table__).order_by(m.__table__.c.id))] for m in ROSTER}
+
+
+# The file every "happy path" test starts from: two new schools, a principal, a Plt., a
+# PNS teacher and a PPPK teacher.
+NPSN_1, NPSN_2 = "60100001", "60100002"
+
+
+KS, GURU, PLT, PPPK = nip(1), nip(2, jk=2), nip(3), nip(4, tmt="202121", jk=2)
+
+
+def sekolah_baik():
+    return [sekolah(NPSN_1, "SD NEGERI 1 KARANGSARI"),
+            sekolah(NPSN_2, "SMP NEGERI 2 KARANGSARI", jenjang="SMP")]
+
+
+def pegawai_baik():
+    return [
+        pegawai(KS, "Drs. Bambang Riyadi, M.Pd.", NPSN_1, jabatan="Guru Ahli Madya",
+                golongan="IV/a", peran="Kepala Sekolah"),
+        pegawai(GURU, "Siti Aminah, S.Pd.", NPSN_1, jenis_kelamin="P",
+                tanggal_lahir=LAHIR.isoformat()),
+        pegawai(PLT, "Agus Salim, S.Pd.", NPSN_2, peran="Plt. Kepala Sekolah"),
+        pegawai(PPPK, "Dewi Lestari, S.Pd.", NPSN_2, status_kepegawaian="PPPK", golongan="IX"),
+    ]
+
+
+def berkas_baik():
+    return xlsx(sekolah_baik(), pegawai_baik())
+
+
+def sandi_di(halaman):
+    """The one-time password table of the result page: [(nip, nama, username, sandi)]."""
+    return [tuple(html.unescape(x) for x in baris) for baris in re.findall(
+        r"<tr><td>(\d*)</td><td>(.*?)</td><td>(.*?)</td><td><code>(.*?)</code></td></tr>",
+        halaman)]

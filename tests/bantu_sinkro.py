@@ -62,3 +62,8 @@ def unduh(k, ekspor_id):
         assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
         out[nama] = r.data
     return out[berkas.NAMA_JSONL], out[berkas.NAMA_XLSX], json.loads(out[berkas.NAMA_MANIFES])
+
+
+def unor_xlsx(baris, nama="Unit Kerja"):
+    return tulis_xlsx({nama: (["unor_id", "nama", "induk_id", "aktif"], baris),
+                       "Petunjuk": (["x"], [["diabaikan"]])})

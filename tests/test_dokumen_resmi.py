@@ -16,6 +16,7 @@ import csv as csv_mod
 import io
 import re
 
+import bantu_cetak
 from bantu import masuk_demo
 from bantu_cetak import (
     PERILAKU,
@@ -52,6 +53,9 @@ ALASAN_PLT = ("Predikat jabatan Plt. Kepala Sekolah tidak dikonversi menjadi ang
 PANDUAN_1 = ("1. Memahami dan memenuhi kebutuhan masyarakat", "2. Ramah, cekatan, solutif, "
              "dan dapat diandalkan", "3. Melakukan perbaikan tiada henti")
 UMPAN_BALIK = "Praktik kelas berubah nyata; lanjutkan berbagi di KKG."
+
+# A fixture shared with test_cetak.py.
+tanpa_pekerja = bantu_cetak.tanpa_pekerja
 
 
 def teks_html(r):
@@ -117,7 +121,7 @@ def test_kepala_sekolah_definitif_pko_sekolahnya_dan_kurva_kepala_sekolah(demo, 
 
 
 def test_plt_pko_sekolahnya_kurva_kepala_sekolah_dan_tanpa_angka_kredit(
-        demo, buat_klien, tanpa_pekerja):  # noqa: F811
+        demo, buat_klien, tanpa_pekerja):
     guru_id, plt_id = plt_dengan_predikat()
     segar()
     k = masuk_demo(buat_klien, "kadis")

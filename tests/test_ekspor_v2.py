@@ -315,7 +315,8 @@ def test_berkas_v1_tetap_terbaca_dengan_skema_v1():
 
 
 def test_cetak_skp_kepala_sekolah_menampilkan_perspektif(demo, buat_klien):
-    from test_cetak import cetak, masuk, segar, skp_dari, tanpa_spasi, teks_pdf
+    from bantu import masuk_demo as masuk
+    from bantu_cetak import cetak, segar, skp_dari, tanpa_spasi, teks_pdf
 
     skp = skp_dari("kepsek3")
     assert skp.posisi == "kepala_sekolah"

@@ -129,7 +129,7 @@ def test_impor_roster_membersihkan_karakter_kendali(app, operator, dunia):
 
 
 def roster_nip():
-    from test_impor import nip
+    from bantu_impor import nip
     return nip(77)
 
 
@@ -182,8 +182,8 @@ def test_panjang_kolom_impor_sesuai_basis_data(app, operator, dunia):
 
 def test_referensi_asn_nama_lebih_dari_kolom_ditolak_di_pratinjau(app, operator, dunia):
     """The ASN list allowed 250 characters for a 150-character column."""
-    from test_sinkro import asn_xlsx
-    from test_sinkro import pratinjau as pratinjau_ref
+    from bantu_sinkro import asn_xlsx
+    from bantu_sinkro import pratinjau as pratinjau_ref
 
     nama = "B" * (panjang_model(AsnSiasn)["nama"] + 1)
     impor_id, r = pratinjau_ref(operator, "asn", asn_xlsx([[dunia.guru.nip, nama, "U1", None,
@@ -195,8 +195,8 @@ def test_referensi_asn_nama_lebih_dari_kolom_ditolak_di_pratinjau(app, operator,
 
 
 def test_referensi_unor_panjang_dari_model(app, operator, dunia):
-    from test_sinkro import pratinjau as pratinjau_ref
-    from test_sinkro import unor_xlsx
+    from bantu_sinkro import pratinjau as pratinjau_ref
+    from bantu_sinkro import unor_xlsx
 
     b = panjang_model(UnitKerja)
     _, r = pratinjau_ref(operator, "unor", unor_xlsx([["U" * (b["unor_id"] + 1), "X", None, "Ya"]]))
@@ -243,8 +243,8 @@ def test_nama_berkas_aturan():
 
 
 def test_nama_berkas_referensi_dengan_nul_bukan_500(app, operator, dunia):
-    from test_sinkro import unggah as unggah_ref
-    from test_sinkro import unor_xlsx
+    from bantu_sinkro import unggah as unggah_ref
+    from bantu_sinkro import unor_xlsx
 
     r = unggah_ref(operator, "unor", unor_xlsx([["U1", "SD X", None, "Ya"]]), "unor\x00.xlsx")
     assert r.status_code == 303

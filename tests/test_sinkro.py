@@ -22,6 +22,7 @@ from bantu_sinkro import (
     simpan,
     unduh,
     unggah,
+    unor_xlsx,
 )
 from conftest import nip_valid
 from openpyxl import load_workbook
@@ -29,7 +30,7 @@ from sqlalchemy import func, select
 
 from kinerja_web import aturan
 from kinerja_web.extensions import db
-from kinerja_web.lembar import tulis_csv, tulis_xlsx
+from kinerja_web.lembar import tulis_csv
 from kinerja_web.models import (
     AsnSiasn,
     Audit,
@@ -69,11 +70,6 @@ def angka_tab(r):
 
 
 # ------------------------------------------------------------------ world with references
-
-
-def unor_xlsx(baris, nama="Unit Kerja"):
-    return tulis_xlsx({nama: (["unor_id", "nama", "induk_id", "aktif"], baris),
-                       "Petunjuk": (["x"], [["diabaikan"]])})
 
 
 @pytest.fixture
