@@ -3,7 +3,7 @@ Kepala Sekolah oleh Tim Kerja, Daftar Penetapan and Rekap Penetapan (Tahunan) wi
 kredit and their exports, Tim Kerja plotting, access across schools and Dinas, and the
 query and size budgets of these pages.
 
-The helpers and fixtures come from test_penilaian.py.
+The helpers and fixtures come from bantu_penilaian.py (shared with test_penilaian.py).
 """
 
 import csv

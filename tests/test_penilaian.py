@@ -6,7 +6,8 @@ the teachers see afterwards, reopening by the Dinas, and the Kepala Dinas' penet
 principals.
 
 The Dinas dashboards, Tim Kerja plotting, access across schools and Dinas, and the
-budgets are in test_dinas_penilaian.py; the helpers and fixtures here are shared with it.
+budgets are in test_dinas_penilaian.py; the helpers and fixtures both
+use are in bantu_penilaian.py.
 """
 
 import gzip

@@ -4,7 +4,8 @@ stored RHK texts, resume after interruption, the 409 path and double clicks, tam
 htmx both ways, Beranda and budgets.
 
 Who the atasan is (Plt. cases) and the atasan's side (list, approval wizard, Kembalikan)
-are in test_persetujuan.py; the helpers here are shared with it.
+are in test_persetujuan.py; the helpers both use are in
+bantu_perencanaan.py.
 """
 
 import dataclasses

@@ -2,7 +2,7 @@
 cases included), who may adjust, approve or return a plan, the list with its tabs and
 search, the 409 path and double clicks, tampered forms, htmx both ways and budgets.
 
-Helpers are shared with test_perencanaan.py (the pegawai's side).
+Helpers shared with test_perencanaan.py (the pegawai's side) are in bantu_perencanaan.py.
 """
 
 import re
