@@ -14,7 +14,7 @@ MYPY_PATHS := kinerja_web/aturan kinerja_web/models kinerja_web/alur
 # The venv's own tools, pinned too (pip-audit audits them with everything else).
 PIP_PIN := pip==26.3 setuptools==84.2.1
 
-.PHONY: run test bench setup sysdeps lint audit lock clean
+.PHONY: run test cek bench setup sysdeps lint audit lock clean
 
 ## run: install, migrate, load demo data when empty, serve on http://127.0.0.1:5000
 run: setup
@@ -32,6 +32,12 @@ test: setup $(AXE)
 	$(VENV)/bin/mypy $(MYPY_PATHS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 	@if [ "$${CI:-}" = "true" ]; then $(MAKE) --no-print-directory audit; fi
+
+## cek: the daily loop (a few minutes): lint, then every test but the server, e2e and long
+## fuzz ones (markers server, e2e, lambat), on SQLite only, Hypothesis in its short profile
+cek: lint
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL HYPOTHESIS_PROFILE=dev \
+		$(PY) -m pytest $(PYTEST_ARGS) -m "not server and not e2e and not lambat"
 
 ## audit: known vulnerabilities of the installed packages (pip-audit, with PyPI's project
 ## documents for what it cannot look up; needs network)

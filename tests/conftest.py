@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from types import SimpleNamespace
 
+import dunia_sekali
 import pytest
 from flask.globals import _cv_app
 from hypothesis import settings
@@ -313,11 +314,16 @@ def polos(obj):
 
 @pytest.fixture
 def demo(ctx, app):
+    """The demo Dinas (`kinerja_web.demo.buat`) in the empty database; its login table.
+    Built once per worker and database, restored from its saved rows for each test."""
     from kinerja_web import demo as demo_data
 
-    logins = demo_data.buat(app)
-    db.session.commit()
-    return logins
+    def bangun():
+        logins = demo_data.buat(app)
+        db.session.commit()
+        return logins
+
+    return dunia_sekali.sekali(app, "demo", bangun)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
+import dunia_sekali
 from conftest import tanpa_konteks
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -327,7 +328,9 @@ def catat_tulisan(app):
 
 def dunia_modul(app, tmp_path_factory):
     """The world for one test module: built, every role signed in, cleaned up afterwards."""
-    o = bangun(app, tmp_path_factory.mktemp("cetak"))
+    with app.app_context():  # built once per worker and database, then restored
+        o = dunia_sekali.sekali(app, "akses",
+                                lambda: bangun(app, tmp_path_factory.mktemp("cetak")))
     with app.test_request_context():
         o.css = aset_url("css/app.css")
     o.sesi = masuk_semua(app)

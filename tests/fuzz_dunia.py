@@ -3,8 +3,9 @@
 - `dunia_fuzz`: the demo Dinas (every SKP state has people in it) plus a second Dinas with
   its own school, principal, teachers and staff, built once per database and restored
   from a snapshot for each test function;
-- `Cermin`: a snapshot of every table, which tables differ from it now, and a restore of
-  just the rows that differ (cheap: an example that wrote nothing costs nothing);
+- `dunia_sekali.Cermin`: a snapshot of every table, which tables differ from it now, and a
+  restore of just the rows that differ (cheap: an example that wrote nothing costs
+  nothing);
 - `PelacakTulis`: which tables had writes committed (engine events), so only those are
   compared with the snapshot after an example;
 - hostile input as Hypothesis strategies.
@@ -17,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+import dunia_sekali
 import pytest
 from conftest import tanpa_konteks
 from hypothesis import strategies as st
-from sqlalchemy import event, select, text
+from sqlalchemy import event, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.security import generate_password_hash
 from werkzeug.test import encode_multipart
@@ -142,113 +144,17 @@ def _baca_dunia():
     return w
 
 
-_SIMPANAN = {}  # database URL -> (rows per table, Dunia): the world is built once
-
-
-def _isi_dari_simpanan(baris):
-    with db.engine.begin() as conn:
-        for t in db.metadata.sorted_tables:
-            if baris.get(t.name):
-                conn.execute(t.insert(), [r._asdict() for r in baris[t.name].values()])
-        _setel_urutan(conn)
-
-
-def _setel_urutan(conn):
-    """PostgreSQL: move each id sequence past the rows inserted with explicit ids."""
-    if conn.dialect.name != "postgresql":
-        return
-    for t in db.metadata.sorted_tables:
-        conn.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
-            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {t.name}), 1))"))
-
-
 def siapkan_dunia(app):
     """The demo plus the second Dinas in the (empty) database; its plain ids."""
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url in _SIMPANAN:
-        baris, w = _SIMPANAN[url]
-        _isi_dari_simpanan(baris)
-        return w
-    demo.buat(app)
-    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
-    _bangun_dinas_lain(app, tahun)
-    db.session.commit()
-    w = _baca_dunia()
-    db.session.rollback()
-    _SIMPANAN[url] = (Cermin.baca_semua(), w)
-    return w
 
+    def bangun():
+        demo.buat(app)
+        tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+        _bangun_dinas_lain(app, tahun)
+        db.session.commit()
+        return _baca_dunia()
 
-# ------------------------------------------------------------------ snapshot and restore
-
-class Cermin:
-    """Every table's rows at one moment; which tables differ now; restore the difference."""
-
-    def __init__(self):
-        self.baris = self.baca_semua()
-        self.id_maks = {t: max(isi, default=0) for t, isi in self.baris.items()}
-
-    @staticmethod
-    def baca(conn, tabel, di_atas=None):
-        q = select(tabel) if di_atas is None else select(tabel).where(tabel.c.id > di_atas)
-        return {r.id: r for r in conn.execute(q)}
-
-    @classmethod
-    def baca_semua(cls, nama=None, di_atas=None):
-        """Rows of the given tables (all when `nama` is None); for a table in `di_atas`
-        only the rows with a higher id (a table that only had inserts)."""
-        di_atas = di_atas or {}
-        with db.engine.connect() as conn:
-            out = {t.name: cls.baca(conn, t, di_atas.get(t.name))
-                   for t in db.metadata.sorted_tables if nama is None or t.name in nama}
-            conn.rollback()
-        return out
-
-    def beda(self, ditulis=None):
-        """{table: (added ids, removed ids, changed ids, rows now)} for the tables that
-        differ. `ditulis`: {table: statements seen} from the tracker (None: every table);
-        a table that only had INSERTs is compared by its new rows alone."""
-        hanya_tambah = {t: self.id_maks[t] for t, ops in (ditulis or {}).items()
-                        if ops == {"INSERT"} and t in self.id_maks}
-        sekarang = self.baca_semua(None if ditulis is None else set(ditulis), hanya_tambah)
-        out = {}
-        for t, isi in sekarang.items():
-            if t in hanya_tambah:
-                if isi:
-                    out[t] = (set(isi), set(), set(), isi)
-                continue
-            lama = self.baris[t]
-            tambah = set(isi) - set(lama)
-            hapus = set(lama) - set(isi)
-            ubah = {i for i in set(isi) & set(lama) if tuple(isi[i]) != tuple(lama[i])}
-            if tambah or hapus or ubah:
-                out[t] = (tambah, hapus, ubah, isi)
-        return out
-
-    def pulihkan(self, beda):
-        """Put the differing rows back as they were (foreign keys checked at commit)."""
-        if not beda:
-            return
-        tabel = {t.name: t for t in db.metadata.sorted_tables}
-        urut = [t for t in db.metadata.sorted_tables if t.name in beda]
-        with db.engine.begin() as conn:
-            if conn.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-            else:
-                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-            for t in reversed(urut):
-                tambah, _, _, _ = beda[t.name]
-                if tambah:
-                    conn.execute(t.delete().where(t.c.id.in_(sorted(tambah))))
-            for t in urut:
-                _, hapus, ubah, _ = beda[t.name]
-                lama = self.baris[t.name]
-                for i in sorted(ubah):
-                    conn.execute(t.update().where(t.c.id == i).values(lama[i]._asdict()))
-                if hapus:
-                    conn.execute(tabel[t.name].insert(),
-                                 [lama[i]._asdict() for i in sorted(hapus)])
+    return dunia_sekali.sekali(app, "fuzz", bangun)
 
 
 class PelacakTulis:
@@ -352,7 +258,7 @@ class Peramban:
 class Lingkungan:
     app: object
     dunia: Dunia
-    cermin: Cermin | None
+    cermin: dunia_sekali.Cermin | None
     pelacak: PelacakTulis
     html_cetak: list
 
@@ -363,7 +269,7 @@ class Lingkungan:
         """Take the snapshot the examples return to (after the test's own setup)."""
         db.session.remove()
         self.pelacak.ambil()
-        self.cermin = Cermin()
+        self.cermin = dunia_sekali.Cermin()
 
     def periksa_dan_pulihkan(self):
         """{table: diff} of what the last example changed, then undo it."""

@@ -65,10 +65,12 @@ _templat = {}
 
 
 def migrasi(db_url):
-    """`flask db upgrade` on this database. A SQLite file is a copy of one migrated once
-    per test process (the migration is the same; it takes seconds on a busy machine)."""
+    """`flask db upgrade` on this (empty) database. The migration is the same every time
+    (it takes seconds on a busy machine), so it runs once per test process and backend into
+    a template, and each database is a copy: SQLite through the backup API, PostgreSQL by
+    `CREATE DATABASE … TEMPLATE`."""
     if not db_url.startswith("sqlite:///"):
-        flask(db_url, "db", "upgrade")
+        _migrasi_pg(db_url)
         return
     if "sqlite" not in _templat:
         folder = Path(tempfile.mkdtemp(prefix="kinerja-templat-"))
@@ -82,6 +84,38 @@ def migrasi(db_url):
     finally:
         tujuan.close()
         sumber.close()
+
+
+def _migrasi_pg(db_url):
+    url = make_url(db_url)
+    admin_db = make_url(os.environ["TEST_DATABASE_URL"]).database \
+        if os.environ.get("TEST_DATABASE_URL") else "postgres"
+    admin = create_engine(url.set(drivername="postgresql+psycopg", database=admin_db),
+                          isolation_level="AUTOCOMMIT")
+    kunci = ("pg", url.host, url.port)
+    try:
+        if kunci not in _templat:
+            templat = f"{admin_db}_templat_{os.getpid()}"[:63]
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{templat}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{templat}"'))
+            atexit.register(_hapus_pg, url.set(database=admin_db), templat)
+            flask(url.set(database=templat).render_as_string(hide_password=False),
+                  "db", "upgrade")
+            _templat[kunci] = templat
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{_templat[kunci]}"'))
+    finally:
+        admin.dispose()
+
+
+def _hapus_pg(admin_url, nama):
+    admin = create_engine(admin_url.set(drivername="postgresql+psycopg"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{nama}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @contextmanager

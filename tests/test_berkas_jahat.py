@@ -28,10 +28,18 @@ import openpyxl
 import pytest
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
+from bantu import masuk_demo
+from bantu_cetak import (
+    cetak,
+    logo_dinas,
+    segar,
+    skp_dari,
+    unggah,
+    xobject_gambar,
+)
 from markupsafe import escape
 from PIL import Image
 from sqlalchemy import func, select
-from test_cetak import cetak, logo_dinas, masuk, segar, skp_dari, unggah, xobject_gambar
 
 from kinerja_web import lembar
 from kinerja_web.dinas import logo as modul_logo
@@ -244,7 +252,7 @@ LOGO_JAHAT = {
 @pytest.mark.parametrize("kasus", list(LOGO_JAHAT))
 def test_logo_jahat_422_dengan_pesan_tanpa_menulis(demo, buat_klien, kasus):
     buat, pesan = LOGO_JAHAT[kasus]
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     r = unggah(op, buat(), "logo.svg")
     assert r.status_code == 422
     assert str(escape(pesan)) in r.get_data(as_text=True)
@@ -258,7 +266,7 @@ def test_logo_jahat_422_dengan_pesan_tanpa_menulis(demo, buat_klien, kasus):
 def test_logo_svg_utf16_utf32_bersih_disimpan_sebagai_png(demo, buat_klien, pengodean):
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10">'
            '<rect width="20" height="10" fill="#c00"/></svg>').encode(pengodean)
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     assert unggah(op, svg, "logo.svg").status_code == 303
     logo, mime = logo_dinas()
     assert mime == "image/png"
@@ -271,7 +279,7 @@ def test_logo_raster_dibuat_di_proses_anak_dengan_batas_memori(demo, buat_klien,
     """The SVG is drawn by a child process that caps its own address space: with a cap too
     small to draw in, the upload is refused (422) and the app process is untouched."""
     monkeypatch.setattr(modul_logo, "RASTER_MAKS_MEMORI", 48 * 1024 * 1024)
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect/></svg>'
     r = unggah(op, svg, "logo.svg")
     assert r.status_code == 422
@@ -311,7 +319,7 @@ def test_migrasi_mengubah_logo_svg_tersimpan_menjadi_png(demo, buat_klien, make_
     db.session.commit()
     skp_id = skp_dari("guru23").id
     segar()
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     # Before the migration an SVG is never handed to the renderer: no image in the PDF.
     assert xobject_gambar(cetak(op, "dokumen_evaluasi", skp_id).data) == []
 

@@ -11,142 +11,69 @@ import os
 import re
 import socket
 import threading
-import time
 import zipfile
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
+import bantu_cetak
 import pytest
+from bantu import masuk_demo
+from bantu_cetak import (
+    PERILAKU,
+    SMP1,
+    SMP2,
+    akun,
+    baca,
+    batch,
+    batch_terakhir,
+    cetak,
+    halaman,
+    id_sekolah,
+    jumlah,
+    logo_dinas,
+    pegawai_dari,
+    png,
+    rata,
+    segar,
+    semua,
+    skp_dari,
+    skp_orm,
+    tanggal_id,
+    tanpa_spasi,
+    teks_pdf,
+    tunggu,
+    unggah,
+    urutan,
+    xobject_gambar,
+    yang_berpredikat,
+)
 from conftest import SANDI, polos
-from PIL import Image, PngImagePlugin
+from PIL import Image
 from pypdf import PdfReader
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from kinerja_web import jobs, pdf
 from kinerja_web.demo import SANDI_DEMO
-from kinerja_web.extensions import baca_saja, db
-from kinerja_web.models import Akun, Audit, Dinas, Sekolah
+from kinerja_web.extensions import db
+from kinerja_web.models import Audit, Dinas
 from kinerja_web.models.cetak import Cetakan, CetakBatch, CetakBatchBerkas
 from kinerja_web.models.penilaian import Penilaian
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import sekarang
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember")
-PERILAKU = ("Berorientasi Pelayanan", "Akuntabel", "Kompeten", "Harmonis", "Loyal", "Adaptif",
-            "Kolaboratif")
+# Fixtures shared with other test modules.
+tanpa_pekerja = bantu_cetak.tanpa_pekerja
+
 XSS_NAMA = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 XSS_TEKS = 'Refleksi <b hx-get="/x" hx-trigger="load">tebal</b> & <svg onload=alert(2)>'
-SMP1 = "20301201"  # SMP NEGERI 1 KEBUMEN: predikat set for guru23…guru33 and kepsek3
-SMP2 = "20301202"  # SMP NEGERI 2 KARANGGAYAM: predikat set for guru37…guru42
 
 
 # ------------------------------------------------------------------ helpers
-
-def halaman(data):
-    """The text of each page as pypdf extracts it."""
-    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
-
-
-def rata(teks):
-    """Whitespace collapsed (lines joined), soft-hyphenated line ends rejoined."""
-    teks = teks.replace("\u2010\n", "").replace("\u00ad\n", "")
-    return " ".join(teks.split())
-
-
-def teks_pdf(data):
-    return rata("\n".join(halaman(data)))
-
-
-def urutan(teks, label):
-    """Each label occurs, in this order (where a cell wraps its text does not matter)."""
-    teks = tanpa_spasi(teks)
-    pos = 0
-    for lb in label:
-        lb = tanpa_spasi(lb)
-        i = teks.find(lb, pos)
-        assert i >= 0, f"label {lb!r} tidak ada setelah …{teks[max(0, pos - 60):pos]!r}"
-        pos = i + len(lb)
-
-
-def tanpa_spasi(s):
-    return re.sub(r"\s+", "", s)
-
-
-def tanggal_id(nilai):
-    """'26 November 2026' for a stored naive-UTC timestamp, in Asia/Jakarta."""
-    if hasattr(nilai, "hour"):
-        nilai = nilai.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Jakarta")).date()
-    return f"{nilai.day} {BULAN[nilai.month - 1]} {nilai.year}"
-
-
-def segar():
-    """End the test's transaction and forget cached rows (requests wrote since). On SQLite
-    every transaction outside a GET takes the write lock: never hold one across a request."""
-    db.session.rollback()
-
-
-def baca(fungsi):
-    """Run a read in its own lock-free transaction and end it; plain values out."""
-    def dibungkus(*args, **kw):
-        segar()
-        with baca_saja():
-            return fungsi(*args, **kw)
-    return dibungkus
-
-
-def akun(username):
-    return db.session.scalar(select(Akun).where(Akun.username == username))
-
-
-def skp_orm(username):
-    """The (first) SKP of a user, to change in the test (commit before any request)."""
-    return db.session.scalar(select(Skp).where(Skp.pegawai_id == akun(username).pegawai_id)
-                             .order_by(Skp.id))
-
-
-@baca
-def skp_dari(username):
-    """The (first) SKP of a user as plain values, with its pegawai, usable after requests."""
-    skp = skp_orm(username)
-    return SimpleNamespace(**vars(polos(skp)), pegawai=polos(skp.pegawai))
-
-
-@baca
-def pegawai_dari(username):
-    return polos(akun(username).pegawai)
 
 
 @baca
 def id_akun(username):
     return akun(username).id
-
-
-@baca
-def id_sekolah(npsn):
-    return db.session.scalar(select(Sekolah.id).where(Sekolah.npsn == npsn))
-
-
-def masuk(buat_klien, username, sandi=SANDI_DEMO):
-    k = buat_klien()
-    k.masuk(username, sandi)
-    return k
-
-
-def cetak(k, jenis, skp_id, **kw):
-    return k.post(f"/cetak/{jenis}/{skp_id}", **kw)
-
-
-@baca
-def jumlah(model, *where):
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-@baca
-def semua(stmt):
-    return [polos(x) if hasattr(x, "__mapper__") else x for x in db.session.scalars(stmt)]
 
 
 @baca
@@ -169,24 +96,6 @@ def cek_halaman_dan_kode(data, kode):
     return n
 
 
-def xobject_gambar(data):
-    """Image XObjects of the first page (the logo is the only raster image)."""
-    halaman0 = PdfReader(io.BytesIO(data)).pages[0]
-    xo = halaman0.get("/Resources", {}).get("/XObject", {})
-    gambar = []
-
-    def jelajah(kamus):
-        for v in kamus.values():
-            v = v.get_object()
-            if v.get("/Subtype") == "/Image":
-                gambar.append(v)
-            elif v.get("/Subtype") == "/Form":
-                jelajah(v.get("/Resources", {}).get("/XObject", {}))
-
-    jelajah(xo)
-    return gambar
-
-
 @pytest.fixture
 def berkas_sementara(app, tmp_path):
     """Batch files live in the database (simpanan): the instance folder gets none of them."""
@@ -203,7 +112,7 @@ def test_skp_label_urut_nilai_halaman_dan_kode(demo, buat_klien):
     kepsek = pegawai_dari("kepsek3")
     tanggal = tanggal_id(skp.disepakati)
     segar()
-    k = masuk(buat_klien, "guru28")
+    k = masuk_demo(buat_klien, "guru28")
     r = cetak(k, "skp", skp.id)
     assert r.status_code == 200
     assert r.mimetype == "application/pdf"
@@ -251,7 +160,7 @@ def test_evaluasi_label_urut_nilai_dan_kurva(demo, buat_klien):
     skp = skp_dari("guru28")
     p, kepsek = skp.pegawai, pegawai_dari("kepsek3")
     segar()
-    k = masuk(buat_klien, "kepsek3")  # the atasan prints his teacher's sheet
+    k = masuk_demo(buat_klien, "kepsek3")  # the atasan prints his teacher's sheet
     r = cetak(k, "evaluasi", skp.id)
     assert r.status_code == 200
     kode = cetakan_terakhir(skp.id, "evaluasi").kode
@@ -284,7 +193,7 @@ def test_dokumen_evaluasi_satu_halaman_label_nilai_dan_ukuran(demo, buat_klien):
     pen = db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp.id))
     tanggal = tanggal_id(pen.penetapan.waktu)
     segar()
-    k = masuk(buat_klien, "operator")  # the Dinas prints anything in its region
+    k = masuk_demo(buat_klien, "operator")  # the Dinas prints anything in its region
     r = cetak(k, "dokumen_evaluasi", skp.id)
     assert r.status_code == 200
     kode = cetakan_terakhir(skp.id, "dokumen_evaluasi").kode
@@ -324,7 +233,7 @@ def test_angka_kredit_satu_halaman_koma_desimal_dan_isian_kosong(demo, buat_klie
     pen = db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp.id))
     tanggal = tanggal_id(pen.penetapan.waktu)
     segar()
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     r = cetak(k, "angka_kredit", skp.id)
     assert r.status_code == 200
     kode = cetakan_terakhir(skp.id, "angka_kredit").kode
@@ -364,7 +273,7 @@ def test_isian_roster_yang_kosong_dicetak_sebagai_garis_bukan_none(demo, buat_kl
     db.session.commit()
     skp = skp_dari("guru28")
     segar()
-    k = masuk(buat_klien, "guru28")
+    k = masuk_demo(buat_klien, "guru28")
     r = cetak(k, "angka_kredit", skp.id)
     assert r.status_code == 200
     teks = teks_pdf(r.data)
@@ -395,7 +304,7 @@ def test_ppk_kepala_sekolah_adalah_kadis_dan_atasannya_dari_pengaturan(demo, bua
     dinas.atasan_kadis_pangkat = "Pembina Utama, IV/e"
     dinas.atasan_kadis_jabatan = "Sekretaris Daerah"
     db.session.commit()
-    k = masuk(buat_klien, "kepsek3")  # a principal prints his own
+    k = masuk_demo(buat_klien, "kepsek3")  # a principal prints his own
     r = cetak(k, "dokumen_evaluasi", skp.id)
     assert r.status_code == 200
     assert len(halaman(r.data)) == 1
@@ -417,7 +326,7 @@ def test_ppk_guru_kepsek_dan_atasannya_kadis(demo, buat_klien):
     skp = skp_dari("guru26")
     kepsek, kadis = pegawai_dari("kepsek3"), pegawai_dari("kadis")
     segar()
-    k = masuk(buat_klien, "guru26")
+    k = masuk_demo(buat_klien, "guru26")
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", skp.id).data)
     urutan(teks, [f"2 PEJABAT PENILAI KINERJA NAMA {kepsek.nama} NIP {kepsek.nip}",
                   f"3 ATASAN PEJABAT PENILAI KINERJA NAMA {kadis.nama} NIP {kadis.nip}"])
@@ -432,7 +341,7 @@ def test_non_asn_nip_dan_pangkat_kosong(demo, buat_klien):
     skp = skp_dari("guru32")
     nama = skp.pegawai.nama
     segar()
-    k = masuk(buat_klien, "guru32")
+    k = masuk_demo(buat_klien, "guru32")
     r = cetak(k, "dokumen_evaluasi", skp.id)
     assert r.status_code == 200
     teks = teks_pdf(r.data)
@@ -448,7 +357,7 @@ def test_pppk_mencetak_golongan_pppk(demo, buat_klien):
     # for non-PNS (SPEC §5c; more in test_dokumen_resmi).
     skp = skp_dari("guru32")
     segar()
-    k = masuk(buat_klien, "guru32")
+    k = masuk_demo(buat_klien, "guru32")
     teks = teks_pdf(cetak(k, "skp", skp.id).data)
     urutan(teks, ["PANGKAT/GOL. RUANG", "Golongan IX (PPPK)", "JABATAN", "Guru Ahli Pertama"])
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", skp.id).data)
@@ -478,12 +387,12 @@ def test_siapa_boleh_mencetak_apa(demo, buat_klien, make_dinas, make_pegawai, tu
         ("timkerja1", skp_ks, 200),
     ]
     for username, skp_id, status in kasus:
-        k = masuk(buat_klien, username)
+        k = masuk_demo(buat_klien, username)
         r = cetak(k, "dokumen_evaluasi", skp_id)
         assert r.status_code == status, (username, skp_id, r.status_code)
         if status == 200:
             assert r.data.startswith(b"%PDF-")
-    k = masuk(buat_klien, "operator_lain", sandi=SANDI)
+    k = masuk_demo(buat_klien, "operator_lain", sandi=SANDI)
     assert cetak(k, "dokumen_evaluasi", skp_guru).status_code == 404
     assert cetak(k, "skp", skp_guru).status_code == 404
     # Signed out: to the login page, nothing printed.
@@ -491,7 +400,7 @@ def test_siapa_boleh_mencetak_apa(demo, buat_klien, make_dinas, make_pegawai, tu
     r = anonim.post(f"/cetak/skp/{skp_guru}")
     assert r.status_code in (302, 303) and "/masuk" in r.headers["Location"]
     # An unknown SKP or document type.
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     assert cetak(k, "dokumen_evaluasi", 999999).status_code == 404
     assert cetak(k, "rapor", skp_guru).status_code == 404
     assert jumlah(Cetakan) == sum(1 for *_, s in kasus if s == 200)
@@ -514,14 +423,14 @@ def test_keadaan_salah_ditolak_dengan_alasan(demo, buat_klien, username, jenis, 
     skp_id = skp.id
     segar()
     sebelum = jumlah(Audit), jumlah(Cetakan)
-    k = masuk(buat_klien, username)
+    k = masuk_demo(buat_klien, username)
     r = cetak(k, jenis, skp_id)
     assert r.status_code == 409
     assert r.mimetype == "text/html"
     assert pesan in r.get_data(as_text=True)
     assert "belum dapat dicetak" in r.get_data(as_text=True)
     # Also for the Dinas: the state rule holds for everyone.
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     assert cetak(k, jenis, skp_id).status_code == 409
     assert (jumlah(Audit, Audit.aksi == "cetak"), jumlah(Cetakan)) == (0, sebelum[1])
 
@@ -529,7 +438,7 @@ def test_keadaan_salah_ditolak_dengan_alasan(demo, buat_klien, username, jenis, 
 def test_setiap_cetak_satu_audit_satu_cetakan_dan_get_405(demo, buat_klien):
     skp_id = skp_dari("guru28").id
     akun_id = id_akun("guru28")
-    k = masuk(buat_klien, "guru28")
+    k = masuk_demo(buat_klien, "guru28")
     assert k.get(f"/cetak/dokumen_evaluasi/{skp_id}").status_code == 405
     assert k.post(f"/cetak/dokumen_evaluasi/{skp_id}", csrf=False).status_code == 400
     assert jumlah(Cetakan) == 0
@@ -586,7 +495,7 @@ def test_xss_di_nama_dan_teks_tercetak_sebagai_teks(demo, buat_klien, app):
     segar()
 
     # The PDFs show the strings as literal text.
-    k = masuk(buat_klien, "kepsek3")
+    k = masuk_demo(buat_klien, "kepsek3")
     for jenis in ("skp", "evaluasi", "dokumen_evaluasi"):
         r = cetak(k, jenis, skp_id)
         assert r.status_code == 200
@@ -718,15 +627,6 @@ def test_dokumen_dengan_gambar_luar_tidak_mengambilnya(ctx, app, tmp_path):
 
 # ------------------------------------------------------------------ 6. the letterhead logo
 
-def png(ukuran=(40, 40), teks=None):
-    info = None
-    if teks:
-        info = PngImagePlugin.PngInfo()
-        info.add_text("Comment", teks)
-    out = io.BytesIO()
-    Image.new("RGB", ukuran, (10, 80, 160)).save(out, "PNG", pnginfo=info)
-    return out.getvalue()
-
 
 def jpeg_exif():
     img = Image.new("RGB", (40, 40), (200, 30, 30))
@@ -744,22 +644,10 @@ SVG_BERSIH = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" wid
               b'fill="url(#g)"/><a href="#g"><rect width="4" height="4"/></a></svg>')
 
 
-def unggah(k, isi, nama, **lain):
-    return k.post("/dinas/pengaturan/logo", {"logo": (io.BytesIO(isi), nama), **lain},
-                  content_type="multipart/form-data")
-
-
-@baca
-def logo_dinas():
-    """(logo, MIME) of the demo Dinas."""
-    return tuple(db.session.execute(select(Dinas.logo, Dinas.logo_mime).where(
-        Dinas.nama == "Dinas Pendidikan Kabupaten Kebumen")).one())
-
-
 def test_logo_png_disimpan_ulang_tanpa_metadata_dan_tampil_di_pdf(demo, buat_klien):
     skp_id = skp_dari("guru23").id
     segar()
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     # Without a logo: no raster image in the PDF (the QR code is vector).
     assert xobject_gambar(cetak(op, "dokumen_evaluasi", skp_id).data) == []
 
@@ -795,7 +683,7 @@ def test_logo_png_disimpan_ulang_tanpa_metadata_dan_tampil_di_pdf(demo, buat_kli
 
 def test_logo_yang_sama_lagi_tidak_ditulis_dan_diaudit_ulang(demo, buat_klien):
     # The second of a double click finds this logo stored already: nothing written twice.
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     assert unggah(op, png(), "logo.png").status_code == 303
     tersimpan = logo_dinas()
     r = unggah(op, png(), "logo.png")
@@ -811,7 +699,7 @@ def test_logo_yang_sama_lagi_tidak_ditulis_dan_diaudit_ulang(demo, buat_klien):
 
 
 def test_logo_jpeg_dikodekan_ulang_tanpa_exif(demo, buat_klien):
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     asli = jpeg_exif()
     assert b"Exif" in asli and b"rahasia-exif" in asli
     assert unggah(op, asli, "logo.jpg").status_code == 303
@@ -847,7 +735,7 @@ def test_logo_jpeg_dikodekan_ulang_tanpa_exif(demo, buat_klien):
     (b"\x89PNG\r\n\x1a\nbukan png", "Berkas gambar logo rusak atau tidak dikenali."),
 ])
 def test_logo_tidak_aman_ditolak_dengan_alasan(demo, buat_klien, isi, pesan):
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     r = unggah(op, isi, "logo.svg")
     assert r.status_code == 422
     halaman_ = r.get_data(as_text=True)
@@ -860,7 +748,7 @@ def test_logo_tidak_aman_ditolak_dengan_alasan(demo, buat_klien, isi, pesan):
 def test_logo_svg_bersih_diterima_dan_dicetak(demo, buat_klien):
     skp_id = skp_dari("guru23").id
     segar()
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     assert unggah(op, SVG_BERSIH, "logo.svg").status_code == 303
     # Drawn once at upload: the stored (and printed) logo is a PNG raster, 600 px a side.
     logo, mime = logo_dinas()
@@ -883,7 +771,7 @@ def test_logo_svg_dengan_gaya_luar_tidak_pernah_mengambil(demo, buat_klien):
         svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><style>'
                f'@import url({luar}/a.css); rect {{ fill: url({luar}/b.svg#x); }}</style>'
                f'<rect width="40" height="40"/></svg>').encode()
-        op = masuk(buat_klien, "operator")
+        op = masuk_demo(buat_klien, "operator")
         r = unggah(op, svg, "logo.svg")
         assert r.status_code in (303, 422)
         r = cetak(op, "dokumen_evaluasi", skp_id)
@@ -895,7 +783,7 @@ def test_logo_svg_dengan_gaya_luar_tidak_pernah_mengambil(demo, buat_klien):
 
 def test_logo_batas_ukuran_dan_peran(demo, buat_klien, app):
     app.config["LOGO_MAKS_BYTE"] = 2048
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     besar = png((300, 300))
     besar = png((300, 300)) + b"\0" * max(0, 2100 - len(besar))
     assert len(besar) > 2048
@@ -907,7 +795,7 @@ def test_logo_batas_ukuran_dan_peran(demo, buat_klien, app):
     assert r.status_code == 422 and "Pilih berkas logo." in r.get_data(as_text=True)
     # Only the operator sets the letterhead.
     for username in ("guru23", "kepsek3"):
-        assert unggah(masuk(buat_klien, username), png(), "logo.png").status_code == 403
+        assert unggah(masuk_demo(buat_klien, username), png(), "logo.png").status_code == 403
     assert logo_dinas() == (None, None)
 
 
@@ -936,43 +824,6 @@ def orang_dari(skp_ids):
     return [polos(baris[i].pegawai) for i in skp_ids]
 
 
-def _polos_batch(b):
-    if b is None:
-        return None
-    return SimpleNamespace(**vars(polos(b)), total=b.total, jumlah_chunk=b.jumlah_chunk)
-
-
-@baca
-def batch(batch_id):
-    return _polos_batch(db.session.get(CetakBatch, batch_id))
-
-
-@baca
-def batch_terakhir():
-    return _polos_batch(db.session.scalar(select(CetakBatch).order_by(CetakBatch.id.desc())))
-
-
-def tunggu(batch_id, batas=240):
-    """Poll the database until the job has ended (bounded; no lock held between polls)."""
-    akhir = time.monotonic() + batas
-    while time.monotonic() < akhir:
-        b = batch(batch_id)
-        if b.status not in ("antri", "berjalan"):
-            return b
-        time.sleep(0.05)
-    pytest.fail(f"cetak batch {batch_id} belum selesai setelah {batas} s")
-
-
-@baca
-def yang_berpredikat(*npsn):
-    """SKP ids of the demo with a predikat set, optionally of these schools."""
-    q = (select(Skp.id).join(Penilaian, Penilaian.skp_id == Skp.id)
-         .where(Penilaian.penetapan_id.is_not(None)))
-    if npsn:
-        q = q.join(Sekolah, Sekolah.id == Skp.sekolah_id).where(Sekolah.npsn.in_(npsn))
-    return set(db.session.scalars(q))
-
-
 def basikan(batch_id):
     """The heartbeat of a running job goes stale (its worker died)."""
     segar()
@@ -991,20 +842,12 @@ def baca_berkas(b):
     return jobs.isi_berkas(b)
 
 
-@pytest.fixture
-def tanpa_pekerja(monkeypatch):
-    """Jobs stay queued: the test runs them itself (jobs.jalankan)."""
-    antre = []
-    monkeypatch.setattr(jobs, "antrikan", lambda app, batch_id: antre.append(batch_id))
-    return antre
-
-
 def test_batch_satu_sekolah_lewat_halaman_pdf_dengan_bookmark(demo, buat_klien,
                                                                berkas_sementara):
     smp1 = id_sekolah(SMP1)
     harap = yang_berpredikat(SMP1)
     assert len(harap) == 12  # 11 teachers and the principal
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     r = op.get("/cetak/batch")
     assert r.status_code == 200 and "SMP NEGERI 1 KEBUMEN" in r.get_data(as_text=True)
     r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi", "sekolah": str(smp1),
@@ -1045,7 +888,7 @@ def test_batch_satu_sekolah_lewat_halaman_pdf_dengan_bookmark(demo, buat_klien,
     assert jumlah(Audit, Audit.aksi == "cetak_batch_diunduh") == 1
     # Only Dinas staff of this Dinas see the job.
     for username in ("guru23", "kepsek3"):
-        k = masuk(buat_klien, username)
+        k = masuk_demo(buat_klien, username)
         assert k.get(f"/cetak/batch/{b.id}").status_code == 404
         assert k.get(f"/cetak/batch/{b.id}/unduh").status_code == 404
         assert k.get("/cetak/batch").status_code == 403
@@ -1054,7 +897,7 @@ def test_batch_satu_sekolah_lewat_halaman_pdf_dengan_bookmark(demo, buat_klien,
 def test_batch_pilihan_zip_per_orang(demo, buat_klien, berkas_sementara):
     pilih = [skp_dari(u).id for u in ("guru28", "guru37", "kepsek3")]
     tanpa_predikat = skp_dari("guru7").id
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     url = "/cetak/batch?skp=" + ",".join(map(str, [*pilih, tanpa_predikat, 999999]))
     r = op.get(url)
     assert "5 pegawai dipilih dari daftar." in r.get_data(as_text=True)
@@ -1093,7 +936,7 @@ def test_batch_lingkup_jenjang_dinas_dan_pilihan(demo, buat_klien, tanpa_pekerja
     assert len(smp) == 18 and smp == semua_  # only the SMP schools have predikat so far
 
     def mulai(username, data, url="/cetak/batch", sandi=SANDI_DEMO):
-        k = masuk(buat_klien, username, sandi)
+        k = masuk_demo(buat_klien, username, sandi)
         r = k.post(url, {"jenis": "dokumen_evaluasi", "sekolah": "", "jenjang": "",
                          "format": "pdf", **data})
         return r, batch_terakhir()
@@ -1116,7 +959,7 @@ def test_batch_lingkup_jenjang_dinas_dan_pilihan(demo, buat_klien, tanpa_pekerja
 
 def test_batch_progres_satu_berjalan_batas_dan_batal(demo, buat_klien, app, tanpa_pekerja,
                                                      berkas_sementara):
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     data = {"jenis": "dokumen_evaluasi", "sekolah": "", "jenjang": "", "format": "pdf"}
     app.config["CETAK_MAKS_DOKUMEN"] = 5
     r = op.post("/cetak/batch", data)
@@ -1148,7 +991,7 @@ def test_batch_progres_satu_berjalan_batas_dan_batal(demo, buat_klien, app, tanp
     assert "Masih ada cetak batch Anda yang berjalan" in r.get_data(as_text=True)
     assert "lihat kemajuan" in op.get("/cetak/batch").get_data(as_text=True)
     # Another user of the Dinas may start his own.
-    assert masuk(buat_klien, "kadis").post("/cetak/batch", data).status_code == 303
+    assert masuk_demo(buat_klien, "kadis").post("/cetak/batch", data).status_code == 303
 
     # Cancel: the job will not run, the page says so and stops polling.
     r = op.post(f"/cetak/batch/{b.id}/batal")
@@ -1171,7 +1014,7 @@ def test_batch_putus_setelah_satu_chunk_dilanjutkan_tanpa_duplikat(demo, buat_kl
                                                                   berkas_sementara):
     app.config["CETAK_UKURAN_CHUNK"] = 5
     smp1 = id_sekolah(SMP1)
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi", "sekolah": str(smp1),
                                  "jenjang": "", "format": "pdf"})
     assert r.status_code == 303
@@ -1238,7 +1081,7 @@ def test_batch_pemilik_mati_diambil_alih_tanpa_menunggu_detak_basi(demo, buat_kl
     """A worker process that died leaves a fresh heartbeat: the job is not left 'berjalan'
     (and new batches refused) until it goes stale. The progress page, the batch form and
     `flask cetak-lanjut` see that the owner process is gone and hand the job on, once."""
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     data = {"jenis": "dokumen_evaluasi", "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
             "format": "pdf"}
     assert op.post("/cetak/batch", data).status_code == 303
@@ -1305,7 +1148,7 @@ def _berebut(app, fungsi, nama):
 def test_dua_pekerja_berebut_satu_batch_hanya_satu_yang_mengambil(demo, buat_klien, app,
                                                                   tanpa_pekerja,
                                                                   berkas_sementara):
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     url = f"/cetak/batch?skp={skp_dari('guru28').id},{skp_dari('guru23').id}"
     assert op.post(url, {"jenis": "dokumen_evaluasi", "format": "pdf"}).status_code == 303
     b = batch_terakhir()
@@ -1387,7 +1230,7 @@ def test_batch_lewat_rq_dan_redis(demo, buat_klien, app, monkeypatch, berkas_sem
         with redis.lock("kinerja-uji-rq", timeout=300, blocking_timeout=300):
             q = Queue(jobs.ANTREAN, connection=redis)
             q.empty()
-            op = masuk(buat_klien, "operator")
+            op = masuk_demo(buat_klien, "operator")
             r = op.post(f"/cetak/batch?skp={skp_id}", {"jenis": "dokumen_evaluasi",
                                                        "format": "pdf"})
             assert r.status_code == 303

@@ -391,8 +391,8 @@ def test_konfirmasi_impor_tanpa_jawaban_sandi_dibuat_ulang(basis, tmp_path):
     makes new one-time passwords, and they log the new teachers in."""
     import hashlib
 
+    from bantu_impor import berkas_baik, sandi_di
     from sqlalchemy import select
-    from test_impor import berkas_baik, sandi_di
 
     from kinerja_web.extensions import db
     from kinerja_web.models import Akun, Dinas, ImporBerkas
@@ -870,7 +870,7 @@ def _pengiriman_buka(d, k):
 
 
 def _impor_baru(d, k):
-    from test_impor import berkas_baik
+    from bantu_impor import berkas_baik
 
     return form_dari(d, "operator", "/impor") + ({"berkas": ("roster.xlsx", berkas_baik())},)
 

@@ -3,7 +3,7 @@ Kepala Sekolah oleh Tim Kerja, Daftar Penetapan and Rekap Penetapan (Tahunan) wi
 kredit and their exports, Tim Kerja plotting, access across schools and Dinas, and the
 query and size budgets of these pages.
 
-The helpers and fixtures come from test_penilaian.py.
+The helpers and fixtures come from bantu_penilaian.py (shared with test_penilaian.py).
 """
 
 import csv
@@ -13,32 +13,28 @@ import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import bantu_penilaian as _bersama
 import pytest
-import test_penilaian as _bersama
-from openpyxl import load_workbook
-from sqlalchemy import select
-from test_penilaian import (
+from bantu import baris_tabel, galat, masuk, pesan, teks
+from bantu_penilaian import (
     HX,
     LABEL_PREDIKAT,
     audit,
-    baris_tabel,
-    galat,
     hitung_tab,
     ikuti,
     isian_penetapan,
     jumlah,
     kirim_data,
-    masuk,
     penilaian,
-    pesan,
     segar,
     simpan_hasil,
     simpan_perilaku,
     tahun,
-    teks,
     url_hasil,
     url_perilaku,
 )
+from openpyxl import load_workbook
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import (

@@ -16,8 +16,9 @@ import csv as csv_mod
 import io
 import re
 
-from sqlalchemy import select
-from test_cetak import (
+import bantu_cetak
+from bantu import masuk_demo
+from bantu_cetak import (
     PERILAKU,
     SMP1,
     SMP2,
@@ -27,18 +28,17 @@ from test_cetak import (
     halaman,
     id_sekolah,
     jumlah,
-    masuk,
     pegawai_dari,
     png,
     segar,
     skp_dari,
     tanggal_id,
-    tanpa_pekerja,  # noqa: F401  (fixture)
     tanpa_spasi,
     teks_pdf,
     urutan,
     xobject_gambar,
 )
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Akun, Audit, Dinas, LogSinkro, TahunKinerja
@@ -53,6 +53,9 @@ ALASAN_PLT = ("Predikat jabatan Plt. Kepala Sekolah tidak dikonversi menjadi ang
 PANDUAN_1 = ("1. Memahami dan memenuhi kebutuhan masyarakat", "2. Ramah, cekatan, solutif, "
              "dan dapat diandalkan", "3. Melakukan perbaikan tiada henti")
 UMPAN_BALIK = "Praktik kelas berubah nyata; lanjutkan berbagi di KKG."
+
+# A fixture shared with test_cetak.py.
+tanpa_pekerja = bantu_cetak.tanpa_pekerja
 
 
 def teks_html(r):
@@ -97,7 +100,7 @@ def test_kepala_sekolah_definitif_pko_sekolahnya_dan_kurva_kepala_sekolah(demo, 
     ks, guru = skp_dari("kepsek3"), skp_dari("guru28")
     assert ks.posisi == "kepala_sekolah"
     segar()
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     # Dokumen Evaluasi: his school's PKO (Baik), which also made his Rating Hasil Kerja.
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", ks.id).data)
     assert "CAPAIAN KINERJA ORGANISASI BAIK PREDIKAT KINERJA PEGAWAI BAIK" in teks
@@ -118,10 +121,10 @@ def test_kepala_sekolah_definitif_pko_sekolahnya_dan_kurva_kepala_sekolah(demo, 
 
 
 def test_plt_pko_sekolahnya_kurva_kepala_sekolah_dan_tanpa_angka_kredit(
-        demo, buat_klien, tanpa_pekerja):  # noqa: F811
+        demo, buat_klien, tanpa_pekerja):
     guru_id, plt_id = plt_dengan_predikat()
     segar()
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     # The Plt.'s organisation result is the PKO of the school he leads (SMP 2: Butuh
     # Perbaikan), on both evaluation documents.
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", plt_id).data)
@@ -183,7 +186,7 @@ def test_ttd_tempat_tanggal_di_kedua_blok_dan_pppk_tanpa_nip_pangkat(demo, buat_
     tanggal = tanggal_id(pen.penetapan.waktu)
     sah = tanggal_id(skp.disepakati or skp.disetujui)
     segar()
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     teks = teks_pdf(cetak(k, "dokumen_evaluasi", skp.id).data)
     urutan(teks, [f"Kebumen, {tanggal} Pegawai yang Dinilai, {p.nama} NIP {p.nip}",
                   f"Kebumen, {tanggal} Pejabat Penilai Kinerja, {kepsek.nama} NIP {kepsek.nip}"])
@@ -214,7 +217,7 @@ def test_evaluasi_kolom_skp_panduan_ekspektasi_strip_dan_umpan_balik_per_rhk(dem
     orm.rhk = rhk
     db.session.commit()
     segar()
-    k = masuk(buat_klien, "kepsek3")
+    k = masuk_demo(buat_klien, "kepsek3")
     teks = teks_pdf(cetak(k, "evaluasi", skp.id).data)
     urutan(teks, [
         "HASIL KERJA", "NO.", "RENCANA HASIL KERJA PIMPINAN YANG DIINTERVENSI",
@@ -258,7 +261,7 @@ def kop_dinas():
 
 
 def test_garuda_yang_sama_lagi_tidak_ditulis_dan_diaudit_ulang(demo, buat_klien):
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     assert unggah_garuda(op, png((60, 60)), kop_garuda="y").status_code == 303
     r = unggah_garuda(op, png((60, 60)), kop_garuda="y")  # the twin of a double click
     assert r.status_code == 303
@@ -273,7 +276,7 @@ def test_garuda_yang_sama_lagi_tidak_ditulis_dan_diaudit_ulang(demo, buat_klien)
 def test_kop_garuda_dari_berkas_dinas_menggantikan_kop(demo, buat_klien):
     skp_id = skp_dari("guru23").id
     segar()
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     teks = teks_pdf(cetak(op, "dokumen_evaluasi", skp_id).data)
     assert teks.startswith("PEMERINTAH KABUPATEN KEBUMEN DINAS PENDIDIKAN")
 
@@ -317,22 +320,22 @@ def test_kata_platform_di_halaman(demo, buat_klien):
     draf = skp_dari("guru3")
     assert draf.status == "draf"
     segar()
-    k = masuk(buat_klien, "guru3")
+    k = masuk_demo(buat_klien, "guru3")
     teks = teks_html(k.get(f"/perencanaan/{draf.id}/langkah/1"))
     assert "1. Pelaksanaan Tugas Pokok 5M" in teks
     assert "5 Rangkuman Perencanaan Kinerja Anda" in teks  # the step indicator
     teks = teks_html(k.get(f"/perencanaan/{draf.id}/langkah/5"))
     assert "5. Rangkuman Perencanaan Kinerja Anda" in teks
 
-    k = masuk(buat_klien, "guru28")
+    k = masuk_demo(buat_klien, "guru28")
     teks = teks_html(k.get("/pelaksanaan"))
     assert "Tugas Tambahan" in teks and "Tugas Pokok Konfirmasi" not in teks
 
-    k = masuk(buat_klien, "kepsek3")  # a principal: the penetapan task on his Beranda
+    k = masuk_demo(buat_klien, "kepsek3")  # a principal: the penetapan task on his Beranda
     assert "Lakukan Penetapan" in teks_html(k.get("/"))
 
     # "Selamat datang, Rina Indrawati, S.Pd." — one full stop after the degree.
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     teks = teks_html(k.get("/"))
     assert "Selamat datang, Rina Indrawati, S.Pd. Pengelolaan" in teks
     assert "S.Pd.." not in teks
@@ -343,7 +346,7 @@ def test_simpan_draf_di_langkah_terakhir_persetujuan(demo, buat_klien):
     assert skp.status == "diajukan"
     atasan = db.session.scalar(select(Akun.username).where(Akun.pegawai_id == skp.atasan_id))
     segar()
-    k = masuk(buat_klien, atasan)
+    k = masuk_demo(buat_klien, atasan)
     url = f"/persetujuan/{skp.id}/langkah/4"
     r = k.get(url)
     assert r.status_code == 200
@@ -367,7 +370,7 @@ def test_tidak_ada_titik_ganda_setelah_gelar_atau_teks_aturan(demo, buat_klien):
     # broken rules reads "… saat ini 1; …" and ends with one full stop.
     sekolah_id = id_sekolah(SMP2)
     segar()
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     r = k.get(f"/dinas/pko/{sekolah_id}")
     assert r.status_code == 200
     teks = teks_html(r)

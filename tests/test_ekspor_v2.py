@@ -11,9 +11,15 @@ import json
 
 import jsonschema
 import pytest
+from bantu import teks
+from bantu_sinkro import (
+    ekspor_lewat_halaman,
+    operator_demo,
+    pegawai_demo,
+    unduh,
+)
 from openpyxl import load_workbook
 from sqlalchemy import select
-from test_sinkro import ekspor_lewat_halaman, operator_demo, pegawai_demo, teks, unduh
 
 from kinerja_web import aturan
 from kinerja_web.demo import pakai_periode_bersih
@@ -309,7 +315,8 @@ def test_berkas_v1_tetap_terbaca_dengan_skema_v1():
 
 
 def test_cetak_skp_kepala_sekolah_menampilkan_perspektif(demo, buat_klien):
-    from test_cetak import cetak, masuk, segar, skp_dari, tanpa_spasi, teks_pdf
+    from bantu import masuk_demo as masuk
+    from bantu_cetak import cetak, segar, skp_dari, tanpa_spasi, teks_pdf
 
     skp = skp_dari("kepsek3")
     assert skp.posisi == "kepala_sekolah"

@@ -876,8 +876,8 @@ def _sasaran():
 SASARAN = _sasaran()
 dunia_fuzz = fuzz_dunia.dunia_fuzz
 # A failing example may hold a 100 KB string: its repr must not hide the failure itself.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
+pytestmark = [pytest.mark.lambat, pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")]
 
 
 # ------------------------------------------------------------------ the checks

@@ -40,8 +40,8 @@ from kinerja_web.peran import muat_peran
 
 dunia_fuzz = fuzz_dunia.dunia_fuzz
 # A failing example may hold a 100 KB string: its repr must not hide the failure itself.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")
+pytestmark = [pytest.mark.lambat, pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning")]
 ATR = aturan.muat_aturan("2025")
 ASPEK = list(ATR.perilaku.kode)
 PEMIMPIN = ("kepsek1", "kepsek2", "kepsek3", "kepsek4", "kepsek5", "kepsek6", "plt1",

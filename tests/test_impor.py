@@ -9,7 +9,30 @@ import stat
 from datetime import date, timedelta
 
 import pytest
-from conftest import nip_valid
+from bantu_impor import (
+    GURU,
+    KS,
+    LAHIR,
+    NPSN_1,
+    NPSN_2,
+    PLT,
+    PPPK,
+    ROSTER,
+    berkas_baik,
+    galat_di,
+    nip,
+    pegawai,
+    pegawai_baik,
+    potret,
+    pratinjau,
+    ringkasan_di,
+    sandi_di,
+    sekolah,
+    sekolah_baik,
+    simpan,
+    unggah,
+    xlsx,
+)
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
@@ -27,103 +50,7 @@ from kinerja_web.models import (
 )
 from kinerja_web.waktu import hari_ini
 
-KOLOM_S = ["npsn", "nama", "jenjang", "status", "alamat", "kecamatan"]
-KOLOM_P = ["nip", "nama", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian", "golongan",
-           "jabatan", "npsn", "peran", "username"]
-ROSTER = (Sekolah, Pegawai, Akun, Penugasan)
-LAHIR = date(1990, 5, 1)  # the `dunia` fixture's people are born in 1985: no NIP clashes
-
-
-def nip(urut, lahir=LAHIR, tmt="201503", jk=1):
-    return nip_valid(lahir=lahir, tmt=tmt, jk=jk, serial=urut)
-
-
-def sekolah(npsn, nama, jenjang="SD", **over):
-    return {"npsn": npsn, "nama": nama, "jenjang": jenjang, "status": "Negeri",
-            "alamat": "Jl. Pemuda 1", "kecamatan": "Kebumen", **over}
-
-
-def pegawai(nip_, nama, npsn, **over):
-    return {"nip": nip_, "nama": nama, "status_kepegawaian": "PNS", "golongan": "III/a",
-            "jabatan": "Guru Ahli Pertama", "npsn": npsn, "peran": "", **over}
-
-
-def xlsx(daftar_sekolah=(), daftar_pegawai=()):
-    lembar = {}
-    if daftar_sekolah is not None:
-        lembar["Sekolah"] = (KOLOM_S, [[s.get(k) for k in KOLOM_S] for s in daftar_sekolah])
-    if daftar_pegawai is not None:
-        lembar["Pegawai"] = (KOLOM_P, [[p.get(k) for k in KOLOM_P] for p in daftar_pegawai])
-    return tulis_xlsx(lembar)
-
-
-# The file every "happy path" test starts from: two new schools, a principal, a Plt., a
-# PNS teacher and a PPPK teacher.
-NPSN_1, NPSN_2 = "60100001", "60100002"
-KS, GURU, PLT, PPPK = nip(1), nip(2, jk=2), nip(3), nip(4, tmt="202121", jk=2)
-
-
-def sekolah_baik():
-    return [sekolah(NPSN_1, "SD NEGERI 1 KARANGSARI"),
-            sekolah(NPSN_2, "SMP NEGERI 2 KARANGSARI", jenjang="SMP")]
-
-
-def pegawai_baik():
-    return [
-        pegawai(KS, "Drs. Bambang Riyadi, M.Pd.", NPSN_1, jabatan="Guru Ahli Madya",
-                golongan="IV/a", peran="Kepala Sekolah"),
-        pegawai(GURU, "Siti Aminah, S.Pd.", NPSN_1, jenis_kelamin="P",
-                tanggal_lahir=LAHIR.isoformat()),
-        pegawai(PLT, "Agus Salim, S.Pd.", NPSN_2, peran="Plt. Kepala Sekolah"),
-        pegawai(PPPK, "Dewi Lestari, S.Pd.", NPSN_2, status_kepegawaian="PPPK", golongan="IX"),
-    ]
-
-
-def berkas_baik():
-    return xlsx(sekolah_baik(), pegawai_baik())
-
-
 # ------------------------------------------------------------------ helpers
-
-
-def unggah(k, isi, nama="roster.xlsx"):
-    return k.post("/impor", {"berkas": (io.BytesIO(isi), nama)},
-                  content_type="multipart/form-data")
-
-
-def pratinjau(k, isi, nama="roster.xlsx"):
-    """Upload and follow to the preview; returns (import id, preview HTML)."""
-    r = unggah(k, isi, nama)
-    assert r.status_code == 303, r.text
-    impor_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    halaman = k.get(r.headers["Location"])
-    assert halaman.status_code == 200
-    return impor_id, halaman.text
-
-
-def simpan(k, impor_id):
-    return k.post(f"/impor/{impor_id}/terapkan")
-
-
-def galat_di(halaman):
-    """The rows of the "Kesalahan per baris" table: (sheet, line, column, message)."""
-    assert "Kesalahan per baris" in halaman
-    bagian = halaman.split("Kesalahan per baris", 1)[1].split("</table>", 1)[0]
-    return [(html.unescape(a), int(b), html.unescape(c), html.unescape(d)) for a, b, c, d in
-            re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>",
-                       bagian)]
-
-
-def ringkasan_di(halaman):
-    """{"Sekolah": "2 baru, 0 diubah, 0 tetap", "Pegawai": ..., "Akun baru": "4", ...}"""
-    return {a: b for a, b in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', halaman)}
-
-
-def sandi_di(halaman):
-    """The one-time password table of the result page: [(nip, nama, username, sandi)]."""
-    return [tuple(html.unescape(x) for x in baris) for baris in re.findall(
-        r"<tr><td>(\d*)</td><td>(.*?)</td><td>(.*?)</td><td><code>(.*?)</code></td></tr>",
-        halaman)]
 
 
 def pesan_flash(k, url):
@@ -134,13 +61,6 @@ def jumlah(app):
     with app.app_context():
         return {m.__tablename__: db.session.scalar(select(func.count()).select_from(m))
                 for m in ROSTER}
-
-
-def potret(app):
-    """Every column of every roster row, to prove that nothing changed at all."""
-    with app.app_context():
-        return {m.__tablename__: [tuple(r) for r in db.session.execute(
-            select(m.__table__).order_by(m.__table__.c.id))] for m in ROSTER}
 
 
 def seluruh_db(app):

@@ -3,16 +3,11 @@ warning says matches what can be done) and quick use (links open where the perso
 
 import re
 
+import bantu
 import pytest
-from test_penilaian import (
-    Alat,
-    isian_penetapan,
-    jumlah,
-    penilaian,
-    pesan,
-    pilihan_di,
-)
-from test_penilaian import masuk as masuk_dunia
+from bantu import masuk as masuk_dunia
+from bantu import pesan
+from bantu_penilaian import Alat, isian_penetapan, jumlah, penilaian, pilihan_di
 
 from kinerja_web.demo import SANDI_DEMO
 from kinerja_web.models.penilaian import Penetapan, Pengiriman
@@ -174,7 +169,12 @@ def test_langkah_yang_ditukar_htmx_membawa_judulnya(masuk):
 
 
 def test_hitung_rekomendasi_memilihkan_rating(alat, buat_klien):
-    from test_penilaian import KRITERIA, A, B, S, isian_perilaku, tercentang
+    from bantu_penilaian import KRITERIA, isian_perilaku
+
+    A, S, B = "di_atas", "sesuai", "di_bawah"
+
+    def tercentang(r, nama):
+        return next(iter(bantu.tercentang(r, nama)), None)
 
     skp_id = alat.skp("guru")
     k = masuk_dunia(buat_klien, "kepsek")

@@ -5,6 +5,7 @@ at the same moment against real gunicorn workers) is in test_serentak.py."""
 import re
 
 import pytest
+from bantu import masuk
 from sqlalchemy import func, select
 
 from kinerja_web import jobs
@@ -30,12 +31,6 @@ def hitung(model, *syarat):
     n = db.session.scalar(select(func.count()).select_from(model).where(*syarat))
     db.session.rollback()
     return n
-
-
-def masuk(buat_klien, username):
-    k = buat_klien()
-    k.masuk(username)
-    return k
 
 
 def test_mulai_dikirim_dua_kali_satu_skp_dan_yang_kedua_diarahkan_ke_tempat_yang_sama(

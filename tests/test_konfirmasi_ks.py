@@ -7,17 +7,14 @@ note. Nobody else does either, every change is audited and counts as a version o
 confirmation page, and the validation freezes once the assessment went to the Dinas.
 """
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from sqlalchemy import select
-from test_pelaksanaan import (
+from bantu import galat, masuk, teks, versi_di
+from bantu_pelaksanaan import (
     aksi_audit_sejak,
-    galat,
     jumlah_audit,
-    masuk,
-    teks,
-    versi_di,
 )
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Skp

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from bantu import masuk_demo
 from sqlalchemy import event, func, select
 
 from kinerja_web import alur, pdf
@@ -100,12 +101,6 @@ def jumlah_audit(aksi):
                                  .where(Audit.aksi == aksi))
 
 
-def masuk(buat_klien, username, sandi=SANDI_DEMO):
-    k = buat_klien()
-    k.masuk(username, sandi)
-    return k
-
-
 def skp_berpredikat():
     with baca_saja():
         return db.session.scalar(select(Skp.id).join(Penilaian, Penilaian.skp_id == Skp.id)
@@ -142,7 +137,7 @@ def ekspor_ada():
 def test_cetak_satu_dokumen_tidak_mengunci_saat_merender(app, penulis, buat_klien,
                                                           monkeypatch):
     skp_id = skp_berpredikat()
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     monkeypatch.setattr(pdf, "render", penulis.sekali(pdf.render))
     r = k.post(f"/cetak/dokumen_evaluasi/{skp_id}")
     assert penulis.hasil == ["bisa"]
@@ -159,7 +154,7 @@ def test_cetak_satu_dokumen_tidak_mengunci_saat_merender(app, penulis, buat_klie
 def test_unduh_cetak_batch_tidak_gagal_saat_orang_lain_menyimpan(app, penulis, buat_klien,
                                                                   monkeypatch, tmp_path):
     batch_id, berkas = batch_selesai(tmp_path)
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     baca_asli = Path.read_bytes
 
     def baca_berkas(self):
@@ -176,7 +171,7 @@ def test_unduh_cetak_batch_tidak_gagal_saat_orang_lain_menyimpan(app, penulis, b
 
 def test_unduh_berkas_ekspor_tidak_gagal_saat_orang_lain_menyimpan(app, penulis, buat_klien):
     ekspor_id = ekspor_ada()
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     lepas = penulis.setelah_sql(r"\bFROM ekspor_ekinerja\b")
     try:
         r = k.get(f"/sinkro/ekspor/{ekspor_id}/ekinerja.jsonl")
@@ -189,7 +184,7 @@ def test_unduh_berkas_ekspor_tidak_gagal_saat_orang_lain_menyimpan(app, penulis,
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
 def test_unduh_rekap_tidak_gagal_saat_orang_lain_menyimpan(app, penulis, buat_klien, format):
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     lepas = penulis.setelah_sql(r"\bFROM tahun_kinerja\b")
     try:
         r = k.get(f"/dinas/rekap.{format}")
@@ -203,7 +198,7 @@ def test_unduh_rekap_tidak_gagal_saat_orang_lain_menyimpan(app, penulis, buat_kl
 def test_unduh_sandi_awal_dibuat_tanpa_kunci_tulis(app, penulis, buat_klien, monkeypatch):
     from kinerja_web.impor import views as impor_views
 
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     k.get("/impor")
     monkeypatch.setattr(impor_views, "tulis_xlsx", penulis.sekali(impor_views.tulis_xlsx))
     r = k.post("/impor/sandi-awal.xlsx",
@@ -237,7 +232,7 @@ def test_masuk_gagal_tetap_dihitung(app, penulis, buat_klien, monkeypatch):
 
 def test_ganti_sandi_dan_atur_ulang_meng_hash_tanpa_kunci_tulis(app, penulis, buat_klien,
                                                                 monkeypatch):
-    k = masuk(buat_klien, "guru1")
+    k = masuk_demo(buat_klien, "guru1")
     monkeypatch.setattr(sesi, "generate_password_hash",
                         penulis.sekali(sesi.generate_password_hash))
     baru = "Sandi-baru-yang-panjang-42"
@@ -246,12 +241,12 @@ def test_ganti_sandi_dan_atur_ulang_meng_hash_tanpa_kunci_tulis(app, penulis, bu
     assert penulis.hasil == ["bisa"], r.get_data(as_text=True)[:2000]
     assert r.status_code == 303
     assert jumlah_audit("ganti_sandi") == 1
-    masuk(buat_klien, "guru1", baru)
+    masuk_demo(buat_klien, "guru1", baru)
 
     penulis.hasil.clear()
     with baca_saja():
         pegawai_id = db.session.scalar(select(Akun.pegawai_id).where(Akun.username == "guru2"))
-    op = masuk(buat_klien, "operator")
+    op = masuk_demo(buat_klien, "operator")
     op.get(f"/dinas/pegawai/{pegawai_id}")
     r = op.post(f"/dinas/pegawai/{pegawai_id}/atur-ulang-sandi")
     assert penulis.hasil == ["bisa"]
@@ -312,7 +307,7 @@ class KunciLain:
 
 
 def test_audit_bacaan_diulang_saat_basis_data_terkunci(app, demo, buat_klien, monkeypatch):
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     db.session.rollback()
     kunci = KunciLain(2)
     monkeypatch.setattr(alur, "_tidur", kunci.tidur)
@@ -328,7 +323,7 @@ def test_audit_bacaan_diulang_saat_basis_data_terkunci(app, demo, buat_klien, mo
 def test_audit_yang_tetap_gagal_tidak_mengirim_berkas_tanpa_catatan(app, demo, buat_klien,
                                                                      monkeypatch, tmp_path):
     batch_id, _ = batch_selesai(tmp_path)
-    k = masuk(buat_klien, "kadis")
+    k = masuk_demo(buat_klien, "kadis")
     db.session.rollback()
     kunci = KunciLain(alur.PERCOBAAN_TULIS + 1)  # never lets go while the request runs
     monkeypatch.setattr(alur, "_tidur", kunci.tidur)
@@ -356,7 +351,7 @@ def test_ekspor_ekinerja_tidak_mengunci_saat_memeriksa_dan_menulis_berkas(app, p
     and is not worked out again."""
     from kinerja_web.sinkro import pengirim
 
-    k = masuk(buat_klien, "operator")
+    k = masuk_demo(buat_klien, "operator")
     halaman = k.get("/sinkro/ekspor").get_data(as_text=True)
     kunci = re.search(r'name="kiriman" (?:type="hidden" )?value="([^"]+)"', halaman).group(1)
     kirim_asli = pengirim.PengirimBerkas.kirim

@@ -8,15 +8,15 @@ page A sees shows a name of B.
 """
 
 import html
-import re
 
 import pytest
+from bantu import teks
+from bantu_impor import galat_di, nip, pegawai, potret, pratinjau, ringkasan_di, sekolah, xlsx
+from bantu_sinkro import asn_xlsx
+from bantu_sinkro import pratinjau as pratinjau_referensi
+from bantu_sinkro import simpan as simpan_referensi
 from conftest import SANDI
 from sqlalchemy import func, select
-from test_impor import galat_di, nip, pegawai, potret, pratinjau, ringkasan_di, sekolah, xlsx
-from test_sinkro import asn_xlsx
-from test_sinkro import pratinjau as pratinjau_referensi
-from test_sinkro import simpan as simpan_referensi
 from werkzeug.security import generate_password_hash
 
 from kinerja_web.extensions import db
@@ -58,10 +58,6 @@ def keadaan(app, pegawai_id):
         akun = db.session.scalar(select(Akun).where(Akun.pegawai_id == p.id))
         return (p.nama, p.dinas_id, p.sekolah_id, p.status_kepegawaian, sorted(muat_peran(p).kode),
                 akun.username, akun.sandi_hash, akun.aktif)
-
-
-def teks(r):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
 
 
 @pytest.fixture

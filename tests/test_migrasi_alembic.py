@@ -336,6 +336,7 @@ def _naik(runner, revisi, hilang, harapan):
 # ------------------------------------------------------------------ the round trip
 
 
+@pytest.mark.lambat
 def test_turun_naik_dengan_data(alembic_runner, app_migrasi):
     """upgrade → downgrade → upgrade on a populated database.
 

@@ -7,17 +7,17 @@ name used to pass the preview and fail the confirm only on PostgreSQL.
 The cleaning rule is kinerja_web.teks.bersihkan (documented there)."""
 
 import csv
-import html
 import io
 import re
 import secrets
 
+import bantu
 import pytest
+from bantu_impor import pegawai, pratinjau, simpan, unggah
+from bantu_sinkro import operator_demo
 from conftest import SANDI, TEST_CONFIG
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text, update
-from test_impor import pegawai, pratinjau, simpan, unggah
-from test_sinkro import operator_demo
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, StringField, TextAreaField
 
@@ -51,12 +51,7 @@ def csv_dari(kolom, baris):
 
 def galat(halaman):
     """(sheet, line, column, message) rows of the preview's "Kesalahan per baris"."""
-    if "Kesalahan per baris" not in halaman:
-        return []
-    bagian = halaman.split("Kesalahan per baris", 1)[1].split("</table>", 1)[0]
-    return [(html.unescape(a), int(b), html.unescape(c), html.unescape(d)) for a, b, c, d in
-            re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>",
-                       bagian)]
+    return [(a, int(b), c, d) for a, b, c, d in bantu.galat_per_baris(halaman) or ()]
 
 
 @pytest.fixture
@@ -134,7 +129,7 @@ def test_impor_roster_membersihkan_karakter_kendali(app, operator, dunia):
 
 
 def roster_nip():
-    from test_impor import nip
+    from bantu_impor import nip
     return nip(77)
 
 
@@ -187,8 +182,8 @@ def test_panjang_kolom_impor_sesuai_basis_data(app, operator, dunia):
 
 def test_referensi_asn_nama_lebih_dari_kolom_ditolak_di_pratinjau(app, operator, dunia):
     """The ASN list allowed 250 characters for a 150-character column."""
-    from test_sinkro import asn_xlsx
-    from test_sinkro import pratinjau as pratinjau_ref
+    from bantu_sinkro import asn_xlsx
+    from bantu_sinkro import pratinjau as pratinjau_ref
 
     nama = "B" * (panjang_model(AsnSiasn)["nama"] + 1)
     impor_id, r = pratinjau_ref(operator, "asn", asn_xlsx([[dunia.guru.nip, nama, "U1", None,
@@ -200,8 +195,8 @@ def test_referensi_asn_nama_lebih_dari_kolom_ditolak_di_pratinjau(app, operator,
 
 
 def test_referensi_unor_panjang_dari_model(app, operator, dunia):
-    from test_sinkro import pratinjau as pratinjau_ref
-    from test_sinkro import unor_xlsx
+    from bantu_sinkro import pratinjau as pratinjau_ref
+    from bantu_sinkro import unor_xlsx
 
     b = panjang_model(UnitKerja)
     _, r = pratinjau_ref(operator, "unor", unor_xlsx([["U" * (b["unor_id"] + 1), "X", None, "Ya"]]))
@@ -248,8 +243,8 @@ def test_nama_berkas_aturan():
 
 
 def test_nama_berkas_referensi_dengan_nul_bukan_500(app, operator, dunia):
-    from test_sinkro import unggah as unggah_ref
-    from test_sinkro import unor_xlsx
+    from bantu_sinkro import unggah as unggah_ref
+    from bantu_sinkro import unor_xlsx
 
     r = unggah_ref(operator, "unor", unor_xlsx([["U1", "SD X", None, "Ya"]]), "unor\x00.xlsx")
     assert r.status_code == 303

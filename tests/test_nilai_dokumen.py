@@ -6,20 +6,22 @@ A record without the two scores keeps the recommendation it had."""
 
 import re
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from sqlalchemy import select
-from test_pelaksanaan import (
+from bantu import galat, masuk, teks, versi_di
+from bantu_pelaksanaan import (
     aksi_audit_sejak,
-    galat,
     jumlah_audit,
     kirim,
-    masuk,
     praktik,
-    teks,
     url,
 )
-from test_penilaian import KRITERIA, hitung_tab, rekomendasi_di, versi_di
+from bantu_penilaian import (
+    KRITERIA,
+    hitung_tab,
+    rekomendasi_di,
+)
+from sqlalchemy import select
 
 from kinerja_web import aturan
 from kinerja_web.extensions import db

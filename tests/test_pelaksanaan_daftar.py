@@ -7,29 +7,26 @@ import gzip
 import re
 from html import unescape
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from sqlalchemy import func, select
-from test_pelaksanaan import (
+from bantu import badan, galat, masuk, teks, versi_di
+from bantu_pelaksanaan import (
     HX,
     PERSIAPAN,
     REFLEKSI,
     TINDAK_LANJUT,
     aksi_audit_sejak,
-    galat,
     isi_textarea,
     isian_k,
     jumlah_audit,
     kirim,
     kirim_k,
-    masuk,
     praktik,
     refleksi,
-    teks,
     url,
     url_k,
-    versi_di,
 )
+from sqlalchemy import func, select
 
 from kinerja_web.demo import PELAKSANAAN_DEMO, SANDI_DEMO
 from kinerja_web.extensions import db
@@ -114,11 +111,6 @@ def guru_baru(make_pegawai, sekolah, jumlah, awal=0):
 def terkompresi(r):
     return len(r.data) if r.headers.get("Content-Encoding") == "gzip" else \
         len(gzip.compress(r.data))
-
-
-def badan(r):
-    return gzip.decompress(r.data).decode() if r.headers.get("Content-Encoding") == "gzip" \
-        else r.text
 
 
 def halaman_plus_css(k, r):
@@ -709,7 +701,6 @@ def judul_langkah(html):
     """The number of the step whose heading the page shows (the h2 that gets focus)."""
     m = re.search(r"<h2 [^>]*data-judul-langkah[^>]*>(\d+)\. ", html)
     return int(m.group(1)) if m else None
-
 
 
 @pytest.mark.parametrize("username", ["guru", "kepsek"])

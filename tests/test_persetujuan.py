@@ -2,15 +2,16 @@
 cases included), who may adjust, approve or return a plan, the list with its tabs and
 search, the 409 path and double clicks, tampered forms, htmx both ways and budgets.
 
-Helpers are shared with test_perencanaan.py (the pegawai's side).
+Helpers shared with test_perencanaan.py (the pegawai's side) are in bantu_perencanaan.py.
 """
 
 import re
 from datetime import timedelta
 
+import bantu
 import pytest
-from sqlalchemy import select
-from test_perencanaan import (
+from bantu import badan, galat, masuk, teks, tercentang, versi_di
+from bantu_perencanaan import (
     BATAS_FRAGMEN,
     BATAS_HALAMAN,
     BATAS_QUERY,
@@ -18,26 +19,21 @@ from test_perencanaan import (
     ISI_KS,
     ajukan,
     akhiri_penugasan,
-    badan,
     baris,
-    galat,
     halaman_plus_css,
     isi,
     jejak,
     kirim_langkah,
-    masuk,
     mulai,
     plot,
     putuskan,
     sepakati,
     serentak,
     siapkan,
-    teks,
-    tercentang,
     terkompresi,
     url_langkah,
-    versi_di,
 )
+from sqlalchemy import select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Skp, TahunKinerja
@@ -60,14 +56,8 @@ def kirim_atasan(k, skp_id, n, data, aksi="lanjut", versi=None, headers=None):
 
 def baris_tabel(r):
     """The list's rows as lists of cell texts (the "nothing found" row excluded)."""
-    tbody = re.search(r"<tbody>(.*?)</tbody>", badan(r), re.S).group(1)
-    out = []
-    for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S):
-        sel = [" ".join(re.sub(r"<[^>]+>", " ", td).split())
-               for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-        if sel != ["Tidak ada yang cocok."]:
-            out.append(sel)
-    return out
+    assert bantu.dom(r).css_first("tbody") is not None, "tidak ada tabel"
+    return bantu.baris_tabel(r, tanpa=lambda sel: sel == ["Tidak ada yang cocok."])
 
 
 def hitungan_tab(r):

@@ -37,12 +37,13 @@ from html.parser import HTMLParser
 
 import dunia_akses
 import pytest
+from bantu import versi_di
 from conftest import SANDI, tanpa_konteks
 from dunia_akses import PERAN, catat_tulisan
+from matriks_akses import MATRIKS, TOLAK, harap
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
-from test_akses_matriks import MATRIKS, TOLAK, harap
 
 from kinerja_web.extensions import db
 from kinerja_web.models import (
@@ -515,12 +516,6 @@ def baris(app, model, **saring):
 
 def berubah(lama, baru):
     return {k for k in lama if lama[k] != baru[k]}
-
-
-def versi_di(r):
-    """The version a form carries (a hidden field or the page's own input)."""
-    tag = re.search(r'<input[^>]*name="versi"[^>]*>', r.text).group(0)
-    return re.search(r'value="(\d+)"', tag).group(1)
 
 
 def test_mass_assignment_diabaikan(_app, dunia_s):

@@ -5,15 +5,13 @@ stale (re-rendered), never wrong; a batch merges stored documents and renders on
 import io
 
 import pytest
-from pypdf import PdfReader
-from sqlalchemy import select, update
-from test_cetak import (
+from bantu import masuk_demo as masuk
+from bantu_cetak import (
     SMP1,
     baca,
     batch_terakhir,
     cetak,
     id_sekolah,
-    masuk,
     rata,
     segar,
     semua,
@@ -21,6 +19,8 @@ from test_cetak import (
     tunggu,
     yang_berpredikat,
 )
+from pypdf import PdfReader
+from sqlalchemy import select, update
 
 from kinerja_web import jobs, pdf, simpanan
 from kinerja_web.extensions import db

@@ -9,18 +9,29 @@ import json
 import re
 from datetime import date
 
+import bantu
 import jsonschema
 import pytest
+from bantu import masuk, teks
+from bantu_sinkro import (
+    asn_xlsx,
+    ekspor_lewat_halaman,
+    operator_demo,
+    pegawai_demo,
+    pratinjau,
+    simpan,
+    unduh,
+    unggah,
+    unor_xlsx,
+)
 from conftest import nip_valid
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from kinerja_web import aturan
-from kinerja_web.demo import SANDI_DEMO
 from kinerja_web.extensions import db
-from kinerja_web.lembar import tulis_csv, tulis_xlsx
+from kinerja_web.lembar import tulis_csv
 from kinerja_web.models import (
-    Akun,
     AsnSiasn,
     Audit,
     Ekspor,
@@ -39,55 +50,14 @@ HX = {"HX-Request": "true"}
 BATAS_QUERY_SEKOLAH = 8
 
 
-def masuk(buat_klien, username, sandi=None):
-    k = buat_klien()
-    if sandi is None:
-        k.masuk(username)
-    else:
-        k.masuk(username, sandi)
-    return k
-
-
-def operator_demo(buat_klien):
-    return masuk(buat_klien, "operator", SANDI_DEMO)
-
-
-def pegawai_demo(username):
-    return db.session.scalar(select(Pegawai).join(Akun, Akun.pegawai_id == Pegawai.id)
-                             .where(Akun.username == username))
-
-
-def teks(r):
-    """The page as a reader sees it: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", r.text)).split())
-
-
-def unggah(k, jenis, isi, nama):
-    return k.post(f"/sinkro/referensi/{jenis}", {f"{jenis}-berkas": (io.BytesIO(isi), nama)},
-                  content_type="multipart/form-data")
-
-
-def pratinjau(k, jenis, isi, nama="referensi.xlsx"):
-    r = unggah(k, jenis, isi, nama)
-    assert r.status_code == 303, r.text
-    impor_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    return impor_id, k.get(r.headers["Location"])
-
-
 def ringkasan(r):
     return dict(re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', r.text))
 
 
 def galat_di(r):
-    bagian = r.text.split("Kesalahan per baris", 1)[1].split("</table>", 1)[0]
-    return [tuple(html.unescape(x) for x in m) for m in re.findall(
-        r"<tr><td>(.*?)</td><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td></tr>", bagian)]
-
-
-def simpan(k, impor_id):
-    r = k.post(f"/sinkro/referensi/impor/{impor_id}/terapkan")
-    assert r.status_code == 303
-    return k.get(r.headers["Location"])
+    baris = bantu.galat_per_baris(r)
+    assert baris is not None, "tidak ada tabel Kesalahan per baris"
+    return baris
 
 
 def baris_tabel(r, kelas=None):
@@ -100,16 +70,6 @@ def angka_tab(r):
 
 
 # ------------------------------------------------------------------ world with references
-
-
-def unor_xlsx(baris, nama="Unit Kerja"):
-    return tulis_xlsx({nama: (["unor_id", "nama", "induk_id", "aktif"], baris),
-                       "Petunjuk": (["x"], [["diabaikan"]])})
-
-
-def asn_xlsx(baris):
-    return tulis_xlsx({"ASN": (["nip", "nama", "unor_id", "jabatan", "golongan", "atasan_nip"],
-                               baris)})
 
 
 @pytest.fixture
@@ -457,21 +417,6 @@ def skema_validator():
                                            format_checker=jsonschema.FormatChecker())
 
 
-def ekspor_lewat_halaman(k, jenis):
-    r = k.post("/sinkro/ekspor", {"jenis": jenis})
-    assert r.status_code == 303, teks(r)
-    return int(r.headers["Location"].rsplit("/", 1)[1]), k.get(r.headers["Location"])
-
-
-def unduh(k, ekspor_id):
-    out = {}
-    for nama in (berkas.NAMA_JSONL, berkas.NAMA_XLSX, berkas.NAMA_MANIFES):
-        r = k.get(f"/sinkro/ekspor/{ekspor_id}/{nama}")
-        assert r.status_code == 200 and "attachment" in r.headers["Content-Disposition"]
-        out[nama] = r.data
-    return out[berkas.NAMA_JSONL], out[berkas.NAMA_XLSX], json.loads(out[berkas.NAMA_MANIFES])
-
-
 def test_ekspor_demo_sesuai_skema_xlsx_sama_dan_manifes(app, demo, buat_klien):
     k = operator_demo(buat_klien)
     siap = angka_tab(k.get("/sinkro"))
@@ -751,7 +696,6 @@ def test_unggahan_referensi_tidak_tercampur_dengan_impor_roster(app, dunia, buat
     assert k.get(f"/impor/{impor_id}").status_code == 404
     assert k.post(f"/impor/{impor_id}/terapkan").status_code == 404
     assert "unor-saya.xlsx" in k.get("/sinkro/referensi").text
-
 
 
 def test_rencana_pimpinan_dicari_lewat_indeks_unik_bukan_seluruh_skp_setahun(tmp_path):

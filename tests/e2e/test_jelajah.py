@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
+from matriks_akses import MATRIKS, harap
 from sqlalchemy import select
-from test_akses_matriks import MATRIKS, harap
 
 from kinerja_web import create_app
 from kinerja_web.extensions import db
