@@ -3,10 +3,14 @@
 
 Goals (issue 6): single document p95 ≤ 150 ms and ≤ 30 KB; batch of 1,500 ≤ 90 s on 2
 cores with ≤ 200 MB per worker, flat; batch/bare pages-per-second ratio ≥ 0.8.
+Issue 16: cold (nothing stored) pages per second per core of the lean print templates ≥ 1.3
+× those of the templates before them (rendered from git at bench time), beside a bare
+WeasyPrint loop on the same HTML.
 """
 
 import io
 import os
+import subprocess
 import tempfile
 import threading
 import time
@@ -52,6 +56,7 @@ def main():
         batch_id = b.id
     _batch(app, batch_id)
     _bare(app, daftar)
+    _dingin(app, daftar)
 
 
 def _satu_dokumen(app, skp_id):
@@ -142,3 +147,123 @@ def _bare(app, daftar):
           f"dokumen seperti pemakaian bawaannya): {laju:.1f} halaman/s")
     print(f"  rasio batch / WeasyPrint saja: {batch / laju:.2f} "
           f"(per inti: {batch / laju / inti:.2f}; target ≥ 0,8)")
+
+
+# The print templates and stylesheet before issue 16 made them lean: the yardstick of the
+# "cold" figure, read from git at bench time (no copy of them is kept in the tree).
+BASIS_CETAK = "3bf65ff94bb93770bf42011dfcada94adc48f8dc"
+BERKAS_CETAK = ["templates/pdf/_dasar.html", "templates/pdf/_macros.html",
+                "templates/pdf/angka_kredit.html", "templates/pdf/dokumen_evaluasi.html",
+                "templates/pdf/evaluasi.html", "templates/pdf/skp.html", "static/css/print.css"]
+DINGIN_DOKUMEN = 100  # two chunks of 50, as a batch renders them
+DINGIN_ULANG = 3
+
+
+def _templat_lama(akar, tujuan):
+    """Today's-before-issue-16 templates and print.css under `tujuan` (same layout as the
+    repository), or None when git cannot give them."""
+    for berkas in BERKAS_CETAK:
+        r = subprocess.run(["git", "-C", str(akar), "show", f"{BASIS_CETAK}:{berkas}"],
+                           capture_output=True)
+        if r.returncode:
+            return None
+        path = os.path.join(tujuan, berkas)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(r.stdout)
+    return tujuan
+
+
+def _cpu_terbaik(varian):
+    """{name: (best CPU seconds of this process, pages)} over DINGIN_ULANG rounds; the
+    variants take turns in each round (a shared machine's load drifts) and each run is
+    preceded by an untimed one-document warm-up (the stylesheet cache holds one)."""
+    from pypdf import PdfReader
+
+    terbaik = {}
+    for _ in range(DINGIN_ULANG):
+        for nama, (fungsi, pemanasan) in varian.items():
+            pemanasan()
+            mulai = time.process_time()
+            hasil = fungsi()
+            cpu = time.process_time() - mulai
+            halaman = hasil if isinstance(hasil, int) else sum(  # PDFs, counted untimed
+                len(PdfReader(io.BytesIO(b)).pages) for b in hasil)
+            if nama not in terbaik or cpu < terbaik[nama][0]:
+                terbaik[nama] = (cpu, halaman)
+    return terbaik
+
+
+def _dingin(app, daftar):
+    """Cold pages per second per core (CPU time of the rendering process, best of 3):
+    the Dokumen Evaluasi through the app's renderer (chunks of 50, as a batch), the same
+    HTML through a bare WeasyPrint loop, and the templates before issue 16 (HTML and
+    stylesheet from git) through the app's renderer."""
+    from jinja2 import ChoiceLoader, FileSystemLoader
+    from weasyprint import HTML
+
+    from kinerja_web import pdf
+    from kinerja_web.dokumen import isi as isi_dokumen
+    from kinerja_web.dokumen.cetak import logo, siapkan
+
+    akar = os.path.dirname(app.root_path)
+    lama = _templat_lama(akar, tempfile.mkdtemp(prefix="kinerja-bench-templat-lama-"))
+    unik = list(dict.fromkeys(daftar))[:DINGIN_DOKUMEN]
+    with app.app_context(), app.test_request_context():
+        skps, bersama = isi_dokumen.muat(unik)
+        gambar = logo(bersama)
+
+        def html_semua():
+            return [siapkan("dokumen_evaluasi", s, bersama)[0] for s in skps]
+
+        html = html_semua()
+        html_lama = None
+        if lama:
+            env = app.jinja_env
+            asli = env.loader
+            env.loader = ChoiceLoader([FileSystemLoader(os.path.join(lama, "templates")), asli])
+            env.cache.clear()
+            try:
+                html_lama = html_semua()
+            finally:
+                env.loader = asli
+                env.cache.clear()
+        css = pdf.gaya_cetak()
+
+    def lewat_app(static, daftar_html):
+        return [pdf.render_murni(static, daftar_html[i:i + 50], gambar)
+                for i in range(0, len(daftar_html), 50)]
+
+    def bare():
+        fetcher = pdf.PengambilAman(app.static_folder, gambar)
+        halaman = 0
+        for h in html:
+            d = HTML(string=h, base_url=pdf.SKEMA + "static/", url_fetcher=fetcher).render(
+                stylesheets=[css])
+            d.write_pdf(io.BytesIO())
+            halaman += len(d.pages)
+        return halaman
+
+    static = app.static_folder
+    varian = {"templat aplikasi, render aplikasi": (
+        lambda: lewat_app(static, html), lambda: lewat_app(static, html[:1])),
+        "HTML yang sama, WeasyPrint saja": (bare, lambda: None)}
+    if html_lama:
+        lama_s = os.path.join(lama, "static")
+        varian[f"templat sebelum isu 16 ({BASIS_CETAK[:7]}), render aplikasi"] = (
+            lambda: lewat_app(lama_s, html_lama), lambda: lewat_app(lama_s, html_lama[:1]))
+    baris = list(_cpu_terbaik(varian).items())
+    laju = {nama: halaman / cpu for nama, (cpu, halaman) in baris}
+    print(f"\n  Dingin (tanpa dokumen tersimpan), {len(skps)} Dokumen Evaluasi, 1 proses, "
+          f"waktu CPU terbaik dari {DINGIN_ULANG}:")
+    for nama, (cpu, halaman) in baris:
+        print(f"  {nama:<58} {halaman / cpu:6.1f} halaman/s per inti ({halaman} hal., "
+              f"{cpu:.1f} s CPU)")
+    nilai = list(laju.values())
+    print(f"  rasio templat aplikasi / WeasyPrint saja: {nilai[0] / nilai[1]:.2f}")
+    if html_lama:
+        print(f"  rasio templat ramping / templat sebelumnya: {nilai[0] / nilai[2]:.2f} "
+              "(target ≥ 1,3)")
+    else:
+        print(f"  templat sebelumnya tidak dapat dibaca dari git ({BASIS_CETAK[:7]}); "
+              "rasio baru/lama tidak dihitung")
