@@ -102,21 +102,6 @@ def _form(n, skp, formdata=True):
     return form
 
 
-def _nilai(n, form, skp):
-    if n == 1:
-        return {"atasan_praktik_kode": form.praktik.data or skp.praktik_berlaku,
-                "atasan_kompetensi_kode": form.kompetensi.data or skp.kompetensi_berlaku}
-    if n == 2:
-        return {"atasan_tugas_tambahan": form.tugas_tambahan.data == "ya"}
-    atr = alur_skp.aturan_skp(skp)
-    ekspektasi = {}
-    for a in atr.perilaku:
-        teks = (form[f"ekspektasi_{a.kode}"].data or "").strip()
-        if teks and teks != atr.ekspektasi_khusus_bawaan:
-            ekspektasi[a.kode] = teks
-    return {"atasan_aspek_fokus": list(form.aspek.data or []), "ekspektasi": ekspektasi or None}
-
-
 def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
     return render(
         "persetujuan/langkah.html", block="wizard", status=status, skp=skp, n=n, form=form,
@@ -149,7 +134,7 @@ def langkah(skp_id, n):
         return _tampil(skp, n, form, 422)
     with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
-        alur_skp.simpan_penyesuaian(skp, current_user, _nilai(n, form, skp))
+        alur_skp.simpan_penyesuaian(skp, current_user, WIZARD.nilai(n, form, skp))
         simpan_transaksi()
     if gagal.konflik:
         skp = get_skp_atasan_or_404(skp_id)
