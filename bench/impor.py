@@ -227,6 +227,7 @@ def profil(app, tabel, dinas_id):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    from kinerja_web.alur import impor as alur_impor
     from kinerja_web.extensions import baca_saja, db
     from kinerja_web.impor import roster
     from kinerja_web.lembar import baca
@@ -281,7 +282,7 @@ def main(argv=None):
                 sandi = roster.siapkan_sandi(kunci, app.config["SANDI_SEKALI_METODE"])
             catatan["hash"] = f"{len(sandi)} × {app.config['SANDI_SEKALI_METODE']}"
             with stopwatch(waktu, "apply"):
-                hasil = roster.terapkan(rencana, dinas_id, sandi, hari_ini(),
+                hasil = alur_impor.tulis_roster(rencana, dinas_id, sandi, hari_ini(),
                                         app.config["TAHUN_KINERJA"])
                 db.session.commit()
             setelah = sidik_roster()

@@ -24,7 +24,8 @@ def main():
     pg = _pg_tersedia()
     konfigurasi = [
         ("SQLite, BEGIN IMMEDIATE (aplikasi)", "sqlite", {}, True),
-        ("SQLite, BEGIN deferred (jebakan)", "sqlite", {"SQLITE_BEGIN": "deferred"}, True),
+        ("SQLite, BEGIN deferred (jebakan)", "sqlite",
+         {"aplikasi": "tests.wsgi_begin_deferred:app"}, True),
     ]
     if pg:
         konfigurasi += [("PostgreSQL (aplikasi)", "pg", {}, True),

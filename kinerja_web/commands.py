@@ -170,8 +170,9 @@ def impor_sandi_ulang(impor_id, sandi_ke):
     impor = db.session.get(ImporBerkas, impor_id)
     if impor is None or impor.jenis != "roster" or impor.status != StatusImpor.DITERAPKAN:
         raise click.ClickException(f"Impor roster #{impor_id} yang sudah disimpan tidak ada.")
-    impor, hasil = alur_impor.buat_ulang_sandi(
-        impor_id, current_app.config["SANDI_SEKALI_METODE"], cli=True)
+    daftar, sandi = sandi_impor.siapkan_ulang(impor_id,
+                                              current_app.config["SANDI_SEKALI_METODE"])
+    impor, hasil = alur_impor.buat_ulang_sandi(impor_id, daftar, sandi, cli=True)
     if hasil.baru:
         sandi_ke = sandi_ke or (Path(current_app.instance_path)
                                 / f"sandi-ulang-{impor_id}-{sekarang():%Y%m%d-%H%M%S}.xlsx")

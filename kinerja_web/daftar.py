@@ -9,6 +9,7 @@ of rows in another.
 from dataclasses import dataclass
 
 from flask import abort, current_app, request
+from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -42,6 +43,32 @@ def cari_teks(q):
 def nomor_halaman():
     """The page number asked for (1 when absent or invalid)."""
     return max(1, request.args.get("halaman", 1, type=int))
+
+
+class _HalamanBaris(SelectPagination):
+    """`db.paginate` for a list of rows of several columns (db.paginate's own page holds
+    only each row's first column)."""
+
+    def _query_items(self):
+        stmt = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return self._query_args["session"].execute(stmt).all()
+
+
+def halaman_dari(stmt, total=None, *, skalar=False):
+    """The asked page (`nomor_halaman`, PER_HALAMAN rows) of an ordered list query, as
+    Flask-SQLAlchemy's Pagination (`items`, `page`, `per_page`, `total`; a page past the
+    end is empty, not 404). `total`: the rows, when the page counted them already (e.g.
+    `hitung_status`), so no count query runs; else one does. `skalar`: each row's first
+    column only (a list of model rows)."""
+    arg = {"page": nomor_halaman(), "per_page": PER_HALAMAN, "error_out": False,
+           "count": total is None}
+    if skalar:
+        h = db.paginate(stmt, **arg)
+    else:
+        h = _HalamanBaris(select=stmt, session=db.session, **arg)
+    if total is not None:
+        h.total = total
+    return h
 
 
 def pilihan_arg(nama, pilihan, bawaan):

@@ -33,7 +33,6 @@ from kinerja_web.models import (
 )
 from kinerja_web.models.skp import StatusSkp
 from kinerja_web.peran import muat_peran
-from kinerja_web.sinkro import periode
 
 SANDI_DEMO = "kinerja-demo"
 MULAI = date(2024, 7, 1)
@@ -437,26 +436,6 @@ PERIODE_DEMO = (
     ("TAHUN 2025", date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 31), "Tahunan", 1),
 )
 # The same list as an admin e-Kinerja leaves it after fixing errors #1 and #2: four
-# Triwulanan periods with angka 1-4 and the final (Tahunan) period.
-PERIODE_DEMO_BERSIH = tuple(
-    (nama.removesuffix(" 2025") if tipe != "Tahunan" else nama, mulai, selesai, batas,
-     "Triwulanan" if tipe != "Tahunan" else tipe, i + 1 if tipe != "Tahunan" else 1)
-    for i, (nama, mulai, selesai, batas, tipe, _) in enumerate(PERIODE_DEMO))
-
-
-def pakai_periode_bersih(dinas_id):
-    """Replace the Dinas' e-Kinerja period list by PERIODE_DEMO_BERSIH (audited), as the
-    Operator Dinas does once the admin e-Kinerja has fixed the list."""
-    for p in db.session.scalars(select(PeriodeEkinerja).where(
-            PeriodeEkinerja.dinas_id == dinas_id)).all():
-        periode.hapus(p, p.versi)
-    for nama, mulai, selesai, batas, tipe, angka in PERIODE_DEMO_BERSIH:
-        periode.tambah(dinas_id, {"nama": nama, "tahun": 2025, "mulai": mulai,
-                                  "selesai": selesai, "batas": batas, "tipe_periodik": tipe,
-                                  "angka_periodik": angka})
-    db.session.flush()
-
-
 def isi_sinkro(dinas):
     """Reference lists and e-Kinerja periods: most pegawai match, a few do not (a teacher
     whose SIASN atasan is the former principal, one missing, one with another NIP, another

@@ -53,20 +53,17 @@ def init_app(app):
     compress.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            # KINERJA_SQLITE_BEGIN=deferred exists only for the regression test that shows
-            # why IMMEDIATE is needed (tests/test_serentak.py); production ignores it.
-            deferred = (app.config.get("SQLITE_BEGIN") == "deferred"
-                        and not app.config.get("PRODUKSI"))
-            tune_sqlite(db.engine, immediate=not deferred)
+            tune_sqlite(db.engine)
 
 
-def tune_sqlite(engine, immediate=True):
-    """WAL, busy timeout, FULL sync, and BEGIN IMMEDIATE for every write transaction.
+# How a write transaction begins on SQLite. The default deferred BEGIN upgrades to a write
+# lock mid-transaction and fails with "database is locked" under concurrent writers;
+# IMMEDIATE waits for the lock instead (tests/test_serentak.py shows both).
+BEGIN_TULIS = "BEGIN IMMEDIATE"
 
-    The default deferred BEGIN upgrades to a write lock mid-transaction and fails with
-    "database is locked" under concurrent writers; IMMEDIATE waits for the lock instead.
-    """
-    mulai_tulis = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+def tune_sqlite(engine):
+    """WAL, busy timeout, FULL sync, and BEGIN_TULIS for every write transaction."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
@@ -80,7 +77,7 @@ def tune_sqlite(engine, immediate=True):
 
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if reading_request() else mulai_tulis)
+        conn.exec_driver_sql("BEGIN" if reading_request() else BEGIN_TULIS)
 
 
 def reading_request():

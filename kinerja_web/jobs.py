@@ -249,12 +249,11 @@ def pool_render():
     return _render
 
 
-def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
+def jalankan(batch_id, pekerja=None):
     """Render the remaining chunks (up to one per core at a time, committed in order),
     then merge. Documents stored from the same data (simpanan) are not rendered again;
     those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
-    job resumes on any node. `berhenti_setelah` (tests) simulates a crash after that many
-    chunks."""
+    job resumes on any node."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
     from kinerja_web.dokumen.cetak import render_dokumen, siapkan_chunk, susun_chunk
 
@@ -268,7 +267,6 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
     detak = _Detak(db.engine, batch_id, pekerja)
     detak.start()
     try:
-        dikerjakan = 0
         berikut = batch.chunk_selesai
         while berikut < batch.jumlah_chunk or antre:
             while berikut < batch.jumlah_chunk and len(antre) < (os.cpu_count() or 2):
@@ -313,9 +311,6 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
                                 sidik=c.sidik[j])
             alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
-            dikerjakan += 1
-            if berhenti_setelah is not None and dikerjakan >= berhenti_setelah:
-                raise _Putus()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
             isi = gabungkan(batch)
         db.session.refresh(batch, with_for_update=True)
@@ -332,9 +327,6 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         alur_cetak.catat_selesai(batch)
         db.session.commit()
         return True
-    except _Putus:
-        db.session.rollback()
-        return False
     except Exception as e:
         db.session.rollback()
         db.session.execute(update(CetakBatch).where(
@@ -345,10 +337,6 @@ def jalankan(batch_id, pekerja=None, berhenti_setelah=None):
         raise
     finally:
         detak.henti.set()
-
-
-class _Putus(Exception):
-    """Simulated worker death (tests): leave the job as a crash would."""
 
 
 class _Selesai:

@@ -24,7 +24,8 @@ class Langkah:
     templat: str
     wajib: tuple = ()
     isi: Callable[[Any], dict] = field(default=lambda objek: {})  # the form's data from the row
-    nilai: Callable[[Any], dict] = field(default=lambda form: {})  # what the step saves
+    # What the step saves: a function of the form and the row.
+    nilai: Callable[[Any, Any], dict] = field(default=lambda form, objek: {})
     # The final re-validation against the stored row: the message of what is missing, or
     # None (by default: a required field still empty in the form filled from the row).
     lengkap: Callable[[Any], str | None] | None = None
@@ -62,8 +63,8 @@ class Wizard:
         kwargs = {} if formdata else {"formdata": None}
         return self[n].form(**self[n].isi(objek), **kwargs)
 
-    def nilai(self, n, form):
-        return self[n].nilai(form)
+    def nilai(self, n, form, objek):
+        return self[n].nilai(form, objek)
 
     def periksa_wajib(self, n, form):
         """The step's required fields are filled; each empty one gets its message."""

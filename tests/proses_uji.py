@@ -149,8 +149,10 @@ def port_bebas():
 class Gunicorn:
     """`gunicorn -w 2 wsgi:app` as in the README, in its own process group."""
 
-    def __init__(self, db_url, log, workers=2, preload=False, argumen=(), **lain):
+    def __init__(self, db_url, log, workers=2, preload=False, argumen=(), aplikasi="wsgi:app",
+                 **lain):
         self.db_url, self.log, self.workers, self.lain = db_url, Path(log), workers, lain
+        self.aplikasi = aplikasi  # the WSGI entry (a test's own in tests/, e.g.)
         self.argumen = list(argumen)  # more gunicorn options, e.g. the README's gthread
         # --preload imports the app once in the master (restarts twice as fast); the app
         # opens no database connection at import, so forked workers share none.
@@ -163,7 +165,7 @@ class Gunicorn:
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-w", str(self.workers), *self.preload,
-                 *self.argumen, "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
+                 *self.argumen, "-b", f"127.0.0.1:{self.port}", self.aplikasi],
                 cwd=ROOT, env=env_app(self.db_url, **self.lain), stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True)
         akhir = time.monotonic() + batas

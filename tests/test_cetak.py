@@ -1011,7 +1011,8 @@ def test_batch_progres_satu_berjalan_batas_dan_batal(demo, buat_klien, app, tanp
 
 def test_batch_putus_setelah_satu_chunk_dilanjutkan_tanpa_duplikat(demo, buat_klien, app,
                                                                   tanpa_pekerja,
-                                                                  berkas_sementara):
+                                                                  berkas_sementara,
+                                                                  monkeypatch):
     app.config["CETAK_UKURAN_CHUNK"] = 5
     smp1 = id_sekolah(SMP1)
     op = masuk_demo(buat_klien, "operator")
@@ -1021,7 +1022,23 @@ def test_batch_putus_setelah_satu_chunk_dilanjutkan_tanpa_duplikat(demo, buat_kl
     b = batch_terakhir()
     assert (b.total, b.jumlah_chunk) == (12, 3)
 
-    assert jobs.jalankan(b.id, berhenti_setelah=1) is False  # the worker "dies"
+    # The worker dies while the second chunk renders: no handler of the job runs.
+    class Mati(BaseException):
+        pass
+
+    asli, dicatat = jobs.alur_cetak.simpan_bagian, []
+
+    def simpan_bagian(batch_, cetakan):
+        dicatat.append(batch_.chunk_selesai)
+        if len(dicatat) == 2:
+            raise Mati()
+        return asli(batch_, cetakan)
+
+    with monkeypatch.context() as m:
+        m.setattr(jobs.alur_cetak, "simpan_bagian", simpan_bagian)
+        with pytest.raises(Mati):
+            jobs.jalankan(b.id)
+    db.session.rollback()  # the dead worker's open transaction
     b = batch(b.id)
     assert (b.status, b.chunk_selesai) == ("berjalan", 1)
     assert jumlah(Cetakan, Cetakan.batch_id == b.id) == 5

@@ -22,10 +22,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from kinerja_web import aturan
-from kinerja_web.demo import pakai_periode_bersih
+from kinerja_web import demo as demo_data
 from kinerja_web.extensions import db
 from kinerja_web.models import LogSinkro, Pegawai, PeriodeEkinerja, Sekolah, Skp
-from kinerja_web.sinkro import berkas, cek
+from kinerja_web.sinkro import berkas, cek, periode
 
 ATR = aturan.muat_aturan()
 EJAAN_LAMA = ("DI ATAS EKSPEKTASI", "DI BAWAH EKSPEKTASI", "Di Atas Ekspektasi",
@@ -45,6 +45,26 @@ RHK_ORG_SEED = {  # seed 001, "Penilaian SKP" of a KS: RHK, indicator, target, p
         "mendukung layanan pembelajaran sesuai standar yang ditetapkan", "100%",
         "Penerima Layanan"),
 }
+
+
+# Triwulanan periods with angka 1-4 and the final (Tahunan) period.
+PERIODE_BERSIH = tuple(
+    (nama.removesuffix(" 2025") if tipe != "Tahunan" else nama, mulai, selesai, batas,
+     "Triwulanan" if tipe != "Tahunan" else tipe, i + 1 if tipe != "Tahunan" else 1)
+    for i, (nama, mulai, selesai, batas, tipe, _) in enumerate(demo_data.PERIODE_DEMO))
+
+
+def pakai_periode_bersih(dinas_id):
+    """Replace the Dinas' e-Kinerja period list by PERIODE_BERSIH (audited), as the
+    Operator Dinas does once the admin e-Kinerja has fixed the list."""
+    for p in db.session.scalars(select(PeriodeEkinerja).where(
+            PeriodeEkinerja.dinas_id == dinas_id)).all():
+        periode.hapus(p, p.versi)
+    for nama, mulai, selesai, batas, tipe, angka in PERIODE_BERSIH:
+        periode.tambah(dinas_id, {"nama": nama, "tahun": 2025, "mulai": mulai,
+                                  "selesai": selesai, "batas": batas, "tipe_periodik": tipe,
+                                  "angka_periodik": angka})
+    db.session.flush()
 
 
 def validator(versi="2"):

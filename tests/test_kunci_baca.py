@@ -310,7 +310,7 @@ def test_audit_bacaan_diulang_saat_basis_data_terkunci(app, demo, buat_klien, mo
     k = masuk_demo(buat_klien, "kadis")
     db.session.rollback()
     kunci = KunciLain(2)
-    monkeypatch.setattr(alur, "_tidur", kunci.tidur)
+    monkeypatch.setattr(alur, "sleep", kunci.tidur)  # the pause between attempts
     try:
         r = k.get("/dinas/rekap.csv")
     finally:
@@ -326,7 +326,7 @@ def test_audit_yang_tetap_gagal_tidak_mengirim_berkas_tanpa_catatan(app, demo, b
     k = masuk_demo(buat_klien, "kadis")
     db.session.rollback()
     kunci = KunciLain(alur.PERCOBAAN_TULIS + 1)  # never lets go while the request runs
-    monkeypatch.setattr(alur, "_tidur", kunci.tidur)
+    monkeypatch.setattr(alur, "sleep", kunci.tidur)  # the pause between attempts
     try:
         r = k.get(f"/cetak/batch/{batch_id}/unduh")
     finally:

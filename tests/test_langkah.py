@@ -35,7 +35,7 @@ TAMBAHAN = Langkah(
     "Kelas perwalian", FormWaliKelas, "uji/_langkah_wali.html",
     wajib=(("nama_tugas_tambahan", "Tulis kelas yang Anda walikan."),),
     isi=lambda skp: {"nama_tugas_tambahan": skp.nama_tugas_tambahan},
-    nilai=lambda form: {"nama_tugas_tambahan": form.nama_tugas_tambahan.data or None})
+    nilai=lambda form, skp: {"nama_tugas_tambahan": form.nama_tugas_tambahan.data or None})
 
 
 @pytest.fixture

@@ -67,6 +67,12 @@ def test_pohon_asli_memenuhi_semua_kontrak():
     # A model calling a workflow function (a lower layer importing a higher one).
     ([("models/skp.py", "from kinerja_web import alur  # noqa")],
      "Lapisan: CLI > fitur"),
+    # alur calling up into a feature package (as alur.impor once did for the roster's
+    # apply step, and alur.akun for auth's session store).
+    ([("alur/impor.py", "from kinerja_web.impor import roster as _r  # noqa")],
+     "Lapisan: CLI > fitur"),
+    ([("alur/akun.py", "from kinerja_web.auth import sesi as _s  # noqa")],
+     "Lapisan: CLI > fitur"),
     # The CLI borrowing a page's query (as cetak-batch once did with dokumen.views).
     ([("commands.py", "from kinerja_web.dokumen.views import bp as _d  # noqa")],
      "CLI and demo data never import a route module"),

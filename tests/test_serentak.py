@@ -240,11 +240,11 @@ def test_regresi_begin_deferred_sqlite_kehilangan_tulisan(tmp_path):
     snapshot). The same load that passes above must therefore fail here: 5xx answers (and,
     depending on timing, forms whose content never reaches the database, which is only
     printed: a client may retry its way to the right rows). If this test starts
-    to pass, the deferred switch (KINERJA_SQLITE_BEGIN) no longer does what it says, and
-    the test above proves nothing about BEGIN IMMEDIATE.
+    to pass, the deferred entry (tests/wsgi_begin_deferred.py) no longer does what it says,
+    and the test above proves nothing about BEGIN IMMEDIATE.
     """
     catatan, salah_db = uji_beban(f"sqlite:///{tmp_path / 'deferred.db'}", tmp_path, 10,
-                                  SQLITE_BEGIN="deferred")
+                                  aplikasi="tests.wsgi_begin_deferred:app")
     status = catatan.status()
     galat_5xx = sum(n for s, n in status.items() if s >= 500)
     print(f"\nBEGIN deferred: {len(catatan.pasangan)} pasang; jawaban "

@@ -11,7 +11,7 @@ retried while the database is locked; the caller sends the result only once it i
 
 import random
 import sqlite3
-import time
+from time import sleep
 
 from flask import current_app, has_request_context, request
 from flask_login import current_user
@@ -25,7 +25,6 @@ PERCOBAAN_TULIS = 5  # attempts of a short write before it gives up (each waits 
 JEDA_TULIS = 0.05  # seconds before the 2nd attempt; doubled each time, with jitter
 # PostgreSQL: serialization failure, deadlock, lock not available (lock_timeout).
 SQLSTATE_ULANG = frozenset({"40001", "40P01", "55P03"})
-_tidur = time.sleep  # tests replace it to act between attempts
 
 
 class Ditolak(Exception):
@@ -131,7 +130,7 @@ def tulis_singkat(tambah, *, percobaan=None):
                     percobaan, e)
                 return False
             current_app.logger.warning("Tulis singkat ke-%d gagal (%s); diulang", ke, e.orig)
-            _tidur(JEDA_TULIS * 2 ** (ke - 1) * (1 + random.random()))
+            sleep(JEDA_TULIS * 2 ** (ke - 1) * (1 + random.random()))
     return False
 
 

@@ -7,10 +7,17 @@ and write the audit row; the caller commits.
 from sqlalchemy import update
 
 from kinerja_web.alur import catat
-from kinerja_web.auth.sesi import cabut_sesi
 from kinerja_web.extensions import db
 from kinerja_web.models import Akun, Pegawai, Penugasan, SesiLogin
 from kinerja_web.waktu import sekarang
+
+
+def cabut_sesi(akun_id, kecuali=None):
+    """End every session of an account, optionally keeping the current one."""
+    q = update(SesiLogin).where(SesiLogin.akun_id == akun_id, SesiLogin.dicabut.is_(None))
+    if kecuali is not None:
+        q = q.where(SesiLogin.id != kecuali.id)
+    db.session.execute(q.values(dicabut=sekarang()))
 
 
 def masuk(akun):

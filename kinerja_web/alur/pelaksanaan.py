@@ -40,18 +40,92 @@ MAKS_KARAKTER = 250
 MAKS_INSPIRASI = 3
 MIN_PENERAPAN = 1
 MAKS_TEKS = 5000  # one long answer; generous, but bounded
-LANGKAH = {1: "Diskusi persiapan", 2: "Observasi", 3: "Diskusi tindak lanjut",
-           4: "Upaya tindak lanjut", 5: "Refleksi tindak lanjut"}
-# Steps the pegawai writes and the atasan reviews: status column, note column, fields.
-DOKUMEN = {
-    1: ("status_persiapan", "catatan_persiapan",
-        ("fokus_perilaku", "upaya_belajar", "jadwal_usulan")),
-    3: ("status_tindak_lanjut", "catatan_tindak_lanjut",
-        ("tl_tantangan", "tl_tujuan", "tl_upaya", "tl_jadwal", "tl_dukungan")),
-    5: ("status_refleksi", "catatan_refleksi",
-        ("refleksi_praktik", "refleksi_perubahan", "refleksi_dampak")),
-}
-STATUS_SELESAI = {1: StatusLangkah.DISEPAKATI, 3: StatusLangkah.DITERIMA, 5: StatusLangkah.DITERIMA}
+
+
+@dataclass(frozen=True)
+class LangkahPraktik:
+    """The workflow's half of a step of the cycle (the pages' half, forms and templates, is
+    `pelaksanaan.langkah`, in the same order). Steps are numbered from 1 in list order."""
+
+    kode: str  # how the transitions name the step they belong to (stable across reordering)
+    judul: str
+    audit: str  # the prefix of its audit actions ("praktik_1" → praktik_1_diajukan)
+    kolom_status: str  # the status column that tells whether the step is done ...
+    selesai: StatusLangkah  # ... by holding this
+    # Why the step is not open yet while the required step before it is not done.
+    syarat: str | None = None
+    # Optional: no status of its own (done with the step it follows), never "the step a
+    # person is at".
+    opsional: bool = False
+    # A document the pegawai writes and the atasan reviews: its note column and fields.
+    kolom_catatan: str | None = None
+    bidang: tuple[str, ...] = ()
+    # The atasan's score of the document (SPEC §2.5, seed 001): column and name.
+    kolom_nilai: str | None = None
+    nama_nilai: str | None = None
+
+    @property
+    def dokumen(self):
+        return bool(self.bidang)
+
+
+PRAKTIK = (
+    LangkahPraktik(
+        "persiapan", "Diskusi persiapan", "praktik_1", "status_persiapan",
+        StatusLangkah.DISEPAKATI, kolom_catatan="catatan_persiapan",
+        bidang=("fokus_perilaku", "upaya_belajar", "jadwal_usulan")),
+    LangkahPraktik(
+        "observasi", "Observasi", "praktik_2", "status_observasi", StatusLangkah.SELESAI,
+        syarat="Observasi dilakukan setelah jadwal pada Diskusi persiapan disepakati atasan."),
+    LangkahPraktik(
+        "tindak_lanjut", "Diskusi tindak lanjut", "praktik_3", "status_tindak_lanjut",
+        StatusLangkah.DITERIMA,
+        syarat="Diskusi tindak lanjut dimulai setelah atasan menyelesaikan observasi.",
+        kolom_catatan="catatan_tindak_lanjut",
+        bidang=("tl_tantangan", "tl_tujuan", "tl_upaya", "tl_jadwal", "tl_dukungan"),
+        kolom_nilai="nilai_tindak_lanjut", nama_nilai="Nilai Dokumen Tindak Lanjut"),
+    LangkahPraktik(
+        "upaya", "Upaya tindak lanjut", "praktik_4", "status_tindak_lanjut",
+        StatusLangkah.DITERIMA, opsional=True,
+        syarat="Langkah ini dimulai setelah Dokumen tindak lanjut diterima atasan."),
+    LangkahPraktik(
+        "refleksi", "Refleksi tindak lanjut", "praktik_5", "status_refleksi",
+        StatusLangkah.DITERIMA,
+        syarat="Langkah ini dimulai setelah Dokumen tindak lanjut diterima atasan.",
+        kolom_catatan="catatan_refleksi",
+        bidang=("refleksi_praktik", "refleksi_perubahan", "refleksi_dampak"),
+        kolom_nilai="nilai_refleksi", nama_nilai="Nilai Dokumen Refleksi Tindak Lanjut"),
+)
+NOMOR = {s.kode: n for n, s in enumerate(PRAKTIK, 1)}
+
+
+def langkah(n) -> LangkahPraktik:
+    """Step n (from 1) of the cycle."""
+    return PRAKTIK[n - 1]
+
+
+def _prasyarat(n):
+    """The required step before step n (the one it opens after), or None."""
+    return next((m for m in range(n - 1, 0, -1) if not langkah(m).opsional), None)
+
+
+def _selesai(praktik, n):
+    s = langkah(n)
+    return getattr(praktik, s.kolom_status) == s.selesai
+
+
+def belum_selesai(praktik):
+    """The steps not done yet (an optional step is done with the step it follows)."""
+    return {n for n in range(1, len(PRAKTIK) + 1) if not _selesai(praktik, n)}
+
+
+def langkah_sekarang(praktik):
+    """The step a person is at: the first required one not done, the last once all are;
+    step 1 before anything is saved (`praktik` None)."""
+    if praktik is None:
+        return 1
+    kurang = {n for n in belum_selesai(praktik) if not langkah(n).opsional}
+    return min(kurang) if kurang else len(PRAKTIK)
 
 
 def predikat_ditetapkan(skp):
@@ -182,13 +256,11 @@ def praktik_baru(skp):
 
 
 def langkah_terbuka(praktik, n):
-    """Why step n cannot be worked on yet (order rule), or None."""
-    if n == 2 and praktik.status_persiapan != StatusLangkah.DISEPAKATI:
-        return "Observasi dilakukan setelah jadwal pada Diskusi persiapan disepakati atasan."
-    if n == 3 and praktik.status_observasi != StatusLangkah.SELESAI:
-        return "Diskusi tindak lanjut dimulai setelah atasan menyelesaikan observasi."
-    if n in (4, 5) and praktik.status_tindak_lanjut != StatusLangkah.DITERIMA:
-        return "Langkah ini dimulai setelah Dokumen tindak lanjut diterima atasan."
+    """Why step n cannot be worked on yet (order rule: the required step before it is
+    done), or None."""
+    m = _prasyarat(n)
+    if m is not None and not _selesai(praktik, m):
+        return langkah(n).syarat
     return None
 
 
@@ -230,12 +302,12 @@ def simpan_dokumen(praktik, aktor, n, nilai, ajukan=False, otomatis=False):
     pastikan_pemilik(skp, aktor)
     pastikan_berjalan(skp)
     _pastikan_terbuka(praktik, n)
-    kolom_status, _, bidang = DOKUMEN[n]
-    status = getattr(praktik, kolom_status)
-    if status == STATUS_SELESAI[n]:
-        raise Ditolak(f"{LANGKAH[n]} sudah {'disepakati' if n == 1 else 'diterima'} atasan; "
+    s = _dokumen(n)
+    status = getattr(praktik, s.kolom_status)
+    if status == s.selesai:
+        raise Ditolak(f"{s.judul} sudah {s.selesai.label.lower()} atasan; "
                       "tidak dapat diubah lagi.")
-    nilai = _bersihkan({k: v for k, v in nilai.items() if k in bidang})
+    nilai = _bersihkan({k: v for k, v in nilai.items() if k in s.bidang})
     if "fokus_perilaku" in nilai:
         nilai["fokus_perilaku"] = [f.strip() for f in nilai["fokus_perilaku"] or []]
         _periksa_fokus(praktik, nilai["fokus_perilaku"])
@@ -246,16 +318,31 @@ def simpan_dokumen(praktik, aktor, n, nilai, ajukan=False, otomatis=False):
     if ajukan:
         if dokumen_kurang(praktik, n):
             raise Ditolak("Lengkapi dulu semua isian sebelum mengirim ke atasan.")
-        setattr(praktik, kolom_status, StatusLangkah.DIAJUKAN)
-        _ubah(praktik, aktor, f"praktik_{n}_diajukan", ubah, dari=status, ke=StatusLangkah.DIAJUKAN)
+        setattr(praktik, s.kolom_status, StatusLangkah.DIAJUKAN)
+        _ubah(praktik, aktor, f"{s.audit}_diajukan", ubah, dari=status, ke=StatusLangkah.DIAJUKAN)
     elif ubah:
-        _ubah(praktik, aktor, f"praktik_{n}_{'otomatis' if otomatis else 'draf'}", ubah)
+        _ubah(praktik, aktor, f"{s.audit}_{'otomatis' if otomatis else 'draf'}", ubah)
     return ubah
 
 
+def _dokumen(n):
+    """Step n, when the pegawai writes a document in it (else refused)."""
+    if n not in range(1, len(PRAKTIK) + 1) or not langkah(n).dokumen:
+        raise Ditolak("Langkah ini tidak memuat dokumen pegawai.")
+    return langkah(n)
+
+
+def _dinilai(n):
+    """Step n, when the atasan accepts and scores its document (else refused)."""
+    s = _dokumen(n)
+    if s.kolom_nilai is None:
+        raise Ditolak("Dokumen langkah ini tidak dinilai atasan.")
+    return s
+
+
 def dokumen_kurang(praktik, n):
-    """The empty fields of the pegawai's document of step n (1, 3 or 5)."""
-    return [k for k in DOKUMEN[n][2] if not getattr(praktik, k)]
+    """The empty fields of the pegawai's document of step n."""
+    return [k for k in _dokumen(n).bidang if not getattr(praktik, k)]
 
 
 def _pastikan_lengkap_untuk_atasan(praktik, n):
@@ -263,18 +350,21 @@ def _pastikan_lengkap_untuk_atasan(praktik, n):
     the atasan always reads the latest text, and a stale page answers 409); one emptied
     again after sending cannot be agreed or accepted."""
     if dokumen_kurang(praktik, n):
-        raise Ditolak(f"{LANGKAH[n]} belum lengkap: pegawai mengubahnya setelah mengirim. "
+        raise Ditolak(f"{langkah(n).judul} belum lengkap: pegawai mengubahnya setelah mengirim. "
                       "Kembalikan dengan catatan atau tunggu pegawai melengkapinya.")
 
 
 def alasan_tidak_dikembalikan(praktik, n):
-    """Why the atasan cannot send step n (1, 3, 5) back now, or None (the page offers
-    "Kembalikan" only when this is None)."""
-    status = getattr(praktik, DOKUMEN[n][0])
-    if status not in (StatusLangkah.DIAJUKAN, STATUS_SELESAI[n]):
-        return f"{LANGKAH[n]} belum dikirim pegawai."
-    if n == 1 and praktik.status_observasi == StatusLangkah.SELESAI or \
-            n == 3 and praktik.status_refleksi != StatusLangkah.BELUM:
+    """Why the atasan cannot send the document of step n back now, or None (the page
+    offers "Kembalikan" only when this is None): not sent, or a required step that opens
+    after it has started."""
+    s = _dokumen(n)
+    status = getattr(praktik, s.kolom_status)
+    if status not in (StatusLangkah.DIAJUKAN, s.selesai):
+        return f"{s.judul} belum dikirim pegawai."
+    if any(_prasyarat(m) == n and not langkah(m).opsional
+           and getattr(praktik, langkah(m).kolom_status) != StatusLangkah.BELUM
+           for m in range(n + 1, len(PRAKTIK) + 1)):
         return "Langkah berikutnya sudah berjalan; langkah ini tidak dapat dikembalikan."
     return None
 
@@ -291,19 +381,15 @@ def sepakati_persiapan(praktik, aktor, jadwal_observasi):
     pastikan_berjalan(skp)
     if praktik.status_persiapan != StatusLangkah.DIAJUKAN:
         raise Ditolak("Diskusi persiapan belum dikirim pegawai.")
-    _pastikan_lengkap_untuk_atasan(praktik, 1)
+    _pastikan_lengkap_untuk_atasan(praktik, NOMOR["persiapan"])
     if jadwal_observasi is None:
         raise Ditolak("Tentukan jadwal observasi.")
     praktik.jadwal_observasi = jadwal_observasi
     praktik.status_persiapan = StatusLangkah.DISEPAKATI
     praktik.catatan_persiapan = None
-    _ubah(praktik, aktor, "praktik_1_disepakati", {"jadwal": str(jadwal_observasi)},
-          dari=StatusLangkah.DIAJUKAN, ke=StatusLangkah.DISEPAKATI)
-
-
-# The atasan's score of the pegawai's document of step 3 and 5 (SPEC §2.5, seed 001).
-KOLOM_NILAI = {3: "nilai_tindak_lanjut", 5: "nilai_refleksi"}
-NAMA_NILAI = {3: "Nilai Dokumen Tindak Lanjut", 5: "Nilai Dokumen Refleksi Tindak Lanjut"}
+    _ubah(praktik, aktor, f"{langkah(NOMOR['persiapan']).audit}_disepakati",
+          {"jadwal": str(jadwal_observasi)}, dari=StatusLangkah.DIAJUKAN,
+          ke=StatusLangkah.DISEPAKATI)
 
 
 def skala_nilai_dokumen(skp):
@@ -325,10 +411,10 @@ def periksa_nilai_dokumen(skp, n, nilai):
         nilai = nilai.strip()
         nilai = int(nilai) if nilai.isascii() and nilai.isdigit() and len(nilai) < 4 else nilai
     if nilai is None or nilai == "":
-        raise NilaiSalah(f"Pilih {NAMA_NILAI[n]}.")
+        raise NilaiSalah(f"Pilih {langkah(n).nama_nilai}.")
     if isinstance(nilai, bool) or not isinstance(nilai, int) or nilai not in skala:
         pilihan = ", ".join(f"{k} ({v})" for k, v in skala.items())
-        raise NilaiSalah(f"{NAMA_NILAI[n]} harus salah satu nilai skala: {pilihan}.")
+        raise NilaiSalah(f"{langkah(n).nama_nilai} harus salah satu nilai skala: {pilihan}.")
     return nilai
 
 
@@ -339,15 +425,15 @@ def terima_dokumen(praktik, aktor, n, nilai=None, dimuat=None):
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    kolom_status, kolom_catatan, _ = DOKUMEN[n]
-    if getattr(praktik, kolom_status) != StatusLangkah.DIAJUKAN:
-        raise Ditolak(f"{LANGKAH[n]} belum dikirim pegawai.")
+    s = _dinilai(n)
+    if getattr(praktik, s.kolom_status) != StatusLangkah.DIAJUKAN:
+        raise Ditolak(f"{s.judul} belum dikirim pegawai.")
     _pastikan_lengkap_untuk_atasan(praktik, n)
     nilai = periksa_nilai_dokumen(skp, n, nilai)
-    setattr(praktik, kolom_status, StatusLangkah.DITERIMA)
-    setattr(praktik, kolom_catatan, None)
-    setattr(praktik, KOLOM_NILAI[n], nilai)
-    _ubah(praktik, aktor, f"praktik_{n}_diterima", {"nilai": nilai}, dari=StatusLangkah.DIAJUKAN,
+    setattr(praktik, s.kolom_status, StatusLangkah.DITERIMA)
+    setattr(praktik, s.kolom_catatan, None)
+    setattr(praktik, s.kolom_nilai, nilai)
+    _ubah(praktik, aktor, f"{s.audit}_diterima", {"nilai": nilai}, dari=StatusLangkah.DIAJUKAN,
           ke=StatusLangkah.DITERIMA)
     segarkan(skp, dimuat)
 
@@ -358,15 +444,16 @@ def nilai_dokumen(praktik, aktor, n, nilai, dimuat=None):
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    if getattr(praktik, DOKUMEN[n][0]) != StatusLangkah.DITERIMA:
-        raise Ditolak(f"{LANGKAH[n]} dinilai saat diterima; dokumen ini belum diterima.")
+    s = _dinilai(n)
+    if getattr(praktik, s.kolom_status) != StatusLangkah.DITERIMA:
+        raise Ditolak(f"{s.judul} dinilai saat diterima; dokumen ini belum diterima.")
     nilai = periksa_nilai_dokumen(skp, n, nilai)
-    lama = getattr(praktik, KOLOM_NILAI[n])
+    lama = getattr(praktik, s.kolom_nilai)
     if nilai == lama:
         return False
     pastikan_belum_dikirim(skp, dimuat[3] if dimuat is not None else _BELUM_DIMUAT)
-    setattr(praktik, KOLOM_NILAI[n], nilai)
-    _ubah(praktik, aktor, f"praktik_{n}_dinilai", {"nilai": [lama, nilai]})
+    setattr(praktik, s.kolom_nilai, nilai)
+    _ubah(praktik, aktor, f"{s.audit}_dinilai", {"nilai": [lama, nilai]})
     segarkan(skp, dimuat)
     return True
 
@@ -376,19 +463,19 @@ def kembalikan_dokumen(praktik, aktor, n, catatan, dimuat=None):
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    kolom_status, kolom_catatan, _ = DOKUMEN[n]
-    status = getattr(praktik, kolom_status)
+    s = _dokumen(n)
+    status = getattr(praktik, s.kolom_status)
     alasan = alasan_tidak_dikembalikan(praktik, n)
     if alasan:
         raise Ditolak(alasan)
     catatan = (catatan or "").strip()
     if not catatan:
         raise Ditolak("Tulis catatan: apa yang perlu diperbaiki pegawai.")
-    setattr(praktik, kolom_status, StatusLangkah.DIKEMBALIKAN)
-    setattr(praktik, kolom_catatan, catatan)
-    if n in KOLOM_NILAI:  # a returned document is scored again when it is accepted again
-        setattr(praktik, KOLOM_NILAI[n], None)
-    _ubah(praktik, aktor, f"praktik_{n}_dikembalikan", None, dari=status,
+    setattr(praktik, s.kolom_status, StatusLangkah.DIKEMBALIKAN)
+    setattr(praktik, s.kolom_catatan, catatan)
+    if s.kolom_nilai:  # a returned document is scored again when it is accepted again
+        setattr(praktik, s.kolom_nilai, None)
+    _ubah(praktik, aktor, f"{s.audit}_dikembalikan", None, dari=status,
           ke=StatusLangkah.DIKEMBALIKAN, catatan=catatan)
     segarkan(skp, dimuat)
 
@@ -398,7 +485,8 @@ def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomati
     skp = praktik.skp
     pastikan_atasan(skp, aktor)
     pastikan_berjalan(skp)
-    _pastikan_terbuka(praktik, 2)
+    s = langkah(NOMOR["observasi"])
+    _pastikan_terbuka(praktik, NOMOR["observasi"])
     if praktik.status_tindak_lanjut not in (StatusLangkah.BELUM, StatusLangkah.DIKEMBALIKAN):
         raise Ditolak("Dokumen tindak lanjut sudah dikirim; observasi tidak dapat diubah.")
     hasil_sah = {h.value for h in aturan.HasilObservasi}
@@ -422,9 +510,9 @@ def simpan_observasi(praktik, aktor, rubrik, rekomendasi, selesai=False, otomati
         dari = praktik.status_observasi
         praktik.status_observasi = StatusLangkah.SELESAI
         praktik.diobservasi = sekarang()
-        _ubah(praktik, aktor, "praktik_2_selesai", None, dari=dari, ke=StatusLangkah.SELESAI)
+        _ubah(praktik, aktor, f"{s.audit}_selesai", None, dari=dari, ke=StatusLangkah.SELESAI)
     elif ubah:
-        _ubah(praktik, aktor, "praktik_2_otomatis" if otomatis else "praktik_2_draf", None)
+        _ubah(praktik, aktor, f"{s.audit}_{'otomatis' if otomatis else 'draf'}", None)
     return ubah
 
 
@@ -434,7 +522,7 @@ def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None, kunci_dipakai=None):
     skp = praktik.skp
     pastikan_pemilik(skp, aktor)
     pastikan_berjalan(skp)
-    _pastikan_terbuka(praktik, 4)
+    _pastikan_terbuka(praktik, NOMOR["upaya"])
     if praktik.status_refleksi == StatusLangkah.DITERIMA:
         raise Ditolak("Refleksi sudah diterima; catatan upaya tidak dapat ditambah.")
     isi = _bersihkan({"isi": isi or ""})["isi"]
@@ -447,7 +535,7 @@ def tambah_upaya(praktik, aktor, tanggal, isi, kunci=None, kunci_dipakai=None):
         return None
     catatan = CatatanUpaya(praktik=praktik, tanggal=tanggal, isi=isi, kunci=kunci)
     db.session.add(catatan)
-    _ubah(praktik, aktor, "praktik_4_upaya", {"tanggal": str(tanggal)})
+    _ubah(praktik, aktor, f"{langkah(NOMOR['upaya']).audit}_upaya", {"tanggal": str(tanggal)})
     return catatan
 
 

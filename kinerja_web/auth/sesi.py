@@ -10,7 +10,7 @@ from flask import current_app, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user
 from itsdangerous import BadSignature
-from sqlalchemy import and_, bindparam, case, or_, select, update
+from sqlalchemy import and_, bindparam, case, or_, select
 from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -68,14 +68,6 @@ def mulai_sesi(akun):
     session.clear()
     session.permanent = True
     login_user(akun)
-
-
-def cabut_sesi(akun_id, kecuali=None):
-    """End every session of an account, optionally keeping the current one."""
-    q = update(SesiLogin).where(SesiLogin.akun_id == akun_id, SesiLogin.dicabut.is_(None))
-    if kecuali is not None:
-        q = q.where(SesiLogin.id != kecuali.id)
-    db.session.execute(q.values(dicabut=sekarang()))
 
 
 # Built once: the user loader runs on every request, and building the statement (joins,

@@ -20,11 +20,10 @@ from kinerja_web.alur import dinas as alur_dinas
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.daftar import (
     LABEL_STATUS,
-    PER_HALAMAN,
     baris_dinas,
     cari_teks,
+    halaman_dari,
     hitung_status,
-    nomor_halaman,
     pilihan_arg,
     status_praktik,
     tahun_aktif,
@@ -94,12 +93,10 @@ def rekap_pko():
     tab = pilihan_arg("tab", TAB_PKO, "semua")
     if tab != "semua":
         stmt = stmt.where(status == tab)
-    halaman = nomor_halaman()
-    rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
-                              .offset((halaman - 1) * PER_HALAMAN)).all()
-    return render("dinas/pko.html", block="hasil", rows=rows, tab=tab, tabs=TAB_PKO,
-                  hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
-                  total=hitung.get(tab, 0), predikat=list(aturan.Predikat),
+    h = halaman_dari(stmt.order_by(Sekolah.nama), hitung.get(tab, 0))
+    return render("dinas/pko.html", block="hasil", rows=h.items, tab=tab, tabs=TAB_PKO,
+                  hitung=hitung, halaman=h.page, per_halaman=h.per_page, total=h.total,
+                  predikat=list(aturan.Predikat),
                   q=request.args.get("q", ""), jenjang=request.args.get("jenjang", ""))
 
 
@@ -301,13 +298,11 @@ def progres():
     jenis = request.args.get("jenis", "kepala_sekolah")
     if jenis not in {j for j, _, _ in JENIS_KS}:
         jenis = "kepala_sekolah"
-    halaman = nomor_halaman()
-    rows = db.session.execute(stmt.where(posisi == jenis).order_by(Sekolah.nama,
-                                                                      Pegawai.nama)
-                              .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)).all()
-    return render("dinas/progres.html", block="hasil", rows=rows, jenis=jenis,
-                  jenis_ks=JENIS_KS, hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
-                  total=hitung.get(jenis, 0), label_status=LABEL_STATUS, q=q)
+    h = halaman_dari(stmt.where(posisi == jenis).order_by(Sekolah.nama, Pegawai.nama),
+                     hitung.get(jenis, 0))
+    return render("dinas/progres.html", block="hasil", rows=h.items, jenis=jenis,
+                  jenis_ks=JENIS_KS, hitung=hitung, halaman=h.page, per_halaman=h.per_page,
+                  total=h.total, label_status=LABEL_STATUS, q=q)
 
 
 # ---------------------------------------------------------------- Daftar Penetapan (Kadis)
@@ -347,12 +342,10 @@ def penetapan():
     tab = pilihan_arg("tab", TAB_PENETAPAN, "semua")
     if tab != "semua":
         stmt = stmt.where(st == tab)
-    halaman = nomor_halaman()
-    rows = db.session.execute(stmt.order_by(Sekolah.nama, Pegawai.nama).limit(PER_HALAMAN)
-                              .offset((halaman - 1) * PER_HALAMAN)).all()
-    return render("dinas/penetapan.html", block="hasil", rows=rows, tab=tab,
-                  tabs=TAB_PENETAPAN, hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
-                  total=hitung.get(tab, 0), per_predikat=per_predikat, per_jenis=per_jenis,
+    h = halaman_dari(stmt.order_by(Sekolah.nama, Pegawai.nama), hitung.get(tab, 0))
+    return render("dinas/penetapan.html", block="hasil", rows=h.items, tab=tab,
+                  tabs=TAB_PENETAPAN, hitung=hitung, halaman=h.page, per_halaman=h.per_page,
+                  total=h.total, per_predikat=per_predikat, per_jenis=per_jenis,
                   predikat=list(aturan.Predikat.urut()), q=request.args.get("q", ""),
                   jenjang=request.args.get("jenjang", ""))
 
@@ -396,19 +389,17 @@ def rekap():
     tab = pilihan_arg("tab", TAB_REKAP, "semua")
     if tab != "semua":
         stmt = stmt.where(st == tab)
-    halaman = nomor_halaman()
-    rows = db.session.execute(stmt.order_by(sekolah.nama, Pegawai.nama).limit(PER_HALAMAN)
-                              .offset((halaman - 1) * PER_HALAMAN)).all()
+    h = halaman_dari(stmt.order_by(sekolah.nama, Pegawai.nama), hitung.get(tab, 0))
     atr = aturan.muat_aturan(tahun.aturan)
     baris = [(p, posisi, nama_s, predikat, s,
               angka_kredit(p, predikat, atr, posisi) if s == "sudah_dikirim" else None)
-             for p, posisi, nama_s, predikat, s in rows]
+             for p, posisi, nama_s, predikat, s in h.items]
     daftar_sekolah = db.session.execute(select(Sekolah.id, Sekolah.nama).where(
         Sekolah.dinas_id == current_user.peran.dinas_id).order_by(Sekolah.nama)).all()
     return render("dinas/rekap.html", block="hasil", baris=baris, tab=tab, tabs=TAB_REKAP,
                   tanpa_ak_plt=TANPA_AK_PLT,
-                  hitung=hitung, halaman=halaman, per_halaman=PER_HALAMAN,
-                  total=hitung.get(tab, 0), q=request.args.get("q", ""),
+                  hitung=hitung, halaman=h.page, per_halaman=h.per_page, total=h.total,
+                  q=request.args.get("q", ""),
                   sekolah_id=arg_id("sekolah"),
                   jenjang=request.args.get("jenjang", ""), daftar_sekolah=daftar_sekolah)
 
@@ -501,12 +492,9 @@ def tim_kerja():
         if not gagal:
             flash(f"{jumlah} kepala sekolah diplot ulang.", "sukses")
             return hx_redirect(request.full_path)
-    halaman = nomor_halaman()
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(Sekolah.nama).limit(PER_HALAMAN)
-                              .offset((halaman - 1) * PER_HALAMAN)).all()
-    return render_template("dinas/tim_kerja.html", form=form, rows=rows, total=total,
-                           halaman=halaman, per_halaman=PER_HALAMAN,
+    h = halaman_dari(stmt.order_by(Sekolah.nama))
+    return render_template("dinas/tim_kerja.html", form=form, rows=h.items, total=h.total,
+                           halaman=h.page, per_halaman=h.per_page,
                            q=request.args.get("q", ""), jenjang=request.args.get("jenjang", "")
                            ), 422 if form.form_errors or (form.is_submitted() and form.errors) \
         else 200

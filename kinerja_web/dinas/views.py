@@ -19,7 +19,7 @@ from kinerja_web.akses import get_pegawai_or_404
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import dinas as alur_dinas
 from kinerja_web.auth.sesi import hash_sandi, sandi_acak
-from kinerja_web.daftar import PER_HALAMAN, cari_teks
+from kinerja_web.daftar import cari_teks, halaman_dari
 from kinerja_web.dinas.forms import FormGaruda, FormLogo, FormPengaturanDinas
 from kinerja_web.dinas.logo import LogoDitolak, periksa_logo
 from kinerja_web.extensions import db
@@ -57,19 +57,14 @@ def daftar_pegawai():
         stmt = stmt.where(Akun.id.is_(None))
     if ikut == "tidak":
         stmt = stmt.where(Pegawai.keikutsertaan != aturan.Keikutsertaan.IKUT)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    halaman = max(1, request.args.get("halaman", 1, type=int))
-    rows = db.session.execute(
-        stmt.order_by(Pegawai.nama, Pegawai.id)
-        .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
-    ).all()
+    h = halaman_dari(stmt.order_by(Pegawai.nama, Pegawai.id))
     sekolah = db.session.execute(
         select(Sekolah.id, Sekolah.nama).where(Sekolah.dinas_id == peran.dinas_id)
         .order_by(Sekolah.nama)
     ).all()
     return render(
-        "dinas/pegawai.html", block="hasil", rows=rows, total=total, halaman=halaman,
-        per_halaman=PER_HALAMAN, q=q, sekolah=sekolah, sekolah_id=sekolah_id,
+        "dinas/pegawai.html", block="hasil", rows=h.items, total=h.total, halaman=h.page,
+        per_halaman=h.per_page, q=q, sekolah=sekolah, sekolah_id=sekolah_id,
         akun=akun, ikut=ikut,
     )
 
@@ -144,14 +139,10 @@ def daftar_sekolah():
                               Sekolah.npsn.like(pola, escape="\\")))
     if jenjang:
         stmt = stmt.where(Sekolah.jenjang == jenjang)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    halaman = max(1, request.args.get("halaman", 1, type=int))
-    rows = db.session.execute(
-        stmt.order_by(Sekolah.nama).limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
-    ).all()
+    h = halaman_dari(stmt.order_by(Sekolah.nama))
     return render(
-        "dinas/sekolah.html", block="hasil", rows=rows, total=total, halaman=halaman,
-        per_halaman=PER_HALAMAN, q=q, jenjang=jenjang,
+        "dinas/sekolah.html", block="hasil", rows=h.items, total=h.total, halaman=h.page,
+        per_halaman=h.per_page, q=q, jenjang=jenjang,
     )
 
 

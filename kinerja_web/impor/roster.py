@@ -1,22 +1,30 @@
 """Roster import: read schools and employees, check every row, then apply in one go.
 
 `periksa()` turns the uploaded tables into a plan with row errors and change counts,
-reading the database but writing nothing. `terapkan()` writes a clean plan inside the
-caller's transaction. Re-importing the same file changes nothing; an updated file updates
-rows in place by NPSN and NIP.
+reading the database but writing nothing; `alur.impor.terapkan_roster()` writes a clean
+plan inside the caller's transaction. Re-importing the same file changes nothing; an
+updated file updates rows in place by NPSN and NIP.
 """
 
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from kinerja_web import aturan
-from kinerja_web.atasan import PERAN_KS
+from kinerja_web.alur.impor import (
+    BIDANG_PEGAWAI,
+    BIDANG_SEKOLAH,
+    SUMBER_BIDANG,
+    berlaku,
+    bidang_pegawai,
+    kunci_pegawai,
+    muat_lama,
+)
 from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
@@ -83,15 +91,6 @@ KEIKUTSERTAAN_TEKS = {
 }
 JENJANG = {"tk": "tk", "paud": "tk", "sd": "sd", "smp": "smp", "sma": "sma", "smk": "smk",
            "slb": "slb"}
-BIDANG_SEKOLAH = ("nama", "jenjang", "status", "alamat", "kecamatan", "unor_id", "unor_nama")
-BIDANG_PEGAWAI = (
-    "nuptk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian",
-    "golongan", "tmt_golongan", "jabatan", "tmt_jabatan", "pendidikan", "karpeg",
-    "keikutsertaan", "keikutsertaan_alasan", "keikutsertaan_mulai",
-)
-# Which file column fills which model field (only columns present in the file are applied).
-SUMBER_BIDANG = {"keikutsertaan_alasan": "keterangan_keikutsertaan",
-                 "keikutsertaan_mulai": "tanggal_keikutsertaan"}
 
 
 @dataclass
@@ -258,7 +257,7 @@ def _jaga_operator(r, pelaku_id):
     kunci = ("nip", pelaku.nip) if pelaku.nip else ("username", db.session.scalar(
         select(Akun.username).where(Akun.pegawai_id == pelaku.id)))
     for p in r.pegawai:
-        if (p.get("nip") or p.get("username")) and _kunci_pegawai(p) == kunci \
+        if (p.get("nip") or p.get("username")) and kunci_pegawai(p) == kunci \
                 and "operator_dinas" not in p["peran"]:
             r.galat.append(Galat(p["_lembar"], p["_baris"], "peran",
                                  "Baris ini mencabut peran Operator Dinas Anda sendiri; tambahkan "
@@ -509,44 +508,9 @@ def _periksa_username(r, dinas_id, user_file, pegawai_db, salah):
                   "sudah dipakai; isi nama pengguna lain di kolom username.")
 
 
-def _kunci_pegawai(p):
-    return ("nip", p["nip"]) if p.get("nip") else ("username", p["username"])
-
-
-def _muat_lama(r, dinas_id):
-    """Existing schools, people, accounts and assignments that the file touches.
-
-    Only the importing Dinas's rows: a school, NIP or username of another Dinas is never
-    resolved (its rows were refused by `_periksa_silang`, and the preview's counts and
-    change lines must not name anything of another Dinas either).
-    """
-    npsn = [s["npsn"] for s in r.sekolah if s.get("npsn")]
-    npsn += [p["npsn"] for p in r.pegawai if p.get("npsn")]
-    sekolah = {s.npsn: s for s in db.session.scalars(
-        select(Sekolah).where(Sekolah.npsn.in_(set(npsn)), Sekolah.dinas_id == dinas_id))} \
-        if npsn else {}
-    nip = [p["nip"] for p in r.pegawai if p.get("nip")]
-    pegawai = {("nip", x.nip): x for x in db.session.scalars(
-        select(Pegawai).where(Pegawai.nip.in_(nip), Pegawai.dinas_id == dinas_id))} \
-        if nip else {}
-    tanpa_nip = [p["username"] for p in r.pegawai if not p.get("nip") and p.get("username")]
-    if tanpa_nip:
-        # Matched by username only when the account is a NIP-less person of this Dinas.
-        for akun, peg in db.session.execute(
-            select(Akun, Pegawai).join(Akun.pegawai).where(
-                Akun.username.in_(tanpa_nip), Pegawai.dinas_id == dinas_id,
-                Pegawai.nip.is_(None))
-        ):
-            pegawai[("username", akun.username)] = peg
-    ids = [x.id for x in pegawai.values()]
-    akun = set(db.session.scalars(select(Akun.pegawai_id).where(Akun.pegawai_id.in_(ids)))) \
-        if ids else set()
-    return sekolah, pegawai, akun
-
-
 def _hitung_perubahan(r, dinas_id):
     """Count what applying would create or change, and list the changes for the preview."""
-    sekolah, pegawai, akun = _muat_lama(r, dinas_id)
+    sekolah, pegawai, akun = muat_lama(r, dinas_id)
     j = dict.fromkeys(("sekolah_baru", "sekolah_diubah", "sekolah_tetap", "pegawai_baru",
                        "pegawai_diubah", "pegawai_tetap", "akun_baru"), 0)
     for s in r.sekolah:
@@ -562,14 +526,14 @@ def _hitung_perubahan(r, dinas_id):
     # Roles are changes too: applying makes each listed person's active roles equal the file.
     peran_lama = _peran_aktif(pegawai.values()) if "peran" in r.kolom_pegawai else None
     for p in r.pegawai:
-        lama = pegawai.get(_kunci_pegawai(p))
+        lama = pegawai.get(kunci_pegawai(p))
         if lama is None:
             j["pegawai_baru"] += 1
             j["akun_baru"] += 1
             kenal = p.get("nip") or p["username"] or "–"
             r.perubahan.append(f"Pegawai baru: {p['nama']} ({kenal})")
             continue
-        beda = _beda(lama, _bidang_pegawai(p, sekolah), BIDANG_PEGAWAI + ("sekolah_id",),
+        beda = _beda(lama, bidang_pegawai(p, sekolah), BIDANG_PEGAWAI + ("sekolah_id",),
                      r.kolom_pegawai | {"sekolah_id"} if "npsn" in r.kolom_pegawai
                      else r.kolom_pegawai)
         if peran_lama is not None:
@@ -637,22 +601,10 @@ def _ks_diganti(r, pegawai, sekolah):
             for nama, peran, nama_sekolah in rows]
 
 
-def _bidang_pegawai(p, sekolah):
-    out = dict(p)
-    s = sekolah.get(p.get("npsn"))
-    out["sekolah_id"] = s.id if s is not None else (None if not p.get("npsn") else -1)
-    return out
-
-
-def _berlaku(bidang, kolom_file):
-    """A field is set by the import only when its column is in the file."""
-    return SUMBER_BIDANG.get(bidang, bidang) in kolom_file
-
-
 def _beda(lama, baru, bidang, kolom_file):
     out = []
     for b in bidang:
-        if not _berlaku(b, kolom_file):
+        if not berlaku(b, kolom_file):
             continue
         a, z = getattr(lama, b), baru.get(b)
         if a != z:
@@ -664,139 +616,17 @@ def _beda(lama, baru, bidang, kolom_file):
     return out
 
 
-# ---------------------------------------------------------------- applying
-
-@dataclass
-class Hasil:
-    jumlah: dict
-    akun_baru: list[tuple[str, str, str, str]]  # (nip, nama, username, sandi)
-    ks_diakhiri: list[str]
-    akun: list = field(default_factory=list)  # the Akun rows created (for ImporAkun)
-
+# ---------------------------------------------------------------- before applying
 
 def perlu_akun(r: Rencana, dinas_id: int):
     """Rows that will get a new account (keys), so passwords can be hashed beforehand."""
-    _, pegawai, akun = _muat_lama(r, dinas_id)
+    _, pegawai, akun = muat_lama(r, dinas_id)
     out = []
     for p in r.pegawai:
-        lama = pegawai.get(_kunci_pegawai(p))
+        lama = pegawai.get(kunci_pegawai(p))
         if lama is None or lama.id not in akun:
-            out.append(_kunci_pegawai(p))
+            out.append(kunci_pegawai(p))
     return out
-
-
-def terapkan(r: Rencana, dinas_id: int, sandi: dict, hari_ini: date, tahun: int) -> Hasil:
-    """Write a clean plan inside the caller's transaction.
-
-    `sandi` maps a row key to (plaintext, hash) for every account to create; hashing is
-    slow, so the caller does it before the write transaction starts.
-    """
-    assert r.bersih, "only a plan without errors can be applied"
-    sekolah, pegawai, akun = _muat_lama(r, dinas_id)
-    for s in r.sekolah:
-        lama = sekolah.get(s["npsn"])
-        if lama is None:
-            lama = Sekolah(npsn=s["npsn"], dinas_id=dinas_id)
-            db.session.add(lama)
-            sekolah[s["npsn"]] = lama
-        for b in BIDANG_SEKOLAH:
-            if _berlaku(b, r.kolom_sekolah) and getattr(lama, b) != s[b]:
-                setattr(lama, b, s[b])
-    db.session.flush()
-
-    mulai_baku = date(tahun, 1, 1)
-    akun_baru, ks_diakhiri, akun_dibuat = [], [], []
-    baris_peran = []
-    for p in r.pegawai:
-        kunci = _kunci_pegawai(p)
-        lama = pegawai.get(kunci)
-        nilai = _bidang_pegawai(p, sekolah)
-        if lama is None:
-            lama = Pegawai(nip=p.get("nip"), dinas_id=dinas_id, keikutsertaan="ikut")
-            db.session.add(lama)
-            pegawai[kunci] = lama
-        for b in BIDANG_PEGAWAI:
-            if _berlaku(b, r.kolom_pegawai) and getattr(lama, b) != nilai[b]:
-                setattr(lama, b, nilai[b])
-        if "npsn" in r.kolom_pegawai and lama.sekolah_id != nilai["sekolah_id"]:
-            lama.sekolah_id = nilai["sekolah_id"]
-        baris_peran.append((p, lama))
-    db.session.flush()
-
-    for p, lama in baris_peran:
-        if lama.id not in akun and _kunci_pegawai(p) in sandi:
-            polos, hashed = sandi[_kunci_pegawai(p)]
-            username = p.get("username") or p["nip"]
-            baru = Akun(username=username, pegawai_id=lama.id, sandi_hash=hashed,
-                        harus_ganti_sandi=True)
-            db.session.add(baru)
-            akun_dibuat.append(baru)
-            akun.add(lama.id)
-            akun_baru.append((p.get("nip") or "", p["nama"], username, polos))
-    if "peran" in r.kolom_pegawai:
-        ks_diakhiri = _sinkron_peran(baris_peran, sekolah, dinas_id, hari_ini, mulai_baku)
-    db.session.flush()
-    return Hasil(dict(r.jumlah), akun_baru, ks_diakhiri, akun_dibuat)
-
-
-def _sinkron_peran(baris_peran, sekolah, dinas_id, hari_ini, mulai_baku):
-    """Make each listed person's active roles equal the file; replace displaced principals."""
-    ids = [peg.id for _, peg in baris_peran]
-    aktif = db.session.scalars(
-        select(Penugasan).where(Penugasan.pegawai_id.in_(ids), Penugasan.aktif_pada(hari_ini))
-    ).all()
-    per_pegawai = {}
-    for t in aktif:
-        per_pegawai.setdefault(t.pegawai_id, []).append(t)
-    kemarin = hari_ini - timedelta(days=1)
-    ingin_per = {}
-    ks_baru = {}
-    for p, peg in baris_peran:
-        ingin = set()
-        for kode in p["peran"]:
-            sid = sekolah[p["npsn"]].id if kode in PERAN_KS else None
-            ingin.add((kode, sid))
-            if kode in PERAN_KS:
-                ks_baru[sid] = peg.id
-        ingin_per[peg.id] = ingin
-    # Schools led today by someone else: a new leader starts today, not on 1 January,
-    # so the history never shows two principals at once.
-    berpemimpin = set(db.session.scalars(
-        select(Penugasan.sekolah_id).where(
-            Penugasan.sekolah_id.in_(list(ks_baru)), Penugasan.peran.in_(PERAN_KS),
-            Penugasan.aktif_pada(hari_ini))
-    )) if ks_baru else set()
-    for p, peg in baris_peran:
-        ingin = ingin_per[peg.id]
-        ada = {(t.peran, t.sekolah_id): t for t in per_pegawai.get(peg.id, [])}
-        for kunci, t in ada.items():
-            if kunci not in ingin:
-                _akhiri(t, kemarin)
-        for kode, sid in ingin - set(ada):
-            mulai = p.get("tmt_peran") or (hari_ini if sid in berpemimpin else mulai_baku)
-            db.session.add(Penugasan(pegawai_id=peg.id, peran=kode, sekolah_id=sid,
-                                     dinas_id=dinas_id, mulai=mulai))
-    if not ks_baru:
-        return []
-    # A school has one leader: end the assignment of a principal the file does not list.
-    lain = db.session.execute(
-        select(Penugasan, Pegawai.nama).join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
-        .where(Penugasan.sekolah_id.in_(list(ks_baru)),
-               Penugasan.peran.in_(PERAN_KS),
-               Penugasan.aktif_pada(hari_ini), Penugasan.pegawai_id.not_in(ids))
-    ).all()
-    diakhiri = []
-    for t, nama in lain:
-        _akhiri(t, kemarin)
-        diakhiri.append(f"{nama} ({PERAN_LABEL[t.peran]})")
-    return diakhiri
-
-
-def _akhiri(tugas, kemarin):
-    if tugas.mulai > kemarin:
-        db.session.delete(tugas)
-    else:
-        tugas.selesai = kemarin
 
 
 def siapkan_sandi(kunci, metode):

@@ -117,8 +117,9 @@ def sandi_ulang(impor_id):
         return hx_redirect(url_for("impor.pratinjau", impor_id=impor.id))
     if not _boleh_buat_ulang(impor):
         abort(403)  # only the Operator who confirmed it
-    impor, hasil = alur_impor.buat_ulang_sandi(impor.id,
-                                               current_app.config["SANDI_SEKALI_METODE"])
+    daftar, sandi = sandi_impor.siapkan_ulang(impor.id,
+                                              current_app.config["SANDI_SEKALI_METODE"])
+    impor, hasil = alur_impor.buat_ulang_sandi(impor.id, daftar, sandi)
     db.session.commit()
     # As after the import itself: the passwords live only in this response.
     data = json.dumps(hasil.baru, ensure_ascii=False)

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import aliased, joinedload
 
-from kinerja_web.alur import Ditolak, IsianSalah, Konflik, cek_versi
+from kinerja_web.alur import Ditolak, Konflik, cek_versi
 from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.alur.syarat import KELENGKAPAN, syarat_predikat_ditetapkan
@@ -92,96 +92,39 @@ def index():
         select(Skp, Praktik).outerjoin(Praktik, Praktik.skp_id == Skp.id)
         .where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
     return render_template("pelaksanaan/index.html", daftar=[s for s, _ in rows], tahun=tahun,
-                           langkah={s.id: langkah_sekarang(p) for s, p in rows})
+                           langkah={s.id: alur_p.langkah_sekarang(p) for s, p in rows})
 
 
 # ---------------------------------------------------------------- the praktik cycle
 
 def status_langkah(p):
     """{step: label} for the step indicator."""
-    jumlah = len(p.upaya) if p.id else 0
-    return {1: StatusLangkah(p.status_persiapan).label,
-            2: "Belum diobservasi" if p.status_observasi == StatusLangkah.BELUM else "Selesai",
-            3: StatusLangkah(p.status_tindak_lanjut).label,
-            4: f"{jumlah} catatan" if jumlah else "Opsional",
-            5: StatusLangkah(p.status_refleksi).label}
-
-
-def belum_selesai(p):
-    selesai = {1: p.status_persiapan == StatusLangkah.DISEPAKATI,
-               2: p.status_observasi == StatusLangkah.SELESAI,
-               3: p.status_tindak_lanjut == StatusLangkah.DITERIMA,
-               4: p.status_tindak_lanjut == StatusLangkah.DITERIMA,
-               5: p.status_refleksi == StatusLangkah.DITERIMA}
-    return {n for n, ok in selesai.items() if not ok}
-
-
-def langkah_sekarang(p):
-    """The step a person is at: the first not finished (the optional upaya notes aside),
-    the reflection once all are done; step 1 before anything is saved."""
-    if p is None:
-        return 1
-    kurang = belum_selesai(p) - {4}
-    return min(kurang) if kurang else 5
+    return {n: s.label_status(p) for n, s in enumerate(WIZARD.langkah, 1)}
 
 
 def _form(n, sebagai, p, formdata=True):
     kwargs = {} if formdata else {"formdata": None}
-    if sebagai == "pegawai":
-        if n == 1:
-            indikator = _indikator(p.skp)
-            katalog = set(indikator.fokus_perilaku) if indikator else set()
-            fokus = p.fokus_perilaku or []
-            form = f.FormPersiapan(
-                fokus=[x for x in fokus if x in katalog],
-                fokus_lain="\n".join(x for x in fokus if x not in katalog),
-                upaya_belajar=p.upaya_belajar, jadwal_usulan=p.jadwal_usulan, **kwargs)
-        elif n == 3:
-            form = f.FormTindakLanjut(obj=p, **kwargs)
-        elif n == 4:
-            form = f.FormUpaya(**kwargs)
-        elif n == 5:
-            form = f.FormRefleksi(obj=p, **kwargs)
-        else:
-            form = f.FormAksi(**kwargs)
-    else:
-        if n == 1:
-            form = f.FormJadwal(jadwal_observasi=p.jadwal_observasi or p.jadwal_usulan, **kwargs)
-        elif n == 2:
-            isian = {}
-            rubrik = {r["fokus"]: r for r in p.rubrik or []}
-            for i, fokus in enumerate(p.fokus_perilaku or []):
-                isian[f"hasil_{i}"] = rubrik.get(fokus, {}).get("hasil")
-                isian[f"catatan_{i}"] = rubrik.get(fokus, {}).get("catatan")
-            form = f.form_observasi(p.fokus_perilaku or [], rekomendasi=p.rekomendasi,
-                                    **isian, **kwargs)
-        elif n in (3, 5):
-            form = f.FormTinjau(nilai=getattr(p, alur_p.KOLOM_NILAI[n]), **kwargs)
-        else:
-            form = f.FormAksi(**kwargs)
+    form = WIZARD[n].sisi(sebagai).form(p, **kwargs)
     if not formdata or not form.is_submitted():
         form.versi.data = str(p.versi)
     return form
 
 
-def _indikator(skp):
-    return aturan_skp(skp).praktik(skp.katalog_posisi).get(skp.praktik_berlaku)
-
-
 def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
+    s = WIZARD[n].alur
     response = render(
         "pelaksanaan/praktik.html", block="langkah", status=status, skp=skp, sebagai=sebagai,
         p=p, n=n, form=form, langkah=LANGKAH, templat=WIZARD[n].templat,
         status_langkah=status_langkah(p),
-        kurang_langkah=belum_selesai(p), terkunci=alur_p.langkah_terbuka(p, n),
-        indikator=_indikator(skp), pesan=pesan, konflik=konflik,
+        kurang_langkah=alur_p.belum_selesai(p), terkunci=alur_p.langkah_terbuka(p, n),
+        indikator=langkah_praktik.indikator(skp), pesan=pesan, konflik=konflik,
         hasil_observasi=HASIL_OBSERVASI, final=alur_p.predikat_ditetapkan(skp),
         # The atasan is offered only what the workflow allows now.
-        boleh_kembalikan=n in alur_p.DOKUMEN and not alur_p.alasan_tidak_dikembalikan(p, n),
-        dokumen_kurang=n in alur_p.DOKUMEN and bool(alur_p.dokumen_kurang(p, n)),
-        skala_nilai=alur_p.skala_nilai_dokumen(skp) if n in alur_p.KOLOM_NILAI else {},
-        nama_nilai=alur_p.NAMA_NILAI.get(n),
-        nilai_dok=getattr(p, alur_p.KOLOM_NILAI[n]) if n in alur_p.KOLOM_NILAI else None,
+        boleh_kembalikan=s.dokumen and not alur_p.alasan_tidak_dikembalikan(p, n),
+        dokumen_kurang=s.dokumen and bool(alur_p.dokumen_kurang(p, n)),
+        skala_nilai=alur_p.skala_nilai_dokumen(skp) if s.kolom_nilai else {},
+        nama_nilai=s.nama_nilai,
+        nilai_dok=getattr(p, s.kolom_nilai) if s.kolom_nilai else None,
         url_langkah=lambda nomor: url_for(".praktik", skp_id=skp.id, n=nomor),
     )
     return _alihkan_simpan_otomatis(response, form, status, "#langkah")
@@ -200,32 +143,6 @@ HASIL_OBSERVASI = (("belum", "Belum dilakukan"), ("belum_efektif", "Dilakukan ta
                    ("efektif", "Dilakukan dan efektif"))
 
 
-def _nilai_dokumen(n, form):
-    if n == 1:
-        lain = [x.strip() for x in (form.fokus_lain.data or "").splitlines() if x.strip()]
-        return {"fokus_perilaku": list(form.fokus.data or []) + lain,
-                "upaya_belajar": form.upaya_belajar.data,
-                "jadwal_usulan": form.jadwal_usulan.data}
-    bidang = alur_p.DOKUMEN[n][2]
-    return {b: form[b].data for b in bidang}
-
-
-def _rubrik(p, form):
-    return [{"fokus": fokus, "hasil": form[f"hasil_{i}"].data,
-             "catatan": form[f"catatan_{i}"].data}
-            for i, fokus in enumerate(p.fokus_perilaku or [])]
-
-
-# The buttons each side has on each step; any other `aksi` (a tampered form, the other
-# side's button) is refused instead of being taken as a draft save.
-_MENULIS = {"simpan", "kirim", "otomatis"}
-_MENINJAU = {"terima", "kembalikan", "nilai"}
-AKSI = {("pegawai", 1): _MENULIS, ("pegawai", 3): _MENULIS, ("pegawai", 5): _MENULIS,
-        ("pegawai", 4): {"tambah", "simpan"},
-        ("atasan", 1): {"sepakati", "kembalikan"}, ("atasan", 2): {"simpan", "selesai", "otomatis"},
-        ("atasan", 3): _MENINJAU, ("atasan", 5): _MENINJAU}
-
-
 @bp.route("/<int:skp_id>/praktik/<int:n>", methods=["GET", "POST"])
 @login_required
 def praktik(skp_id, n):
@@ -234,7 +151,7 @@ def praktik(skp_id, n):
     tulis = request.method == "POST"
     skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
     berkas = alur_p.muat_berkas(skp, upaya=True,
-                                kunci=request.form.get("kunci") if tulis and n == 4 else None)
+                                kunci=request.form.get("kunci") if tulis else None)
     ada = berkas.praktik
     p = ada or praktik_kosong(skp)
     form = _form(n, sebagai, p)
@@ -247,15 +164,15 @@ def praktik(skp_id, n):
     # A refused step leaves nothing behind (its savepoint), and the rows not touched stay
     # loaded.
     with tangkap(form, batal=False) as gagal, db.session.begin_nested():
-        if aksi not in AKSI.get((sebagai, n), ()):
+        sisi = WIZARD[n].sisi(sebagai)
+        if aksi not in sisi.aksi or sisi.simpan is None:
             raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
         if ada is None:
             p = berkas.praktik = alur_p.praktik_baru(skp)
-        # A progress note only adds a row: a stale page overwrites nothing, and a
-        # double submit (same `kunci`) must answer like the first instead of 409.
-        elif (sebagai, n) != ("pegawai", 4):
+        elif sisi.cek_versi:
             cek_versi(p, form.versi.data)
-        pesan, tujuan = _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas)
+        pesan, tujuan = sisi.simpan(langkah_praktik.Konteks(p, n, aksi, form, berkas,
+                                                            current_user))
     if gagal.konflik:
         form.versi.data = str(p.versi)
         return _tampil(skp, sebagai, p, n, form, 409, konflik=True)
@@ -272,46 +189,6 @@ def praktik(skp_id, n):
     url = url_for(".praktik", skp_id=skp.id, n=tujuan)
     return pindah(url, lambda: _tampil(skp, sebagai, p, tujuan,
                                        _form(tujuan, sebagai, p, formdata=False), pesan=pesan))
-
-
-def _langkah_simpan(skp, sebagai, p, n, aksi, form, berkas):
-    """Run the step's transition; (message, step to show next)."""
-    if sebagai == "pegawai" and n in alur_p.DOKUMEN:
-        alur_p.simpan_dokumen(p, current_user, n, _nilai_dokumen(n, form),
-                              ajukan=aksi == "kirim", otomatis=aksi == "otomatis")
-        return ("Terkirim ke atasan." if aksi == "kirim" else "Draf tersimpan."), n
-    if sebagai == "pegawai" and n == 4:
-        alur_p.tambah_upaya(p, current_user, form.tanggal.data, form.isi.data, form.kunci.data,
-                            kunci_dipakai=berkas.kunci_dipakai)
-        return "Catatan upaya tersimpan.", n
-    if sebagai == "atasan" and n == 1 and aksi == "sepakati":
-        alur_p.sepakati_persiapan(p, current_user, form.jadwal_observasi.data)
-        return "Jadwal observasi disepakati.", 2
-    if sebagai == "atasan" and n == 2:
-        alur_p.simpan_observasi(p, current_user, _rubrik(p, form), form.rekomendasi.data,
-                                selesai=aksi == "selesai", otomatis=aksi == "otomatis")
-        return ("Observasi selesai; pegawai dapat melihat Rating observasi."
-                if aksi == "selesai" else "Draf observasi tersimpan."), n
-    if sebagai == "atasan" and n in (3, 5) and aksi in ("terima", "nilai"):
-        try:
-            if aksi == "terima":
-                alur_p.terima_dokumen(p, current_user, n, form.nilai.data,
-                                      dimuat=berkas.kelengkapan())
-                return f"{LANGKAH[n]} diterima.", n
-            alur_p.nilai_dokumen(p, current_user, n, form.nilai.data,
-                                 dimuat=berkas.kelengkapan())
-            return f"{alur_p.NAMA_NILAI[n]} tersimpan.", n
-        except alur_p.NilaiSalah as e:
-            form.nilai.errors = [*form.nilai.errors, str(e)]
-            raise IsianSalah(str(e)) from None
-    if sebagai == "atasan" and n in (1, 3, 5) and aksi == "kembalikan":
-        if not (form.catatan.data or "").strip():
-            form.catatan.errors.append("Tulis catatan: apa yang perlu diperbaiki pegawai.")
-            raise IsianSalah()
-        alur_p.kembalikan_dokumen(p, current_user, n, form.catatan.data,
-                                  dimuat=berkas.kelengkapan())
-        return f"{LANGKAH[n]} dikembalikan ke pegawai dengan catatan.", n
-    raise Ditolak("Tindakan ini tidak tersedia pada langkah ini.")
 
 
 # ---------------------------------------------------------------- competency reflection

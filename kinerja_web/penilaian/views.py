@@ -20,13 +20,13 @@ from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import (
     LABEL_STATUS,
     LANGKAH_STATUS,
-    PER_HALAMAN,
     TAB_PRAKTIK,
     BarisPenilaian,
     baris_dinas,
     baris_sekolah,
     cari_teks,
     daftar_penilaian,
+    halaman_dari,
     hitung_status,
     tahun_aktif,
 )
@@ -276,17 +276,13 @@ def daftar():
     siap_kirim = hitung.pop("siap_kirim")
     if tab != "semua":
         stmt = stmt.where(sp == tab)
-    halaman = max(1, request.args.get("halaman", 1, type=int))
-    rows = db.session.execute(
-        stmt.order_by(*_urutan(dinas))
-        .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
-    ).all()
+    h = halaman_dari(stmt.order_by(*_urutan(dinas)), hitung.get(tab, 0))
     baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
                             bool(lengkap), kirim is not None)
-             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in rows]
+             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in h.items]
     return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB_PRAKTIK,
-                  hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
-                  total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
+                  hitung=hitung, q=q, halaman=h.page, per_halaman=h.per_page, dinas=dinas,
+                  total=h.total, label_status=LABEL_STATUS, siap_kirim=siap_kirim,
                   langkah_status=LANGKAH_STATUS,
                   lingkup="dinas" if dinas and peran.atasan_sekolah else None)
 

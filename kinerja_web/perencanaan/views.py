@@ -75,7 +75,7 @@ def index():
               for p in posisi}
     return render_template("perencanaan/index.html", posisi=posisi, skp=skp, alasan=alasan,
                            tahun=tahun, tidak_ikut=not current_user.pegawai.ikut_siklus,
-                           jumlah_langkah=len(WIZARD),
+                           judul_langkah=list(WIZARD.judul.values()),
                            form_mulai={p: kiriman.FormKiriman() for p in posisi},
                            alasan_umum=alur_skp.boleh_membuat(current_user.pegawai, "guru",
                                                               current_user.peran))
@@ -168,7 +168,7 @@ def langkah(skp_id, n):
     if not form.validate_on_submit():
         return _tampil(skp, n, form, 422)
     aksi = form.aksi.data or "simpan"
-    nilai = WIZARD.nilai(n, form)
+    nilai = WIZARD.nilai(n, form, skp)
     if aksi == "lanjut" and not WIZARD.periksa_wajib(n, form):
         return _tampil(skp, n, form, 422)
     with tangkap(form) as gagal:
@@ -277,6 +277,7 @@ def kompetensi(skp_id):
             skp = get_skp_saya_or_404(skp_id)
             form.versi.data = str(skp.versi)
             return render_template("perencanaan/kompetensi.html", skp=skp, form=form,
-                                   atr=atr), 409
+                                   atr=atr, templat=langkah_pegawai.KOMPETENSI.templat), 409
     status = 422 if form.is_submitted() else 200
-    return render_template("perencanaan/kompetensi.html", skp=skp, form=form, atr=atr), status
+    return render_template("perencanaan/kompetensi.html", skp=skp, form=form, atr=atr,
+                           templat=langkah_pegawai.KOMPETENSI.templat), status

@@ -16,10 +16,10 @@ from kinerja_web.alur import Ditolak, IsianSalah, cek_versi
 from kinerja_web.alur import skp as alur_skp
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import (
-    PER_HALAMAN,
     baris_dinas,
     baris_sekolah,
     cari_teks,
+    halaman_dari,
     hitung_status,
     status_daftar,
     tahun_aktif,
@@ -71,15 +71,13 @@ def daftar():
     hitung = hitung_status(stmt)
     if tab != "semua":
         stmt = stmt.where(status_daftar() == tab)
-    halaman = max(1, request.args.get("halaman", 1, type=int))
     urut = (Sekolah.nama, Pegawai.nama, Pegawai.id) if dinas else (Pegawai.nama, Pegawai.id)
-    rows = db.session.execute(
-        stmt.order_by(*urut).limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
-    ).all()
-    baris = [Baris(p, posisi, skp, sekolah, tim, st) for p, posisi, skp, sekolah, tim, st in rows]
+    h = halaman_dari(stmt.order_by(*urut), hitung.get(tab, 0))
+    baris = [Baris(p, posisi, skp, sekolah, tim, st)
+             for p, posisi, skp, sekolah, tim, st in h.items]
     return render("persetujuan/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB,
-                  hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
-                  total=hitung.get(tab, 0))
+                  hitung=hitung, q=q, halaman=h.page, per_halaman=h.per_page, dinas=dinas,
+                  total=h.total)
 
 
 def get_skp_atasan_or_404(skp_id, kunci=False):
@@ -100,21 +98,6 @@ def _form(n, skp, formdata=True):
     if not formdata or not form.is_submitted():
         form.versi.data = str(skp.versi)
     return form
-
-
-def _nilai(n, form, skp):
-    if n == 1:
-        return {"atasan_praktik_kode": form.praktik.data or skp.praktik_berlaku,
-                "atasan_kompetensi_kode": form.kompetensi.data or skp.kompetensi_berlaku}
-    if n == 2:
-        return {"atasan_tugas_tambahan": form.tugas_tambahan.data == "ya"}
-    atr = alur_skp.aturan_skp(skp)
-    ekspektasi = {}
-    for a in atr.perilaku:
-        teks = (form[f"ekspektasi_{a.kode}"].data or "").strip()
-        if teks and teks != atr.ekspektasi_khusus_bawaan:
-            ekspektasi[a.kode] = teks
-    return {"atasan_aspek_fokus": list(form.aspek.data or []), "ekspektasi": ekspektasi or None}
 
 
 def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
@@ -149,7 +132,7 @@ def langkah(skp_id, n):
         return _tampil(skp, n, form, 422)
     with tangkap(form) as gagal:
         cek_versi(skp, form.versi.data)
-        alur_skp.simpan_penyesuaian(skp, current_user, _nilai(n, form, skp))
+        alur_skp.simpan_penyesuaian(skp, current_user, WIZARD.nilai(n, form, skp))
         simpan_transaksi()
     if gagal.konflik:
         skp = get_skp_atasan_or_404(skp_id)

@@ -1,23 +1,29 @@
 """Reference lists from SIASN/e-Kinerja: the Referensi Unit Kerja ("unor") and the ASN list
 ("asn"), uploaded as CSV/XLSX like the roster: check every row, preview, then apply.
 
-A file is the whole list: applying it adds, updates and removes rows so the Dinas' list
-equals the file; the same file again changes nothing.
+A file is the whole list: applying it (`alur.impor.terapkan_referensi`) adds, updates and
+removes rows so the Dinas' list equals the file; the same file again changes nothing.
 """
 
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from kinerja_web import aturan
+from kinerja_web.alur.impor import (
+    BIDANG_REFERENSI,
+    JENIS_REFERENSI,
+    KUNCI_REFERENSI,
+    MODEL_REFERENSI,
+    lama_referensi,
+)
 from kinerja_web.extensions import db
 from kinerja_web.impor.roster import Galat
 from kinerja_web.lembar import Tabel
-from kinerja_web.models import AsnSiasn, UnitKerja
 from kinerja_web.teks import terlalu_panjang
 
-JENIS = {"unor": "Referensi Unit Kerja", "asn": "Daftar ASN SIASN"}
+JENIS = JENIS_REFERENSI
 # Columns as documented in the README and the template: (name, required, help).
 KOLOM = {
     "unor": (
@@ -45,10 +51,7 @@ ALIAS = {
             "gol": "golongan", "pangkat_golongan": "golongan", "golongan_ruang": "golongan",
             "nip_atasan": "atasan_nip", "atasan": "atasan_nip"},
 }
-BIDANG = {"unor": ("nama", "induk_id", "aktif"),
-          "asn": ("nama", "unor_id", "jabatan", "golongan", "atasan_nip")}
-MODEL = {"unor": UnitKerja, "asn": AsnSiasn}
-KUNCI = {"unor": "unor_id", "asn": "nip"}
+BIDANG, MODEL, KUNCI = BIDANG_REFERENSI, MODEL_REFERENSI, KUNCI_REFERENSI
 AKTIF = {"": True, "ya": True, "y": True, "aktif": True, "1": True, "true": True,
          "tidak": False, "t": False, "tidak aktif": False, "nonaktif": False,
          "non aktif": False, "0": False, "false": False}
@@ -180,18 +183,12 @@ def _ganda(r):
     r.galat.sort(key=lambda g: (g.lembar, g.baris))
 
 
-def _lama(jenis, dinas_id):
-    model, kunci = MODEL[jenis], KUNCI[jenis]
-    return {getattr(x, kunci): x for x in db.session.scalars(
-        select(model).where(model.dinas_id == dinas_id))}
-
-
 def _label(jenis, b):
     return f"{b['nama']} ({b[KUNCI[jenis]]})"
 
 
 def _hitung(r, dinas_id):
-    lama = _lama(r.jenis, dinas_id)
+    lama = lama_referensi(r.jenis, dinas_id)
     j = dict.fromkeys(("baru", "diubah", "tetap", "dihapus"), 0)
     ada = set()
     for b in r.baris:
@@ -213,28 +210,6 @@ def _hitung(r, dinas_id):
             j["dihapus"] += 1
             r.perubahan.append(f"Dihapus (tidak ada di berkas): {x.nama} ({k})")
     r.jumlah = j
-
-
-def terapkan(r: Rencana, dinas_id) -> dict:
-    """Make the Dinas' list equal the file, inside the caller's transaction."""
-    assert r.bersih, "only a plan without errors can be applied"
-    model, kunci = MODEL[r.jenis], KUNCI[r.jenis]
-    lama = _lama(r.jenis, dinas_id)
-    ada = set()
-    for b in r.baris:
-        ada.add(b[kunci])
-        x = lama.get(b[kunci])
-        if x is None:
-            x = model(dinas_id=dinas_id, **{kunci: b[kunci]})
-            db.session.add(x)
-        for f in BIDANG[r.jenis]:
-            if getattr(x, f) != b[f]:
-                setattr(x, f, b[f])
-    hapus = [x.id for k, x in lama.items() if k not in ada]
-    if hapus:
-        db.session.execute(delete(model).where(model.id.in_(hapus)))
-    db.session.flush()
-    return dict(r.jumlah)
 
 
 def lembar_templat(jenis, baris=()):

@@ -3,7 +3,7 @@
 from flask import abort, request, url_for
 from sqlalchemy import func, select
 
-from kinerja_web.daftar import PER_HALAMAN, cari_teks, nomor_halaman, pilihan_arg
+from kinerja_web.daftar import cari_teks, halaman_dari, pilihan_arg
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
@@ -41,13 +41,11 @@ def log():
     hitung["semua"] = sum(hitung.values())
     if status != "semua":
         stmt = stmt.where(LogSinkro.status == status)
-    halaman = nomor_halaman()
-    rows = db.session.scalars(stmt.order_by(LogSinkro.id.desc()).limit(PER_HALAMAN)
-                              .offset((halaman - 1) * PER_HALAMAN)).all()
-    return render("sinkro/log.html", block="hasil", rows=rows, hitung=hitung, tab=status,
-                  tabs=TAB_LOG, nip=nip, nama=nama, halaman=halaman, per_halaman=PER_HALAMAN,
-                  total=hitung.get(status, 0), form=Formulir(formdata=None), jenis=JENIS,
-                  awal=(halaman - 1) * PER_HALAMAN)
+    h = halaman_dari(stmt.order_by(LogSinkro.id.desc()), hitung.get(status, 0), skalar=True)
+    return render("sinkro/log.html", block="hasil", rows=h.items, hitung=hitung, tab=status,
+                  tabs=TAB_LOG, nip=nip, nama=nama, halaman=h.page, per_halaman=h.per_page,
+                  total=h.total, form=Formulir(formdata=None), jenis=JENIS,
+                  awal=(h.page - 1) * h.per_page)
 
 
 @bp.post("/log/<int:log_id>/ulang")
