@@ -44,7 +44,7 @@ BATAS_FRAGMEN = 5 * 1024
 BATAS_QUERY = 6
 GZ = {"Accept-Encoding": "gzip"}
 KOLOM_SEKOLAH = ["Nama", "Status Kepegawaian", "Jadwal Observasi Praktik Kinerja",
-                 "Status Praktik Kinerja", "Status Perilaku Kerja", "Aksi"]
+                 "Status Praktik Kinerja", "Status Perilaku Kerja", "Menunggu", "Aksi"]
 LABEL_TAB = {"semua": "Semua", "persiapan": "Diskusi persiapan",
              "observasi": "Rating observasi", "tindak_lanjut": "Nilai tindak lanjut",
              "refleksi": "Nilai refleksi tindak lanjut", "selesai": "Sudah selesai"}
@@ -361,7 +361,7 @@ def test_daftar_kolom_dan_hanya_rencana_yang_disepakati(buat_klien, rencana, maj
     rows = baris_daftar(r)
     assert [b[:5] for b in rows] == [
         ["Guru Satu", "PNS", "–", "Diskusi persiapan", "Belum dinilai"]]
-    assert "Cek" in rows[0][5] and f'href="{url(skp_id, 1)}">Cek</a>' in r.text
+    assert "Cek" in rows[0][-1] and f'href="{url(skp_id, 1)}">Cek</a>' in r.text
     assert "Guru Dua" not in r.text
     majukan(skp_id, 2)
     assert baris_daftar(ks.get("/penilaian"))[0][2:4] == [

@@ -28,6 +28,8 @@ from kinerja_web.daftar import (
     cari_teks,
     daftar_penilaian,
     hitung_status,
+    kolom_menunggu,
+    menunggu,
     tahun_aktif,
 )
 from kinerja_web.extensions import db
@@ -278,12 +280,15 @@ def daftar():
         stmt = stmt.where(sp == tab)
     halaman = max(1, request.args.get("halaman", 1, type=int))
     rows = db.session.execute(
-        stmt.order_by(*_urutan(dinas))
+        kolom_menunggu()(stmt).order_by(*_urutan(dinas))
         .limit(PER_HALAMAN).offset((halaman - 1) * PER_HALAMAN)
     ).all()
-    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
-                            bool(lengkap), kirim is not None)
-             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in rows]
+    baris = []
+    for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st, *lain in rows:
+        b = BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
+                           bool(lengkap), kirim is not None)
+        b.menunggu_atasan, b.menunggu_pegawai = menunggu(skp, b, *lain)
+        baris.append(b)
     return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB_PRAKTIK,
                   hitung=hitung, q=q, halaman=halaman, per_halaman=PER_HALAMAN, dinas=dinas,
                   total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
