@@ -149,6 +149,13 @@ LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi"
                   "selesai": 5}
 
 
+def status_praktik_beranda():
+    """`status_praktik` with a sent Diskusi persiapan apart ("persiapan_diajukan"): it waits
+    for the atasan to agree on the date, the other "persiapan" rows wait for the pegawai."""
+    return case((Praktik.status_persiapan == StatusLangkah.DIAJUKAN, "persiapan_diajukan"),
+                else_=status_praktik())
+
+
 def status_praktik():
     """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
     return case(
@@ -185,12 +192,12 @@ class BarisPenilaian:
     menunggu_pegawai: tuple = ()
 
 
-def daftar_penilaian(peran, tahun, dinas):
-    """The Penilaian list's statement: agreed plans in scope with the cycle's status as
-    column `st`."""
+def daftar_penilaian(peran, tahun, dinas, st=None):
+    """The Penilaian list's statement: agreed plans in scope with the cycle's status (or
+    the expression `st`) as column `st`."""
     sp = status_praktik()
     buat = baris_dinas if dinas else baris_sekolah
-    stmt = buat(peran, tahun, st=sp, tambahan=(
+    stmt = buat(peran, tahun, st=sp if st is None else st, tambahan=(
         Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
         Penilaian.pengiriman_id))
     return (stmt.where(Skp.status == StatusSkp.DISEPAKATI)

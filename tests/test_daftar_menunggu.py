@@ -89,3 +89,56 @@ def test_kepala_sekolah_di_daftar_dinas(buat_klien, rencana, majukan):
     r = masuk(buat_klien, "kadis").get("/penilaian")
     assert baris_daftar(r)[0][7] == ("Anda: Rating observasi, Validasi dokumen Kepala sekolah: "
                                      "Refleksi kompetensi, Konfirmasi tugas")
+
+
+def lencana(r, judul):
+    """The count badge beside a Beranda line's title, or None when it has none."""
+    m = re.search(rf'{re.escape(judul)}</strong>(?: <span class="jumlah" aria-label="(\d+)">)?',
+                  r.text)
+    assert m, judul
+    return int(m.group(1)) if m.group(1) else None
+
+
+def test_beranda_menghitung_diskusi_persiapan_yang_dikirim(buat_klien, rencana, majukan):
+    """Issue #15: a teacher who sent his Diskusi persiapan waits for the principal, so the
+    "Daftar Penilaian Kinerja" badge counts him; before he sends, nothing waits (no
+    badge)."""
+    skp_id = rencana("guru")
+    ks = masuk(buat_klien, "kepsek")
+    r = ks.get("/")
+    assert lencana(r, "Daftar Penilaian Kinerja") is None
+    assert "1 diskusi persiapan," in r.text and "menunggu Anda menyepakati" not in r.text
+    majukan(skp_id, 1)
+    r = ks.get("/")
+    assert lencana(r, "Daftar Penilaian Kinerja") == 1
+    assert "1 diskusi persiapan menunggu Anda menyepakati jadwal observasi." in r.text
+    majukan(skp_id, 2)  # agreed: now the observation waits for him
+    r = ks.get("/")
+    assert lencana(r, "Daftar Penilaian Kinerja") == 1 and "menunggu Anda menyepakati" \
+        not in r.text
+    assert "1 menunggu rating observasi" in r.text
+
+
+def test_peringatan_hilang_bila_tidak_ada_lagi(buat_klien, rencana, dunia, make_pegawai):
+    """A count of things to act on loses its badge at 0 (the line stays, with its
+    numbers); a warning line ("Pegawai tanpa akun") goes altogether at 0."""
+    from kinerja_web.models import Pegawai
+
+    ks = masuk(buat_klien, "kepsek")
+    r = ks.get("/")
+    assert lencana(r, "Persetujuan Perencanaan Kinerja") is None
+    assert "0 menunggu persetujuan dari 2 guru" in r.text
+    rencana("guru", sampai="diajukan")
+    assert lencana(ks.get("/"), "Persetujuan Perencanaan Kinerja") == 1
+    op = masuk(buat_klien, "operator")
+    assert "Pegawai tanpa akun" not in op.get("/").text
+    p = make_pegawai(sekolah=dunia.sekolah, akun=False)
+    db.session.commit()
+    pid = p.id
+    r = op.get("/")
+    assert lencana(r, "Pegawai tanpa akun") == 1
+    db.session.execute(db.delete(Pegawai).where(Pegawai.id == pid))
+    db.session.commit()
+    r = op.get("/")
+    assert "Pegawai tanpa akun" not in r.text
+    assert lencana(r, "Satuan pendidikan") == 2  # a plain count keeps its number
