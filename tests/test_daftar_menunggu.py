@@ -142,3 +142,34 @@ def test_peringatan_hilang_bila_tidak_ada_lagi(buat_klien, rencana, dunia, make_
     r = op.get("/")
     assert "Pegawai tanpa akun" not in r.text
     assert lencana(r, "Satuan pendidikan") == 2  # a plain count keeps its number
+
+
+def nama_dan_nip(r, nama):
+    """The NIPs shown under `nama` on the page (in order)."""
+    return re.findall(rf'{re.escape(nama)}(?:</label>)?<small class="nip">NIP (\d{{18}})</small>',
+                      r.text)
+
+
+def test_dua_guru_senama_dibedakan_nip_di_setiap_daftar(buat_klien, rencana, majukan, dunia):
+    """Issue #15: two teachers with the same name are told apart by the NIP under the name
+    in the principal's lists; two principals of the same name in the Dinas' lists."""
+    from kinerja_web.models import Pegawai
+
+    for p in (dunia.guru, dunia.guru2):
+        db.session.get(Pegawai, p.id).nama = "Siti Kembar, S.Pd."
+    db.session.get(Pegawai, dunia.plt.id).nama = "Kepala Satu"
+    db.session.commit()
+    nip = sorted([dunia.guru.nip, dunia.guru2.nip])
+    ks = masuk(buat_klien, "kepsek")
+    r = ks.get("/persetujuan")
+    assert sorted(nama_dan_nip(r, "Siti Kembar, S.Pd.")) == nip
+    rencana("guru")
+    rencana("guru2")
+    r = ks.get("/penilaian")
+    assert sorted(nama_dan_nip(r, "Siti Kembar, S.Pd.")) == nip
+    dua_ks = sorted([dunia.kepsek.nip, dunia.plt.nip])
+    r = masuk(buat_klien, "operator").get("/dinas/tim-kerja")
+    assert sorted(nama_dan_nip(r, "Kepala Satu")) == dua_ks
+    # The Plt. is listed twice there (as Plt. and for his own Guru plan): same NIP.
+    r = masuk(buat_klien, "kadis").get("/persetujuan")
+    assert sorted(set(nama_dan_nip(r, "Kepala Satu"))) == dua_ks

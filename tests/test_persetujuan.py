@@ -63,6 +63,8 @@ def baris_tabel(r):
     tbody = re.search(r"<tbody>(.*?)</tbody>", badan(r), re.S).group(1)
     out = []
     for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S):
+        # The NIP under each name has its own test (test_daftar_menunggu.py).
+        tr = re.sub(r'<small class="nip">.*?</small>', "", tr)
         sel = [" ".join(re.sub(r"<[^>]+>", " ", td).split())
                for td in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
         if sel != ["Tidak ada yang cocok."]:
