@@ -13,10 +13,11 @@ from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
+from kinerja_web.alur.syarat import VALIDASI_DOKUMEN, dokumen_oleh_pegawai, kode_konfirmasi
 from kinerja_web.atasan import PERAN_KS
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah, TahunKinerja
-from kinerja_web.models.pelaksanaan import Praktik, StatusLangkah
+from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi, StatusLangkah
 from kinerja_web.models.penilaian import Penilaian
 from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.waktu import hari_ini
@@ -175,6 +176,13 @@ LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi"
                   "selesai": 5}
 
 
+def status_praktik_beranda():
+    """`status_praktik` with a sent Diskusi persiapan apart ("persiapan_diajukan"): it waits
+    for the atasan to agree on the date, the other "persiapan" rows wait for the pegawai."""
+    return case((Praktik.status_persiapan == StatusLangkah.DIAJUKAN, "persiapan_diajukan"),
+                else_=status_praktik())
+
+
 def status_praktik():
     """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
     return case(
@@ -205,16 +213,98 @@ class BarisPenilaian:
     dinilai_perilaku: bool
     lengkap: bool
     dikirim: bool
+    # What waits, in the platform's words: for the atasan (the one reading the list), and
+    # for the pegawai.
+    menunggu_atasan: tuple = ()
+    menunggu_pegawai: tuple = ()
 
 
-def daftar_penilaian(peran, tahun, dinas):
-    """The Penilaian list's statement: agreed plans in scope with the cycle's status as
-    column `st`."""
+def daftar_penilaian(peran, tahun, dinas, st=None):
+    """The Penilaian list's statement: agreed plans in scope with the cycle's status (or
+    the expression `st`) as column `st`."""
     sp = status_praktik()
     buat = baris_dinas if dinas else baris_sekolah
-    stmt = buat(peran, tahun, st=sp, tambahan=(
+    stmt = buat(peran, tahun, st=sp if st is None else st, tambahan=(
         Praktik.jadwal_observasi, Penilaian.rating_perilaku, Penilaian.lengkap,
         Penilaian.pengiriman_id))
     return (stmt.where(Skp.status == StatusSkp.DISEPAKATI)
             .outerjoin(Praktik, Praktik.skp_id == Skp.id)
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)), sp
+
+
+# ---------------------------------------------------------------- what is waiting, per row
+
+_SIAP_ISI = (StatusLangkah.BELUM, StatusLangkah.DIKEMBALIKAN)
+
+
+def kolom_menunggu():
+    """Columns (and the grouped join they need) for `menunggu`, added to the Penilaian
+    list's own page query: the cycle, the competency reflection, the assessment's ratings
+    and the confirmations counted per kind — no query per row."""
+    def jumlah(jenis):
+        return func.sum(case((Konfirmasi.jenis == jenis, 1), else_=0)).label(jenis)
+
+    k = (select(Konfirmasi.skp_id, jumlah("tugas_pegawai"), jumlah("tugas_atasan"),
+                jumlah("dokumen"), jumlah("kelengkapan"),
+                func.max(case((Konfirmasi.jenis == VALIDASI_DOKUMEN, Konfirmasi.kode)))
+                .label("validasi"))
+         .group_by(Konfirmasi.skp_id).subquery())
+    kolom = (Praktik, RefleksiKompetensi.penerapan, RefleksiKompetensi.divalidasi,
+             Penilaian.rating_hasil, k.c.tugas_pegawai, k.c.tugas_atasan, k.c.dokumen,
+             k.c.kelengkapan, k.c.validasi)
+
+    def gabung(stmt):
+        return (stmt.add_columns(*kolom)
+                .outerjoin(RefleksiKompetensi, RefleksiKompetensi.skp_id == Skp.id)
+                .outerjoin(k, k.c.skp_id == Skp.id))
+    return gabung
+
+
+def menunggu(skp, pen, praktik, penerapan, divalidasi, rating_hasil, tugas_pegawai,
+             tugas_atasan, dokumen, kelengkapan, validasi):
+    """(for the atasan, for the pegawai): what each still has to do on this row, in the
+    order the cycle asks for it. Nothing once the assessment went to the Dinas."""
+    if pen.dikirim:
+        return (), ()
+    atasan, pegawai = [], []
+    p = praktik
+    if p is None or p.status_persiapan in _SIAP_ISI:
+        pegawai.append("Diskusi persiapan")
+    elif p.status_persiapan == StatusLangkah.DIAJUKAN:
+        atasan.append("Diskusi persiapan")
+    elif p.status_observasi != StatusLangkah.SELESAI:
+        atasan.append("Rating observasi")
+    elif p.status_tindak_lanjut in _SIAP_ISI:
+        pegawai.append("Dokumen tindak lanjut")
+    elif p.status_tindak_lanjut == StatusLangkah.DIAJUKAN or p.nilai_tindak_lanjut is None:
+        atasan.append("Nilai tindak lanjut")
+    elif p.status_refleksi in _SIAP_ISI:
+        pegawai.append("Refleksi tindak lanjut")
+    elif p.status_refleksi == StatusLangkah.DIAJUKAN or p.nilai_refleksi is None:
+        atasan.append("Nilai refleksi")
+    selesai = p is not None and p.status_refleksi == StatusLangkah.DITERIMA
+    if not penerapan:
+        pegawai.append("Refleksi kompetensi")
+    elif not divalidasi:
+        atasan.append("Validasi kompetensi")
+    perlu = {j: len(kode_konfirmasi(skp, j))
+             for j in ("tugas_pegawai", "dokumen", "kelengkapan")}
+    if (tugas_pegawai or 0) < perlu["tugas_pegawai"]:
+        pegawai.append("Konfirmasi tugas")
+    if (tugas_atasan or 0) < (tugas_pegawai or 0):
+        atasan.append("Konfirmasi tugas")
+    if dokumen_oleh_pegawai(skp):
+        if (dokumen or 0) < perlu["dokumen"] or validasi == StatusLangkah.DIKEMBALIKAN:
+            pegawai.append("Konfirmasi dokumen")
+        elif validasi != StatusLangkah.DITERIMA:
+            atasan.append("Validasi dokumen")
+        elif selesai and (kelengkapan or 0) < perlu["kelengkapan"]:
+            atasan.append("Kelengkapan dokumen")
+    elif selesai and ((dokumen or 0) < perlu["dokumen"]
+                      or (kelengkapan or 0) < perlu["kelengkapan"]):
+        atasan.append("Konfirmasi dokumen")
+    if selesai and not rating_hasil and skp.posisi == "guru":
+        atasan.append("Rating hasil kerja")
+    if selesai and not pen.dinilai_perilaku:
+        atasan.append("Rating perilaku")
+    return tuple(atasan), tuple(pegawai)

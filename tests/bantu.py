@@ -96,6 +96,9 @@ def baris_tabel(r, tanpa=lambda sel: len(sel) <= 1):
     tbody = dom(r).css_first("tbody")
     out = []
     for tr in tbody.css("tr") if tbody is not None else ():
+        # The NIP under each name has its own test (test_daftar_menunggu.py).
+        for nip in tr.css("small.nip"):
+            nip.decompose()
         sel = [teks_dari(td) for td in tr.css("td")]
         if not tanpa(sel):
             out.append(sel)

@@ -222,6 +222,12 @@ def bangun(app, folder):
             "skp_diajukan": skp_diajukan.id,
             "skp_dinas_lain": skp_b.id,
         }
+        from kinerja_web.models.pelaksanaan import CatatanUpaya, Praktik
+
+        o.upaya = {k: v for k, v in ((k, db.session.scalar(
+            select(CatatanUpaya.id).join(Praktik, Praktik.id == CatatanUpaya.praktik_id)
+            .where(Praktik.skp_id == skp_id).order_by(CatatanUpaya.id).limit(1)))
+            for k, skp_id in o.skp.items()) if v}
         guru23 = db.session.get(Skp, o.skp["skp_guru"])
         o.pegawai = {"A": guru23.pegawai_id, "B": skp_b.pegawai_id}
         o.sekolah = {"A": guru23.sekolah_id, "B": s_b.id}

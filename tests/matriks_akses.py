@@ -115,6 +115,11 @@ def skp(pola):
     return lambda o, k: pola.format(id=o.skp[k])
 
 
+def upaya(akhiran):
+    """A progress note of the SKP object (its first; 0 when it has none)."""
+    return lambda o, k: f"/pelaksanaan/{o.skp[k]}/upaya/{o.upaya.get(k, 0)}{akhiran}"
+
+
 def peg(pola):
     return lambda o, k: pola.format(id=o.pegawai[k])
 
@@ -302,6 +307,15 @@ MATRIKS = {
         skp("/pelaksanaan/{id}/tugas/validasi-dokumen"), SKP_SEMUA,
         gabung(gabung(PELAKSANA, status=403), {"tim": {"skp_ks": 422},
                                                "kadis": {"skp_ks": 422}})),
+    # A progress note: its own pegawai corrects or deletes it (an empty form: stale, 409),
+    # his atasan reads it on the step page only (403); anyone else 404. SKPs without notes
+    # are asked with id 0 (404 for all).
+    ("pelaksanaan.upaya", GET): Rute(upaya(""), SKP_SEMUA,
+                                     gabung(PEMILIK, gabung(ATASAN_SKP, status=403))),
+    ("pelaksanaan.upaya", POST): Rute(upaya(""), SKP_SEMUA, gabung(
+        gabung(PEMILIK, status=409), gabung(ATASAN_SKP, status=403))),
+    ("pelaksanaan.hapus_upaya", POST): Rute(upaya("/hapus"), SKP_SEMUA, gabung(
+        gabung(PEMILIK, status=409), gabung(ATASAN_SKP, status=403))),
     # -------------------------------------------------------------- assessment
     ("penilaian.ringkasan", GET): Rute(skp("/penilaian/{id}"), SKP_SEMUA, PELAKSANA),
     ("penilaian.hasil", GET): Rute(skp("/penilaian/{id}/hasil"), SKP_SEMUA, ATASAN_SKP),

@@ -833,6 +833,19 @@ def _validasi_dokumen(d, k):
     return form_dari(d, "kadis", halaman, f"{halaman}/validasi-dokumen", aksi="terima")
 
 
+def _upaya(d, k, hapus=False):
+    """guru11 corrects his first progress note, or deletes his last one."""
+    halaman = f"/pelaksanaan/{d.skp('guru11')}/praktik/4"
+    r = k.get(halaman)
+    assert r.status == 200, r.status
+    ids = re.findall(r'id="upaya-(\d+)"', r.teks)
+    assert ids, "tidak ada catatan upaya"
+    ubah = f"/pelaksanaan/{d.skp('guru11')}/upaya/{ids[-1] if hapus else ids[0]}"
+    if hapus:
+        return form_dari(d, "guru11", halaman, f"{ubah}/hapus")
+    return form_dari(d, "guru11", ubah, **{"ubah-isi": "Diperbaiki setelah crash."})
+
+
 def _hasil(pemilik):
     def siapkan(d, k):
         return form_dari(d, "kepsek1", f"/penilaian/{d.skp(pemilik)}/hasil", aksi="simpan",
@@ -956,6 +969,9 @@ def kasus_semua():
         K("pelaksanaan.tugas", "guru10", _tugas),
         K("pelaksanaan.tugas", "kepsek1", _dokumen_ks),
         K("pelaksanaan.validasi_dokumen", "kadis", _validasi_dokumen),
+        K("pelaksanaan.upaya", "guru11", _upaya),
+        K("pelaksanaan.hapus_upaya", "guru11", lambda d, k: _upaya(d, k, hapus=True),
+          jawaban_ulang=(303, 404)),  # deleted before the kill: gone
         # ---------------------------------------------------------- assessment
         K("penilaian.hasil", "kepsek1", _hasil("guru12")),
         K("penilaian.perilaku", "kepsek1", _perilaku("guru12")),

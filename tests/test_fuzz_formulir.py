@@ -603,6 +603,32 @@ def _sasaran():
         "versi": versi(k), "aksi": _aksi("terima", "kembalikan"), "catatan": _catatan()},
         {"praktik", "penilaian"}))
 
+    def _upaya(nama, endpoint, akhiran, bidang):
+        """guru11's progress notes (his reflection is sent, not accepted): corrected or
+        deleted; the ids of his notes, another cycle's, absurd ones."""
+        def minta(w, k):
+            url = st.builds(lambda s, c: f"/pelaksanaan/{s}/upaya/{c}{akhiran}",
+                            id_jalur([w.skp_id("guru11")], skp_lain(w)),
+                            id_jalur(k["catatan"], k["catatan_lain"]))
+            return form(url, bidang(k))
+
+        def siap(L):
+            ids = [int(x) for x in re.findall(rb'id="upaya-(\d+)"', L.peramban("guru11").get(
+                f"/pelaksanaan/{L.dunia.skp_id('guru11')}/praktik/4").data)]
+            lain = [int(x) for x in re.findall(rb'id="upaya-(\d+)"', L.peramban("guru12").get(
+                f"/pelaksanaan/{L.dunia.skp_id('guru12')}/praktik/4").data)]
+            assert ids and lain, (ids, lain)
+            return {"catatan": ids, "catatan_lain": lain, "versi": "1"}
+
+        return Sasaran(nama, endpoint, "guru11", minta,
+                       lambda w, k: f"/pelaksanaan/{w.skp_id('guru11')}/praktik/4",
+                       frozenset({"catatan_upaya"}), siapkan=siap)
+
+    tambah(_upaya("upaya_ubah", "pelaksanaan.upaya", "", lambda k: {
+        "ubah-versi": versi(k), "ubah-tanggal": _tanggal(), "ubah-isi": _teks_isi()}))
+    tambah(_upaya("upaya_hapus", "pelaksanaan.hapus_upaya", "/hapus", lambda k: {
+        "versi": versi(k)}))
+
     def _kompetensi(pengguna, pemilik, aksi, ubah):
         def minta(w, k):
             teks = campur(st.one_of(pilih("Belajar dari rekan sejawat.", ""),

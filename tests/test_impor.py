@@ -353,7 +353,8 @@ def test_berkas_diperbarui_mengubah_di_tempat(app, operator, dunia):
     teks = html.unescape(halaman)
     assert ("Sekolah SD NEGERI 1 KARANGSARI: nama: SD NEGERI 1 KARANGSARI → "
             "SD NEGERI 1 KARANGSARI BARU") in teks
-    assert "Pegawai Siti Aminah, S.Pd.: golongan: III/a → III/b" in teks
+    # Each person with the NIP: two of the same name are told apart (issue #15).
+    assert f"Pegawai Siti Aminah, S.Pd. (NIP {GURU}): golongan: III/a → III/b" in teks
     assert potret(app) == sebelum  # still only a preview
 
     hasil = simpan(operator, impor_id)
@@ -381,8 +382,8 @@ def test_kepala_sekolah_baru_mengakhiri_penugasan_kepala_lama(app, operator, dun
     impor_id, halaman = pratinjau(operator, xlsx(None, [baru]))
     assert ringkasan_di(halaman)["Kesalahan"] == "0"
     # The preview says so before anything happens.
-    assert ("Penugasan Kepala Sekolah Kepala Satu di SD NEGERI 1 SATU diakhiri (diganti)"
-            in html.unescape(halaman))
+    assert (f"Penugasan Kepala Sekolah Kepala Satu (NIP {dunia.kepsek.nip}) di SD NEGERI 1 "
+            "SATU diakhiri (diganti)" in html.unescape(halaman))
     assert peran_aktif(app, dunia.sekolah.id) == [("Kepala Satu", "kepala_sekolah")]
 
     r = simpan(operator, impor_id)
@@ -409,8 +410,8 @@ def test_perubahan_peran_tampil_di_pratinjau(app, operator, dunia):
     impor_id, halaman = pratinjau(operator, xlsx(sekolah_baik(), daftar))
     assert ringkasan_di(halaman)["Pegawai"] == "0 baru, 2 diubah, 2 tetap"
     teks = html.unescape(halaman)
-    assert "Pegawai Drs. Bambang Riyadi, M.Pd.: peran: Kepala Sekolah → –" in teks
-    assert "Pegawai Dewi Lestari, S.Pd.: peran: – → Tim Kerja" in teks
+    assert f"Pegawai Drs. Bambang Riyadi, M.Pd. (NIP {KS}): peran: Kepala Sekolah → –" in teks
+    assert f"Pegawai Dewi Lestari, S.Pd. (NIP {PPPK}): peran: – → Tim Kerja" in teks
     assert peran_aktif(app, s1.id) == [("Drs. Bambang Riyadi, M.Pd.", "kepala_sekolah")]
 
     simpan(operator, impor_id)

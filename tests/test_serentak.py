@@ -345,6 +345,8 @@ BOLEH_DEMO = {
     "kompetensi_skp": {(303, 409)},
     "batch": {(303, 303)},  # one job; the twin follows the first to its status page
     "batch_batal": {(303, 303)},
+    "upaya_ubah": {(303, 409)},  # corrected once; the twin's version is stale
+    "upaya_hapus": {(303, 404)},  # deleted once; the twin finds no such note
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
 AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
@@ -358,7 +360,8 @@ AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka"
               "impor_sandi_dibuat_ulang": 2, "referensi_diunggah": 1,
               "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 2,
               "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
-              "konfirmasi_dokumen_diterima": 1}
+              "konfirmasi_dokumen_diterima": 1, "praktik_4_upaya_diubah": 1,
+              "praktik_4_upaya_dihapus": 1}
 # (konfirmasi_tugas_pegawai: 2 = guru7's twin once, plus kepsek1 confirming his documents.)
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
@@ -380,7 +383,7 @@ DIUJI_GANDA = {
     "dinas.unggah_logo", "dinas.unggah_garuda", "impor.index", "impor.terapkan",
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
-    "dokumen.batch", "dokumen.batch_batal",
+    "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
 }
 DIKECUALIKAN = {
     "dokumen.cetak": "every print is its own document with its own verification code and "
@@ -674,6 +677,22 @@ def jalan_lain(j, db_url, ids):
     assert r.status == 200, r.status
     j.ganda("validasi_dokumen", "kadis", f"{halaman}/validasi-dokumen",
             {"aksi": "terima", "versi": _versi(r.teks)}, halaman=halaman)
+    # guru11 (reflection sent, not accepted) corrects one progress note and deletes the
+    # other: each once (the twin's version is stale; the deleted note is gone).
+    halaman = f"/pelaksanaan/{satu(SKP_DARI, u='guru11')}/praktik/4"
+    r = j.k("guru11").get(halaman)
+    assert r.status == 200, r.status
+    pertama, kedua = re.findall(r'id="upaya-(\d+)"', r.teks)[:2]
+    dasar = f"/pelaksanaan/{satu(SKP_DARI, u='guru11')}/upaya"
+    ubah = f"{dasar}/{pertama}"
+    j.ganda("upaya_ubah", "guru11", ubah, {"ubah-tanggal": "2025-03-18",
+                                            "ubah-isi": "Diubah dua kali serentak.",
+                                            "ubah-versi": "1"}, halaman=ubah)
+    j.ganda("upaya_hapus", "guru11", f"{dasar}/{kedua}/hapus", {"versi": "1"},
+            halaman=halaman)
+    hasil["upaya"] = hitung_baris(
+        db_url, "SELECT isi FROM catatan_upaya c JOIN praktik p ON p.id = c.praktik_id "
+        "WHERE p.skp_id = :s ORDER BY c.tanggal", s=satu(SKP_DARI, u="guru11"))
     return hasil
 
 
@@ -759,6 +778,7 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     assert satu("SELECT count(*) FROM akun WHERE username = 'guruimporserentak'") == 1
     assert list(lain["sandi_impor"]) == ["guruimporserentak"]
     assert lain["unit_kerja"] == 1
+    assert [tuple(b) for b in lain["upaya"]] == [("Diubah dua kali serentak.",)]
     # Two regenerations, two resets: of the two passwords shown, exactly one — the one
     # committed last — signs in; the other was overwritten.
     assert sorted(ok for _, ok in sandi_ulang) == [False, True]

@@ -738,3 +738,56 @@ def validasi_dokumen(skp, aktor, terima, catatan=None, berkas=None):
     berkas.catatan_validasi = catatan
     segarkan(skp, berkas.kelengkapan())
     return True
+
+
+# ---------------------------------------------------------------- upaya notes: edit, delete
+
+def alasan_upaya_terkunci(praktik):
+    """Why the pegawai can no longer change his progress notes, or None: they stay his to
+    edit and delete until the reflection (the step that closes the notes) is accepted."""
+    if predikat_ditetapkan(praktik.skp):
+        return "Predikat kinerja sudah ditetapkan; catatan upaya tidak dapat diubah lagi."
+    if praktik.status_refleksi == StatusLangkah.DITERIMA:
+        return ("Refleksi tindak lanjut sudah diterima atasan; catatan upaya tidak dapat "
+                "diubah atau dihapus lagi.")
+    return None
+
+
+def _pastikan_upaya_terbuka(catatan, aktor):
+    praktik = catatan.praktik
+    pastikan_pemilik(praktik.skp, aktor)
+    pastikan_berjalan(praktik.skp)
+    _pastikan_terbuka(praktik, 4)
+    alasan = alasan_upaya_terkunci(praktik)
+    if alasan:
+        raise Ditolak(alasan)
+
+
+def ubah_upaya(catatan, aktor, tanggal, isi):
+    """The pegawai corrects one of his progress notes (date and text); audited with what
+    changed. False when nothing changed (no version bump, no audit row)."""
+    _pastikan_upaya_terbuka(catatan, aktor)
+    isi = _bersihkan({"isi": isi or ""})["isi"]
+    if tanggal is None or not isi:
+        raise Ditolak("Isi tanggal dan catatan upaya.")
+    ubah = {k: [_polos(lama), _polos(baru)]
+            for k, lama, baru in (("tanggal", catatan.tanggal, tanggal),
+                                  ("isi", catatan.isi, isi)) if lama != baru}
+    if not ubah:
+        return False
+    catatan.tanggal, catatan.isi = tanggal, isi
+    _ubah(catatan, aktor, "praktik_4_upaya_diubah", ubah)
+    return True
+
+
+def hapus_upaya(catatan, aktor):
+    """The pegawai deletes one of his progress notes; the audit row keeps what it said."""
+    _pastikan_upaya_terbuka(catatan, aktor)
+    catat("praktik_4_upaya_dihapus", catatan, akun=aktor,
+          data={"praktik_id": catatan.praktik_id, "tanggal": _polos(catatan.tanggal),
+                "isi": catatan.isi})
+    praktik = catatan.praktik
+    if catatan in praktik.upaya:
+        praktik.upaya.remove(catatan)
+    db.session.delete(catatan)
+    db.session.flush()

@@ -8,7 +8,13 @@ from sqlalchemy import and_, func, select
 
 from kinerja_web import aturan
 from kinerja_web.alur.penilaian import pko_sekolah
-from kinerja_web.daftar import baris_dinas, baris_sekolah, daftar_penilaian, hitung_status
+from kinerja_web.daftar import (
+    baris_dinas,
+    baris_sekolah,
+    daftar_penilaian,
+    hitung_status,
+    status_praktik_beranda,
+)
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     Akun,
@@ -37,6 +43,18 @@ class Tugas:
     jumlah: int | None = None
     url: str | None = None
     tombol: str | None = None
+    # A count of things to act on: no badge once it is 0 (the line itself stays).
+    tindakan: bool = False
+    # A warning: the whole line goes once its count is 0 (nothing left to act on).
+    peringatan: bool = False
+
+    @property
+    def tampil(self):
+        return not (self.peringatan and self.jumlah == 0)
+
+    @property
+    def lencana(self):
+        return self.jumlah is not None and (self.jumlah > 0 or not self.tindakan)
 
 
 @dataclass
@@ -157,22 +175,27 @@ def tugas_persetujuan(stmt, siapa):
         f"{n.get(StatusSkp.DISEPAKATI, 0)} sudah disepakati, {n.get(StatusSkp.DRAF, 0)} draf, "
         f"{n.get('belum', 0)} belum membuat.",
         n.get(StatusSkp.DIAJUKAN, 0), url_for("persetujuan.daftar", tab=StatusSkp.DIAJUKAN),
-        "Cek",
+        "Cek", tindakan=True,
     )
 
 
 def tugas_penilaian(peran, tahun, dinas, siapa):
     """The implementation list with the number waiting for the atasan (one query)."""
-    stmt, _ = daftar_penilaian(peran, tahun, dinas)
+    stmt, _ = daftar_penilaian(peran, tahun, dinas, st=status_praktik_beranda())
     n = hitung_status(stmt)
-    menunggu = n.get("observasi", 0) + n.get("tindak_lanjut", 0) + n.get("refleksi", 0)
+    # A sent Diskusi persiapan waits for the atasan to agree on the date: counted (issue #15).
+    diajukan = n.get("persiapan_diajukan", 0)
+    menunggu = diajukan + n.get("observasi", 0) + n.get("tindak_lanjut", 0) + \
+        n.get("refleksi", 0)
     return Tugas(
         "Daftar Penilaian Kinerja",
-        f"Praktik Kinerja {n['semua']} {siapa}: {n.get('persiapan', 0)} diskusi persiapan, "
-        f"{n.get('observasi', 0)} menunggu rating observasi, "
+        f"Praktik Kinerja {n['semua']} {siapa}: {n.get('persiapan', 0) + diajukan} diskusi "
+        f"persiapan, {n.get('observasi', 0)} menunggu rating observasi, "
         f"{n.get('tindak_lanjut', 0)} nilai tindak lanjut, {n.get('refleksi', 0)} nilai refleksi; "
-        f"{n.get('selesai', 0)} sudah selesai.",
-        menunggu, url_for("penilaian.daftar"), "Cek",
+        f"{n.get('selesai', 0)} sudah selesai."
+        + (f" {diajukan} diskusi persiapan menunggu Anda menyepakati jadwal observasi."
+           if diajukan else ""),
+        menunggu, url_for("penilaian.daftar"), "Cek", tindakan=True,
     )
 
 
@@ -189,7 +212,8 @@ def tugas_penetapan(peran, tahun):
                Penilaian.pengiriman_id.is_not(None), Penilaian.penetapan_id.is_(None)))
     return Tugas("Lakukan Penetapan Predikat Kinerja", f"PKO sekolah: "
                  f"{aturan.PKO(pko.pko).label}. Tetapkan Predikat Kinerja Pegawai dan kirim ke "
-                 "guru.", siap, url_for("penilaian.penetapan"), "Lakukan Penetapan")
+                 "guru.", siap, url_for("penilaian.penetapan"), "Lakukan Penetapan",
+                 tindakan=True)
 
 
 def tahun_ini():
@@ -288,7 +312,8 @@ def bagian_operator(peran):
         Tugas("Satuan pendidikan", "Sekolah yang terdaftar.", sekolah,
               url_for("dinas.daftar_sekolah"), "Lihat"),
         Tugas("Pegawai tanpa akun", "Impor ulang untuk membuatkan akun dan sandi sekali pakai.",
-              tanpa_akun, url_for("dinas.daftar_pegawai", akun="tanpa"), "Lihat"),
+              tanpa_akun, url_for("dinas.daftar_pegawai", akun="tanpa"), "Lihat",
+              peringatan=True),
         Tugas("Tidak mengikuti pengelolaan kinerja", "CLTN, SILN, Kemenag, diperbantukan di "
               "swasta, tugas belajar.", tidak_ikut,
               url_for("dinas.daftar_pegawai", ikut="tidak"), "Lihat"),
@@ -303,7 +328,7 @@ def tugas_sinkro(dinas_id):
     return [
         Tugas("Belum siap sinkro e-Kinerja", "SKP pegawai yang akan Gagal Sinkro: lihat "
               "penyebab dan siapa yang memperbaiki." + kapan, belum,
-              url_for("sinkro.cek_kesiapan", status="belum"), "Cek"),
+              url_for("sinkro.cek_kesiapan", status="belum"), "Cek", peringatan=True),
         Tugas("Siap sinkro e-Kinerja", "SKP yang lolos Cek Kesiapan Sinkro dan dapat diekspor."
               + kapan, siap, url_for("sinkro.ekspor_index"), "Ekspor"),
     ]

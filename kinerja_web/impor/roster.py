@@ -540,7 +540,7 @@ def _hitung_perubahan(r, dinas_id):
             beda += _beda_peran(p, peran_lama.get(lama.id, set()), sekolah)
         j["pegawai_diubah" if beda else "pegawai_tetap"] += 1
         if beda:
-            r.perubahan.append(f"Pegawai {lama.nama}: " + "; ".join(beda))
+            r.perubahan.append(f"Pegawai {_dengan_nip(lama.nama, lama.nip)}: " + "; ".join(beda))
         if lama.id not in akun:
             j["akun_baru"] += 1
     if peran_lama is not None:
@@ -588,7 +588,7 @@ def _ks_diganti(r, pegawai, sekolah):
     if not sid:
         return []
     rows = db.session.execute(
-        select(Pegawai.nama, Penugasan.peran, Sekolah.nama)
+        select(Pegawai.nama, Pegawai.nip, Penugasan.peran, Sekolah.nama)
         .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
         .join(Sekolah, Penugasan.sekolah_id == Sekolah.id)
         .where(Penugasan.sekolah_id.in_(sid),
@@ -597,8 +597,13 @@ def _ks_diganti(r, pegawai, sekolah):
                Penugasan.pegawai_id.not_in([x.id for x in pegawai.values()]))
         .order_by(Sekolah.nama)
     ).all()
-    return [f"Penugasan {PERAN_LABEL[peran]} {nama} di {nama_sekolah} diakhiri (diganti)"
-            for nama, peran, nama_sekolah in rows]
+    return [f"Penugasan {PERAN_LABEL[peran]} {_dengan_nip(nama, nip)} di {nama_sekolah} "
+            "diakhiri (diganti)" for nama, nip, peran, nama_sekolah in rows]
+
+
+def _dengan_nip(nama, nip):
+    """A person in the preview's list of changes: two of the same name are told apart."""
+    return f"{nama} (NIP {nip})" if nip else nama
 
 
 def _beda(lama, baru, bidang, kolom_file):

@@ -90,6 +90,8 @@ class CatatanUpaya(Model):
     dibuat: Mapped[datetime] = mapped_column(default=sekarang)
     # One submission key per form shown: a double-submitted note is stored once.
     kunci: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Edited and deleted by its writer until the reflection is accepted: a stale form 409.
+    versi: Mapped[int] = mapped_column(default=1, server_default="1")
 
     praktik: Mapped[Praktik] = relationship(back_populates="upaya")
 

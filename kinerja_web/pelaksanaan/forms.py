@@ -75,6 +75,14 @@ class FormUpaya(FormAksi):
     kunci = HiddenField(default=lambda: secrets.token_urlsafe(16), filters=[_kunci])
 
 
+class FormUbahUpaya(FormAksi):
+    """One progress note being corrected (shown with the prefix "ubah", beside the form
+    that adds a note)."""
+
+    tanggal = DateField("Tanggal", validators=[Optional()])
+    isi = TextAreaField("Apa yang sudah Anda lakukan?", validators=PANJANG)
+
+
 def form_observasi(fokus, **kwargs):
     """The rubric: per fokus perilaku one of three results and a note."""
     isian = {}

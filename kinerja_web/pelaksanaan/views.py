@@ -110,7 +110,9 @@ def _form(n, sebagai, p, formdata=True):
     return form
 
 
-def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
+def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False, **upaya):
+    """The step's section (htmx) or page. `upaya`: the progress note being corrected
+    (`ubah_upaya`) and its form (`form_ubah`), on step 4."""
     s = WIZARD[n].alur
     response = render(
         "pelaksanaan/praktik.html", block="langkah", status=status, skp=skp, sebagai=sebagai,
@@ -126,6 +128,8 @@ def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False):
         nama_nilai=s.nama_nilai,
         nilai_dok=getattr(p, s.kolom_nilai) if s.kolom_nilai else None,
         url_langkah=lambda nomor: url_for(".praktik", skp_id=skp.id, n=nomor),
+        upaya_terkunci=alur_p.alasan_upaya_terkunci(p) if n == 4 and p.id else None,
+        **upaya,
     )
     return _alihkan_simpan_otomatis(response, form, status, "#langkah")
 

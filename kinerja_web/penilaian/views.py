@@ -28,6 +28,8 @@ from kinerja_web.daftar import (
     daftar_penilaian,
     halaman_dari,
     hitung_status,
+    kolom_menunggu,
+    menunggu,
     tahun_aktif,
 )
 from kinerja_web.extensions import db
@@ -276,10 +278,13 @@ def daftar():
     siap_kirim = hitung.pop("siap_kirim")
     if tab != "semua":
         stmt = stmt.where(sp == tab)
-    h = halaman_dari(stmt.order_by(*_urutan(dinas)), hitung.get(tab, 0))
-    baris = [BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
-                            bool(lengkap), kirim is not None)
-             for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st in h.items]
+    h = halaman_dari(kolom_menunggu()(stmt).order_by(*_urutan(dinas)), hitung.get(tab, 0))
+    baris = []
+    for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st, *lain in h.items:
+        b = BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
+                           bool(lengkap), kirim is not None)
+        b.menunggu_atasan, b.menunggu_pegawai = menunggu(skp, b, *lain)
+        baris.append(b)
     return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB_PRAKTIK,
                   hitung=hitung, q=q, halaman=h.page, per_halaman=h.per_page, dinas=dinas,
                   total=h.total, label_status=LABEL_STATUS, siap_kirim=siap_kirim,

@@ -80,6 +80,10 @@ LEPAS_PERAN = {
     # rating is sent, and the forms are linked only until then (kepsek1 reaches them).
     **{(p, e): "rating sent: the form is linked until then" for p in ("plt", "kepsek")
        for e in ("penilaian.hasil", "penilaian.perilaku")},
+    # Their predikat is set: the progress notes are final, "Ubah" is linked until the
+    # reflection is accepted (guru11 walks it: tests/e2e/test_jujur.py).
+    **{(p, "pelaksanaan.upaya"): "notes final once the reflection is accepted"
+       for p in ("guru", "kepsek")},
     ("tim", "penilaian.penetapan"): "the Kepala Dinas sends the principals' penetapan (his "
                                     "'Mulai kirim'); the route is the principals' too",
 }

@@ -46,3 +46,30 @@ def test_penghitung_karakter_di_perangkat_berhenti_di_batas(halaman_js, server):
         expect(penghitung).to_have_text("250/250")
     finally:
         page.context.set_offline(False)
+
+
+def test_catatan_upaya_diubah_dan_dihapus_di_tempat(halaman_js, server):
+    """guru11 (reflection sent, not accepted) corrects a progress note in place: "Ubah"
+    swaps the note for its form, "Simpan perubahan" swaps it back, without a page load;
+    "Hapus" removes it and the step's count follows."""
+    page = halaman_js
+    masuk(page, server, "guru11")
+    page.get_by_role("link", name="Pelaksanaan", exact=True).click()
+    page.locator("a[href*='/praktik/']").first.click()
+    page.get_by_role("link", name=re.compile(r"^4 Upaya tindak lanjut")).click()
+    expect(page.get_by_role("heading", name="4. Upaya tindak lanjut")).to_be_visible()
+    page.evaluate("document.body.dataset.uji = 'sama'")
+    catatan = page.locator("li.upaya").first
+    catatan.get_by_role("link", name=re.compile("^Ubah catatan")).click()
+    isian = page.get_by_label("Apa yang sudah Anda lakukan?").first
+    expect(isian).to_have_value(re.compile("Kesepakatan kelas"))
+    isian.fill("Kesepakatan kelas ditempel di pintu kelas.")
+    page.get_by_role("button", name="Simpan perubahan").click()
+    expect(page.get_by_text("Catatan upaya diubah.")).to_be_visible()
+    expect(page.locator("li.upaya").first).to_contain_text("ditempel di pintu kelas")
+    assert page.evaluate("document.body.dataset.uji") == "sama"
+    expect(page.locator("li.upaya")).to_have_count(2)
+    page.locator("li.upaya").first.get_by_role("button", name=re.compile("^Hapus catatan")).click()
+    expect(page.get_by_text("Catatan upaya dihapus.")).to_be_visible()
+    expect(page.locator("li.upaya")).to_have_count(1)
+    expect(page.get_by_text("1 catatan")).to_be_visible()
