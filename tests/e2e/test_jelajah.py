@@ -63,6 +63,8 @@ LEPAS = {
     "impor.templat_xlsx": "a download (.xlsx)",
     "impor.templat_csv": "a download (.csv)",
     "dinas_penilaian.rekap_unduh": "a download (.xlsx)",
+    "penilaian.kirim": "the confirmation opened by the list's 'Kirim data (n)' button (a GET "
+                       "form, disabled at 0), not a link; tests/test_jujur_cepat.py walks it",
 }
 
 

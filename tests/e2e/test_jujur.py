@@ -11,20 +11,25 @@ from tests.e2e.test_masuk import masuk
 pytestmark = pytest.mark.e2e
 
 
+def judul(langkah):
+    """The atasan's title of a praktik step: it names the teacher (the page's heading)."""
+    return re.compile(rf"^Praktik Kinerja: .+ — {langkah} · Kinerja Guru$")
+
+
 def test_judul_dokumen_mengikuti_langkah_yang_ditukar_htmx(halaman_js, server):
     page = halaman_js
     masuk(page, server, "kepsek1")
     page.goto(server + "/penilaian?tab=tindak_lanjut")
     page.get_by_role("link", name="Cek", exact=True).first.click()
-    expect(page).to_have_title("Praktik Kinerja — Diskusi tindak lanjut · Kinerja Guru")
+    expect(page).to_have_title(judul("Diskusi tindak lanjut"))
     page.evaluate("document.body.dataset.uji = 'sama'")  # survives a swap, not a load
     page.get_by_role("link", name=re.compile(r"^2 Observasi")).click()
     expect(page.get_by_role("heading", name="2. Observasi")).to_be_visible()
-    expect(page).to_have_title("Praktik Kinerja — Observasi · Kinerja Guru")
+    expect(page).to_have_title(judul("Observasi"))
     # Swapped in place by htmx, not a new page load.
     assert page.evaluate("document.body.dataset.uji") == "sama"
     page.go_back()
-    expect(page).to_have_title("Praktik Kinerja — Diskusi tindak lanjut · Kinerja Guru")
+    expect(page).to_have_title(judul("Diskusi tindak lanjut"))
 
 
 def test_penghitung_karakter_di_perangkat_berhenti_di_batas(halaman_js, server):
