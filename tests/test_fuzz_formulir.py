@@ -820,7 +820,8 @@ def _sasaran():
                    teks_jahat.map(lambda x: quote(x, safe=""))),
             id_jalur([w.skp_id(u) for u in ("guru23", "guru24", "guru33")]
                      + [w.skp_id("kepsek3", "kepala_sekolah")], skp_lain(w))), {}),
-        lambda w, k: "/penilaian", frozenset({"cetakan"})))
+        # A print is recorded (cetakan) and the rendered file stored (render once).
+        lambda w, k: "/penilaian", frozenset({"cetakan", "dokumen_tersimpan"})))
     tambah(Sasaran(
         "cetak_batch", "dokumen.batch", "kadis",
         lambda w, k: form(
