@@ -41,6 +41,24 @@ def cari_teks(q):
     return f"%{q}%"
 
 
+def lingkup_atasan(peran):
+    """Which atasan's list a person sees: True for the Dinas' (principals, for the Kepala
+    Dinas and Tim Kerja, or a principal asking `?lingkup=dinas`), False for his school's
+    teachers; 403 for anyone who assesses no one."""
+    dinas = bool(peran.kepala_dinas or peran.tim_kerja)
+    if not (peran.atasan_sekolah or dinas):
+        abort(403)
+    return dinas and not (peran.atasan_sekolah and request.args.get("lingkup") != "dinas")
+
+
+def cari_nama(stmt):
+    """The list narrowed to the names matching `?q=` (at most 100 characters); (stmt, q)."""
+    q = request.args.get("q", "").strip()[:100]
+    if q:
+        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    return stmt, q
+
+
 def nomor_halaman():
     """The page number asked for (1 when absent or invalid)."""
     return max(1, request.args.get("halaman", 1, type=int))

@@ -186,3 +186,13 @@ def isi_textarea(r, nama):
     assert m, nama
     isi = unescape(m.group(1))
     return isi[2:] if isi.startswith("\r\n") else isi[1:] if isi.startswith("\n") else isi
+
+
+def baris_daftar(r):
+    """The list's rows as the cells' text."""
+    tbody = re.search(r"<tbody>(.*?)</tbody>", r.text, re.S).group(1)
+    # The NIP under each name has its own test (test_daftar_menunggu.py).
+    tbody = re.sub(r'<small class="nip">.*?</small>', "", tbody)
+    return [[" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split())
+             for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+            for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S) if "colspan" not in tr]

@@ -5,10 +5,10 @@ Fixtures: test_pelaksanaan.py."""
 
 import re
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from test_pelaksanaan import aktor, masuk
-from test_pelaksanaan_daftar import baris_daftar
+from bantu import masuk
+from bantu_pelaksanaan import aktor, baris_daftar
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Skp

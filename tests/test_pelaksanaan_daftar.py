@@ -16,6 +16,7 @@ from bantu_pelaksanaan import (
     REFLEKSI,
     TINDAK_LANJUT,
     aksi_audit_sejak,
+    baris_daftar,
     isi_textarea,
     isian_k,
     jumlah_audit,
@@ -82,16 +83,6 @@ def konfirmasi(skp_id, jenis):
 def kolom(r):
     return [unescape(re.sub(r"<[^>]+>", "", h)) for h in
             re.findall(r'<th scope="col">(.*?)</th>', r.text)]
-
-
-def baris_daftar(r):
-    """The list's rows as the cells' text."""
-    tbody = re.search(r"<tbody>(.*?)</tbody>", r.text, re.S).group(1)
-    # The NIP under each name has its own test (test_daftar_menunggu.py).
-    tbody = re.sub(r'<small class="nip">.*?</small>', "", tbody)
-    return [[" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split())
-             for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-            for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S) if "colspan" not in tr]
 
 
 def jumlah_tab(r):

@@ -4,9 +4,10 @@ without JavaScript, for the note's own pegawai only. Fixtures: test_pelaksanaan.
 
 import re
 
+import bantu_pelaksanaan as _bersama
 import pytest
-import test_pelaksanaan as _bersama
-from test_pelaksanaan import HX, aksi_audit_sejak, galat, jumlah_audit, masuk, teks, url
+from bantu import galat, masuk, teks
+from bantu_pelaksanaan import HX, aksi_audit_sejak, jumlah_audit, url
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Audit
@@ -18,7 +19,7 @@ majukan = _bersama.majukan
 
 def catatan(skp_id):
     """The cycle's notes as (id, date, text, version), by date."""
-    from test_pelaksanaan import praktik
+    from bantu_pelaksanaan import praktik
 
     db.session.rollback()
     p = praktik(skp_id)

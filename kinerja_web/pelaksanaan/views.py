@@ -128,7 +128,8 @@ def _tampil(skp, sebagai, p, n, form, status=200, pesan=None, konflik=False, **u
         nama_nilai=s.nama_nilai,
         nilai_dok=getattr(p, s.kolom_nilai) if s.kolom_nilai else None,
         url_langkah=lambda nomor: url_for(".praktik", skp_id=skp.id, n=nomor),
-        upaya_terkunci=alur_p.alasan_upaya_terkunci(p) if n == 4 and p.id else None,
+        upaya_terkunci=(alur_p.alasan_upaya_terkunci(p)
+                        if n == alur_p.NOMOR["upaya"] and p.id else None),
         **upaya,
     )
     return _alihkan_simpan_otomatis(response, form, status, "#langkah")
@@ -193,6 +194,109 @@ def praktik(skp_id, n):
     url = url_for(".praktik", skp_id=skp.id, n=tujuan)
     return pindah(url, lambda: _tampil(skp, sebagai, p, tujuan,
                                        _form(tujuan, sebagai, p, formdata=False), pesan=pesan))
+
+
+# ---------------------------------------------------------------- competency reflection
+
+def _catatan_or_404(berkas, catatan_id):
+    """One of this cycle's progress notes (loaded with it), for its own pegawai only: the
+    atasan reads the notes but does not change them (403); another cycle's note is 404."""
+    p = berkas.praktik
+    catatan = next((u for u in (p.upaya if p is not None else []) if u.id == catatan_id),
+                   None)
+    if catatan is None:
+        abort(404)
+    return catatan
+
+
+def _form_ubah_upaya(catatan, formdata=True):
+    kwargs = {} if formdata else {"formdata": None}
+    form = f.FormUbahUpaya(prefix="ubah", tanggal=catatan.tanggal, isi=catatan.isi, **kwargs)
+    if not formdata or not form.is_submitted():
+        form.versi.data = str(catatan.versi)
+    return form
+
+
+def _tampil_upaya(skp, sebagai, p, catatan, form_ubah, status=200, pesan=None):
+    """The note alone (htmx swaps it in place: in edit mode while `form_ubah`), or the
+    step page with it."""
+    boleh = not alur_p.alasan_upaya_terkunci(p)
+    if is_partial():
+        return render_template(
+            "pelaksanaan/_upaya_satu.html", skp=skp, u=catatan, pesan=pesan, boleh=boleh,
+            form_ubah=form_ubah if boleh or status != 200 else None), status
+    form = _form(alur_p.NOMOR["upaya"], sebagai, p, formdata=False)
+    if not boleh and form_ubah is not None:  # no note form to show it on: above the step
+        form.form_errors.extend(form_ubah.form_errors)
+    return _tampil(skp, sebagai, p, alur_p.NOMOR["upaya"], form, status,
+                   ubah_upaya=catatan.id if form_ubah is not None else None,
+                   form_ubah=form_ubah)
+
+
+@bp.route("/<int:skp_id>/upaya/<int:catatan_id>", methods=["GET", "POST"])
+@login_required
+def upaya(skp_id, catatan_id):
+    """Correct a progress note (step 4), until the reflection is accepted."""
+    tulis = request.method == "POST"
+    skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=tulis)
+    berkas = alur_p.muat_berkas(skp, upaya=True)
+    catatan = _catatan_or_404(berkas, catatan_id)
+    if sebagai != "pegawai":
+        abort(403)
+    p = berkas.praktik
+    form = _form_ubah_upaya(catatan)
+    if not tulis:
+        return _tampil_upaya(skp, sebagai, p, catatan, form)
+    if not form.validate_on_submit():
+        return _tampil_upaya(skp, sebagai, p, catatan, form, 422)
+    with tangkap(form, batal=False, pesan_konflik=(
+            "Catatan ini baru saja diubah di tab atau perangkat lain. Isian Anda di bawah "
+            "belum tersimpan; periksa lalu simpan lagi.")) as gagal, db.session.begin_nested():
+        cek_versi(catatan, form.versi.data)
+        berubah = alur_p.ubah_upaya(catatan, current_user, form.tanggal.data, form.isi.data)
+    if gagal:
+        if gagal.konflik:
+            form.versi.data = str(catatan.versi)
+        return _tampil_upaya(skp, sebagai, p, catatan, form, gagal.status)
+    simpan_transaksi()
+    pesan = "Catatan upaya diubah." if berubah else "Tidak ada yang berubah."
+    if is_partial():
+        return _tampil_upaya(skp, sebagai, p, catatan, None, pesan=pesan)
+    flash(pesan, "sukses")
+    return redirect(url_for(".praktik", skp_id=skp.id, n=alur_p.NOMOR["upaya"])
+                    + f"#upaya-{catatan.id}", 303)
+
+
+@bp.post("/<int:skp_id>/upaya/<int:catatan_id>/hapus")
+@login_required
+def hapus_upaya(skp_id, catatan_id):
+    """Delete a progress note (step 4), until the reflection is accepted. A second press
+    (the note is gone) is a 404 like any id that does not exist."""
+    skp, sebagai = get_skp_pelaksanaan_or_404(skp_id, kunci=True)
+    berkas = alur_p.muat_berkas(skp, upaya=True)
+    catatan = _catatan_or_404(berkas, catatan_id)
+    if sebagai != "pegawai":
+        abort(403)
+    p = berkas.praktik
+    form_h = f.FormAksi()
+    gagal = None
+    if form_h.validate_on_submit():
+        with tangkap(form_h, batal=False, pesan_konflik=(
+                "Catatan ini baru saja diubah di tab atau perangkat lain; periksa isinya "
+                "lalu hapus lagi bila perlu.")) as gagal, db.session.begin_nested():
+            cek_versi(catatan, form_h.versi.data)
+            alur_p.hapus_upaya(catatan, current_user)
+    if gagal is None or gagal:
+        form = _form(alur_p.NOMOR["upaya"], sebagai, p, formdata=False)
+        form.form_errors.extend(form_h.form_errors)
+        return _tampil(skp, sebagai, p, alur_p.NOMOR["upaya"], form,
+                       gagal.status if gagal else 422)
+    simpan_transaksi()
+    pesan = "Catatan upaya dihapus."
+    url = url_for(".praktik", skp_id=skp.id, n=alur_p.NOMOR["upaya"])
+    return _berhasil(url, pesan, lambda: _tampil(
+        skp, sebagai, p, alur_p.NOMOR["upaya"],
+        _form(alur_p.NOMOR["upaya"], sebagai, p, formdata=False), pesan=pesan))
 
 
 # ---------------------------------------------------------------- competency reflection

@@ -24,11 +24,12 @@ from kinerja_web.daftar import (
     BarisPenilaian,
     baris_dinas,
     baris_sekolah,
-    cari_teks,
+    cari_nama,
     daftar_penilaian,
     halaman_dari,
     hitung_status,
     kolom_menunggu,
+    lingkup_atasan,
     menunggu,
     tahun_aktif,
 )
@@ -261,16 +262,10 @@ def perilaku(skp_id):
 def daftar():
     """Daftar Penilaian Kinerja: where each person's implementation stands."""
     peran = current_user.peran
-    dinas = peran.kepala_dinas or peran.tim_kerja
-    if not (peran.atasan_sekolah or dinas):
-        abort(403)
-    if peran.atasan_sekolah and request.args.get("lingkup") != "dinas":
-        dinas = False
+    dinas = lingkup_atasan(peran)
     tahun = tahun_aktif()
     stmt, sp = daftar_penilaian(peran, tahun, dinas)
-    q = request.args.get("q", "").strip()[:100]
-    if q:
-        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    stmt, q = cari_nama(stmt)
     tab = request.args.get("tab", "semua")
     if tab not in LABEL_STATUS:
         tab = "semua"

@@ -18,9 +18,10 @@ from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import (
     baris_dinas,
     baris_sekolah,
-    cari_teks,
+    cari_nama,
     halaman_dari,
     hitung_status,
+    lingkup_atasan,
     status_daftar,
     tahun_aktif,
 )
@@ -55,16 +56,10 @@ class Baris:
 @login_required
 def daftar():
     peran = current_user.peran
-    dinas = peran.kepala_dinas or peran.tim_kerja
-    if not (peran.atasan_sekolah or dinas):
-        abort(403)
-    if peran.atasan_sekolah and request.args.get("lingkup") != "dinas":
-        dinas = False
+    dinas = lingkup_atasan(peran)
     tahun = tahun_aktif()
     stmt = baris_dinas(peran, tahun) if dinas else baris_sekolah(peran, tahun)
-    q = request.args.get("q", "").strip()[:100]
-    if q:
-        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+    stmt, q = cari_nama(stmt)
     tab = request.args.get("tab", "semua")
     if tab not in dict(TAB):
         tab = "semua"
