@@ -490,7 +490,7 @@ def penetapan():
                         .execution_options(populate_existing=True)).all()
                     pilih = {b.pen.id: (form[f"predikat_{b.pen.id}"].data,
                                         form[f"alasan_{b.pen.id}"].data) for b in siap}
-                    p = alur_n.tetapkan_predikat(
+                    alur_n.tetapkan_predikat(
                         current_user, tahun, pko, [b.pen for b in siap], pilih,
                         form.pembenaran.data, sekolah_id=sekolah_id,
                         sudah=[x.predikat for x in sudah], proyeksi=proyeksi)
@@ -503,7 +503,7 @@ def penetapan():
                 flash(kiriman.PESAN_ULANG, "info")
                 return hx_redirect(tujuan)
             if not gagal:
-                flash(f"Predikat Kinerja {sum(p.jumlah.values())} pegawai ditetapkan dan "
+                flash(f"Predikat Kinerja {len(siap)} pegawai ditetapkan dan "
                       "dikirim.", "sukses")
                 return hx_redirect(tujuan)
             status = gagal.status
