@@ -914,6 +914,10 @@ def kunci_objek(tabel, baris):
     out = {(tabel, baris.id)}
     induk = {"konfirmasi": [("skp", "skp_id")], "catatan_upaya": [("praktik", "praktik_id")],
              "cetakan": [("skp", "skp_id")], "sesi_login": [("akun", "akun_id")],
+             # The stored file of a print (render once) and a batch's files: covered by
+             # the print's and the batch's audit rows.
+             "dokumen_tersimpan": [("skp", "skp_id")],
+             "cetak_batch_berkas": [("cetak_batch", "batch_id")],
              "log_sinkro": [("ekspor_ekinerja", "ekspor_id")],
              "penilaian": [("pengiriman", "pengiriman_id"), ("penetapan", "penetapan_id")]}
     for t, kolom in induk.get(tabel, ()):
