@@ -62,6 +62,9 @@ def seed_demo(jika_kosong):
         click.echo("Database sudah berisi data; data demo tidak dimuat ulang.\n")
         logins = demo.daftar_login()
     else:
+        # No pre-rendering while seeding: the server renders (and stores) on first print,
+        # and a CLI process exits before a background render could finish.
+        current_app.config["PRACETAK"] = False
         logins = demo.buat(current_app)
         db.session.commit()
         click.echo("Data demo dimuat.\n")

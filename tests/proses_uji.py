@@ -58,6 +58,9 @@ def flask(db_url, *args, **lain):
     if r.returncode != 0:
         raise AssertionError(f"flask {' '.join(args)} gagal ({r.returncode}):\n"
                              f"{r.stdout}\n{r.stderr}")
+    # A command that succeeds must not leave a traceback behind (seen: a background
+    # pre-render still running when `seed-demo` exited).
+    assert "Traceback" not in r.stderr, f"flask {' '.join(args)}:\n{r.stderr}"
     return r.stdout
 
 
