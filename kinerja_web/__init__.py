@@ -5,7 +5,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from kinerja_web import config
+# openpyxl prefers lxml when it is installed (pyHanko and pikepdf bring it), and then parses
+# uploaded workbooks without defusedxml. Uploads must go through defusedxml: tell openpyxl
+# before anything imports it (it reads this once, at import).
+os.environ["OPENPYXL_LXML"] = "False"
+
+from kinerja_web import config  # noqa: E402 - after the parser choice above
 
 ROOT = Path(__file__).resolve().parent.parent
 
