@@ -453,7 +453,7 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
     assert masuk(buat_klien, "guru").get("/penilaian").status_code == 403
     # The other Dinas sees its own principal only.
     r = masuk(buat_klien, kadis_lain).get("/penilaian")
-    assert [b[1] for b in baris_daftar(r)] == ["Kepala Lain"]
+    assert [b[0] for b in baris_daftar(r)] == ["Kepala Lain"]
 
 
 def test_menu_penilaian_ke_daftar_dan_alamat_lama_diteruskan(buat_klien, rencana):
