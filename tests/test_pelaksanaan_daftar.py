@@ -440,9 +440,9 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
     for username in ("kadis", "tim"):
         r = masuk(buat_klien, username).get("/penilaian")
         assert r.status_code == 200
-        assert kolom(r) == ["Satuan Pendidikan", "Nama", "Tim Kerja", *KOLOM_SEKOLAH[1:]]
+        assert kolom(r) == ["Nama", "Satuan Pendidikan", "Tim Kerja", *KOLOM_SEKOLAH[1:]]
         assert [b[:6] for b in baris_daftar(r)] == [[
-            "SD NEGERI 1 SATU", "Kepala Satu", "Tim Satu", "PNS", "Rabu, 12 Februari 2025",
+            "Kepala Satu", "SD NEGERI 1 SATU", "Tim Satu", "PNS", "Rabu, 12 Februari 2025",
             "Rating observasi"]], username
         assert "Ketik nama kepala sekolah" in teks(r)
         # "Cek" opens the step the cycle is at (issue #15): the observation.
