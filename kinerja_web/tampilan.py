@@ -17,6 +17,12 @@ HTMX_CONFIG = json.dumps(
         "historyRestoreAsHxRequest": False,
         "includeIndicatorStyles": False,
         "defaultSettleDelay": 0,
+        # htmx's settle copies these from the old element to the new one of the same id and
+        # back. The app sets no style attribute (strict CSP forbids them), but the browser or
+        # a tool may leave an empty style="" on an input (a screenshot's caret hiding, an
+        # autofill extension): copied by setAttribute, it is an inline style the CSP refuses
+        # (a console error after every wizard step and "Kirim…"). So style is never settled.
+        "attributesToSettle": ["class", "width", "height"],
         # Invalid forms answer 422 and stale versions 409; both carry the form to show.
         "responseHandling": [
             {"code": "204", "swap": False},

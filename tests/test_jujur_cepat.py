@@ -84,6 +84,11 @@ def test_kirim_data_ke_dinas_minta_konfirmasi_dulu(alat, buat_klien):
     assert "Kirim data Penilaian Kinerja ke Dinas Pendidikan?" in t
     assert "Data penilaian 2 guru berikut akan dikirim." in t
     assert "Guru ks_k 01" in t and "Guru ks_k 02" in t and "Guru ks_k 03" not in t
+    # Each person with the predikat proposed from the ratings, beside name and NIP.
+    orang = [bantu.teks_dari(li) for li in bantu.dom(r).css("ul.dikirim > li")]
+    assert [o.split(" NIP ")[0] for o in orang] == ["Guru ks_k 01", "Guru ks_k 02"]
+    assert [o.rsplit(": ", 1)[1] for o in orang] == ["Baik", "Sangat Baik"]
+    assert all("Predikat (usulan):" in o for o in orang)
     assert "1 penilaian belum selesai dinilai dan tidak ikut dikirim" in t
     assert jumlah(Pengiriman) == 0
     assert re.search(r'<form method="post" action="/penilaian/kirim"', r.text)

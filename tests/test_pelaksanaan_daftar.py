@@ -440,9 +440,9 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
     for username in ("kadis", "tim"):
         r = masuk(buat_klien, username).get("/penilaian")
         assert r.status_code == 200
-        assert kolom(r) == ["Satuan Pendidikan", "Nama", "Tim Kerja", *KOLOM_SEKOLAH[1:]]
+        assert kolom(r) == ["Nama", "Satuan Pendidikan", "Tim Kerja", *KOLOM_SEKOLAH[1:]]
         assert [b[:6] for b in baris_daftar(r)] == [[
-            "SD NEGERI 1 SATU", "Kepala Satu", "Tim Satu", "PNS", "Rabu, 12 Februari 2025",
+            "Kepala Satu", "SD NEGERI 1 SATU", "Tim Satu", "PNS", "Rabu, 12 Februari 2025",
             "Rating observasi"]], username
         assert "Ketik nama kepala sekolah" in teks(r)
         # "Cek" opens the step the cycle is at (issue #15): the observation.
@@ -453,7 +453,7 @@ def test_daftar_dinas_dan_tim_kerja_berisi_kepala_sekolah(buat_klien, rencana, m
     assert masuk(buat_klien, "guru").get("/penilaian").status_code == 403
     # The other Dinas sees its own principal only.
     r = masuk(buat_klien, kadis_lain).get("/penilaian")
-    assert [b[1] for b in baris_daftar(r)] == ["Kepala Lain"]
+    assert [b[0] for b in baris_daftar(r)] == ["Kepala Lain"]
 
 
 def test_menu_penilaian_ke_daftar_dan_alamat_lama_diteruskan(buat_klien, rencana):

@@ -693,7 +693,7 @@ def test_daftar_dinas_dikelompokkan_per_sekolah_dengan_tim_kerja(buat_klien, dun
     assert "<th scope=\"col\">Tim Kerja</th>" in r.text
     rows = baris_tabel(r)
     # Ordered by school, so each school's people stand together.
-    assert [(b[0], b[1], b[3]) for b in rows] == [
+    assert [(b[1], b[0], b[3]) for b in rows] == [
         ("SD NEGERI 1 SATU", "Kepala Satu", "Tim Satu"),
         ("SD NEGERI 5 LIMA", "Kepala Lima", "–"),
         ("SMP NEGERI 2 DUA", "Plt Dua", "–"),
@@ -707,18 +707,18 @@ def test_daftar_dinas_dikelompokkan_per_sekolah_dengan_tim_kerja(buat_klien, dun
                                "Disetujui": 0, "Disepakati": 0, "Draf": 0,
                                "Belum membuat": 3}
     assert "Kepala Lain" not in r.text and "Guru Satu" not in r.text  # other Dinas; teachers
-    assert [b[1] for b in baris_tabel(kadis.get("/persetujuan?q=lima", headers=HX))] == \
+    assert [b[0] for b in baris_tabel(kadis.get("/persetujuan?q=lima", headers=HX))] == \
         ["Kepala Lima"]
 
 
 def test_tim_kerja_hanya_melihat_kepala_sekolah_yang_diplot(buat_klien, dunia):
     tim = masuk(buat_klien, "tim")
     r = tim.get("/persetujuan")
-    assert [(b[0], b[1]) for b in baris_tabel(r)] == [("SD NEGERI 1 SATU", "Kepala Satu")]
+    assert [(b[1], b[0]) for b in baris_tabel(r)] == [("SD NEGERI 1 SATU", "Kepala Satu")]
     assert hitungan_tab(r)["Semua"] == 1
     plot(dunia, dunia.tim.id, dunia.plt.id)
     r = tim.get("/persetujuan")
-    assert [b[1] for b in baris_tabel(r)] == ["Kepala Satu", "Plt Dua", "Plt Dua"]
+    assert [b[0] for b in baris_tabel(r)] == ["Kepala Satu", "Plt Dua", "Plt Dua"]
     # The Beranda counts the same people.
     assert "dari 3 kepala sekolah" in tim.get("/").text
 

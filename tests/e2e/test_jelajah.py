@@ -7,6 +7,8 @@ endpoint shape and query arguments, one example each). Every page visited must
   their own labelled box);
 - log no console error (a CSP violation or a script error is one);
 - carry a <title> that starts with the page's <h1>;
+- have touch targets a finger can hit: radio and checkbox labels, buttons, selects and
+  fields at least 44 px high, links at least 24 px (tests/bantu_peramban.py);
 - have no serious or critical axe-core violation (in the run with JavaScript): axe-core
   (npm, pinned in package-lock.json, copied by the Makefile to tests/e2e/vendor/, never
   served by the app)
@@ -31,12 +33,12 @@ from kinerja_web.extensions import db
 from kinerja_web.models import Akun, Pegawai
 from kinerja_web.models.cetak import CetakBatch
 from kinerja_web.models.skp import Skp
+from tests.bantu_peramban import LEBAR, judul_beda, lebar_lebih, target_kecil
 from tests.e2e.test_masuk import masuk
 
 pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-LEBAR = 360
 # Demo user → its role in the access matrix (dunia_akses.PERAN uses the same demo people),
 # or None: users in the other plan states (wizard, agreement pages) and out of scope.
 PENGGUNA = {
@@ -176,30 +178,6 @@ def periksa(page):
     return [v for v in hasil["violations"] if v["impact"] in DAMPAK]
 
 
-def lebar_lebih(page):
-    """What is wider than the phone: the page's width and the widest overflowing elements."""
-    return page.evaluate("""(lebar) => {
-      const w = document.documentElement.scrollWidth;
-      if (w <= lebar) return null;
-      const luar = [...document.querySelectorAll('body *')].filter(e =>
-        e.getBoundingClientRect().right > lebar + 0.5
-        && e.parentElement.getBoundingClientRect().right <= lebar + 0.5
-      ).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
-        + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)');
-      return w + ' px: ' + luar.join(', ');
-    }""", LEBAR)
-
-
-def judul_beda(page):
-    """The <title> and <h1> when the title does not start with the heading."""
-    h1 = page.locator("h1")
-    if h1.count() != 1:
-        return f"{h1.count()} <h1>"
-    teks = " ".join(h1.inner_text().split())
-    judul = " ".join(page.title().split())
-    return None if judul.startswith(teks) else f"title {judul!r}, h1 {teks!r}"
-
-
 def _jenis(url):
     """Pages of one kind: the same path but for the object id (the first number; a later
     one is a step of a wizard, each step its own kind), the same query keys."""
@@ -237,7 +215,8 @@ def jelajah_dan_periksa(page, server, peta, awal="/"):
                   for v in periksa(page)),
                 *(f"galat konsol: {g[:200]}" for g in page.galat_konsol),
                 *(f"lebih lebar dari {LEBAR} px: {w}" for w in [lebar_lebih(page)] if w),
-                *(f"judul: {j}" for j in [judul_beda(page)] if j)):
+                *(f"judul: {j}" for j in [judul_beda(page)] if j),
+                *(f"target sentuh kecil: {t}" for t in target_kecil(page))):
             temuan.setdefault(masalah, []).append(url)
         antre.extend(tautan(page, server))
     return temuan, titik, n
