@@ -71,6 +71,15 @@ def tunggu_ekspor(tugas_id, batas=120):
     pytest.fail(f"tugas ekspor {tugas_id} belum selesai setelah {batas} s")
 
 
+def pekerja_ekspor_diam(batas=60):
+    """Wait until this process's export thread has nothing left to do (it runs one job at
+    a time: a no-op queued behind the last job ends after it)."""
+    from kinerja_web.sinkro import tugas
+
+    if tugas._pool is not None:
+        tugas._pool.submit(lambda: None).result(batas)
+
+
 def id_tugas(r):
     """The job of a POST to /sinkro/ekspor, from its redirect to the progress page."""
     assert r.status_code == 303, teks(r)

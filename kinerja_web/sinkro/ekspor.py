@@ -164,11 +164,11 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
     """The pre-check and the files, writing nothing (call it inside `baca_saja`).
     `progres(tahap, n, total)`, when given, hears where it is: "cek" with the pegawai
     checked so far of those in scope, then "susun" once every record is out and the files
-    are being finished (the background job writes it to its row, and may stop the run by
-    raising)."""
+    are being finished (the background job writes it to its row). When it answers True the
+    run is to stop: no more records are made, and the caller discards what it gets."""
     if jenis not in JENIS:
         raise ValueError(jenis)
-    progres = progres or (lambda tahap, n, total: None)
+    progres = progres or (lambda tahap, n, total: False)
     pengirim = pengirim or PengirimBerkas()
     waktu = sekarang()
     muatan = data.Muatan(dinas_id, tahun, sekolah_id=sekolah_id, pegawai_id=pegawai_id)
@@ -200,7 +200,9 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
 
         progres("cek", 0, muatan.jumlah)
         for h in data.hasil(muatan, jenis):
-            progres("cek", muatan.diperiksa, muatan.jumlah)
+            if progres("cek", muatan.diperiksa, muatan.jumlah):
+                kumpulan.clear()
+                return  # stopped: the files end here, cleanly, and are not kept
             s = h.subjek
             if posisi is not None and s.posisi != posisi:
                 continue

@@ -152,24 +152,26 @@ class _Laporan:
     """`progres` for ekspor.siapkan: writes the phase and the count to the job's row in a
     short transaction of its own connection (the run itself holds a read transaction),
     about LANGKAH_PROGRES times per phase, only while this worker still owns the running
-    job; otherwise it stops the run (Berhenti)."""
+    job; otherwise it answers True (stop) and remembers it (`berhenti`)."""
 
     def __init__(self, engine, tugas_id, pekerja):
         self.engine, self.tugas_id, self.pekerja = engine, tugas_id, pekerja
         self.tahap, self.n, self.total = None, -1, None
+        self.berhenti = False
 
     def __call__(self, tahap, n, total):
         langkah = max(1, (total or 0) // LANGKAH_PROGRES)
-        if tahap == self.tahap and (n == self.n or (n - self.n < langkah and n != total)):
-            return
+        if self.berhenti or (tahap == self.tahap and (
+                n == self.n or (n - self.n < langkah and n != total))):
+            return self.berhenti
         self.tahap, self.n, self.total = tahap, n, total
         with transaksi_tulis(), self.engine.begin() as conn:
             ok = conn.execute(update(TugasEkspor).where(
                 TugasEkspor.id == self.tugas_id, TugasEkspor.pekerja == self.pekerja,
                 TugasEkspor.status == StatusTugas.BERJALAN).values(
                 tahap=tahap, diproses=n, total=total, detak=sekarang())).rowcount == 1
-        if not ok:
-            raise Berhenti
+        self.berhenti = not ok
+        return self.berhenti
 
 
 def jalankan(tugas_id, pekerja=None):
@@ -181,6 +183,9 @@ def jalankan(tugas_id, pekerja=None):
     if not klaim(tugas_id, pekerja):
         return False
     t = db.session.get(TugasEkspor, tugas_id)
+    if t is None:  # deleted meanwhile
+        db.session.rollback()
+        return False
     dinas_id, jenis, tahun, lingkup, akun_id = t.dinas_id, t.jenis, t.tahun, t.lingkup, t.akun_id
     akun = db.session.get(Akun, akun_id) if akun_id is not None else None
     detak = jobs._Detak(db.engine, tugas_id, pekerja, TugasEkspor)
@@ -190,7 +195,8 @@ def jalankan(tugas_id, pekerja=None):
         with baca_saja():  # minutes for a large Dinas: no write lock meanwhile
             siap = ekspor.siapkan(dinas_id, jenis, tahun, akun, lingkup=lingkup,
                                   progres=laporan)
-        laporan(TahapEkspor.SIMPAN, laporan.n, laporan.total)
+        if laporan.berhenti or laporan(TahapEkspor.SIMPAN, laporan.n, laporan.total):
+            raise Berhenti  # cancelled or taken over meanwhile: what was made is dropped
         with transaksi_tulis():
             # Locked until the commit: a cancel or a takeover cannot slip in between this
             # check and the export stored below.

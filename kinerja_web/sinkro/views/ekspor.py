@@ -25,6 +25,9 @@ from kinerja_web.sinkro.views.bersama import OPERATOR, bp, dinas_pengguna, tahun
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.waktu import format_waktu
 
+LABEL_STATUS = {"antri": "Menunggu giliran", "berjalan": "Sedang berjalan",
+                "selesai": "Selesai", "gagal": "Gagal", "dibatalkan": "Dibatalkan"}
+
 
 class FormEkspor(DenganKiriman, Formulir):
     jenis = RadioField("Data yang diekspor", choices=[SelectChoice(k, v) for k, v in JENIS.items()],
@@ -69,16 +72,18 @@ def ekspor_index():
                 flash(f"Ekspor {JENIS[t.jenis]} sudah berjalan sejak "
                       f"{format_waktu(t.dibuat)}; halaman ini mengikutinya.", "info")
             return hx_redirect(tujuan)
-    berjalan = db.session.scalars(
-        select(TugasEkspor).where(TugasEkspor.dinas_id == dinas_pengguna(),
-                                  TugasEkspor.status.in_(StatusTugas.terbuka()))
-        .order_by(TugasEkspor.id)).all()
+    # The open jobs and the last ones (a failed job's reason stays on its page).
+    tugas_terakhir = db.session.execute(
+        select(TugasEkspor.id, TugasEkspor.jenis, TugasEkspor.status, TugasEkspor.dibuat,
+               TugasEkspor.diproses, TugasEkspor.total)
+        .where(TugasEkspor.dinas_id == dinas_pengguna())
+        .order_by(TugasEkspor.id.desc()).limit(5)).all()
     riwayat = db.session.execute(
         select(Ekspor.id, Ekspor.waktu, Ekspor.jenis, Ekspor.lingkup, Ekspor.jumlah_diekspor,
                Ekspor.jumlah_gagal, Ekspor.sha256)
         .where(Ekspor.dinas_id == dinas_pengguna()).order_by(Ekspor.id.desc()).limit(20)).all()
     return render_template("sinkro/ekspor.html", form=form, riwayat=riwayat, jenis=JENIS,
-                           berjalan=berjalan), \
+                           tugas_terakhir=tugas_terakhir, label_status=LABEL_STATUS), \
         422 if form.is_submitted() else 200
 
 
