@@ -802,6 +802,25 @@ def _ekspor_berakhir(d, batas=120):
         time.sleep(0.1)
 
 
+def _ekspor_batal(d, k):
+    """An export job running on another machine (its heartbeat fresh: nobody here takes
+    it over); the Operator cancels it from its page."""
+    from datetime import timedelta
+
+    from kinerja_web.waktu import sekarang
+
+    with d.potret.engine.begin() as conn:
+        tugas_id = conn.execute(text(
+            "INSERT INTO tugas_ekspor (dinas_id, akun_id, jenis, tahun, lingkup, status, tahap, "
+            "diproses, total, pekerja, detak, dibuat) SELECT p.dinas_id, a.id, "
+            "'penilaian_akhir', 2025, 'Seluruh Dinas', 'berjalan', 'cek', 1, 40, "
+            "'mesin-lain|1|1|abcd', :detak, :detak FROM akun a JOIN pegawai p "
+            "ON p.id = a.pegawai_id WHERE a.username = 'operator' RETURNING id"),
+            {"detak": sekarang() + timedelta(hours=1)}).scalar()
+    halaman = f"/sinkro/ekspor/tugas/{tugas_id}"
+    return form_dari(d, "operator", halaman, f"{halaman}/batal")
+
+
 def _praktik(pengguna, pemilik, n, **ubah):
     def siapkan(d, k):
         halaman = f"/pelaksanaan/{d.skp(pemilik)}/praktik/{n}"
@@ -1050,6 +1069,7 @@ def kasus_semua():
           lambda d, k: _referensi_terakhir(d, "terapkan")),
         K("sinkro.ekspor_index", "operator", lambda d, k: form_dari(
             d, "operator", "/sinkro/ekspor", jenis="perencanaan"), latar=_ekspor_berakhir),
+        K("sinkro.ekspor_tugas_batal", "operator", _ekspor_batal),
         K("sinkro.sinkro_pegawai", "operator", lambda d, k: form_dari(
             d, "operator", f"/sinkro/pegawai/{d.pegawai('guru23')}",
             f"/sinkro/pegawai/{d.pegawai('guru23')}/sinkro"), ulang=True, ronde=3),
