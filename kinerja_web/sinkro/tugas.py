@@ -182,12 +182,13 @@ def jalankan(tugas_id, pekerja=None):
     pekerja = pekerja or jobs.identitas()
     if not klaim(tugas_id, pekerja):
         return False
-    t = db.session.get(TugasEkspor, tugas_id)
-    if t is None:  # deleted meanwhile
-        db.session.rollback()
-        return False
-    dinas_id, jenis, tahun, lingkup, akun_id = t.dinas_id, t.jenis, t.tahun, t.lingkup, t.akun_id
-    akun = db.session.get(Akun, akun_id) if akun_id is not None else None
+    with baca_saja():
+        t = db.session.get(TugasEkspor, tugas_id)
+        if t is None:  # deleted meanwhile
+            return False
+        dinas_id, jenis, tahun, lingkup, akun_id = (t.dinas_id, t.jenis, t.tahun, t.lingkup,
+                                                    t.akun_id)
+        akun = db.session.get(Akun, akun_id) if akun_id is not None else None
     detak = jobs._Detak(db.engine, tugas_id, pekerja, TugasEkspor)
     detak.start()
     laporan = _Laporan(db.engine, tugas_id, pekerja)
