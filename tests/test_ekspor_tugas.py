@@ -144,6 +144,10 @@ def test_progres_terlihat_di_tengah_pekerjaan_lalu_tautan_hasil(app, demo, buat_
     assert tautan[f"Lihat hasil ekspor #{t.ekspor_id}"] == f"/sinkro/ekspor/{t.ekspor_id}"
     assert tautan["Unduh JSON Lines"] == f"/sinkro/ekspor/{t.ekspor_id}/{berkas.NAMA_JSONL}"
     assert "Muat ulang" not in tautan and not bagian_progres(halaman).css("form")
+    diekspor, gagal = baca(lambda: db.session.execute(select(
+        Ekspor.jumlah_diekspor, Ekspor.jumlah_gagal).where(Ekspor.id == t.ekspor_id)).one())
+    assert "Ekspor selesai" in teks(halaman)
+    assert f": {diekspor} pegawai diekspor, {gagal} gagal" in teks(halaman)
     assert k.get(tautan["Unduh XLSX"]).status_code == 200
     # Every transition audited: queued by the Operator, taken, finished, the export itself.
     assert [audit(a) for a in ("tugas_ekspor", "tugas_ekspor_berjalan", "tugas_ekspor_selesai",
@@ -278,7 +282,9 @@ def test_gagal_menampilkan_alasan_dalam_bahasa_indonesia(app, demo, buat_klien, 
     assert jumlah(Ekspor) == 0 and jumlah(LogSinkro) == 0
     assert audit("tugas_ekspor_gagal") == 1
     # The index keeps it visible; the form starts a new job (the failed one is not open).
-    assert "Gagal" in teks(k.get("/sinkro/ekspor"))
+    butir = [li for li in dom(k.get("/sinkro/ekspor")).css("li")
+             if li.css_first(f'a[href="/sinkro/ekspor/tugas/{tugas_id}"]')]
+    assert len(butir) == 1 and butir[0].text(strip=True).endswith(": Gagal")
     baru = id_tugas(k.post("/sinkro/ekspor", {"jenis": "perencanaan"}))
     assert baru != tugas_id and antre == [tugas_id, baru]
 
@@ -413,6 +419,7 @@ def test_berkas_sama_dengan_ekspor_sinkron(app, demo, buat_klien, antre, jenis):
                           LogSinkro.ekspor_id == e.id)))
 
     assert log(latar) == log(sinkron)
+    db.session.rollback()  # no transaction of the test open across the request
     # The job's files download as the synchronous export's would.
     assert k.get(f"/sinkro/ekspor/{latar.id}/{berkas.NAMA_JSONL}").data == sinkron.jsonl
 

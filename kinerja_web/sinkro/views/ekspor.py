@@ -98,8 +98,10 @@ def ekspor_tugas(tugas_id):
         if tugas.pulihkan_bila_terputus(current_app._get_current_object(), t.id):
             db.session.expire_all()
         t = get_tugas_or_404(tugas_id)
+    hasil = db.session.execute(select(Ekspor.jumlah_diekspor, Ekspor.jumlah_gagal).where(
+        Ekspor.id == t.ekspor_id)).first() if t.ekspor_id else None
     response = render("sinkro/ekspor_tugas.html", block="progres", t=t, jenis=JENIS,
-                      tahapan=list(TahapEkspor), berkas=berkas)
+                      tahapan=list(TahapEkspor), berkas=berkas, hasil=hasil)
     if is_htmx() and t.status not in StatusTugas.terbuka():
         response.status_code = 286
     return response
