@@ -292,7 +292,8 @@ def test_gagal_menampilkan_alasan_dalam_bahasa_indonesia(app, demo, buat_klien, 
 # ------------------------------------------------------------------ takeover
 
 
-def test_pemilik_mati_diambil_alih_dari_halaman_dan_cli(app, demo, buat_klien, antre):
+def test_pemilik_mati_diambil_alih_dari_halaman_dan_cli(app, demo, buat_klien, antre,
+                                                       monkeypatch):
     k = operator_demo(buat_klien)
     tugas_id = id_tugas(k.post("/sinkro/ekspor", {"jenis": "perencanaan"}))
     assert antre == [tugas_id]
@@ -315,6 +316,12 @@ def test_pemilik_mati_diambil_alih_dari_halaman_dan_cli(app, demo, buat_klien, a
     k.get(f"/sinkro/ekspor/tugas/{tugas_id}")  # queued a moment ago: not queued twice
     assert antre == [tugas_id, tugas_id]
     assert audit("tugas_ekspor_dilanjutkan") == 1
+
+    # A restart (the first request of a new process) hands it on as well.
+    jadikan_berjalan(tugas_id, pemilik_mati())
+    monkeypatch.setattr(jobs, "antrikan", lambda app, batch_id: None)
+    jobs._pulihkan(app)
+    assert antre == [tugas_id, tugas_id, tugas_id]
 
     # Taken over directly by `flask ekspor-lanjut`, run again from the start, finished.
     jadikan_berjalan(tugas_id, pemilik_mati(), diproses=30, total=40, tahap="susun")
