@@ -426,9 +426,10 @@ def test_berkas_sama_dengan_ekspor_sinkron(app, demo, buat_klien, antre, jenis):
                           LogSinkro.ekspor_id == e.id)))
 
     assert log(latar) == log(sinkron)
+    ekspor_id, jsonl = latar.id, sinkron.jsonl
     db.session.rollback()  # no transaction of the test open across the request
     # The job's files download as the synchronous export's would.
-    assert k.get(f"/sinkro/ekspor/{latar.id}/{berkas.NAMA_JSONL}").data == sinkron.jsonl
+    assert k.get(f"/sinkro/ekspor/{ekspor_id}/{berkas.NAMA_JSONL}").data == jsonl
 
 
 def test_cli_menjalankan_tugas_yang_sama_dan_menolak_saat_berjalan(app, demo, tmp_path):
