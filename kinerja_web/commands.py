@@ -1,5 +1,5 @@
 """flask CLI: seed-demo, demo-masuk, impor-roster, impor-sandi-ulang, buat-dinas,
-buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja."""
+buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja, ekspor-lanjut."""
 
 import hashlib
 import os
@@ -16,6 +16,7 @@ from kinerja_web import alur, aturan, cadangan, demo, jobs
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.alur import impor as alur_impor
+from kinerja_web.alur import sinkro as alur_sinkro
 from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.dokumen.cetak import daftar_skp
 from kinerja_web.extensions import baca_saja, db
@@ -25,18 +26,20 @@ from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_xlsx
 from kinerja_web.models import (
     Akun,
     Dinas,
+    Ekspor,
     ImporBerkas,
     LogSinkro,
     Pegawai,
     Sekolah,
     TahunKinerja,
+    TugasEkspor,
 )
 from kinerja_web.models.impor import StatusImpor
 from kinerja_web.models.org import JENJANG_SEKOLAH, PERAN_LABEL
-from kinerja_web.models.sinkro import StatusLog
+from kinerja_web.models.sinkro import StatusLog, StatusTugas
 from kinerja_web.peran import muat_peran
-from kinerja_web.sinkro import berkas
-from kinerja_web.sinkro.ekspor import ekspor
+from kinerja_web.sinkro import berkas, tugas
+from kinerja_web.sinkro.ekspor import JENIS
 from kinerja_web.sinkro.pengirim import manifes_json
 from kinerja_web.teks import gabung
 from kinerja_web.waktu import hari_ini, sekarang
@@ -44,7 +47,7 @@ from kinerja_web.waktu import hari_ini, sekarang
 
 def init_app(app):
     for cmd in (seed_demo, demo_masuk, impor_roster, impor_sandi_ulang, buat_dinas,
-                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja):
+                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja, ekspor_lanjut):
         app.cli.add_command(cmd)
 
     cadangan.init_app(app)  # backup, pulihkan
@@ -300,6 +303,20 @@ def cetak_lanjut():
     click.echo(f"{len(ids)} cetak batch dilanjutkan.")
 
 
+@click.command("ekspor-lanjut")
+def ekspor_lanjut():
+    """Lanjutkan ekspor e-Kinerja yang terputus (mis. setelah server mati)."""
+    ids = tugas.yang_terputus()
+    for tugas_id in ids:
+        click.echo(f"Melanjutkan ekspor (tugas {tugas_id})…")
+        try:
+            tugas.jalankan(tugas_id)
+        except Exception as galat:  # noqa: BLE001 - written to the job's row; go on
+            db.session.rollback()
+            click.echo(f"  Gagal: {alur_sinkro.pesan_gagal(galat)}", err=True)
+    click.echo(f"{len(ids)} ekspor dilanjutkan.")
+
+
 @click.command("ekspor-ekinerja")
 @click.option("--jenis", type=click.Choice(["perencanaan", "penilaian_periodik",
                                            "penilaian_akhir"]),
@@ -312,8 +329,26 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
     """Ekspor e-Kinerja seperti halaman Ekspor: yang lolos cek diekspor, semua dicatat di log."""
     dinas = _pilih_dinas(dinas_id)
     akun = _akun_dinas(operator, dinas, ("operator_dinas",)) if operator else None
-    e = ekspor(dinas.id, jenis, current_app.config["TAHUN_KINERJA"], akun,
-               lingkup="Seluruh Dinas (CLI)")
+    # The page's background job, run here in the foreground (same progress row, audit).
+    try:
+        t, baru = alur_sinkro.mulai(akun, dinas.id, jenis, current_app.config["TAHUN_KINERJA"],
+                                    "Seluruh Dinas (CLI)", cli=True)
+    except alur.Ditolak as galat:
+        raise click.ClickException(str(galat)) from None
+    db.session.commit()
+    if not baru:
+        raise click.ClickException(
+            f"Ekspor {JENIS[jenis]} {dinas.nama} sudah berjalan (tugas #{t.id}); tunggu "
+            "selesai atau batalkan di halaman Ekspor, lalu ulangi.")
+    tugas_id = t.id
+    try:
+        tugas.jalankan(tugas_id)
+    except Exception:  # noqa: BLE001 - the job row holds the reason, said below
+        db.session.rollback()
+    t = db.session.get(TugasEkspor, tugas_id, populate_existing=True)
+    if t.status != StatusTugas.SELESAI:
+        raise click.ClickException(t.galat or f"Ekspor tidak selesai ({t.status}).")
+    e = db.session.get(Ekspor, t.ekspor_id)
     keluar.mkdir(parents=True, exist_ok=True)
     for nama, isi in ((berkas.NAMA_JSONL, e.jsonl), (berkas.NAMA_XLSX, e.xlsx),
                       (berkas.NAMA_MANIFES, manifes_json(e.manifes))):

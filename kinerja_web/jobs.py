@@ -9,7 +9,8 @@ thread of its own) is older than 90 s. Each chunk is written as a row (simpanan)
 transaction that commits `chunk_selesai`, only by the current owner, so whoever resumes (on
 any node) continues from the last finished chunk without duplicate pages. Interrupted jobs
 are resumed by the first request after a restart, by the progress page (the first poll
-after the owner died), by the batch page, and by `flask cetak-lanjut`.
+after the owner died), by the batch page, and by `flask cetak-lanjut`. The whole-Dinas
+e-Kinerja export job (kinerja_web.sinkro.tugas) uses the same owner, heartbeat and queue.
 The default worker is an in-process thread pool sized to the CPU count; with
 KINERJA_REDIS_URL set, jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 """
@@ -82,6 +83,25 @@ def kerja_rq(batch_id):
             jalankan(batch_id)
         finally:
             # A burst or SimpleWorker runs many jobs in one process: close this app's pool.
+            db.session.remove()
+            db.engine.dispose()
+
+
+def kerja_rq_ekspor(tugas_id):
+    """Entry point for RQ workers: the whole-Dinas e-Kinerja export job (same queue as
+    the batches; the work horse runs at `nice` so requests keep the CPU)."""
+    # cycles: create_app registers this module; the export page enqueues through
+    # sinkro.tugas, which runs on this machinery
+    from kinerja_web import create_app
+    from kinerja_web.sinkro import tugas
+
+    if anak.kuda_kerja_rq():
+        anak.mati_bersama_induk(nice=tugas.NICE)
+    app = create_app()
+    with app.app_context():
+        try:
+            tugas.jalankan(tugas_id)
+        finally:
             db.session.remove()
             db.engine.dispose()
 
@@ -217,20 +237,22 @@ def pulihkan_bila_terputus(app, batch_id):
 
 class _Detak(threading.Thread):
     """Report that the owner is alive every DETAK_SETIAP seconds while the job runs, so a
-    long chunk or merge is never mistaken for a dead worker by another machine."""
+    long chunk or merge is never mistaken for a dead worker by another machine. `model`:
+    the job's table (a batch print, or an export job: the same owner columns)."""
 
-    def __init__(self, engine, batch_id, pekerja):
-        super().__init__(daemon=True, name=f"cetak-detak-{batch_id}")
-        self.engine, self.batch_id, self.pekerja = engine, batch_id, pekerja
+    def __init__(self, engine, batch_id, pekerja, model=CetakBatch):
+        super().__init__(daemon=True, name=f"{model.__tablename__}-detak-{batch_id}")
+        self.engine, self.batch_id, self.pekerja, self.model = engine, batch_id, pekerja, model
         self.henti = threading.Event()
 
     def run(self):
+        m = self.model
         while not self.henti.wait(DETAK_SETIAP):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(update(CetakBatch).where(
-                        CetakBatch.id == self.batch_id, CetakBatch.pekerja == self.pekerja,
-                        CetakBatch.status == StatusBatch.BERJALAN).values(detak=sekarang()))
+                    conn.execute(update(m).where(
+                        m.id == self.batch_id, m.pekerja == self.pekerja,
+                        m.status == StatusBatch.BERJALAN).values(detak=sekarang()))
             except Exception:  # noqa: BLE001 - the next beat tries again
                 continue
 
@@ -395,9 +417,13 @@ def init_app(app):
 
 
 def _pulihkan(app):
+    # cycle: the export jobs run on this machinery (see kerja_rq_ekspor)
+    from kinerja_web.sinkro import tugas
+
     with app.app_context():
         try:
             ids = yang_terputus()
+            ekspor = tugas.yang_terputus()
         except Exception:  # e.g. a database not migrated yet: the app itself must still run
             app.logger.exception("Cetak: pekerjaan yang terputus tidak dapat diperiksa")
             return
@@ -405,3 +431,5 @@ def _pulihkan(app):
             db.session.remove()
     for batch_id in ids:
         antrikan(app, batch_id)
+    for tugas_id in ekspor:
+        tugas.antrikan(app, tugas_id)

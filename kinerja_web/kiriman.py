@@ -61,18 +61,6 @@ def _ulang(pertama):
     return hx_redirect(pertama.tujuan or url_for("beranda.index"))
 
 
-def sudah_terkirim(form):
-    """Read only: the answer for a repeat whose first submission is already stored, or None.
-    For a handler that does slow work before it claims the key (the e-Kinerja export): a
-    repeat sent after the first finished is answered at once instead of doing it again."""
-    kunci = _kunci(form)
-    if kunci is None:
-        return None
-    pertama = db.session.execute(select(KunciKiriman.akun_id, KunciKiriman.tujuan)
-                                 .where(KunciKiriman.kunci == kunci)).one_or_none()
-    return None if pertama is None else _ulang(pertama)
-
-
 def klaim(form):
     """Take the form's key in this transaction. None: it is new, go on (and call `tujuan`).
     Otherwise the answer for a repeat: to where the first submission led."""

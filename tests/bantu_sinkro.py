@@ -3,16 +3,20 @@ test_ekspor_v2.py, test_lintas_dinas.py, test_nilai_buruk.py: a helper module, n
 
 import io
 import json
+import time
 
-from bantu import masuk, teks
+import pytest
+from bantu import dom, masuk, teks
+from conftest import polos
 from sqlalchemy import select
 
 from kinerja_web.demo import SANDI_DEMO
-from kinerja_web.extensions import db
+from kinerja_web.extensions import baca_saja, db
 from kinerja_web.lembar import tulis_xlsx
 from kinerja_web.models import (
     Akun,
     Pegawai,
+    TugasEkspor,
 )
 from kinerja_web.sinkro import berkas
 
@@ -49,10 +53,56 @@ def asn_xlsx(baris):
                                baris)})
 
 
-def ekspor_lewat_halaman(k, jenis):
-    r = k.post("/sinkro/ekspor", {"jenis": jenis})
+def tugas_ekspor(tugas_id):
+    """The export job's row as plain values, read in a lock-free transaction of its own."""
+    db.session.rollback()
+    with baca_saja():
+        return polos(db.session.get(TugasEkspor, tugas_id))
+
+
+def tunggu_ekspor(tugas_id, batas=120):
+    """Poll the database until the export job has ended (bounded; no lock held between)."""
+    akhir = time.monotonic() + batas
+    while time.monotonic() < akhir:
+        t = tugas_ekspor(tugas_id)
+        if t.status not in ("antri", "berjalan"):
+            return t
+        time.sleep(0.05)
+    pytest.fail(f"tugas ekspor {tugas_id} belum selesai setelah {batas} s")
+
+
+def pekerja_ekspor_diam(batas=60):
+    """Wait until this process's export thread has nothing left to do (it runs one job at
+    a time: a no-op queued behind the last job ends after it)."""
+    from kinerja_web.sinkro import tugas
+
+    if tugas._pool is not None:
+        tugas._pool.submit(lambda: None).result(batas)
+
+
+def id_tugas(r):
+    """The job of a POST to /sinkro/ekspor, from its redirect to the progress page."""
     assert r.status_code == 303, teks(r)
-    return int(r.headers["Location"].rsplit("/", 1)[1]), k.get(r.headers["Location"])
+    bagian = r.headers["Location"].rstrip("/").split("/")
+    assert bagian[-2] == "tugas", r.headers["Location"]
+    return int(bagian[-1])
+
+
+def ekspor_selesai(k, jenis, *, ekspor_ok=True):
+    """POST the export form, wait for the background job, follow the progress page's link
+    to the export's detail page: (ekspor id, that page's response)."""
+    tugas_id = id_tugas(k.post("/sinkro/ekspor", {"jenis": jenis}))
+    t = tunggu_ekspor(tugas_id)
+    assert t.status == "selesai", t.galat
+    halaman = k.get(f"/sinkro/ekspor/tugas/{tugas_id}")
+    tautan = [a.attributes["href"] for a in dom(halaman).css("a")
+              if (a.attributes.get("href") or "").rstrip("/").endswith(f"/ekspor/{t.ekspor_id}")]
+    assert tautan, teks(halaman)
+    return t.ekspor_id, k.get(tautan[0])
+
+
+def ekspor_lewat_halaman(k, jenis):
+    return ekspor_selesai(k, jenis)
 
 
 def unduh(k, ekspor_id):

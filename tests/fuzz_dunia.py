@@ -38,6 +38,7 @@ from kinerja_web.models import (
     Skp,
     TahunKinerja,
 )
+from kinerja_web.sinkro import tugas
 
 SANDI = demo.SANDI_DEMO
 LAIN = ("kadis_lain", "operator_lain", "kepsek_lain", "guru_lain", "guru_lain2")
@@ -288,7 +289,7 @@ class Lingkungan:
 @pytest.fixture
 def dunia_fuzz(app, monkeypatch):
     """The world for fuzzing: demo + second Dinas, PDFs not rendered (the HTML they would
-    print is kept for the scope checks), batch jobs not started."""
+    print is kept for the scope checks), batch and export jobs not started."""
     with app.app_context():
         w = siapkan_dunia(app)
         db.session.remove()
@@ -300,6 +301,7 @@ def dunia_fuzz(app, monkeypatch):
 
     monkeypatch.setattr(pdf, "render", render_palsu)
     monkeypatch.setattr(jobs, "antrikan", lambda app, batch_id: None)
+    monkeypatch.setattr(tugas, "antrikan", lambda app, tugas_id: None)  # nor export jobs
     with app.app_context():
         engine = db.engine
     pelacak = PelacakTulis(engine)

@@ -196,6 +196,12 @@ MATRIKS = {
     ("sinkro.ekspor_index", GET): Rute(u("/sinkro/ekspor"), aturan=hanya(200, *OPERATOR_SEMUA)),
     ("sinkro.ekspor_index", POST): Rute(u("/sinkro/ekspor"),
                                         aturan=hanya(422, *OPERATOR_SEMUA)),
+    # The export job's progress page and its cancel (the job of the world has finished:
+    # a cancel changes nothing and leads back to the page).
+    ("sinkro.ekspor_tugas", GET): Rute(obj("tugas", "/sinkro/ekspor/tugas/{id}"), AB,
+                                       ab(200, *OPERATOR)),
+    ("sinkro.ekspor_tugas_batal", POST): Rute(obj("tugas", "/sinkro/ekspor/tugas/{id}/batal"),
+                                              AB, ab(303, *OPERATOR)),
     ("sinkro.ekspor_detail", GET): Rute(obj("ekspor", "/sinkro/ekspor/{id}"), AB,
                                         ab(200, *OPERATOR)),
     ("sinkro.unduh_ekspor", GET): Rute(obj("ekspor", "/sinkro/ekspor/{id}/ekinerja.jsonl"), AB,

@@ -602,7 +602,8 @@ def bentuk(d):
 
 
 # Tables whose every written row names its own audit row (a status, a PKO, a penetapan).
-BERAUDIT = ("skp", "praktik", "pko_sekolah", "pko_dinas", "penetapan", "pengiriman")
+BERAUDIT = ("skp", "praktik", "pko_sekolah", "pko_dinas", "penetapan", "pengiriman",
+            "tugas_ekspor")
 
 
 def periksa_audit(potret, d, nama):
@@ -660,6 +661,9 @@ class Kasus:
     disimpan_lagi: frozenset = frozenset()
     jawaban_ulang: tuple = (200, 303, 409)  # answers the repeat may give
     ronde: int = 1  # rounds (each kills the server once; the page is read anew)
+    # Work the request leaves to the background (the export job): `latar(dunia)` waits
+    # for it to end before each state is read (after the kill: resumed by the restart).
+    latar: Callable | None = None
 
 
 class Dunia:
@@ -705,6 +709,8 @@ def uji_kasus(d, kasus, acak, durasi, catatan):
     path, data, berkas = (*hasil, None) if len(hasil) == 2 else hasil
     klien = d.k(kasus.pengguna)
     data = dict(data, csrf_token=klien.token)
+    tunggu_latar = kasus.latar or (lambda d: None)
+    tunggu_latar(d)
     sebelum = d.potret()
     jawaban = []
     kirim = threading.Thread(target=lambda: jawaban.append(
@@ -715,6 +721,7 @@ def uji_kasus(d, kasus, acak, durasi, catatan):
     kirim.join()
     d.server.mulai()
     d.potret.sehat()
+    tunggu_latar(d)
     tengah = d.potret()
     nama = f"{kasus.endpoint} {path}"
     periksa_keutuhan(d.potret, nama)
@@ -723,6 +730,7 @@ def uji_kasus(d, kasus, acak, durasi, catatan):
     r = klien.post(path, data, berkas)  # the same request again, after the restart
     durasi[kasus.endpoint] = max(durasi.get(kasus.endpoint, 0), time.monotonic() - mulai)
     assert r.status in kasus.jawaban_ulang, (kasus.endpoint, path, r.status, r.teks[:2000])
+    tunggu_latar(d)
     sesudah = d.potret()
     pertama = jawaban[0]
     diakui = not isinstance(pertama, Exception)
@@ -781,6 +789,36 @@ def _pko_buka(d, k, nama):
     halaman = f"/dinas/pko/{d.sekolah(nama)}" if nama else "/dinas/pko-dinas"
     return form_dari(d, "kadis", halaman, f"/dinas/penetapan/{pid}/buka",
                      alasan="Koreksi data predikat.")
+
+
+def _ekspor_berakhir(d, batas=120):
+    """The export job runs in the background: a request after the restart resumes a job
+    whose worker was killed (the first request of each process); wait until none is open."""
+    d.k("operator").get("/sinkro/ekspor")
+    akhir = time.monotonic() + batas
+    while d.potret.satu("SELECT count(*) FROM tugas_ekspor WHERE status IN "
+                        "('antri', 'berjalan')"):
+        assert time.monotonic() < akhir, d.potret.semua("SELECT * FROM tugas_ekspor")
+        time.sleep(0.1)
+
+
+def _ekspor_batal(d, k):
+    """An export job running on another machine (its heartbeat fresh: nobody here takes
+    it over); the Operator cancels it from its page."""
+    from datetime import timedelta
+
+    from kinerja_web.waktu import sekarang
+
+    with d.potret.engine.begin() as conn:
+        tugas_id = conn.execute(text(
+            "INSERT INTO tugas_ekspor (dinas_id, akun_id, jenis, tahun, lingkup, status, tahap, "
+            "diproses, total, pekerja, detak, dibuat) SELECT p.dinas_id, a.id, "
+            "'penilaian_akhir', 2025, 'Seluruh Dinas', 'berjalan', 'cek', 1, 40, "
+            "'mesin-lain|1|1|abcd', :detak, :detak FROM akun a JOIN pegawai p "
+            "ON p.id = a.pegawai_id WHERE a.username = 'operator' RETURNING id"),
+            {"detak": sekarang() + timedelta(hours=1)}).scalar()
+    halaman = f"/sinkro/ekspor/tugas/{tugas_id}"
+    return form_dari(d, "operator", halaman, f"{halaman}/batal")
 
 
 def _praktik(pengguna, pemilik, n, **ubah):
@@ -1030,7 +1068,8 @@ def kasus_semua():
         K("sinkro.referensi_terapkan", "operator",
           lambda d, k: _referensi_terakhir(d, "terapkan")),
         K("sinkro.ekspor_index", "operator", lambda d, k: form_dari(
-            d, "operator", "/sinkro/ekspor", jenis="perencanaan")),
+            d, "operator", "/sinkro/ekspor", jenis="perencanaan"), latar=_ekspor_berakhir),
+        K("sinkro.ekspor_tugas_batal", "operator", _ekspor_batal),
         K("sinkro.sinkro_pegawai", "operator", lambda d, k: form_dari(
             d, "operator", f"/sinkro/pegawai/{d.pegawai('guru23')}",
             f"/sinkro/pegawai/{d.pegawai('guru23')}/sinkro"), ulang=True, ronde=3),

@@ -58,6 +58,7 @@ from kinerja_web.models import (
     Sekolah,
     Skp,
     TahunKinerja,
+    TugasEkspor,
 )
 from kinerja_web.peran import muat_peran
 
@@ -79,7 +80,8 @@ LIHAT = frozenset()  # a handler that writes nothing
 STATUS_TRANSISI = {"skp": ("status",),
                    "praktik": ("status_persiapan", "status_observasi", "status_tindak_lanjut",
                                "status_refleksi"),
-                   "impor_berkas": ("status",), "cetak_batch": ("status",)}
+                   "impor_berkas": ("status",), "cetak_batch": ("status",),
+                   "tugas_ekspor": ("status",)}
 
 
 class Minta(NamedTuple):
@@ -221,6 +223,17 @@ def batch_antri(L):
     db.session.add_all([b, lain])
     db.session.commit()
     return {"ids": [b.id], "lain": [lain.id]}
+
+
+def ekspor_antri(L):
+    """An export job waiting in each Dinas (the operator's, and one of the other Dinas)."""
+    t = TugasEkspor(akun_id=L.dunia.akun["operator"], dinas_id=L.dunia.dinas,
+                    jenis="perencanaan", tahun=2025, lingkup="Uji", status="antri")
+    lain = TugasEkspor(dinas_id=L.dunia.dinas_lain, jenis="perencanaan", tahun=2025,
+                       lingkup="Uji", status="antri")
+    db.session.add_all([t, lain])
+    db.session.commit()
+    return {"ids": [t.id], "lain": [lain.id]}
 
 
 ROSTER_SEKOLAH = ("npsn;nama;jenjang;status\n20309999;SD NEGERI 99 FUZZ;sd;negeri\n")
@@ -846,7 +859,13 @@ def _sasaran():
         "sinkro_ekspor", "sinkro.ekspor_index", "operator",
         lambda w, k: form(st.just("/sinkro/ekspor"),
                           {"jenis": campur(pilih("perencanaan", "penilaian_akhir"))}),
-        lambda w, k: "/sinkro/ekspor", frozenset({"ekspor_ekinerja", "log_sinkro"})))
+        lambda w, k: "/sinkro/ekspor", frozenset({"tugas_ekspor"})))  # the job runs later
+    tambah(Sasaran(
+        "sinkro_ekspor_batal", "sinkro.ekspor_tugas_batal", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/sinkro/ekspor/tugas/{s}/batal",
+                                    id_jalur(k["ids"], k["lain"])), {}),
+        lambda w, k: f"/sinkro/ekspor/tugas/{k['ids'][0]}", frozenset({"tugas_ekspor"}),
+        siapkan=ekspor_antri))
     tambah(Sasaran(
         "sinkro_pegawai", "sinkro.sinkro_pegawai", "operator",
         lambda w, k: form(st.builds(lambda s: f"/sinkro/pegawai/{s}/sinkro", id_jalur(

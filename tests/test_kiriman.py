@@ -6,6 +6,7 @@ import re
 
 import pytest
 from bantu import masuk
+from bantu_sinkro import id_tugas, tunggu_ekspor
 from sqlalchemy import func, select
 
 from kinerja_web import jobs
@@ -168,13 +169,15 @@ def test_periode_e_kinerja_dikirim_dua_kali_satu_periode(buat_klien, dunia):
 
 
 def test_ekspor_e_kinerja_dikirim_dua_kali_satu_ekspor(buat_klien, dunia):
-    from kinerja_web.models import Ekspor
+    from kinerja_web.models import Ekspor, TugasEkspor
 
     k = masuk(buat_klien, "operator")
     kunci = kunci_di(k.get("/sinkro/ekspor"), "/sinkro/ekspor")
     isian = {"kiriman": kunci, "jenis": "perencanaan"}
     pertama, kedua = k.post("/sinkro/ekspor", isian), k.post("/sinkro/ekspor", isian)
     assert pertama.status_code == kedua.status_code == 303, pertama.get_data(as_text=True)
-    assert re.fullmatch(r"/sinkro/ekspor/\d+", pertama.headers["Location"])
+    assert re.fullmatch(r"/sinkro/ekspor/tugas/\d+", pertama.headers["Location"])
     assert kedua.headers["Location"] == pertama.headers["Location"]
+    assert tunggu_ekspor(id_tugas(pertama)).status == "selesai"
+    assert hitung(TugasEkspor) == 1
     assert hitung(Ekspor) == 1

@@ -188,7 +188,7 @@ def _ringkasan(potret):
 def _isi(app):
     """The demo, a small generated volume next to it, and rows in the tables both leave
     empty (sessions, submission keys, an import, a print batch with its prints and files,
-    a stored document, an export and its log), so every table of today holds data in the
+    a stored document, an export with its log and jobs), so every table of today holds data in the
     round trip."""
     from kinerja_web.models import (
         Akun,
@@ -203,6 +203,7 @@ def _isi(app):
         LogSinkro,
         SesiLogin,
         Skp,
+        TugasEkspor,
     )
 
     demo_data.buat(app)
@@ -247,6 +248,15 @@ def _isi(app):
     s.add(LogSinkro(dinas_id=dinas.id, ekspor_id=ekspor.id, pegawai_id=akun[0].pegawai_id,
                     posisi="guru", jenis="perencanaan", nip="198503142010011001",
                     nama="Uji", tipe_skp="guru", status="Berhasil", waktu=waktu))
+    # Export jobs: the finished one with its export, one running (in the unique open set).
+    s.add_all([TugasEkspor(dinas_id=dinas.id, akun_id=akun[0].id, jenis="perencanaan",
+                           tahun=2025, lingkup="Seluruh Dinas", status="selesai", tahap="simpan",
+                           diproses=3, total=3, ekspor_id=ekspor.id, dibuat=waktu,
+                           mulai=waktu, selesai=waktu),
+               TugasEkspor(dinas_id=dinas.id, jenis="perencanaan", tahun=2025,
+                           lingkup="Seluruh Dinas (CLI)", status="berjalan", tahap="cek",
+                           diproses=1, total=3, pekerja="mesin|1|1|abcd", detak=waktu,
+                           dibuat=waktu, mulai=waktu, galat=None)])
     s.commit()
     s.remove()
 

@@ -14,7 +14,7 @@ import secrets
 import bantu
 import pytest
 from bantu_impor import pegawai, pratinjau, simpan, unggah
-from bantu_sinkro import operator_demo
+from bantu_sinkro import ekspor_selesai, operator_demo
 from conftest import SANDI, TEST_CONFIG
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text, update
@@ -416,9 +416,7 @@ def nama_lama(app, demo):
 def test_ekspor_seluruh_dinas_berhasil_dengan_nama_berisi_tab_vertikal(app, nama_lama,
                                                                       buat_klien):
     k = operator_demo(buat_klien)
-    r = k.post("/sinkro/ekspor", {"jenis": "perencanaan"})
-    assert r.status_code == 303, r.status_code
-    ekspor_id = int(r.headers["Location"].rsplit("/", 1)[1])
+    ekspor_id, _ = ekspor_selesai(k, "perencanaan")
     jsonl = k.get(f"/sinkro/ekspor/{ekspor_id}/{berkas.NAMA_JSONL}").data
     xlsx = k.get(f"/sinkro/ekspor/{ekspor_id}/{berkas.NAMA_XLSX}").data
     catatan = berkas.baca_jsonl(jsonl)

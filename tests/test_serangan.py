@@ -38,6 +38,7 @@ from html.parser import HTMLParser
 import dunia_akses
 import pytest
 from bantu import versi_di
+from bantu_sinkro import id_tugas, tunggu_ekspor
 from conftest import SANDI, tanpa_konteks
 from dunia_akses import PERAN, catat_tulisan
 from matriks_akses import MATRIKS, TOLAK, harap
@@ -801,8 +802,11 @@ def test_ekspor_menetralkan_rumus_dan_tetap_data(_app, dunia_s, korpus):
             u.nama = unor.get(u.unor_id, u.nama)
         db.session.commit()
     r = op.minta(_app, "POST", "/sinkro/ekspor", data={"jenis": "perencanaan"})
-    assert r.status_code == 303
-    ekspor = r.headers["Location"].rsplit("/", 1)[1]
+    with _app.app_context():
+        t = tunggu_ekspor(id_tugas(r))
+        db.session.remove()
+    assert t.status == "selesai", t.galat
+    ekspor = t.ekspor_id
     unduhan = [(kadis, "/dinas/rekap.csv"), (kadis, "/dinas/rekap.xlsx"),
                (op, "/sinkro/temuan.xlsx"), (op, "/sinkro/disparitas.xlsx"),
                (op, "/sinkro/referensi/unor.xlsx"), (op, "/sinkro/referensi/asn.xlsx"),

@@ -345,6 +345,7 @@ BOLEH_DEMO = {
     "kompetensi_skp": {(303, 409)},
     "batch": {(303, 303)},  # one job; the twin follows the first to its status page
     "batch_batal": {(303, 303)},
+    "ekspor_batal": {(303, 303)},  # cancelled once; the twin finds it ended
     "upaya_ubah": {(303, 409)},  # corrected once; the twin's version is stale
     "upaya_hapus": {(303, 404)},  # deleted once; the twin finds no such note
 }
@@ -352,7 +353,8 @@ BOLEH_DEMO = {
 AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
               "predikat_ditetapkan": 1, "pengiriman_dibuka": 1, "penilaian_dikirim": 1,
               "periode_ekinerja_dibuat": 1, "periode_ekinerja_diubah": 1,
-              "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "ganti_sandi": 1,
+              "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "tugas_ekspor": 1,
+              "tugas_ekspor_selesai": 1, "tugas_ekspor_dibatalkan": 1, "ganti_sandi": 1,
               "keluar": 1, "skp_disetujui": 1, "skp_disepakati": 1, "rating_hasil": 1,
               "rating_perilaku": 1, "impor_dibatalkan": 1, "referensi_dibatalkan": 1,
               "pengaturan_dinas": 1, "skp_catatan_draf": 1, "logo_diunggah": 1,
@@ -384,6 +386,7 @@ DIUJI_GANDA = {
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
     "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
+    "sinkro.ekspor_tugas_batal",
 }
 DIKECUALIKAN = {
     "dokumen.cetak": "every print is its own document with its own verification code and "
@@ -500,6 +503,9 @@ def jalan_demo(url, db_url, ids):
     r = j.k("operator").get("/sinkro/ekspor")
     j.ganda("ekspor", "operator", "/sinkro/ekspor",
             {"jenis": "perencanaan", "kiriman": nilai_hidden(r.teks, "kiriman")})
+    # Cancelling a running export job (of another machine): cancelled (and audited) once.
+    j.ganda("ekspor_batal", "operator", f"/sinkro/ekspor/tugas/{ids['ekspor_berjalan']}/batal",
+            {}, halaman=f"/sinkro/ekspor/tugas/{ids['ekspor_berjalan']}")
     # Planning and assessment transitions (versioned under the SKP's row lock).
     skp = ids["skp_diajukan"]
     r = j.k("kepsek1").get(f"/persetujuan/{skp}/langkah/4")
@@ -737,6 +743,14 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
             ":t FROM akun WHERE username = 'kadis' RETURNING id"),
             {"d": ids["dinas"], "t": datetime(2025, 6, 1),
              "detak": sekarang() + timedelta(hours=1)}).scalar()
+        # Likewise an export job of the final assessment, running elsewhere.
+        ids["ekspor_berjalan"] = conn.execute(text(
+            "INSERT INTO tugas_ekspor (dinas_id, akun_id, jenis, tahun, lingkup, status, "
+            "tahap, diproses, total, pekerja, detak, dibuat) SELECT :d, id, "
+            "'penilaian_akhir', 2025, 'Seluruh Dinas', 'berjalan', 'cek', 3, 40, "
+            "'mesin-lain|1|1|abcd', :detak, :t FROM akun WHERE username = 'operator' "
+            "RETURNING id"), {"d": ids["dinas"], "t": datetime(2025, 6, 1),
+                              "detak": sekarang() + timedelta(hours=1)}).scalar()
     engine.dispose()
     audit_awal = satu("SELECT coalesce(max(id), 0) FROM audit")
     # A batch print renders in a thread of the worker, in chunks of one document.
@@ -747,6 +761,11 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
         sandi_ulang = [(s, _bisa_masuk(server.url, u, s)) for x in lain["sandi_ulang"]
                        for u, s in x.items()]
         atur_ulang = [(s, _bisa_masuk(server.url, "guru3", s)) for s in lain["atur_ulang"]]
+        # The export runs in the background of a worker: it ends before the server stops.
+        batas = time.monotonic() + 120
+        while satu("SELECT count(*) FROM tugas_ekspor WHERE jenis = 'perencanaan' AND "
+                   "status IN ('antri', 'berjalan')") and time.monotonic() < batas:
+            time.sleep(0.1)
     print(f"\n{lain}\n{sandi_ulang}\n{atur_ulang}")
     print(f"\n{jalan.pasangan}")
     salah = [(jenis, st) for jenis, st, _ in jalan.pasangan if st not in BOLEH_DEMO[jenis]]
@@ -768,6 +787,10 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     assert satu("SELECT count(*) FROM periode_ekinerja WHERE nama = 'SEMESTER UJI'") == 1
     assert satu("SELECT count(*) FROM periode_ekinerja WHERE id = :p", p=ids["periode"]) == 0
     assert satu("SELECT count(*) FROM ekspor_ekinerja") == 1
+    assert satu("SELECT count(*) FROM tugas_ekspor WHERE jenis = 'perencanaan' AND "
+                "status = 'selesai'") == 1
+    assert satu("SELECT status FROM tugas_ekspor WHERE id = :t",
+                t=ids["ekspor_berjalan"]) == "dibatalkan"
     assert satu("SELECT count(*) FROM pengiriman WHERE sekolah_id = :w", w=w) == 2
     # The uploads: one preview each (the twin was sent to it), applied once.
     assert len(lain["pratinjau_roster"]) == 1 and len(lain["pratinjau_referensi"]) == 1

@@ -31,6 +31,7 @@ from kinerja_web.models.sinkro import (
     Ekspor,
     LogSinkro,
     PeriodeEkinerja,
+    TugasEkspor,
     UnitKerja,
 )
 from kinerja_web.models.skp import Skp
@@ -66,5 +67,6 @@ __all__ = [
     "SesiLogin",
     "Skp",
     "TahunKinerja",
+    "TugasEkspor",
     "UnitKerja",
 ]

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -178,3 +179,80 @@ class LogHanyaDitambah(RuntimeError):
 def _tolak_ubah_log(mapper, connection, target):
     # The log is evidence of what was sent; a correction is a new attempt, never an edit.
     raise LogHanyaDitambah("Log Sinkronisasi hanya dapat ditambah, tidak diubah atau dihapus.")
+
+
+class StatusTugas(StrEnum):
+    """A whole-Dinas export job: queued, running (by `pekerja`), then done, failed or
+    cancelled (the same states as a batch print)."""
+
+    ANTRI = "antri"
+    BERJALAN = "berjalan"
+    SELESAI = "selesai"
+    GAGAL = "gagal"
+    DIBATALKAN = "dibatalkan"
+
+    @classmethod
+    def terbuka(cls) -> tuple["StatusTugas", ...]:
+        """The states of a job still to finish (it can be followed, joined or cancelled)."""
+        return cls.ANTRI, cls.BERJALAN
+
+
+class TahapEkspor(StrEnum):
+    """Where a running export is: the pre-check (with the records of who passes), the
+    files put together, the export and its log rows stored."""
+
+    CEK = "cek"
+    SUSUN = "susun"
+    SIMPAN = "simpan"
+
+    @property
+    def label(self) -> str:
+        return {"cek": "Cek kesiapan", "susun": "Menyusun berkas",
+                "simpan": "Menyimpan hasil"}[self.value]
+
+
+# At most one open job per Dinas, kind and year: the partial unique index (SQLite and
+# PostgreSQL) makes a second start, however concurrent, fail and join the first.
+TERBUKA_SQL = "status IN ('antri', 'berjalan')"
+
+
+class TugasEkspor(Model):
+    """The e-Kinerja export of a whole Dinas as a background job with its progress.
+
+    Progress rows live here (no state outside the database and Redis): the phase, how many
+    pegawai of the total are checked, the owner (machine|pid|start|random, as a batch
+    print's) and its heartbeat. The export itself (files and log rows) is written in one
+    transaction at the end, with `ekspor_id`; a job taken over from a dead owner runs again
+    from the start (it is one consistent reading of the Dinas, nothing half is kept)."""
+
+    __tablename__ = "tugas_ekspor"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
+    akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
+    jenis: Mapped[str] = mapped_column(String(20))
+    tahun: Mapped[int]
+    lingkup: Mapped[str] = mapped_column(String(200))
+    status: Mapped[StatusTugas] = mapped_column(teks_enum(StatusTugas, 12),
+                                                default=StatusTugas.ANTRI)
+    tahap: Mapped[TahapEkspor | None] = mapped_column(teks_enum(TahapEkspor, 10))
+    diproses: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int | None]
+    galat: Mapped[str | None] = mapped_column(Text)
+    ekspor_id: Mapped[int | None] = mapped_column(ForeignKey("ekspor_ekinerja.id"))
+    pekerja: Mapped[str | None] = mapped_column(String(64))
+    detak: Mapped[datetime | None]
+    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    mulai: Mapped[datetime | None]
+    selesai: Mapped[datetime | None]
+
+    __table_args__ = (
+        Index("uq_tugas_ekspor_terbuka", "dinas_id", "jenis", "tahun", unique=True,
+              sqlite_where=text(TERBUKA_SQL), postgresql_where=text(TERBUKA_SQL)),
+        Index("ix_tugas_ekspor_dinas_id", "dinas_id", "id"),
+    )
+
+    @property
+    def persen(self):
+        if self.status == StatusTugas.SELESAI:
+            return 100
+        return int(100 * self.diproses / self.total) if self.total else 0

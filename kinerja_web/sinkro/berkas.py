@@ -121,6 +121,15 @@ class LembarEkspor:
         self.wb.save(out)
         return out.getvalue()
 
+    def buang(self):
+        """Drop a workbook left half written (an export stopped or failed): each sheet's
+        writer is closed now, not left to the garbage collector mid-stream."""
+        for ws in self.wb.worksheets:
+            try:
+                ws.close()
+            except Exception:  # noqa: BLE001 - a sheet that cannot close is dropped anyway
+                continue
+
 
 def _baris(ws):
     rows = ws.iter_rows(values_only=True)

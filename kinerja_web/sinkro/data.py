@@ -98,6 +98,9 @@ class Muatan:
         self.satu_kali = sekolah_id is not None or pegawai_id is not None
         self.unor = {}
         self.ada_unor = self.ada_asn = False
+        # Progress of a run: pegawai in scope (known once the iteration starts) and read.
+        self.jumlah = None
+        self.diperiksa = 0
         if not self.satu_kali:
             self._muat_unor(None)
 
@@ -222,6 +225,7 @@ class Muatan:
                                       .order_by(Pegawai.nama, Pegawai.id)).all()
             if rows:
                 self.ada_unor, self.ada_asn = rows[0].ada_unor, rows[0].ada_asn
+            self.jumlah = len({r[0] for r in rows})
             ids = {r[8] for r in rows} | {r[21] for r in rows}
             ids |= {p.unor_id for pair in self.pimpinan.values() for p in pair if p}
             if self.kepala_dinas is not None:
@@ -232,6 +236,7 @@ class Muatan:
         ids = db.session.scalars(self._saring(
             select(Pegawai.id).join(Sekolah, Pegawai.sekolah_id == Sekolah.id))
             .order_by(Sekolah.nama, Pegawai.nama, Pegawai.id)).all()
+        self.jumlah = len(ids)
         for awal in range(0, len(ids), self.ukuran):
             bagian = ids[awal:awal + self.ukuran]
             urut = {pid: i for i, pid in enumerate(bagian)}
@@ -250,6 +255,7 @@ class Muatan:
             i = j
 
     def _per_pegawai(self, rows):
+        self.diperiksa += 1
         r = rows[0]
         pid, nip, nama, jabatan, golongan, lahir, sekolah_id, sekolah_nama, unor_id = r[:9]
         skp = {x[9]: x for x in rows if x[9] is not None}

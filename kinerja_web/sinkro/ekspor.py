@@ -160,10 +160,15 @@ def ekspor(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekola
 
 
 def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekolah_id=None,
-            pegawai_id=None, posisi=None, pengirim=None) -> Siapan:
-    """The pre-check and the files, writing nothing (call it inside `baca_saja`)."""
+            pegawai_id=None, posisi=None, pengirim=None, progres=None) -> Siapan:
+    """The pre-check and the files, writing nothing (call it inside `baca_saja`).
+    `progres(tahap, n, total)`, when given, hears where it is: "cek" with the pegawai
+    checked so far of those in scope, then "susun" once every record is out and the files
+    are being finished (the background job writes it to its row). When it answers True the
+    run is to stop: no more records are made, and the caller discards what it gets."""
     if jenis not in JENIS:
         raise ValueError(jenis)
+    progres = progres or (lambda tahap, n, total: False)
     pengirim = pengirim or PengirimBerkas()
     waktu = sekarang()
     muatan = data.Muatan(dinas_id, tahun, sekolah_id=sekolah_id, pegawai_id=pegawai_id)
@@ -193,7 +198,11 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
                 yield s, pel.get(s.skp.id)
             kumpulan.clear()
 
+        progres("cek", 0, muatan.jumlah)
         for h in data.hasil(muatan, jenis):
+            if progres("cek", muatan.diperiksa, muatan.jumlah):
+                kumpulan.clear()
+                return  # stopped: the files end here, cleanly, and are not kept
             s = h.subjek
             if posisi is not None and s.posisi != posisi:
                 continue
@@ -214,6 +223,7 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
                                *(jumlah_rhk(c) if jenis != "penilaian_periodik"
                                  else (None, None)), rincian(c)))
             yield c
+        progres("susun", muatan.diperiksa, muatan.jumlah)
 
     kiriman = pengirim.kirim(jenis, catatan_lolos())
     diterima = rhk_total = indikator_total = 0

@@ -54,10 +54,14 @@ class PengirimBerkas:
         jsonl = io.BytesIO()
         lembar = berkas.LembarEkspor(jenis)
         hasil = []
-        for c in catatan:
-            jsonl.write(berkas.baris_jsonl(c))
-            lembar.tambah(c)
-            hasil.append(HasilKirim(True))
+        try:
+            for c in catatan:
+                jsonl.write(berkas.baris_jsonl(c))
+                lembar.tambah(c)
+                hasil.append(HasilKirim(True))
+        except BaseException:
+            lembar.buang()
+            raise
         isi = jsonl.getvalue()
         sha = hashlib.sha256(isi).hexdigest()
         xlsx = lembar.simpan(sha)

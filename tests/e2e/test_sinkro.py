@@ -73,7 +73,9 @@ def test_operator_cek_perbaiki_sinkro_ulang_ekspor(halaman_js, server, tmp_path)
     page.get_by_role("link", name="Ekspor", exact=True).click()
     page.get_by_label("Perencanaan (SKP)").check()
     page.get_by_role("button", name="Ekspor sekarang").click()
-    expect(page.get_by_text(re.compile(r"Ekspor selesai: \d+ pegawai diekspor"))).to_be_visible()
+    # The export runs in the background; its page follows the progress (htmx polling).
+    expect(page.get_by_text(re.compile(r"Ekspor selesai"))).to_be_visible(timeout=60_000)
+    page.get_by_role("link", name=re.compile(r"Lihat hasil ekspor #\d+")).click()
     expect(page.get_by_role("heading", name=re.compile("Pegawai yang tidak diekspor"))
            ).to_be_visible()
 
@@ -107,7 +109,7 @@ def test_operator_cek_perbaiki_sinkro_ulang_ekspor(halaman_js, server, tmp_path)
     # 6. Export again and download what goes to e-Kinerja.
     page.get_by_role("link", name="Ekspor", exact=True).click()
     page.get_by_role("button", name="Ekspor sekarang").click()
-    expect(page.get_by_text(re.compile(r"Ekspor selesai"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Ekspor selesai"))).to_be_visible(timeout=60_000)
     with page.expect_download() as unduhan:
         page.get_by_role("link", name="Unduh JSON Lines").click()
     jsonl = tmp_path / "ekinerja.jsonl"
