@@ -1,15 +1,15 @@
 """WeasyPrint: render documents to PDF, one or many at a time, fetching nothing from
 outside the app (only its own static files and the Dinas logo stored in the database)."""
 
-import io
 import threading
 from pathlib import Path
 
 from flask import current_app, render_template
-from pypdf import PdfWriter
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from kinerja_web import gabung
 
 SKEMA = "kinerja://"
 PER_TULIS = 10  # documents laid out together before their pages are written
@@ -88,7 +88,8 @@ def render_murni(static, html_list, logo=None, terpisah=False):
     of one PDF per document. Needs no app: batch workers run it in other processes.
 
     Documents are laid out `PER_TULIS` at a time and written before the next ones, so a
-    chunk of 50 never holds 50 layouts in memory; the parts are then joined by pypdf."""
+    chunk of 50 never holds 50 layouts in memory; the parts are then joined
+    (kinerja_web.gabung: one font per face)."""
     if not html_list:
         raise ValueError("tidak ada dokumen")
     fetcher = PengambilAman(static, logo)
@@ -107,9 +108,4 @@ def render_murni(static, html_list, logo=None, terpisah=False):
         bagian.append(dokumen[0].copy([p for d in dokumen for p in d.pages]).write_pdf())
     if len(bagian) == 1:
         return bagian[0]
-    penulis = PdfWriter()
-    for b in bagian:
-        penulis.append(io.BytesIO(b), import_outline=True)
-    out = io.BytesIO()
-    penulis.write(out)
-    return out.getvalue()
+    return gabung.gabung(bagian)

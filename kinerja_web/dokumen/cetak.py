@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 import segno
 from flask import current_app, has_request_context, request
-from pypdf import PdfWriter
 from sqlalchemy import select
 
-from kinerja_web import pdf, simpanan
+from kinerja_web import gabung, pdf, simpanan
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Sekolah
@@ -140,13 +139,8 @@ def susun_chunk(format, dokumen, nama):
     """The chunk's file from its documents' PDFs, in order: one PDF with a bookmark per
     person (each document keeps its own), or a ZIP of per-person PDFs."""
     out = io.BytesIO()
-    if format == "pdf":
-        penulis = PdfWriter()
-        for d in dokumen:
-            penulis.append(io.BytesIO(d), import_outline=True)
-        penulis.write(out)
-        penulis.close()
-        return out.getvalue()
+    if format == "pdf":  # fonts are shared once, when the chunks are joined
+        return gabung.gabung(dokumen, font=False)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for n, isi in zip(nama, dokumen, strict=True):
             z.writestr(n, isi)

@@ -50,13 +50,14 @@ def kerja_rq(pasangan):
 
 
 def pool_rendah():
-    """One render process at low priority, spawned, dying with this process."""
+    """One render process on idle CPU time only (anak.menganggur), spawned, dying with
+    this process."""
     global _render
     if _render is None:
         _render = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=anak.mati_bersama_induk,
-            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10)))
+            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10), True))
     return _render
 
 
