@@ -75,7 +75,10 @@ def _basis_data():
 def _env(url, akar):
     env = {**os.environ, "FLASK_APP": "kinerja_web", "KINERJA_DATABASE_URL": url,
            "KINERJA_SECRET_KEY": KUNCI, "KINERJA_SANDI_METODE": "scrypt:1024:8:1",
-           "PYTHONPATH": str(akar)}
+           # The checkout first; other entries kept after it (e.g. packages not yet in the
+           # virtualenv, or the worktree's own path, which `akar` then shadows).
+           "PYTHONPATH": os.pathsep.join([str(akar)] + [
+               p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
     for k in ("KINERJA_REDIS_URL", "FLASK_DEBUG", "TESTING", "KINERJA_ENV"):
         env.pop(k, None)
     return env

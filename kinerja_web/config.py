@@ -48,6 +48,9 @@ def load(app, test_config=None):
         # Documents whose data became final are rendered in the background (pracetak).
         PRACETAK=True,
         PRACETAK_NICE=10,
+        # A single print is served from the store when its data is unchanged (false:
+        # always rendered, nothing stored; `bench/cetak.py` measures both).
+        CETAK_SIMPAN=True,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:

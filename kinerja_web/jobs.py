@@ -75,6 +75,7 @@ def kerja_rq(batch_id):
     # processes with it), so a worker stopped hard leaves no process behind.
     if anak.kuda_kerja_rq():
         anak.mati_bersama_induk()
+        anak.menganggur()  # the whole job on idle CPU: web requests come first
     app = create_app()
     with app.app_context():
         try:
@@ -261,7 +262,7 @@ def jalankan(batch_id, pekerja=None):
     those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
     job resumes on any node."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
-    from kinerja_web.dokumen.cetak import render_dokumen, siapkan_chunk, susun_chunk
+    from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk
 
     pekerja = pekerja or identitas()
     if not klaim(batch_id, pekerja):
@@ -283,18 +284,18 @@ def jalankan(batch_id, pekerja=None):
                     c = siapkan_chunk(batch, ids)
                     ada = c.tersimpan()
                 kurang = [i for i in range(len(c.html)) if i not in ada]
-                args = (static, [c.html[i] for i in kurang], c.logo)
-                hasil = pool.submit(render_dokumen, *args) if pool else _Selesai(
-                    render_dokumen(*args))
+                args = (static, batch.format, [ada.get(i) for i in range(len(c.html))],
+                        c.html, c.logo, c.nama)
+                hasil = pool.submit(render_susun, *args) if pool else _Selesai(
+                    render_susun(*args))
                 antre.append((berikut, hasil, c, ada, kurang))
                 berikut += 1
             i, hasil, c, ada, kurang = antre.popleft()
             # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
-            baru = dict(zip(kurang, hasil.result(), strict=True))
-            isi = susun_chunk(batch.format, [ada.get(j) or baru[j] for j in range(len(c.html))],
-                              c.nama)
+            dirender, isi = hasil.result()
+            baru = dict(zip(kurang, dirender, strict=True))
             # Locked until this chunk's commit: a worker that took the job over (or a
             # cancel) cannot interleave between this check and the progress written below.
             db.session.refresh(batch, with_for_update=True)

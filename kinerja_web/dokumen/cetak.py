@@ -147,6 +147,18 @@ def susun_chunk(format, dokumen, nama):
     return out.getvalue()
 
 
+def render_susun(static, format, dokumen, html, logo, nama):
+    """(the PDFs rendered here, the chunk's file): the documents missing from `dokumen`
+    (None) rendered from their HTML, then the chunk put together; runs in a render
+    process, so a batch's job does no PDF work of its own."""
+    kurang = [i for i, d in enumerate(dokumen) if d is None]
+    baru = render_dokumen(static, [html[i] for i in kurang], logo)
+    lengkap = list(dokumen)
+    for i, d in zip(kurang, baru, strict=True):
+        lengkap[i] = d
+    return baru, susun_chunk(format, lengkap, nama)
+
+
 def render_chunk(static, format, html, logo, nama):
     """PDF bytes of a chunk (or a ZIP of per-person PDFs), every document rendered."""
     return susun_chunk(format, render_dokumen(static, html, logo), nama)

@@ -40,6 +40,7 @@ def kerja_rq(pasangan):
 
     if anak.kuda_kerja_rq():
         anak.mati_bersama_induk()  # the work horse dies with its worker
+        anak.menganggur()  # and runs on idle CPU only
     app = create_app()
     with app.app_context():
         try:
