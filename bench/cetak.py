@@ -174,7 +174,8 @@ def _bare(app, daftar):
         mulai = time.perf_counter()
         halaman = 0
         for h in html:
-            d = HTML(string=h, base_url=pdf.SKEMA + "static/", url_fetcher=fetcher).render(
+            d = HTML(string=pdf.pasang_qr(h), base_url=pdf.SKEMA + "static/",
+                     url_fetcher=fetcher).render(
                 stylesheets=[css])
             d.write_pdf(io.BytesIO())
             halaman += len(d.pages)
@@ -277,7 +278,8 @@ def _dingin(app, daftar, data):
         fetcher = pdf.PengambilAman(app.static_folder, gambar)
         halaman = 0
         for h in html:
-            d = HTML(string=h, base_url=pdf.SKEMA + "static/", url_fetcher=fetcher).render(
+            d = HTML(string=pdf.pasang_qr(h), base_url=pdf.SKEMA + "static/",
+                     url_fetcher=fetcher).render(
                 stylesheets=[css])
             d.write_pdf(io.BytesIO())
             halaman += len(d.pages)

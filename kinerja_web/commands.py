@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from kinerja_web import alur, anak, aturan, cadangan, demo, jobs
+from kinerja_web import alur, aturan, cadangan, demo, jobs
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.alur import impor as alur_impor
@@ -281,7 +281,6 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
                             sekolah.nama if sekolah else (jenjang or "Seluruh Dinas"), cli=True)
     db.session.commit()
     click.echo(f"{len(ids)} dokumen, {b.jumlah_chunk} bagian…")
-    anak.menganggur()  # on idle CPU only, like the workers: the web comes first
     jobs.jalankan(b.id)
     db.session.refresh(b)
     keluar.write_bytes(jobs.isi_berkas(b))

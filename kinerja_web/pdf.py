@@ -1,10 +1,14 @@
 """WeasyPrint: render documents to PDF, one or many at a time, fetching nothing from
 outside the app (only its own static files and the Dinas logo stored in the database)."""
 
+import re
 import threading
+from html import unescape
 from pathlib import Path
 
+import segno
 from flask import current_app, render_template
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -94,6 +98,21 @@ class HTMLCetak(HTML):
         return [self.ua] if self.ua is not None else super()._ua_stylesheets(forms)
 
 
+_TANDA_QR = re.compile(r"<!--qr ([^<>\s]+) qr-->")
+
+
+def tanda_qr(url):
+    """A mark in the HTML where `pasang_qr` draws the QR code of `url` (an HTML comment:
+    escaped user text can never make one)."""
+    return Markup(f"<!--qr {escape(url)} qr-->")
+
+
+def pasang_qr(html):
+    """The HTML with each QR mark replaced by the code as inline SVG (segno, pure Python)."""
+    return _TANDA_QR.sub(lambda m: segno.make(unescape(m.group(1)), error="m").svg_inline(
+        scale=2, border=1, dark="#000"), html)
+
+
 def html_dokumen(konteks):
     """The HTML of one document (templates/pdf/<jenis>.html)."""
     return render_template(f"pdf/{konteks['jenis']}.html", **konteks)
@@ -120,7 +139,7 @@ def render_murni(static, html_list, logo=None, terpisah=False):
     fc = konfigurasi_font()
 
     def tata(h):
-        dok = HTMLCetak(string=h, base_url=SKEMA + "static/", url_fetcher=fetcher)
+        dok = HTMLCetak(string=pasang_qr(h), base_url=SKEMA + "static/", url_fetcher=fetcher)
         dok.ua = ua
         return dok.render(stylesheets=[css], font_config=fc)
 

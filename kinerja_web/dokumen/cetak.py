@@ -71,11 +71,16 @@ def qr_svg(url):
 
 
 def siapkan(jenis, skp, bersama, akun_id=None):
-    """(HTML, Cetakan) of one document."""
+    """(HTML, Cetakan) of one document. The HTML holds its QR code as a mark
+    (pdf.tanda_qr) that the renderer draws (pdf.pasang_qr): the code is a function of the
+    verification URL printed beside it, so the fingerprint of a stored document needs no
+    QR, and a print served from storage or a batch of stored documents never encodes one
+    (segno: ~10 ms a code, more than the rest of a stored print)."""
     konteks, nilai = isi_dokumen.isi(jenis, skp, bersama)
     kode = isi_dokumen.kode_verifikasi(jenis, skp.id, skp.tahun.tahun, nilai)
     url = url_verifikasi(kode)
-    html = pdf.html_dokumen({**konteks, "kode": kode, "url_verifikasi": url, "qr": qr_svg(url)})
+    html = pdf.html_dokumen({**konteks, "kode": kode, "url_verifikasi": url,
+                             "qr": pdf.tanda_qr(url)})
     return html, Cetakan(kode=kode, jenis=jenis, skp_id=skp.id, nilai=nilai, akun_id=akun_id)
 
 
