@@ -51,11 +51,15 @@ def main():
         ids = list(db.session.scalars(select(Penilaian.skp_id).where(
             Penilaian.penetapan_id.is_not(None)).order_by(Penilaian.skp_id)))
         kadis = db.session.scalar(select(Akun.id).where(Akun.username == "kadis"))
-    daftar = ids[:JUMLAH]
-    print(f"  {len(ids)} SKP dengan predikat; batch memakai {len(daftar)} dokumen berbeda.")
+    unik = ids[:JUMLAH]
+    # Fewer documents than JUMLAH: the list again (a chunk of 50 never holds one twice, so
+    # the batch has JUMLAH pages; the cold batch prints each document once).
+    daftar = (unik * (JUMLAH // len(unik) + 1))[:JUMLAH]
+    print(f"  {len(ids)} SKP dengan predikat; batch dingin {len(unik)} dokumen berbeda, "
+          f"batch tersimpan {len(daftar)} dokumen.")
     _satu_dokumen(app, ids[0])
 
-    def batch_baru():
+    def batch_baru(daftar):
         with app.app_context():
             b = CetakBatch(akun_id=kadis, dinas_id=1, jenis="dokumen_evaluasi", format="pdf",
                            daftar=daftar, ukuran_chunk=50, lingkup="bench")
@@ -63,8 +67,8 @@ def main():
             db.session.commit()
             return b.id
 
-    _batch(app, batch_baru(), "dingin: tanpa dokumen tersimpan", "≤ 90 s")
-    _batch(app, batch_baru(), "semua dokumen sudah tersimpan (pracetak)", "≤ 15 s")
+    _batch(app, batch_baru(unik), "dingin: tanpa dokumen tersimpan", "≤ 90 s per 1.500")
+    _batch(app, batch_baru(daftar), "semua dokumen sudah tersimpan (pracetak)", "≤ 15 s")
     _bare(app, daftar)
     _dingin(app, daftar, "data bench")
     _dingin(*_app_demo(tmp), "data demo")
@@ -131,9 +135,9 @@ def _batch(app, batch_id, judul, target):
         from pypdf import PdfReader
 
         halaman = len(PdfReader(io.BytesIO(berkas)).pages)
-        tersimpan = db.session.scalar(select(func.sum(DokumenTersimpan.ukuran)).where(
+        tersimpan = db.session.scalar(select(func.avg(DokumenTersimpan.ukuran)).where(
             DokumenTersimpan.skp_id.in_(b.daftar),
-            DokumenTersimpan.jenis == "dokumen_evaluasi"))
+            DokumenTersimpan.jenis == "dokumen_evaluasi")) or 1
     selesai.set()
     t.join()
     print(f"\n  Batch {len(b.daftar)} Dokumen Evaluasi (1 halaman), {judul}; "
@@ -142,8 +146,7 @@ def _batch(app, batch_id, judul, target):
     print(f"  halaman                {halaman:8d}     ({halaman / durasi:.1f} halaman/s)")
     print(f"  ukuran PDF gabungan    {len(berkas) / 1024 / 1024:8.1f} MB = "
           f"{len(berkas) / halaman / 1024:.1f} KB per dokumen; dokumen tersimpan masing-masing "
-          f"{(tersimpan or 0) / halaman / 1024:.1f} KB (rasio "
-          f"{len(berkas) / (tersimpan or 1):.2f})")
+          f"{tersimpan / 1024:.1f} KB (rasio {len(berkas) / halaman / tersimpan:.2f})")
     for pid, mb in puncak.items():
         jejak = [round(r) for _, p, r in contoh if p == pid]
         awal = jejak[len(jejak) // 4] if jejak else 0
