@@ -252,7 +252,8 @@ def pool_render():
         _render = ProcessPoolExecutor(max_workers=jumlah_proses(),
                                       mp_context=multiprocessing.get_context("spawn"),
                                       initializer=anak.mati_bersama_induk,
-                                      initargs=(os.getpid(), 0, True))
+                                      initargs=(os.getpid(), 0,
+                                                current_app.config.get("CETAK_IDLE", True)))
     return _render
 
 

@@ -239,6 +239,7 @@ def test_pracetak_merender_di_proses_anak_berprioritas_rendah(app, ctx):
     from kinerja_web.dokumen import pracetak
 
     app.config["PRACETAK_NICE"] = 7
+    app.config["CETAK_IDLE"] = True
     monkey = pracetak._render
     pracetak._render = None
     try:

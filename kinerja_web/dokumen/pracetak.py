@@ -58,7 +58,8 @@ def pool_rendah():
         _render = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=anak.mati_bersama_induk,
-            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10), True))
+            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10),
+                      current_app.config.get("CETAK_IDLE", True)))
     return _render
 
 
