@@ -129,9 +129,13 @@ def _batch(app, batch_id, judul, target):
 
     t = threading.Thread(target=pantau, daemon=True)
     t.start()
+    from bench.beban import _cpu_detik
+
+    cpu0 = _cpu_detik(os.getpid())
     mulai = time.perf_counter()
     with app.app_context():
         jobs.jalankan(batch_id)
+        cpu = _cpu_detik(os.getpid()) - cpu0
         b = db.session.get(CetakBatch, batch_id)
         berkas = jobs.isi_berkas(b)
         durasi = time.perf_counter() - mulai
@@ -145,7 +149,9 @@ def _batch(app, batch_id, judul, target):
     t.join()
     print(f"\n  Batch {len(b.daftar)} Dokumen Evaluasi (1 halaman), {judul}; "
           f"{jobs.jumlah_proses()} proses render, {os.cpu_count()} inti:")
-    print(f"  waktu ujung ke ujung   {durasi:8.1f} s   (target {target})")
+    print(f"  waktu ujung ke ujung   {durasi:8.1f} s   (target {target}); CPU {cpu:.1f} s "
+          f"(proses ini dan proses rendernya; mesin dipakai bersama: beban "
+          f"{os.getloadavg()[0]:.1f})")
     print(f"  halaman                {halaman:8d}     ({halaman / durasi:.1f} halaman/s)")
     print(f"  ukuran PDF gabungan    {len(berkas) / 1024 / 1024:8.1f} MB = "
           f"{len(berkas) / halaman / 1024:.1f} KB per dokumen; dokumen tersimpan masing-masing "
