@@ -48,6 +48,13 @@ def load(app, test_config=None):
         # Documents whose data became final are rendered in the background (pracetak).
         PRACETAK=True,
         PRACETAK_NICE=10,
+        # A single print is served from the store when its data is unchanged (false:
+        # always rendered, nothing stored; `bench/cetak.py` measures both).
+        CETAK_SIMPAN=True,
+        # Render processes run only on idle CPU (SCHED_IDLE, nice 19, idle I/O): the web is
+        # never slowed, and on a machine busy with other work they wait (false: normal
+        # priority; the test suite, which shares its machine, sets it so).
+        CETAK_IDLE=True,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:

@@ -29,10 +29,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from pypdf import PdfWriter
 from sqlalchemy import func, select, update
 
-from kinerja_web import anak, simpanan
+from kinerja_web import anak, gabung, simpanan
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models.cetak import CetakBatch, StatusBatch
@@ -77,6 +76,7 @@ def kerja_rq(batch_id):
     # processes with it), so a worker stopped hard leaves no process behind.
     if anak.kuda_kerja_rq():
         anak.mati_bersama_induk()
+        anak.menganggur()  # the whole job on idle CPU: web requests come first
     app = create_app()
     with app.app_context():
         try:
@@ -257,17 +257,25 @@ class _Detak(threading.Thread):
                 continue
 
 
+def jumlah_proses():
+    """Render processes of a batch: one core is left to the web (cores − 1, at least 1)."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 def pool_render():
-    """One render process per core (WeasyPrint is single-threaded and GIL-bound); spawned,
-    not forked, so a threaded server never forks with locks held. Each dies with the
-    process that started it (anak.mati_bersama_induk), so a worker stopped hard leaves no
-    render process behind."""
+    """Render processes (WeasyPrint is single-threaded and GIL-bound), `jumlah_proses`
+    of them, that run only on CPU time the web leaves idle (anak.menganggur: SCHED_IDLE,
+    nice 19, idle I/O), so a batch never slows the pages; spawned, not forked, so a
+    threaded server never forks with locks held. Each dies with the process that started
+    it (anak.mati_bersama_induk), so a worker stopped hard leaves no render process
+    behind. The merge of a batch runs there too."""
     global _render
     if _render is None:
-        _render = ProcessPoolExecutor(max_workers=os.cpu_count() or 2,
+        _render = ProcessPoolExecutor(max_workers=jumlah_proses(),
                                       mp_context=multiprocessing.get_context("spawn"),
                                       initializer=anak.mati_bersama_induk,
-                                      initargs=(os.getpid(),))
+                                      initargs=(os.getpid(), 0,
+                                                current_app.config.get("CETAK_IDLE", True)))
     return _render
 
 
@@ -277,7 +285,7 @@ def jalankan(batch_id, pekerja=None):
     those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
     job resumes on any node."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
-    from kinerja_web.dokumen.cetak import render_dokumen, siapkan_chunk, susun_chunk
+    from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk
 
     pekerja = pekerja or identitas()
     if not klaim(batch_id, pekerja):
@@ -291,7 +299,7 @@ def jalankan(batch_id, pekerja=None):
     try:
         berikut = batch.chunk_selesai
         while berikut < batch.jumlah_chunk or antre:
-            while berikut < batch.jumlah_chunk and len(antre) < (os.cpu_count() or 2):
+            while berikut < batch.jumlah_chunk and len(antre) < jumlah_proses() + 1:
                 ids = batch.daftar[berikut * batch.ukuran_chunk:
                                    (berikut + 1) * batch.ukuran_chunk]
                 # Read without the SQLite write lock: rendering takes seconds.
@@ -299,18 +307,18 @@ def jalankan(batch_id, pekerja=None):
                     c = siapkan_chunk(batch, ids)
                     ada = c.tersimpan()
                 kurang = [i for i in range(len(c.html)) if i not in ada]
-                args = (static, [c.html[i] for i in kurang], c.logo)
-                hasil = pool.submit(render_dokumen, *args) if pool else _Selesai(
-                    render_dokumen(*args))
+                args = (static, batch.format, [ada.get(i) for i in range(len(c.html))],
+                        c.html, c.logo, c.nama)
+                hasil = pool.submit(render_susun, *args) if pool else _Selesai(
+                    render_susun(*args))
                 antre.append((berikut, hasil, c, ada, kurang))
                 berikut += 1
             i, hasil, c, ada, kurang = antre.popleft()
             # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
-            baru = dict(zip(kurang, hasil.result(), strict=True))
-            isi = susun_chunk(batch.format, [ada.get(j) or baru[j] for j in range(len(c.html))],
-                              c.nama)
+            dirender, isi = hasil.result()
+            baru = dict(zip(kurang, dirender, strict=True))
             # Locked until this chunk's commit: a worker that took the job over (or a
             # cancel) cannot interleave between this check and the progress written below.
             db.session.refresh(batch, with_for_update=True)
@@ -334,7 +342,7 @@ def jalankan(batch_id, pekerja=None):
             alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
-            isi = gabungkan(batch)
+            isi = gabungkan(batch, pool)
         db.session.refresh(batch, with_for_update=True)
         ok = db.session.execute(update(CetakBatch).where(
             CetakBatch.id == batch.id, CetakBatch.pekerja == pekerja,
@@ -371,16 +379,14 @@ class _Selesai:
         return self.nilai
 
 
-def gabungkan(batch):
-    """One PDF with a bookmark per person, or one ZIP of per-person PDFs, from the chunk
-    rows (read one at a time)."""
+def gabungkan(batch, pool=None):
+    """One PDF with a bookmark per person and one font per face (kinerja_web.gabung, in a
+    render process when there is a pool), or one ZIP of per-person PDFs, from the chunk
+    rows."""
     out = io.BytesIO()
     if batch.format == "pdf":
-        penulis = PdfWriter()
-        for i in range(batch.jumlah_chunk):
-            penulis.append(io.BytesIO(simpanan.baca_bagian(batch.id, i)), import_outline=True)
-        penulis.write(out)
-        penulis.close()
+        bagian = [simpanan.baca_bagian(batch.id, i) for i in range(batch.jumlah_chunk)]
+        return pool.submit(gabung.gabung, bagian).result() if pool else gabung.gabung(bagian)
     else:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as keluar:
             for i in range(batch.jumlah_chunk):

@@ -1,15 +1,19 @@
 """WeasyPrint: render documents to PDF, one or many at a time, fetching nothing from
 outside the app (only its own static files and the Dinas logo stored in the database)."""
 
-import io
+import re
 import threading
+from html import unescape
 from pathlib import Path
 
+import segno
 from flask import current_app, render_template
-from pypdf import PdfWriter
+from markupsafe import Markup, escape
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from kinerja_web import gabung
 
 SKEMA = "kinerja://"
 PER_TULIS = 10  # documents laid out together before their pages are written
@@ -72,6 +76,43 @@ def gaya_cetak(static=None):
     return _per_utas.nilai[1]
 
 
+def gaya_ua(static):
+    """The print HTML's user-agent stylesheet (static/css/print-ua.css), parsed once per
+    thread; None where the folder has none (WeasyPrint's own is used then)."""
+    ua = getattr(_per_utas, "ua", None)
+    if ua is None or ua[0] != static:
+        path = Path(static) / "css" / "print-ua.css"
+        _per_utas.ua = (static, CSS(string=path.read_text(), font_config=konfigurasi_font())
+                        if path.is_file() else None)
+    return _per_utas.ua[1]
+
+
+class HTMLCetak(HTML):
+    """WeasyPrint's HTML with the user-agent stylesheet of the print templates in place of
+    its html5_ua.css (~190 rules matched against every element: a fifth of a one-page
+    document's render); see static/css/print-ua.css."""
+
+    ua = None
+
+    def _ua_stylesheets(self, forms=False):
+        return [self.ua] if self.ua is not None else super()._ua_stylesheets(forms)
+
+
+_TANDA_QR = re.compile(r"<!--qr ([^<>\s]+) qr-->")
+
+
+def tanda_qr(url):
+    """A mark in the HTML where `pasang_qr` draws the QR code of `url` (an HTML comment:
+    escaped user text can never make one)."""
+    return Markup(f"<!--qr {escape(url)} qr-->")
+
+
+def pasang_qr(html):
+    """The HTML with each QR mark replaced by the code as inline SVG (segno, pure Python)."""
+    return _TANDA_QR.sub(lambda m: segno.make(unescape(m.group(1)), error="m").svg_inline(
+        scale=2, border=1, dark="#000"), html)
+
+
 def html_dokumen(konteks):
     """The HTML of one document (templates/pdf/<jenis>.html)."""
     return render_template(f"pdf/{konteks['jenis']}.html", **konteks)
@@ -88,16 +129,19 @@ def render_murni(static, html_list, logo=None, terpisah=False):
     of one PDF per document. Needs no app: batch workers run it in other processes.
 
     Documents are laid out `PER_TULIS` at a time and written before the next ones, so a
-    chunk of 50 never holds 50 layouts in memory; the parts are then joined by pypdf."""
+    chunk of 50 never holds 50 layouts in memory; the parts are then joined
+    (kinerja_web.gabung: one font per face)."""
     if not html_list:
         raise ValueError("tidak ada dokumen")
     fetcher = PengambilAman(static, logo)
     css = gaya_cetak(static)
+    ua = gaya_ua(static)
     fc = konfigurasi_font()
 
     def tata(h):
-        return HTML(string=h, base_url=SKEMA + "static/", url_fetcher=fetcher).render(
-            stylesheets=[css], font_config=fc)
+        dok = HTMLCetak(string=pasang_qr(h), base_url=SKEMA + "static/", url_fetcher=fetcher)
+        dok.ua = ua
+        return dok.render(stylesheets=[css], font_config=fc)
 
     if terpisah:
         return [tata(h).write_pdf() for h in html_list]
@@ -107,9 +151,4 @@ def render_murni(static, html_list, logo=None, terpisah=False):
         bagian.append(dokumen[0].copy([p for d in dokumen for p in d.pages]).write_pdf())
     if len(bagian) == 1:
         return bagian[0]
-    penulis = PdfWriter()
-    for b in bagian:
-        penulis.append(io.BytesIO(b), import_outline=True)
-    out = io.BytesIO()
-    penulis.write(out)
-    return out.getvalue()
+    return gabung.gabung(bagian)

@@ -43,14 +43,14 @@ def _sidik_gaya(path, mtime):
 
 def sidik(html, logo=None, static=None):
     """SHA-256 over the HTML of a document (it carries the code and the QR), the images
-    it may draw and the print stylesheet."""
+    it may draw and the print stylesheets (print.css, print-ua.css)."""
     h = hashlib.sha256(html.encode())
     for kunci in sorted(logo or {}):
         isi, mime = logo[kunci]
         h.update(f"|{kunci}|{mime}|".encode())
         h.update(hashlib.sha256(isi).digest())
-    if static is not None:
-        gaya = Path(static) / "css" / "print.css"
+    for nama in ("print.css", "print-ua.css") if static is not None else ():
+        gaya = Path(static) / "css" / nama
         try:
             h.update(_sidik_gaya(str(gaya), gaya.stat().st_mtime_ns).encode())
         except OSError:

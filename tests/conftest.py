@@ -46,6 +46,9 @@ TEST_CONFIG = {
     "SANDI_SEKALI_METODE": "scrypt:1024:8:1",
     # No background pre-rendering after transitions (tests/test_simpanan.py turns it on).
     "PRACETAK": False,
+    # Render processes at normal priority: idle-class ones wait while anything else runs,
+    # and the test machine is shared (tests/test_simpanan.py checks the idle class).
+    "CETAK_IDLE": False,
 }
 
 

@@ -95,9 +95,9 @@ def test_cetak_batch_tidak_mengunci_tulis_saat_merender_dan_menggabung(app, demo
     monkeypatch.setattr(jobs, "pool_render", lambda: uji)
     gabungkan = jobs.gabungkan
 
-    def gabungkan_tertahan(batch):
+    def gabungkan_tertahan(batch, *args):
         uji.tunggu_tulis("gabung")
-        return gabungkan(batch)
+        return gabungkan(batch, *args)
 
     monkeypatch.setattr(jobs, "gabungkan", gabungkan_tertahan)
     hasil = {}

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 
 import segno
 from flask import current_app, has_request_context, request
-from pypdf import PdfWriter
 from sqlalchemy import select
 
-from kinerja_web import pdf, simpanan
+from kinerja_web import gabung, pdf, simpanan
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Sekolah
@@ -72,11 +71,16 @@ def qr_svg(url):
 
 
 def siapkan(jenis, skp, bersama, akun_id=None):
-    """(HTML, Cetakan) of one document."""
+    """(HTML, Cetakan) of one document. The HTML holds its QR code as a mark
+    (pdf.tanda_qr) that the renderer draws (pdf.pasang_qr): the code is a function of the
+    verification URL printed beside it, so the fingerprint of a stored document needs no
+    QR, and a print served from storage or a batch of stored documents never encodes one
+    (segno: ~10 ms a code, more than the rest of a stored print)."""
     konteks, nilai = isi_dokumen.isi(jenis, skp, bersama)
     kode = isi_dokumen.kode_verifikasi(jenis, skp.id, skp.tahun.tahun, nilai)
     url = url_verifikasi(kode)
-    html = pdf.html_dokumen({**konteks, "kode": kode, "url_verifikasi": url, "qr": qr_svg(url)})
+    html = pdf.html_dokumen({**konteks, "kode": kode, "url_verifikasi": url,
+                             "qr": pdf.tanda_qr(url)})
     return html, Cetakan(kode=kode, jenis=jenis, skp_id=skp.id, nilai=nilai, akun_id=akun_id)
 
 
@@ -140,17 +144,24 @@ def susun_chunk(format, dokumen, nama):
     """The chunk's file from its documents' PDFs, in order: one PDF with a bookmark per
     person (each document keeps its own), or a ZIP of per-person PDFs."""
     out = io.BytesIO()
-    if format == "pdf":
-        penulis = PdfWriter()
-        for d in dokumen:
-            penulis.append(io.BytesIO(d), import_outline=True)
-        penulis.write(out)
-        penulis.close()
-        return out.getvalue()
+    if format == "pdf":  # fonts are shared once, when the chunks are joined
+        return gabung.gabung(dokumen, font=False)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for n, isi in zip(nama, dokumen, strict=True):
             z.writestr(n, isi)
     return out.getvalue()
+
+
+def render_susun(static, format, dokumen, html, logo, nama):
+    """(the PDFs rendered here, the chunk's file): the documents missing from `dokumen`
+    (None) rendered from their HTML, then the chunk put together; runs in a render
+    process, so a batch's job does no PDF work of its own."""
+    kurang = [i for i, d in enumerate(dokumen) if d is None]
+    baru = render_dokumen(static, [html[i] for i in kurang], logo)
+    lengkap = list(dokumen)
+    for i, d in zip(kurang, baru, strict=True):
+        lengkap[i] = d
+    return baru, susun_chunk(format, lengkap, nama)
 
 
 def render_chunk(static, format, html, logo, nama):

@@ -40,6 +40,7 @@ def kerja_rq(pasangan):
 
     if anak.kuda_kerja_rq():
         anak.mati_bersama_induk()  # the work horse dies with its worker
+        anak.menganggur()  # and runs on idle CPU only
     app = create_app()
     with app.app_context():
         try:
@@ -50,13 +51,15 @@ def kerja_rq(pasangan):
 
 
 def pool_rendah():
-    """One render process at low priority, spawned, dying with this process."""
+    """One render process on idle CPU time only (anak.menganggur), spawned, dying with
+    this process."""
     global _render
     if _render is None:
         _render = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=anak.mati_bersama_induk,
-            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10)))
+            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10),
+                      current_app.config.get("CETAK_IDLE", True)))
     return _render
 
 

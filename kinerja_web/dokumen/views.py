@@ -62,7 +62,8 @@ def cetak(jenis, skp_id):
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
         sidik = simpanan.sidik(html, gambar, current_app.static_folder)
         # Rendered once, served many: the stored PDF when it is that of the current data.
-        isi = simpanan.ambil(cetakan.kode, sidik)
+        simpan = current_app.config["CETAK_SIMPAN"]
+        isi = simpanan.ambil(cetakan.kode, sidik) if simpan else None
     baru = isi is None
     if baru:
         isi = pdf.render([html], gambar)
@@ -70,7 +71,7 @@ def cetak(jenis, skp_id):
     if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
                              baris=[cetakan]):
         abort(503)
-    if baru:  # stored for the next print (a failure to store only costs a render later)
+    if baru and simpan:  # stored for the next print (a failure to store only costs a render later)
         alur.tulis_singkat(lambda: simpanan.simpan(cetakan.kode, isi, jenis=jenis,
                                                    skp_id=skp_id, sidik=sidik))
     response = kirim_berkas(isi, nama)
