@@ -5,7 +5,7 @@ it with its heartbeat (so a dead owner's job is taken over), the reason of a fai
 export it produced. A partial unique index allows one open (queued or running) job per
 Dinas, kind and year. New table only: existing rows are untouched.
 
-Revision ID: e2a4c6b8d0f1
+Revision ID: e5b8d3f1a7c2
 Revises: d8f1a3b5c7e9
 Create Date: 2026-12-06 08:00:00
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e2a4c6b8d0f1'
+revision = 'e5b8d3f1a7c2'
 down_revision = 'd8f1a3b5c7e9'
 branch_labels = None
 depends_on = None
