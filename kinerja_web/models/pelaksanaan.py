@@ -76,7 +76,8 @@ class Praktik(Model):
 
     skp: Mapped[Skp] = relationship()
     upaya: Mapped[list["CatatanUpaya"]] = relationship(
-        back_populates="praktik", order_by="CatatanUpaya.tanggal")
+        # By date, then as written: notes of the same day keep their order on PostgreSQL.
+        back_populates="praktik", order_by=lambda: (CatatanUpaya.tanggal, CatatanUpaya.id))
 
 
 class CatatanUpaya(Model):
