@@ -20,15 +20,12 @@ import asyncio
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 
-from sqlalchemy import create_engine, text
-
 from bench.beban import Klien, _tersembunyi
-from bench.jalur import KLIEN, ROOT, Server, _basis_data, _env, _masuk
+from bench.jalur import KLIEN, ROOT, Server, _basis_data, _masuk, _siapkan_demo
 
 
 def _opsi():
@@ -86,16 +83,8 @@ def main():
     tmp = tempfile.mkdtemp(prefix="kinerja-tersimpan-")
     server = []
     try:
-        env = _env(url, ROOT)
-        for perintah in (["db", "upgrade"], ["seed-demo"]):
-            subprocess.run([sys.executable, "-m", "flask", *perintah], cwd=ROOT, env=env,
-                           check=True, capture_output=True)
-        e = create_engine(url)
-        with e.connect() as conn:
-            ids = list(conn.execute(text(
-                "SELECT skp_id FROM penilaian WHERE penetapan_id IS NOT NULL "
-                "ORDER BY skp_id")).scalars())
-        e.dispose()
+        _, ids = _siapkan_demo(url, "SELECT skp_id FROM penilaian "
+                                 "WHERE penetapan_id IS NOT NULL ORDER BY skp_id")
         print(f"  {nama_db}, data demo ({len(ids)} Dokumen Evaluasi); gunicorn 2 pekerja × 4 "
               f"utas; {KLIEN} klien tanpa jeda; {opsi.detik:.0f} s per baris; "
               f"{os.cpu_count()} inti (dipakai bersama)")

@@ -23,7 +23,6 @@ def load(app, test_config=None):
         DATABASE_URL=f"sqlite:///{instance / 'kinerja.db'}",
         REDIS_URL=None,
         ZONA_WAKTU="Asia/Jakarta",
-        TAHUN_KINERJA=2025,
         # Uploads: roster and reference files; the whole request is capped a bit higher.
         IMPOR_MAKS_BYTE=5 * 1024 * 1024,
         IMPOR_MAKS_BARIS=20_000,

@@ -5,41 +5,38 @@ Its owner is recorded as the process that runs it (machine, process id and start
 on the same machine a job whose owner process is gone is taken over at once, even though
 the heartbeat it left is still fresh (a server killed and restarted within seconds); an
 owner on another machine is presumed dead when its heartbeat (written every 15 s by a
-thread of its own) is older than 90 s. Each chunk is written as a row (simpanan) in the
-transaction that commits `chunk_selesai`, only by the current owner, so whoever resumes (on
-any node) continues from the last finished chunk without duplicate pages. Interrupted jobs
-are resumed by the first request after a restart, by the progress page (the first poll
-after the owner died), by the batch page, and by `flask cetak-lanjut`. The whole-Dinas
-e-Kinerja export job (kinerja_web.sinkro.tugas) uses the same owner, heartbeat and queue.
-The default worker is an in-process thread pool sized to the CPU count; with
-KINERJA_REDIS_URL set, jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
+thread of its own) is older than 90 s (kinerja_web.tugas_latar, shared with the export
+job). Each chunk is written as a row (simpanan) in the transaction that commits
+`chunk_selesai`, only by the current owner, so whoever resumes (on any node) continues
+from the last finished chunk without duplicate pages. Interrupted jobs are resumed by the
+first request after a restart, by the progress page (the first poll after the owner
+died), by the batch page, and by `flask cetak-lanjut`. The whole-Dinas e-Kinerja export
+job (kinerja_web.sinkro.tugas) uses the same owner, heartbeat and queue. The default
+worker is an in-process thread pool sized to the CPU count; with KINERJA_REDIS_URL set,
+jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 """
 
-import hashlib
 import io
 import multiprocessing
 import os
-import secrets
-import socket
 import threading
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from redis import Redis
+from rq import Queue
+from sqlalchemy import update
 
-from kinerja_web import anak, gabung, simpanan
+from kinerja_web import anak, gabung, simpanan, tugas_latar
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models.cetak import CetakBatch, StatusBatch
 from kinerja_web.waktu import sekarang
 
 ANTREAN = "kinerja-cetak"
-BASI = timedelta(seconds=90)  # a heartbeat older than this means the worker died
-DETAK_SETIAP = 15  # seconds between heartbeats of a running job
 _pool = None
 _render = None
 
@@ -47,9 +44,6 @@ _render = None
 def antrikan(app, batch_id):
     """Hand a job to a worker (RQ when Redis is configured, else the thread pool)."""
     if app.config.get("REDIS_URL"):
-        from redis import Redis
-        from rq import Queue
-
         Queue(ANTREAN, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
             "kinerja_web.jobs.kerja_rq", batch_id, job_timeout=3 * 3600)
         return
@@ -108,153 +102,32 @@ def kerja_rq_ekspor(tugas_id):
 
 # ---------------------------------------------------------------- who owns a job
 
-
-def _mesin():
-    """This machine and process namespace: host name, boot id and pid namespace, hashed.
-    Two processes with the same value can see each other's process ids."""
-    bagian = [socket.gethostname()]
-    for path in ("/proc/sys/kernel/random/boot_id", "/proc/self/ns/pid"):
-        try:
-            bagian.append(Path(path).read_text().strip() if "boot" in path
-                          else str(os.stat(path).st_ino))
-        except OSError:
-            bagian.append("-")
-    return hashlib.sha256("|".join(bagian).encode()).hexdigest()[:12]
-
-
-def _mulai_proses(pid):
-    """The start time of a process (clock ticks after boot), so a reused pid is not taken
-    for the owner; "-" where /proc is unknown. ProcessLookupError when it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        if Path("/proc/self/stat").exists():
-            raise ProcessLookupError(pid) from None
-        os.kill(pid, 0)  # no /proc: at least whether the pid exists
-        return "-"
-    except OSError:
-        return "-"
-    bidang = stat.rsplit(")", 1)[1].split()
-    if bidang[0] in ("Z", "X", "x"):  # killed, not yet reaped by its parent: gone all the same
-        raise ProcessLookupError(pid)
-    return bidang[19]  # field 22, starttime
-
-
-def identitas():
-    """The owner written into a job: machine|pid|start|random (≤ 64 characters)."""
-    pid = os.getpid()
-    return f"{_mesin()}|{pid}|{_mulai_proses(pid)}|{secrets.token_hex(4)}"
-
-
-def pemilik_mati(pekerja):
-    """True when the owner is a process of this machine that no longer runs. False when
-    it runs, or is elsewhere (then only its heartbeat tells), or is no identity of ours."""
-    bagian = (pekerja or "").split("|")
-    if len(bagian) != 4 or bagian[0] != _mesin() or not bagian[1].isdecimal():
-        return False
-    try:
-        mulai = _mulai_proses(int(bagian[1]))
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError, ValueError):
-        return False
-    return "-" not in (mulai, bagian[2]) and mulai != bagian[2]
-
-
-def terputus(b, kini=None):
-    """A job nobody works on: waiting (not yet taken), or running under an owner that died
-    (its process is gone, or its heartbeat is stale)."""
-    kini = kini or sekarang()
-    if b.status == StatusBatch.ANTRI:
-        return True
-    return b.status == StatusBatch.BERJALAN and (
-        b.detak is None or b.detak < kini - BASI or pemilik_mati(b.pekerja))
-
-
-def _bersyarat(b):
-    """WHERE: the row is still as it was read (so of two takers only one matches)."""
-    return (CetakBatch.id == b.id, CetakBatch.status == b.status,
-            CetakBatch.pekerja.is_(None) if b.pekerja is None
-            else CetakBatch.pekerja == b.pekerja,
-            CetakBatch.chunk_selesai == b.chunk_selesai)
-
-
-def _baca(batch_id):
-    db.session.rollback()
-    with baca_saja():
-        return db.session.execute(select(
-            CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak,
-            CetakBatch.chunk_selesai).where(CetakBatch.id == batch_id)).first()
+# The owner, heartbeat and takeover of a batch (kinerja_web.tugas_latar): the chunks done
+# are part of the row as read, so a takeover never races a chunk being committed.
+PEMILIK = tugas_latar.TugasLatar(
+    CetakBatch, StatusBatch, sama=("chunk_selesai",),
+    catat_ambil=lambda b, pekerja: alur_cetak.catat_ambil_alih(b, StatusBatch.BERJALAN),
+    catat_kembali=lambda b: alur_cetak.catat_ambil_alih(b, StatusBatch.ANTRI))
 
 
 def klaim(batch_id, pekerja):
-    """Take the job if it waits or its worker died; True when taken. Atomic: a conditional
-    UPDATE on the row as read, so two restarters cannot both take it."""
-    b = _baca(batch_id)
-    if b is None or not terputus(b):
-        return False
-    kini = sekarang()
-    hasil = db.session.execute(
-        update(CetakBatch).where(*_bersyarat(b))
-        .values(status=StatusBatch.BERJALAN, pekerja=pekerja, detak=kini,
-                mulai=func.coalesce(CetakBatch.mulai, kini)))
-    if hasil.rowcount == 1:
-        alur_cetak.catat_ambil_alih(b, StatusBatch.BERJALAN)
-    db.session.commit()
-    return hasil.rowcount == 1
+    """Take the job if it waits or its worker died; True when taken (atomic)."""
+    return PEMILIK.klaim(batch_id, pekerja)
 
 
 def yang_terputus():
     """Jobs whose worker died or that wait (for `flask cetak-lanjut` and startup)."""
-    kini = sekarang()
-    return [b.id for b in db.session.execute(select(
-        CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak)
-        .where(CetakBatch.status.in_(StatusBatch.terbuka())).order_by(CetakBatch.id))
-        if terputus(b, kini)]
+    return PEMILIK.yang_terputus()
 
 
 def pulihkan_bila_terputus(app, batch_id):
     """From a page (the progress poll, the batch form): a running job whose worker died,
     or a job waiting for longer than the heartbeat window (its queue was lost), goes back
-    to a worker. Atomic like `klaim`; True when this request handed it over."""
-    b = _baca(batch_id)
-    if b is None or b.status not in StatusBatch.terbuka():
+    to a worker. Atomic; True when this request handed it over."""
+    if not PEMILIK.kembalikan_bila_terputus(batch_id):
         return False
-    if b.status == StatusBatch.ANTRI:
-        if b.detak is None or b.detak >= sekarang() - BASI:
-            return False  # queued recently: its worker will come
-    elif not terputus(b):
-        return False
-    hasil = db.session.execute(update(CetakBatch).where(*_bersyarat(b)).values(
-        status=StatusBatch.ANTRI, pekerja=None, detak=sekarang()))
-    if hasil.rowcount == 1:
-        alur_cetak.catat_ambil_alih(b, StatusBatch.ANTRI)
-    db.session.commit()
-    if hasil.rowcount == 1:
-        antrikan(app, batch_id)
-    return hasil.rowcount == 1
-
-
-class _Detak(threading.Thread):
-    """Report that the owner is alive every DETAK_SETIAP seconds while the job runs, so a
-    long chunk or merge is never mistaken for a dead worker by another machine. `model`:
-    the job's table (a batch print, or an export job: the same owner columns)."""
-
-    def __init__(self, engine, batch_id, pekerja, model=CetakBatch):
-        super().__init__(daemon=True, name=f"{model.__tablename__}-detak-{batch_id}")
-        self.engine, self.batch_id, self.pekerja, self.model = engine, batch_id, pekerja, model
-        self.henti = threading.Event()
-
-    def run(self):
-        m = self.model
-        while not self.henti.wait(DETAK_SETIAP):
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(update(m).where(
-                        m.id == self.batch_id, m.pekerja == self.pekerja,
-                        m.status == StatusBatch.BERJALAN).values(detak=sekarang()))
-            except Exception:  # noqa: BLE001 - the next beat tries again
-                continue
+    antrikan(app, batch_id)
+    return True
 
 
 def jumlah_proses():
@@ -287,15 +160,14 @@ def jalankan(batch_id, pekerja=None):
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
     from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk
 
-    pekerja = pekerja or identitas()
+    pekerja = pekerja or tugas_latar.identitas()
     if not klaim(batch_id, pekerja):
         return False
     batch = db.session.get(CetakBatch, batch_id)
     static = current_app.static_folder
     pool = pool_render() if current_app.config.get("CETAK_PROSES", True) else None
     antre = deque()
-    detak = _Detak(db.engine, batch_id, pekerja)
-    detak.start()
+    detak = PEMILIK.detak(db.engine, batch_id, pekerja)
     try:
         berikut = batch.chunk_selesai
         while berikut < batch.jumlah_chunk or antre:

@@ -40,7 +40,6 @@ import io
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import sqlite3
@@ -54,6 +53,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
+from bantu import atribut_semua
 from proses_uji import (
     ROOT,
     GunicornCepat,
@@ -80,7 +80,7 @@ PUTUS = (OSError, http.client.HTTPException)  # what a client sees when the serv
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-LAIN = {"TAHUN_KINERJA": 2024, "CETAK_UKURAN_CHUNK": 1}  # last year's SKPs, 1 per chunk
+LAIN = {"CETAK_UKURAN_CHUNK": 1}  # 1 per chunk (last year's SKPs: its running year)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -272,8 +272,8 @@ def periksa_terputus_segar(app, batch_id, guru):
     from sqlalchemy import select
 
     from kinerja_web.extensions import db
-    from kinerja_web.jobs import BASI
     from kinerja_web.models import Cetakan, CetakBatch
+    from kinerja_web.tugas_latar import BASI
     from kinerja_web.waktu import sekarang
 
     with app.app_context():
@@ -537,8 +537,7 @@ def isian_formulir(teks, action, halaman=None):
 
 def nilai_pilihan(teks, nama):
     """Every value offered for a checkbox/radio field on the page."""
-    return re.findall(rf'<input[^>]*name="{re.escape(nama)}"[^>]*value="([^"]*)"', teks) or \
-        re.findall(rf'<input[^>]*value="([^"]*)"[^>]*name="{re.escape(nama)}"', teks)
+    return atribut_semua(teks, f'input[name="{nama}"][value]', "value")
 
 
 # Tables a mere read or sign-in touches: not part of any form's effect.
@@ -876,7 +875,8 @@ def _upaya(d, k, hapus=False):
     halaman = f"/pelaksanaan/{d.skp('guru11')}/praktik/4"
     r = k.get(halaman)
     assert r.status == 200, r.status
-    ids = re.findall(r'id="upaya-(\d+)"', r.teks)
+    ids = [i.removeprefix("upaya-") for i in atribut_semua(r.teks, '[id^="upaya-"]', "id")
+           if i.removeprefix("upaya-").isdigit()]
     assert ids, "tidak ada catatan upaya"
     ubah = f"/pelaksanaan/{d.skp('guru11')}/upaya/{ids[-1] if hapus else ids[0]}"
     if hapus:

@@ -15,7 +15,6 @@ entry, so a new handler is fuzzed from the day it is added.
 
 import io
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from urllib.parse import quote
 import berkas_jahat
 import fuzz_dunia
 import pytest
+from bantu import atribut_semua, nilai
 from fuzz_dunia import (
     PAYLOAD,
     SANDI,
@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
 
-from kinerja_web import aturan
+from kinerja_web import aturan, demo
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.extensions import db
@@ -75,7 +75,6 @@ DOKUMEN = [d.kode for d in ATR.dokumen("guru")]
 HEADER = st.sampled_from(({}, {}, {}, {"HX-Request": "true"},
                           {"HX-Request": "true", "HX-Boosted": "true"},
                           {"HX-Request": "true", "HX-Current-URL": "http://localhost/beranda"}))
-_VERSI = re.compile(rb'<input[^>]*name="versi"[^>]*value="([^"]*)"')
 LIHAT = frozenset()  # a handler that writes nothing
 STATUS_TRANSISI = {"skp": ("status",),
                    "praktik": ("status_persiapan", "status_observasi", "status_tindak_lanjut",
@@ -134,12 +133,11 @@ def akun(username):
 
 
 def versi_di(html):
-    m = _VERSI.search(html)
-    return m.group(1).decode() if m else ""
+    return nilai(html, "versi") or ""
 
 
 def tahun():
-    return db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    return db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == demo.TAHUN_INI))
 
 
 def skp_lain(w):
@@ -198,7 +196,8 @@ def siap_penetapan(L):
 
 def buka_penetapan_dinas(L):
     """Reopen the principals' penetapan so the Dinas' own PKO can be set again."""
-    p = db.session.scalar(select(Penetapan).where(Penetapan.sekolah_id.is_(None)))
+    p = db.session.scalar(select(Penetapan).where(Penetapan.sekolah_id.is_(None),
+                                                  Penetapan.tahun_id == tahun().id))
     alur_n.buka_penetapan(akun("kadis"), p, "Koreksi data.")
     db.session.commit()
     return {}
@@ -228,8 +227,8 @@ def batch_antri(L):
 def ekspor_antri(L):
     """An export job waiting in each Dinas (the operator's, and one of the other Dinas)."""
     t = TugasEkspor(akun_id=L.dunia.akun["operator"], dinas_id=L.dunia.dinas,
-                    jenis="perencanaan", tahun=2025, lingkup="Uji", status="antri")
-    lain = TugasEkspor(dinas_id=L.dunia.dinas_lain, jenis="perencanaan", tahun=2025,
+                    jenis="perencanaan", tahun=demo.TAHUN_INI, lingkup="Uji", status="antri")
+    lain = TugasEkspor(dinas_id=L.dunia.dinas_lain, jenis="perencanaan", tahun=demo.TAHUN_INI,
                        lingkup="Uji", status="antri")
     db.session.add_all([t, lain])
     db.session.commit()
@@ -626,10 +625,12 @@ def _sasaran():
             return form(url, bidang(k))
 
         def siap(L):
-            ids = [int(x) for x in re.findall(rb'id="upaya-(\d+)"', L.peramban("guru11").get(
-                f"/pelaksanaan/{L.dunia.skp_id('guru11')}/praktik/4").data)]
-            lain = [int(x) for x in re.findall(rb'id="upaya-(\d+)"', L.peramban("guru12").get(
-                f"/pelaksanaan/{L.dunia.skp_id('guru12')}/praktik/4").data)]
+            def upaya(u):
+                r = L.peramban(u).get(f"/pelaksanaan/{L.dunia.skp_id(u)}/praktik/4")
+                return [int(i.removeprefix("upaya-")) for i in atribut_semua(
+                    r, '[id^="upaya-"]', "id") if i.removeprefix("upaya-").isdigit()]
+
+            ids, lain = upaya("guru11"), upaya("guru12")
             assert ids and lain, (ids, lain)
             return {"catatan": ids, "catatan_lain": lain, "versi": "1"}
 
@@ -792,6 +793,57 @@ def _sasaran():
             [w.pegawai["guru_lain"], w.pegawai["operator_lain"]])), {}),
         lambda w, k: f"/dinas/pegawai/{w.pegawai['guru1']}", frozenset({"akun",
                                                                          "sesi_login"})))
+    # Years, deadlines, transfers and the pra-perencanaan gate (issue #14). Opening,
+    # starting and closing rarely succeed on the demo (2025 closed, 2026 running with
+    # assessments under way, no 2027 rule file): they must refuse cleanly.
+    tambah(Sasaran(
+        "perpanjangan_tenggat", "dinas.perpanjang_tenggat", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/perpanjangan", id_jalur(
+            [w.pegawai[u] for u in ("guru3", "guru5")], [w.pegawai["guru_lain"]])), {
+            "tahap": campur(pilih("pengajuan_skp", "persetujuan_skp", "observasi", "")),
+            "sampai": campur(pilih("2026-03-31", "2026-12-31", "2026-01-10", "2027-01-05"),
+                             tanggal_jahat),
+            "alasan": campur(pilih("Sakit, surat dokter terlampir.", ""), teks_jahat)}),
+        lambda w, k: f"/dinas/pegawai/{w.pegawai['guru3']}",
+        frozenset({"perpanjangan_tenggat"})))
+    tambah(Sasaran(
+        "mutasi", "dinas.catat_mutasi", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/mutasi", id_jalur(
+            [w.pegawai[u] for u in ("guru3", "guru16")], [w.pegawai["guru_lain"]])), {
+            "jenis": campur(pilih("pindah", "plt", "kepala_sekolah", "pensiun", "berhenti", "")),
+            "tmt": campur(pilih("2026-07-16", "2026-02-01", "2025-07-16"), tanggal_jahat),
+            "sekolah_tujuan": campur(pilih(str(w.sekolah["SD NEGERI 3 WONOSARI"]),
+                                           str(w.sekolah["SD NEGERI 9 SEBERANG"]), "")),
+            "nomor_sk": campur(pilih("800/12/2026", ""), teks_jahat)}),
+        lambda w, k: f"/dinas/pegawai/{w.pegawai['guru3']}",
+        frozenset({"mutasi", "skp", "pegawai", "penugasan"}), harus_sukses=False))
+    tambah(Sasaran(
+        "buka_tahun", "dinas.buka_tahun", "operator",
+        lambda w, k: form(st.just("/dinas/tahun/buka"), {
+            "tahun": campur(pilih("2027", "2026", "2025", ""), teks_jahat)}),
+        lambda w, k: "/dinas/tahun", frozenset({"tahun_kinerja", "tahun_dinas"}),
+        harus_sukses=False))
+    tambah(Sasaran(
+        "mulai_tahun", "dinas.mulai_tahun", "operator",
+        lambda w, k: form(st.builds(lambda t: f"/dinas/tahun/{t}/mulai",
+                                    pilih(2025, 2026, 2031)), {
+            "versi": campur(pilih("1", "2", ""), teks_jahat)}),
+        lambda w, k: "/dinas/tahun", frozenset({"tahun_dinas"}), harus_sukses=False))
+    tambah(Sasaran(
+        "tutup_tahun", "dinas.tutup_tahun", "operator",
+        lambda w, k: form(st.builds(lambda t: f"/dinas/tahun/{t}/tutup",
+                                    pilih(2025, 2026, 2031)), {
+            "versi": campur(pilih("1", "2", ""), teks_jahat)}),
+        lambda w, k: "/dinas/tahun", frozenset({"tahun_dinas"}), harus_sukses=False))
+    tambah(Sasaran(
+        "buka_perencanaan", "dinas_pra.buka", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/dinas/pra-perencanaan/sekolah/{s}/buka",
+                                    id_jalur([w.sekolah["SMP NEGERI 1 KEBUMEN"],
+                                              w.sekolah["SD NEGERI 3 WONOSARI"]],
+                                             [w.sekolah["SD NEGERI 9 SEBERANG"]])), {
+            "alasan": campur(pilih("UNOR sedang dipadankan BKD.", ""), teks_jahat),
+            "yakin": campur(pilih("y", ""), teks_jahat, 3)}),
+        lambda w, k: "/dinas/pra-perencanaan", frozenset({"buka_perencanaan"})))
 
     # -------------------------------------------------------------- impor
     tambah(Sasaran(

@@ -86,3 +86,45 @@ def test_nama_berkas_migrasi_bertanggal():
     assert nama, "tidak ada migrasi"
     for n in nama:
         assert n[:8].isdigit() and n[8] == "_", f"{n} tidak diawali tanggal YYYYMMDD_"
+
+
+def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
+    """The years-as-rows migration (e4a7c2b9d1f3) on a populated database: each existing
+    year becomes a `berjalan` row for each Dinas; no other row changes; down and up again
+    gives the same rows."""
+    app = app_kosong
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="d8f1a3b5c7e9")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
+                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false), "
+                "(2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)"))
+            conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
+                              "VALUES (1, 2025, '2025', true)"))
+            conn.execute(text(
+                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
+                "diubah) VALUES (1, 'Kepala Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00'), "
+                "(2, 'Tim Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
+            conn.execute(text("INSERT INTO plot_tim_kerja (id, tahun_id, tim_kerja_id, "
+                              "kepala_sekolah_id) VALUES (1, 1, 2, 1)"))
+
+        def isi():
+            with db.engine.connect() as conn:
+                return {t: conn.execute(text(f"SELECT * FROM {t} ORDER BY id")).all()
+                        for t in ("dinas", "tahun_kinerja", "pegawai", "plot_tim_kerja")}
+
+        sebelum = isi()
+        upgrade(directory=MIGRATIONS, revision="e4a7c2b9d1f3")
+        with db.engine.connect() as conn:
+            baris = conn.execute(text(
+                "SELECT d.dinas_id, t.tahun, d.status, d.versi FROM tahun_dinas d "
+                "JOIN tahun_kinerja t ON t.id = d.tahun_id ORDER BY d.dinas_id")).all()
+        assert [tuple(b) for b in baris] == [(1, 2025, "berjalan", 1), (2, 2025, "berjalan", 1)]
+        assert isi() == sebelum
+        downgrade(directory=MIGRATIONS, revision="d8f1a3b5c7e9")
+        assert isi() == sebelum
+    assert "tahun_dinas" not in _tabel(app)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        assert isi() == sebelum

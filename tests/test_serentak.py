@@ -17,7 +17,6 @@ Afterwards exactly the expected rows exist, no answer was a 5xx, nothing is doub
 every transition has exactly one audit row. Select with `-m server`.
 """
 
-import html
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from bantu import ada, atribut, atribut_semua, dom, nilai, nilai_semua, teks_css
 from proses_uji import (
     SANDI,
     Gunicorn,
@@ -435,9 +435,9 @@ class Jalan:
 
 
 def _versi(teks):
-    m = re.search(r'name="versi" (?:type="hidden" )?value="([^"]*)"', teks)
-    assert m, "tidak ada isian versi"
-    return m.group(1)
+    versi = nilai(teks, "versi")
+    assert versi is not None, "tidak ada isian versi"
+    return versi
 
 
 def jalan_demo(url, db_url, ids):
@@ -455,7 +455,7 @@ def jalan_demo(url, db_url, ids):
     basi = j.k("kadis").post(f"/dinas/pko/{w}", {"pko": "kurang", "alasan": "Dari tab lama.",
                                                  "versi": versi})
     hasil_basi = (a.status, basi.status, "PKO ini baru saja diubah" in basi.teks,
-                  re.search(r'<option selected value="kurang">', basi.teks) is not None,
+                  ada(basi.teks, 'option[selected][value="kurang"]'),
                   "Dari tab lama." in basi.teks,
                   _satu(db_url, "SELECT pko FROM pko_sekolah WHERE sekolah_id = :w", w=w))
     # The principals' penetapan of the demo is reopened, then the Dinas PKO changed.
@@ -527,7 +527,8 @@ def jalan_demo(url, db_url, ids):
                         "sesuai"), "rating": "", "alasan": "", "umpan_balik": "Baik.",
         "aksi": "simpan", "versi": _versi(r.teks)})
     r = j.k("kepsek1").get(f"/penilaian/{skp}/perilaku")
-    aspek = sorted(set(re.findall(r'name="([a-z_]+)__perwujudan"', r.teks)))
+    aspek = sorted({n.removesuffix("__perwujudan") for n in atribut_semua(
+        r.teks, '[name$="__perwujudan"]', "name")})
     assert aspek, "tidak ada aspek perilaku"
     j.ganda("perilaku", "kepsek1", f"/penilaian/{skp}/perilaku", {
         **{f"{a}__{k}": "sesuai" for a in aspek for k in ("perwujudan", "dampak")},
@@ -585,9 +586,9 @@ def _roster():
 def _isian_sandi(teks):
     """The one-time passwords a result page carries (the hidden `isian` JSON):
     {username: password}."""
-    m = re.search(r'name="isian" type="hidden" value="([^"]*)"', teks)
-    assert m, "tidak ada daftar sandi di halaman"
-    return {baris[2]: baris[3] for baris in json.loads(html.unescape(m.group(1)))}
+    isian = atribut(teks, 'input[type="hidden"][name="isian"]', "value")
+    assert isian is not None, "tidak ada daftar sandi di halaman"
+    return {baris[2]: baris[3] for baris in json.loads(isian)}
 
 
 def _bisa_masuk(url, username, sandi):
@@ -644,19 +645,19 @@ def jalan_lain(j, db_url, ids):
     guru3 = satu("SELECT pegawai_id FROM akun WHERE username = 'guru3'")
     r_a, r_b = j.ganda("atur_ulang_sandi", "operator", f"/dinas/pegawai/{guru3}/atur-ulang-sandi",
                        {}, halaman=f"/dinas/pegawai/{guru3}")
-    hasil["atur_ulang"] = [re.search(r'<p class="sandi"[^>]*>([^<]+)</p>', x.teks).group(1)
-                           for x in (r_a, r_b)]
+    hasil["atur_ulang"] = [teks_css(x.teks, "p.sandi") for x in (r_a, r_b)]
     # The teacher's task confirmation and the agreed plan's competency indicator
     # (versioned under the SKP's row lock): the twin's version is stale.
     skp = satu(SKP_DARI, u="guru7")
     r = j.k("guru7").get(f"/pelaksanaan/{skp}/tugas")
     assert r.status == 200, r.status
-    tugas = re.findall(r'name="tugas" value="([^"]+)"', r.teks)
+    tugas = nilai_semua(r.teks, "tugas")
     j.ganda("tugas", "guru7", f"/pelaksanaan/{skp}/tugas",
             {"tugas": tugas[:1], "versi": _versi(r.teks), "aksi": "simpan"})
     r = j.k("guru7").get(f"/perencanaan/{skp}/kompetensi")
     assert r.status == 200, r.status
-    kode = re.findall(r'name="kompetensi" value="([^"]+)">', r.teks)  # not the chosen one
+    kode = [el.attributes["value"] for el in dom(r.teks).css('input[name="kompetensi"]')
+            if "checked" not in el.attributes]  # not the chosen one
     j.ganda("kompetensi_skp", "guru7", f"/perencanaan/{skp}/kompetensi",
             {"kompetensi": kode[0], "versi": _versi(r.teks)})
     # A batch print of ONE document (chunk size 1): one job, the twin follows the first.
@@ -674,7 +675,7 @@ def jalan_lain(j, db_url, ids):
     halaman = f"/pelaksanaan/{satu(SKP_DARI, u='kepsek1')}/tugas"
     r = j.k("kepsek1").get(halaman)
     assert r.status == 200, r.status
-    dokumen = re.findall(r'name="dokumen" value="([^"]+)"', r.teks)
+    dokumen = nilai_semua(r.teks, "dokumen")
     assert len(dokumen) == 4, dokumen
     r = j.k("kepsek1").post(halaman, {"dokumen": dokumen, "versi": _versi(r.teks),
                                       "aksi": "simpan"})
@@ -688,7 +689,8 @@ def jalan_lain(j, db_url, ids):
     halaman = f"/pelaksanaan/{satu(SKP_DARI, u='guru11')}/praktik/4"
     r = j.k("guru11").get(halaman)
     assert r.status == 200, r.status
-    pertama, kedua = re.findall(r'id="upaya-(\d+)"', r.teks)[:2]
+    pertama, kedua = [i.removeprefix("upaya-") for i in atribut_semua(
+        r.teks, '[id^="upaya-"]', "id") if i.removeprefix("upaya-").isdigit()][:2]
     dasar = f"/pelaksanaan/{satu(SKP_DARI, u='guru11')}/upaya"
     ubah = f"{dasar}/{pertama}"
     j.ganda("upaya_ubah", "guru11", ubah, {"ubah-tanggal": "2025-03-18",

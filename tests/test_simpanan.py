@@ -6,6 +6,7 @@ import io
 
 import pytest
 from bantu import masuk_demo as masuk
+from bantu import versi_di
 from bantu_cetak import (
     SMP1,
     baca,
@@ -197,7 +198,6 @@ def test_pracetak_setelah_disepakati_lalu_cetak_dari_simpanan(demo, buat_klien, 
     """SKP agreed: its document is queued for pre-rendering only once the transition has
     committed; the job stores it (once: a second run renders nothing) and the print that
     follows is served from the store."""
-    import re
 
     from kinerja_web import pracetak
     from kinerja_web.dokumen import pracetak as perender
@@ -209,7 +209,7 @@ def test_pracetak_setelah_disepakati_lalu_cetak_dari_simpanan(demo, buat_klien, 
     assert skp.status == "disetujui"
     k = masuk(buat_klien, "guru6")
     halaman = k.get(f"/perencanaan/{skp.id}/sepakati").get_data(as_text=True)
-    versi = re.search(r'name="versi"[^>]*value="(\d+)"', halaman).group(1)
+    versi = versi_di(halaman)
     # A stale form (another version) changes nothing and queues nothing.
     r = k.post(f"/perencanaan/{skp.id}/sepakati", {"versi": str(int(versi) + 5)})
     assert r.status_code == 409 and antre == []

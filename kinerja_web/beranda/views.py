@@ -2,18 +2,20 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 
 from kinerja_web import aturan
 from kinerja_web.alur.penilaian import pko_sekolah
 from kinerja_web.daftar import (
+    aturan_aktif,
     baris_dinas,
     baris_sekolah,
     daftar_penilaian,
     hitung_status,
     status_praktik_beranda,
+    tahun_aktif,
 )
 from kinerja_web.extensions import db
 from kinerja_web.models import (
@@ -27,7 +29,8 @@ from kinerja_web.models import (
     Skp,
     TahunKinerja,
 )
-from kinerja_web.models.skp import StatusSkp
+from kinerja_web.models.org import Peran
+from kinerja_web.models.skp import PosisiSkp, StatusSkp
 from kinerja_web.sinkro.data import ringkasan_kesiapan
 from kinerja_web.waktu import format_waktu, hari_ini
 
@@ -123,29 +126,38 @@ def bagian_pegawai(pegawai, peran):
     """One section per position the person plans an SKP for, with its next step."""
     posisi = [p for p, ada in (("guru", peran.guru), ("kepala_sekolah", peran.ks_sekolah),
                                ("plt_kepala_sekolah", peran.plt_sekolah)) if ada]
-    if not pegawai.ikut_siklus:
-        status = aturan.muat_aturan().tidak_ikut[pegawai.keikutsertaan]
+    status = aturan_aktif().status_tidak_ikut(pegawai.keikutsertaan)
+    if status is not None:
         return [Bagian(JUDUL_POSISI[posisi[0]], [Tugas(
             "Anda tidak mengikuti pengelolaan kinerja di aplikasi ini",
             f"{status.label}. {pegawai.keikutsertaan_alasan or status.penjelasan}",
         )])]
-    tahun = current_app.config["TAHUN_KINERJA"]
+    tahun = tahun_aktif().tahun
     rows = db.session.execute(
         select(Skp, Penilaian).join(TahunKinerja, Skp.tahun_id == TahunKinerja.id)
         .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
         .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
                                    Penetapan.dibuka.is_(None)))
         .where(Skp.pegawai_id == pegawai.id, TahunKinerja.tahun == tahun)
-        .add_columns(Penetapan.id)).all()
+        .add_columns(Penetapan.id).order_by(Skp.mulai)).all()
+    # Several parts of a position (a Mutasi): the part in progress is the one to act on;
+    # the yearly predikat follows from every part by the year's rule once all are set.
     skp = {s.posisi: s for s, _, _ in rows}
+    bagian: dict[str, list] = {}
+    for s, pen, ditetapkan in rows:
+        bagian.setdefault(s.posisi, []).append(aturan.BagianSkp(
+            s.mulai, s.selesai, pen.predikat if pen is not None and ditetapkan else None))
     hasil = {s.posisi: pen for s, pen, ditetapkan in rows if ditetapkan}
     out = []
     for p in posisi:
         s = skp.get(p)
-        if p in hasil:
+        tahunan = aturan.predikat_tahunan(bagian.get(p, ()))
+        if p in hasil and (len(bagian[p]) == 1 or (
+                tahunan is not None and all(b.predikat for b in bagian[p]))):
             pen = hasil[p]
+            predikat = aturan.Predikat(pen.predikat if len(bagian[p]) == 1 else tahunan)
             out.append(Bagian(JUDUL_POSISI[p], [Tugas(
-                f"Predikat Kinerja {tahun}: {aturan.Predikat(pen.predikat).label}",
+                f"Predikat Kinerja {tahun}: {predikat.label}",
                 f"Rating Hasil Kerja {aturan.Rating(pen.rating_hasil).label}; Rating Perilaku "
                 f"Kerja {aturan.Rating(pen.rating_perilaku).label}. Lihat umpan balik atasan "
                 "dan angka kredit Anda.", None, url_for("penilaian.ringkasan", skp_id=s.id),
@@ -207,7 +219,7 @@ def tugas_penetapan(peran, tahun):
                      "Organisasi sekolah Anda setelah data penilaian dikirim.")
     siap = db.session.scalar(
         select(func.count()).select_from(Penilaian).join(Skp, Skp.id == Penilaian.skp_id)
-        .where(Skp.sekolah_id == pko.sekolah_id, Skp.posisi == "guru",
+        .where(Skp.sekolah_id == pko.sekolah_id, Skp.posisi == PosisiSkp.GURU,
                Skp.tahun_id == tahun.id, Penilaian.lengkap.is_(True),
                Penilaian.pengiriman_id.is_not(None), Penilaian.penetapan_id.is_(None)))
     return Tugas("Lakukan Penetapan Predikat Kinerja", f"PKO sekolah: "
@@ -217,8 +229,7 @@ def tugas_penetapan(peran, tahun):
 
 
 def tahun_ini():
-    return db.session.scalar(select(TahunKinerja).where(
-        TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
+    return tahun_aktif(wajib=False)
 
 
 def bagian_atasan(peran):
@@ -237,10 +248,9 @@ def bagian_atasan(peran):
 def bagian_tim_kerja(peran):
     n = db.session.scalar(
         select(func.count()).select_from(PlotTimKerja)
-        .join(TahunKinerja, PlotTimKerja.tahun_id == TahunKinerja.id)
         .where(
             PlotTimKerja.tim_kerja_id == peran.pegawai_id,
-            TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"],
+            PlotTimKerja.tahun_id == getattr(tahun_ini(), "id", None),
         )
     )
     tugas = [Tugas(
@@ -264,7 +274,7 @@ def hitung_dinas(dinas_id):
     ks = db.session.scalar(
         select(func.count()).select_from(Penugasan).where(
             Penugasan.dinas_id == dinas_id,
-            Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+            Penugasan.peran.in_((Peran.KEPALA_SEKOLAH, Peran.PLT_KEPALA_SEKOLAH)),
             Penugasan.aktif_pada(today),
         )
     )
@@ -272,7 +282,7 @@ def hitung_dinas(dinas_id):
         select(func.count()).select_from(Pegawai).where(
             Pegawai.dinas_id == dinas_id,
             Pegawai.sekolah_id.is_not(None),
-            Pegawai.keikutsertaan == "ikut",
+            Pegawai.syarat_ikut(aturan_aktif()),
         )
     )
     return sekolah, ks, guru
@@ -301,9 +311,10 @@ def bagian_operator(peran):
         .outerjoin(Akun, Akun.pegawai_id == Pegawai.id)
         .where(Pegawai.dinas_id == dinas_id, Akun.id.is_(None))
     )
+    atr = aturan_aktif()
     tidak_ikut = db.session.scalar(
         select(func.count()).select_from(Pegawai)
-        .where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan != "ikut")
+        .where(Pegawai.dinas_id == dinas_id, ~Pegawai.syarat_ikut(atr))
     )
     return Bagian("Sebagai Operator Dinas", [
         Tugas("Impor data sekolah dan pegawai", "Unggah berkas CSV/XLSX dari Dapodik atau "
@@ -314,8 +325,8 @@ def bagian_operator(peran):
         Tugas("Pegawai tanpa akun", "Impor ulang untuk membuatkan akun dan sandi sekali pakai.",
               tanpa_akun, url_for("dinas.daftar_pegawai", akun="tanpa"), "Lihat",
               peringatan=True),
-        Tugas("Tidak mengikuti pengelolaan kinerja", "CLTN, SILN, Kemenag, diperbantukan di "
-              "swasta, tugas belajar.", tidak_ikut,
+        Tugas(f"Tidak mengikuti pengelolaan kinerja tahun {atr.tahun}",
+              "; ".join(s.label for s in atr.tidak_ikut) + ".", tidak_ikut,
               url_for("dinas.daftar_pegawai", ikut="tidak"), "Lihat"),
         *tugas_sinkro(dinas_id),
     ])
@@ -323,7 +334,10 @@ def bagian_operator(peran):
 
 def tugas_sinkro(dinas_id):
     """Sinkro e-Kinerja: how many SKPs would fail the sync now, and how many are ready."""
-    belum, siap, waktu = ringkasan_kesiapan(dinas_id, current_app.config["TAHUN_KINERJA"])
+    tahun = tahun_ini()
+    if tahun is None:
+        return []
+    belum, siap, waktu = ringkasan_kesiapan(dinas_id, tahun.tahun)
     kapan = f" Dihitung {format_waktu(waktu)}." if waktu else ""
     return [
         Tugas("Belum siap sinkro e-Kinerja", "SKP pegawai yang akan Gagal Sinkro: lihat "
@@ -338,4 +352,4 @@ def tugas_sinkro(dinas_id):
 @login_required
 def profil():
     pegawai = current_user.pegawai
-    return render_template("beranda/profil.html", p=pegawai, atr=aturan.muat_aturan())
+    return render_template("beranda/profil.html", p=pegawai, atr=aturan_aktif())

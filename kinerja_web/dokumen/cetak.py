@@ -163,7 +163,3 @@ def render_susun(static, format, dokumen, html, logo, nama):
         lengkap[i] = d
     return baru, susun_chunk(format, lengkap, nama)
 
-
-def render_chunk(static, format, html, logo, nama):
-    """PDF bytes of a chunk (or a ZIP of per-person PDFs), every document rendered."""
-    return susun_chunk(format, render_dokumen(static, html, logo), nama)

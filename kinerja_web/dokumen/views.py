@@ -27,6 +27,7 @@ from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
+from kinerja_web.models.org import Peran
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
 
@@ -40,7 +41,8 @@ def boleh_cetak(peran, skp):
             or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id))
 
 
-@bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit):jenis>/<int:skp_id>")
+@bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit, ak_kumulatif):jenis>"
+         "/<int:skp_id>")
 @login_required
 def cetak(jenis, skp_id):
     """One document as PDF; refused with the reason when the state does not allow it."""
@@ -139,7 +141,7 @@ class FormBatch(DenganKiriman, Formulir):
 
 
 @bp.route("/cetak/batch", methods=["GET", "POST"])
-@perlu_peran("kepala_dinas", "tim_kerja", "operator_dinas")
+@perlu_peran(Peran.KEPALA_DINAS, Peran.TIM_KERJA, Peran.OPERATOR_DINAS)
 def batch():
     """Choose a document and a scope; the job renders in the background."""
     peran = current_user.peran
@@ -175,7 +177,7 @@ def batch():
                              form.jenjang.data or None, pilihan)
             batas = current_app.config["CETAK_MAKS_DOKUMEN"]
             dilewati, alasan = isi_dokumen.tanpa_angka_kredit(ids) \
-                if form.jenis.data == "angka_kredit" else (set(), None)
+                if form.jenis.data in isi_dokumen.ANGKA_KREDIT else (set(), None)
             ids = [i for i in ids if i not in dilewati]
             if dilewati:
                 flash(f"{len(dilewati)} SKP dilewati: {alasan}", "info")

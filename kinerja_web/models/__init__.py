@@ -5,12 +5,15 @@ from kinerja_web.models.audit import Audit
 from kinerja_web.models.cetak import Cetakan, CetakBatch, CetakBatchBerkas, DokumenTersimpan
 from kinerja_web.models.impor import ImporAkun, ImporBerkas
 from kinerja_web.models.kiriman import KunciKiriman
+from kinerja_web.models.mutasi import JenisMutasi, Mutasi
 from kinerja_web.models.org import (
     Dinas,
     Pegawai,
     Penugasan,
     PlotTimKerja,
     Sekolah,
+    StatusTahun,
+    TahunDinas,
     TahunKinerja,
 )
 from kinerja_web.models.pelaksanaan import (
@@ -26,6 +29,7 @@ from kinerja_web.models.penilaian import (
     PkoDinas,
     PkoSekolah,
 )
+from kinerja_web.models.prarencana import BukaPerencanaan
 from kinerja_web.models.sinkro import (
     AsnSiasn,
     Ekspor,
@@ -35,11 +39,13 @@ from kinerja_web.models.sinkro import (
     UnitKerja,
 )
 from kinerja_web.models.skp import Skp
+from kinerja_web.models.tenggat import PerpanjanganTenggat
 
 __all__ = [
     "Akun",
     "AsnSiasn",
     "Audit",
+    "BukaPerencanaan",
     "CatatanUpaya",
     "CetakBatch",
     "CetakBatchBerkas",
@@ -47,11 +53,13 @@ __all__ = [
     "Dinas",
     "DokumenTersimpan",
     "ImporAkun",
+    "JenisMutasi",
     "Ekspor",
     "ImporBerkas",
     "Konfirmasi",
     "KunciKiriman",
     "LogSinkro",
+    "Mutasi",
     "Pegawai",
     "Penetapan",
     "PeriodeEkinerja",
@@ -60,12 +68,15 @@ __all__ = [
     "PkoDinas",
     "PkoSekolah",
     "Penugasan",
+    "PerpanjanganTenggat",
     "PlotTimKerja",
     "Praktik",
     "RefleksiKompetensi",
     "Sekolah",
     "SesiLogin",
     "Skp",
+    "StatusTahun",
+    "TahunDinas",
     "TahunKinerja",
     "TugasEkspor",
     "UnitKerja",

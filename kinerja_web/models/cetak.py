@@ -3,11 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
-from kinerja_web.models.kolom import teks_enum
+from kinerja_web.models.kolom import KolomTugasLatar, teks_enum
 from kinerja_web.waktu import sekarang
 
 
@@ -40,8 +40,9 @@ class StatusBatch(StrEnum):
         return cls.ANTRI, cls.BERJALAN
 
 
-class CetakBatch(Model):
-    """A batch print for the Dinas, rendered in chunks; resumable from the last chunk."""
+class CetakBatch(KolomTugasLatar, Model):
+    """A batch print for the Dinas, rendered in chunks; resumable from the last chunk (the
+    owner, heartbeat, error and times: KolomTugasLatar)."""
 
     __tablename__ = "cetak_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,16 +56,9 @@ class CetakBatch(Model):
     chunk_selesai: Mapped[int] = mapped_column(default=0)
     status: Mapped[StatusBatch] = mapped_column(teks_enum(StatusBatch, 12),
                                                 default=StatusBatch.ANTRI)
-    galat: Mapped[str | None] = mapped_column(Text)
     # The merged file's name; its bytes are a CetakBatchBerkas row (urutan -1), so every
     # web node serves it (a path under instance/cetak/ from before is still read).
     berkas: Mapped[str | None] = mapped_column(String(300))
-    # Which worker holds the job and when it last reported: a stale one can be taken over.
-    pekerja: Mapped[str | None] = mapped_column(String(64))
-    detak: Mapped[datetime | None]
-    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
-    mulai: Mapped[datetime | None]
-    selesai: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_cetak_batch_akun_status", "akun_id", "status"),)
 
