@@ -6,7 +6,7 @@ quickly without walking each year's whole cycle."""
 from sqlalchemy import select
 
 from kinerja_web.extensions import db
-from kinerja_web.models import TahunKinerja
+from kinerja_web.models import Dinas, StatusTahun, TahunDinas, TahunKinerja
 from kinerja_web.models.penilaian import Penetapan, Pengiriman, Penilaian
 from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.waktu import sekarang
@@ -18,12 +18,15 @@ RATING = {"sangat_baik": ("di_atas", "di_atas"), "baik": ("sesuai", "sesuai"),
 
 
 def tahun_kinerja(tahun, aturan="2025"):
-    """The year's row (made when missing; 2026 runs on the 2025 rules until 2026.toml is
-    there)."""
+    """The year's row, made when missing and then running in every Dinas (so two years
+    run side by side, as in January; 2026 runs on the 2025 rules here)."""
     t = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == tahun))
     if t is None:
         t = TahunKinerja(tahun=tahun, aturan=aturan, aktif=True)
         db.session.add(t)
+        db.session.flush()
+        db.session.add_all(TahunDinas(dinas_id=d, tahun_id=t.id, status=StatusTahun.BERJALAN)
+                           for d in db.session.scalars(select(Dinas.id)))
         db.session.flush()
     return t
 

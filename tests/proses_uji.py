@@ -408,11 +408,12 @@ def buat_app(db_url):
                        "PRACETAK": False})
 
 
-def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g"):
+def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g", ini_berjalan=False):
     """Schools with a principal, `jumlah` teachers with an account each, an Operator Dinas
-    (`<awalan>operator`), the active year (2025, no SKP yet) and last year's agreed SKP per
-    teacher with its praktik cycle up to the accepted follow-up (step 4 open) — walked
-    through the workflow functions."""
+    (`<awalan>operator`), this year (2025, no SKP yet; in preparation, or running beside
+    last year with `ini_berjalan`, as in January) and last year's agreed SKP per teacher
+    with its praktik cycle up to the accepted follow-up (step 4 open) — walked through the
+    workflow functions."""
     from werkzeug.security import generate_password_hash
 
     from kinerja_web.alur import pelaksanaan as alur_p
@@ -464,7 +465,8 @@ def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g"):
         # Last year runs (its SKPs are the ones printed); this year is being prepared, so
         # pages and commands work on last year by default.
         db.session.add_all([
-            TahunDinas(dinas_id=dinas.id, tahun_id=ini.id, status=StatusTahun.PERSIAPAN),
+            TahunDinas(dinas_id=dinas.id, tahun_id=ini.id,
+                       status=StatusTahun.BERJALAN if ini_berjalan else StatusTahun.PERSIAPAN),
             TahunDinas(dinas_id=dinas.id, tahun_id=lalu.id, status=StatusTahun.BERJALAN)])
         op = orang(None, f"{awalan}operator", "Pelaksana", dinas=dinas)
         db.session.add(Penugasan(pegawai_id=op.id, peran="operator_dinas", dinas_id=dinas.id,

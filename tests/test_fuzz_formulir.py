@@ -1003,7 +1003,10 @@ PEMBUKUAN = {"akun": {"gagal_masuk", "terkunci_sampai", "terakhir_masuk"}}
 # no state change, no audit row (see the report: the empty row could be left out).
 KOSONG_AWAL = {"praktik", "refleksi_kompetensi", "penilaian"}
 # Changes audited without an object of their own: the act names them.
-AUDIT_TANPA_OBJEK = {"plot_tim_kerja": {"plot_tim_kerja"}}
+AUDIT_TANPA_OBJEK = {"plot_tim_kerja": {"plot_tim_kerja"},
+                     # A transfer moves the person and ends or starts his assignments:
+                     # the Mutasi's audit row names the person and both schools.
+                     "pegawai": {"mutasi_dicatat"}, "penugasan": {"mutasi_dicatat"}}
 # Rows written by an applied import are covered by the import's audit row.
 AUDIT_IMPOR = {"sekolah", "pegawai", "akun", "penugasan", "plot_tim_kerja", "referensi_unor",
                "asn_siasn", "sesi_login"}

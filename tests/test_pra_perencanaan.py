@@ -210,6 +210,14 @@ def test_the_override_opens_the_school_and_is_audited(dunia, roster, buat_klien)
     operator = db.session.scalar(select(Akun).where(Akun.username == "operator"))
     assert jejak[0].akun_id == operator.id
     db.session.rollback()
+    # Opened again with a longer reason: the audit keeps the replaced one in its data.
+    panjang = "Menunggu pemadanan UNOR oleh BKD kabupaten, dijadwalkan pekan depan."
+    assert k.post(url + "/buka", {"alasan": panjang, "yakin": "y"}).status_code == 303
+    jejak = db.session.scalars(select(Audit).where(Audit.aksi == "perencanaan_dibuka")
+                               .order_by(Audit.id)).all()
+    assert [j.catatan for j in jejak] == ["UNOR sedang dipadankan BKD", panjang]
+    assert jejak[1].data["alasan_lama"] == "UNOR sedang dipadankan BKD"
+    db.session.rollback()
     # The teacher now plans.
     k3 = masuk(buat_klien, "guru3")
     assert "belum dibuka" not in teks(k3.get("/perencanaan"))

@@ -42,6 +42,7 @@ from proses_uji import (
 )
 from sqlalchemy import text
 
+from kinerja_web.demo import TAHUN_INI
 from kinerja_web.waktu import sekarang
 
 pytestmark = pytest.mark.server
@@ -107,7 +108,8 @@ def satu_klien(url, guru, catatan, dengan_kunci=True):
     k = KlienHttp(url)
     try:
         k.masuk(guru.username)
-        r = k.get("/perencanaan")
+        # Both years run: the teacher switches to this year's plan (remembered after).
+        r = k.get("/perencanaan?tahun=2025")
         assert r.status == 200, f"/perencanaan {r.status}"
         kunci = {"kiriman": nilai_hidden(r.teks, "kiriman")} if dengan_kunci else {}
         j = catatan.pasang(guru.username, "mulai", kirim_ganda(
@@ -209,7 +211,7 @@ def uji_beban(db_url, tmp_path, jumlah, dengan_kunci=True, **lain):
     """Migrate, generate `jumlah` teachers, serve, run the load; (answers, what is wrong
     in the database, seconds the load took)."""
     migrasi(db_url)
-    guru = isi_guru(db_url, jumlah)
+    guru = isi_guru(db_url, jumlah, ini_berjalan=True)
     audit_awal = hitung_baris(db_url, "SELECT coalesce(max(id), 0) FROM audit")[0][0]
     with Gunicorn(db_url, tmp_path / "gunicorn.log", **lain) as server:
         mulai = time.perf_counter()
@@ -401,7 +403,8 @@ DIKECUALIKAN = {
 
 
 SKP_DARI = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
-            "WHERE a.username = :u")
+            "JOIN tahun_kinerja t ON t.id = s.tahun_id WHERE a.username = :u "
+            f"AND t.tahun = {TAHUN_INI}")
 
 
 def _satu(db_url, sql, **p):
@@ -715,8 +718,10 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     ids = {
         "wonosari": satu("SELECT id FROM sekolah WHERE npsn = '20301103'"),
         "dinas": satu("SELECT dinas_id FROM sekolah WHERE npsn = '20301103'"),
-        "penetapan_dinas": satu("SELECT id FROM penetapan WHERE sekolah_id IS NULL "
-                                "AND dibuka IS NULL"),
+        # The running year's (the demo's last year is closed: nothing there changes).
+        "penetapan_dinas": satu("SELECT p.id FROM penetapan p JOIN tahun_kinerja t ON "
+                                "t.id = p.tahun_id WHERE p.sekolah_id IS NULL AND "
+                                "p.dibuka IS NULL AND t.tahun = :t", t=TAHUN_INI),
         "tim2": satu("SELECT pegawai_id FROM akun WHERE username = 'timkerja2'"),
         "ks_tanpa_plot": satu("SELECT pegawai_id FROM akun WHERE username = 'kepsek1'"),
         "periode": satu("SELECT id FROM periode_ekinerja WHERE nama = 'TRIWULAN III 2025'"),

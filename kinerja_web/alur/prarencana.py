@@ -145,7 +145,9 @@ def buka(aktor, sekolah, tahun, alasan, yakin):
         db.session.add(baris)
     else:
         baris.alasan, baris.akun_id = alasan, aktor.id
-    catat("perencanaan_dibuka", baris, dari=lama, ke="dibuka", catatan=alasan, akun=aktor,
-          data={"sekolah_id": sekolah.id, "tahun": tahun.tahun,
+    # from/to are states (40 characters); the reason replaced goes into the data.
+    catat("perencanaan_dibuka", baris, dari="dibuka" if lama is not None else None,
+          ke="dibuka", catatan=alasan, akun=aktor,
+          data={"sekolah_id": sekolah.id, "tahun": tahun.tahun, "alasan_lama": lama,
                 "kesalahan": [f"{k.cek.value}: {k.nama or k.sekolah_nama}" for k in kesalahan]})
     return baris

@@ -166,12 +166,17 @@ def catat_mutasi(pegawai_id):
     """Record a transfer, a new role or the end of service; the SKP parts split at TMT."""
     pegawai = get_pegawai_or_404(pegawai_id)
     form = _form_mutasi(pegawai, request.form)
-    if not form.validate_on_submit():
+    sah = form.validate_on_submit()
+    tujuan = (form.sekolah_tujuan.data or "").strip()
+    if tujuan and tujuan not in {c.value for c in form.sekolah_tujuan.choices}:
+        form.sekolah_tujuan.errors = [*form.sekolah_tujuan.errors,
+                                      "Pilih satuan pendidikan tujuan dari daftar."]
+        sah = False
+    if not sah:
         return _detail_pegawai(pegawai, form_mutasi=form), 422
-    tujuan = form.sekolah_tujuan.data
     with tangkap(form) as gagal:
         m = alur_mutasi.catat(pegawai.id, form.jenis.data, form.tmt.data, current_user,
-                              sekolah_tujuan_id=int(tujuan) if tujuan.isdigit() else None,
+                              sekolah_tujuan_id=int(tujuan) if tujuan else None,
                               nomor_sk=form.nomor_sk.data)
         db.session.commit()
     if gagal:
