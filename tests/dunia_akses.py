@@ -248,6 +248,9 @@ def bangun(app, folder):
             for k, skp_id in o.skp.items()) if v}
         guru23 = db.session.get(Skp, o.skp["skp_guru"])
         o.pegawai = {"A": guru23.pegawai_id, "B": skp_b.pegawai_id}
+        from kinerja_web.pengingat import token_berhenti
+
+        o.berhenti = {"A": token_berhenti(guru23.pegawai_id)}
         o.sekolah = {"A": guru23.sekolah_id, "B": s_b.id}
         o.penilaian = {k: db.session.scalar(select(Penilaian.id).where(Penilaian.skp_id == v))
                        for k, v in (("A", o.skp["skp_guru"]), ("B", skp_b.id))}
