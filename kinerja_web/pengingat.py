@@ -25,9 +25,10 @@ from email.header import Header
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import quote
 
-from flask import current_app, render_template, url_for
+from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import and_, select
+from markupsafe import escape
+from sqlalchemy import and_, exists, func, select
 
 from kinerja_web import aturan
 from kinerja_web.alur import pengingat as alur_pengingat
@@ -37,6 +38,7 @@ from kinerja_web.aturan.identitas import KontakTidakValid, nomor_seluler
 from kinerja_web.extensions import db, transaksi_tulis
 from kinerja_web.models import (
     Akun,
+    KirimanPengingat,
     Pegawai,
     Penilaian,
     Penugasan,
@@ -44,6 +46,7 @@ from kinerja_web.models import (
     PlotTimKerja,
     Sekolah,
     Skp,
+    StatusPengingat,
     StatusTahun,
     TahunDinas,
     TahunKinerja,
@@ -534,37 +537,74 @@ def _kepala(nilai):
     return nilai if nilai.isascii() else Header(nilai, "utf-8").encode()
 
 
-def buat_surel(pegawai, item, pengirim):
-    """The digest for one person as the bytes put on the wire: multipart/alternative
-    (plain text and HTML, base64 UTF-8), with List-Unsubscribe and List-Unsubscribe-Post.
-    Written directly rather than through `email.message`, whose header folding costs
-    milliseconds per message (a minute at 20,000 a day)."""
-    berhenti = url_for("beranda.berhenti", token=token_berhenti(pegawai.id), _external=True)
-    baris = [(i, url_for(i.endpoint, _external=True, **i.args)) for i in item]
-    teks = render_template("pengingat/surel.txt", p=pegawai, baris=baris, berhenti=berhenti)
-    html = render_template("pengingat/surel.html", p=pegawai, baris=baris, berhenti=berhenti)
-    batas = "=_kinerja_" + secrets.token_hex(12)
-    nama = pegawai.nama.replace('"', "'")
-    kepala = [
-        f"From: {pengirim}",
-        f"To: {_kepala(nama) if not nama.isascii() else chr(34) + nama + chr(34)} "
-        f"<{pegawai.email}>",
-        f"Subject: Perlu tindakan: {len(item)} hal di Pengelolaan Kinerja",
-        f"Date: {formatdate(localtime=False)}",
-        f"Message-ID: {make_msgid(domain='kinerja')}",
-        "MIME-Version: 1.0",
-        f"List-Unsubscribe: <{berhenti}>",
-        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-        "Auto-Submitted: auto-generated",
-        f'Content-Type: multipart/alternative; boundary="{batas}"',
-    ]
-    bagian = []
-    for jenis, isi in (("plain", teks), ("html", html)):
-        bagian += [f"--{batas}", f"Content-Type: text/{jenis}; charset=utf-8",
-                   "Content-Transfer-Encoding: base64", "",
-                   base64.encodebytes(isi.encode()).decode().rstrip("\n")]
-    return "\r\n".join([*kepala, "", *bagian, f"--{batas}--", ""]).replace(
-        "\n", "\r\n").replace("\r\r\n", "\r\n").encode("ascii")
+# Stand-ins rendered into a digest's body once per distinct list of items, replaced per
+# person by his name and his unsubscribe link (both escaped for the HTML part).
+_NAMA, _BERHENTI = "\x01nama\x01", "\x01berhenti\x01"
+
+
+class Penyusun:
+    """Builds one run's digests cheaply: the templates are rendered once per distinct list
+    of items (the teachers of a school mostly share theirs) with stand-ins for the person,
+    each link is built once, the unsubscribe token signed with one serializer."""
+
+    def __init__(self, app, dari):
+        self.dari = dari
+        env = app.jinja_env
+        self.templat = (env.get_template("pengingat/surel.txt"),
+                        env.get_template("pengingat/surel.html"))
+        self.serial = _serial()
+        awal = url_for("beranda.berhenti", token="TOKEN", _external=True)
+        self.awal_berhenti = awal[:-len("TOKEN")]
+        self.url = {}
+        self.badan = {}
+
+    def _url(self, i):
+        kunci = (i.endpoint, tuple(sorted(i.args.items())))
+        if kunci not in self.url:
+            self.url[kunci] = url_for(i.endpoint, _external=True, **i.args)
+        return self.url[kunci]
+
+    def _badan(self, item):
+        baris = [(i, self._url(i)) for i in item]
+        kunci = tuple((i.judul, i.keterangan, i.teks_batas, u) for i, u in baris)
+        if kunci not in self.badan:
+            orang = {"nama": _NAMA}
+            self.badan[kunci] = tuple(t.render(p=orang, baris=baris, berhenti=_BERHENTI)
+                                      for t in self.templat)
+        return self.badan[kunci]
+
+    def surel(self, pegawai, item):
+        """The digest for one person as the bytes put on the wire: multipart/alternative
+        (plain text and HTML, base64 UTF-8), with List-Unsubscribe and
+        List-Unsubscribe-Post. Written directly rather than through `email.message`, whose
+        header folding costs milliseconds per message (a minute at 20,000 a day)."""
+        berhenti = self.awal_berhenti + self.serial.dumps(pegawai.id)
+        teks, html = self._badan(item)
+        teks = teks.replace(_NAMA, pegawai.nama).replace(_BERHENTI, berhenti)
+        html = html.replace(_NAMA, str(escape(pegawai.nama))).replace(
+            _BERHENTI, str(escape(berhenti)))
+        batas = "=_kinerja_" + secrets.token_hex(12)
+        nama = pegawai.nama.replace('"', "'")
+        kepala = [
+            f"From: {self.dari}",
+            f"To: {_kepala(nama) if not nama.isascii() else chr(34) + nama + chr(34)} "
+            f"<{pegawai.email}>",
+            f"Subject: Perlu tindakan: {len(item)} hal di Pengelolaan Kinerja",
+            f"Date: {formatdate(localtime=False)}",
+            f"Message-ID: {make_msgid(domain='kinerja')}",
+            "MIME-Version: 1.0",
+            f"List-Unsubscribe: <{berhenti}>",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            "Auto-Submitted: auto-generated",
+            f'Content-Type: multipart/alternative; boundary="{batas}"',
+        ]
+        bagian = []
+        for jenis, isi in (("plain", teks), ("html", html)):
+            bagian += [f"--{batas}", f"Content-Type: text/{jenis}; charset=utf-8",
+                       "Content-Transfer-Encoding: base64", "",
+                       base64.encodebytes(isi.encode()).decode().rstrip("\n")]
+        return "\r\n".join([*kepala, "", *bagian, f"--{batas}--", ""]).replace(
+            "\n", "\r\n").replace("\r\r\n", "\r\n").encode("ascii")
 
 
 class Pengirim:
@@ -602,20 +642,33 @@ class Pengirim:
             self.smtp = None
 
 
-def _penerima(dinas_id, sekolah_ids=None, staf_ids=None):
-    """People who may get a digest (an e-mail, subscribed, an active account), as plain
-    rows (they outlive the commits of the claims); one query."""
+def _penerima(dinas_id, tanggal, sekolah_ids=None, staf_ids=None):
+    """People who may get a digest today (an e-mail, subscribed, an active account, not
+    sent or being sent today already), as plain rows (they outlive the commits of the
+    claims); one query. The claim, not this filter, is what keeps two runs apart."""
     q = (select(Pegawai.id, Pegawai.nama, Pegawai.email, Pegawai.sekolah_id,
                 Pegawai.keikutsertaan, Pegawai.dinas_id)
          .join(Akun, Akun.pegawai_id == Pegawai.id)
          .where(Pegawai.dinas_id == dinas_id, Akun.aktif.is_(True),
                 Pegawai.email.is_not(None), Pegawai.email != "",
-                Pegawai.pengingat_email.is_(True)))
+                Pegawai.pengingat_email.is_(True),
+                ~exists().where(KirimanPengingat.pegawai_id == Pegawai.id,
+                                KirimanPengingat.tanggal == tanggal,
+                                KirimanPengingat.status != StatusPengingat.GAGAL)))
     if sekolah_ids is not None:
         q = q.where(Pegawai.sekolah_id.in_(sekolah_ids))
     if staf_ids is not None:
         q = q.where(Pegawai.id.in_(staf_ids or [-1]), Pegawai.sekolah_id.is_(None))
     return db.session.execute(q.order_by(Pegawai.id)).all()
+
+
+def _sudah_hari_ini(dinas_id, tanggal):
+    """How many of the Dinas' people were sent (or are being sent) today's digest."""
+    return db.session.scalar(
+        select(func.count()).select_from(KirimanPengingat)
+        .join(Pegawai, Pegawai.id == KirimanPengingat.pegawai_id)
+        .where(Pegawai.dinas_id == dinas_id, KirimanPengingat.tanggal == tanggal,
+               KirimanPengingat.status != StatusPengingat.GAGAL))
 
 
 @dataclass
@@ -627,7 +680,7 @@ class Hasil:
     sekolah: int = 0
 
 
-def _kirim_kelompok(item_per, orang, pengirim, tanggal, hasil):
+def _kirim_kelompok(item_per, orang, pengirim, penyusun, tanggal, hasil):
     """Claim, send and record one group's digests (a fixed number of statements)."""
     penerima = {p.id: p.email for p in orang if item_per.get(p.id)}
     # The reads end here; the claim takes the write lock at BEGIN (SQLite: IMMEDIATE, so two
@@ -640,7 +693,7 @@ def _kirim_kelompok(item_per, orang, pengirim, tanggal, hasil):
         if p.id not in boleh:
             continue
         try:
-            pengirim.kirim(hasil.dari, p.email, buat_surel(p, item_per[p.id], hasil.dari))
+            pengirim.kirim(hasil.dari, p.email, penyusun.surel(p, item_per[p.id]))
             terkirim[p.id] = len(item_per[p.id])
         except (OSError, smtplib.SMTPException) as e:
             log.warning("pengingat ke pegawai %s gagal: %s", p.id, e)
@@ -658,7 +711,7 @@ def kirim_pengingat(dinas_ids=None, tanggal=None, pengirim=None):
     Returns a Hasil with the counts. Links in the e-mail use KINERJA_URL_PUBLIK."""
     app = current_app._get_current_object()
     with app.test_request_context(base_url=app.config.get("URL_PUBLIK") or "http://localhost"):
-        return _kirim_pengingat(app.config, dinas_ids, tanggal, pengirim)
+        return _kirim_pengingat(app, dinas_ids, tanggal, pengirim)
 
 
 def _gabung(*kamus):
@@ -669,10 +722,11 @@ def _gabung(*kamus):
     return out
 
 
-def _kirim_pengingat(cfg, dinas_ids, tanggal, pengirim):
+def _kirim_pengingat(app, dinas_ids, tanggal, pengirim):
     tanggal = tanggal or hari_ini()
-    hasil = Hasil(cfg.get("SMTP_PENGIRIM") or "kinerja@localhost")
-    pengirim = pengirim or Pengirim(cfg)
+    hasil = Hasil(app.config.get("SMTP_PENGIRIM") or "kinerja@localhost")
+    pengirim = pengirim or Pengirim(app.config)
+    penyusun = Penyusun(app, hasil.dari)
     if dinas_ids is None:
         dinas_ids = db.session.scalars(
             select(TahunDinas.dinas_id).where(TahunDinas.status == StatusTahun.BERJALAN)
@@ -684,25 +738,26 @@ def _kirim_pengingat(cfg, dinas_ids, tanggal, pengirim):
             if not daftar:
                 continue  # no running year (in persiapan or closed): nothing is sent
             hari = hari_ini()
+            hasil.dilewati += _sudah_hari_ini(dinas_id, tanggal)
             kalender = [Kalender(t, dinas_id, beberapa=len(daftar) > 1) for t in daftar]
             peran = _peran_dinas(dinas_id, hari)
             staf = _gabung(*(perlu_tindakan_dinas(k, peran) for k in kalender))
             if staf:
-                _kirim_kelompok(staf, _penerima(dinas_id, staf_ids=list(staf)), pengirim,
-                                tanggal, hasil)
+                _kirim_kelompok(staf, _penerima(dinas_id, tanggal, staf_ids=list(staf)), pengirim,
+                                penyusun, tanggal, hasil)
             sekolah = db.session.scalars(select(Sekolah.id).where(
                 Sekolah.dinas_id == dinas_id).order_by(Sekolah.id)).all()
             hasil.sekolah += len(sekolah)
             for i in range(0, len(sekolah), UKURAN_KELOMPOK):
                 bagian = sekolah[i:i + UKURAN_KELOMPOK]
-                orang = _penerima(dinas_id, sekolah_ids=bagian)
+                orang = _penerima(dinas_id, tanggal, sekolah_ids=bagian)
                 if not orang:
                     continue
                 # Staff placed at a school get one digest with both parts.
                 item = _gabung(*(perlu_tindakan_sekolah(k, bagian, peran, orang)
                                  for k in kalender), {p.id: staf[p.id] for p in orang
                                                       if p.id in staf})
-                _kirim_kelompok(item, orang, pengirim, tanggal, hasil)
+                _kirim_kelompok(item, orang, pengirim, penyusun, tanggal, hasil)
             db.session.rollback()
     finally:
         pengirim.tutup()

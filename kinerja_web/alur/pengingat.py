@@ -8,7 +8,6 @@ sent the same day twice. A failed send stays `gagal` and is claimed again by the
 a row left `proses` by a run that died mid-send is never re-sent (never twice beats once).
 """
 
-from sqlalchemy import insert as sa_insert
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -18,30 +17,29 @@ from kinerja_web.models.audit import Audit
 from kinerja_web.models.pengingat import KirimanPengingat, StatusPengingat
 from kinerja_web.waktu import sekarang
 
+_TABEL = KirimanPengingat.__table__
+
 
 def _insert_abaikan_bentrok():
-    nama = db.engine.dialect.name
-    if nama == "postgresql":
-        return postgresql.insert(KirimanPengingat).on_conflict_do_nothing(
-            index_elements=["pegawai_id", "tanggal"])
-    if nama == "sqlite":
-        return sqlite.insert(KirimanPengingat).on_conflict_do_nothing(
-            index_elements=["pegawai_id", "tanggal"])
-    return sa_insert(KirimanPengingat)  # pragma: no cover - only the two supported databases
+    """INSERT … ON CONFLICT (pegawai, tanggal) DO NOTHING RETURNING pegawai_id, on the
+    table (Core): executed with many rows it is sent as a few multi-row statements
+    (insertmanyvalues) without building one huge ORM statement."""
+    dialek = {"postgresql": postgresql, "sqlite": sqlite}[db.engine.dialect.name]
+    return (dialek.insert(_TABEL).on_conflict_do_nothing(
+        index_elements=["pegawai_id", "tanggal"]).returning(_TABEL.c.pegawai_id))
 
 
 def klaim(penerima, tanggal):
     """Claim today's digest for each of `penerima` ({pegawai_id: email}); returns the ids
-    this run may send to (new today, or failed before). Two statements, committed at once so
-    a concurrent run sees the claim."""
+    this run may send to (new today, or failed before). Committed at once so a concurrent
+    run sees the claim."""
     if not penerima:
         return set()
-    baru = db.session.scalars(
-        _insert_abaikan_bentrok().values([
-            {"pegawai_id": pid, "tanggal": tanggal, "email": email,
-             "status": StatusPengingat.PROSES.value, "jumlah_item": 0, "percobaan": 1,
-             "dibuat": sekarang()} for pid, email in penerima.items()])
-        .returning(KirimanPengingat.pegawai_id)).all()
+    waktu = sekarang()
+    baru = db.session.execute(_insert_abaikan_bentrok(), [
+        {"pegawai_id": pid, "tanggal": tanggal, "email": email,
+         "status": StatusPengingat.PROSES.value, "jumlah_item": 0, "percobaan": 1,
+         "dibuat": waktu} for pid, email in penerima.items()]).scalars().all()
     ulang = db.session.scalars(
         update(KirimanPengingat)
         .where(KirimanPengingat.tanggal == tanggal,
@@ -77,7 +75,7 @@ def catat_hasil(tanggal, terkirim, gagal):
                "objek_id": pid, "ke": tanggal.isoformat(), "catatan": g[:500],
                "data": None, "waktu": waktu} for pid, g in gagal.items()]
     if baris:
-        db.session.execute(sa_insert(Audit), baris)
+        db.session.execute(Audit.__table__.insert(), baris)
     db.session.commit()
 
 
