@@ -3,15 +3,20 @@ through a real SMTP server (aiosmtpd), at most once a day, unsubscribe, wa.me li
 
 import os
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlparse
+from zoneinfo import ZoneInfo
 
 import pytest
+from redis import Redis
+from rq import Queue
+from rq.registry import ScheduledJobRegistry
 from sqlalchemy import func, select
 
 from kinerja_web import aturan
 from kinerja_web.aturan.identitas import KontakTidakValid, nomor_seluler, validasi_email
 from kinerja_web.extensions import db
+from kinerja_web.jobs import ANTREAN_PENGINGAT, jadwal_pengingat_berikut, jadwalkan_pengingat
 from kinerja_web.lembar import tulis_xlsx
 from kinerja_web.models import (
     Audit,
@@ -20,8 +25,15 @@ from kinerja_web.models import (
     PerpanjanganTenggat,
     StatusPengingat,
     StatusTahun,
+    TahunDinas,
+    TahunKinerja,
 )
-from kinerja_web.pengingat import UKURAN_KELOMPOK, kirim_pengingat, perlu_tindakan
+from kinerja_web.pengingat import (
+    UKURAN_KELOMPOK,
+    kirim_pengingat,
+    perlu_tindakan,
+    token_berhenti,
+)
 from kinerja_web.waktu import format_tanggal, pada
 from tests.bantu import dom, masuk, teks, teks_dari
 from tests.bantu_impor import KOLOM_P, galat_di, nip, pegawai, pratinjau, simpan
@@ -161,8 +173,6 @@ def test_tahun_tidak_berjalan_tidak_mengirim(app, w, status):
 def test_dua_tahun_berjalan_berdampingan(app, w):
     """2025 still finishing its assessments while 2026 plans: one digest with both years'
     items, each naming its year; once 2025 is closed only 2026 reminds."""
-    from kinerja_web.models import TahunDinas, TahunKinerja
-
     t25 = TahunKinerja(tahun=2025, aturan="2025")
     db.session.add(t25)
     db.session.flush()
@@ -300,6 +310,36 @@ def test_berhenti_berlangganan_menghentikan_pengiriman(app, w, buat_klien):
     assert p.pengingat_email is True and p.telepon == "6281200000100"
     assert db.session.scalar(select(func.count()).select_from(Audit).where(
         Audit.aksi.in_(("pengingat_berhenti", "pengingat_langganan")))) == 2
+
+
+def test_berhenti_ganda_sekali_diaudit(app, w, buat_klien):
+    """The one-click unsubscribe sent twice at once (a mail provider retrying): the flag is
+    set once and audited once; both answers say it is done."""
+    with app.test_request_context():
+        jalur = f"/pengingat/berhenti/{token_berhenti(w.gid[1])}"
+    jawaban, galat = [], []
+    mulai = threading.Barrier(2)
+
+    def tekan():
+        try:
+            k = buat_klien()
+            mulai.wait(10)
+            jawaban.append(k.post(jalur, {"List-Unsubscribe": "One-Click"}, csrf=False))
+        except Exception as e:  # surfaced below
+            galat.append(e)
+
+    t = [threading.Thread(target=tekan) for _ in range(2)]
+    for x in t:
+        x.start()
+    for x in t:
+        x.join(60)
+    assert not galat, galat
+    assert sorted(r.status_code for r in jawaban) == [200, 200]
+    assert all("sudah dihentikan" in teks(r) for r in jawaban)
+    db.session.rollback()
+    assert db.session.get(Pegawai, w.gid[1]).pengingat_email is False
+    assert db.session.scalar(select(func.count()).select_from(Audit).where(
+        Audit.aksi == "pengingat_berhenti")) == 1
 
 
 def test_profil_menolak_kontak_salah_dan_menyimpan_isian(app, w, buat_klien):
@@ -464,11 +504,6 @@ def test_impor_roster_membawa_email_dan_telepon(app, dunia, buat_klien):
 
 
 def test_jadwal_rq_berikutnya_jam_pengingat(app, ctx):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from kinerja_web.jobs import jadwal_pengingat_berikut
-
     wib = ZoneInfo("Asia/Jakarta")
     app.config["PENGINGAT_JAM"] = 6
     assert jadwal_pengingat_berikut(app, datetime(2026, 1, 15, 5, 0, tzinfo=wib)) == \
@@ -479,15 +514,6 @@ def test_jadwal_rq_berikutnya_jam_pengingat(app, ctx):
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL tidak diatur")
 def test_jadwalkan_rq_dua_kali_satu_job(app, ctx):
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
-    from redis import Redis
-    from rq import Queue
-    from rq.registry import ScheduledJobRegistry
-
-    from kinerja_web.jobs import ANTREAN_PENGINGAT, jadwalkan_pengingat
-
     app.config["REDIS_URL"] = os.environ["TEST_REDIS_URL"]
     r = Redis.from_url(app.config["REDIS_URL"])
     antre = Queue(ANTREAN_PENGINGAT, connection=r)

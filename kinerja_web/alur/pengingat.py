@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from kinerja_web.alur import Ditolak, catat
 from kinerja_web.extensions import db
 from kinerja_web.models.audit import Audit
+from kinerja_web.models.org import Pegawai
 from kinerja_web.models.pengingat import KirimanPengingat, StatusPengingat
 from kinerja_web.waktu import sekarang
 
@@ -79,9 +80,18 @@ def catat_hasil(tanggal, terkirim, gagal):
     db.session.commit()
 
 
+def _kunci(pegawai):
+    """The pegawai's row locked and read afresh: of two identical submits at once the
+    second sees the first's change and writes (and audits) nothing."""
+    return db.session.scalar(select(Pegawai).where(Pegawai.id == pegawai.id)
+                             .with_for_update()
+                             .execution_options(populate_existing=True))
+
+
 def atur_langganan(pegawai, aktif, *, akun=None, lewat="profil"):
-    """Subscribe or unsubscribe a person from the daily digest (audited). Committed by
-    the caller."""
+    """Subscribe or unsubscribe a person from the daily digest (audited when it changes).
+    Committed by the caller."""
+    pegawai = _kunci(pegawai)
     lama = pegawai.pengingat_email
     pegawai.pengingat_email = bool(aktif)
     if lama != pegawai.pengingat_email:
@@ -90,16 +100,12 @@ def atur_langganan(pegawai, aktif, *, akun=None, lewat="profil"):
     return pegawai
 
 
-def kiriman_hari(pegawai_id, tanggal):
-    return db.session.scalar(select(KirimanPengingat).where(
-        KirimanPengingat.pegawai_id == pegawai_id, KirimanPengingat.tanggal == tanggal))
-
-
 def ubah_kontak(pegawai, email, telepon, aktif, akun):
     """The person's own e-mail, phone and digest subscription (already validated), audited.
     Only the account holder changes his own contact here. Committed by the caller."""
     if akun is None or akun.pegawai_id != pegawai.id:
         raise Ditolak("Hanya pemilik akun yang dapat mengubah kontaknya di sini.")
+    pegawai = _kunci(pegawai)
     lama = {"email": pegawai.email, "telepon": pegawai.telepon}
     pegawai.email, pegawai.telepon = email, telepon
     if lama != {"email": email, "telepon": telepon}:
