@@ -15,12 +15,12 @@ A second run the same day shows the cost of finding nothing left to send.
 
 import base64
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import String, cast, event, insert, literal, select, update
+from sqlalchemy import String, cast, insert, literal, select, update
 
 from bench._volume import backends, buat_app, isi
+from bench.sinkro import hitung_query
 
 
 class _Penghitung:
@@ -36,20 +36,6 @@ class _Penghitung:
 
     def tutup(self):
         pass
-
-
-@contextmanager
-def hitung_query(engine):
-    n = [0]
-
-    def catat(*_):
-        n[0] += 1
-
-    event.listen(engine, "before_cursor_execute", catat)
-    try:
-        yield n
-    finally:
-        event.remove(engine, "before_cursor_execute", catat)
 
 
 def _siapkan(app):

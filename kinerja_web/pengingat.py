@@ -14,6 +14,8 @@ queries per school fall with the chunk (the Beranda asks the same functions for 
 """
 
 import base64
+import hashlib
+import hmac
 import logging
 import secrets
 import smtplib
@@ -114,8 +116,9 @@ class Tahun:
     aturan: str
 
 
-def tahun_berjalan(dinas_ids):
-    """{dinas_id: [running Tahun, newest first]} (one query)."""
+def tahun_berjalan_per_dinas(dinas_ids):
+    """{dinas_id: [running Tahun, newest first]} (one query; `alur.tahun.tahun_berjalan`
+    is the newest one of one Dinas)."""
     out = defaultdict(list)
     for dinas_id, *nilai in db.session.execute(
             select(TahunDinas.dinas_id, TahunKinerja.id, TahunKinerja.tahun,
@@ -129,7 +132,8 @@ def tahun_berjalan(dinas_ids):
 
 
 class Kalender:
-    """One running year of a Dinas: its calendar with the Dinas' extensions (one query) and
+    """One running year of a Dinas: its calendar with the Dinas' extensions read at once
+    (`alur.tenggat.tenggat_pegawai` is the same rule for one person, one query each) and
     the schools pra-perencanaan keeps from planning (`alur.prarencana.hasil_pra`, from the
     year its rule set has that component; `sekolah_id` narrows it to one school)."""
 
@@ -385,7 +389,7 @@ def perlu_tindakan_dinas(kal, peran, pegawai_id=None):
 def perlu_tindakan(pegawai):
     """The Beranda's "Perlu tindakan" for one signed-in person over his Dinas' running
     years: [Item] (a constant number of queries whatever the role)."""
-    daftar = tahun_berjalan([pegawai.dinas_id]).get(pegawai.dinas_id, [])
+    daftar = tahun_berjalan_per_dinas([pegawai.dinas_id]).get(pegawai.dinas_id, [])
     if not daftar:
         return []
     peran = _peran_dinas(pegawai.dinas_id, hari_ini(), pegawai.id)
@@ -442,7 +446,7 @@ def daftar_terlambat(peran_saya, pegawai_saya):
     (the principals of schools with late teachers): (the years looked at, [Terlambat] with
     a wa.me link each). A school pra-perencanaan keeps from planning has nobody late."""
     dinas_id = pegawai_saya.dinas_id
-    daftar = tahun_berjalan([dinas_id]).get(dinas_id, [])
+    daftar = tahun_berjalan_per_dinas([dinas_id]).get(dinas_id, [])
     out = []
     operator = peran_saya.operator_dinas
     sekolah_ids = None if operator else sorted(peran_saya.atasan_sekolah)
@@ -516,7 +520,12 @@ def _terlambat_tahun(kal, dinas_id, sekolah_ids):
 
 
 def _serial():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="pengingat-berhenti")
+    """The unsubscribe token's signer: its key is derived from SECRET_KEY and the purpose
+    once here (itsdangerous would derive it again for every token: a fifth of the job's
+    time at 20,000 digests)."""
+    kunci = hmac.new(str(current_app.config["SECRET_KEY"]).encode(), b"pengingat-berhenti",
+                     hashlib.sha256).digest()
+    return URLSafeSerializer(kunci, salt=None, signer_kwargs={"key_derivation": "none"})
 
 
 def token_berhenti(pegawai_id):
@@ -731,7 +740,7 @@ def _kirim_pengingat(app, dinas_ids, tanggal, pengirim):
         dinas_ids = db.session.scalars(
             select(TahunDinas.dinas_id).where(TahunDinas.status == StatusTahun.BERJALAN)
             .distinct().order_by(TahunDinas.dinas_id)).all()
-    berjalan = tahun_berjalan(dinas_ids)
+    berjalan = tahun_berjalan_per_dinas(dinas_ids)
     try:
         for dinas_id in dinas_ids:
             daftar = berjalan.get(dinas_id)
