@@ -8,6 +8,7 @@ sent the same day twice. A failed send stays `gagal` and is claimed again by the
 a row left `proses` by a run that died mid-send is never re-sent (never twice beats once).
 """
 
+from sqlalchemy import insert as sa_insert
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -19,6 +20,8 @@ from kinerja_web.models.pengingat import KirimanPengingat, StatusPengingat
 from kinerja_web.waktu import sekarang
 
 _TABEL = KirimanPengingat.__table__
+# The audit table itself (Core): one executemany for a batch of digests, no ORM bulk path.
+_AUDIT = Audit.metadata.tables[Audit.__tablename__]
 
 
 def _insert_abaikan_bentrok():
@@ -76,7 +79,7 @@ def catat_hasil(tanggal, terkirim, gagal):
                "objek_id": pid, "ke": tanggal.isoformat(), "catatan": g[:500],
                "data": None, "waktu": waktu} for pid, g in gagal.items()]
     if baris:
-        db.session.execute(Audit.__table__.insert(), baris)
+        db.session.execute(sa_insert(_AUDIT), baris)
     db.session.commit()
 
 
