@@ -359,13 +359,22 @@ def test_profil_menolak_kontak_salah_dan_menyimpan_isian(app, w, buat_klien):
 def test_beranda_perlu_tindakan_per_peran(app, w, buat_klien):
     for g in w.guru[:2]:
         skp(g, w.tahun, "diajukan")
+    skp(w.kepsek, w.tahun, "diajukan", posisi="kepala_sekolah")
     db.session.commit()
+
+    def bagian(username):
+        return teks_dari(dom(masuk(buat_klien, username).get("/")).css_first(
+            "#perlu-tindakan"))
+
     with pada(JANUARI):
-        ks = teks_dari(dom(masuk(buat_klien, f"ks{w.did}").get("/")).css_first(
-            "#perlu-tindakan"))
+        ks = bagian(f"ks{w.did}")
         guru = dom(masuk(buat_klien, f"g{w.did}_2").get("/"))
-        op = teks_dari(dom(masuk(buat_klien, f"op{w.did}").get("/")).css_first(
-            "#perlu-tindakan"))
+        op = bagian(f"op{w.did}")
+        tim, kadis = bagian(f"tk{w.did}"), bagian(f"kd{w.did}")
+    for staf in (tim, kadis):  # the principal's own plan waits for the Dinas
+        assert "Setujui Perencanaan Kinerja kepala sekolah" in staf
+        assert "1 Perencanaan Kinerja menunggu persetujuan Anda" in staf
+        assert "Kirim lewat WhatsApp" not in staf
     assert "Setujui Perencanaan Kinerja guru" in ks and "2 Perencanaan Kinerja" in ks
     assert f"Paling lambat {format_tanggal(SETUJU)}" in ks
     assert "Kirim lewat WhatsApp" in ks
