@@ -1,5 +1,5 @@
 """flask CLI: seed-demo, demo-masuk, impor-roster, impor-sandi-ulang, buat-dinas,
-buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja, ekspor-lanjut."""
+buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja, ekspor-lanjut, kirim-pengingat."""
 
 import hashlib
 import os
@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from kinerja_web import aturan, cadangan, demo, jobs
+from kinerja_web import aturan, cadangan, demo, jobs, pengingat
 from kinerja_web.alur import Ditolak
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import cetak as alur_cetak
@@ -55,7 +55,8 @@ from kinerja_web.waktu import hari_ini, sekarang
 
 def init_app(app):
     for cmd in (seed_demo, demo_masuk, impor_roster, impor_sandi_ulang, buat_dinas,
-                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja, ekspor_lanjut):
+                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja, ekspor_lanjut,
+                kirim_pengingat):
         app.cli.add_command(cmd)
 
     cadangan.init_app(app)  # backup, pulihkan
@@ -388,3 +389,26 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator, tahun):
                    err=True)
     click.echo(ringkas)
     click.echo(f"Berkas ditulis ke {keluar}")
+
+
+@click.command("kirim-pengingat")
+@click.option("--dinas", "dinas_id", type=int, help="Hanya Dinas ini (bawaan: semua Dinas).")
+@click.option("--jadwalkan", is_flag=True,
+              help="Dengan KINERJA_REDIS_URL: jadwalkan pengiriman harian di RQ (jalankan "
+                   "`rq worker --with-scheduler kinerja-pengingat`), bukan mengirim sekarang.")
+def kirim_pengingat(dinas_id, jadwalkan):
+    """Kirim ringkasan "Perlu tindakan" harian lewat surel (paling banyak sekali sehari per
+    orang; aman dijalankan ulang atau bersamaan). Untuk cron atau systemd timer."""
+    if jadwalkan:
+        if not current_app.config.get("REDIS_URL"):
+            raise click.ClickException("--jadwalkan membutuhkan KINERJA_REDIS_URL.")
+        kapan = jobs.jadwalkan_pengingat(current_app)
+        click.echo(f"Pengingat harian dijadwalkan {kapan:%Y-%m-%d %H:%M %Z}.")
+        return
+    if dinas_id is not None:
+        _pilih_dinas(dinas_id)
+    hasil = pengingat.kirim_pengingat([dinas_id] if dinas_id is not None else None)
+    click.echo(f"Pengingat: {hasil.terkirim} terkirim, {hasil.gagal} gagal (dicoba lagi pada "
+               f"jalannya berikut), {hasil.dilewati} sudah dikirim hari ini.")
+    if hasil.gagal:
+        raise SystemExit(1)

@@ -47,6 +47,16 @@ def load(app, test_config=None):
         # Documents whose data became final are rendered in the background (pracetak).
         PRACETAK=True,
         PRACETAK_NICE=10,
+        # The daily reminder digest (flask kirim-pengingat): SMTP server and sender.
+        # SMTP_TLS: "" (plain, e.g. a local relay), "starttls" or "ssl".
+        SMTP_HOST="localhost",
+        SMTP_PORT=25,
+        SMTP_USER=None,
+        SMTP_SANDI=None,
+        SMTP_TLS="",
+        SMTP_PENGIRIM=None,
+        # Hour (local time) the RQ worker runs the daily reminder job.
+        PENGINGAT_JAM=6,
         # A single print is served from the store when its data is unchanged (false:
         # always rendered, nothing stored; `bench/cetak.py` measures both).
         CETAK_SIMPAN=True,

@@ -23,6 +23,7 @@ import threading
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -30,11 +31,11 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import update
 
-from kinerja_web import anak, gabung, simpanan, tugas_latar
+from kinerja_web import anak, gabung, pengingat, simpanan, tugas_latar
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models.cetak import CetakBatch, StatusBatch
-from kinerja_web.waktu import sekarang
+from kinerja_web.waktu import sekarang, zona
 
 ANTREAN = "kinerja-cetak"
 _pool = None
@@ -311,3 +312,47 @@ def _pulihkan(app):
         antrikan(app, batch_id)
     for tugas_id in ekspor:
         tugas.antrikan(app, tugas_id)
+
+
+
+# ---------------------------------------------------------------------------------------
+# The daily reminder digest on RQ: a job scheduled for the next PENGINGAT_JAM (local time)
+# under a job id of its day, so scheduling twice (two workers starting, a command run
+# again) keeps one; each run schedules the next day's before it sends. Needs
+# `rq worker --with-scheduler kinerja-pengingat` (RQ's own scheduler, no other service).
+
+ANTREAN_PENGINGAT = "kinerja-pengingat"
+
+
+def jadwal_pengingat_berikut(app, setelah=None):
+    """The next run: PENGINGAT_JAM local time after `setelah` (aware), as an aware time."""
+    z = zona()
+    kini = (setelah or datetime.now(z)).astimezone(z)
+    jam = int(app.config.get("PENGINGAT_JAM", 6))
+    jadi = kini.replace(hour=jam, minute=0, second=0, microsecond=0)
+    if jadi <= kini:
+        jadi += timedelta(days=1)
+    return jadi
+
+
+def jadwalkan_pengingat(app, setelah=None):
+    """Schedule the next daily reminder run on RQ (idempotent per day); returns its time."""
+    kapan = jadwal_pengingat_berikut(app, setelah)
+    antre = Queue(ANTREAN_PENGINGAT, connection=Redis.from_url(app.config["REDIS_URL"]))
+    job_id = f"kinerja-pengingat-{kapan:%Y%m%d}"
+    if antre.fetch_job(job_id) is None:
+        antre.enqueue_at(kapan, "kinerja_web.jobs.pengingat_rq", job_id=job_id,
+                         job_timeout=3600)
+    return kapan
+
+
+def pengingat_rq():
+    """Entry point of the scheduled RQ job: schedule tomorrow's, then send today's."""
+    from kinerja_web import create_app  # cycle: create_app registers this module
+
+    app = create_app()
+    with app.app_context():
+        jadwalkan_pengingat(app)
+        hasil = pengingat.kirim_pengingat()
+        app.logger.info("pengingat: %s terkirim, %s gagal, %s sudah dikirim hari ini",
+                        hasil.terkirim, hasil.gagal, hasil.dilewati)

@@ -46,6 +46,7 @@ from kinerja_web.models import (
 from kinerja_web.models.cetak import Cetakan, CetakBatch
 from kinerja_web.models.penilaian import Penetapan, Pengiriman, Penilaian, PkoSekolah
 from kinerja_web.models.skp import Skp
+from kinerja_web.pengingat import token_berhenti
 
 COOKIE = "kinerja_sesi"
 # The SKP objects of the world (see `bangun`).
@@ -248,6 +249,7 @@ def bangun(app, folder):
             for k, skp_id in o.skp.items()) if v}
         guru23 = db.session.get(Skp, o.skp["skp_guru"])
         o.pegawai = {"A": guru23.pegawai_id, "B": skp_b.pegawai_id}
+        o.berhenti = {"A": token_berhenti(guru23.pegawai_id)}
         o.sekolah = {"A": guru23.sekolah_id, "B": s_b.id}
         o.penilaian = {k: db.session.scalar(select(Penilaian.id).where(Penilaian.skp_id == v))
                        for k, v in (("A", o.skp["skp_guru"]), ("B", skp_b.id))}

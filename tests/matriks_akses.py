@@ -141,6 +141,16 @@ MATRIKS = {
     ("auth.ganti_sandi", POST): Rute(u("/akun/sandi"), aturan=semua(422)),
     ("beranda.index", GET): Rute(u("/"), aturan=semua(200)),
     ("beranda.profil", GET): Rute(u("/profil"), aturan=semua(200)),
+    # The person's own contact (an empty form is valid: no e-mail, no digest).
+    ("beranda.profil", POST): Rute(u("/profil"), aturan=semua(303)),
+    # Unsubscribe: the signed token in the digest is the authorisation (no login needed).
+    ("beranda.berhenti", GET): Rute(obj("berhenti", "/pengingat/berhenti/{id}"), ("A",),
+                                    aturan={"anonim": 200, "lain": 200}),
+    ("beranda.berhenti_kirim", POST): Rute(obj("berhenti", "/pengingat/berhenti/{id}"),
+                                           ("A",), aturan={"anonim": 200, "lain": 200}),
+    # "Kirim lewat WhatsApp": principals (definitive or Plt.) and the Operator Dinas.
+    ("beranda.terlambat", GET): Rute(u("/pengingat/terlambat"), aturan=hanya(
+        200, "kepsek", "plt", "kepsek_lain", "operator", "operator_lain")),
     # A history: the person himself, the principal of his school, the staff of his Dinas.
     ("riwayat.sendiri", GET): Rute(u("/riwayat"), aturan=semua(200)),
     ("riwayat.pegawai", GET): Rute(peg("/pegawai/{id}/riwayat"), AB, {

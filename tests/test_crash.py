@@ -1093,6 +1093,12 @@ PENGECUALIAN = {
     "impor.unduh_sandi": "writes nothing: the one-time passwords come in the POST body so "
                          "they stay out of URLs and logs",
     "dokumen.batch": "own crash tests: test_cetak_batch_* above (the job resumed after kill -9)",
+    "beranda.profil": "one UPDATE of the person's own contact row (locked) with its audit "
+                      "row in one transaction: a kill leaves the old or the new contact, and "
+                      "saving again is harmless",
+    "beranda.berhenti_kirim": "one UPDATE of one flag (locked) with its audit row in one "
+                              "transaction: a kill leaves the person subscribed or not, and "
+                              "the link can be pressed again",
     "dokumen.batch_batal": "cancels a queued batch: one UPDATE of one row with its audit row; "
                            "a batch is picked up by a worker at once, so the queued state "
                            "cannot be held for a kill — see test_cetak_batch_*",

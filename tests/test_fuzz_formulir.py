@@ -60,6 +60,7 @@ from kinerja_web.models import (
     TahunKinerja,
     TugasEkspor,
 )
+from kinerja_web.pengingat import token_berhenti as token_pengingat
 from kinerja_web.peran import muat_peran
 
 ATR = aturan.muat_aturan("2025")
@@ -276,6 +277,10 @@ def log_sinkro(L):
     assert r.status_code in (204, 303), r.status_code
     db.session.remove()
     return {"ids": list(db.session.scalars(select(LogSinkro.id)))}
+
+
+def token_berhenti(L):
+    return {"token": [token_pengingat(L.dunia.pegawai["guru3"])]}
 
 
 def periode(L):
@@ -968,6 +973,24 @@ def _sasaran():
                                     id_jalur(k["ids"])), {}),
         lambda w, k: f"/sinkro/referensi/impor/{k['ids'][0]}", frozenset({"impor_berkas"}),
         siapkan=referensi_pratinjau))
+
+    # -------------------------------------------------------------- reminders (issue #17)
+    tambah(Sasaran(
+        "profil_kontak", "beranda.profil", "guru2",
+        lambda w, k: form(st.just("/profil"), {
+            "email": campur(pilih("guru2@contoh.id", "", "Guru.Dua@Contoh.ID", "bukan surel")),
+            "telepon": campur(pilih("0812 3456 7890", "+62 812-3456-7891", "", "12ab")),
+            "pengingat": campur(pilih("y", ""))}),
+        lambda w, k: "/profil", frozenset({"pegawai"})))
+    # The signed link's confirmation button (CSRF-protected). The mail client's one-click
+    # body ("List-Unsubscribe=One-Click", no session, no CSRF token by RFC 8058) is never
+    # generated here: tests/test_pengingat.py covers it.
+    tambah(Sasaran(
+        "berhenti_pengingat", "beranda.berhenti_kirim", None,
+        lambda w, k: form(st.builds(lambda t: f"/pengingat/berhenti/{t}", teks_jalur(k["token"])),
+                          {"List-Unsubscribe": campur(pilih("", "one-click", "ya"))}),
+        lambda w, k: f"/pengingat/berhenti/{k['token'][0]}", frozenset({"pegawai"}),
+        siapkan=token_berhenti))
     return s
 
 

@@ -576,7 +576,8 @@ KEPALA_SEKOLAH = ["npsn", "nama", "jenjang", "status", "alamat", "kecamatan", "u
                   "unor_nama"]
 KEPALA_PEGAWAI = ["nip", "nuptk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
                   "status_kepegawaian", "golongan", "tmt_golongan", "jabatan", "tmt_jabatan",
-                  "pendidikan", "karpeg", "npsn", "peran", "tmt_peran", "keikutsertaan",
+                  "pendidikan", "karpeg", "email", "telepon", "npsn", "peran", "tmt_peran",
+                  "keikutsertaan",
                   "keterangan_keikutsertaan", "tanggal_keikutsertaan", "username",
                   "tmt_mutasi", "jenis_mutasi"]
 

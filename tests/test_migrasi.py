@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from kinerja_web import create_app
 from kinerja_web.extensions import db
@@ -126,5 +127,50 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
         assert isi() == sebelum
     assert "tahun_dinas" not in _tabel(app)
     with app.app_context():
-        upgrade(directory=MIGRATIONS)
+        upgrade(directory=MIGRATIONS, revision="e4a7c2b9d1f3")
         assert isi() == sebelum
+
+
+def test_pengingat_menambah_kontak_tanpa_mengubah_pegawai(app_kosong):
+    """The reminders migration (f1b3d5e7a9c2) on a populated roster: every pegawai keeps
+    his row, gets no e-mail or phone and is subscribed; the digest log starts empty and
+    refuses a second digest for one person and day; down and up again keeps the roster."""
+    app = app_kosong
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="f3b5d7e9a1c2")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
+                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"))
+            conn.execute(text(
+                "INSERT INTO pegawai (id, nama, nip, status_kepegawaian, dinas_id, "
+                "keikutsertaan, diubah) VALUES "
+                "(1, 'Guru Satu', '198001012005011001', 'PNS', 1, 'ikut', "
+                "'2025-01-02 00:00:00'), "
+                "(2, 'Guru Dua', NULL, 'NON_ASN', 1, 'ikut', '2025-01-02 00:00:00')"))
+        kolom = "id, nama, nip, status_kepegawaian, dinas_id, keikutsertaan, diubah"
+
+        def roster():
+            with db.engine.connect() as conn:
+                return conn.execute(text(f"SELECT {kolom} FROM pegawai ORDER BY id")).all()
+
+        sebelum = roster()
+        upgrade(directory=MIGRATIONS, revision="f1b3d5e7a9c2")
+        assert roster() == sebelum
+        with db.engine.connect() as conn:
+            kontak = conn.execute(text("SELECT email, telepon, pengingat_email FROM pegawai "
+                                       "ORDER BY id")).all()
+            assert [tuple(k) for k in kontak] == [(None, None, True), (None, None, True)]
+            assert conn.execute(text("SELECT count(*) FROM kiriman_pengingat")).scalar() == 0
+        baris = ("INSERT INTO kiriman_pengingat (pegawai_id, tanggal, status, email, "
+                 "jumlah_item, percobaan, dibuat) VALUES (1, '2026-01-15', 'terkirim', "
+                 "'guru1@contoh.id', 2, 1, '2026-01-15 06:00:00')")
+        with db.engine.begin() as conn:
+            conn.execute(text(baris))
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text(baris))
+        downgrade(directory=MIGRATIONS, revision="f3b5d7e9a1c2")
+        assert roster() == sebelum
+        assert "kiriman_pengingat" not in set(inspect(db.engine).get_table_names())
+        upgrade(directory=MIGRATIONS, revision="f1b3d5e7a9c2")
+        assert roster() == sebelum

@@ -350,9 +350,11 @@ BOLEH_DEMO = {
     "ekspor_batal": {(303, 303)},  # cancelled once; the twin finds it ended
     "upaya_ubah": {(303, 409)},  # corrected once; the twin's version is stale
     "upaya_hapus": {(303, 404)},  # deleted once; the twin finds no such note
+    "profil": {(303, 303)},  # saved once; the twin finds nothing left to change
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
-AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
+AUDIT_DEMO = {"kontak_diubah": 1,
+              "pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
               "predikat_ditetapkan": 1, "pengiriman_dibuka": 1, "penilaian_dikirim": 1,
               "periode_ekinerja_dibuat": 1, "periode_ekinerja_diubah": 1,
               "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "tugas_ekspor": 1,
@@ -388,9 +390,12 @@ DIUJI_GANDA = {
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
     "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
-    "sinkro.ekspor_tugas_batal",
+    "sinkro.ekspor_tugas_batal", "beranda.profil",
 }
 DIKECUALIKAN = {
+    "beranda.berhenti_kirim": "the signed unsubscribe link sets one flag under a row lock; "
+    "the twin finds it set and writes nothing (test_pengingat.py: "
+    "test_berhenti_ganda_sekali_diaudit)",
     "dokumen.cetak": "every print is its own document with its own verification code and "
     "audit row by design (two prints are two printed papers)",
     "impor.unduh_sandi": "writes nothing: turns the one-time passwords posted back from "
@@ -643,6 +648,13 @@ def jalan_lain(j, db_url, ids):
             {}, halaman=f"/sinkro/referensi/impor/{ref}")
     hasil["unit_kerja"] = satu("SELECT count(*) FROM referensi_unor WHERE unor_id = "
                                "'U-UJI-SERENTAK'")
+    # A teacher's own contact (issue #17): changed and audited once under the row lock; the
+    # twin finds nothing left to change.
+    j.ganda("profil", "guru2", "/profil", {"email": "guru2@serentak.example",
+                                           "telepon": "0812 3456 7890", "pengingat": "y"},
+            halaman="/profil")
+    hasil["kontak"] = satu("SELECT p.email || ' ' || p.telepon FROM pegawai p JOIN akun a "
+                           "ON a.pegawai_id = p.id WHERE a.username = 'guru2'")
     # The Operator resets a teacher's password twice at once: two resets, the last
     # committed one's password works.
     guru3 = satu("SELECT pegawai_id FROM akun WHERE username = 'guru3'")
@@ -808,6 +820,7 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     assert satu("SELECT count(*) FROM akun WHERE username = 'guruimporserentak'") == 1
     assert list(lain["sandi_impor"]) == ["guruimporserentak"]
     assert lain["unit_kerja"] == 1
+    assert lain["kontak"] == "guru2@serentak.example 6281234567890"
     assert [tuple(b) for b in lain["upaya"]] == [("Diubah dua kali serentak.",)]
     # Two regenerations, two resets: of the two passwords shown, exactly one — the one
     # committed last — signs in; the other was overwritten.

@@ -39,6 +39,7 @@ BIDANG_SEKOLAH = ("nama", "jenjang", "status", "alamat", "kecamatan", "unor_id",
 BIDANG_PEGAWAI = (
     "nuptk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian",
     "golongan", "tmt_golongan", "jabatan", "tmt_jabatan", "pendidikan", "karpeg",
+    "email", "telepon",
     "keikutsertaan", "keikutsertaan_alasan", "keikutsertaan_mulai",
 )
 # Which file column fills which model field (only columns present in the file are applied).

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 
-from kinerja_web import aturan
+from kinerja_web import aturan, pengingat
+from kinerja_web.alur import pengingat as alur_pengingat
 from kinerja_web.alur.penilaian import pko_sekolah
+from kinerja_web.beranda.forms import FormBerhenti, FormKontak
 from kinerja_web.daftar import (
     aturan_aktif,
     baris_dinas,
@@ -17,7 +19,7 @@ from kinerja_web.daftar import (
     status_praktik_beranda,
     tahun_aktif,
 )
-from kinerja_web.extensions import db
+from kinerja_web.extensions import csrf, db
 from kinerja_web.models import (
     Akun,
     Pegawai,
@@ -32,6 +34,7 @@ from kinerja_web.models import (
 from kinerja_web.models.org import Peran
 from kinerja_web.models.skp import PosisiSkp, StatusSkp
 from kinerja_web.sinkro.data import ringkasan_kesiapan
+from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import format_waktu, hari_ini
 
 bp = Blueprint("beranda", __name__)
@@ -82,7 +85,9 @@ def index():
         bagian.append(bagian_kepala_dinas(peran))
     if peran.operator_dinas:
         bagian.append(bagian_operator(peran))
-    return render_template("beranda/index.html", bagian=bagian, alur=ALUR)
+    tindakan = pengingat.perlu_tindakan(current_user.pegawai)
+    return render_template("beranda/index.html", bagian=bagian, alur=ALUR, tindakan=tindakan,
+                           wa=bool(peran.atasan_sekolah or peran.operator_dinas))
 
 
 # The recommended calendar of the single 2025 cycle (SPEC §2).
@@ -348,8 +353,67 @@ def tugas_sinkro(dinas_id):
     ]
 
 
-@bp.get("/profil")
+@bp.route("/profil", methods=["GET", "POST"])
 @login_required
 def profil():
+    """The person's data, and the contact he keeps himself: e-mail, phone, digest on/off."""
     pegawai = current_user.pegawai
-    return render_template("beranda/profil.html", p=pegawai, atr=aturan_aktif())
+    form = FormKontak(data={"email": pegawai.email, "telepon": pegawai.telepon,
+                            "pengingat": pegawai.pengingat_email})
+    if form.validate_on_submit():
+        with tangkap(form) as gagal:
+            alur_pengingat.ubah_kontak(pegawai, form.email_bersih, form.telepon_bersih,
+                                       form.pengingat.data, current_user)
+            db.session.commit()
+        if not gagal:
+            flash("Kontak dan pengaturan pengingat disimpan.", "sukses")
+            return redirect(url_for("beranda.profil"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("beranda/profil.html", p=pegawai, atr=aturan_aktif(),
+                           form=form), status
+
+
+def _pegawai_token(token):
+    pid = pengingat.baca_token(token)
+    p = db.session.get(Pegawai, pid) if pid is not None else None
+    if p is None:
+        abort(404, "!Tautan berhenti berlangganan ini tidak dikenal. Atur pengingat dari "
+                   "halaman Profil setelah masuk.")
+    return p
+
+
+@bp.get("/pengingat/berhenti/<token>")
+def berhenti(token):
+    """One click from the digest: a confirmation page (a GET never changes anything, so a
+    mail scanner opening the link unsubscribes nobody)."""
+    p = _pegawai_token(token)
+    return render_template("beranda/berhenti.html", p=p, form=FormBerhenti(), selesai=False)
+
+
+# The one-click unsubscribe POST (RFC 8058, body "List-Unsubscribe=One-Click") comes from
+# the mail provider's server without a session or a CSRF token: only that exact body skips
+# the CSRF check (the signed token in the URL, known only to the recipient, is then the
+# authorisation, and it can only unsubscribe the one person it names). The confirmation
+# page's button posts with its CSRF token like every other form.
+@bp.post("/pengingat/berhenti/<token>")
+@csrf.exempt
+def berhenti_kirim(token):
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        csrf.protect()
+    p = _pegawai_token(token)
+    alur_pengingat.atur_langganan(p, False, lewat="tautan surel")
+    db.session.commit()
+    return render_template("beranda/berhenti.html", p=p, form=None, selesai=True)
+
+
+@bp.get("/pengingat/terlambat")
+@login_required
+def terlambat():
+    """"Kirim lewat WhatsApp": who is late, each with a wa.me link with the message filled
+    in (principals: their teachers; Operator Dinas: the principals of late schools)."""
+    peran = current_user.peran
+    if not (peran.atasan_sekolah or peran.operator_dinas):
+        abort(403)
+    daftar_tahun, orang = pengingat.daftar_terlambat(peran, current_user.pegawai)
+    return render_template("beranda/terlambat.html", daftar_tahun=daftar_tahun, orang=orang,
+                           operator=peran.operator_dinas)

@@ -25,6 +25,7 @@ from kinerja_web.alur.impor import (
     kunci_pegawai,
     muat_lama,
 )
+from kinerja_web.aturan.identitas import KontakTidakValid, nomor_seluler, validasi_email
 from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
@@ -66,6 +67,8 @@ KOLOM_PEGAWAI = (
     ("tmt_jabatan", False, "tanggal"),
     ("pendidikan", False, "mis. S1 PGSD"),
     ("karpeg", False, "Nomor seri kartu pegawai"),
+    ("email", False, "alamat surel untuk pengingat harian, mis. nama@contoh.id"),
+    ("telepon", False, "nomor seluler (WhatsApp), mis. 0812 3456 7890"),
     ("npsn", False, "NPSN sekolah tempat bertugas; kosong untuk pegawai Dinas"),
     ("peran", False, "Kepala Sekolah, Plt. Kepala Sekolah, Tim Kerja, Kepala Dinas, "
                      "Operator Dinas (pisahkan dengan koma); kosong untuk guru"),
@@ -391,6 +394,12 @@ def _baca_pegawai(r, lembar, nomor, d, atr):
         salah("jabatan", "Jabatan wajib diisi untuk PNS/PPPK.")
     out["pendidikan"] = _teks(d.get("pendidikan"))
     out["karpeg"] = _teks(d.get("karpeg"))
+    for kolom, periksa in (("email", validasi_email), ("telepon", nomor_seluler)):
+        try:
+            out[kolom] = periksa(_teks(d.get(kolom)))
+        except KontakTidakValid as e:
+            out[kolom] = None
+            salah(kolom, str(e))
     try:
         out["npsn"] = _digit(d.get("npsn"), "NPSN", 8)
     except _Salah as e:

@@ -22,6 +22,7 @@ from kinerja_web.models.pelaksanaan import (
     Praktik,
     RefleksiKompetensi,
 )
+from kinerja_web.models.pengingat import KirimanPengingat, StatusPengingat
 from kinerja_web.models.penilaian import (
     Penetapan,
     Pengiriman,
@@ -56,11 +57,13 @@ __all__ = [
     "JenisMutasi",
     "Ekspor",
     "ImporBerkas",
+    "KirimanPengingat",
     "Konfirmasi",
     "KunciKiriman",
     "LogSinkro",
     "Mutasi",
     "Pegawai",
+    "StatusPengingat",
     "Penetapan",
     "PeriodeEkinerja",
     "Penilaian",

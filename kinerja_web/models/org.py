@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     or_,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -148,6 +149,12 @@ class Pegawai(Model):
     keikutsertaan_alasan: Mapped[str | None] = mapped_column(Text)
     keikutsertaan_mulai: Mapped[date | None] = mapped_column(Date)
     keikutsertaan_selesai: Mapped[date | None] = mapped_column(Date)
+    # Contact from the roster (import columns `email`, `telepon`) or the profile: the daily
+    # reminder digest goes to the e-mail, the "Kirim lewat WhatsApp" link to the phone.
+    email: Mapped[str | None] = mapped_column(String(120))
+    telepon: Mapped[str | None] = mapped_column(String(20))
+    # False once the person unsubscribed from the digest (one-click link or profile).
+    pengingat_email: Mapped[bool] = mapped_column(default=True, server_default=true())
     diubah: Mapped[datetime] = mapped_column(default=sekarang, onupdate=sekarang)
 
     __table_args__ = (

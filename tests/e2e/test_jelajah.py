@@ -66,6 +66,8 @@ LEPAS = {
     "impor.templat_xlsx": "a download (.xlsx)",
     "impor.templat_csv": "a download (.csv)",
     "dinas_penilaian.rekap_unduh": "a download (.xlsx)",
+    "beranda.berhenti": "opened from the unsubscribe link of the daily reminder e-mail "
+                        "(a signed token, no login)",
     "penilaian.kirim": "the confirmation opened by the list's 'Kirim data (n)' button (a GET "
                        "form, disabled at 0), not a link; tests/test_jujur_cepat.py walks it",
 }
