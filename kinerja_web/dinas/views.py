@@ -169,8 +169,7 @@ def catat_mutasi(pegawai_id):
     sah = form.validate_on_submit()
     tujuan = (form.sekolah_tujuan.data or "").strip()
     if tujuan and tujuan not in {c.value for c in form.sekolah_tujuan.choices}:
-        form.sekolah_tujuan.errors = [*form.sekolah_tujuan.errors,
-                                      "Pilih satuan pendidikan tujuan dari daftar."]
+        form.form_errors.append("Satuan pendidikan tujuan tidak ditemukan di Dinas ini.")
         sah = False
     if not sah:
         return _detail_pegawai(pegawai, form_mutasi=form), 422
