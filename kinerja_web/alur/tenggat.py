@@ -9,7 +9,8 @@ transition calls before it acts (refusing with the date and the reason in Indone
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, IsianSalah, catat
@@ -27,8 +28,27 @@ def _isian(bidang, pesan):
     return e
 
 
+# session.info: ids of pegawai known to hold no extension at all in this transaction (the
+# user loader reads it with the signed-in person), so their pages ask no query for one.
+TANPA = "tanpa_perpanjangan"
+
+
+def tanpa_perpanjangan(pegawai_id):
+    """Remember for this transaction that the pegawai holds no extension (read with the
+    signed-in account); forgotten at commit or rollback and by `beri_perpanjangan`."""
+    db.session.info.setdefault(TANPA, set()).add(pegawai_id)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _lupakan(sesi):
+    sesi.info.pop(TANPA, None)
+
+
 def perpanjangan(pegawai, tahun, tahap):
     """The extension this pegawai holds for this stage of the year, or None."""
+    if pegawai.id in db.session.info.get(TANPA, ()):
+        return None
     return db.session.scalar(select(PerpanjanganTenggat).where(
         PerpanjanganTenggat.pegawai_id == pegawai.id,
         PerpanjanganTenggat.tahun_id == tahun.id,
@@ -121,6 +141,7 @@ def beri_perpanjangan(pegawai, tahun, tahap, sampai, alasan, aktor):
         raise _isian("alasan", "Tulis alasan perpanjangan (mis. sakit, tugas dinas, kendala data).")
     if len(alasan) > ALASAN_MAKS:
         raise _isian("alasan", f"Alasan paling banyak {ALASAN_MAKS} karakter.")
+    db.session.info.get(TANPA, set()).discard(pegawai.id)
     baris = perpanjangan(pegawai, tahun, tahap)
     lama = None
     if baris is None:
