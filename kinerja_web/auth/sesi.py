@@ -15,7 +15,8 @@ from sqlalchemy.orm import contains_eager, load_only
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from kinerja_web import daftar
-from kinerja_web.alur.tenggat import tanpa_perpanjangan
+from kinerja_web.alur.tenggat import ingat_perpanjangan
+from kinerja_web.aturan import Tahap
 from kinerja_web.extensions import SAFE_METHODS, db, login_manager
 from kinerja_web.models import (
     Akun,
@@ -89,7 +90,7 @@ def mulai_sesi(akun):
 _MUAT_PENGGUNA = (
     select(SesiLogin, Akun, Penugasan.peran, Penugasan.sekolah_id,
            # Whether the person holds any deadline extension: most hold none, and then a
-           # page showing a deadline needs no query for it (alur.tenggat.tanpa_perpanjangan).
+           # page showing a deadline needs no query for it (alur.tenggat.ingat_perpanjangan).
            select(PerpanjanganTenggat.id).where(PerpanjanganTenggat.pegawai_id == Pegawai.id)
            .exists().label("ada_perpanjangan"))
     .join(SesiLogin.akun)
@@ -109,12 +110,19 @@ _MUAT_PENGGUNA = (
     )
 )
 # A request that only reads (GET) also takes the years of the person's Dinas the header
-# shows (daftar.tahun_dinas_saya), in the same query: one row per assignment and year. A
-# write request reads them in its own query, locked (see tahun_dinas_saya).
+# shows (daftar.tahun_dinas_saya), in the same query: one row per assignment and year, with
+# whether the person has an SKP in the year and the last day of each of his extensions in
+# it (a page showing his deadline asks no query for it). A write request reads the years
+# in its own query, locked (see tahun_dinas_saya).
 _MUAT_PENGGUNA_DAN_TAHUN = (
     _MUAT_PENGGUNA
     .add_columns(TahunKinerja, TahunDinas, select(Skp.id).where(
-        Skp.tahun_id == TahunKinerja.id, Skp.pegawai_id == Pegawai.id).exists())
+        Skp.tahun_id == TahunKinerja.id, Skp.pegawai_id == Pegawai.id).exists(), *(
+        select(PerpanjanganTenggat.sampai).where(
+            PerpanjanganTenggat.pegawai_id == Pegawai.id,
+            PerpanjanganTenggat.tahun_id == TahunKinerja.id,
+            PerpanjanganTenggat.tahap == tahap).scalar_subquery()
+        for tahap in Tahap))
     .outerjoin(TahunDinas, TahunDinas.dinas_id == Pegawai.dinas_id)
     .outerjoin(TahunKinerja, TahunKinerja.id == TahunDinas.tahun_id)
 )
@@ -146,9 +154,16 @@ def muat_pengguna(token):
     tugas = {(p, s) for _, _, p, s, *_ in rows if p is not None}
     akun.peran = peran_dari(akun.pegawai, [_Tugas(p, s) for p, s in tugas])
     if not ada_perpanjangan:
-        tanpa_perpanjangan(akun.pegawai_id)
+        ingat_perpanjangan(akun.pegawai_id)
     if baca:
-        tahun = {t.id: (t, td, ada) for *_, t, td, ada in rows if t is not None}
+        tahun = {}
+        for r in rows:
+            t, td, ada, *sampai = r[5:]
+            if t is not None and t.id not in tahun:
+                tahun[t.id] = (t, td, ada)
+                if ada_perpanjangan:
+                    ingat_perpanjangan(akun.pegawai_id, t.id, {
+                        tahap: s for tahap, s in zip(Tahap, sampai, strict=True) if s})
         daftar.ingat_tahun_dinas(akun.peran, tahun.values())
     return akun
 
