@@ -915,3 +915,8 @@ def test_anggaran_query_wizard_pegawai(buat_klien, dunia, hitung_query):
                                            {"kompetensi": "4.2", "versi": v}))
     lebih = {nama: n for nama, n in hasil.items() if n > BATAS_QUERY}
     assert not lebih, f"lebih dari {BATAS_QUERY} query: {lebih}"
+    # A step's page: the signed-in user with his roles, his Dinas' years and his deadline
+    # extensions (one query), then the plan.
+    langkah = {nama: n for nama, n in hasil.items() if nama.startswith("GET ") and
+               nama[4].isdigit()}
+    assert langkah == {f"GET {n} {h}": 2 for n in range(1, 6) for h in (False, True)}

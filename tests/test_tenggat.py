@@ -223,6 +223,25 @@ def test_an_extension_reopens_submission_for_that_one_person_only(
     db.session.rollback()
 
 
+def test_the_deadline_line_costs_the_step_no_query_of_its_own(
+        dunia, buat_klien, tahun_2026, hari, hitung_query):
+    """The person's extensions come with his account and his Dinas' years: a step shows
+    his deadline in 2 queries (user, plan) before and after the Dinas extends it, and the
+    extension shows on his very next page."""
+    k, skp_id = _draf(buat_klien, "guru")
+    op = masuk(buat_klien, "operator")
+    for sampai, baris_tenggat in ((None, "Batas pengajuan SKP tahun 2026: 21 Januari 2026."),
+                                  ("2026-01-28",
+                                   "Perpanjangan pengajuan SKP Anda sampai 28 Januari 2026.")):
+        if sampai:
+            assert _perpanjang(op, dunia.guru.id, "pengajuan_skp", sampai).status_code == 303
+        for h in ({}, {"HX-Request": "true", "HX-Boosted": "true"}):
+            with hitung_query() as q:
+                r = k.get(f"/perencanaan/{skp_id}/langkah/2", headers=h)
+            assert r.status_code == 200 and _tenggat_di(r) == baris_tenggat
+            assert len(q) == 2, q
+
+
 def test_approval_deadline_refuses_the_atasan_until_the_dinas_extends_it(
         dunia, buat_klien, tahun_2026, hari):
     k, skp_id = _draf(buat_klien, "guru")

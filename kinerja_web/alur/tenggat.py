@@ -9,7 +9,8 @@ transition calls before it acts (refusing with the date and the reason in Indone
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, IsianSalah, catat
@@ -27,12 +28,42 @@ def _isian(bidang, pesan):
     return e
 
 
+# session.info: the last days of a pegawai's extensions known in this transaction without a
+# query of their own: {(pegawai_id, tahun_id): {Tahap: date}}, (pegawai_id, None) for "none
+# in any year". The user loader reads the signed-in person's with his account.
+DIKETAHUI = "perpanjangan_diketahui"
+
+
+def ingat_perpanjangan(pegawai_id, tahun_id=None, sampai=None):
+    """Remember for this transaction the pegawai's extensions of a year ({Tahap: last
+    day}), or without a year that he holds none at all; forgotten at commit or rollback
+    and by `beri_perpanjangan`."""
+    db.session.info.setdefault(DIKETAHUI, {})[pegawai_id, tahun_id] = sampai or {}
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _lupakan(sesi):
+    sesi.info.pop(DIKETAHUI, None)
+
+
 def perpanjangan(pegawai, tahun, tahap):
     """The extension this pegawai holds for this stage of the year, or None."""
     return db.session.scalar(select(PerpanjanganTenggat).where(
         PerpanjanganTenggat.pegawai_id == pegawai.id,
         PerpanjanganTenggat.tahun_id == tahun.id,
         PerpanjanganTenggat.tahap == aturan.Tahap(tahap)))
+
+
+def _sampai_perpanjangan(pegawai, tahun, tahap):
+    """The last day of the pegawai's extension for this stage of the year, or None; from
+    what the transaction knows (`ingat_perpanjangan`) when it can."""
+    diketahui = db.session.info.get(DIKETAHUI, {})
+    for kunci in ((pegawai.id, None), (pegawai.id, tahun.id)):
+        if kunci in diketahui:
+            return diketahui[kunci].get(aturan.Tahap(tahap))
+    p = perpanjangan(pegawai, tahun, tahap)
+    return p.sampai if p is not None else None
 
 
 def tenggat_pegawai(pegawai, tahun, tahap) -> date | None:
@@ -42,8 +73,8 @@ def tenggat_pegawai(pegawai, tahun, tahap) -> date | None:
     batas = aturan.tenggat(aturan.muat_aturan(tahun.aturan), tahap)
     if batas is None:
         return None
-    p = perpanjangan(pegawai, tahun, tahap)
-    return max(batas, p.sampai) if p is not None else batas
+    sampai = _sampai_perpanjangan(pegawai, tahun, tahap)
+    return max(batas, sampai) if sampai is not None else batas
 
 
 def info_tenggat(pegawai, tahun, tahap):
@@ -121,6 +152,9 @@ def beri_perpanjangan(pegawai, tahun, tahap, sampai, alasan, aktor):
         raise _isian("alasan", "Tulis alasan perpanjangan (mis. sakit, tugas dinas, kendala data).")
     if len(alasan) > ALASAN_MAKS:
         raise _isian("alasan", f"Alasan paling banyak {ALASAN_MAKS} karakter.")
+    diketahui = db.session.info.get(DIKETAHUI, {})
+    diketahui.pop((pegawai.id, None), None)
+    diketahui.pop((pegawai.id, tahun.id), None)
     baris = perpanjangan(pegawai, tahun, tahap)
     lama = None
     if baris is None:

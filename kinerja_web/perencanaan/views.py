@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -39,13 +39,15 @@ WIZARD = langkah_pegawai.PEGAWAI
 LANGKAH = WIZARD.judul
 
 
+# Built once (every wizard request runs one of them); bound per request: the SKP's id.
+_SKP = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
+        .where(Skp.id == bindparam("skp_id")))
+_SKP_KUNCI = _SKP.with_for_update(of=Skp).execution_options(populate_existing=True)
+
+
 def get_skp_saya_or_404(skp_id, kunci=False):
     """The signed-in person's own SKP (locked for writing when `kunci`)."""
-    q = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
-         .where(Skp.id == skp_id))
-    if kunci:
-        q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
-    skp = db.session.scalar(q)
+    skp = db.session.scalar(_SKP_KUNCI if kunci else _SKP, {"skp_id": skp_id})
     if skp is None or skp.pegawai_id != current_user.pegawai_id:
         abort(404)
     return skp
@@ -154,7 +156,9 @@ def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
         langkah=LANGKAH, templat=WIZARD[n].templat, terakhir=WIZARD.terakhir,
         atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi, pesan=pesan,
         konflik=konflik, kurang=kurang, kurang_langkah=kurang,
-        url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
+        # Each step's address built once for the page (it links them up to 11 times).
+        url_langkah={nomor: url_for(".langkah", skp_id=skp.id, n=nomor)
+                     for nomor in LANGKAH}.__getitem__,
         r=ringkas(skp) if n == WIZARD.terakhir else None, tenggat=alur_skp.tenggat_skp(skp),
     )
     if status != 200 and is_partial() and "aksi" in form and form.aksi.data == "otomatis":
