@@ -54,6 +54,10 @@ def load(app, test_config=None):
         # never slowed, and on a machine busy with other work they wait (false: normal
         # priority; the test suite, which shares its machine, sets it so).
         CETAK_IDLE=True,
+        # Electronic signatures (kinerja_web/tte.py; secrets only in KINERJA_TTE_*):
+        # an RFC 3161 timestamp server makes the signatures PAdES B-T.
+        TTE_TSA_URL=None,
+        PERIKSA_MAKS_BYTE=10 * 1024 * 1024,  # a PDF uploaded to "Periksa berkas"
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:
