@@ -57,7 +57,8 @@ def load(app, test_config=None):
         # Electronic signatures (kinerja_web/tte.py; secrets only in KINERJA_TTE_*):
         # an RFC 3161 timestamp server makes the signatures PAdES B-T.
         TTE_TSA_URL=None,
-        PERIKSA_MAKS_BYTE=10 * 1024 * 1024,  # a PDF uploaded to "Periksa berkas"
+        # A PDF uploaded to "Periksa berkas" (below MAX_CONTENT_LENGTH, so the form answers).
+        PERIKSA_MAKS_BYTE=5 * 1024 * 1024,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:

@@ -6,8 +6,9 @@ changed; batches of signed documents; the remote signer; the secrets' rules; aud
 import io
 import zipfile
 
+import berkas_jahat
 import pytest
-from bantu import dom, masuk_demo, pesan, teks, teks_dari
+from bantu import dom, masuk_demo, nilai, pesan, teks, teks_dari
 from bantu_cetak import (
     SMP2,
     akun,
@@ -32,8 +33,11 @@ from bantu_tte import (
     pdfsig,
     ubah_satu_byte,
 )
+from conftest import tanpa_konteks
 from pypdf import PdfReader
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from kinerja_web import tte
 from kinerja_web.alur import dinas as alur_dinas
@@ -187,6 +191,9 @@ def test_batch_dokumen_bertanda_tangan_sah_per_dokumen(demo, buat_klien, p12, tm
     harap = yang_berpredikat(SMP2)
     op = masuk_demo(buat_klien, "operator")
     assert "ditandatangani secara elektronik: hasilnya selalu ZIP" in teks(op.get("/cetak/batch"))
+    # One document printed (and so stored, signed) before: the batch copies it as stored.
+    pertama = min(harap)
+    dicetak = cetak(op, "dokumen_evaluasi", pertama).data
     r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi", "sekolah": str(id_sekolah(SMP2)),
                                  "jenjang": "", "format": "pdf"})
     assert r.status_code == 303
@@ -203,9 +210,12 @@ def test_batch_dokumen_bertanda_tangan_sah_per_dokumen(demo, buat_klien, p12, tm
     for i, isi in enumerate(berkas):
         [s] = pdfsig(isi, tmp_path, f"b{i}.pdf")
         assert s["valid"] and s["nama"] == NAMA and s["menyeluruh"], s["teks"]
-    # Each is the stored signed file (a batch is a copy of stored files).
-    kode, isi, _ = tersimpan(b.daftar[0], "dokumen_evaluasi")
-    assert isi in berkas
+    # The one stored before is in it byte for byte (not rendered or signed again), and
+    # those rendered by the batch are stored as they are in the ZIP, signature checked.
+    assert dicetak in berkas
+    for skp_id in harap:
+        _, isi, ttd = tersimpan(skp_id, "dokumen_evaluasi")
+        assert isi in berkas and ttd["utuh"] and ttd["sertifikat"]["nama"] == NAMA
 
 
 def test_penanda_jarak_jauh_lewat_server_palsu(demo, buat_klien, sert, monkeypatch,
@@ -305,8 +315,15 @@ def test_pengaturan_tte_diaudit_dan_menunjukkan_sertifikat(demo, buat_klien, p12
 
 
 def unggah(k, isi, nama="berkas.pdf"):
-    return k.post("/verifikasi/periksa", {"berkas": (io.BytesIO(isi), nama)},
-                  content_type="multipart/form-data")
+    """The upload, encoded here in memory (the test client spools a body over 500 KB to a
+    temporary file it never closes)."""
+    halaman = k.get("/verifikasi")
+    batas, badan = encode_multipart(MultiDict({
+        "csrf_token": nilai(halaman, "csrf_token"),
+        "berkas": FileStorage(io.BytesIO(isi), filename=nama)}))
+    with tanpa_konteks():
+        return k.c.post("/verifikasi/periksa", data=badan,
+                        content_type=f'multipart/form-data; boundary="{batas}"')
 
 
 def test_periksa_berkas_utuh_diubah_bukan_milik_kita(demo, buat_klien, p12):
@@ -339,15 +356,25 @@ def test_periksa_berkas_utuh_diubah_bukan_milik_kita(demo, buat_klien, p12):
     assert "tidak dapat dibaca" in teks(unggah(anonim, b"%PDF-1.7\n" + b"\x00" * 1000))
 
 
-def test_periksa_berkas_batas_ukuran(demo, buat_klien, app):
-    app.config["PERIKSA_MAKS_BYTE"] = 1000
-    try:
-        anonim = buat_klien()
-        anonim.get("/verifikasi")
-        r = unggah(anonim, b"%PDF-1.7\n" + b"0" * 2000)
-        assert r.status_code == 422 and "Berkas lebih dari 1000 byte." in teks(r)
-    finally:
-        app.config["PERIKSA_MAKS_BYTE"] = 10 * 1024 * 1024
+def test_periksa_berkas_batas_ukuran(demo, buat_klien, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PERIKSA_MAKS_BYTE", 1000)
+    anonim = buat_klien()
+    anonim.get("/verifikasi")
+    r = unggah(anonim, b"%PDF-1.7\n" + b"0" * 2000)
+    assert r.status_code == 422 and "Berkas lebih dari 1000 byte." in teks(r)
+
+
+def test_periksa_berkas_pdf_jahat_diperiksa_di_proses_anak_terbatas(demo, buat_klien):
+    """A PDF nested 200,000 arrays deep, and one whose cross-reference stream inflates to
+    2 GB: each is parsed in the child process (CPU-time and address-space limits), which
+    gives up; the page says the file cannot be read, the web worker is untouched."""
+    anonim = buat_klien()
+    anonim.get("/verifikasi")
+    for isi in (berkas_jahat.pdf_bersarang(), berkas_jahat.pdf_bom_xref()):
+        assert len(isi) < 5 * 1024 * 1024
+        r = unggah(anonim, isi)
+        assert r.status_code == 200
+        assert "Berkas tidak dapat dibaca sebagai PDF." in teks(r)
 
 
 def test_cap_waktu_pades_b_t_bila_tsa_diatur(demo, buat_klien, p12, app, tmp_path):
@@ -402,3 +429,42 @@ def test_kepala_sekolah_menandatangani_sebagai_ppk_lewat_layanan_jauh(
     assert pdfsig(kepsek, tmp_path, "ks.pdf")[0]["nama"] == NAMA
     assert pdfsig(tanpa, tmp_path, "tanpa.pdf")[0]["nama"] == NAMA
     assert ("GET", f"/sertifikat?id={nip_ks}", None) in server.permintaan
+
+
+def test_pracetak_menandatangani_dan_menandatangani_ulang_saat_data_berubah(
+        demo, buat_klien, p12, tmp_path):
+    """Pre-rendering (a render process, as in production) stores the document signed; a
+    change of data makes it render and sign again under the new code, and the
+    verification pages agree: the new code shows the signer, the old one says the data
+    changed and shows no signature any more."""
+    from kinerja_web.dokumen import pracetak
+
+    skp = skp_dari("guru28")
+    atur()
+    # Signed in as in production (the address printed on it is the one requests came to).
+    k = masuk_demo(buat_klien, "guru28")
+    segar()
+    assert pracetak.jalankan([("dokumen_evaluasi", skp.id)]) == 1
+    kode_lama, lama, ttd = tersimpan(skp.id, "dokumen_evaluasi")
+    assert ttd["utuh"] and ttd["sertifikat"]["nip"] == NIP
+    [s] = pdfsig(lama, tmp_path, "lama.pdf")
+    assert s["valid"] and s["nama"] == NAMA and s["menyeluruh"]
+    segar()
+    assert pracetak.jalankan([("dokumen_evaluasi", skp.id)]) == 0  # stored, current
+
+    assert cetak(k, "dokumen_evaluasi", skp.id).data == lama  # printed: the code is known
+    segar()
+    db.session.get(Pegawai, skp.pegawai.id).nama = "Sugeng Rahmawati, S.Pd., M.Pd."
+    db.session.commit()
+    assert pracetak.jalankan([("dokumen_evaluasi", skp.id)]) == 1
+    kode, baru, ttd = tersimpan(skp.id, "dokumen_evaluasi")
+    assert kode != kode_lama and kode_dari(baru) == kode and ttd["utuh"]
+    [s] = pdfsig(baru, tmp_path, "baru.pdf")
+    assert s["valid"] and s["nama"] == NAMA
+    # Printed now (a print is what makes a code known): served from the store as signed.
+    assert cetak(k, "dokumen_evaluasi", skp.id).data == baru
+    anonim = buat_klien()
+    t = teks(anonim.get(f"/verifikasi/{kode}"))
+    assert "Dokumen asli" in t and "berkas tersimpan utuh" in t and NAMA in t
+    t = teks(anonim.get(f"/verifikasi/{kode_lama}"))
+    assert "datanya telah berubah" in t and "Tanda tangan elektronik" not in t
