@@ -52,7 +52,7 @@ MODE = {"": "Tidak ditandatangani", "p12": "Sertifikat PKCS#12 di server",
 DOKUMEN = ("dokumen_evaluasi", "evaluasi", "angka_kredit", "ak_kumulatif", "skp")
 JANGKAR = "tte-kotak"  # the id of the placeholder in the signature block
 LEBAR, TINGGI = 150, 46  # the visible box, in points (inside the 18 mm room to sign)
-CADANGAN_TSA = 8192  # bytes kept in the CMS for a timestamp token (B-T)
+CADANGAN_TSA = 16384  # hex digits kept for a timestamp token (B-T; 8 KB with its chain)
 BATAS_WAKTU = 20  # seconds for a remote signer or a timestamp server
 
 
@@ -306,10 +306,12 @@ def kotak(pdf: bytes):
 
 
 def cadangan(penanda_: PenandaTangan, cap_waktu: bool) -> int:
-    """Bytes to keep for the CMS: the certificates it embeds, the signature and signed
-    attributes and the CMS structure (4 KB: ample for RSA 4096), and a timestamp token
-    for B-T."""
-    n = sum(len(c.dump()) for c in [penanda_.sertifikat, *penanda_.rantai]) + 4096
+    """Room kept for the CMS, in hex digits (two per byte, as pyHanko counts it): the
+    certificates it embeds, the signature (the key's size), the signed attributes and
+    the CMS structure (~300 bytes; 768 kept), and a timestamp token for B-T. Computed,
+    not measured by a trial signature; every digit kept is in every signed file."""
+    n = 2 * (sum(len(c.dump()) for c in [penanda_.sertifikat, *penanda_.rantai])
+             + penanda_.sertifikat.public_key.byte_size + 768)
     return -(-(n + (CADANGAN_TSA if cap_waktu else 0)) // 512) * 512
 
 

@@ -69,6 +69,27 @@ def buat_sertifikat(nama=NAMA, nip=NIP, kedaluwarsa=False, sandi=SANDI):
     return Sertifikat(ca, kunci, sert, p12)
 
 
+def buat_rantai(tingkat=4, sandi=SANDI):
+    """A PKCS#12 of a signer under `tingkat` - 1 CAs (a root and intermediates, as a
+    national CA issues through), its chain included."""
+    sekarang = datetime.now(UTC)
+    kunci_atas = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    atas = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Root CA Uji")])
+    rantai = [_pembuat(atas, atas, kunci_atas.public_key(), True, sekarang - timedelta(days=1),
+                       sekarang + timedelta(days=30)).sign(kunci_atas, hashes.SHA256())]
+    for i in range(1, tingkat):
+        kunci = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        nama = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, NAMA if i == tingkat - 1
+                                             else f"CA Antara Uji {i}")])
+        rantai.append(_pembuat(nama, atas, kunci.public_key(), i < tingkat - 1,
+                               sekarang - timedelta(days=1), sekarang + timedelta(days=30))
+                      .sign(kunci_atas, hashes.SHA256()))
+        kunci_atas, atas = kunci, nama
+    return pkcs12.serialize_key_and_certificates(
+        b"tte", kunci_atas, rantai[-1], rantai[-2::-1],
+        serialization.BestAvailableEncryption(sandi.encode()))
+
+
 def pasang_p12(monkeypatch, tmp_path, sert, sandi=SANDI):
     """KINERJA_TTE_P12 / KINERJA_TTE_SANDI for this test (and no cached signer)."""
     from kinerja_web import tte

@@ -28,6 +28,7 @@ from bantu_tte import (
     SANDI,
     PenandaPalsu,
     TsaPalsu,
+    buat_rantai,
     buat_sertifikat,
     pasang_p12,
     pdfsig,
@@ -468,3 +469,27 @@ def test_pracetak_menandatangani_dan_menandatangani_ulang_saat_data_berubah(
     assert "Dokumen asli" in t and "berkas tersimpan utuh" in t and NAMA in t
     t = teks(anonim.get(f"/verifikasi/{kode_lama}"))
     assert "datanya telah berubah" in t and "Tanda tangan elektronik" not in t
+
+
+def test_rantai_sertifikat_panjang_tetap_muat(tmp_path):
+    """A signer five CAs deep (its chain embedded in every signature): the room kept for
+    the signature grows with the chain, so signing succeeds and pdfsig reads it."""
+    penanda = tte.PenandaP12(buat_rantai(6), SANDI.encode())
+    assert len(penanda.rantai) == 5
+    polos = cetak_polos()
+    data = tte.tandatangani(polos, penanda)
+    p = tte.periksa(data)
+    assert p["utuh"] and p["menyeluruh"] and p["sertifikat"]["nama"] == NAMA
+    [s] = pdfsig(data, tmp_path)
+    assert s["valid"] and s["nama"] == NAMA
+
+
+def cetak_polos():
+    """A one-page PDF of no content (what is signed does not matter here)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

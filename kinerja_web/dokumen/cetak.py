@@ -166,7 +166,9 @@ def susun_chunk(format, dokumen, nama):
     out = io.BytesIO()
     if format == "pdf":  # fonts are shared once, when the chunks are joined
         return gabung.gabung(dokumen, font=False)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    # Stored, not deflated: PDFs are compressed already (deflating gained nothing and cost
+    # a batch's ZIP more time than the rest of it), and the final ZIP stores them anyway.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for n, isi in zip(nama, dokumen, strict=True):
             z.writestr(n, isi)
     return out.getvalue()
