@@ -184,10 +184,15 @@ _kunci_cache = threading.Lock()
 GAGAL_DETIK = 60  # a remote service down costs one timeout a minute, not one a document
 
 
+VARIABEL = ("KINERJA_TTE_P12", "KINERJA_TTE_SANDI", "KINERJA_TTE_SANDI_FILE",
+            "KINERJA_TTE_URL", "KINERJA_TTE_ID", "KINERJA_TTE_KUNCI")
+
+
 def konfigurasi(env=None) -> dict:
-    """The KINERJA_TTE_* settings (a snapshot a render process can be handed)."""
+    """The signer's KINERJA_TTE_* settings (a snapshot a render process can be handed;
+    taken per document, so by name, not by walking the environment)."""
     env = os.environ if env is None else env
-    return {k: v for k, v in env.items() if k.startswith("KINERJA_TTE_")}
+    return {k: env[k] for k in VARIABEL if k in env}
 
 
 def penanda(mode, env=None, id_=None):
