@@ -27,21 +27,30 @@ import json
 import logging
 import os
 import stat
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, utils
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pypdf import PdfReader
 
 # pyHanko logs a traceback for every certificate it cannot chain to a trusted root; the
 # verification page reports trust itself, so that is not worth a log line per visitor.
@@ -93,8 +102,6 @@ class PenandaP12:
     """A PKCS#12 file on the server (the key never leaves this process)."""
 
     def __init__(self, berkas: bytes, sandi: bytes | None):
-        from cryptography.hazmat.primitives.serialization import pkcs12
-
         try:
             kunci, sert, lain = pkcs12.load_key_and_certificates(berkas, sandi)
         except ValueError as e:
@@ -102,17 +109,12 @@ class PenandaP12:
                            "berkas rusak).") from e
         if kunci is None or sert is None:
             raise TteGagal("Berkas PKCS#12 tidak berisi kunci dan sertifikat.")
-        from cryptography.hazmat.primitives.serialization import Encoding
-
         self._kunci = kunci
         self.sertifikat = asn1_x509.Certificate.load(sert.public_bytes(Encoding.DER))
         self.rantai = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER))
                        for c in lain or []]
 
     def tanda_tangani_digest(self, digest, algoritma):
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding, utils
-
         alg = {"sha256": hashes.SHA256(), "sha384": hashes.SHA384(),
                "sha512": hashes.SHA512()}[algoritma]
         return self._kunci.sign(digest, padding.PKCS1v15(), utils.Prehashed(alg))
@@ -299,8 +301,6 @@ def identitas(penanda_: PenandaTangan) -> str:
 def kotak(pdf: bytes):
     """(page index, (x1, y1, x2, y2)) of the signature box: below the placeholder's named
     destination (its top left corner), centred in the signature column; None without it."""
-    from pypdf import PdfReader
-
     r = PdfReader(io.BytesIO(pdf))
     tujuan = r.named_destinations.get(JANGKAR)
     if tujuan is None:
@@ -359,8 +359,6 @@ def periksa(pdf: bytes, akar: list | None = None) -> dict:
     """What a PDF's signature says: {"ada": False} without one; else "utuh" (the signed
     bytes are unchanged and cover the whole file), "menyeluruh", the signer's
     certificate, the signing time and, with `akar` (trusted roots), "tepercaya"."""
-    from pyhanko.sign.validation import validate_pdf_signature
-
     try:
         r = PdfFileReader(io.BytesIO(pdf), strict=False)
         ttd = r.embedded_signatures
@@ -374,8 +372,6 @@ def periksa(pdf: bytes, akar: list | None = None) -> dict:
         status = validate_pdf_signature(s, vc)
     except Exception as e:  # noqa: BLE001 - a broken CMS is an altered file
         return {"ada": True, "terbaca": True, "utuh": False, "galat": str(e)[:200]}
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
-
     waktu = status.signer_reported_dt
     ts = getattr(status, "timestamp_validity", None)
     return {"ada": True, "terbaca": True, "utuh": bool(status.intact and status.valid),
@@ -406,10 +402,6 @@ ANAK_BATAS_WAKTU = 30  # wall-clock seconds
 def periksa_terpisah(isi: bytes, maks: int) -> dict:
     """tte.periksa of an uploaded PDF, run in a child process under CPU-time and
     address-space limits (tte_anak.py); {"terbaca": False} when it fails or is killed."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     perintah = [sys.executable, "-I", str(Path(__file__).with_name("tte_anak.py")),
                 str(ANAK_DETIK_CPU), str(ANAK_MAKS_MEMORI), str(maks)]
     try:

@@ -17,10 +17,11 @@ def main():
     resource.setrlimit(resource.RLIMIT_CPU, (detik, detik))
     resource.setrlimit(resource.RLIMIT_AS, (memori, memori))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Everything below is loaded after the limits, so nothing escapes them.
     import warnings
 
     warnings.simplefilter("ignore")
-    import logging
+    import logging  # after the limits too
 
     logging.disable(logging.CRITICAL)
     # After the limits: nothing escapes them. tte.py needs nothing of the app, so it is
