@@ -134,7 +134,24 @@ def ubah_satu_byte(data):
     return bytes(salin)
 
 
-class PenandaPalsu:
+class _ServerUji:
+    """A threaded HTTP server on 127.0.0.1 for one test (`with`: started, then shut)."""
+
+    def _pasang(self, penangan, jalur=""):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), penangan)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{jalur}"
+        self.utas = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.utas.start()
+        return self
+
+    def __exit__(self, *a):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class PenandaPalsu(_ServerUji):
     """A fake BSrE-like hash-signing server on 127.0.0.1 (README's request/response)."""
 
     def __init__(self, sert, kunci_api="kunci-rahasia", id_="penanda-1", lain=None):
@@ -180,20 +197,10 @@ class PenandaPalsu:
                                                           utils.Prehashed(hashes.SHA256()))
                 self._kirim(200, {"tanda_tangan": base64.b64encode(ttd).decode()})
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Penangan)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.utas = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.utas.start()
-        return self
-
-    def __exit__(self, *a):
-        self.server.shutdown()
-        self.server.server_close()
+        self._pasang(Penangan)
 
 
-class TsaPalsu:
+class TsaPalsu(_ServerUji):
     """A fake RFC 3161 timestamp server on 127.0.0.1 (HTTP, application/timestamp-query),
     answering with pyHanko's DummyTimeStamper under a TSA certificate of the test's CA."""
 
@@ -233,14 +240,4 @@ class TsaPalsu:
                 self.end_headers()
                 self.wfile.write(jawab)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Penangan)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
-        self.utas = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.utas.start()
-        return self
-
-    def __exit__(self, *a):
-        self.server.shutdown()
-        self.server.server_close()
+        self._pasang(Penangan, "/tsa")

@@ -89,6 +89,14 @@ def test_nama_berkas_migrasi_bertanggal():
         assert n[:8].isdigit() and n[8] == "_", f"{n} tidak diawali tanggal YYYYMMDD_"
 
 
+def _dinas(conn, dua=False):
+    """Dinas rows as an older schema holds them (only the columns every revision has)."""
+    conn.execute(text(
+        "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
+        "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"
+        + (", (2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)" if dua else "")))
+
+
 def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     """The years-as-rows migration (e4a7c2b9d1f3) on a populated database: each existing
     year becomes a `berjalan` row for each Dinas; no other row changes; down and up again
@@ -97,10 +105,7 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="d8f1a3b5c7e9")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
-                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false), "
-                "(2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)"))
+            _dinas(conn, dua=True)
             conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
                               "VALUES (1, 2025, '2025', true)"))
             conn.execute(text(
@@ -139,9 +144,7 @@ def test_tanda_tangan_elektronik_pada_basis_data_berisi(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="f3b5d7e9a1c2")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
-                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"))
+            _dinas(conn)
             conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
                               "VALUES (1, 2025, '2025', true)"))
             conn.execute(text(
