@@ -75,7 +75,7 @@ def tandatangani(rencana, isi):
 
 
 def jenis_bertanda(dinas):
-    """The document types this Dinas signs (in isi.JENIS order of the caller's choice)."""
+    """The document types this Dinas signs now (a set; empty when it signs nothing)."""
     return set(dinas.tte_dokumen or ()) if dinas.tte_mode else set()
 
 
