@@ -64,6 +64,11 @@ def load(app, test_config=None):
         # never slowed, and on a machine busy with other work they wait (false: normal
         # priority; the test suite, which shares its machine, sets it so).
         CETAK_IDLE=True,
+        # Electronic signatures (kinerja_web/tte.py; secrets only in KINERJA_TTE_*):
+        # an RFC 3161 timestamp server makes the signatures PAdES B-T.
+        TTE_TSA_URL=None,
+        # A PDF uploaded to "Periksa berkas" (below MAX_CONTENT_LENGTH, so the form answers).
+        PERIKSA_MAKS_BYTE=5 * 1024 * 1024,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:

@@ -181,7 +181,7 @@ def jalankan(batch_id, pekerja=None):
                     ada = c.tersimpan()
                 kurang = [i for i in range(len(c.html)) if i not in ada]
                 args = (static, batch.format, [ada.get(i) for i in range(len(c.html))],
-                        c.html, c.logo, c.nama)
+                        c.html, c.logo, c.nama, c.tte)
                 hasil = pool.submit(render_susun, *args) if pool else _Selesai(
                     render_susun(*args))
                 antre.append((berikut, hasil, c, ada, kurang))
@@ -208,10 +208,10 @@ def jalankan(batch_id, pekerja=None):
                 db.session.rollback()
                 return False
             simpanan.tulis_bagian(batch.id, i, isi)
-            for j, pdf_ in baru.items():
+            for j, (pdf_, ttd) in baru.items():  # ttd: its signature, when signed
                 cet = c.cetakan[j]
                 simpanan.simpan(cet.kode, pdf_, jenis=cet.jenis, skp_id=cet.skp_id,
-                                sidik=c.sidik[j])
+                                sidik=c.sidik[j], ttd=ttd)
             alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile

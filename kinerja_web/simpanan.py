@@ -4,7 +4,7 @@ Documents (render once, serve many):
     sidik(html, logo, static) -> str       fingerprint of what a render would produce
     ambil(kode, sidik) -> bytes | None     the stored PDF when it is that of the current data
     ambil_banyak({kode: sidik}) -> {kode: bytes}   the same for many, in one query
-    simpan(kode, isi, jenis=, skp_id=, sidik=)     store (replacing an older render of the
+    simpan(kode, isi, jenis=, skp_id=, sidik=, ttd=)  store (replacing an older render of the
                                            same document); joins the caller's transaction
     hapus(kode)
 
@@ -86,7 +86,7 @@ def _insert():
     return insert_pg if db.session.get_bind().dialect.name == "postgresql" else insert_sqlite
 
 
-def simpan(kode, isi, *, jenis, skp_id, sidik):
+def simpan(kode, isi, *, jenis, skp_id, sidik, ttd=None):
     """Store a rendered document in the caller's transaction (the caller commits).
     Idempotent and safe against a concurrent store of the same code (an upsert); older
     renders of the same document and SKP (other codes) are removed: they can never be
@@ -95,12 +95,12 @@ def simpan(kode, isi, *, jenis, skp_id, sidik):
         DokumenTersimpan.skp_id == skp_id, DokumenTersimpan.jenis == jenis,
         DokumenTersimpan.kode != kode))
     nilai = dict(kode=kode, jenis=jenis, skp_id=skp_id, sidik=sidik, pdf=isi,
-                 ukuran=len(isi), dibuat=sekarang())
+                 ukuran=len(isi), dibuat=sekarang(), ttd=ttd)
     stmt = _insert()(DokumenTersimpan).values(**nilai)
     db.session.execute(stmt.on_conflict_do_update(
         index_elements=[DokumenTersimpan.kode],
         set_={k: stmt.excluded[k] for k in ("jenis", "skp_id", "sidik", "pdf", "ukuran",
-                                            "dibuat")}))
+                                            "dibuat", "ttd")}))
 
 
 def hapus(kode):

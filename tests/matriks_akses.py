@@ -159,6 +159,9 @@ MATRIKS = {
     ("dokumen.verifikasi", GET): Rute(
         lambda o, k: f"/verifikasi/{o.cetakan[k]}" if k != "-" else "/verifikasi",
         ("A", "B", "-"), {"anonim": 200, "lain": 200}),
+    # Nothing uploaded: "Pilih berkas PDF." (422) for anyone, signed in or not.
+    ("dokumen.periksa_berkas", POST): Rute(u("/verifikasi/periksa"),
+                                           aturan={"anonim": 422, "lain": 422}),
     # -------------------------------------------------------------- Operator Dinas
     ("dinas.daftar_pegawai", GET): Rute(u("/dinas/pegawai"), aturan=hanya(200, *OPERATOR_SEMUA)),
     ("dinas.detail_pegawai", GET): Rute(peg("/dinas/pegawai/{id}"), AB, ab(200, *OPERATOR)),
@@ -195,6 +198,9 @@ MATRIKS = {
     # Nothing sent: the header stays the Dinas letterhead (303 "tersimpan").
     ("dinas.unggah_garuda", POST): Rute(u("/dinas/pengaturan/garuda"),
                                         aturan=hanya(303, *OPERATOR_SEMUA)),
+    # Nothing sent: no signing, as already (303 "Tidak ada yang berubah").
+    ("dinas.atur_tte", POST): Rute(u("/dinas/pengaturan/tte"),
+                                   aturan=hanya(303, *OPERATOR_SEMUA)),
     # No Dinas has uploaded the emblem: 404 for its staff, refused for everyone else.
     ("dinas.garuda", GET): Rute(u("/dinas/garuda"), aturan=hanya(404, *STAF_SEMUA)),
     ("dinas_penilaian.tim_kerja", GET): Rute(u("/dinas/tim-kerja"),

@@ -331,6 +331,15 @@ def sel_csv():
                                       "III/a", "L", "1990-02-30"]), teks_jahat)
 
 
+def berkas_pdf():
+    """Mostly files refused before any parsing (not a PDF), sometimes a broken or hostile
+    PDF (each parsed in a child process: slow, so fewer)."""
+    isi = campur(st.one_of(st.binary(max_size=300), st.sampled_from([b"", b"GIF89a"])),
+                 st.one_of(st.builds(lambda b: b"%PDF-1.7\n" + b, st.binary(max_size=300)),
+                           st.sampled_from([berkas_jahat.pdf_bersarang(2000)])), 9)
+    return st.builds(Berkas, isi, st.sampled_from(NAMA_BERKAS + ["dokumen.pdf"]))
+
+
 def berkas_tabel(kolom):
     """A CSV of the expected columns (plus junk) with mostly plausible cells, or bytes."""
     def csv_dari(kepala, baris, pemisah):
@@ -792,6 +801,13 @@ def _sasaran():
             "hapus": campur(pilih("y", ""), teks_jahat, 3)}),
         lambda w, k: "/dinas/pengaturan", frozenset({"dinas"})))
     tambah(Sasaran(
+        "tte", "dinas.atur_tte", "operator",
+        lambda w, k: form(st.just("/dinas/pengaturan/tte"), {
+            "tte_mode": campur(pilih("", "p12", "remote")),
+            "tte_dokumen": campur(pilih("dokumen_evaluasi", "skp", "ak_kumulatif")),
+            "tte_kepsek": campur(pilih("y", ""), teks_jahat, 3)}),
+        lambda w, k: "/dinas/pengaturan", frozenset({"dinas"})))
+    tambah(Sasaran(
         "atur_ulang_sandi", "dinas.atur_ulang_sandi", "operator",
         lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/atur-ulang-sandi", id_jalur(
             [w.pegawai[u] for u in ("guru1", "kepsek1", "kadis")],
@@ -910,6 +926,12 @@ def _sasaran():
                                     id_jalur(k["ids"], k["lain"])), {}),
         lambda w, k: f"/cetak/batch/{k['ids'][0]}", frozenset({"cetak_batch"}),
         siapkan=batch_antri))
+
+    tambah(Sasaran(
+        # Public: a PDF someone received, checked in a child process and never stored.
+        "periksa_berkas", "dokumen.periksa_berkas", None,
+        lambda w, k: form(st.just("/verifikasi/periksa"), {"berkas": berkas_pdf()}),
+        lambda w, k: "/verifikasi"))
 
     # -------------------------------------------------------------- sinkro e-Kinerja
     tambah(Sasaran(

@@ -1,5 +1,6 @@
 """Migrations: empty → head → base → head on each backend, and models agree with them."""
 
+import json
 import os
 import uuid
 
@@ -89,6 +90,14 @@ def test_nama_berkas_migrasi_bertanggal():
         assert n[:8].isdigit() and n[8] == "_", f"{n} tidak diawali tanggal YYYYMMDD_"
 
 
+def _dinas(conn, dua=False):
+    """Dinas rows as an older schema holds them (only the columns every revision has)."""
+    conn.execute(text(
+        "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
+        "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"
+        + (", (2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)" if dua else "")))
+
+
 def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     """The years-as-rows migration (e4a7c2b9d1f3) on a populated database: each existing
     year becomes a `berjalan` row for each Dinas; no other row changes; down and up again
@@ -97,10 +106,7 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="d8f1a3b5c7e9")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
-                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false), "
-                "(2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)"))
+            _dinas(conn, dua=True)
             conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
                               "VALUES (1, 2025, '2025', true)"))
             conn.execute(text(
@@ -128,6 +134,51 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     assert "tahun_dinas" not in _tabel(app)
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="e4a7c2b9d1f3")
+        assert isi() == sebelum
+
+
+def test_tanda_tangan_elektronik_pada_basis_data_berisi(app_kosong):
+    """The electronic-signature migration (e4c2a7d9b1f3, after the reminders' f1b3d5e7a9c2) on a populated database: an
+    existing Dinas signs nothing, an existing stored document is unsigned; down and up
+    again keeps every other value."""
+    app = app_kosong
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="f1b3d5e7a9c2")
+        with db.engine.begin() as conn:
+            _dinas(conn)
+            conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
+                              "VALUES (1, 2025, '2025', true)"))
+            conn.execute(text(
+                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
+                "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
+                "selesai, dibuat, diubah) VALUES (7, 1, 1, 'guru', 'disepakati', 1, "
+                "'2025-01-01', '2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO dokumen_tersimpan (kode, jenis, skp_id, sidik, pdf, ukuran, "
+                "dibuat) VALUES ('AAAAA-22222', 'skp', 7, 's1', :pdf, 9, "
+                "'2026-01-02 00:00:00')"), {"pdf": b"%PDF-1.7\n"})
+
+        def isi():
+            with db.engine.connect() as conn:
+                return (conn.execute(text("SELECT id, nama, wilayah FROM dinas")).all(),
+                        conn.execute(text("SELECT kode, skp_id, sidik, pdf, ukuran "
+                                          "FROM dokumen_tersimpan")).all())
+
+        sebelum = isi()
+        upgrade(directory=MIGRATIONS, revision="e4c2a7d9b1f3")
+        with db.engine.connect() as conn:
+            d = conn.execute(text("SELECT tte_mode, tte_dokumen, tte_kepsek FROM dinas")).one()
+            ttd = conn.execute(text("SELECT ttd FROM dokumen_tersimpan")).scalar()
+        assert (d.tte_mode, json.loads(d.tte_dokumen) if isinstance(d.tte_dokumen, str)
+                else d.tte_dokumen, bool(d.tte_kepsek)) == ("", [], False)
+        assert ttd is None and isi() == sebelum
+        downgrade(directory=MIGRATIONS, revision="f1b3d5e7a9c2")
+        assert isi() == sebelum
+        with db.engine.connect() as conn:
+            assert "tte_mode" not in {c["name"] for c in inspect(conn).get_columns("dinas")}
+        upgrade(directory=MIGRATIONS)
         assert isi() == sebelum
 
 

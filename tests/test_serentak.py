@@ -336,6 +336,7 @@ BOLEH_DEMO = {
     "draf": {(303, 409)},  # the approver's "Simpan draf": the twin's version is stale
     "logo": {(303, 303)},  # the twin finds this logo stored already ("sudah tersimpan")
     "garuda": {(303, 303)},
+    "tte": {(303, 303)},  # the twin finds nothing left to change
     "impor_unggah": {(303, 303)},  # the twin is sent to the first one's preview
     "terapkan": {(200, 303)},  # the first shows the result, the twin "sudah diproses"
     "sandi_ulang": {(200, 200)},  # two regenerations; the last committed one counts
@@ -367,7 +368,8 @@ AUDIT_DEMO = {"kontak_diubah": 1,
               "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 2,
               "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
               "konfirmasi_dokumen_diterima": 1, "praktik_4_upaya_diubah": 1,
-              "praktik_4_upaya_dihapus": 1}
+              "praktik_4_upaya_dihapus": 1,
+              "pengaturan_tte": 1}
 # (konfirmasi_tugas_pegawai: 2 = guru7's twin once, plus kepsek1 confirming his documents.)
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
@@ -390,12 +392,14 @@ DIUJI_GANDA = {
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
     "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
-    "sinkro.ekspor_tugas_batal", "beranda.profil",
+    "sinkro.ekspor_tugas_batal", "beranda.profil", "dinas.atur_tte",
 }
 DIKECUALIKAN = {
     "beranda.berhenti_kirim": "the signed unsubscribe link sets one flag under a row lock; "
     "the twin finds it set and writes nothing (test_pengingat.py: "
     "test_berhenti_ganda_sekali_diaudit)",
+    "dokumen.periksa_berkas": "writes nothing: checks the signature of an uploaded PDF and "
+    "stores neither the file nor a row",
     "dokumen.cetak": "every print is its own document with its own verification code and "
     "audit row by design (two prints are two printed papers)",
     "impor.unduh_sandi": "writes nothing: turns the one-time passwords posted back from "
@@ -713,6 +717,10 @@ def jalan_lain(j, db_url, ids):
                                             "ubah-versi": "1"}, halaman=ubah)
     j.ganda("upaya_hapus", "guru11", f"{dasar}/{kedua}/hapus", {"versi": "1"},
             halaman=halaman)
+    # Electronic signatures switched on (this server has no certificate: documents stay
+    # unsigned): changed and audited once, the twin finds nothing to change.
+    j.ganda("tte", "operator", "/dinas/pengaturan/tte",
+            {"tte_mode": "p12", "tte_dokumen": "skp"}, halaman="/dinas/pengaturan")
     hasil["upaya"] = hitung_baris(
         db_url, "SELECT isi FROM catatan_upaya c JOIN praktik p ON p.id = c.praktik_id "
         "WHERE p.skp_id = :s ORDER BY c.tanggal", s=satu(SKP_DARI, u="guru11"))

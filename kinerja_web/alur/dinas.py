@@ -15,6 +15,7 @@ from kinerja_web.models import (
     TahunKinerja,
 )
 from kinerja_web.models.org import Peran
+from kinerja_web.tte import DOKUMEN as DOKUMEN_TTE
 from kinerja_web.waktu import hari_ini, sekarang
 
 
@@ -104,3 +105,22 @@ def plot_tim_kerja(peran, tahun, tim_kerja, pilihan, npsn, anggota):
                                         kepala_sekolah_id=pid))
     catat("plot_tim_kerja", data={"tim_kerja": tim_kerja, "kepala_sekolah": sorted(target)})
     return len(target)
+
+
+def atur_tte(dinas, mode, dokumen, kepsek):
+    """The Dinas' electronic signature settings (mode, documents signed, principals as
+    PPK); only what changed is audited. The changes {field: [old, new]} (empty: none).
+    Documents stored before keep their old signature status only until they are printed
+    again: the signer is part of what a stored document was rendered from."""
+    if mode not in ("", "p12", "remote"):
+        raise Ditolak("Cara penandatanganan tidak dikenal.")
+    if set(dokumen or []) - set(DOKUMEN_TTE):
+        raise Ditolak("Ada jenis dokumen yang tidak dikenal; pilih dari daftar.")
+    nilai = {"tte_mode": mode, "tte_dokumen": sorted(set(dokumen or [])) if mode else [],
+             "tte_kepsek": bool(kepsek) and mode == "remote"}
+    ubah = {k: [getattr(dinas, k), v] for k, v in nilai.items() if getattr(dinas, k) != v}
+    for k, (_, v) in ubah.items():
+        setattr(dinas, k, v)
+    if ubah:
+        catat("pengaturan_tte", dinas, data=ubah)
+    return ubah

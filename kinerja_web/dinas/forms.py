@@ -1,10 +1,20 @@
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from kinerja_web import tte
+from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.formulir import Formulir
 from kinerja_web.models import Dinas, JenisMutasi
+from kinerja_web.perencanaan.forms import PilihanBanyak
 from kinerja_web.teks import panjang
 
 
@@ -94,3 +104,26 @@ class FormBukaPerencanaan(Formulir):
         description="Tercatat di jejak audit dan terlihat di halaman Pra-perencanaan.")
     yakin = BooleanField("Saya memahami bahwa guru sekolah ini dapat menyusun Perencanaan "
                          "Kinerja walau data pra-perencanaan belum lengkap.")
+
+
+class FormTte(Formulir):
+    """Tanda tangan elektronik: the mode and the documents signed (the certificate and its
+    secrets are configured on the server only, KINERJA_TTE_*)."""
+
+    tte_mode = SelectField("Cara penandatanganan", choices=[
+        SelectChoice(k, v) for k, v in tte.MODE.items()], default="")
+    tte_dokumen = PilihanBanyak("Dokumen yang ditandatangani", choices=[
+        SelectChoice(j, isi_dokumen.JENIS[j]) for j in tte.DOKUMEN])
+    tte_kepsek = BooleanField(
+        "Kepala sekolah menandatangani sebagai Pejabat Penilai Kinerja",
+        description="Hanya dengan layanan jarak jauh: dokumen guru ditandatangani dengan "
+                    "sertifikat kepala sekolahnya (NIP sebagai ID penanda tangan).")
+
+    def validate_tte_dokumen(self, field):
+        if self.tte_mode.data and not field.data:
+            raise ValidationError("Pilih paling sedikit satu dokumen yang ditandatangani.")
+
+    def validate_tte_kepsek(self, field):
+        if field.data and self.tte_mode.data != "remote":
+            raise ValidationError("Tanda tangan kepala sekolah hanya dapat lewat layanan "
+                                  "jarak jauh.")

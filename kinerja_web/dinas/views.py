@@ -15,9 +15,9 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
 
-from kinerja_web import aturan
+from kinerja_web import aturan, tte
 from kinerja_web.akses import get_pegawai_or_404
-from kinerja_web.alur import IsianSalah
+from kinerja_web.alur import Ditolak, IsianSalah
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import dinas as alur_dinas
 from kinerja_web.alur import mutasi as alur_mutasi
@@ -31,6 +31,7 @@ from kinerja_web.dinas.forms import (
     FormMutasi,
     FormPengaturanDinas,
     FormPerpanjangan,
+    FormTte,
 )
 from kinerja_web.dinas.logo import LogoDitolak, periksa_logo
 from kinerja_web.extensions import db, simpan_transaksi
@@ -265,9 +266,40 @@ def pengaturan():
         flash("Pengaturan Dinas tersimpan." if ubah else "Tidak ada yang berubah.", "sukses")
         return redirect(url_for("dinas.pengaturan"), 303)
     status = 422 if form.is_submitted() else 200
-    return render_template("dinas/pengaturan.html", form=form, dinas=dinas,
-                           form_logo=FormLogo(formdata=None),
-                           form_garuda=FormGaruda(formdata=None, obj=dinas)), status
+    return _halaman(dinas, form=form), status
+
+
+def _halaman(dinas, **form):
+    """The settings page with its four forms (the one submitted keeps its input)."""
+    isi = {"form": FormPengaturanDinas(formdata=None, obj=dinas),
+           "form_logo": FormLogo(formdata=None),
+           "form_garuda": FormGaruda(formdata=None, obj=dinas),
+           "form_tte": FormTte(formdata=None, obj=dinas), **form}
+    return render_template("dinas/pengaturan.html", dinas=dinas,
+                           sertifikat=tte.status_sertifikat(isi["form_tte"].tte_mode.data
+                                                            or dinas.tte_mode), **isi)
+
+
+@bp.post("/pengaturan/tte")
+@perlu_peran(Peran.OPERATOR_DINAS)
+def atur_tte():
+    """Tanda tangan elektronik: mode and documents; the certificate lives on the server."""
+    dinas = db.session.get(Dinas, current_user.peran.dinas_id)
+    form = FormTte()
+    if form.validate_on_submit():
+        # Locked and read afresh: the twin of a double submit finds nothing to change.
+        db.session.refresh(dinas, with_for_update=True)
+        try:
+            ubah = alur_dinas.atur_tte(dinas, form.tte_mode.data, form.tte_dokumen.data,
+                                       form.tte_kepsek.data)
+        except Ditolak as e:
+            form.form_errors.append(str(e))
+        else:
+            db.session.commit()
+            flash("Pengaturan tanda tangan elektronik tersimpan." if ubah
+                  else "Tidak ada yang berubah.", "sukses")
+            return redirect(url_for("dinas.pengaturan"), 303)
+    return _halaman(dinas, form_tte=form), 422
 
 
 @bp.post("/pengaturan/logo")
@@ -305,9 +337,7 @@ def unggah_logo():
                 return redirect(url_for("dinas.pengaturan"), 303)
         else:
             form.logo.errors.append("Pilih berkas logo.")
-    return render_template("dinas/pengaturan.html", form=FormPengaturanDinas(obj=dinas),
-                           dinas=dinas, form_logo=form,
-                           form_garuda=FormGaruda(formdata=None, obj=dinas)), 422
+    return _halaman(dinas, form_logo=form), 422
 
 
 @bp.post("/pengaturan/garuda")
@@ -351,9 +381,7 @@ def unggah_garuda():
             flash("Kop dengan lambang Garuda dipakai di semua dokumen cetak." if dinas.kop_garuda
                   else "Kop dicetak dengan kop Dinas.", "sukses")
             return redirect(url_for("dinas.pengaturan"), 303)
-    return render_template("dinas/pengaturan.html", form=FormPengaturanDinas(obj=dinas),
-                           dinas=dinas, form_logo=FormLogo(formdata=None),
-                           form_garuda=form), 422
+    return _halaman(dinas, form_garuda=form), 422
 
 
 def _gambar_tersimpan(isi, mime):

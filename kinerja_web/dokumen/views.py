@@ -10,26 +10,30 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from kinerja_web import alur, aturan, jobs, kiriman, pdf, simpanan
+from kinerja_web import alur, aturan, jobs, kiriman, pdf, simpanan, tte
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.dokumen import isi as isi_dokumen
+from kinerja_web.dokumen import tandatangan
 from kinerja_web.dokumen.cetak import daftar_skp, ingat_alamat, logo, nama_berkas, siapkan
+from kinerja_web.dokumen.tandatangan import rencana_tte, tandatangani
 from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
-from kinerja_web.models import Sekolah
+from kinerja_web.models import Dinas, Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.models.org import Peran
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
+from kinerja_web.unggahan import ukuran_berkas
 
 bp = Blueprint("dokumen", __name__)
 bp.before_app_request(ingat_alamat)
@@ -60,7 +64,8 @@ def cetak(jenis, skp_id):
         if alasan:
             return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
                                    judul=isi_dokumen.JENIS[jenis]), 409
-        html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
+        rencana = rencana_tte(bersama.dinas, jenis, skp)
+        html, cetakan = siapkan(jenis, skp, bersama, current_user.id, rencana)
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
         sidik = simpanan.sidik(html, gambar, current_app.static_folder)
         # Rendered once, served many: the stored PDF when it is that of the current data.
@@ -68,14 +73,18 @@ def cetak(jenis, skp_id):
         isi = simpanan.ambil(cetakan.kode, sidik) if simpan else None
     baru = isi is None
     if baru:
-        isi = pdf.render([html], gambar)
+        try:  # signed (when the Dinas signs this document) before it is stored or sent
+            isi, ttd = tandatangani(rencana, pdf.render([html], gambar))
+        except tte.TteGagal as e:
+            return render_template("dokumen/ditolak.html", alasan=str(e), skp=skp,
+                                   judul=isi_dokumen.JENIS[jenis]), 503
     # Then the Cetakan and audit rows in a short write of their own; no row, no print.
     if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
                              baris=[cetakan]):
         abort(503)
     if baru and simpan:  # stored for the next print (a failure to store only costs a render later)
         alur.tulis_singkat(lambda: simpanan.simpan(cetakan.kode, isi, jenis=jenis,
-                                                   skp_id=skp_id, sidik=sidik))
+                                                   skp_id=skp_id, sidik=sidik, ttd=ttd))
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
         "attachment", "inline")
@@ -117,12 +126,41 @@ def verifikasi(kode=None):
                     cetakan.jenis, skp.id, skp.tahun.tahun, nilai) == kode
             predikat = cetakan.nilai.get("predikat")
             hasil = {"status": "cocok" if sekarang_cocok else "berubah",
+                     "ttd": tandatangan.tersimpan(kode),
                      "jenis": isi_dokumen.JENIS[cetakan.jenis],
                      "nama": samarkan(cetakan.nilai.get("nama")),
                      "predikat": aturan.Predikat(predikat).label if predikat else None,
                      "tahun": cetakan.nilai.get("tahun"), "penerbit": bersama.dinas.nama,
                      "waktu": cetakan.waktu}
-    return render_template("dokumen/verifikasi.html", kode=kode, hasil=hasil)
+    return render_template("dokumen/verifikasi.html", kode=kode, hasil=hasil,
+                           form_periksa=FormPeriksa(formdata=None))
+
+
+class FormPeriksa(Formulir):
+    berkas = FileField("Berkas PDF yang Anda terima",
+                       validators=[FileRequired("Pilih berkas PDF.")])
+
+
+@bp.post("/verifikasi/periksa")
+@limiter.limit("10 per minute")
+def periksa_berkas():
+    """Public: is a PDF someone received signed by this app and unchanged since? Checked in
+    a child process under limits (tte_anak.py); the file is not stored."""
+    form = FormPeriksa()
+    hasil = None
+    status = 422
+    if form.validate_on_submit():
+        maks = current_app.config["PERIKSA_MAKS_BYTE"]
+        isi = form.berkas.data.read(maks + 1)
+        if len(isi) > maks:
+            form.berkas.errors.append(f"Berkas lebih dari {ukuran_berkas(maks)}.")
+        elif not isi.startswith(b"%PDF-"):
+            form.berkas.errors.append("Berkas ini bukan PDF.")
+        else:
+            hasil = tandatangan.nilai_berkas(tte.periksa_terpisah(isi, maks))
+            status = 200
+    return render_template("dokumen/verifikasi.html", kode="", hasil=None,
+                           form_periksa=form, periksa=hasil), status
 
 
 # ---------------------------------------------------------------- batch printing
@@ -191,8 +229,13 @@ def batch():
             else:
                 nama_sekolah = dict(sekolah).get(int(form.sekolah.data)) if form.sekolah.data \
                     else None
+                format_ = form.format.data
+                if format_ == "pdf" and form.jenis.data in tandatangan.jenis_bertanda(
+                        db.session.get(Dinas, peran.dinas_id)):
+                    format_ = "zip"  # merging signed PDFs would void their signatures
+                    flash(tandatangan.PESAN_ZIP, "info")
                 b = alur_cetak.antrikan(
-                    current_user, peran.dinas_id, form.jenis.data, form.format.data, ids,
+                    current_user, peran.dinas_id, form.jenis.data, format_, ids,
                     current_app.config["CETAK_UKURAN_CHUNK"],
                     nama_sekolah or (f"Jenjang {form.jenjang.data.upper()}"
                                      if form.jenjang.data else None)
@@ -203,8 +246,10 @@ def batch():
                 return hx_redirect(url_for(".batch_status", batch_id=b.id))
     riwayat = db.session.scalars(select(CetakBatch).where(
         CetakBatch.akun_id == current_user.id).order_by(CetakBatch.id.desc()).limit(10)).all()
+    bertanda = tandatangan.jenis_bertanda(db.session.get(Dinas, peran.dinas_id))
+    tte_jenis = [n for j, n in isi_dokumen.JENIS.items() if j in bertanda]
     return render_template("dokumen/batch.html", form=form, berjalan=berjalan,
-                           riwayat=riwayat, pilihan=pilihan), \
+                           riwayat=riwayat, pilihan=pilihan, tte_jenis=tte_jenis), \
         422 if form.is_submitted() else 200
 
 

@@ -96,6 +96,9 @@ class DokumenTersimpan(Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     ukuran: Mapped[int]
     dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    # A signed document: the validation of its signature when stored (tte.periksa: who
+    # signed, when, the certificate, intact); None for an unsigned one.
+    ttd: Mapped[dict | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_dokumen_tersimpan_skp_jenis", "skp_id", "jenis"),)
 

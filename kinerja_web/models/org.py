@@ -4,6 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
@@ -86,6 +87,12 @@ class Dinas(Model):
     atasan_kadis_nip: Mapped[str | None] = mapped_column(String(18))
     atasan_kadis_pangkat: Mapped[str | None] = mapped_column(String(80))
     atasan_kadis_jabatan: Mapped[str | None] = mapped_column(String(150))
+    # Electronic signatures (kinerja_web/tte.py): the mode ("" none, "p12", "remote"),
+    # the documents signed, and whether principals sign as PPK where the Dinas allows.
+    # The certificate and its secrets are never stored here (KINERJA_TTE_* only).
+    tte_mode: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    tte_dokumen: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    tte_kepsek: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (
         CheckConstraint(_in("tingkat", tuple(TingkatDinas)), name="tingkat"),
