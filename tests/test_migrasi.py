@@ -138,9 +138,9 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
 
 
 def test_tanda_tangan_elektronik_pada_basis_data_berisi(app_kosong):
-    """The electronic-signature migration (e4c2a7d9b1f3, after the reminders' f1b3d5e7a9c2) on a populated database: an
-    existing Dinas signs nothing, an existing stored document is unsigned; down and up
-    again keeps every other value."""
+    """The electronic-signature migration (e4c2a7d9b1f3, after the reminders'
+    f1b3d5e7a9c2) on a populated database: an existing Dinas signs nothing, an existing
+    stored document is unsigned; down and up again keeps every other value."""
     app = app_kosong
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="f1b3d5e7a9c2")
