@@ -31,6 +31,7 @@ from proses_uji import (
     SANDI,
     Gunicorn,
     KlienHttp,
+    dinas_kedua,
     engine_untuk,
     flask,
     hitung_baris,
@@ -350,6 +351,14 @@ BOLEH_DEMO = {
     "ekspor_batal": {(303, 303)},  # cancelled once; the twin finds it ended
     "upaya_ubah": {(303, 409)},  # corrected once; the twin's version is stale
     "upaya_hapus": {(303, 404)},  # deleted once; the twin finds no such note
+    "buka_tahun": {(303, 409)},  # opened once; the twin finds the year there ("sudah dibuka")
+    "mulai_tahun": {(303, 409)},  # the year's version: the twin's is stale
+    "tutup_tahun": {(303, 409)},
+    # Granting or opening again replaces the same values: the twin finds them stored, or
+    # (both read "none yet") loses the UNIQUE race and is told the row changed.
+    "perpanjangan": {(303, 303), (303, 409)},
+    "buka_perencanaan": {(303, 303), (303, 409)},
+    "mutasi": {(303, 422)},  # recorded once; the twin: "Mutasi ini sudah dicatat."
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
 AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
@@ -365,7 +374,9 @@ AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka"
               "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 2,
               "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
               "konfirmasi_dokumen_diterima": 1, "praktik_4_upaya_diubah": 1,
-              "praktik_4_upaya_dihapus": 1}
+              "praktik_4_upaya_dihapus": 1, "tahun_dibuka": 1, "tahun_dimulai": 1,
+              "tahun_ditutup": 1, "tenggat_diperpanjang": 1, "perencanaan_dibuka": 1,
+              "mutasi_dicatat": 1, "skp_ditutup_mutasi": 1}
 # (konfirmasi_tugas_pegawai: 2 = guru7's twin once, plus kepsek1 confirming his documents.)
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
@@ -388,7 +399,8 @@ DIUJI_GANDA = {
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
     "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
-    "sinkro.ekspor_tugas_batal",
+    "sinkro.ekspor_tugas_batal", "dinas.buka_tahun", "dinas.mulai_tahun", "dinas.tutup_tahun",
+    "dinas.perpanjang_tenggat", "dinas.catat_mutasi", "dinas_pra.buka",
 }
 DIKECUALIKAN = {
     "dokumen.cetak": "every print is its own document with its own verification code and "
@@ -555,6 +567,7 @@ def jalan_demo(url, db_url, ids):
 # passwords, batch prints, confirmations: the rest of the forms, in the same server
 
 NPSN_UJI = "69900001"
+OPERATOR_KEDUA = "operatorkedua"
 
 
 def _png(warna):
@@ -704,7 +717,37 @@ def jalan_lain(j, db_url, ids):
     hasil["upaya"] = hitung_baris(
         db_url, "SELECT isi FROM catatan_upaya c JOIN praktik p ON p.id = c.praktik_id "
         "WHERE p.skp_id = :s ORDER BY c.tanggal", s=satu(SKP_DARI, u="guru11"))
+    jalan_tahun(j)
+    # A deadline extension (one row per person, year and stage), a transfer (splits the
+    # SKP at its TMT) and planning opened for a school despite its checks: each once.
+    halaman = f"/dinas/pegawai/{ids['guru_tenggat']}"
+    j.ganda("perpanjangan", "operator", f"{halaman}/perpanjangan", {
+        "tahap": "persetujuan_skp", "sampai": f"{TAHUN_INI}-11-30",
+        "alasan": "Uji kirim ganda: sakit."}, halaman=halaman)
+    halaman = f"/dinas/pegawai/{ids['guru_mutasi']}"
+    j.ganda("mutasi", "operator", f"{halaman}/mutasi", {
+        "jenis": "pindah", "tmt": f"{TAHUN_INI}-07-16",
+        "sekolah_tujuan": str(ids["sekolah_tujuan"]), "nomor_sk": "800/1/UJI"},
+        halaman=halaman)
+    halaman = f"/dinas/pra-perencanaan/sekolah/{ids['sekolah_pra']}"
+    j.ganda("buka_perencanaan", "operator", f"{halaman}/buka", {
+        "alasan": "Uji kirim ganda: UNOR dipadankan.", "yakin": "y"}, halaman=halaman)
     return hasil
+
+
+def jalan_tahun(j):
+    """The second Dinas' Operator opens this year, starts it and closes it, each form
+    twice at once (the demo's Dinas has every year with a rule file opened already)."""
+    j.ganda("buka_tahun", OPERATOR_KEDUA, "/dinas/tahun/buka", {"tahun": str(TAHUN_INI)},
+            halaman="/dinas/tahun")
+    r = j.k(OPERATOR_KEDUA).get("/dinas/tahun")
+    assert r.status == 200, r.status
+    j.ganda("mulai_tahun", OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/mulai",
+            {"versi": _versi(r.teks)})
+    r = j.k(OPERATOR_KEDUA).get(f"/dinas/tahun/{TAHUN_INI}/tutup")
+    assert r.status == 200, r.status
+    j.ganda("tutup_tahun", OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/tutup",
+            {"versi": _versi(r.teks)})
 
 
 def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
@@ -729,6 +772,13 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     ids["skp_diajukan"] = satu(SKP_DARI, u="guru4")
     ids["skp_disetujui"] = satu(SKP_DARI, u="guru6")
     ids["skp_dinilai"] = satu(SKP_DARI, u="guru12")
+    # Years, deadlines, transfers and the pra-perencanaan gate (jalan_lain): people and
+    # schools no other form of the walk touches.
+    ids["guru_tenggat"] = satu("SELECT pegawai_id FROM akun WHERE username = 'guru17'")
+    ids["guru_mutasi"] = satu("SELECT pegawai_id FROM akun WHERE username = 'guru24'")
+    ids["sekolah_tujuan"] = satu("SELECT id FROM sekolah WHERE nama = 'SD NEGERI SEMAMPIR'")
+    ids["sekolah_pra"] = satu("SELECT id FROM sekolah WHERE nama = 'SD NEGERI 2 SEBORO'")
+    ids["dinas_kedua"] = dinas_kedua(basis, OPERATOR_KEDUA, SANDI_DEMO)
     engine = engine_untuk(basis)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
@@ -820,6 +870,25 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "WHERE a.username = 'operator'") == 1
     assert satu("SELECT status FROM cetak_batch WHERE id = :b",
                 b=ids["batch_berjalan"]) == "dibatalkan"
+    # The second Dinas' year: one row, opened, started and closed once (version 3).
+    assert hitung_baris(basis, "SELECT td.status, td.versi FROM tahun_dinas td JOIN "
+                        "tahun_kinerja t ON t.id = td.tahun_id WHERE td.dinas_id = :d",
+                        d=ids["dinas_kedua"]) == [("ditutup", 3)]
+    assert satu("SELECT count(*) FROM tahun_kinerja WHERE tahun = :t", t=TAHUN_INI) == 1
+    # One extension, one transfer (the SKP split once: two parts), one opening.
+    assert [(str(s), a) for s, a in hitung_baris(
+        basis, "SELECT sampai, alasan FROM perpanjangan_tenggat WHERE pegawai_id = :p AND "
+        "tahap = 'persetujuan_skp'", p=ids["guru_tenggat"])] == [
+        (f"{TAHUN_INI}-11-30", "Uji kirim ganda: sakit.")]
+    assert satu("SELECT count(*) FROM mutasi WHERE pegawai_id = :p",
+                p=ids["guru_mutasi"]) == 1
+    assert satu("SELECT count(*) FROM skp s JOIN tahun_kinerja t ON t.id = s.tahun_id "
+                "WHERE s.pegawai_id = :p AND t.tahun = :t", p=ids["guru_mutasi"],
+                t=TAHUN_INI) == 2
+    assert hitung_baris(basis, "SELECT b.alasan FROM buka_perencanaan b JOIN tahun_kinerja "
+                        "t ON t.id = b.tahun_id WHERE b.sekolah_id = :s AND t.tahun = :t",
+                        s=ids["sekolah_pra"], t=TAHUN_INI) == [
+        ("Uji kirim ganda: UNOR dipadankan.",)]
 
 
 def test_setiap_rute_post_dikirim_ganda_atau_dikecualikan():
