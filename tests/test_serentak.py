@@ -417,6 +417,8 @@ DIKECUALIKAN = {
 SKP_DARI = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
             "JOIN tahun_kinerja t ON t.id = s.tahun_id WHERE a.username = :u "
             f"AND t.tahun = {TAHUN_INI}")
+# The running year's rows only (the demo also has last year's, closed).
+DI_TAHUN_INI = f"tahun_id = (SELECT id FROM tahun_kinerja WHERE tahun = {TAHUN_INI})"
 
 
 def _satu(db_url, sql, **p):
@@ -485,13 +487,15 @@ def jalan_demo(url, db_url, ids):
     j.ganda("penetapan", "kepsek5", "/penilaian/penetapan", {
         "aksi": "kirim", "kiriman": nilai_hidden(r.teks, "kiriman"),
         "pembenaran": "Uji kirim ganda: distribusi dibenarkan."})
-    penetapan_w = hitung_baris(db_url, "SELECT id FROM penetapan WHERE sekolah_id = :w", w=w)
+    penetapan_w = hitung_baris(db_url, f"SELECT id FROM penetapan WHERE sekolah_id = :w AND "
+                                       f"{DI_TAHUN_INI}", w=w)
     # Reopened, one assessment returned to its atasan, sent again.
     if len(penetapan_w) == 1:
         j.ganda("buka_penetapan", "kadis", f"/dinas/penetapan/{penetapan_w[0][0]}/buka",
                 {"alasan": "Uji kirim ganda."}, halaman=f"/dinas/pko/{w}")
     pen = _satu(db_url, "SELECT min(p.id) FROM penilaian p JOIN skp s ON s.id = p.skp_id "
-                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL", w=w)
+                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL AND "
+                        f"s.{DI_TAHUN_INI}", w=w)
     j.ganda("buka_pengiriman", "kadis", f"/dinas/penilaian/{pen}/buka",
             {"alasan": "Perbaiki rating."}, halaman=f"/dinas/pko/{w}")
     j.ganda("kirim", "kepsek5", "/penilaian/kirim", {}, halaman="/pelaksanaan")
@@ -751,10 +755,11 @@ def jalan_tahun(j):
 
 
 def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
-    """The demo Dinas, each remaining form that creates or transitions sent twice at the
-    same moment against gunicorn (2 gthread workers × 4 threads): no 5xx, each pair
-    answers as its form may, each act has one audit row, the penetapan is one row, and a
-    stale PKO form answers 409 with the user's choice kept and the newer PKO unchanged."""
+    """The demo Dinas (and a second Dinas whose Operator opens, starts and closes a year),
+    each remaining form that creates or transitions sent twice at the same moment against
+    gunicorn (2 gthread workers × 4 threads): no 5xx, each pair answers as its form may,
+    each act has one audit row, the penetapan is one row, and a stale PKO form answers 409
+    with the user's choice kept and the newer PKO unchanged."""
     migrasi(basis)
     flask(basis, "seed-demo")
     satu = lambda sql, **p: _satu(basis, sql, **p)  # noqa: E731
@@ -783,6 +788,10 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
                      {"k": ids["ks_tanpa_plot"]})
+        # A school whose pra-perencanaan check fails (its UNOR is not in the reference
+        # list) and whose planning is not opened yet: the form opens it for the first time.
+        conn.execute(text("UPDATE sekolah SET unor_id = 'UNOR-UJI-BELUM-PADAN' WHERE id = :s"),
+                     {"s": ids["sekolah_pra"]})
         # Two uploaded previews waiting for Terapkan or Batalkan (uploads are multipart).
         for jenis in ("roster", "unor"):
             ids[f"impor_{jenis}"] = conn.execute(text(
@@ -837,8 +846,10 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
         awal=audit_awal)))
     assert {a: audit[a] for a in AUDIT_DEMO} == AUDIT_DEMO
     w = ids["wonosari"]
-    assert satu("SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w", w=w) == 1
-    assert satu("SELECT count(*) FROM penetapan WHERE sekolah_id = :w", w=w) == 1
+    assert satu(f"SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 1
+    assert satu(f"SELECT count(*) FROM penetapan WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 1
     assert satu("SELECT count(*) FROM plot_tim_kerja WHERE kepala_sekolah_id = :k",
                 k=ids["ks_tanpa_plot"]) == 1
     assert satu("SELECT count(*) FROM periode_ekinerja WHERE nama = 'SEMESTER UJI'") == 1
@@ -848,7 +859,8 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "status = 'selesai'") == 1
     assert satu("SELECT status FROM tugas_ekspor WHERE id = :t",
                 t=ids["ekspor_berjalan"]) == "dibatalkan"
-    assert satu("SELECT count(*) FROM pengiriman WHERE sekolah_id = :w", w=w) == 2
+    assert satu(f"SELECT count(*) FROM pengiriman WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 2
     # The uploads: one preview each (the twin was sent to it), applied once.
     assert len(lain["pratinjau_roster"]) == 1 and len(lain["pratinjau_referensi"]) == 1
     assert lain["kembaran_terapkan"] == lain["pratinjau_roster"].pop()  # "sudah diproses"
