@@ -526,3 +526,35 @@ def hitung_baris(db_url, sql, **param):
             return conn.execute(text(sql), param).all()
     finally:
         engine.dispose()
+
+
+def dinas_kedua(db_url, username, sandi):
+    """A second Dinas beside the demo's, with only an Operator Dinas (`username`) and no
+    performance year of its own yet: where opening, starting and closing a year can succeed
+    (the demo's own Dinas has every year with a rule file opened already)."""
+    from werkzeug.security import generate_password_hash
+
+    from kinerja_web.extensions import db
+    from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan
+
+    app = buat_app(db_url)
+    with app.app_context():
+        dinas = Dinas(nama="Dinas Pendidikan Kabupaten Kedua", tingkat="kabupaten",
+                      wilayah="Kabupaten Kedua", kota_ttd="Kedua")
+        db.session.add(dinas)
+        db.session.flush()
+        p = Pegawai(nip="198503142010011999", nama=f"Operator {username}",
+                    status_kepegawaian="PNS", golongan="III/a", jabatan="Pelaksana",
+                    jenis_kelamin="L", tanggal_lahir=date(1985, 3, 14), dinas_id=dinas.id)
+        db.session.add(p)
+        db.session.flush()
+        db.session.add_all([
+            Akun(username=username, pegawai_id=p.id, harus_ganti_sandi=False,
+                 sandi_hash=generate_password_hash(sandi, HASH_MURAH)),
+            Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
+                      mulai=date(2024, 1, 1))])
+        db.session.commit()
+        dinas_id = dinas.id
+        db.session.remove()
+        db.engine.dispose()
+    return dinas_id

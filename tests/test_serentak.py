@@ -31,6 +31,7 @@ from proses_uji import (
     SANDI,
     Gunicorn,
     KlienHttp,
+    dinas_kedua,
     engine_untuk,
     flask,
     hitung_baris,
@@ -352,6 +353,14 @@ BOLEH_DEMO = {
     "upaya_ubah": {(303, 409)},  # corrected once; the twin's version is stale
     "upaya_hapus": {(303, 404)},  # deleted once; the twin finds no such note
     "profil": {(303, 303)},  # saved once; the twin finds nothing left to change
+    "buka_tahun": {(303, 409)},  # opened once; the twin finds the year there ("sudah dibuka")
+    "mulai_tahun": {(303, 409)},  # the year's version: the twin's is stale
+    "tutup_tahun": {(303, 409)},
+    # Granting or opening again replaces the same values: the twin finds them stored, or
+    # (both read "none yet") loses the UNIQUE race and is told the row changed.
+    "perpanjangan": {(303, 303), (303, 409)},
+    "buka_perencanaan": {(303, 303), (303, 409)},
+    "mutasi": {(303, 422)},  # recorded once; the twin: "Mutasi ini sudah dicatat."
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
 AUDIT_DEMO = {"kontak_diubah": 1,
@@ -368,8 +377,9 @@ AUDIT_DEMO = {"kontak_diubah": 1,
               "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 2,
               "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
               "konfirmasi_dokumen_diterima": 1, "praktik_4_upaya_diubah": 1,
-              "praktik_4_upaya_dihapus": 1,
-              "pengaturan_tte": 1}
+              "praktik_4_upaya_dihapus": 1, "pengaturan_tte": 1, "tahun_dibuka": 1,
+              "tahun_dimulai": 1, "tahun_ditutup": 1, "tenggat_diperpanjang": 1,
+              "perencanaan_dibuka": 1, "mutasi_dicatat": 1, "skp_ditutup_mutasi": 1}
 # (konfirmasi_tugas_pegawai: 2 = guru7's twin once, plus kepsek1 confirming his documents.)
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
@@ -392,7 +402,9 @@ DIUJI_GANDA = {
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
     "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
-    "sinkro.ekspor_tugas_batal", "beranda.profil", "dinas.atur_tte",
+    "sinkro.ekspor_tugas_batal", "beranda.profil", "dinas.atur_tte", "dinas.buka_tahun",
+    "dinas.mulai_tahun", "dinas.tutup_tahun", "dinas.perpanjang_tenggat", "dinas.catat_mutasi",
+    "dinas_pra.buka",
 }
 DIKECUALIKAN = {
     "beranda.berhenti_kirim": "the signed unsubscribe link sets one flag under a row lock; "
@@ -414,6 +426,8 @@ DIKECUALIKAN = {
 SKP_DARI = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
             "JOIN tahun_kinerja t ON t.id = s.tahun_id WHERE a.username = :u "
             f"AND t.tahun = {TAHUN_INI}")
+# The running year's rows only (the demo also has last year's, closed).
+DI_TAHUN_INI = f"tahun_id = (SELECT id FROM tahun_kinerja WHERE tahun = {TAHUN_INI})"
 
 
 def _satu(db_url, sql, **p):
@@ -482,13 +496,15 @@ def jalan_demo(url, db_url, ids):
     j.ganda("penetapan", "kepsek5", "/penilaian/penetapan", {
         "aksi": "kirim", "kiriman": nilai_hidden(r.teks, "kiriman"),
         "pembenaran": "Uji kirim ganda: distribusi dibenarkan."})
-    penetapan_w = hitung_baris(db_url, "SELECT id FROM penetapan WHERE sekolah_id = :w", w=w)
+    penetapan_w = hitung_baris(db_url, f"SELECT id FROM penetapan WHERE sekolah_id = :w AND "
+                                       f"{DI_TAHUN_INI}", w=w)
     # Reopened, one assessment returned to its atasan, sent again.
     if len(penetapan_w) == 1:
         j.ganda("buka_penetapan", "kadis", f"/dinas/penetapan/{penetapan_w[0][0]}/buka",
                 {"alasan": "Uji kirim ganda."}, halaman=f"/dinas/pko/{w}")
     pen = _satu(db_url, "SELECT min(p.id) FROM penilaian p JOIN skp s ON s.id = p.skp_id "
-                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL", w=w)
+                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL AND "
+                        f"s.{DI_TAHUN_INI}", w=w)
     j.ganda("buka_pengiriman", "kadis", f"/dinas/penilaian/{pen}/buka",
             {"alasan": "Perbaiki rating."}, halaman=f"/dinas/pko/{w}")
     j.ganda("kirim", "kepsek5", "/penilaian/kirim", {}, halaman="/pelaksanaan")
@@ -564,6 +580,7 @@ def jalan_demo(url, db_url, ids):
 # passwords, batch prints, confirmations: the rest of the forms, in the same server
 
 NPSN_UJI = "69900001"
+OPERATOR_KEDUA = "operatorkedua"
 
 
 def _png(warna):
@@ -724,14 +741,45 @@ def jalan_lain(j, db_url, ids):
     hasil["upaya"] = hitung_baris(
         db_url, "SELECT isi FROM catatan_upaya c JOIN praktik p ON p.id = c.praktik_id "
         "WHERE p.skp_id = :s ORDER BY c.tanggal", s=satu(SKP_DARI, u="guru11"))
+    jalan_tahun(j)
+    # A deadline extension (one row per person, year and stage), a transfer (splits the
+    # SKP at its TMT) and planning opened for a school despite its checks: each once.
+    halaman = f"/dinas/pegawai/{ids['guru_tenggat']}"
+    j.ganda("perpanjangan", "operator", f"{halaman}/perpanjangan", {
+        "tahap": "persetujuan_skp", "sampai": f"{TAHUN_INI}-11-30",
+        "alasan": "Uji kirim ganda: sakit."}, halaman=halaman)
+    halaman = f"/dinas/pegawai/{ids['guru_mutasi']}"
+    j.ganda("mutasi", "operator", f"{halaman}/mutasi", {
+        "jenis": "pindah", "tmt": f"{TAHUN_INI}-07-16",
+        "sekolah_tujuan": str(ids["sekolah_tujuan"]), "nomor_sk": "800/1/UJI"},
+        halaman=halaman)
+    halaman = f"/dinas/pra-perencanaan/sekolah/{ids['sekolah_pra']}"
+    j.ganda("buka_perencanaan", "operator", f"{halaman}/buka", {
+        "alasan": "Uji kirim ganda: UNOR dipadankan.", "yakin": "y"}, halaman=halaman)
     return hasil
 
 
+def jalan_tahun(j):
+    """The second Dinas' Operator opens this year, starts it and closes it, each form
+    twice at once (the demo's Dinas has every year with a rule file opened already)."""
+    j.ganda("buka_tahun", OPERATOR_KEDUA, "/dinas/tahun/buka", {"tahun": str(TAHUN_INI)},
+            halaman="/dinas/tahun")
+    r = j.k(OPERATOR_KEDUA).get("/dinas/tahun")
+    assert r.status == 200, r.status
+    j.ganda("mulai_tahun", OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/mulai",
+            {"versi": _versi(r.teks)})
+    r = j.k(OPERATOR_KEDUA).get(f"/dinas/tahun/{TAHUN_INI}/tutup")
+    assert r.status == 200, r.status
+    j.ganda("tutup_tahun", OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/tutup",
+            {"versi": _versi(r.teks)})
+
+
 def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
-    """The demo Dinas, each remaining form that creates or transitions sent twice at the
-    same moment against gunicorn (2 gthread workers × 4 threads): no 5xx, each pair
-    answers as its form may, each act has one audit row, the penetapan is one row, and a
-    stale PKO form answers 409 with the user's choice kept and the newer PKO unchanged."""
+    """The demo Dinas (and a second Dinas whose Operator opens, starts and closes a year),
+    each remaining form that creates or transitions sent twice at the same moment against
+    gunicorn (2 gthread workers × 4 threads): no 5xx, each pair answers as its form may,
+    each act has one audit row, the penetapan is one row, and a stale PKO form answers 409
+    with the user's choice kept and the newer PKO unchanged."""
     migrasi(basis)
     flask(basis, "seed-demo")
     satu = lambda sql, **p: _satu(basis, sql, **p)  # noqa: E731
@@ -749,10 +797,21 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     ids["skp_diajukan"] = satu(SKP_DARI, u="guru4")
     ids["skp_disetujui"] = satu(SKP_DARI, u="guru6")
     ids["skp_dinilai"] = satu(SKP_DARI, u="guru12")
+    # Years, deadlines, transfers and the pra-perencanaan gate (jalan_lain): people and
+    # schools no other form of the walk touches.
+    ids["guru_tenggat"] = satu("SELECT pegawai_id FROM akun WHERE username = 'guru17'")
+    ids["guru_mutasi"] = satu("SELECT pegawai_id FROM akun WHERE username = 'guru24'")
+    ids["sekolah_tujuan"] = satu("SELECT id FROM sekolah WHERE nama = 'SD NEGERI SEMAMPIR'")
+    ids["sekolah_pra"] = satu("SELECT id FROM sekolah WHERE nama = 'SD NEGERI 2 SEBORO'")
+    ids["dinas_kedua"] = dinas_kedua(basis, OPERATOR_KEDUA, SANDI_DEMO)
     engine = engine_untuk(basis)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
                      {"k": ids["ks_tanpa_plot"]})
+        # A school whose pra-perencanaan check fails (its UNOR is not in the reference
+        # list) and whose planning is not opened yet: the form opens it for the first time.
+        conn.execute(text("UPDATE sekolah SET unor_id = 'UNOR-UJI-BELUM-PADAN' WHERE id = :s"),
+                     {"s": ids["sekolah_pra"]})
         # Two uploaded previews waiting for Terapkan or Batalkan (uploads are multipart).
         for jenis in ("roster", "unor"):
             ids[f"impor_{jenis}"] = conn.execute(text(
@@ -807,8 +866,10 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
         awal=audit_awal)))
     assert {a: audit[a] for a in AUDIT_DEMO} == AUDIT_DEMO
     w = ids["wonosari"]
-    assert satu("SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w", w=w) == 1
-    assert satu("SELECT count(*) FROM penetapan WHERE sekolah_id = :w", w=w) == 1
+    assert satu(f"SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 1
+    assert satu(f"SELECT count(*) FROM penetapan WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 1
     assert satu("SELECT count(*) FROM plot_tim_kerja WHERE kepala_sekolah_id = :k",
                 k=ids["ks_tanpa_plot"]) == 1
     assert satu("SELECT count(*) FROM periode_ekinerja WHERE nama = 'SEMESTER UJI'") == 1
@@ -818,7 +879,8 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "status = 'selesai'") == 1
     assert satu("SELECT status FROM tugas_ekspor WHERE id = :t",
                 t=ids["ekspor_berjalan"]) == "dibatalkan"
-    assert satu("SELECT count(*) FROM pengiriman WHERE sekolah_id = :w", w=w) == 2
+    assert satu(f"SELECT count(*) FROM pengiriman WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 2
     # The uploads: one preview each (the twin was sent to it), applied once.
     assert len(lain["pratinjau_roster"]) == 1 and len(lain["pratinjau_referensi"]) == 1
     assert lain["kembaran_terapkan"] == lain["pratinjau_roster"].pop()  # "sudah diproses"
@@ -841,6 +903,25 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "WHERE a.username = 'operator'") == 1
     assert satu("SELECT status FROM cetak_batch WHERE id = :b",
                 b=ids["batch_berjalan"]) == "dibatalkan"
+    # The second Dinas' year: one row, opened, started and closed once (version 3).
+    assert hitung_baris(basis, "SELECT td.status, td.versi FROM tahun_dinas td JOIN "
+                        "tahun_kinerja t ON t.id = td.tahun_id WHERE td.dinas_id = :d",
+                        d=ids["dinas_kedua"]) == [("ditutup", 3)]
+    assert satu("SELECT count(*) FROM tahun_kinerja WHERE tahun = :t", t=TAHUN_INI) == 1
+    # One extension, one transfer (the SKP split once: two parts), one opening.
+    assert [(str(s), a) for s, a in hitung_baris(
+        basis, "SELECT sampai, alasan FROM perpanjangan_tenggat WHERE pegawai_id = :p AND "
+        "tahap = 'persetujuan_skp'", p=ids["guru_tenggat"])] == [
+        (f"{TAHUN_INI}-11-30", "Uji kirim ganda: sakit.")]
+    assert satu("SELECT count(*) FROM mutasi WHERE pegawai_id = :p",
+                p=ids["guru_mutasi"]) == 1
+    assert satu("SELECT count(*) FROM skp s JOIN tahun_kinerja t ON t.id = s.tahun_id "
+                "WHERE s.pegawai_id = :p AND t.tahun = :t", p=ids["guru_mutasi"],
+                t=TAHUN_INI) == 2
+    assert hitung_baris(basis, "SELECT b.alasan FROM buka_perencanaan b JOIN tahun_kinerja "
+                        "t ON t.id = b.tahun_id WHERE b.sekolah_id = :s AND t.tahun = :t",
+                        s=ids["sekolah_pra"], t=TAHUN_INI) == [
+        ("Uji kirim ganda: UNOR dipadankan.",)]
 
 
 def test_setiap_rute_post_dikirim_ganda_atau_dikecualikan():
