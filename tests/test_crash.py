@@ -1066,17 +1066,17 @@ def kasus_semua():
             d, OPERATOR_KEDUA, "/dinas/tahun", f"/dinas/tahun/{TAHUN_INI}/mulai")),
         K("dinas.tutup_tahun", OPERATOR_KEDUA, lambda d, k: form_dari(
             d, OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/tutup")),
-        # Granting or opening again replaces the same values: only its audit row again.
+        # Granting or opening again with the same values writes nothing (the row lock
+        # serialises twins; the second finds the first's row).
         K("dinas.perpanjang_tenggat", "operator", lambda d, k: form_dari(
             d, "operator", f"/dinas/pegawai/{d.pegawai('guru17')}",
             f"/dinas/pegawai/{d.pegawai('guru17')}/perpanjangan", tahap="persetujuan_skp",
-            sampai=f"{TAHUN_INI}-11-30", alasan="Sakit, surat dokter terlampir."),
-          diaudit_lagi=True),
+            sampai=f"{TAHUN_INI}-11-30", alasan="Sakit, surat dokter terlampir.")),
         # (The demo's one school whose checks fail is opened already: a new reason.)
         K("dinas_pra.buka", "operator", lambda d, k: form_dari(
             d, "operator", f"/dinas/pra-perencanaan/sekolah/{d.sekolah(PRA_GAGAL)}",
             f"/dinas/pra-perencanaan/sekolah/{d.sekolah(PRA_GAGAL)}/buka",
-            alasan="UNOR sedang dipadankan BKD.", yakin="y"), diaudit_lagi=True),
+            alasan="UNOR sedang dipadankan BKD.", yakin="y")),
         # A transfer splits the SKP at its TMT; sent again: "Mutasi ini sudah dicatat" (422).
         K("dinas.catat_mutasi", "operator", lambda d, k: form_dari(
             d, "operator", f"/dinas/pegawai/{d.pegawai('guru24')}",

@@ -136,8 +136,16 @@ def buka(aktor, sekolah, tahun, alasan, yakin):
     if not yakin:
         raise _isian("yakin", "Centang konfirmasi bahwa perencanaan dibuka walau data belum "
                               "lengkap.")
+    # The school's row locked first: of two identical openings at once the second waits,
+    # then reads the first's row (afresh) and, the reason being the same, writes and
+    # audits nothing (without it both inserted: a UNIQUE race, 500 on PostgreSQL).
+    db.session.execute(select(Sekolah.id).where(Sekolah.id == sekolah.id).with_for_update())
+    baris = db.session.scalar(select(BukaPerencanaan).where(
+        BukaPerencanaan.tahun_id == tahun.id, BukaPerencanaan.sekolah_id == sekolah.id)
+        .execution_options(populate_existing=True))
+    if baris is not None and baris.alasan == alasan:
+        return baris
     kesalahan = hasil_pra(sekolah.dinas_id, tahun, sekolah.id).kesalahan
-    baris = dibuka(tahun, [sekolah.id]).get(sekolah.id)
     lama = baris.alasan if baris is not None else None
     if baris is None:
         baris = BukaPerencanaan(sekolah_id=sekolah.id, tahun_id=tahun.id, alasan=alasan,

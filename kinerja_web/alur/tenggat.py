@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kinerja_web import aturan
 from kinerja_web.alur import Ditolak, IsianSalah, catat
 from kinerja_web.extensions import db
+from kinerja_web.models import Pegawai
 from kinerja_web.models.tenggat import PerpanjanganTenggat
 from kinerja_web.waktu import format_tanggal, hari_ini
 
@@ -155,7 +156,15 @@ def beri_perpanjangan(pegawai, tahun, tahap, sampai, alasan, aktor):
     diketahui = db.session.info.get(DIKETAHUI, {})
     diketahui.pop((pegawai.id, None), None)
     diketahui.pop((pegawai.id, tahun.id), None)
-    baris = perpanjangan(pegawai, tahun, tahap)
+    # The pegawai's row locked first: of two identical grants at once the second waits,
+    # then reads the first's row (afresh) and, the values being the same, writes and
+    # audits nothing (without it both inserted: a UNIQUE race, 500 on PostgreSQL).
+    db.session.execute(select(Pegawai.id).where(Pegawai.id == pegawai.id).with_for_update())
+    baris = db.session.scalar(select(PerpanjanganTenggat).where(
+        PerpanjanganTenggat.pegawai_id == pegawai.id, PerpanjanganTenggat.tahun_id == tahun.id,
+        PerpanjanganTenggat.tahap == tahap).execution_options(populate_existing=True))
+    if baris is not None and (baris.sampai, baris.alasan) == (sampai, alasan):
+        return baris
     lama = None
     if baris is None:
         baris = PerpanjanganTenggat(pegawai_id=pegawai.id, tahun_id=tahun.id, tahap=tahap,
