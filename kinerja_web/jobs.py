@@ -158,7 +158,7 @@ def jalankan(batch_id, pekerja=None):
     those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
     job resumes on any node."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
-    from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk
+    from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk, url_publik
 
     pekerja = pekerja or tugas_latar.identitas()
     if not klaim(batch_id, pekerja):
@@ -176,6 +176,7 @@ def jalankan(batch_id, pekerja=None):
                                    (berikut + 1) * batch.ukuran_chunk]
                 # Read without the SQLite write lock: rendering takes seconds.
                 with baca_saja():
+                    stempel = simpanan.stempel(url_publik())  # before the data it stamps
                     c = siapkan_chunk(batch, ids)
                     ada = c.tersimpan()
                 kurang = [i for i in range(len(c.html)) if i not in ada]
@@ -183,9 +184,9 @@ def jalankan(batch_id, pekerja=None):
                         c.html, c.logo, c.nama)
                 hasil = pool.submit(render_susun, *args) if pool else _Selesai(
                     render_susun(*args))
-                antre.append((berikut, hasil, c, ada, kurang))
+                antre.append((berikut, hasil, c, stempel, kurang))
                 berikut += 1
-            i, hasil, c, ada, kurang = antre.popleft()
+            i, hasil, c, stempel, kurang = antre.popleft()
             # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
@@ -210,7 +211,7 @@ def jalankan(batch_id, pekerja=None):
             for j, pdf_ in baru.items():
                 cet = c.cetakan[j]
                 simpanan.simpan(cet.kode, pdf_, jenis=cet.jenis, skp_id=cet.skp_id,
-                                sidik=c.sidik[j])
+                                sidik=c.sidik[j], nilai=cet.nilai, stempel=stempel)
             alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile

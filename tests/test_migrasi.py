@@ -128,3 +128,56 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         assert isi() == sebelum
+
+
+def test_generasi_data_dan_stempel_dokumen_tersimpan(app_kosong):
+    """The stored-print stamp migration (b5d7f9a1c3e5) on a populated database: a stored
+    document keeps its row and bytes (no stamp yet: its next print checks it the long way
+    once), the counter row is there and a write to the data raises it; down and up
+    again keeps the stored row."""
+    app = app_kosong
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="f3b5d7e9a1c2")
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
+                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"))
+            conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
+                              "VALUES (1, 2025, '2025', true)"))
+            conn.execute(text(
+                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
+                "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
+                "selesai, dibuat, diubah) VALUES (1, 1, 1, 'guru', 'disepakati', 1, '2025-01-01', "
+                "'2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO dokumen_tersimpan (id, kode, jenis, skp_id, sidik, pdf, ukuran, "
+                "dibuat) VALUES (1, 'ABCDE-12345', 'skp', 1, :sidik, :pdf, 9, "
+                "'2025-02-01 00:00:00')"), {"sidik": "a" * 64, "pdf": b"%PDF-1.7\n"})
+
+        def tersimpan():
+            with db.engine.connect() as conn:
+                return conn.execute(text(
+                    "SELECT id, kode, jenis, skp_id, sidik, pdf, ukuran FROM dokumen_tersimpan "
+                    "ORDER BY id")).all()
+
+        sebelum = tersimpan()
+        upgrade(directory=MIGRATIONS, revision="b5d7f9a1c3e5")
+        assert tersimpan() == sebelum
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT nilai, stempel FROM dokumen_tersimpan")).all() \
+                == [(None, None)]
+            # One row (the migration's own commit may already count as a change).
+            [(satu, n)] = conn.execute(text("SELECT id, n FROM generasi_data")).all()
+            assert satu == 1
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE pegawai SET nama = 'Guru Satu, S.Pd.' WHERE id = 1"))
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT n FROM generasi_data")).scalar() == n + 1
+        downgrade(directory=MIGRATIONS, revision="f3b5d7e9a1c2")
+        assert tersimpan() == sebelum
+    assert "generasi_data" not in _tabel(app)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        assert tersimpan() == sebelum

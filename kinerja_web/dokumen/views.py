@@ -20,7 +20,14 @@ from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.dokumen import isi as isi_dokumen
-from kinerja_web.dokumen.cetak import daftar_skp, ingat_alamat, logo, nama_berkas, siapkan
+from kinerja_web.dokumen.cetak import (
+    daftar_skp,
+    ingat_alamat,
+    logo,
+    nama_berkas,
+    siapkan,
+    url_publik,
+)
 from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
@@ -36,9 +43,11 @@ bp.before_app_request(ingat_alamat)
 
 
 def boleh_cetak(peran, skp):
-    """Own documents; the atasan's pegawai; everything in the Dinas for its staff."""
-    return (skp.pegawai_id == peran.pegawai_id or boleh_menilai(peran, skp)
-            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id))
+    """Own documents; everything in the Dinas for its staff; the atasan's pegawai (last:
+    the only one that may need a query)."""
+    return (skp.pegawai_id == peran.pegawai_id
+            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id)
+            or boleh_menilai(peran, skp))
 
 
 @bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit, ak_kumulatif):jenis>"
@@ -49,9 +58,27 @@ def cetak(jenis, skp_id):
     form = Formulir()
     if not form.validate_on_submit():
         abort(400)
+    simpan = current_app.config["CETAK_SIMPAN"]
+    url = url_publik()
+    # Read now, while loaded: the read transaction below begins with a rollback, after
+    # which the signed-in account would be read again.
+    akun_id, peran = current_user.id, current_user.peran
     # Read in a plain read transaction and end it before rendering: WeasyPrint takes
     # seconds, and a POST's transaction would hold SQLite's write lock all that time.
     with baca_saja():
+        # Served from storage after one query when the stored file was found current at
+        # the current data generation (simpanan.kini); its Cetakan from the stored values.
+        tersimpan = simpanan.kini(jenis, skp_id, url) if simpan else None
+        cepat = None
+        if tersimpan is not None and boleh_cetak(peran, tersimpan[3]):
+            kode, isi, nilai, skp = tersimpan
+            cepat = (skp, jenis, Cetakan(kode=kode, jenis=jenis, skp_id=skp_id, nilai=nilai,
+                                         akun_id=akun_id), isi, nama_berkas(skp, jenis))
+    if cepat is not None:
+        return _kirim(*cepat)
+    with baca_saja():
+        # The long way: the stamp first, then the data it stamps (simpanan.stempel).
+        stempel = simpanan.stempel(url) if simpan else None
         skps, bersama = isi_dokumen.muat([skp_id])
         if not skps or not boleh_cetak(current_user.peran, skps[0]):
             abort(404)
@@ -64,18 +91,26 @@ def cetak(jenis, skp_id):
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
         sidik = simpanan.sidik(html, gambar, current_app.static_folder)
         # Rendered once, served many: the stored PDF when it is that of the current data.
-        simpan = current_app.config["CETAK_SIMPAN"]
         isi = simpanan.ambil(cetakan.kode, sidik) if simpan else None
     baru = isi is None
     if baru:
         isi = pdf.render([html], gambar)
-    # Then the Cetakan and audit rows in a short write of their own; no row, no print.
+    kode, nilai = cetakan.kode, cetakan.nilai
+    # Stored, or stamped current, for the next print (a failure only costs a check later).
+    if simpan and baru:
+        alur.tulis_singkat(lambda: simpanan.simpan(kode, isi, jenis=jenis, skp_id=skp_id,
+                                                   sidik=sidik, nilai=nilai, stempel=stempel))
+    elif simpan and stempel is not None:
+        alur.tulis_singkat(lambda: simpanan.tandai_kini(kode, sidik, stempel, nilai))
+    return _kirim(skp, jenis, cetakan, isi, nama)
+
+
+def _kirim(skp, jenis, cetakan, isi, nama):
+    """The Cetakan and audit rows in a short write of their own (no row, no print), then
+    the PDF, shown in the browser."""
     if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
                              baris=[cetakan]):
         abort(503)
-    if baru and simpan:  # stored for the next print (a failure to store only costs a render later)
-        alur.tulis_singkat(lambda: simpanan.simpan(cetakan.kode, isi, jenis=jenis,
-                                                   skp_id=skp_id, sidik=sidik))
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
         "attachment", "inline")
