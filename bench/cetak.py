@@ -115,17 +115,18 @@ def _batch(app, batch_id, judul, target):
     from kinerja_web.extensions import db
     from kinerja_web.models import CetakBatch, DokumenTersimpan
 
-    puncak, contoh, selesai = {}, [], threading.Event()
+    puncak, contoh, jenis, selesai = {}, [], {}, threading.Event()
 
     def pantau():
         while not selesai.is_set():
-            if jobs._render is not None:
-                for pid in list(getattr(jobs._render, "_processes", {}) or {}):
+            for pool, peran in ((jobs._render, "render"), (jobs._gabung, "gabung")):
+                for pid in list(getattr(pool, "_processes", {}) or {}):
                     rss = _rss_mb(pid)
                     if rss:
                         puncak[pid] = max(puncak.get(pid, 0), rss)
+                        jenis[pid] = peran
                         contoh.append((time.perf_counter(), pid, rss))
-            time.sleep(0.5)
+            time.sleep(0.2)
 
     t = threading.Thread(target=pantau, daemon=True)
     t.start()
@@ -159,7 +160,7 @@ def _batch(app, batch_id, judul, target):
     for pid, mb in puncak.items():
         jejak = [round(r) for _, p, r in contoh if p == pid]
         awal = jejak[len(jejak) // 4] if jejak else 0
-        print(f"  memori proses {pid}: puncak {mb:6.0f} MB (target ≤ 200 MB); "
+        print(f"  memori proses {jenis[pid]} {pid}: puncak {mb:6.0f} MB (target ≤ 200 MB); "
               f"seperempat jalan {awal} MB, akhir {jejak[-1] if jejak else 0} MB")
     print(f"  memori proses utama    {_rss_mb(os.getpid(), 'VmHWM'):8.0f} MB (puncak)",
           flush=True)

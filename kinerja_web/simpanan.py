@@ -46,6 +46,7 @@ from sqlalchemy.orm import joinedload
 
 from kinerja_web.extensions import db
 from kinerja_web.models.cetak import CetakBatchBerkas, DokumenTersimpan, GenerasiData
+from kinerja_web.models.org import Pegawai
 from kinerja_web.models.skp import Skp
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -200,6 +201,21 @@ def kini(jenis, skp_id, url):
     if baris is None or baris.nilai is None or baris.stempel != f"{baris.n}-{k}":
         return None
     return baris.kode, bytes(baris.pdf), baris.nilai, baris.Skp
+
+
+def kini_banyak(jenis, skp_ids, stempel_):
+    """{skp_id: (kode, pdf, nilai, (pegawai id, nama, NIP))} of the documents of these SKPs
+    stored and found current at the stamp `stempel_` (read before): one query for many."""
+    if not skp_ids or stempel_ is None:
+        return {}
+    baris = db.session.execute(
+        select(DokumenTersimpan.skp_id, DokumenTersimpan.kode, DokumenTersimpan.pdf,
+               DokumenTersimpan.nilai, Pegawai.id, Pegawai.nama, Pegawai.nip)
+        .join(Skp, Skp.id == DokumenTersimpan.skp_id)
+        .join(Pegawai, Pegawai.id == Skp.pegawai_id)
+        .where(DokumenTersimpan.skp_id.in_(list(skp_ids)), DokumenTersimpan.jenis == jenis,
+               DokumenTersimpan.stempel == stempel_, DokumenTersimpan.nilai.is_not(None)))
+    return {b[0]: (b[1], bytes(b[2]), b[3], tuple(b[4:])) for b in baris}
 
 
 def tandai_kini(kode, sidik_, stempel_, nilai):

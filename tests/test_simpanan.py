@@ -3,6 +3,7 @@ code and served again while its data is unchanged; a change of data makes the st
 stale (re-rendered), never wrong; a batch merges stored documents and renders only the rest."""
 
 import io
+import zipfile
 from datetime import timedelta
 
 import pytest
@@ -121,7 +122,7 @@ def test_dokumen_tersimpan_disajikan_lalu_basi_saat_data_berubah(demo, buat_klie
 
 
 def test_batch_separuh_tersimpan_hanya_merender_separuh(demo, buat_klien, app, tanpa_pekerja,
-                                                        hitung_render):
+                                                        hitung_render, monkeypatch):
     harap = yang_berpredikat(SMP1)
     assert len(harap) == 12
     op = masuk(buat_klien, "operator")
@@ -157,15 +158,39 @@ def test_batch_separuh_tersimpan_hanya_merender_separuh(demo, buat_klien, app, t
     assert sorted(kode) == sorted(kode_di_halaman(r.data))
     assert set(tersimpan_dulu) <= set(kode)
 
-    # A second batch of the same: nothing rendered at all.
-    r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi",
-                                 "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
-                                 "format": "zip"})
-    assert r.status_code == 303
+    # A second batch of the same: nothing rendered, and no SKP's data even loaded (every
+    # document is stored and stamped current); the ZIP holds the stored files by name.
+    from kinerja_web.dokumen import cetak as dokumen_cetak
+
+    dimuat = []
+    asli = dokumen_cetak.siapkan_chunk
+    monkeypatch.setattr(dokumen_cetak, "siapkan_chunk",
+                        lambda batch, ids: dimuat.extend(ids) or asli(batch, ids))
+
+    def batch_zip():
+        r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi",
+                                     "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
+                                     "format": "zip"})
+        assert r.status_code == 303
+        segar()
+        b = batch_terakhir()
+        assert jobs.jalankan(b.id) is True
+        r = op.get(f"/cetak/batch/{b.id}/unduh")
+        assert r.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(r.data)) as z:
+            return {n: z.read(n) for n in z.namelist()}, b
+
     sebelum = len(hitung_render)
-    segar()
-    assert jobs.jalankan(batch_terakhir().id) is True
-    assert len(hitung_render) == sebelum
+    isi_zip, b2 = batch_zip()
+    assert len(hitung_render) == sebelum and dimuat == []
+    assert sorted(isi_zip.values()) == sorted(d[4] for d in tersimpan())
+    assert all(n.endswith("_dokumen_evaluasi.pdf") for n in isi_zip) and len(isi_zip) == 12
+    assert len(semua(select(Cetakan.id).where(Cetakan.batch_id == b2.id))) == 12
+    # A write to the data: checked the long way (data loaded), still nothing rendered.
+    ubah(Pegawai, skp_dari("guru6").pegawai_id, nama="Guru Lain Namanya")  # not printed here
+    isi_lagi, _ = batch_zip()
+    assert len(hitung_render) == sebelum and sorted(dimuat) == sorted(b.daftar)
+    assert isi_lagi == isi_zip
 
 
 def kode_di_halaman(data):
