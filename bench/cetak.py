@@ -6,7 +6,10 @@ print templates against those before issue 16, on the bench data and on the demo
 Goals (issue 6): single document p95 ≤ 150 ms and ≤ 30 KB; batch of 1,500 ≤ 90 s on 2
 cores with ≤ 200 MB per worker, flat; batch/bare pages-per-second ratio ≥ 0.8.
 Issue 16: a batch of 1,500 pre-rendered Dokumen Evaluasi ≤ 15 s end to end (job started →
-file downloadable) on 2 cores, its bytes per document printed beside the documents' own;
+file downloadable) on 2 cores, its bytes per document printed beside the documents' own,
+and beside the same batch right after a write to the data (each stored document checked
+the long way: data loaded, HTML built, nothing rendered; `--unik N` makes the cold batch N
+documents, repeated up to 1,500 in the stored ones; `--tanpa-dingin` skips the cold ratios);
 cold (nothing stored) pages per second per core of the lean print templates ≥ 1.3 × those
 of the templates before them (rendered from git at bench time), beside a bare WeasyPrint
 loop on the same HTML, on the bench data and on the demo documents. The single print
@@ -14,9 +17,11 @@ served from storage through gunicorn is bench/tersimpan.py; the web while batche
 bench/jalur.py.
 """
 
+import argparse
 import io
 import os
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -54,7 +59,8 @@ def main():
         ids = list(db.session.scalars(select(Penilaian.skp_id).where(
             Penilaian.penetapan_id.is_not(None)).order_by(Penilaian.skp_id)))
         kadis = db.session.scalar(select(Akun.id).where(Akun.username == "kadis"))
-    unik = ids[:JUMLAH]
+    opsi = _opsi()
+    unik = ids[:opsi.unik or JUMLAH]
     # Fewer documents than JUMLAH: the list again (a chunk of 50 never holds one twice, so
     # the batch has JUMLAH pages; the cold batch prints each document once).
     daftar = (unik * (JUMLAH // len(unik) + 1))[:JUMLAH]
@@ -72,9 +78,30 @@ def main():
 
     _batch(app, batch_baru(unik), "dingin: tanpa dokumen tersimpan", "≤ 90 s per 1.500")
     _batch(app, batch_baru(daftar), "semua dokumen sudah tersimpan (pracetak)", "≤ 15 s")
+    # The same batch right after a write to the data (any table a document reads): every
+    # stored document is checked the long way (data loaded, HTML built, nothing rendered).
+    from kinerja_web import simpanan
+
+    with app.app_context():
+        simpanan.naikkan_generasi()
+        db.session.commit()
+    _batch(app, batch_baru(daftar), "tersimpan, diperiksa ulang setelah data berubah",
+           "pembanding baris di atas")
+    if opsi.tanpa_dingin:
+        return
     _bare(app, daftar)
     _dingin(app, daftar, "data bench")
     _dingin(*_app_demo(tmp), "data demo")
+
+
+def _opsi():
+    p = argparse.ArgumentParser(prog="bench.cetak", add_help=False)
+    p.add_argument("--unik", type=int, default=0,
+                   help="documents of the cold batch (default: up to 1,500); the stored "
+                        "batch repeats them up to 1,500")
+    p.add_argument("--tanpa-dingin", action="store_true",
+                   help="skip the cold pages-per-second comparisons")
+    return p.parse_known_args(sys.argv[1:])[0]
 
 
 def _app_demo(tmp):

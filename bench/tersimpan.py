@@ -9,8 +9,9 @@ threads (gthread, production mode, background pre-rendering off) on a free loopb
 as the previous answer arrives; 1 s of warm-up, then `--detik` measured.
 "tersimpan": every document printed once before the clock starts (so it is stored);
 "dirender": the same server with KINERJA_CETAK_SIMPAN=false (every print rendered, none
-stored). Each request also checks access, computes the verification code and writes its
-Cetakan and audit rows, as a user's print does.
+stored). Each request also checks access and writes its Cetakan and audit rows, as a
+user's print does; a stored one reads its file in one query (the stamp, simpanan.kini),
+the rendered one loads the data and computes the verification code.
 
 Goal (issue 16): stored p95 ≤ 50 ms and ≤ 0.2 × the rendered p95, same run.
 """

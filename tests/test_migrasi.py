@@ -88,6 +88,17 @@ def test_nama_berkas_migrasi_bertanggal():
         assert n[:8].isdigit() and n[8] == "_", f"{n} tidak diawali tanggal YYYYMMDD_"
 
 
+def _dinas_dan_tahun_2025(conn, kota_dua=False):
+    """Dinas 1 (and 2) and the year 2025 (id 1), written as at the older revisions."""
+    conn.execute(text(
+        "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
+        "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"
+        + (", (2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)" if kota_dua
+           else "")))
+    conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
+                      "VALUES (1, 2025, '2025', true)"))
+
+
 def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     """The years-as-rows migration (e4a7c2b9d1f3) on a populated database: each existing
     year becomes a `berjalan` row for each Dinas; no other row changes; down and up again
@@ -96,12 +107,7 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="d8f1a3b5c7e9")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
-                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false), "
-                "(2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)"))
-            conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
-                              "VALUES (1, 2025, '2025', true)"))
+            _dinas_dan_tahun_2025(conn, kota_dua=True)
             conn.execute(text(
                 "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
                 "diubah) VALUES (1, 'Kepala Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00'), "
@@ -139,11 +145,7 @@ def test_generasi_data_dan_stempel_dokumen_tersimpan(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="f3b5d7e9a1c2")
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO dinas (id, nama, tingkat, wilayah, kop_garuda) VALUES "
-                "(1, 'Dinas Pendidikan Kabupaten Satu', 'kabupaten', 'Kabupaten Satu', false)"))
-            conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
-                              "VALUES (1, 2025, '2025', true)"))
+            _dinas_dan_tahun_2025(conn)
             conn.execute(text(
                 "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
                 "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
