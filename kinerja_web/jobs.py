@@ -252,7 +252,12 @@ def _siapkan(batch, ids):
     query, their Cetakan from the stored values; only the others load their data and
     build their HTML (dokumen.cetak.siapkan_chunk), which skips what cannot be printed."""
     # cycle: dokumen.views enqueues these jobs; the job prepares dokumen's chunks
-    from kinerja_web.dokumen.cetak import Chunk, nama_berkas, siapkan_chunk, url_publik
+    from kinerja_web.dokumen.cetak import (
+        Chunk,
+        nama_berkas_pegawai,
+        siapkan_chunk,
+        url_publik,
+    )
 
     stempel = simpanan.stempel(url_publik())  # before the data it stamps
     kini = simpanan.kini_banyak(batch.jenis, ids, stempel)
@@ -264,7 +269,7 @@ def _siapkan(batch, ids):
     for skp_id in ids:
         if skp_id in kini:
             kode, isi, nilai, (pegawai_id, nama, nip) = kini[skp_id]
-            baris = ("", nama_berkas(_Orang(pegawai_id, nama, nip), batch.jenis),
+            baris = ("", nama_berkas_pegawai(pegawai_id, nama, nip, batch.jenis),
                      Cetakan(kode=kode, jenis=batch.jenis, skp_id=skp_id, nilai=nilai,
                              akun_id=batch.akun_id), None)
         elif skp_id in per_skp:
@@ -279,14 +284,6 @@ def _siapkan(batch, ids):
                                   strict=True):
             daftar.append(nilai_)
     return out, ada, stempel
-
-
-class _Orang:
-    """What nama_berkas reads of an SKP, from a stored document's row."""
-
-    def __init__(self, pegawai_id, nama, nip):
-        self.pegawai = self
-        self.id, self.nama, self.nip = pegawai_id, nama, nip
 
 
 class _Selesai:

@@ -42,7 +42,6 @@ from flask import current_app
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as insert_pg
 from sqlalchemy.dialects.sqlite import insert as insert_sqlite
-from sqlalchemy.orm import joinedload
 
 from kinerja_web.extensions import db
 from kinerja_web.models.cetak import CetakBatchBerkas, DokumenTersimpan, GenerasiData
@@ -188,19 +187,21 @@ def stempel(url):
 
 
 def kini(jenis, skp_id, url):
-    """(kode, pdf, nilai, Skp with its Pegawai) of the stored document of this SKP when it
-    was found current at the current stamp, else None: one query, no other data read."""
+    """(kode, pdf, nilai, owner) of the stored document of this SKP when it was found
+    current at the current stamp, else None: one query of plain columns, no other data
+    read. `owner`: pegawai_id, dinas_id, nama, nip of the SKP's pegawai."""
     k = kunci(url)
     baris = db.session.execute(
         select(DokumenTersimpan.kode, DokumenTersimpan.pdf, DokumenTersimpan.nilai,
-               DokumenTersimpan.stempel, GenerasiData.n, Skp)
+               DokumenTersimpan.stempel, GenerasiData.n, Pegawai.id, Pegawai.dinas_id,
+               Pegawai.nama, Pegawai.nip)
         .join(Skp, Skp.id == DokumenTersimpan.skp_id)
+        .join(Pegawai, Pegawai.id == Skp.pegawai_id)
         .join(GenerasiData, GenerasiData.id == 1)
-        .options(joinedload(Skp.pegawai))
         .where(DokumenTersimpan.skp_id == skp_id, DokumenTersimpan.jenis == jenis)).first()
     if baris is None or baris.nilai is None or baris.stempel != f"{baris.n}-{k}":
         return None
-    return baris.kode, bytes(baris.pdf), baris.nilai, baris.Skp
+    return baris.kode, bytes(baris.pdf), baris.nilai, tuple(baris[5:])
 
 
 def kini_banyak(jenis, skp_ids, stempel_):

@@ -8,7 +8,7 @@ no signed-in user: its rows name the account that queued the job, with no addres
 
 from sqlalchemy import insert
 
-from kinerja_web.alur import catat
+from kinerja_web.alur import catat, tulis_singkat
 from kinerja_web.extensions import db
 from kinerja_web.models import Audit
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
@@ -45,6 +45,21 @@ def catat_ambil_alih(b, ke):
                              objek_id=b.id, dari=b.status, ke=ke,
                              data={"chunk_selesai": b.chunk_selesai,
                                    "pekerja_lama": b.pekerja}))
+
+
+def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip):
+    """One print's Cetakan (for verification) and audit rows, written after the PDF is
+    ready in a short write of their own (alur.tulis_singkat; two INSERTs); the caller
+    sends the file only when this returns True (no row, no print)."""
+    def tambah():
+        waktu = sekarang()
+        db.session.execute(insert(Cetakan).values(
+            kode=kode, jenis=jenis, skp_id=skp_id, nilai=nilai, akun_id=akun_id, waktu=waktu))
+        db.session.execute(insert(Audit).values(
+            waktu=waktu, akun_id=akun_id, aksi="cetak", objek_tipe="skp", objek_id=skp_id,
+            data={"jenis": jenis, "kode": kode}, alamat_ip=alamat_ip))
+
+    return tulis_singkat(tambah)
 
 
 def simpan_bagian(batch, cetakan):

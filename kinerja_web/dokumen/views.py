@@ -25,6 +25,7 @@ from kinerja_web.dokumen.cetak import (
     ingat_alamat,
     logo,
     nama_berkas,
+    nama_berkas_pegawai,
     siapkan,
     url_publik,
 )
@@ -35,6 +36,7 @@ from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.models.org import Peran
+from kinerja_web.models.skp import Skp
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
 
@@ -69,25 +71,30 @@ def cetak(jenis, skp_id):
         # Served from storage after one query when the stored file was found current at
         # the current data generation (simpanan.kini); its Cetakan from the stored values.
         tersimpan = simpanan.kini(jenis, skp_id, url) if simpan else None
-        cepat = None
-        if tersimpan is not None and boleh_cetak(peran, tersimpan[3]):
-            kode, isi, nilai, skp = tersimpan
-            cepat = (skp, jenis, Cetakan(kode=kode, jenis=jenis, skp_id=skp_id, nilai=nilai,
-                                         akun_id=akun_id), isi, nama_berkas(skp, jenis))
-    if cepat is not None:
-        return _kirim(*cepat)
+        if tersimpan is not None:
+            kode, isi, nilai, (pegawai_id, dinas_id, nama_pegawai, nip) = tersimpan
+            # Own document or the Dinas staff's: from the row; an atasan's: checked on
+            # the SKP (boleh_menilai reads who leads the school today).
+            if not (pegawai_id == peran.pegawai_id
+                    or (peran.staf_dinas and dinas_id == peran.dinas_id)
+                    or boleh_menilai(peran, db.session.get(Skp, skp_id))):
+                tersimpan = None
+            else:
+                nama = nama_berkas_pegawai(pegawai_id, nama_pegawai, nip, jenis)
+    if tersimpan is not None:
+        return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
     with baca_saja():
         # The long way: the stamp first, then the data it stamps (simpanan.stempel).
         stempel = simpanan.stempel(url) if simpan else None
         skps, bersama = isi_dokumen.muat([skp_id])
-        if not skps or not boleh_cetak(current_user.peran, skps[0]):
+        if not skps or not boleh_cetak(peran, skps[0]):
             abort(404)
         skp = skps[0]
         alasan = isi_dokumen.alasan_tolak(jenis, skp, bersama)
         if alasan:
             return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
                                    judul=isi_dokumen.JENIS[jenis]), 409
-        html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
+        html, cetakan = siapkan(jenis, skp, bersama, akun_id)
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
         sidik = simpanan.sidik(html, gambar, current_app.static_folder)
         # Rendered once, served many: the stored PDF when it is that of the current data.
@@ -102,14 +109,13 @@ def cetak(jenis, skp_id):
                                                    sidik=sidik, nilai=nilai, stempel=stempel))
     elif simpan and stempel is not None:
         alur.tulis_singkat(lambda: simpanan.tandai_kini(kode, sidik, stempel, nilai))
-    return _kirim(skp, jenis, cetakan, isi, nama)
+    return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
 
 
-def _kirim(skp, jenis, cetakan, isi, nama):
+def _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama):
     """The Cetakan and audit rows in a short write of their own (no row, no print), then
     the PDF, shown in the browser."""
-    if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
-                             baris=[cetakan]):
+    if not alur_cetak.catat_cetak(skp_id, jenis, kode, nilai, akun_id, request.remote_addr):
         abort(503)
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
