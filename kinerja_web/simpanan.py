@@ -7,9 +7,12 @@ Documents (render once, serve many):
     simpan(kode, isi, jenis=, skp_id=, sidik=)     store (replacing an older render of the
                                            same document); joins the caller's transaction
     hapus(kode)
-    kini(jenis, skp_id, stempel) -> the stored row (pdf, kode, nilai, Skp) when found current
-                                           at this stamp; one query, no data loaded
-    stempel() -> "<generasi>-<kunci>"      read BEFORE the data a render or check reads
+    stempel(url) -> "<generasi>-<kunci>"  read BEFORE the data a render or check reads
+    kini(jenis, skp_id, url) -> (kode, pdf, nilai, owner) when stored and found current at
+                                           the current stamp; one query, no data loaded
+    kini_banyak(jenis, skp_ids, stempel) -> the same for many, in one query
+    tandai_kini(kode, sidik, stempel, nilai)  stamp a row the long check found current
+    naikkan_generasi()                     every stored file to be checked again
 
 A document is stored under its verification code, which covers the printed values; the
 fingerprint also covers what the code does not (a school's curve, the letterhead, the
@@ -129,8 +132,10 @@ def _naikkan(conn):
     cur = conn.connection.dbapi_connection.cursor()
     try:
         cur.execute(NAIK.get(conn.dialect.name, NAIK["sqlite"]))
-    except Exception:  # noqa: BLE001 - SQLite without the table yet (a migration running)
-        if conn.dialect.name == "postgresql":
+    except Exception as e:
+        # Only a database without the table yet (a migration running) goes without; any
+        # other failure fails the commit rather than leave a stale file current.
+        if conn.dialect.name == "postgresql" or "no such table" not in str(e):
             raise
     finally:
         cur.close()
