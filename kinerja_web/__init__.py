@@ -28,9 +28,10 @@ def create_app(test_config=None):
 
     # Imported here, not at the top: a migration, an RQ worker or a test importing one
     # module of the package must not pull in every page.
-    from kinerja_web import aset, extensions, keamanan, tampilan
+    from kinerja_web import aset, extensions, keamanan, simpanan, tampilan
 
     extensions.init_app(app)
+    simpanan.init_app(app)
     keamanan.init_app(app)
     aset.init_app(app)
     tampilan.init_app(app)

@@ -1,5 +1,6 @@
 """flask CLI: seed-demo, demo-masuk, impor-roster, impor-sandi-ulang, buat-dinas,
-buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja, ekspor-lanjut, kirim-pengingat."""
+buat-operator, cetak-batch, cetak-lanjut, cetak-segarkan, ekspor-ekinerja, ekspor-lanjut,
+kirim-pengingat."""
 
 import hashlib
 import os
@@ -12,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from kinerja_web import aturan, cadangan, demo, jobs, pengingat
+from kinerja_web import aturan, cadangan, demo, jobs, pengingat, simpanan
 from kinerja_web.alur import Ditolak
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import cetak as alur_cetak
@@ -55,8 +56,8 @@ from kinerja_web.waktu import hari_ini, sekarang
 
 def init_app(app):
     for cmd in (seed_demo, demo_masuk, impor_roster, impor_sandi_ulang, buat_dinas,
-                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja, ekspor_lanjut,
-                kirim_pengingat):
+                buat_operator, cetak_batch, cetak_lanjut, cetak_segarkan, ekspor_ekinerja,
+                ekspor_lanjut, kirim_pengingat):
         app.cli.add_command(cmd)
 
     cadangan.init_app(app)  # backup, pulihkan
@@ -322,6 +323,15 @@ def cetak_lanjut():
         click.echo(f"Melanjutkan cetak batch {batch_id}…")
         jobs.jalankan(batch_id)
     click.echo(f"{len(ids)} cetak batch dilanjutkan.")
+
+
+@click.command("cetak-segarkan")
+def cetak_segarkan():
+    """Periksa ulang semua dokumen tersimpan pada cetak berikutnya (setelah data diubah
+    langsung di basis data, di luar aplikasi)."""
+    simpanan.naikkan_generasi()
+    db.session.commit()
+    click.echo("Dokumen tersimpan akan diperiksa ulang terhadap data pada cetak berikutnya.")
 
 
 @click.command("ekspor-lanjut")

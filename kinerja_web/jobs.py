@@ -19,10 +19,12 @@ jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 import io
 import multiprocessing
 import os
+import tempfile
 import threading
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from sqlalchemy import update
 from kinerja_web import anak, gabung, pengingat, simpanan, tugas_latar
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
-from kinerja_web.models.cetak import CetakBatch, StatusBatch
+from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.waktu import sekarang, zona
 
 ANTREAN = "kinerja-cetak"
@@ -142,7 +144,7 @@ def pool_render():
     nice 19, idle I/O), so a batch never slows the pages; spawned, not forked, so a
     threaded server never forks with locks held. Each dies with the process that started
     it (anak.mati_bersama_induk), so a worker stopped hard leaves no render process
-    behind. The merge of a batch runs there too."""
+    behind. The merge of a batch runs in a process of its own (proses_gabung)."""
     global _render
     if _render is None:
         _render = ProcessPoolExecutor(max_workers=jumlah_proses(),
@@ -159,7 +161,7 @@ def jalankan(batch_id, pekerja=None):
     those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
     job resumes on any node."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
-    from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk
+    from kinerja_web.dokumen.cetak import render_susun
 
     pekerja = pekerja or tugas_latar.identitas()
     if not klaim(batch_id, pekerja):
@@ -177,16 +179,15 @@ def jalankan(batch_id, pekerja=None):
                                    (berikut + 1) * batch.ukuran_chunk]
                 # Read without the SQLite write lock: rendering takes seconds.
                 with baca_saja():
-                    c = siapkan_chunk(batch, ids)
-                    ada = c.tersimpan()
+                    c, ada, stempel = _siapkan(batch, ids)
                 kurang = [i for i in range(len(c.html)) if i not in ada]
                 args = (static, batch.format, [ada.get(i) for i in range(len(c.html))],
                         c.html, c.logo, c.nama, c.tte)
                 hasil = pool.submit(render_susun, *args) if pool else _Selesai(
                     render_susun(*args))
-                antre.append((berikut, hasil, c, ada, kurang))
+                antre.append((berikut, hasil, c, stempel, kurang))
                 berikut += 1
-            i, hasil, c, ada, kurang = antre.popleft()
+            i, hasil, c, stempel, kurang = antre.popleft()
             # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
@@ -211,7 +212,11 @@ def jalankan(batch_id, pekerja=None):
             for j, (pdf_, ttd) in baru.items():  # ttd: its signature, when signed
                 cet = c.cetakan[j]
                 simpanan.simpan(cet.kode, pdf_, jenis=cet.jenis, skp_id=cet.skp_id,
-                                sidik=c.sidik[j], ttd=ttd)
+                                sidik=c.sidik[j], ttd=ttd, nilai=cet.nilai, stempel=stempel)
+            for j in ada:  # found current the long way: stamped, one query next time
+                if c.sidik[j] is not None and stempel is not None:
+                    simpanan.tandai_kini(c.cetakan[j].kode, c.sidik[j], stempel,
+                                         c.cetakan[j].nilai)
             alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
@@ -242,6 +247,48 @@ def jalankan(batch_id, pekerja=None):
         detak.henti.set()
 
 
+def _siapkan(batch, ids):
+    """(Chunk, {index: stored PDF}, stamp) of the SKPs `ids`, in their order. Documents
+    stored and found current at the current stamp (simpanan.kini_banyak) come from one
+    query, their Cetakan from the stored values; only the others load their data and
+    build their HTML (dokumen.cetak.siapkan_chunk), which skips what cannot be printed."""
+    # cycle: dokumen.views enqueues these jobs; the job prepares dokumen's chunks
+    from kinerja_web.dokumen.cetak import (
+        Chunk,
+        nama_berkas_pegawai,
+        siapkan_chunk,
+        url_publik,
+    )
+
+    stempel = simpanan.stempel(url_publik())  # before the data it stamps
+    kini = simpanan.kini_banyak(batch.jenis, ids, stempel)
+    sisa = [i for i in ids if i not in kini]
+    c = siapkan_chunk(batch, sisa) if sisa else Chunk([], {}, [], [], [], [])
+    lain = c.tersimpan()
+    per_skp = {cet.skp_id: j for j, cet in enumerate(c.cetakan)}
+    out, ada = Chunk([], c.logo, [], [], [], []), {}
+    for skp_id in ids:
+        if skp_id in kini:
+            kode, isi, nilai, (pegawai_id, nama, nip) = kini[skp_id]
+            baris = ("", nama_berkas_pegawai(pegawai_id, nama, nip, batch.jenis),
+                     Cetakan(kode=kode, jenis=batch.jenis, skp_id=skp_id, nilai=nilai,
+                             akun_id=batch.akun_id), None, None)
+        elif skp_id in per_skp:
+            j = per_skp[skp_id]
+            isi = lain.get(j)
+            # With its signing plan: a document not stored yet is signed as it renders.
+            baris = (c.html[j], c.nama[j], c.cetakan[j], c.sidik[j],
+                     c.tte[j] if c.tte else None)
+        else:
+            continue  # no longer printable
+        if isi is not None:
+            ada[len(out.html)] = isi
+        for daftar, nilai_ in zip((out.html, out.nama, out.cetakan, out.sidik, out.tte),
+                                  baris, strict=True):
+            daftar.append(nilai_)
+    return out, ada, stempel
+
+
 class _Selesai:
     """A result already computed (rendering in this process), shaped like a Future."""
 
@@ -253,20 +300,50 @@ class _Selesai:
 
 
 def gabungkan(batch, pool=None):
-    """One PDF with a bookmark per person and one font per face (kinerja_web.gabung, in a
-    render process when there is a pool), or one ZIP of per-person PDFs, from the chunk
-    rows."""
-    out = io.BytesIO()
+    """One PDF with a bookmark per person and one font per face (kinerja_web.gabung), or
+    one ZIP of per-person PDFs, from the chunk rows. The PDF join reads the chunks from
+    scratch files written one at a time (never all in memory) and, when batches render in
+    processes (`pool`), runs in a process of its own that ends with the join: qpdf's
+    objects of 1,500 pages never stay in a render process (nor in this one)."""
     if batch.format == "pdf":
-        bagian = [simpanan.baca_bagian(batch.id, i) for i in range(batch.jumlah_chunk)]
-        return pool.submit(gabung.gabung, bagian).result() if pool else gabung.gabung(bagian)
-    else:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as keluar:
+        with tempfile.TemporaryDirectory(prefix="kinerja-gabung-") as sementara:
+            jalur = []
             for i in range(batch.jumlah_chunk):
-                with zipfile.ZipFile(io.BytesIO(simpanan.baca_bagian(batch.id, i))) as masuk:
-                    for nama in masuk.namelist():
-                        keluar.writestr(nama, masuk.read(nama))
+                jalur.append(str(Path(sementara, f"{i}.pdf")))
+                Path(jalur[-1]).write_bytes(simpanan.baca_bagian(batch.id, i))
+            hasil = str(Path(sementara, "gabung.pdf"))
+            if pool is None:
+                gabung.gabung(jalur, keluar_ke=hasil)
+            else:
+                with proses_gabung() as p:
+                    p.submit(gabung.gabung, jalur, True, hasil).result()
+            return Path(hasil).read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as keluar:
+        for i in range(batch.jumlah_chunk):
+            with zipfile.ZipFile(io.BytesIO(simpanan.baca_bagian(batch.id, i))) as masuk:
+                for nama in masuk.namelist():
+                    keluar.writestr(nama, masuk.read(nama))
     return out.getvalue()
+
+
+_gabung = None  # the join's process while it runs (bench/cetak.py reads its memory)
+
+
+@contextmanager
+def proses_gabung():
+    """A process for one join: spawned, on idle CPU like the render processes, dying with
+    this process; shut down (its memory returned) when the join ends."""
+    global _gabung
+    _gabung = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=anak.mati_bersama_induk,
+                                  initargs=(os.getpid(), 0,
+                                            current_app.config.get("CETAK_IDLE", True)))
+    try:
+        yield _gabung
+    finally:
+        _gabung.shutdown()
+        _gabung = None
 
 
 def isi_berkas(batch):

@@ -20,6 +20,7 @@ from kinerja_web.extensions import db, limiter
 from kinerja_web.models import (
     Akun,
     Dinas,
+    GenerasiData,
     Pegawai,
     Penugasan,
     PlotTimKerja,
@@ -117,6 +118,8 @@ def app(_app):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+            # As a new schema is: the data generation's one row (simpanan) is there.
+            conn.execute(GenerasiData.__table__.insert().values(id=1, n=0))
         limiter.reset()
 
 

@@ -98,6 +98,13 @@ def _dinas(conn, dua=False):
         + (", (2, 'Dinas Pendidikan Kota Dua', 'kota', 'Kota Dua', false)" if dua else "")))
 
 
+def _dinas_dan_tahun_2025(conn, kota_dua=False):
+    """Dinas 1 (and 2) and the year 2025 (id 1), written as at the older revisions."""
+    _dinas(conn, dua=kota_dua)
+    conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
+                      "VALUES (1, 2025, '2025', true)"))
+
+
 def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     """The years-as-rows migration (e4a7c2b9d1f3) on a populated database: each existing
     year becomes a `berjalan` row for each Dinas; no other row changes; down and up again
@@ -106,9 +113,7 @@ def test_tahun_2025_menjadi_baris_per_dinas(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="d8f1a3b5c7e9")
         with db.engine.begin() as conn:
-            _dinas(conn, dua=True)
-            conn.execute(text("INSERT INTO tahun_kinerja (id, tahun, aturan, aktif) "
-                              "VALUES (1, 2025, '2025', true)"))
+            _dinas_dan_tahun_2025(conn, kota_dua=True)
             conn.execute(text(
                 "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
                 "diubah) VALUES (1, 'Kepala Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00'), "
@@ -225,3 +230,52 @@ def test_pengingat_menambah_kontak_tanpa_mengubah_pegawai(app_kosong):
         assert "kiriman_pengingat" not in set(inspect(db.engine).get_table_names())
         upgrade(directory=MIGRATIONS, revision="f1b3d5e7a9c2")
         assert roster() == sebelum
+
+
+def test_generasi_data_dan_stempel_dokumen_tersimpan(app_kosong):
+    """The stored-print stamp migration (b5d7f9a1c3e5) on a populated database: a stored
+    document keeps its row and bytes (no stamp yet: its next print checks it the long way
+    once), the counter row is there and a write to the data raises it; down and up
+    again keeps the stored row."""
+    app = app_kosong
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="e4c2a7d9b1f3")
+        with db.engine.begin() as conn:
+            _dinas_dan_tahun_2025(conn)
+            conn.execute(text(
+                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
+                "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
+                "selesai, dibuat, diubah) VALUES (1, 1, 1, 'guru', 'disepakati', 1, '2025-01-01', "
+                "'2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO dokumen_tersimpan (id, kode, jenis, skp_id, sidik, pdf, ukuran, "
+                "dibuat) VALUES (1, 'ABCDE-12345', 'skp', 1, :sidik, :pdf, 9, "
+                "'2025-02-01 00:00:00')"), {"sidik": "a" * 64, "pdf": b"%PDF-1.7\n"})
+
+        def tersimpan():
+            with db.engine.connect() as conn:
+                return conn.execute(text(
+                    "SELECT id, kode, jenis, skp_id, sidik, pdf, ukuran FROM dokumen_tersimpan "
+                    "ORDER BY id")).all()
+
+        sebelum = tersimpan()
+        upgrade(directory=MIGRATIONS, revision="b5d7f9a1c3e5")
+        assert tersimpan() == sebelum
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT nilai, stempel FROM dokumen_tersimpan")).all() \
+                == [(None, None)]
+            # One row (the migration's own commit may already count as a change).
+            [(satu, n)] = conn.execute(text("SELECT id, n FROM generasi_data")).all()
+            assert satu == 1
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE pegawai SET nama = 'Guru Satu, S.Pd.' WHERE id = 1"))
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT n FROM generasi_data")).scalar() == n + 1
+        downgrade(directory=MIGRATIONS, revision="e4c2a7d9b1f3")
+        assert tersimpan() == sebelum
+    assert "generasi_data" not in _tabel(app)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        assert tersimpan() == sebelum

@@ -108,8 +108,13 @@ def logo(bersama):
 
 def nama_berkas(skp, jenis):
     """"198503142010011001_Sri_Hariyati_dokumen_evaluasi.pdf" (ASCII, no path tricks)."""
-    nama = re.sub(r"[^A-Za-z0-9]+", "_", skp.pegawai.nama).strip("_")[:60]
-    return f"{skp.pegawai.nip or skp.pegawai.id}_{nama}_{jenis}.pdf"
+    return nama_berkas_pegawai(skp.pegawai.id, skp.pegawai.nama, skp.pegawai.nip, jenis)
+
+
+def nama_berkas_pegawai(pegawai_id, nama, nip, jenis):
+    """nama_berkas from the pegawai's columns (a stored document's row)."""
+    nama = re.sub(r"[^A-Za-z0-9]+", "_", nama).strip("_")[:60]
+    return f"{nip or pegawai_id}_{nama}_{jenis}.pdf"
 
 
 @dataclass

@@ -12,7 +12,7 @@ from flask import current_app
 from kinerja_web import anak, simpanan
 from kinerja_web.alur import tulis_singkat
 from kinerja_web.dokumen import isi as isi_dokumen
-from kinerja_web.dokumen.cetak import logo, rencana_tte, render_bertanda
+from kinerja_web.dokumen.cetak import logo, rencana_tte, render_bertanda, url_publik
 from kinerja_web.dokumen.cetak import siapkan as siapkan_html
 from kinerja_web.extensions import baca_saja, db
 
@@ -88,6 +88,7 @@ def siapkan(pasangan):
 def jalankan(pasangan, proses=None):
     """Render and store what is missing; the number of documents rendered."""
     with baca_saja():
+        stempel = simpanan.stempel(url_publik())  # read before the data it stamps
         kurang = siapkan(pasangan)
     if proses is None:
         proses = current_app.config.get("CETAK_PROSES", True)
@@ -96,7 +97,8 @@ def jalankan(pasangan, proses=None):
         args = (current_app.static_folder, [html], gambar, [rencana])
         [(isi, ttd)] = pool_rendah().submit(render_bertanda, *args).result() if proses \
             else render_bertanda(*args)
-        tulis_singkat(lambda j=jenis, s=skp_id, k=cetakan.kode, i=isi, sd=sidik, t=ttd:
-                      simpanan.simpan(k, i, jenis=j, skp_id=s, sidik=sd, ttd=t))
+        tulis_singkat(lambda j=jenis, s=skp_id, c=cetakan, i=isi, sd=sidik, t=ttd:
+                      simpanan.simpan(c.kode, i, jenis=j, skp_id=s, sidik=sd, ttd=t,
+                                      nilai=c.nilai, stempel=stempel))
         n += 1
     return n

@@ -22,7 +22,15 @@ from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.dokumen import isi as isi_dokumen
 from kinerja_web.dokumen import tandatangan
-from kinerja_web.dokumen.cetak import daftar_skp, ingat_alamat, logo, nama_berkas, siapkan
+from kinerja_web.dokumen.cetak import (
+    daftar_skp,
+    ingat_alamat,
+    logo,
+    nama_berkas,
+    nama_berkas_pegawai,
+    siapkan,
+    url_publik,
+)
 from kinerja_web.dokumen.tandatangan import rencana_tte, tandatangani
 from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
@@ -31,6 +39,7 @@ from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import Dinas, Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.models.org import Peran
+from kinerja_web.models.skp import Skp
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.unggahan import ukuran_berkas
@@ -40,9 +49,11 @@ bp.before_app_request(ingat_alamat)
 
 
 def boleh_cetak(peran, skp):
-    """Own documents; the atasan's pegawai; everything in the Dinas for its staff."""
-    return (skp.pegawai_id == peran.pegawai_id or boleh_menilai(peran, skp)
-            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id))
+    """Own documents; everything in the Dinas for its staff; the atasan's pegawai (last:
+    the only one that may need a query)."""
+    return (skp.pegawai_id == peran.pegawai_id
+            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id)
+            or boleh_menilai(peran, skp))
 
 
 @bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit, ak_kumulatif):jenis>"
@@ -53,11 +64,34 @@ def cetak(jenis, skp_id):
     form = Formulir()
     if not form.validate_on_submit():
         abort(400)
+    simpan = current_app.config["CETAK_SIMPAN"]
+    url = url_publik()
+    # Read now, while loaded: the read transaction below begins with a rollback, after
+    # which the signed-in account would be read again.
+    akun_id, peran = current_user.id, current_user.peran
     # Read in a plain read transaction and end it before rendering: WeasyPrint takes
     # seconds, and a POST's transaction would hold SQLite's write lock all that time.
     with baca_saja():
+        # Served from storage after one query when the stored file was found current at
+        # the current data generation (simpanan.kini); its Cetakan from the stored values.
+        tersimpan = simpanan.kini(jenis, skp_id, url) if simpan else None
+        if tersimpan is not None:
+            kode, isi, nilai, (pegawai_id, dinas_id, nama_pegawai, nip) = tersimpan
+            # Own document or the Dinas staff's: from the row; an atasan's: checked on
+            # the SKP (boleh_menilai reads who leads the school today).
+            if not (pegawai_id == peran.pegawai_id
+                    or (peran.staf_dinas and dinas_id == peran.dinas_id)
+                    or boleh_menilai(peran, db.session.get(Skp, skp_id))):
+                tersimpan = None
+            else:
+                nama = nama_berkas_pegawai(pegawai_id, nama_pegawai, nip, jenis)
+    if tersimpan is not None:
+        return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
+    with baca_saja():
+        # The long way: the stamp first, then the data it stamps (simpanan.stempel).
+        stempel = simpanan.stempel(url) if simpan else None
         skps, bersama = isi_dokumen.muat([skp_id])
-        if not skps or not boleh_cetak(current_user.peran, skps[0]):
+        if not skps or not boleh_cetak(peran, skps[0]):
             abort(404)
         skp = skps[0]
         alasan = isi_dokumen.alasan_tolak(jenis, skp, bersama)
@@ -65,26 +99,34 @@ def cetak(jenis, skp_id):
             return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
                                    judul=isi_dokumen.JENIS[jenis]), 409
         rencana = rencana_tte(bersama.dinas, jenis, skp)
-        html, cetakan = siapkan(jenis, skp, bersama, current_user.id, rencana)
+        html, cetakan = siapkan(jenis, skp, bersama, akun_id, rencana)
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
         sidik = simpanan.sidik(html, gambar, current_app.static_folder)
         # Rendered once, served many: the stored PDF when it is that of the current data.
-        simpan = current_app.config["CETAK_SIMPAN"]
         isi = simpanan.ambil(cetakan.kode, sidik) if simpan else None
-    baru = isi is None
+    baru, ttd = isi is None, None
     if baru:
         try:  # signed (when the Dinas signs this document) before it is stored or sent
             isi, ttd = tandatangani(rencana, pdf.render([html], gambar))
         except tte.TteGagal as e:
             return render_template("dokumen/ditolak.html", alasan=str(e), skp=skp,
                                    judul=isi_dokumen.JENIS[jenis]), 503
-    # Then the Cetakan and audit rows in a short write of their own; no row, no print.
-    if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
-                             baris=[cetakan]):
+    kode, nilai = cetakan.kode, cetakan.nilai
+    # Stored, or stamped current, for the next print (a failure only costs a check later).
+    if simpan and baru:
+        alur.tulis_singkat(lambda: simpanan.simpan(kode, isi, jenis=jenis, skp_id=skp_id,
+                                                   sidik=sidik, ttd=ttd, nilai=nilai,
+                                                   stempel=stempel))
+    elif simpan and stempel is not None:
+        alur.tulis_singkat(lambda: simpanan.tandai_kini(kode, sidik, stempel, nilai))
+    return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
+
+
+def _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama):
+    """The Cetakan and audit rows in a short write of their own (no row, no print), then
+    the PDF, shown in the browser."""
+    if not alur_cetak.catat_cetak(skp_id, jenis, kode, nilai, akun_id, request.remote_addr):
         abort(503)
-    if baru and simpan:  # stored for the next print (a failure to store only costs a render later)
-        alur.tulis_singkat(lambda: simpanan.simpan(cetakan.kode, isi, jenis=jenis,
-                                                   skp_id=skp_id, sidik=sidik, ttd=ttd))
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
         "attachment", "inline")

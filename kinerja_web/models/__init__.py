@@ -2,7 +2,13 @@
 
 from kinerja_web.models.akun import Akun, SesiLogin
 from kinerja_web.models.audit import Audit
-from kinerja_web.models.cetak import Cetakan, CetakBatch, CetakBatchBerkas, DokumenTersimpan
+from kinerja_web.models.cetak import (
+    Cetakan,
+    CetakBatch,
+    CetakBatchBerkas,
+    DokumenTersimpan,
+    GenerasiData,
+)
 from kinerja_web.models.impor import ImporAkun, ImporBerkas
 from kinerja_web.models.kiriman import KunciKiriman
 from kinerja_web.models.mutasi import JenisMutasi, Mutasi
@@ -53,6 +59,7 @@ __all__ = [
     "Cetakan",
     "Dinas",
     "DokumenTersimpan",
+    "GenerasiData",
     "ImporAkun",
     "JenisMutasi",
     "Ekspor",

@@ -3,7 +3,17 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
@@ -99,8 +109,30 @@ class DokumenTersimpan(Model):
     # A signed document: the validation of its signature when stored (tte.periksa: who
     # signed, when, the certificate, intact); None for an unsigned one.
     ttd: Mapped[dict | None] = mapped_column(JSON)
+    # The printed values (a Cetakan's `nilai`): a print served from here writes its
+    # Cetakan from them without loading the SKP's data.
+    nilai: Mapped[dict | None] = mapped_column(JSON)
+    # "<generasi>-<kunci>" when the row was last found current (simpanan.stempel): while
+    # no write that a document may read has been committed since (GenerasiData), the
+    # same day and the same app, a print serves the row after one query.
+    stempel: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (Index("ix_dokumen_tersimpan_skp_jenis", "skp_id", "jenis"),)
+
+
+class GenerasiData(Model):
+    """One row: a counter raised by every committed transaction that wrote a table a
+    printed document may read (simpanan.pasang_generasi). A stored document found current
+    at generation n stays current while the counter is n."""
+
+    __tablename__ = "generasi_data"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# A schema made from the models (tests, `flask db` on an empty database) has the row too.
+event.listen(GenerasiData.__table__, "after_create",
+             DDL("INSERT INTO generasi_data (id, n) VALUES (1, 0)"))
 
 
 class CetakBatchBerkas(Model):
