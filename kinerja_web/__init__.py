@@ -1,9 +1,16 @@
 """kinerja_web: Pengelolaan Kinerja Guru dan Kepala Sekolah for a Dinas Pendidikan."""
 
 import os
+import warnings
 from pathlib import Path
 
+from cryptography.utils import CryptographyDeprecationWarning
 from flask import Flask
+
+# pyHanko 0.38 imports cryptography's DSA support (kept for old signatures it can verify);
+# that import warns on every `flask` command. The app signs with RSA only.
+warnings.filterwarnings("ignore", message="DSA is deprecated",
+                        category=CryptographyDeprecationWarning)
 
 # openpyxl prefers lxml when it is installed (pyHanko and pikepdf bring it), and then parses
 # uploaded workbooks without defusedxml. Uploads must go through defusedxml: tell openpyxl
