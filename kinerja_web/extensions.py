@@ -93,11 +93,16 @@ def akhiri_bacaan():
     conn = sesi.connection()
     if conn.dialect.name != "postgresql" or conn.info.get(DITULIS, True):
         return False
+    # Without expiring what was loaded (the session's close would not either): rows read
+    # in an app context stay readable after it, as before.
+    semula, sesi.expire_on_commit = sesi.expire_on_commit, False
     try:
         sesi.commit()
     except Exception:  # noqa: BLE001 - e.g. a transaction in error: the rollback follows
         sesi.rollback()
         return False
+    finally:
+        sesi.expire_on_commit = semula
     return True
 
 

@@ -20,6 +20,7 @@ and says who signed, when, with which certificate and whether it is intact.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import io
@@ -32,6 +33,7 @@ import sys
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -320,6 +322,18 @@ def cadangan(penanda_: PenandaTangan, cap_waktu: bool) -> int:
     return -(-(n + (CADANGAN_TSA if cap_waktu else 0)) // 512) * 512
 
 
+def _tanpa_loop(fungsi, *args, **kwargs):
+    """Call a pyHanko function that runs its own asyncio loop (`asyncio.run`): in this
+    thread, or in a short-lived one when this thread already runs a loop (an embedding
+    program, a test process that also drives a browser)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fungsi(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as t:
+        return t.submit(fungsi, *args, **kwargs).result()
+
+
 def tandatangani(pdf: bytes, penanda_: PenandaTangan, tanggal: datetime | None = None,
                  tsa_url: str | None = None, lokasi: str | None = None) -> bytes:
     """The PDF signed (PAdES B-B; B-T with a timestamp server), with a visible box where
@@ -341,7 +355,8 @@ def tandatangani(pdf: bytes, penanda_: PenandaTangan, tanggal: datetime | None =
                                    new_field_spec=spek, timestamper=ts)
     out = io.BytesIO()
     try:
-        pdf_signer.sign_pdf(
+        _tanpa_loop(
+            pdf_signer.sign_pdf,
             IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out,
             # Room for the CMS computed, not measured: no trial signature first.
             bytes_reserved=cadangan(penanda_, bool(tsa_url)),
@@ -369,7 +384,7 @@ def periksa(pdf: bytes, akar: list | None = None) -> dict:
     s = ttd[-1]
     vc = ValidationContext(trust_roots=akar or [], allow_fetching=False)
     try:
-        status = validate_pdf_signature(s, vc)
+        status = _tanpa_loop(validate_pdf_signature, s, vc)
     except Exception as e:  # noqa: BLE001 - a broken CMS is an altered file
         return {"ada": True, "terbaca": True, "utuh": False, "galat": str(e)[:200]}
     waktu = status.signer_reported_dt

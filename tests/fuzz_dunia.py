@@ -176,6 +176,9 @@ def siapkan_dunia(app):
     return dunia_sekali.sekali(app, "fuzz", bangun)
 
 
+_DO_UPDATE = re.compile(r"\bUPDATE\s+(\w+)", re.I)
+
+
 class PelacakTulis:
     """The tables written by committed transactions since the last `ambil()`.
 
@@ -195,6 +198,11 @@ class PelacakTulis:
         if m:
             op = m.group(1).split()[0].upper()
             self.terbuka.setdefault(id(conn), {}).setdefault(m.group(2).lower(), set()).add(op)
+        elif statement.lstrip()[:3].upper() == "DO ":
+            # A PL/pgSQL block (the data generation counter on PostgreSQL, simpanan.NAIK):
+            # the tables it updates.
+            for t in _DO_UPDATE.findall(statement):
+                self.terbuka.setdefault(id(conn), {}).setdefault(t.lower(), set()).add("UPDATE")
 
     def _commit(self, conn):
         for t, ops in self.terbuka.pop(id(conn), {}).items():
