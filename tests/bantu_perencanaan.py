@@ -37,7 +37,9 @@ BATAS_FRAGMEN = 5 * 1024
 BATAS_QUERY = 6
 # A save also asks whether the year of what it writes is closed in its Dinas (one query
 # per write transaction when the page did not read the year already: alur/tahun.py).
-BATAS_QUERY_TULIS = BATAS_QUERY + 1
+# And its commit raises the data generation counter (one UPDATE, simpanan.py: a stored
+# print is then checked again).
+BATAS_QUERY_TULIS = BATAS_QUERY + 2
 
 
 def mulai(k, posisi="guru"):

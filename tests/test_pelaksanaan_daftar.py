@@ -55,7 +55,9 @@ BATAS_FRAGMEN = 5 * 1024
 BATAS_QUERY = 6
 # A save also asks whether the year of what it writes is closed in its Dinas (one query
 # per write transaction, alur/tahun.py: the read-only guard of a closed year).
-BATAS_QUERY_TULIS = BATAS_QUERY + 1
+# And its commit raises the data generation counter (one UPDATE, simpanan.py: a stored
+# print is then checked again).
+BATAS_QUERY_TULIS = BATAS_QUERY + 2
 GZ = {"Accept-Encoding": "gzip"}
 KOLOM_SEKOLAH = ["Nama", "Status Kepegawaian", "Jadwal Observasi Praktik Kinerja",
                  "Status Praktik Kinerja", "Status Perilaku Kerja", "Menunggu", "Aksi"]
