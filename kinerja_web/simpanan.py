@@ -123,8 +123,8 @@ def _perhatikan(conn, cursor, statement, parameters, context, executemany):
     if m is not None:
         if m.group(1).lower() in TANPA_DOKUMEN:
             return
-    elif statement.lstrip()[:8].upper().startswith(_BACA):
-        return
+    elif not statement.strip() or statement.lstrip()[:8].upper().startswith(_BACA):
+        return  # (an empty statement: the driver's ping)
     info[_UBAH] = True
 
 
@@ -135,6 +135,10 @@ def _naikkan(conn):
     # its statements sees this write too.
     try:
         conn.exec_driver_sql(NAIK.get(conn.dialect.name, NAIK["sqlite"]))
+        # The raise itself is no write to data (PostgreSQL's DO block is not recognised
+        # as the counter's UPDATE): without this the connection's next transaction, a
+        # read only, would raise the counter again, and so on for ever.
+        conn.info.pop(_UBAH, None)
     except Exception as e:
         # Only a database without the table yet (a migration running) goes without; any
         # other failure fails the commit rather than leave a stale file current.

@@ -363,6 +363,22 @@ def test_generasi_naik_hanya_saat_data_dokumen_ditulis(demo, buat_klien, app):
     pegawai.jabatan = "Guru Ahli Madya"
     db.session.commit()
     assert generasi() == n + 2
+    # Pages read after those writes, on the same pooled connections: nothing rises (the
+    # raise itself once counted as a write on PostgreSQL, so every later read raised it).
+    for _ in range(3):
+        assert k.get("/").status_code == 200
+        assert k.get(f"/perencanaan/{skp.id}").status_code == 200
+    assert cetak(k, "dokumen_evaluasi", skp.id).status_code == 200
+    assert generasi() == n + 2
+    # On one connection: a write, then a transaction that only reads, committed.
+    with db.engine.connect() as conn:
+        conn.execute(update(Pegawai).where(Pegawai.id == skp.pegawai_id)
+                     .values(nama="Sri Hariyati"))
+        conn.commit()
+        conn.execute(select(Pegawai.nama).where(Pegawai.id == skp.pegawai_id))
+        conn.commit()
+    assert generasi() == n + 3
+    n += 1
     segar()
     r = app.test_cli_runner().invoke(args=["cetak-segarkan"])  # data edited outside the app
     assert r.exit_code == 0 and "diperiksa ulang" in r.output
