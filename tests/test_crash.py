@@ -1119,11 +1119,18 @@ def kasus_semua():
         K("dokumen.cetak", "guru23", lambda d, k: form_dari(
             d, "guru23", f"/perencanaan/{d.skp('guru23')}", f"/cetak/skp/{d.skp('guru23')}"),
           ulang=True, ronde=2),
+        # After the prints: from here the cumulative AK document is signed (the server of
+        # this test has no certificate, so printing it would be refused).
+        K("dinas.atur_tte", "operator", lambda d, k: form_dari(
+            d, "operator", "/dinas/pengaturan", "/dinas/pengaturan/tte", tte_mode="p12",
+            tte_dokumen="ak_kumulatif")),
     ]
 
 
 # POST routes that change nothing worth a kill, or have their own crash test above.
 PENGECUALIAN = {
+    "dokumen.periksa_berkas": "writes nothing: checks the signature of an uploaded PDF in a "
+                              "child process and stores neither the file nor a row",
     "auth.masuk": "signing in writes only a new session (and its audit row); after a kill "
                   "the person signs in again — every round above restarts the server and "
                   "goes on with the sessions it had",
