@@ -6,8 +6,11 @@ FLASK := $(VENV)/bin/flask
 HTMX := static/vendor/htmx.min.js
 # axe-core for the accessibility e2e tests only: never served by the app.
 AXE := tests/e2e/vendor/axe.min.js
-# Tests run in parallel, one worker per core up to four (each has its own databases).
-PYTEST_ARGS ?= -n $(shell python3 -c 'import os; print(min(4, os.cpu_count() or 1))')
+# Tests run in parallel, one worker per core up to four (each has its own databases); an
+# idle worker takes tests queued for a busy one (worksteal: the long server tests do not
+# leave one core idle at the end); the slowest 25 are listed after the run.
+PYTEST_ARGS ?= -n $(shell python3 -c 'import os; print(min(4, os.cpu_count() or 1))') \
+	--dist worksteal --durations=25
 export FLASK_APP := kinerja_web
 # Type-checked with mypy in `lint` and `test` (settings in pyproject.toml).
 MYPY_PATHS := kinerja_web/aturan kinerja_web/models kinerja_web/alur

@@ -83,6 +83,8 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
         Praktik,
         Sekolah,
         Skp,
+        StatusTahun,
+        TahunDinas,
         TahunKinerja,
     )
 
@@ -94,9 +96,13 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
         dinas_id = conn.execute(insert(Dinas).values(
             nama="Dinas Pendidikan Kabupaten Bench", tingkat="kabupaten",
             wilayah="Kabupaten Bench", kota_ttd="Bench").returning(Dinas.id)).scalar_one()
+        setahun = {"mulai": date(2025, 1, 1), "selesai": date(2025, 12, 31)}  # one part
         tahun_id = conn.scalar(select(TahunKinerja.id).where(TahunKinerja.tahun == 2025)) or \
             conn.execute(insert(TahunKinerja).values(
                 tahun=2025, aturan="2025", aktif=True).returning(TahunKinerja.id)).scalar_one()
+        # The Dinas runs that year (years are per Dinas).
+        conn.execute(insert(TahunDinas).values(dinas_id=dinas_id, tahun_id=tahun_id,
+                                               status=StatusTahun.BERJALAN))
         s0 = conn.scalar(select(func.coalesce(func.max(Sekolah.id), 0)))  # id offsets
         p0 = max(conn.scalar(select(func.coalesce(func.max(Pegawai.id), 0))),
                  conn.scalar(select(func.coalesce(func.max(Akun.id), 0))))
@@ -146,7 +152,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
             if i % 10 == 9:
                 continue  # one in ten has not started
             st = rng.choice(status)
-            skp.append({"pegawai_id": g, "tahun_id": tahun_id, "posisi": "guru",
+            skp.append({"pegawai_id": g, "tahun_id": tahun_id, "posisi": "guru", **setahun,
                         "sekolah_id": sekolah_id, "atasan_id": ks[sekolah_id - s0 - 1],
                         "status": st, "versi": 3, "tugas_tambahan": False,
                         "praktik_kode": rng.choice(praktik),
@@ -154,6 +160,7 @@ def isi(app, jumlah_sekolah=1500, jumlah_guru=20_000, seed=2025, sekolah_besar=6
                         "aspek_fokus": rng.sample(aspek, 2), "rhk": []})
         for k in ks:
             skp.append({"pegawai_id": k, "tahun_id": tahun_id, "posisi": "kepala_sekolah",
+                        **setahun,
                         "sekolah_id": pegawai[k - p0 - 1]["sekolah_id"], "atasan_id": kadis,
                         "status": rng.choice(status), "versi": 3, "tugas_tambahan": False,
                         "praktik_kode": "KS-1", "kompetensi_kode": "1.2",

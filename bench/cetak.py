@@ -6,7 +6,11 @@ print templates against those before issue 16, on the bench data and on the demo
 Goals (issue 6): single document p95 ≤ 150 ms and ≤ 30 KB; batch of 1,500 ≤ 90 s on 2
 cores with ≤ 200 MB per worker, flat; batch/bare pages-per-second ratio ≥ 0.8.
 Issue 16: a batch of 1,500 pre-rendered Dokumen Evaluasi ≤ 15 s end to end (job started →
-file downloadable) on 2 cores, its bytes per document printed beside the documents' own;
+file downloadable) on 2 cores, its bytes per document printed beside the documents' own,
+and beside the same batch with no stamp current (each stored document checked the long
+way, as before the stamp: data loaded, HTML built, nothing rendered; `--unik N` makes the
+cold batch N documents, repeated up to 1,500 in the stored ones; `--tanpa-dingin` skips
+the cold ratios);
 cold (nothing stored) pages per second per core of the lean print templates ≥ 1.3 × those
 of the templates before them (rendered from git at bench time), beside a bare WeasyPrint
 loop on the same HTML, on the bench data and on the demo documents. The single print
@@ -14,9 +18,11 @@ served from storage through gunicorn is bench/tersimpan.py; the web while batche
 bench/jalur.py.
 """
 
+import argparse
 import io
 import os
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -54,7 +60,8 @@ def main():
         ids = list(db.session.scalars(select(Penilaian.skp_id).where(
             Penilaian.penetapan_id.is_not(None)).order_by(Penilaian.skp_id)))
         kadis = db.session.scalar(select(Akun.id).where(Akun.username == "kadis"))
-    unik = ids[:JUMLAH]
+    opsi = _opsi()
+    unik = ids[:opsi.unik or JUMLAH]
     # Fewer documents than JUMLAH: the list again (a chunk of 50 never holds one twice, so
     # the batch has JUMLAH pages; the cold batch prints each document once).
     daftar = (unik * (JUMLAH // len(unik) + 1))[:JUMLAH]
@@ -72,9 +79,34 @@ def main():
 
     _batch(app, batch_baru(unik), "dingin: tanpa dokumen tersimpan", "≤ 90 s per 1.500")
     _batch(app, batch_baru(daftar), "semua dokumen sudah tersimpan (pracetak)", "≤ 15 s")
+    # The yardstick in the same run: the same batch with no stamp current (as after a
+    # write to the data, but for every chunk: a chunk stamps what it checked, and the list
+    # repeats its documents), each stored document checked the long way (data loaded,
+    # HTML built, code and fingerprint compared; nothing rendered), as before the stamp.
+    from kinerja_web import simpanan
+
+    asli = simpanan.kini_banyak
+    simpanan.kini_banyak = lambda jenis, ids, stempel: {}
+    try:
+        _batch(app, batch_baru(daftar), "tersimpan, tiap dokumen diperiksa lewat datanya "
+               "(tanpa stempel)", "pembanding baris di atas")
+    finally:
+        simpanan.kini_banyak = asli
+    if opsi.tanpa_dingin:
+        return
     _bare(app, daftar)
     _dingin(app, daftar, "data bench")
     _dingin(*_app_demo(tmp), "data demo")
+
+
+def _opsi():
+    p = argparse.ArgumentParser(prog="bench.cetak", add_help=False)
+    p.add_argument("--unik", type=int, default=0,
+                   help="documents of the cold batch (default: up to 1,500); the stored "
+                        "batch repeats them up to 1,500")
+    p.add_argument("--tanpa-dingin", action="store_true",
+                   help="skip the cold pages-per-second comparisons")
+    return p.parse_known_args(sys.argv[1:])[0]
 
 
 def _app_demo(tmp):
@@ -115,17 +147,18 @@ def _batch(app, batch_id, judul, target):
     from kinerja_web.extensions import db
     from kinerja_web.models import CetakBatch, DokumenTersimpan
 
-    puncak, contoh, selesai = {}, [], threading.Event()
+    puncak, contoh, jenis, selesai = {}, [], {}, threading.Event()
 
     def pantau():
         while not selesai.is_set():
-            if jobs._render is not None:
-                for pid in list(getattr(jobs._render, "_processes", {}) or {}):
+            for pool, peran in ((jobs._render, "render"), (jobs._gabung, "gabung")):
+                for pid in list(getattr(pool, "_processes", {}) or {}):
                     rss = _rss_mb(pid)
                     if rss:
                         puncak[pid] = max(puncak.get(pid, 0), rss)
+                        jenis[pid] = peran
                         contoh.append((time.perf_counter(), pid, rss))
-            time.sleep(0.5)
+            time.sleep(0.2)
 
     t = threading.Thread(target=pantau, daemon=True)
     t.start()
@@ -159,7 +192,7 @@ def _batch(app, batch_id, judul, target):
     for pid, mb in puncak.items():
         jejak = [round(r) for _, p, r in contoh if p == pid]
         awal = jejak[len(jejak) // 4] if jejak else 0
-        print(f"  memori proses {pid}: puncak {mb:6.0f} MB (target ≤ 200 MB); "
+        print(f"  memori proses {jenis[pid]} {pid}: puncak {mb:6.0f} MB (target ≤ 200 MB); "
               f"seperempat jalan {awal} MB, akhir {jejak[-1] if jejak else 0} MB")
     print(f"  memori proses utama    {_rss_mb(os.getpid(), 'VmHWM'):8.0f} MB (puncak)",
           flush=True)

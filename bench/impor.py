@@ -184,7 +184,15 @@ def siapkan_app(folder: Path):
 
     from kinerja_web import create_app
     from kinerja_web.extensions import db
-    from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan, TahunKinerja
+    from kinerja_web.models import (
+        Akun,
+        Dinas,
+        Pegawai,
+        Penugasan,
+        StatusTahun,
+        TahunDinas,
+        TahunKinerja,
+    )
 
     app = create_app({
         "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
@@ -197,8 +205,11 @@ def siapkan_app(folder: Path):
         db.create_all()  # a bench database; the app itself migrates with Alembic
         dinas = Dinas(nama="Dinas Pendidikan Kabupaten Kebumen", tingkat="kabupaten",
                       wilayah="Kabupaten Kebumen")
-        db.session.add_all([dinas, TahunKinerja(tahun=2025, aturan="2025")])
+        tahun = TahunKinerja(tahun=2025, aturan="2025")
+        db.session.add_all([dinas, tahun])
         db.session.flush()
+        db.session.add(TahunDinas(dinas_id=dinas.id, tahun_id=tahun.id,
+                                  status=StatusTahun.BERJALAN))
         op = Pegawai(nama="Operator Bench", status_kepegawaian="NON_ASN", dinas_id=dinas.id,
                      jabatan="Pelaksana")
         db.session.add(op)
@@ -283,7 +294,7 @@ def main(argv=None):
             catatan["hash"] = f"{len(sandi)} × {app.config['SANDI_SEKALI_METODE']}"
             with stopwatch(waktu, "apply"):
                 hasil = alur_impor.tulis_roster(rencana, dinas_id, sandi, hari_ini(),
-                                        app.config["TAHUN_KINERJA"])
+                                        2025)
                 db.session.commit()
             setelah = sidik_roster()
             catatan["apply"] = (f"+{setelah[0]['sekolah'] - sebelum[0]['sekolah']} schools, "

@@ -84,6 +84,21 @@ def _env(url, akar):
     return env
 
 
+def _siapkan_demo(url, sql):
+    """Migrate the database at `url` and load the demo data (the flask commands of the
+    checkout); the environment of those commands and the first column of `sql`'s rows."""
+    env = _env(url, ROOT)
+    for perintah in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([sys.executable, "-m", "flask", *perintah], cwd=ROOT, env=env,
+                       check=True, capture_output=True)
+    e = create_engine(url)
+    try:
+        with e.connect() as conn:
+            return env, list(conn.execute(text(sql)).scalars())
+    finally:
+        e.dispose()
+
+
 def _cpu_pg(url):
     if not url.startswith("postgresql"):
         return 0.0
@@ -179,16 +194,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="kinerja-jalur-log-")
     server = []
     try:
-        env = _env(url, ROOT)
-        for perintah in (["db", "upgrade"], ["seed-demo"]):
-            subprocess.run([sys.executable, "-m", "flask", *perintah], cwd=ROOT, env=env,
-                           check=True, capture_output=True)
-        e = create_engine(url)
-        with e.connect() as conn:
-            skp_id = conn.execute(text(
-                "SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
-                "WHERE a.username = 'guru3' AND s.status IN ('draf', 'dikembalikan')")).scalar()
-        e.dispose()
+        env, ids = _siapkan_demo(
+            url, "SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
+            "WHERE a.username = 'guru3' AND s.status IN ('draf', 'dikembalikan')")
+        skp_id = ids[0] if ids else None
         from kinerja_web.demo import SANDI_DEMO
 
         guru, kepsek = ("guru3", SANDI_DEMO), ("kepsek1", SANDI_DEMO)

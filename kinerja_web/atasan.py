@@ -14,13 +14,14 @@ from sqlalchemy import and_, select
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Skp
-from kinerja_web.models.skp import StatusSkp
+from kinerja_web.models.org import Peran
+from kinerja_web.models.skp import PosisiSkp, StatusSkp
 from kinerja_web.waktu import hari_ini
 
 # Also the positions of a leader's own SKP. Queries say `posisi IN PERAN_KS`, not
-# `posisi != "guru"`: SQLite then uses the unique (pegawai, tahun, posisi) index instead of
+# `posisi != PosisiSkp.GURU`: SQLite then uses the unique (pegawai, tahun, posisi) index instead of
 # scanning every agreed plan of the year.
-PERAN_KS = ("kepala_sekolah", "plt_kepala_sekolah")
+PERAN_KS = (Peran.KEPALA_SEKOLAH, Peran.PLT_KEPALA_SEKOLAH)
 
 
 def sekali_per_permintaan(fungsi):
@@ -73,7 +74,7 @@ def pimpinan_sekolah(sekolah_ids, tanggal=None):
         .order_by(Penugasan.mulai)
     ).all()
     for sid, peran, p in rows:
-        out[sid][0 if peran == "kepala_sekolah" else 1] = p
+        out[sid][0 if peran == Peran.KEPALA_SEKOLAH else 1] = p
     return {sid: tuple(v) for sid, v in out.items()}
 
 
@@ -82,7 +83,7 @@ def pimpinan_dari(baris):
     school's active assignments ordered by start, as `pimpinan_sekolah` reads them."""
     out = [None, None]
     for peran, p in baris:
-        out[0 if peran == "kepala_sekolah" else 1] = p
+        out[0 if peran == Peran.KEPALA_SEKOLAH else 1] = p
     return tuple(out)
 
 
@@ -97,7 +98,7 @@ def kepala_dinas(dinas_id, tanggal=None):
     tanggal = tanggal or hari_ini()
     return db.session.scalar(
         select(Pegawai).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
-        .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == "kepala_dinas",
+        .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == Peran.KEPALA_DINAS,
                Penugasan.aktif_pada(tanggal))
         .order_by(Penugasan.mulai.desc())
     )
@@ -105,10 +106,12 @@ def kepala_dinas(dinas_id, tanggal=None):
 
 @sekali_per_permintaan
 def rencana_disepakati(pegawai_id, tahun_id):
-    """A leader's own agreed plan (as principal or Kadis) of the year, or None."""
-    return db.session.scalar(select(Skp).where(
+    """A leader's own agreed plan (as principal or Kadis) of the year, or None; of several
+    parts (a Mutasi) the latest agreed one."""
+    return db.session.scalars(select(Skp).where(
         Skp.pegawai_id == pegawai_id, Skp.tahun_id == tahun_id,
-        Skp.posisi.in_(PERAN_KS), Skp.status == StatusSkp.DISEPAKATI))
+        Skp.posisi.in_(PERAN_KS), Skp.status == StatusSkp.DISEPAKATI)
+        .order_by(Skp.mulai.desc()).limit(1)).first()
 
 
 def kepala_dinas_dan_rencana(dinas_id, tahun_id):
@@ -123,9 +126,9 @@ def kepala_dinas_dan_rencana(dinas_id, tahun_id):
         select(Pegawai, Skp).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
         .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun_id,
                              Skp.posisi.in_(PERAN_KS), Skp.status == StatusSkp.DISEPAKATI))
-        .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == "kepala_dinas",
+        .where(Penugasan.dinas_id == dinas_id, Penugasan.peran == Peran.KEPALA_DINAS,
                Penugasan.aktif_pada(hari_ini()))
-        .order_by(Penugasan.mulai.desc())
+        .order_by(Penugasan.mulai.desc(), Skp.mulai.desc())
     ).first()
     kadis, rencana = baris if baris is not None else (None, None)
     if has_request_context():
@@ -137,7 +140,7 @@ def kepala_dinas_dan_rencana(dinas_id, tahun_id):
 
 def dinilai_dinas(pegawai, posisi, pimpinan):
     """Whether the Kepala Dinas is the PPK for this SKP (principals; Plt. as Guru)."""
-    if posisi != "guru":
+    if posisi != PosisiSkp.GURU:
         return True
     ks, plt = pimpinan
     return ks is None and plt is not None and plt.id == pegawai.id
@@ -145,7 +148,7 @@ def dinilai_dinas(pegawai, posisi, pimpinan):
 
 def atasan_untuk(pegawai, posisi, tanggal=None) -> Atasan:
     """Resolve the PPK of one person's SKP in one position."""
-    if posisi == "guru":
+    if posisi == PosisiSkp.GURU:
         if pegawai.sekolah_id is None:
             return Atasan(None, False, "Anda tidak tercatat bertugas di satuan pendidikan.")
         pimpinan = pimpinan_satu_sekolah(pegawai.sekolah_id, tanggal)
@@ -161,6 +164,16 @@ def atasan_untuk(pegawai, posisi, tanggal=None) -> Atasan:
     if kadis is None:
         return Atasan(None, True, "Kepala Dinas belum tercatat. Hubungi Operator Dinas.")
     return Atasan(kadis, True)
+
+
+def atasan_skp(skp) -> Atasan:
+    """The PPK of one SKP part: for a part a Mutasi closed, the atasan of its period (kept
+    on the part, issue #14 §5); otherwise `atasan_untuk` the person and position today."""
+    if skp.ditutup is not None and skp.atasan_id is not None:
+        atasan = db.session.get(Pegawai, skp.atasan_id)
+        kadis = kepala_dinas(skp.pegawai.dinas_id)
+        return Atasan(atasan, kadis is not None and kadis.id == skp.atasan_id)
+    return atasan_untuk(skp.pegawai, skp.posisi)
 
 
 @sekali_per_permintaan
@@ -180,7 +193,17 @@ def boleh_menilai(peran, skp, pimpinan=None):
     pegawai = skp.pegawai
     if pegawai.id == peran.pegawai_id or pegawai.dinas_id != peran.dinas_id:
         return False
-    if skp.posisi == "guru":
+    if skp.ditutup is not None and skp.posisi == PosisiSkp.GURU and skp.atasan_id is not None:
+        # A part a Mutasi closed stays with the atasan of its period (issue #14 §5): the
+        # principal of the old school assesses it, whoever leads that school later.
+        if skp.atasan_id == peran.pegawai_id:
+            return True
+        kadis = kepala_dinas(pegawai.dinas_id)
+        if kadis is None or kadis.id != skp.atasan_id:
+            return False
+        return peran.kepala_dinas or (
+            peran.tim_kerja and diplot_ke(peran.pegawai_id, pegawai.id, skp.tahun_id))
+    if skp.posisi == PosisiSkp.GURU:
         if pimpinan is None:
             pimpinan = pimpinan_satu_sekolah(skp.sekolah_id) if skp.sekolah_id \
                 else (None, None)

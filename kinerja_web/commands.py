@@ -1,5 +1,6 @@
 """flask CLI: seed-demo, demo-masuk, impor-roster, impor-sandi-ulang, buat-dinas,
-buat-operator, cetak-batch, cetak-lanjut, ekspor-ekinerja, ekspor-lanjut."""
+buat-operator, cetak-batch, cetak-lanjut, cetak-segarkan, ekspor-ekinerja, ekspor-lanjut,
+kirim-pengingat."""
 
 import hashlib
 import os
@@ -12,11 +13,14 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from kinerja_web import alur, aturan, cadangan, demo, jobs
+from kinerja_web import aturan, cadangan, demo, jobs, pengingat, simpanan
+from kinerja_web.alur import Ditolak
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.alur import cetak as alur_cetak
+from kinerja_web.alur import dinas as alur_dinas
 from kinerja_web.alur import impor as alur_impor
 from kinerja_web.alur import sinkro as alur_sinkro
+from kinerja_web.alur import tahun as alur_tahun
 from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.dokumen.cetak import daftar_skp
 from kinerja_web.extensions import baca_saja, db
@@ -31,11 +35,16 @@ from kinerja_web.models import (
     LogSinkro,
     Pegawai,
     Sekolah,
-    TahunKinerja,
     TugasEkspor,
 )
 from kinerja_web.models.impor import StatusImpor
-from kinerja_web.models.org import JENJANG_SEKOLAH, PERAN_LABEL
+from kinerja_web.models.org import (
+    JENJANG_SEKOLAH,
+    PERAN_LABEL,
+    Peran,
+    StatusKepegawaian,
+    TingkatDinas,
+)
 from kinerja_web.models.sinkro import StatusLog, StatusTugas
 from kinerja_web.peran import muat_peran
 from kinerja_web.sinkro import berkas, tugas
@@ -47,7 +56,8 @@ from kinerja_web.waktu import hari_ini, sekarang
 
 def init_app(app):
     for cmd in (seed_demo, demo_masuk, impor_roster, impor_sandi_ulang, buat_dinas,
-                buat_operator, cetak_batch, cetak_lanjut, ekspor_ekinerja, ekspor_lanjut):
+                buat_operator, cetak_batch, cetak_lanjut, cetak_segarkan, ekspor_ekinerja,
+                ekspor_lanjut, kirim_pengingat):
         app.cli.add_command(cmd)
 
     cadangan.init_app(app)  # backup, pulihkan
@@ -96,7 +106,21 @@ def _pilih_dinas(dinas_id):
     return semua[0]
 
 
-def _akun_dinas(username, dinas, peran=("operator_dinas", "kepala_dinas", "tim_kerja")):
+def _pilih_tahun(dinas, tahun=None):
+    """The TahunKinerja a command works on: `--tahun`, else the Dinas' newest running year."""
+    if tahun is not None:
+        td = alur_tahun.tahun_dinas(dinas.id, tahun)
+        if td is None:
+            raise click.ClickException(f"Tahun kinerja {tahun} belum dibuka di {dinas.nama}.")
+        return td.tahun
+    baris = alur_tahun.tahun_berjalan(dinas.id)
+    if baris is None:
+        raise click.ClickException(f"{dinas.nama} belum punya tahun kinerja yang berjalan.")
+    return baris
+
+
+def _akun_dinas(username, dinas,
+                peran=(Peran.OPERATOR_DINAS, Peran.KEPALA_DINAS, Peran.TIM_KERJA)):
     """The account named on the command line, only if it is staff of the chosen Dinas: an
     Operator of Dinas A named with --dinas B would otherwise act (and be recorded) in B."""
     akun = db.session.scalar(select(Akun).where(Akun.username == username.strip().lower()))
@@ -148,7 +172,7 @@ def impor_roster(berkas, dinas_id, terapkan, sandi_ke):
     # `flask impor-sandi-ulang` can make their one-time passwords again if the sheet is lost.
     impor, hasil = alur_impor.terapkan_roster_cli(
         dinas, berkas.name[-200:], isi, hashlib.sha256(isi).hexdigest(), r, sandi, hari_ini(),
-        current_app.config["TAHUN_KINERJA"])
+        _pilih_tahun(dinas).tahun)
     if hasil.akun_baru:
         _tulis_sandi(sandi_ke, hasil.akun_baru)
     db.session.commit()
@@ -193,15 +217,11 @@ def impor_sandi_ulang(impor_id, sandi_ke):
 @click.command("buat-dinas")
 @click.option("--nama", required=True, help='mis. "Dinas Pendidikan Kabupaten Kebumen"')
 @click.option("--wilayah", required=True, help='mis. "Kabupaten Kebumen"')
-@click.option("--tingkat", type=click.Choice(["kabupaten", "kota", "provinsi"]), required=True)
-@click.option("--tahun", default=2025, show_default=True, help="Tahun kinerja aktif.")
+@click.option("--tingkat", type=click.Choice([t.value for t in TingkatDinas]), required=True)
+@click.option("--tahun", default=2025, show_default=True, help="Tahun kinerja yang berjalan.")
 def buat_dinas(nama, wilayah, tingkat, tahun):
     """Daftarkan Dinas (dan tahun kinerja) pada instalasi baru."""
-    dinas = Dinas(nama=nama, wilayah=wilayah, tingkat=tingkat)
-    db.session.add(dinas)
-    if db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == tahun)) is None:
-        db.session.add(TahunKinerja(tahun=tahun, aturan=str(tahun), aktif=True))
-    alur.catat("dinas_dibuat", dinas, catatan="CLI")
+    dinas = alur_dinas.buat(nama, wilayah, tingkat, tahun)
     db.session.commit()
     click.echo(f"Dinas {dinas.id} dibuat: {dinas.nama}")
 
@@ -238,7 +258,8 @@ def buat_operator(dinas_id, username, nama, nip):
                 "Dinas asal." if lama.dinas_id != dinas.id else
                 f"NIP {nip} sudah terdaftar di {dinas.nama}; beri peran Operator Dinas lewat "
                 "impor roster.")
-    status = ("PPPK" if pppk else "PNS") if nip else "NON_ASN"
+    status = (StatusKepegawaian.PPPK if pppk else StatusKepegawaian.PNS) if nip else \
+        StatusKepegawaian.NON_ASN
     sandi = sandi_acak()
     akun = alur_akun.buat_operator(
         dinas, username, nama, nip, status,
@@ -250,7 +271,8 @@ def buat_operator(dinas_id, username, nama, nip):
 
 @click.command("cetak-batch")
 @click.option("--jenis", type=click.Choice(["skp", "evaluasi", "dokumen_evaluasi",
-                                            "angka_kredit"]), default="dokumen_evaluasi",
+                                            "angka_kredit", "ak_kumulatif"]),
+              default="dokumen_evaluasi",
               show_default=True)
 @click.option("--npsn", help="Hanya satu sekolah.")
 @click.option("--jenjang", help="Hanya satu jenjang (tk, sd, smp, …).")
@@ -261,7 +283,8 @@ def buat_operator(dinas_id, username, nama, nip):
 @click.option("--dinas", "dinas_id", type=int)
 @click.option("--operator", default="operator", show_default=True,
               help="Nama pengguna yang dicatat sebagai pencetak.")
-def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
+@click.option("--tahun", type=int, help="Tahun kinerja (bawaan: yang berjalan).")
+def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator, tahun):
     """Cetak banyak dokumen sekaligus (per 50 dokumen), seperti halaman Cetak batch."""
     dinas = _pilih_dinas(dinas_id)
     akun = _akun_dinas(operator, dinas)
@@ -269,8 +292,7 @@ def cetak_batch(jenis, npsn, jenjang, format_, keluar, dinas_id, operator):
         raise click.ClickException(f"Jenjang {jenjang} tidak dikenal; pilih salah satu: "
                                    + ", ".join(JENJANG_SEKOLAH) + ".")
     jenjang = jenjang.strip().lower() if jenjang else None
-    tahun = db.session.scalar(select(TahunKinerja).where(
-        TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
+    tahun = _pilih_tahun(dinas, tahun)
     sekolah = None
     if npsn:
         sekolah = db.session.scalar(select(Sekolah).where(Sekolah.npsn == npsn.strip(),
@@ -303,6 +325,15 @@ def cetak_lanjut():
     click.echo(f"{len(ids)} cetak batch dilanjutkan.")
 
 
+@click.command("cetak-segarkan")
+def cetak_segarkan():
+    """Periksa ulang semua dokumen tersimpan pada cetak berikutnya (setelah data diubah
+    langsung di basis data, di luar aplikasi)."""
+    simpanan.naikkan_generasi()
+    db.session.commit()
+    click.echo("Dokumen tersimpan akan diperiksa ulang terhadap data pada cetak berikutnya.")
+
+
 @click.command("ekspor-lanjut")
 def ekspor_lanjut():
     """Lanjutkan ekspor e-Kinerja yang terputus (mis. setelah server mati)."""
@@ -325,15 +356,16 @@ def ekspor_lanjut():
               help="Folder tujuan: ekinerja.jsonl, ekinerja.xlsx dan manifes.json.")
 @click.option("--dinas", "dinas_id", type=int)
 @click.option("--operator", default=None, help="Nama pengguna yang dicatat sebagai pengekspor.")
-def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
+@click.option("--tahun", type=int, help="Tahun kinerja (bawaan: yang berjalan).")
+def ekspor_ekinerja(jenis, keluar, dinas_id, operator, tahun):
     """Ekspor e-Kinerja seperti halaman Ekspor: yang lolos cek diekspor, semua dicatat di log."""
     dinas = _pilih_dinas(dinas_id)
-    akun = _akun_dinas(operator, dinas, ("operator_dinas",)) if operator else None
+    akun = _akun_dinas(operator, dinas, (Peran.OPERATOR_DINAS,)) if operator else None
     # The page's background job, run here in the foreground (same progress row, audit).
     try:
-        t, baru = alur_sinkro.mulai(akun, dinas.id, jenis, current_app.config["TAHUN_KINERJA"],
+        t, baru = alur_sinkro.mulai(akun, dinas.id, jenis, _pilih_tahun(dinas, tahun).tahun,
                                     "Seluruh Dinas (CLI)", cli=True)
-    except alur.Ditolak as galat:
+    except Ditolak as galat:
         raise click.ClickException(str(galat)) from None
     db.session.commit()
     if not baru:
@@ -367,3 +399,26 @@ def ekspor_ekinerja(jenis, keluar, dinas_id, operator):
                    err=True)
     click.echo(ringkas)
     click.echo(f"Berkas ditulis ke {keluar}")
+
+
+@click.command("kirim-pengingat")
+@click.option("--dinas", "dinas_id", type=int, help="Hanya Dinas ini (bawaan: semua Dinas).")
+@click.option("--jadwalkan", is_flag=True,
+              help="Dengan KINERJA_REDIS_URL: jadwalkan pengiriman harian di RQ (jalankan "
+                   "`rq worker --with-scheduler kinerja-pengingat`), bukan mengirim sekarang.")
+def kirim_pengingat(dinas_id, jadwalkan):
+    """Kirim ringkasan "Perlu tindakan" harian lewat surel (paling banyak sekali sehari per
+    orang; aman dijalankan ulang atau bersamaan). Untuk cron atau systemd timer."""
+    if jadwalkan:
+        if not current_app.config.get("REDIS_URL"):
+            raise click.ClickException("--jadwalkan membutuhkan KINERJA_REDIS_URL.")
+        kapan = jobs.jadwalkan_pengingat(current_app)
+        click.echo(f"Pengingat harian dijadwalkan {kapan:%Y-%m-%d %H:%M %Z}.")
+        return
+    if dinas_id is not None:
+        _pilih_dinas(dinas_id)
+    hasil = pengingat.kirim_pengingat([dinas_id] if dinas_id is not None else None)
+    click.echo(f"Pengingat: {hasil.terkirim} terkirim, {hasil.gagal} gagal (dicoba lagi pada "
+               f"jalannya berikut), {hasil.dilewati} sudah dikirim hari ini.")
+    if hasil.gagal:
+        raise SystemExit(1)

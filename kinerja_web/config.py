@@ -23,7 +23,6 @@ def load(app, test_config=None):
         DATABASE_URL=f"sqlite:///{instance / 'kinerja.db'}",
         REDIS_URL=None,
         ZONA_WAKTU="Asia/Jakarta",
-        TAHUN_KINERJA=2025,
         # Uploads: roster and reference files; the whole request is capped a bit higher.
         IMPOR_MAKS_BYTE=5 * 1024 * 1024,
         IMPOR_MAKS_BARIS=20_000,
@@ -48,6 +47,16 @@ def load(app, test_config=None):
         # Documents whose data became final are rendered in the background (pracetak).
         PRACETAK=True,
         PRACETAK_NICE=10,
+        # The daily reminder digest (flask kirim-pengingat): SMTP server and sender.
+        # SMTP_TLS: "" (plain, e.g. a local relay), "starttls" or "ssl".
+        SMTP_HOST="localhost",
+        SMTP_PORT=25,
+        SMTP_USER=None,
+        SMTP_SANDI=None,
+        SMTP_TLS="",
+        SMTP_PENGIRIM=None,
+        # Hour (local time) the RQ worker runs the daily reminder job.
+        PENGINGAT_JAM=6,
         # A single print is served from the store when its data is unchanged (false:
         # always rendered, nothing stored; `bench/cetak.py` measures both).
         CETAK_SIMPAN=True,
@@ -55,6 +64,11 @@ def load(app, test_config=None):
         # never slowed, and on a machine busy with other work they wait (false: normal
         # priority; the test suite, which shares its machine, sets it so).
         CETAK_IDLE=True,
+        # Electronic signatures (kinerja_web/tte.py; secrets only in KINERJA_TTE_*):
+        # an RFC 3161 timestamp server makes the signatures PAdES B-T.
+        TTE_TSA_URL=None,
+        # A PDF uploaded to "Periksa berkas" (below MAX_CONTENT_LENGTH, so the form answers).
+        PERIKSA_MAKS_BYTE=5 * 1024 * 1024,
     )
     app.config.from_prefixed_env("KINERJA")
     if test_config:
@@ -108,7 +122,10 @@ def engine_options(url):
     """Engine options per backend (SQLite busy timeout; PostgreSQL pool checks)."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 10, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+    # LIFO: the connection used last serves the next request, with the statements it has
+    # prepared (psycopg prepares a query on its 5th run on a connection); the others stay
+    # idle instead of each warming a cache of its own.
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_use_lifo": True}
 
 
 def instance_secret(instance):

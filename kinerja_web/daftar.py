@@ -7,32 +7,133 @@ of rows in another.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
-from flask import abort, current_app, request
+from flask import abort, g, request, session
+from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Integer, and_, case, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.orm import aliased
 
+from kinerja_web import aturan
+from kinerja_web.alur import tahun as alur_tahun
 from kinerja_web.alur.syarat import VALIDASI_DOKUMEN, dokumen_oleh_pegawai, kode_konfirmasi
 from kinerja_web.atasan import PERAN_KS
 from kinerja_web.extensions import db
-from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah, TahunKinerja
-from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi, StatusLangkah
+from kinerja_web.models import (
+    Pegawai,
+    Penugasan,
+    PlotTimKerja,
+    Sekolah,
+    StatusTahun,
+    TahunDinas,
+    TahunKinerja,
+)
+from kinerja_web.models.org import Peran
+from kinerja_web.models.pelaksanaan import (
+    JenisKonfirmasi,
+    Konfirmasi,
+    Praktik,
+    RefleksiKompetensi,
+    StatusLangkah,
+)
 from kinerja_web.models.penilaian import Penilaian
-from kinerja_web.models.skp import Skp, StatusSkp
+from kinerja_web.models.skp import PosisiSkp, Skp, StatusSkp
 from kinerja_web.waktu import hari_ini
 
 PER_HALAMAN = 50
 
 
-def tahun_aktif():
-    """The performance year the instance runs (404 with a message while it is missing)."""
-    tahun = db.session.scalar(
-        select(TahunKinerja).where(TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"])
-    )
-    if tahun is None:
+def tahun_dinas_saya():
+    """The years the signed-in person may look at, newest first, as [(TahunKinerja,
+    TahunDinas)]: his Dinas' running and closed years, and for its staff also those in
+    preparation. Cached for the request (a read has them from the user loader's query)."""
+    peran = current_user.peran  # loads the user first (and in a read with him the years)
+    if "tahun_pilihan" in g:
+        return g.tahun_pilihan
+    # One query for the page: the Dinas' years, each with whether the person has an SKP
+    # in it; in a write request also the closed-year guard's lock and answer (see
+    # alur.tahun.ingat_status).
+    punya = select(Skp.id).where(Skp.tahun_id == TahunKinerja.id,
+                                 Skp.pegawai_id == current_user.pegawai_id).exists()
+    q = (select(TahunKinerja, TahunDinas, punya)
+         .join(TahunDinas, TahunDinas.tahun_id == TahunKinerja.id)
+         .where(TahunDinas.dinas_id == peran.dinas_id))
+    tulis = request.method not in ("GET", "HEAD", "OPTIONS")
+    if tulis and db.session.get_bind().dialect.name == "postgresql":
+        q = q.with_for_update(read=True, of=TahunDinas)
+    semua = db.session.execute(q).all()
+    if tulis:
+        alur_tahun.ingat_status(td for _, td, _ in semua)
+    return ingat_tahun_dinas(peran, semua)
+
+
+def ingat_tahun_dinas(peran, semua):
+    """Keep for the request the years of the person's Dinas read with `peran`: [(TahunKinerja,
+    TahunDinas, whether the person has an SKP in it)], in any order. What
+    `tahun_dinas_saya` answers."""
+    boleh = {StatusTahun.BERJALAN, StatusTahun.DITUTUP}
+    if peran.staf_dinas:
+        boleh.add(StatusTahun.PERSIAPAN)
+    semua = sorted(semua, key=lambda baris: baris[0].tahun, reverse=True)
+    g.tahun_punya_skp = {t.id for t, _, ada in semua if ada}
+    g.tahun_pilihan = [(t, td) for t, td, _ in semua if td.status in boleh]
+    return g.tahun_pilihan
+
+
+def _tahun_baku(pilihan):
+    """The newest running year the person has an SKP in, else his Dinas' newest running
+    year, else the newest he may see."""
+    berjalan = [t for t, td in pilihan if td.status == StatusTahun.BERJALAN]
+    if berjalan:
+        return next((t for t in berjalan if t.id in g.tahun_punya_skp), berjalan[0])
+    return pilihan[0][0]
+
+
+def tahun_aktif(wajib=True):
+    """The performance year the page shows: `?tahun=2025` (remembered in the session),
+    else the one remembered, else `_tahun_baku`. 404 with a message while the person's
+    Dinas has none (None when not `wajib`)."""
+    if "tahun_aktif" in g:
+        return g.tahun_aktif
+    pilihan = tahun_dinas_saya()
+    if not pilihan:
+        if not wajib:
+            return None
         abort(404, "!Tahun kinerja belum disiapkan. Hubungi Operator Dinas.")
+    per_tahun = {t.tahun: t for t, _ in pilihan}
+    minta = request.args.get("tahun", type=int)
+    if minta in per_tahun:
+        session["tahun"] = minta
+    elif session.get("tahun") not in per_tahun:
+        session.pop("tahun", None)
+    tahun = per_tahun.get(session.get("tahun")) or _tahun_baku(pilihan)
+    g.tahun_aktif = tahun
     return tahun
+
+
+def tahun_pilihan():
+    """The year a list shows: `?tahun=` among the Dinas' years the person may see, else the
+    shown year (tahun_aktif). (year row, those years newest first for the select, the
+    unknown year asked or None)."""
+    tahun = tahun_aktif()
+    semua = [t for t, _ in tahun_dinas_saya()]
+    diminta = request.args.get("tahun", "").strip()[:10]
+    salah = diminta if diminta and diminta not in {str(t.tahun) for t in semua} else None
+    return tahun, semua, salah
+
+
+def status_tahun_aktif():
+    """The shown year's state in the person's Dinas."""
+    tahun = tahun_aktif()
+    return next(td for t, td in tahun_dinas_saya() if t.id == tahun.id)
+
+
+def aturan_aktif():
+    """The rule set of the shown year (the bundled default while the person's Dinas has no
+    year yet: nothing of a year to show then)."""
+    tahun = tahun_aktif(wajib=False)
+    return aturan.muat_aturan(tahun.aturan) if tahun is not None else aturan.muat_aturan()
 
 
 def cari_teks(q):
@@ -122,61 +223,87 @@ def hitung_status(stmt, siap_kirim=False):
 
 # ---------------------------------------------------------------- the atasan's rows
 
+# The expressions below hold no value of a request: built once (a list page built them
+# on every request, a sixth of its CPU), shared like any prebuilt SQLAlchemy statement.
+@cache
 def status_daftar():
     """The Persetujuan list's status of a row: the plan's status, "belum" (membuat) without
     a plan. A draft is "draf": the teacher has started, the atasan cannot open it yet."""
     return case((Skp.id.is_(None), "belum"), else_=Skp.status)
 
 
+# The type of a plan's position: read back as PosisiSkp members.
+POSISI = Skp.__table__.c.posisi.type
+
+
 def baris_sekolah(peran, tahun, st=None, tambahan=()):
-    """Teachers of the schools this principal leads (not himself, not a definitive KS).
+    """Teachers of the schools this principal leads (not himself, not a definitive KS),
+    each with the part of his SKP in progress; and the parts a Mutasi closed at these
+    schools that this principal assesses (the teacher may have moved on: issue #14 §5).
 
     Rows: (Pegawai, posisi, Skp or None, school name, Tim Kerja name, *tambahan, st) where
     `st` is the planning status unless another status expression is given."""
     today = hari_ini()
-    ks = select(Penugasan.pegawai_id).where(Penugasan.peran == "kepala_sekolah",
+    ks = select(Penugasan.pegawai_id).where(Penugasan.peran == Peran.KEPALA_SEKOLAH,
                                             Penugasan.aktif_pada(today))
+    sekolah_saya = list(peran.atasan_sekolah)
+    ditutup_saya = and_(Skp.ditutup.is_not(None), Skp.atasan_id == peran.pegawai_id,
+                        Skp.sekolah_id.in_(sekolah_saya))
     return (
-        select(Pegawai, literal("guru").label("posisi"), Skp, Sekolah.nama,
+        select(Pegawai, literal(PosisiSkp.GURU, POSISI).label("posisi"), Skp, Sekolah.nama,
                literal(None).label("tim"), *tambahan,
                (status_daftar() if st is None else st).label("st"))
-        .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
         .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id, Skp.tahun_id == tahun.id,
-                             Skp.posisi == "guru"))
-        .where(Pegawai.sekolah_id.in_(peran.atasan_sekolah), Pegawai.keikutsertaan == "ikut",
-               Pegawai.jabatan.like("Guru%"), Pegawai.id != peran.pegawai_id,
-               Pegawai.id.not_in(ks))
+                             Skp.posisi == PosisiSkp.GURU,
+                             or_(Skp.ditutup.is_(None), ditutup_saya)))
+        .join(Sekolah, Sekolah.id == func.coalesce(Skp.sekolah_id, Pegawai.sekolah_id))
+        .where(Pegawai.syarat_ikut(aturan.muat_aturan(tahun.aturan)),
+               Pegawai.id != peran.pegawai_id,
+               or_(and_(Pegawai.sekolah_id.in_(sekolah_saya), Skp.ditutup.is_(None),
+                        Pegawai.jabatan.like("Guru%"), Pegawai.id.not_in(ks)),
+                   Skp.ditutup.is_not(None)))
     )
 
 
 def baris_dinas(peran, tahun, st=None, tambahan=()):
     """Every principal's plan (and a Plt.'s own Guru plan) in the Dinas, or those plotted
-    to this Tim Kerja member. Rows as in `baris_sekolah`."""
+    to this Tim Kerja member; with the principals' parts a Mutasi closed (still assessed
+    by the Dinas). Rows as in `baris_sekolah`."""
     today = hari_ini()
     aktif = and_(Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today))
     sebagai_ks = select(
-        Penugasan.pegawai_id.label("pid"), Penugasan.peran.label("posisi"),
-        Penugasan.sekolah_id.label("sid"),
+        Penugasan.pegawai_id.label("pid"),
+        # A principal's role names his plan's position (kepala_sekolah, plt_kepala_sekolah).
+        type_coerce(Penugasan.peran, POSISI).label("posisi"),
+        Penugasan.sekolah_id.label("sid"), literal(None, Integer).label("skp_id"),
     ).where(aktif, Penugasan.peran.in_(PERAN_KS))
     plt_sebagai_guru = (
-        select(Penugasan.pegawai_id, literal("guru"), Penugasan.sekolah_id)
+        select(Penugasan.pegawai_id, literal(PosisiSkp.GURU, POSISI), Penugasan.sekolah_id,
+               literal(None, Integer))
         .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
-        .where(aktif, Penugasan.peran == "plt_kepala_sekolah",
+        .where(aktif, Penugasan.peran == Peran.PLT_KEPALA_SEKOLAH,
                Pegawai.sekolah_id == Penugasan.sekolah_id)
     )
-    u = union_all(sebagai_ks, plt_sebagai_guru).subquery()
+    ditutup = (
+        select(Skp.pegawai_id, Skp.posisi, Skp.sekolah_id, Skp.id)
+        .join(Pegawai, Skp.pegawai_id == Pegawai.id)
+        .where(Pegawai.dinas_id == peran.dinas_id, Skp.tahun_id == tahun.id,
+               Skp.posisi.in_(PERAN_KS), Skp.ditutup.is_not(None))
+    )
+    u = union_all(sebagai_ks, plt_sebagai_guru, ditutup).subquery()
     tim = aliased(Pegawai)
     stmt = (
         select(Pegawai, u.c.posisi, Skp, Sekolah.nama, tim.nama.label("tim"), *tambahan,
                (status_daftar() if st is None else st).label("st"))
         .join(u, Pegawai.id == u.c.pid)
         .join(Sekolah, Sekolah.id == u.c.sid)
-        .outerjoin(Skp, and_(Skp.pegawai_id == u.c.pid, Skp.tahun_id == tahun.id,
-                             Skp.posisi == u.c.posisi))
+        .outerjoin(Skp, or_(Skp.id == u.c.skp_id, and_(
+            u.c.skp_id.is_(None), Skp.pegawai_id == u.c.pid, Skp.tahun_id == tahun.id,
+            Skp.posisi == u.c.posisi, Skp.ditutup.is_(None))))
         .outerjoin(PlotTimKerja, and_(PlotTimKerja.kepala_sekolah_id == Pegawai.id,
                                       PlotTimKerja.tahun_id == tahun.id))
         .outerjoin(tim, tim.id == PlotTimKerja.tim_kerja_id)
-        .where(Pegawai.keikutsertaan == "ikut")
+        .where(Pegawai.syarat_ikut(aturan.muat_aturan(tahun.aturan)))
     )
     if not peran.kepala_dinas:
         stmt = stmt.where(PlotTimKerja.tim_kerja_id == peran.pegawai_id)
@@ -194,6 +321,7 @@ LANGKAH_STATUS = {"persiapan": 1, "observasi": 2, "tindak_lanjut": 3, "refleksi"
                   "selesai": 5}
 
 
+@cache
 def status_praktik_beranda():
     """`status_praktik` with a sent Diskusi persiapan apart ("persiapan_diajukan"): it waits
     for the atasan to agree on the date, the other "persiapan" rows wait for the pegawai."""
@@ -201,6 +329,7 @@ def status_praktik_beranda():
                 else_=status_praktik())
 
 
+@cache
 def status_praktik():
     """Where the cycle stands, as the atasan's list names it (SPEC §2.3)."""
     return case(
@@ -255,6 +384,7 @@ def daftar_penilaian(peran, tahun, dinas, st=None):
 _SIAP_ISI = (StatusLangkah.BELUM, StatusLangkah.DIKEMBALIKAN)
 
 
+@cache
 def kolom_menunggu():
     """Columns (and the grouped join they need) for `menunggu`, added to the Penilaian
     list's own page query: the cycle, the competency reflection, the assessment's ratings
@@ -262,8 +392,9 @@ def kolom_menunggu():
     def jumlah(jenis):
         return func.sum(case((Konfirmasi.jenis == jenis, 1), else_=0)).label(jenis)
 
-    k = (select(Konfirmasi.skp_id, jumlah("tugas_pegawai"), jumlah("tugas_atasan"),
-                jumlah("dokumen"), jumlah("kelengkapan"),
+    k = (select(Konfirmasi.skp_id, jumlah(JenisKonfirmasi.TUGAS_PEGAWAI),
+                jumlah(JenisKonfirmasi.TUGAS_ATASAN),
+                jumlah(JenisKonfirmasi.DOKUMEN), jumlah(JenisKonfirmasi.KELENGKAPAN),
                 func.max(case((Konfirmasi.jenis == VALIDASI_DOKUMEN, Konfirmasi.kode)))
                 .label("validasi"))
          .group_by(Konfirmasi.skp_id).subquery())
@@ -321,7 +452,7 @@ def menunggu(skp, pen, praktik, penerapan, divalidasi, rating_hasil, tugas_pegaw
     elif selesai and ((dokumen or 0) < perlu["dokumen"]
                       or (kelengkapan or 0) < perlu["kelengkapan"]):
         atasan.append("Konfirmasi dokumen")
-    if selesai and not rating_hasil and skp.posisi == "guru":
+    if selesai and not rating_hasil and skp.posisi == PosisiSkp.GURU:
         atasan.append("Rating hasil kerja")
     if selesai and not pen.dinilai_perilaku:
         atasan.append("Rating perilaku")

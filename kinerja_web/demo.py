@@ -1,21 +1,31 @@
-"""Demo data: one Kabupaten Dinas with schools, teachers, principals and Dinas staff.
+"""Demo data: one Kabupaten Dinas with schools, teachers, principals and Dinas staff, across
+two performance years: 2025 closed (TK NEGERI PEMBINA KEBUMEN went through the whole cycle:
+plans, practice, ratings, PKO, predikat set; printable and exportable) and 2026 running, in its
+assessment phase (every planning, implementation and assessment state has people in it).
 
 Usernames are stable (README lists them): operator, kadis, timkerja1-2, kepsek1-6, plt1,
 guru1… (the teachers of kepsek1's school first), and one teacher per out-of-scope status.
 """
 
 import random
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from kinerja_web import aturan, waktu
 from kinerja_web.alur import pelaksanaan as alur_p
 from kinerja_web.alur import penilaian as alur_n
+from kinerja_web.alur import prarencana as alur_pra
 from kinerja_web.alur import skp as alur_skp
+from kinerja_web.alur import tahun as alur_tahun
+from kinerja_web.alur import tenggat as alur_tenggat
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.atasan import atasan_untuk
+from kinerja_web.aturan import daftar_aturan
+from kinerja_web.aturan.prarencana import ringkas
 from kinerja_web.extensions import db
 from kinerja_web.models import (
     Akun,
@@ -28,14 +38,20 @@ from kinerja_web.models import (
     PlotTimKerja,
     Sekolah,
     Skp,
+    StatusTahun,
+    TahunDinas,
     TahunKinerja,
     UnitKerja,
 )
-from kinerja_web.models.skp import StatusSkp
+from kinerja_web.models.org import Peran
+from kinerja_web.models.pelaksanaan import JenisKonfirmasi
+from kinerja_web.models.skp import PosisiSkp, StatusSkp
 from kinerja_web.peran import muat_peran
+from kinerja_web.waktu import sekarang
 
 SANDI_DEMO = "kinerja-demo"
 MULAI = date(2024, 7, 1)
+TAHUN_LALU, TAHUN_INI = 2025, 2026
 
 SEKOLAH = (
     # npsn, nama, jenjang, kecamatan, jumlah guru, pemimpin
@@ -95,10 +111,7 @@ def buat(app):
         raise DemoDiProduksi("Data demo tidak boleh dimuat dalam mode produksi.")
     rng = random.Random(2025)
     sandi_hash = generate_password_hash(SANDI_DEMO, method=app.config["SANDI_METODE"])
-    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
-    if tahun is None:
-        tahun = TahunKinerja(tahun=2025, aturan="2025", aktif=True)
-        db.session.add(tahun)
+    lalu, tahun = (_tahun_kinerja(t) for t in (TAHUN_LALU, TAHUN_INI))
     dinas = Dinas(
         nama="Dinas Pendidikan Kabupaten Kebumen", tingkat="kabupaten",
         wilayah="Kabupaten Kebumen", nama_pemda="PEMERINTAH KABUPATEN KEBUMEN",
@@ -110,6 +123,9 @@ def buat(app):
     )
     db.session.add(dinas)
     db.session.flush()
+    td_lalu, td_ini = (TahunDinas(dinas_id=dinas.id, tahun_id=t.id, status=StatusTahun.BERJALAN,
+                                  dimulai=sekarang()) for t in (lalu, tahun))
+    db.session.add_all([td_lalu, td_ini])
     buat_pegawai = _Pembuat(rng, dinas, sandi_hash)
     logins = []
 
@@ -141,18 +157,19 @@ def buat(app):
             logins.append(Login("Guru", g.nama, f"guru{nomor_guru}"))
         if kepala.startswith("plt"):
             p = buat_pegawai(kepala, sekolah=s, jenjang_idx=1, pendidikan=PENDIDIKAN.get(jenjang))
-            db.session.add(Penugasan(pegawai=p, peran="plt_kepala_sekolah", sekolah_id=s.id,
+            db.session.add(Penugasan(pegawai=p, peran=Peran.PLT_KEPALA_SEKOLAH, sekolah_id=s.id,
                                      dinas_id=dinas.id, mulai=MULAI, nomor_sk="800/45/2024"))
             logins.append(Login("Plt. Kepala Sekolah", p.nama, kepala))
         else:
             p = buat_pegawai(kepala, sekolah=s, jenjang_idx=2, pendidikan=PENDIDIKAN.get(jenjang))
-            db.session.add(Penugasan(pegawai=p, peran="kepala_sekolah", sekolah_id=s.id,
+            db.session.add(Penugasan(pegawai=p, peran=Peran.KEPALA_SEKOLAH, sekolah_id=s.id,
                                      dinas_id=dinas.id, mulai=MULAI))
             logins.append(Login("Kepala Sekolah", p.nama, kepala))
         pemimpin.append(p)
-    for i, p in enumerate(pemimpin):
-        db.session.add(PlotTimKerja(tahun=tahun, tim_kerja_id=tim[i % 2].id,
-                                    kepala_sekolah_id=p.id))
+    for t in (lalu, tahun):
+        for i, p in enumerate(pemimpin):
+            db.session.add(PlotTimKerja(tahun=t, tim_kerja_id=tim[i % 2].id,
+                                        kepala_sekolah_id=p.id))
     sekolah = db.session.scalars(select(Sekolah).order_by(Sekolah.id)).all()
     for username, status, alasan, idx in TIDAK_IKUT:
         p = buat_pegawai(username, sekolah=sekolah[idx])
@@ -161,9 +178,105 @@ def buat(app):
         p.keikutsertaan_mulai = date(2025, 3, 3)
         logins.append(Login("Guru (tidak ikut)", p.nama, username))
     db.session.flush()
-    isi_perencanaan(tahun)
+    # Reference lists first: pra-perencanaan checks the schools' UNOR against them.
     isi_sinkro(dinas)
+    isi_tahun_lalu(lalu, td_lalu)
+    buka_perencanaan_demo(dinas, tahun)
+    isi_perencanaan(tahun)
     return _urut(logins)
+
+
+def _tahun_kinerja(tahun):
+    """The year's row (made when missing), on its own rule set when one exists."""
+    baris = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == tahun))
+    if baris is None:
+        nama = str(tahun) if str(tahun) in daftar_aturan() else "2025"
+        baris = TahunKinerja(tahun=tahun, aturan=nama, aktif=True)
+        db.session.add(baris)
+        db.session.flush()
+    return baris
+
+
+# 2025, closed: one school's whole cycle, so a newcomer sees a finished year (history,
+# predikat, prints and export) next to the running one. {username: (hasil, perilaku)}.
+LALU_DEMO = {"guru45": ("di_atas", "di_atas"), "guru46": ("sesuai", "sesuai"),
+             "guru47": ("sesuai", "sesuai"), "guru48": ("di_bawah", "sesuai"),
+             "guru49": ("sesuai", "sesuai")}
+LALU_KS = "kepsek4"
+
+
+def isi_tahun_lalu(tahun, td):
+    """Walk TK NEGERI PEMBINA KEBUMEN's 2025 through every transition to the predikat, then
+    close 2025 for the Dinas."""
+    urutan = [LALU_KS, *LALU_DEMO]
+    rencana = {u: (StatusSkp.DISEPAKATI, False) for u in urutan}
+    isi_perencanaan(tahun, rencana, dict.fromkeys(urutan, 6), lanjut=False)
+    kadis = _akun("kadis")
+    ks = _akun(LALU_KS)
+    daftar = [_nilai(_skp_dari(u, tahun), ks, h, p) for u, (h, p) in LALU_DEMO.items()]
+    sekolah_id = min(ks.peran.atasan_sekolah)
+    alur_n.kirim_ke_dinas(ks, daftar, sekolah_id, tahun)
+    db.session.flush()
+    sekolah = db.session.get(Sekolah, sekolah_id)
+    alur_n.tetapkan_pko(kadis, sekolah, tahun, "baik", "Rapor Pendidikan 2025: mutu "
+                        "pembelajaran baik.", daftar)
+    alur_n.tetapkan_predikat(ks, tahun, "baik", daftar, {}, None, sekolah_id=sekolah.id)
+    tim = _akun("timkerja1")
+    pen = _nilai(_skp_dari(LALU_KS, tahun), tim, None, "sesuai", pko="baik")
+    alur_n.kirim_ke_dinas(tim, [pen], None, tahun)
+    alur_n.tetapkan_pko_dinas(kadis, tahun, "baik", f"Evaluasi SAKIP Dinas {tahun.tahun}: Baik.")
+    alur_n.tetapkan_predikat(kadis, tahun, "baik", [pen], {}, "Penetapan bertahap: kepala "
+                             "sekolah lain menilai di aplikasi mulai 2026.")
+    db.session.flush()
+    operator = _akun("operator")
+    alur_tahun.tutup(td, operator)
+    db.session.flush()
+
+
+def _akun(username=None, pegawai=None):
+    a = db.session.scalar(select(Akun).where(
+        Akun.username == username if username else Akun.pegawai_id == pegawai.id))
+    a.peran = muat_peran(a.pegawai, MULAI)
+    return a
+
+
+def _skp_dari(username, tahun, posisi=None):
+    a = _akun(username)
+    q = select(Skp).where(Skp.pegawai_id == a.pegawai_id, Skp.tahun_id == tahun.id,
+                          Skp.status == StatusSkp.DISEPAKATI)
+    return db.session.scalar(q.where(Skp.posisi == posisi) if posisi else q)
+
+
+def _nilai(skp, atasan, hasil, perilaku, pko=None):
+    """Rate both halves through alur (hasil None: the PKO's recommendation)."""
+    pen, _ = alur_n.penilaian_untuk(skp)
+    kriteria = dict.fromkeys(alur_n.KRITERIA, hasil)
+    alur_n.simpan_rating_hasil(pen, atasan, kriteria, None, None,
+                               "Praktik kelas berubah nyata; lanjutkan berbagi di KKG.", pko)
+    aspek = list(aturan_skp(skp).perilaku.kode)
+    alur_n.simpan_rating_perilaku(pen, atasan, {a: {"perwujudan": perilaku,
+                                                    "dampak": perilaku} for a in aspek},
+                                  None, None, {aspek[0]: "Konsisten dan dapat diandalkan."})
+    return pen
+
+
+def buka_perencanaan_demo(dinas, tahun):
+    """In a year with the pra-perencanaan gate (2026 on), the Operator opens planning for
+    each demo school whose checks fail — only SMP NEGERI 1 KEBUMEN, whose replaced UNOR is
+    the sync pre-check's example — so every demo teacher can plan. 2025: nothing to do."""
+    if not alur_pra.berlaku(tahun):
+        return
+    hasil = alur_pra.hasil_pra(dinas.id, tahun)
+    if not hasil.sekolah_gagal:
+        return
+    operator = db.session.scalar(
+        select(Akun).join(Penugasan, Penugasan.pegawai_id == Akun.pegawai_id)
+        .where(Penugasan.dinas_id == dinas.id, Penugasan.peran == "operator_dinas"))
+    operator.peran = muat_peran(operator.pegawai, MULAI)
+    for sekolah_id in sorted(hasil.sekolah_gagal):
+        alasan = (f"Data sedang diperbaiki ({ringkas(hasil.sekolah(sekolah_id))}); guru tetap "
+                  "menyusun Perencanaan Kinerja.")[:alur_pra.ALASAN_MAKS]
+        alur_pra.buka(operator, db.session.get(Sekolah, sekolah_id), tahun, alasan, True)
 
 
 # Planning states of the demo, by username: (final state, atasan adjusts?). People not
@@ -187,15 +300,50 @@ RENCANA_DEMO = {
 }
 
 
-def isi_perencanaan(tahun):
-    """Walk the demo plans through the real transitions, so each state has people in it."""
+def isi_perencanaan(tahun, rencana=None, pelaksanaan=None, lanjut=True):
+    """Walk the demo plans through the real transitions, so each state has people in it
+    (`rencana`, `pelaksanaan`: another year's plans and cycles; `lanjut`: go on to the
+    running year's assessments)."""
     def akun_dari(pegawai):
         a = db.session.scalar(select(Akun).where(Akun.pegawai_id == pegawai.id))
         a.peran = muat_peran(pegawai, MULAI)
         return a
 
-    rng = random.Random(7)
-    for kunci, (akhir, sesuaikan) in RENCANA_DEMO.items():
+    rng = random.Random(7 + tahun.tahun - TAHUN_INI)
+    # Plans are made when the year's calendar allows: on its submission deadline (a year
+    # without enforced deadlines plans today).
+    batas = aturan.tenggat(aturan.muat_aturan(tahun.aturan), aturan.Tahap.PENGAJUAN_SKP)
+    with waktu.pada(batas) if batas else nullcontext():
+        _isi_rencana(tahun, rencana or RENCANA_DEMO, rng, akun_dari)
+    if batas:
+        _perpanjang_yang_belum_sepakat(tahun)
+    db.session.flush()
+    isi_pelaksanaan(tahun, pelaksanaan or PELAKSANAAN_DEMO)
+    if lanjut:
+        isi_penilaian(tahun)
+
+
+def _perpanjang_yang_belum_sepakat(tahun):
+    """The Dinas extends the planning deadlines of everyone in the year's scope whose plan
+    is not agreed yet (as an Operator would for the demo's late plans), so a newcomer can
+    still walk planning and approval in a year that enforces its calendar."""
+    atr = aturan.muat_aturan(tahun.aturan)
+    operator = db.session.scalar(select(Akun).where(Akun.username == "operator"))
+    operator.peran = muat_peran(operator.pegawai, MULAI)
+    sepakat = select(Skp.pegawai_id).where(Skp.tahun_id == tahun.id,
+                                           Skp.status == StatusSkp.DISEPAKATI)
+    for p in db.session.scalars(select(Pegawai).where(
+            Pegawai.sekolah_id.is_not(None), Pegawai.syarat_ikut(atr),
+            Pegawai.id.not_in(sepakat)).order_by(Pegawai.id)):
+        for tahap in (aturan.Tahap.PENGAJUAN_SKP, aturan.Tahap.PERSETUJUAN_SKP):
+            alur_tenggat.beri_perpanjangan(
+                p, tahun, tahap, atr.periode_selesai,
+                "Data demo: SKP belum disepakati; tenggat diperpanjang agar alur perencanaan "
+                "dan persetujuan dapat dicoba.", operator)
+
+
+def _isi_rencana(tahun, rencana, rng, akun_dari):
+    for kunci, (akhir, sesuaikan) in rencana.items():
         username, _, posisi = kunci.partition(":")
         akun = db.session.scalar(select(Akun).where(Akun.username == username))
         akun.peran = muat_peran(akun.pegawai, MULAI)
@@ -207,8 +355,8 @@ def isi_perencanaan(tahun):
         kompetensi = list(atr.kompetensi(kat).kode)
         aspek = list(atr.perilaku.kode)
         alur_skp.simpan_pilihan(skp, akun, {
-            "tugas_tambahan": posisi == "guru" and rng.random() < 0.3,
-            "nama_tugas_tambahan": "Wali kelas" if posisi == "guru" else None,
+            "tugas_tambahan": posisi == PosisiSkp.GURU and rng.random() < 0.3,
+            "nama_tugas_tambahan": "Wali kelas" if posisi == PosisiSkp.GURU else None,
             "praktik_kode": rng.choice(praktik), "kompetensi_kode": rng.choice(kompetensi),
             "aspek_fokus": rng.sample(aspek, rng.randint(1, 3)),
         })
@@ -231,8 +379,6 @@ def isi_perencanaan(tahun):
         alur_skp.setujui(skp, atasan)
         if akhir == StatusSkp.DISEPAKATI:
             alur_skp.sepakati(skp, akun)
-    db.session.flush()
-    isi_pelaksanaan()
 
 
 # How far each demo person's praktik-kinerja cycle has gone (SPEC §2.3). People with an
@@ -246,7 +392,7 @@ PELAKSANAAN_DEMO = {
 }
 
 
-def isi_pelaksanaan():
+def isi_pelaksanaan(tahun, tahapan):
     """Walk the demo cycles through the real transitions: 1 persiapan sent, 2 agreed,
     3 observed, 4 tindak lanjut sent, 5 accepted with progress notes and reflection sent,
     6 everything done (reflection accepted, competency validated, confirmations)."""
@@ -255,10 +401,12 @@ def isi_pelaksanaan():
         a.peran = muat_peran(pegawai, MULAI)
         return a
 
-    for username, tahap in PELAKSANAAN_DEMO.items():
+    th = tahun.tahun
+    for username, tahap in tahapan.items():
         akun = db.session.scalar(select(Akun).where(Akun.username == username))
         akun.peran = muat_peran(akun.pegawai, MULAI)
         skp = db.session.scalar(select(Skp).where(Skp.pegawai_id == akun.pegawai_id,
+                                                  Skp.tahun_id == tahun.id,
                                                   Skp.status == StatusSkp.DISEPAKATI))
         atasan = akun_dari(atasan_untuk(skp.pegawai, skp.posisi, MULAI).pegawai)
         p, _ = alur_p.praktik_untuk(skp)
@@ -269,10 +417,10 @@ def isi_pelaksanaan():
             "fokus_perilaku": fokus,
             "upaya_belajar": "Mempelajari modul di Platform Merdeka Mengajar dan berdiskusi "
                              "di komunitas belajar sekolah.",
-            "jadwal_usulan": date(2025, 2, 10)}, ajukan=True)
+            "jadwal_usulan": date(th, 2, 10)}, ajukan=True)
         if tahap < 2:
             continue
-        alur_p.sepakati_persiapan(p, atasan, date(2025, 2, 12))
+        alur_p.sepakati_persiapan(p, atasan, date(th, 2, 12))
         if tahap < 3:
             continue
         alur_p.simpan_observasi(p, atasan, [
@@ -287,17 +435,17 @@ def isi_pelaksanaan():
             "tl_tantangan": "Kelas besar (32 murid) dan waktu terbatas.",
             "tl_tujuan": "Semua murid terlibat aktif dalam diskusi kelompok.",
             "tl_upaya": "Menyusun kesepakatan kelas bersama murid; rotasi peran kelompok.",
-            "tl_jadwal": "Maret–Mei 2025, setiap pertemuan.",
+            "tl_jadwal": f"Maret–Mei {th}, setiap pertemuan.",
             "tl_dukungan": "Observasi ulang oleh kepala sekolah pada bulan Mei."}, ajukan=True)
         if tahap < 5:
             continue
         # The atasan scores the documents (SPEC §2.5): the demo's ratings to come keep the
         # recommendation they had before documents were scored (see PENILAIAN_DEMO).
-        nilai = 3 if PENILAIAN_DEMO.get(username) == SB else 2
+        nilai = 3 if {**PENILAIAN_DEMO, **LALU_DEMO}.get(username) == SB else 2
         alur_p.terima_dokumen(p, atasan, 3, nilai)
-        alur_p.tambah_upaya(p, akun, date(2025, 3, 17), "Kesepakatan kelas disusun dan "
+        alur_p.tambah_upaya(p, akun, date(th, 3, 17), "Kesepakatan kelas disusun dan "
                             "ditempel di dinding kelas.")
-        alur_p.tambah_upaya(p, akun, date(2025, 4, 21), "Rotasi peran kelompok berjalan; "
+        alur_p.tambah_upaya(p, akun, date(th, 4, 21), "Rotasi peran kelompok berjalan; "
                             "murid pendiam mulai berbicara.")
         alur_p.simpan_dokumen(p, akun, 5, {
             "refleksi_praktik": "Observasi membantu saya melihat kebiasaan yang tidak saya "
@@ -312,10 +460,10 @@ def isi_pelaksanaan():
             continue
         alur_p.terima_dokumen(p, atasan, 5, nilai)
         alur_p.validasi_kompetensi(ref, atasan)
-        tugas = alur_p.kode_konfirmasi(skp, "tugas_pegawai")
+        tugas = alur_p.kode_konfirmasi(skp, JenisKonfirmasi.TUGAS_PEGAWAI)
         alur_p.konfirmasi(skp, akun, "tugas_pegawai", tugas)
         alur_p.konfirmasi(skp, atasan, "tugas_atasan", tugas)
-        dokumen = alur_p.kode_konfirmasi(skp, "dokumen")
+        dokumen = alur_p.kode_konfirmasi(skp, JenisKonfirmasi.DOKUMEN)
         if alur_p.dokumen_oleh_pegawai(skp):
             # A principal confirms his school's documents; his atasan validates them.
             alur_p.konfirmasi(skp, akun, "dokumen", dokumen)
@@ -325,7 +473,6 @@ def isi_pelaksanaan():
         alur_p.konfirmasi(skp, atasan, "kelengkapan", alur_p.kode_konfirmasi(skp,
                                                                               "kelengkapan"))
     db.session.flush()
-    isi_penilaian()
 
 
 # Assessment demo (SPEC §2.5): ratings per username as (hasil, perilaku). SMP NEGERI 1
@@ -342,34 +489,14 @@ PENILAIAN_DEMO = {
 }
 
 
-def isi_penilaian():
+def isi_penilaian(tahun):
     """Rate, send, set PKOs and predikat through the real transitions."""
-    def akun(username=None, pegawai=None):
-        a = db.session.scalar(select(Akun).where(
-            Akun.username == username if username else Akun.pegawai_id == pegawai.id))
-        a.peran = muat_peran(a.pegawai, MULAI)
-        return a
+    akun = _akun
 
     def skp_dari(username, posisi=None):
-        a = akun(username)
-        q = select(Skp).where(Skp.pegawai_id == a.pegawai_id, Skp.status == StatusSkp.DISEPAKATI)
-        return db.session.scalar(q.where(Skp.posisi == posisi) if posisi else q)
+        return _skp_dari(username, tahun, posisi)
 
-    def nilai(skp, atasan, hasil, perilaku, pko=None):
-        pen, _ = alur_n.penilaian_untuk(skp)
-        kriteria = dict.fromkeys(alur_n.KRITERIA, hasil)
-        alur_n.simpan_rating_hasil(pen, atasan, kriteria, None, None,
-                                   "Praktik kelas berubah nyata; lanjutkan berbagi di KKG.", pko)
-        aspek = alur_p_aspek(skp)
-        alur_n.simpan_rating_perilaku(pen, atasan, {a: {"perwujudan": perilaku,
-                                                        "dampak": perilaku} for a in aspek},
-                                      None, None, {aspek[0]: "Konsisten dan dapat diandalkan."})
-        return pen
-
-    def alur_p_aspek(skp):
-        return list(aturan_skp(skp).perilaku.kode)
-
-    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    nilai = _nilai
     per_atasan = {}
     for username, (hasil, perilaku) in PENILAIAN_DEMO.items():
         skp = skp_dari(username)
@@ -381,8 +508,9 @@ def isi_penilaian():
         sekolah_id = min(atasan.peran.atasan_sekolah)
         alur_n.kirim_ke_dinas(atasan, daftar, sekolah_id, tahun)
     db.session.flush()
-    pko = {"kepsek3": ("baik", "Rapor Pendidikan 2025: mutu pembelajaran baik."),
-           "plt1": ("butuh_perbaikan", "Rapor Pendidikan 2025: literasi dan numerasi turun.")}
+    pko = {"kepsek3": ("baik", f"Rapor Pendidikan {tahun.tahun}: mutu pembelajaran baik."),
+           "plt1": ("butuh_perbaikan", f"Rapor Pendidikan {tahun.tahun}: literasi dan numerasi "
+                    "turun.")}
     pembenaran = {"plt1": "Seluruh guru menuntaskan siklus praktik kinerja dengan perubahan "
                           "praktik yang terdokumentasi; penurunan Rapor Pendidikan terjadi "
                           "karena perpindahan murid, bukan kinerja guru."}
@@ -428,11 +556,23 @@ MANTAN_KS = ("196502101990031004", "DRS. SUTRISNO HADI, M.PD.", "Pengawas Sekola
 HANYA_SIASN = ("199104122019032011", "WAHYU HIDAYATI, S.PD.", "Guru Ahli Pertama", "III/b")
 PERIODE_DEMO = (
     # nama, mulai, selesai, batas, tipe periodik, angka periodik: one Bulanan among the
-    # Triwulanan periods and angka 3 twice (errors #1 and #2 of seed 001)
-    ("TRIWULAN I", date(2025, 1, 1), date(2025, 3, 31), date(2025, 4, 25), "Triwulanan", 1),
-    ("TRIWULAN II", date(2025, 4, 1), date(2025, 6, 30), date(2025, 7, 25), "Triwulanan", 2),
-    ("TRIWULAN III 2025", date(2025, 7, 1), date(2025, 9, 30), date(2025, 10, 25), "Bulanan", 3),
-    ("TRIWULAN IV", date(2025, 10, 1), date(2025, 12, 31), date(2026, 1, 25), "Triwulanan", 3),
+    # Triwulanan periods and angka 3 twice (errors #1 and #2 of seed 001), for the running
+    # year 2026
+    ("TRIWULAN I", date(2026, 1, 1), date(2026, 3, 31), date(2026, 4, 25), "Triwulanan", 1),
+    ("TRIWULAN II", date(2026, 4, 1), date(2026, 6, 30), date(2026, 7, 25), "Triwulanan", 2),
+    ("TRIWULAN III 2026", date(2026, 7, 1), date(2026, 9, 30), date(2026, 10, 25), "Bulanan", 3),
+    ("TRIWULAN IV", date(2026, 10, 1), date(2026, 12, 31), date(2027, 1, 25), "Triwulanan", 3),
+    ("TAHUN 2026", date(2026, 1, 1), date(2026, 12, 31), date(2027, 1, 31), "Tahunan", 1),
+)
+# The closed year's list, as the admin e-Kinerja left it (clean).
+PERIODE_LALU = (
+    ("TRIWULAN I 2025", date(2025, 1, 1), date(2025, 3, 31), date(2025, 4, 25), "Triwulanan", 1),
+    ("TRIWULAN II 2025", date(2025, 4, 1), date(2025, 6, 30), date(2025, 7, 25), "Triwulanan",
+     2),
+    ("TRIWULAN III 2025", date(2025, 7, 1), date(2025, 9, 30), date(2025, 10, 25), "Triwulanan",
+     3),
+    ("TRIWULAN IV 2025", date(2025, 10, 1), date(2025, 12, 31), date(2026, 1, 25), "Triwulanan",
+     4),
     ("TAHUN 2025", date(2025, 1, 1), date(2025, 12, 31), date(2026, 1, 31), "Tahunan", 1),
 )
 # The same list as an admin e-Kinerja leaves it after fixing errors #1 and #2: four
@@ -492,10 +632,10 @@ def isi_sinkro(dinas):
                             golongan=golongan, unor_id=UNOR_DINAS if nip == MANTAN_KS[0]
                             else sekolah[0].unor_id, atasan_nip=None))
     db.session.add_all(asn)
-    db.session.add_all(PeriodeEkinerja(dinas_id=dinas.id, nama=nama, tahun=2025, mulai=mulai,
-                                       selesai=selesai, batas=batas, tipe_periodik=tipe,
-                                       angka_periodik=angka)
-                       for nama, mulai, selesai, batas, tipe, angka in PERIODE_DEMO)
+    db.session.add_all(PeriodeEkinerja(dinas_id=dinas.id, nama=nama, tahun=mulai.year,
+                                       mulai=mulai, selesai=selesai, batas=batas,
+                                       tipe_periodik=tipe, angka_periodik=angka)
+                       for nama, mulai, selesai, batas, tipe, angka in PERIODE_LALU + PERIODE_DEMO)
     db.session.flush()
 
 

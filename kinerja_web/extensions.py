@@ -54,6 +54,61 @@ def init_app(app):
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             tune_sqlite(db.engine)
+        else:
+            catat_tulisan(db.engine)
+            # Runs before Flask-SQLAlchemy's own teardown (Flask calls them in reverse
+            # order), which rolls back what is left open.
+            app.teardown_appcontext(_akhiri_bacaan)
+
+
+# conn.info: the transaction running on this connection sent something else than a SELECT.
+DITULIS = "ditulis"
+
+
+def catat_tulisan(engine):
+    """Mark a connection's transaction once it sends anything but a SELECT (see
+    `akhiri_bacaan`)."""
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.info[DITULIS] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        if not conn.info.get(DITULIS) and statement.lstrip()[:6].upper() != "SELECT":
+            conn.info[DITULIS] = True
+
+
+def akhiri_bacaan():
+    """End the session's open transaction on PostgreSQL when it only read: COMMIT, which
+    leaves the database as a ROLLBACK would but keeps the connection's prepared statements
+    (psycopg discards them all at every ROLLBACK, so each request planned its queries
+    afresh: most of PostgreSQL's CPU per page). A transaction that wrote, holds changes
+    not flushed or failed is left to the caller's rollback. True when it committed."""
+    if not db.session.registry.has():
+        return False
+    sesi = db.session()
+    if not sesi.in_transaction() or sesi.new or sesi.dirty or sesi.deleted:
+        return False
+    conn = sesi.connection()
+    if conn.dialect.name != "postgresql" or conn.info.get(DITULIS, True):
+        return False
+    # Without expiring what was loaded (the session's close would not either): rows read
+    # in an app context stay readable after it, as before.
+    semula, sesi.expire_on_commit = sesi.expire_on_commit, False
+    try:
+        sesi.commit()
+    except Exception:  # noqa: BLE001 - e.g. a transaction in error: the rollback follows
+        sesi.rollback()
+        return False
+    finally:
+        sesi.expire_on_commit = semula
+    return True
+
+
+def _akhiri_bacaan(exc):
+    if exc is None:
+        akhiri_bacaan()
 
 
 # How a write transaction begins on SQLite. The default deferred BEGIN upgrades to a write

@@ -29,13 +29,15 @@ from fontTools.ttLib.tables._g_l_y_f import Glyph
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]+)>")
 
 
-def gabung(berkas, font=True):
-    """One PDF of the given PDFs (bytes) in order, with their top-level bookmarks (and
-    those under them) pointing to the same pages, and one font per face."""
+def gabung(berkas, font=True, keluar_ke=None):
+    """One PDF of the given PDFs (bytes, or paths: read from the file as needed, never
+    held whole) in order, with their top-level bookmarks (and those under them) pointing
+    to the same pages, and one font per face; written to the path `keluar_ke` (None:
+    returned as bytes)."""
     keluar = pikepdf.new()
     penanda = []  # (title, page index in keluar, children)
     for isi in berkas:
-        sumber = pikepdf.open(io.BytesIO(isi))
+        sumber = pikepdf.open(io.BytesIO(isi) if isinstance(isi, bytes | bytearray) else isi)
         awal = len(keluar.pages)
         indeks = {p.objgen: i for i, p in enumerate(sumber.pages)}
         with sumber.open_outline() as o:
@@ -45,10 +47,10 @@ def gabung(berkas, font=True):
         _satukan_font(keluar)
     with keluar.open_outline() as o:
         o.root.extend(_buat_penanda(p) for p in penanda)
-    out = io.BytesIO()
+    out = io.BytesIO() if keluar_ke is None else keluar_ke
     keluar.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                 deterministic_id=True)
-    return out.getvalue()
+    return out.getvalue() if keluar_ke is None else None
 
 
 def _salin_penanda(item, indeks, awal):

@@ -5,41 +5,41 @@ Its owner is recorded as the process that runs it (machine, process id and start
 on the same machine a job whose owner process is gone is taken over at once, even though
 the heartbeat it left is still fresh (a server killed and restarted within seconds); an
 owner on another machine is presumed dead when its heartbeat (written every 15 s by a
-thread of its own) is older than 90 s. Each chunk is written as a row (simpanan) in the
-transaction that commits `chunk_selesai`, only by the current owner, so whoever resumes (on
-any node) continues from the last finished chunk without duplicate pages. Interrupted jobs
-are resumed by the first request after a restart, by the progress page (the first poll
-after the owner died), by the batch page, and by `flask cetak-lanjut`. The whole-Dinas
-e-Kinerja export job (kinerja_web.sinkro.tugas) uses the same owner, heartbeat and queue.
-The default worker is an in-process thread pool sized to the CPU count; with
-KINERJA_REDIS_URL set, jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
+thread of its own) is older than 90 s (kinerja_web.tugas_latar, shared with the export
+job). Each chunk is written as a row (simpanan) in the transaction that commits
+`chunk_selesai`, only by the current owner, so whoever resumes (on any node) continues
+from the last finished chunk without duplicate pages. Interrupted jobs are resumed by the
+first request after a restart, by the progress page (the first poll after the owner
+died), by the batch page, and by `flask cetak-lanjut`. The whole-Dinas e-Kinerja export
+job (kinerja_web.sinkro.tugas) uses the same owner, heartbeat and queue. The default
+worker is an in-process thread pool sized to the CPU count; with KINERJA_REDIS_URL set,
+jobs go to RQ workers on Redis (`rq worker kinerja-cetak`).
 """
 
-import hashlib
 import io
 import multiprocessing
 import os
-import secrets
-import socket
+import tempfile
 import threading
 import zipfile
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from redis import Redis
+from rq import Queue
+from sqlalchemy import update
 
-from kinerja_web import anak, gabung, simpanan
+from kinerja_web import anak, gabung, pengingat, simpanan, tugas_latar
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.extensions import baca_saja, db
-from kinerja_web.models.cetak import CetakBatch, StatusBatch
-from kinerja_web.waktu import sekarang
+from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
+from kinerja_web.waktu import sekarang, zona
 
 ANTREAN = "kinerja-cetak"
-BASI = timedelta(seconds=90)  # a heartbeat older than this means the worker died
-DETAK_SETIAP = 15  # seconds between heartbeats of a running job
 _pool = None
 _render = None
 
@@ -47,9 +47,6 @@ _render = None
 def antrikan(app, batch_id):
     """Hand a job to a worker (RQ when Redis is configured, else the thread pool)."""
     if app.config.get("REDIS_URL"):
-        from redis import Redis
-        from rq import Queue
-
         Queue(ANTREAN, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
             "kinerja_web.jobs.kerja_rq", batch_id, job_timeout=3 * 3600)
         return
@@ -108,153 +105,32 @@ def kerja_rq_ekspor(tugas_id):
 
 # ---------------------------------------------------------------- who owns a job
 
-
-def _mesin():
-    """This machine and process namespace: host name, boot id and pid namespace, hashed.
-    Two processes with the same value can see each other's process ids."""
-    bagian = [socket.gethostname()]
-    for path in ("/proc/sys/kernel/random/boot_id", "/proc/self/ns/pid"):
-        try:
-            bagian.append(Path(path).read_text().strip() if "boot" in path
-                          else str(os.stat(path).st_ino))
-        except OSError:
-            bagian.append("-")
-    return hashlib.sha256("|".join(bagian).encode()).hexdigest()[:12]
-
-
-def _mulai_proses(pid):
-    """The start time of a process (clock ticks after boot), so a reused pid is not taken
-    for the owner; "-" where /proc is unknown. ProcessLookupError when it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        if Path("/proc/self/stat").exists():
-            raise ProcessLookupError(pid) from None
-        os.kill(pid, 0)  # no /proc: at least whether the pid exists
-        return "-"
-    except OSError:
-        return "-"
-    bidang = stat.rsplit(")", 1)[1].split()
-    if bidang[0] in ("Z", "X", "x"):  # killed, not yet reaped by its parent: gone all the same
-        raise ProcessLookupError(pid)
-    return bidang[19]  # field 22, starttime
-
-
-def identitas():
-    """The owner written into a job: machine|pid|start|random (≤ 64 characters)."""
-    pid = os.getpid()
-    return f"{_mesin()}|{pid}|{_mulai_proses(pid)}|{secrets.token_hex(4)}"
-
-
-def pemilik_mati(pekerja):
-    """True when the owner is a process of this machine that no longer runs. False when
-    it runs, or is elsewhere (then only its heartbeat tells), or is no identity of ours."""
-    bagian = (pekerja or "").split("|")
-    if len(bagian) != 4 or bagian[0] != _mesin() or not bagian[1].isdecimal():
-        return False
-    try:
-        mulai = _mulai_proses(int(bagian[1]))
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError, ValueError):
-        return False
-    return "-" not in (mulai, bagian[2]) and mulai != bagian[2]
-
-
-def terputus(b, kini=None):
-    """A job nobody works on: waiting (not yet taken), or running under an owner that died
-    (its process is gone, or its heartbeat is stale)."""
-    kini = kini or sekarang()
-    if b.status == StatusBatch.ANTRI:
-        return True
-    return b.status == StatusBatch.BERJALAN and (
-        b.detak is None or b.detak < kini - BASI or pemilik_mati(b.pekerja))
-
-
-def _bersyarat(b):
-    """WHERE: the row is still as it was read (so of two takers only one matches)."""
-    return (CetakBatch.id == b.id, CetakBatch.status == b.status,
-            CetakBatch.pekerja.is_(None) if b.pekerja is None
-            else CetakBatch.pekerja == b.pekerja,
-            CetakBatch.chunk_selesai == b.chunk_selesai)
-
-
-def _baca(batch_id):
-    db.session.rollback()
-    with baca_saja():
-        return db.session.execute(select(
-            CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak,
-            CetakBatch.chunk_selesai).where(CetakBatch.id == batch_id)).first()
+# The owner, heartbeat and takeover of a batch (kinerja_web.tugas_latar): the chunks done
+# are part of the row as read, so a takeover never races a chunk being committed.
+PEMILIK = tugas_latar.TugasLatar(
+    CetakBatch, StatusBatch, sama=("chunk_selesai",),
+    catat_ambil=lambda b, pekerja: alur_cetak.catat_ambil_alih(b, StatusBatch.BERJALAN),
+    catat_kembali=lambda b: alur_cetak.catat_ambil_alih(b, StatusBatch.ANTRI))
 
 
 def klaim(batch_id, pekerja):
-    """Take the job if it waits or its worker died; True when taken. Atomic: a conditional
-    UPDATE on the row as read, so two restarters cannot both take it."""
-    b = _baca(batch_id)
-    if b is None or not terputus(b):
-        return False
-    kini = sekarang()
-    hasil = db.session.execute(
-        update(CetakBatch).where(*_bersyarat(b))
-        .values(status=StatusBatch.BERJALAN, pekerja=pekerja, detak=kini,
-                mulai=func.coalesce(CetakBatch.mulai, kini)))
-    if hasil.rowcount == 1:
-        alur_cetak.catat_ambil_alih(b, StatusBatch.BERJALAN)
-    db.session.commit()
-    return hasil.rowcount == 1
+    """Take the job if it waits or its worker died; True when taken (atomic)."""
+    return PEMILIK.klaim(batch_id, pekerja)
 
 
 def yang_terputus():
     """Jobs whose worker died or that wait (for `flask cetak-lanjut` and startup)."""
-    kini = sekarang()
-    return [b.id for b in db.session.execute(select(
-        CetakBatch.id, CetakBatch.status, CetakBatch.pekerja, CetakBatch.detak)
-        .where(CetakBatch.status.in_(StatusBatch.terbuka())).order_by(CetakBatch.id))
-        if terputus(b, kini)]
+    return PEMILIK.yang_terputus()
 
 
 def pulihkan_bila_terputus(app, batch_id):
     """From a page (the progress poll, the batch form): a running job whose worker died,
     or a job waiting for longer than the heartbeat window (its queue was lost), goes back
-    to a worker. Atomic like `klaim`; True when this request handed it over."""
-    b = _baca(batch_id)
-    if b is None or b.status not in StatusBatch.terbuka():
+    to a worker. Atomic; True when this request handed it over."""
+    if not PEMILIK.kembalikan_bila_terputus(batch_id):
         return False
-    if b.status == StatusBatch.ANTRI:
-        if b.detak is None or b.detak >= sekarang() - BASI:
-            return False  # queued recently: its worker will come
-    elif not terputus(b):
-        return False
-    hasil = db.session.execute(update(CetakBatch).where(*_bersyarat(b)).values(
-        status=StatusBatch.ANTRI, pekerja=None, detak=sekarang()))
-    if hasil.rowcount == 1:
-        alur_cetak.catat_ambil_alih(b, StatusBatch.ANTRI)
-    db.session.commit()
-    if hasil.rowcount == 1:
-        antrikan(app, batch_id)
-    return hasil.rowcount == 1
-
-
-class _Detak(threading.Thread):
-    """Report that the owner is alive every DETAK_SETIAP seconds while the job runs, so a
-    long chunk or merge is never mistaken for a dead worker by another machine. `model`:
-    the job's table (a batch print, or an export job: the same owner columns)."""
-
-    def __init__(self, engine, batch_id, pekerja, model=CetakBatch):
-        super().__init__(daemon=True, name=f"{model.__tablename__}-detak-{batch_id}")
-        self.engine, self.batch_id, self.pekerja, self.model = engine, batch_id, pekerja, model
-        self.henti = threading.Event()
-
-    def run(self):
-        m = self.model
-        while not self.henti.wait(DETAK_SETIAP):
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(update(m).where(
-                        m.id == self.batch_id, m.pekerja == self.pekerja,
-                        m.status == StatusBatch.BERJALAN).values(detak=sekarang()))
-            except Exception:  # noqa: BLE001 - the next beat tries again
-                continue
+    antrikan(app, batch_id)
+    return True
 
 
 def jumlah_proses():
@@ -268,7 +144,7 @@ def pool_render():
     nice 19, idle I/O), so a batch never slows the pages; spawned, not forked, so a
     threaded server never forks with locks held. Each dies with the process that started
     it (anak.mati_bersama_induk), so a worker stopped hard leaves no render process
-    behind. The merge of a batch runs there too."""
+    behind. The merge of a batch runs in a process of its own (proses_gabung)."""
     global _render
     if _render is None:
         _render = ProcessPoolExecutor(max_workers=jumlah_proses(),
@@ -285,17 +161,16 @@ def jalankan(batch_id, pekerja=None):
     those rendered here are stored. Chunks and the merged file are rows (simpanan), so a
     job resumes on any node."""
     # cycle: dokumen.views enqueues these jobs; the job renders dokumen's chunks
-    from kinerja_web.dokumen.cetak import render_susun, siapkan_chunk
+    from kinerja_web.dokumen.cetak import render_susun
 
-    pekerja = pekerja or identitas()
+    pekerja = pekerja or tugas_latar.identitas()
     if not klaim(batch_id, pekerja):
         return False
     batch = db.session.get(CetakBatch, batch_id)
     static = current_app.static_folder
     pool = pool_render() if current_app.config.get("CETAK_PROSES", True) else None
     antre = deque()
-    detak = _Detak(db.engine, batch_id, pekerja)
-    detak.start()
+    detak = PEMILIK.detak(db.engine, batch_id, pekerja)
     try:
         berikut = batch.chunk_selesai
         while berikut < batch.jumlah_chunk or antre:
@@ -304,16 +179,15 @@ def jalankan(batch_id, pekerja=None):
                                    (berikut + 1) * batch.ukuran_chunk]
                 # Read without the SQLite write lock: rendering takes seconds.
                 with baca_saja():
-                    c = siapkan_chunk(batch, ids)
-                    ada = c.tersimpan()
+                    c, ada, stempel = _siapkan(batch, ids)
                 kurang = [i for i in range(len(c.html)) if i not in ada]
                 args = (static, batch.format, [ada.get(i) for i in range(len(c.html))],
-                        c.html, c.logo, c.nama)
+                        c.html, c.logo, c.nama, c.tte)
                 hasil = pool.submit(render_susun, *args) if pool else _Selesai(
                     render_susun(*args))
-                antre.append((berikut, hasil, c, ada, kurang))
+                antre.append((berikut, hasil, c, stempel, kurang))
                 berikut += 1
-            i, hasil, c, ada, kurang = antre.popleft()
+            i, hasil, c, stempel, kurang = antre.popleft()
             # Reading the loop's condition began a transaction (BEGIN IMMEDIATE on SQLite):
             # end it, so nobody waits for the write lock while the chunk renders.
             db.session.rollback()
@@ -335,10 +209,14 @@ def jalankan(batch_id, pekerja=None):
                 db.session.rollback()
                 return False
             simpanan.tulis_bagian(batch.id, i, isi)
-            for j, pdf_ in baru.items():
+            for j, (pdf_, ttd) in baru.items():  # ttd: its signature, when signed
                 cet = c.cetakan[j]
                 simpanan.simpan(cet.kode, pdf_, jenis=cet.jenis, skp_id=cet.skp_id,
-                                sidik=c.sidik[j])
+                                sidik=c.sidik[j], ttd=ttd, nilai=cet.nilai, stempel=stempel)
+            for j in ada:  # found current the long way: stamped, one query next time
+                if c.sidik[j] is not None and stempel is not None:
+                    simpanan.tandai_kini(c.cetakan[j].kode, c.sidik[j], stempel,
+                                         c.cetakan[j].nilai)
             alur_cetak.simpan_bagian(batch, c.cetakan)
             db.session.commit()
         with baca_saja():  # merging takes seconds too: no write lock meanwhile
@@ -369,6 +247,48 @@ def jalankan(batch_id, pekerja=None):
         detak.henti.set()
 
 
+def _siapkan(batch, ids):
+    """(Chunk, {index: stored PDF}, stamp) of the SKPs `ids`, in their order. Documents
+    stored and found current at the current stamp (simpanan.kini_banyak) come from one
+    query, their Cetakan from the stored values; only the others load their data and
+    build their HTML (dokumen.cetak.siapkan_chunk), which skips what cannot be printed."""
+    # cycle: dokumen.views enqueues these jobs; the job prepares dokumen's chunks
+    from kinerja_web.dokumen.cetak import (
+        Chunk,
+        nama_berkas_pegawai,
+        siapkan_chunk,
+        url_publik,
+    )
+
+    stempel = simpanan.stempel(url_publik())  # before the data it stamps
+    kini = simpanan.kini_banyak(batch.jenis, ids, stempel)
+    sisa = [i for i in ids if i not in kini]
+    c = siapkan_chunk(batch, sisa) if sisa else Chunk([], {}, [], [], [], [])
+    lain = c.tersimpan()
+    per_skp = {cet.skp_id: j for j, cet in enumerate(c.cetakan)}
+    out, ada = Chunk([], c.logo, [], [], [], []), {}
+    for skp_id in ids:
+        if skp_id in kini:
+            kode, isi, nilai, (pegawai_id, nama, nip) = kini[skp_id]
+            baris = ("", nama_berkas_pegawai(pegawai_id, nama, nip, batch.jenis),
+                     Cetakan(kode=kode, jenis=batch.jenis, skp_id=skp_id, nilai=nilai,
+                             akun_id=batch.akun_id), None, None)
+        elif skp_id in per_skp:
+            j = per_skp[skp_id]
+            isi = lain.get(j)
+            # With its signing plan: a document not stored yet is signed as it renders.
+            baris = (c.html[j], c.nama[j], c.cetakan[j], c.sidik[j],
+                     c.tte[j] if c.tte else None)
+        else:
+            continue  # no longer printable
+        if isi is not None:
+            ada[len(out.html)] = isi
+        for daftar, nilai_ in zip((out.html, out.nama, out.cetakan, out.sidik, out.tte),
+                                  baris, strict=True):
+            daftar.append(nilai_)
+    return out, ada, stempel
+
+
 class _Selesai:
     """A result already computed (rendering in this process), shaped like a Future."""
 
@@ -380,20 +300,50 @@ class _Selesai:
 
 
 def gabungkan(batch, pool=None):
-    """One PDF with a bookmark per person and one font per face (kinerja_web.gabung, in a
-    render process when there is a pool), or one ZIP of per-person PDFs, from the chunk
-    rows."""
-    out = io.BytesIO()
+    """One PDF with a bookmark per person and one font per face (kinerja_web.gabung), or
+    one ZIP of per-person PDFs, from the chunk rows. The PDF join reads the chunks from
+    scratch files written one at a time (never all in memory) and, when batches render in
+    processes (`pool`), runs in a process of its own that ends with the join: qpdf's
+    objects of 1,500 pages never stay in a render process (nor in this one)."""
     if batch.format == "pdf":
-        bagian = [simpanan.baca_bagian(batch.id, i) for i in range(batch.jumlah_chunk)]
-        return pool.submit(gabung.gabung, bagian).result() if pool else gabung.gabung(bagian)
-    else:
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as keluar:
+        with tempfile.TemporaryDirectory(prefix="kinerja-gabung-") as sementara:
+            jalur = []
             for i in range(batch.jumlah_chunk):
-                with zipfile.ZipFile(io.BytesIO(simpanan.baca_bagian(batch.id, i))) as masuk:
-                    for nama in masuk.namelist():
-                        keluar.writestr(nama, masuk.read(nama))
+                jalur.append(str(Path(sementara, f"{i}.pdf")))
+                Path(jalur[-1]).write_bytes(simpanan.baca_bagian(batch.id, i))
+            hasil = str(Path(sementara, "gabung.pdf"))
+            if pool is None:
+                gabung.gabung(jalur, keluar_ke=hasil)
+            else:
+                with proses_gabung() as p:
+                    p.submit(gabung.gabung, jalur, True, hasil).result()
+            return Path(hasil).read_bytes()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as keluar:
+        for i in range(batch.jumlah_chunk):
+            with zipfile.ZipFile(io.BytesIO(simpanan.baca_bagian(batch.id, i))) as masuk:
+                for nama in masuk.namelist():
+                    keluar.writestr(nama, masuk.read(nama))
     return out.getvalue()
+
+
+_gabung = None  # the join's process while it runs (bench/cetak.py reads its memory)
+
+
+@contextmanager
+def proses_gabung():
+    """A process for one join: spawned, on idle CPU like the render processes, dying with
+    this process; shut down (its memory returned) when the join ends."""
+    global _gabung
+    _gabung = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=anak.mati_bersama_induk,
+                                  initargs=(os.getpid(), 0,
+                                            current_app.config.get("CETAK_IDLE", True)))
+    try:
+        yield _gabung
+    finally:
+        _gabung.shutdown()
+        _gabung = None
 
 
 def isi_berkas(batch):
@@ -439,3 +389,47 @@ def _pulihkan(app):
         antrikan(app, batch_id)
     for tugas_id in ekspor:
         tugas.antrikan(app, tugas_id)
+
+
+
+# ---------------------------------------------------------------------------------------
+# The daily reminder digest on RQ: a job scheduled for the next PENGINGAT_JAM (local time)
+# under a job id of its day, so scheduling twice (two workers starting, a command run
+# again) keeps one; each run schedules the next day's before it sends. Needs
+# `rq worker --with-scheduler kinerja-pengingat` (RQ's own scheduler, no other service).
+
+ANTREAN_PENGINGAT = "kinerja-pengingat"
+
+
+def jadwal_pengingat_berikut(app, setelah=None):
+    """The next run: PENGINGAT_JAM local time after `setelah` (aware), as an aware time."""
+    z = zona()
+    kini = (setelah or datetime.now(z)).astimezone(z)
+    jam = int(app.config.get("PENGINGAT_JAM", 6))
+    jadi = kini.replace(hour=jam, minute=0, second=0, microsecond=0)
+    if jadi <= kini:
+        jadi += timedelta(days=1)
+    return jadi
+
+
+def jadwalkan_pengingat(app, setelah=None):
+    """Schedule the next daily reminder run on RQ (idempotent per day); returns its time."""
+    kapan = jadwal_pengingat_berikut(app, setelah)
+    antre = Queue(ANTREAN_PENGINGAT, connection=Redis.from_url(app.config["REDIS_URL"]))
+    job_id = f"kinerja-pengingat-{kapan:%Y%m%d}"
+    if antre.fetch_job(job_id) is None:
+        antre.enqueue_at(kapan, "kinerja_web.jobs.pengingat_rq", job_id=job_id,
+                         job_timeout=3600)
+    return kapan
+
+
+def pengingat_rq():
+    """Entry point of the scheduled RQ job: schedule tomorrow's, then send today's."""
+    from kinerja_web import create_app  # cycle: create_app registers this module
+
+    app = create_app()
+    with app.app_context():
+        jadwalkan_pengingat(app)
+        hasil = pengingat.kirim_pengingat()
+        app.logger.info("pengingat: %s terkirim, %s gagal, %s sudah dikirim hari ini",
+                        hasil.terkirim, hasil.gagal, hasil.dilewati)

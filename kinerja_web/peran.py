@@ -10,6 +10,7 @@ from sqlalchemy import select
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Penugasan
 from kinerja_web.models.org import PERAN_LABEL
+from kinerja_web.models.skp import PosisiSkp
 from kinerja_web.waktu import hari_ini
 
 
@@ -41,11 +42,11 @@ class Peran:
         """Role codes held, in display order."""
         out = []
         if self.guru:
-            out.append("guru")
+            out.append(PosisiSkp.GURU)
         if self.ks_sekolah:
-            out.append("kepala_sekolah")
+            out.append(PosisiSkp.KEPALA_SEKOLAH)
         if self.plt_sekolah:
-            out.append("plt_kepala_sekolah")
+            out.append(PosisiSkp.PLT_KEPALA_SEKOLAH)
         for kode in ("tim_kerja", "kepala_dinas", "operator_dinas"):
             if getattr(self, kode):
                 out.append(kode)

@@ -14,6 +14,8 @@ else one background thread of the web process. KINERJA_PRACETAK=0 turns it off.
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app, has_app_context
+from redis import Redis
+from rq import Queue
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -22,7 +24,8 @@ from kinerja_web.models.skp import Skp
 
 ANTREAN = "kinerja-pracetak"
 KUNCI = "pracetak"
-NILAI = ("evaluasi", "dokumen_evaluasi", "angka_kredit")  # printable once predikat is set
+# Printable once predikat is set (the cumulative AK too: the year's own row comes last).
+NILAI = ("evaluasi", "dokumen_evaluasi", "angka_kredit", "ak_kumulatif")
 _utas = None
 
 
@@ -54,9 +57,6 @@ def antrikan(app, pasangan):
     """Hand [(jenis, skp_id), …] to a worker (RQ when Redis is configured)."""
     pasangan = [list(p) for p in pasangan]
     if app.config.get("REDIS_URL"):
-        from redis import Redis
-        from rq import Queue
-
         Queue(ANTREAN, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
             "kinerja_web.dokumen.pracetak.kerja_rq", pasangan, job_timeout=3600)
         return

@@ -5,7 +5,7 @@ import json
 from flask import request, url_for
 from flask_login import current_user
 
-from kinerja_web import htmx, teks, waktu
+from kinerja_web import daftar, htmx, teks, waktu
 
 # Read by htmx from <meta name="htmx-config">; no inline script needed (strict CSP).
 HTMX_CONFIG = json.dumps(
@@ -60,7 +60,7 @@ def init_app(app):
     app.jinja_env.finalize = tanpa_kendali_arah
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(htmx_config=HTMX_CONFIG, navigasi=navigasi, url_sini=url_sini,
-                                 utama_saja=htmx.utama_saja)
+                                 utama_saja=htmx.utama_saja, tahun_tampil=tahun_tampil)
     app.after_request(htmx.arahkan_ke_utama)
 
 
@@ -72,7 +72,8 @@ def navigasi():
     menu = [("Beranda", url_for("beranda.index"))]
     if peran.guru or peran.ks_sekolah or peran.plt_sekolah:
         menu += [("Perencanaan", url_for("perencanaan.index")),
-                 ("Pelaksanaan", url_for("pelaksanaan.index"))]
+                 ("Pelaksanaan", url_for("pelaksanaan.index")),
+                 ("Riwayat Kinerja", url_for("riwayat.sendiri"))]
     if peran.atasan_sekolah or peran.kepala_dinas or peran.tim_kerja:
         menu += [("Persetujuan", url_for("persetujuan.daftar")),
                  ("Penilaian", url_for("penilaian.daftar"))]
@@ -82,6 +83,10 @@ def navigasi():
         menu.append(("Penetapan", url_for("dinas_penilaian.penetapan")))
     elif peran.atasan_sekolah:
         menu.append(("Penetapan", url_for("penilaian.penetapan")))
+    if peran.atasan_sekolah and not peran.operator_dinas:
+        # His school's pra-perencanaan checks (the Operator Dinas sees every school's).
+        menu.append(("Pra-perencanaan", url_for("dinas_pra.sekolah",
+                                                sekolah_id=min(peran.atasan_sekolah))))
     if peran.staf_dinas:
         menu.append(("PKO", url_for("dinas_penilaian.rekap_pko")))
     if peran.kepala_dinas or peran.tim_kerja:
@@ -94,7 +99,9 @@ def navigasi():
             ("Impor Data", url_for("impor.index")),
             ("Pegawai", url_for("dinas.daftar_pegawai")),
             ("Sekolah", url_for("dinas.daftar_sekolah")),
+            ("Tahun Kinerja", url_for("dinas.tahun_kinerja")),
             ("Tim Kerja", url_for("dinas_penilaian.tim_kerja")),
+            ("Pra-perencanaan", url_for("dinas_pra.index")),
             ("Sinkro", url_for("sinkro.cek_kesiapan")),
             ("Log Sinkro", url_for("sinkro.log")),
             ("Pengaturan", url_for("dinas.pengaturan")),
@@ -103,6 +110,19 @@ def navigasi():
         menu += [("Sekolah", url_for("dinas.daftar_sekolah"))]
     menu.append(("Profil", url_for("beranda.profil")))
     return menu
+
+
+def tahun_tampil():
+    """The header's year: (shown TahunKinerja, its state, [(year, state label)] to switch
+    to), or None (signed out, or no year in the person's Dinas yet)."""
+    if not current_user.is_authenticated:
+        return None
+    tahun = daftar.tahun_aktif(wajib=False)
+    if tahun is None:
+        return None
+    pilihan = daftar.tahun_dinas_saya()
+    status = next(td for t, td in pilihan if t.id == tahun.id)
+    return tahun, status, [(t.tahun, td.label_status) for t, td in pilihan]
 
 
 def url_sini(**ubah):

@@ -1,5 +1,7 @@
 """Time: naive UTC in the database, Indonesian dates on screen and paper."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,8 +23,26 @@ def zona():
     return ZoneInfo(current_app.config["ZONA_WAKTU"])
 
 
+# A date the current block runs "on" (see `pada`); None: the real date.
+_tanggal_tetap: ContextVar[date | None] = ContextVar("tanggal_tetap", default=None)
+
+
+@contextmanager
+def pada(tanggal):
+    """Run a block as if today were `tanggal`: the demo plans its running year in January,
+    when the year's planning deadlines allow it. Only the date moves; timestamps stay real."""
+    token = _tanggal_tetap.set(tanggal)
+    try:
+        yield
+    finally:
+        _tanggal_tetap.reset(token)
+
+
 def hari_ini():
-    """Today's date in the Dinas' time zone."""
+    """Today's date in the Dinas' time zone (or the date of an enclosing `pada`)."""
+    tetap = _tanggal_tetap.get()
+    if tetap is not None:
+        return tetap
     return datetime.now(zona()).date()
 
 

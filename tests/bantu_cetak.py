@@ -92,9 +92,10 @@ def akun(username):
 
 
 def skp_orm(username):
-    """The (first) SKP of a user, to change in the test (commit before any request)."""
+    """The (first) SKP of a user in the newest year he has one, to change in the test
+    (commit before any request)."""
     return db.session.scalar(select(Skp).where(Skp.pegawai_id == akun(username).pegawai_id)
-                             .order_by(Skp.id))
+                             .order_by(Skp.tahun_id.desc(), Skp.id))
 
 
 @baca
@@ -204,10 +205,19 @@ def tunggu(batch_id, batas=240):
 
 
 @baca
+def tahun_demo():
+    """The id of the demo's running year (2026; 2025 is closed), as a subquery."""
+    from kinerja_web.demo import TAHUN_INI
+    from kinerja_web.models import TahunKinerja
+
+    return select(TahunKinerja.id).where(TahunKinerja.tahun == TAHUN_INI).scalar_subquery()
+
+
 def yang_berpredikat(*npsn):
-    """SKP ids of the demo with a predikat set, optionally of these schools."""
+    """SKP ids of the demo's running year with a predikat set, optionally of these
+    schools."""
     q = (select(Skp.id).join(Penilaian, Penilaian.skp_id == Skp.id)
-         .where(Penilaian.penetapan_id.is_not(None)))
+         .where(Penilaian.penetapan_id.is_not(None), Skp.tahun_id == tahun_demo()))
     if npsn:
         q = q.join(Sekolah, Sekolah.id == Skp.sekolah_id).where(Sekolah.npsn.in_(npsn))
     return set(db.session.scalars(q))

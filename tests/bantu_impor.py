@@ -1,12 +1,10 @@
 """Helpers shared by test_impor.py and
 test_lintas_dinas.py, test_nilai_buruk.py: a helper module, no tests here."""
 
-import html
 import io
-import re
 from datetime import date
 
-from bantu import galat_per_baris
+from bantu import dom, galat_per_baris, teks_dari
 from conftest import nip_valid
 from sqlalchemy import select
 
@@ -83,7 +81,8 @@ def galat_di(halaman):
 
 def ringkasan_di(halaman):
     """{"Sekolah": "2 baru, 0 diubah, 0 tetap", "Pegawai": ..., "Akun baru": "4", ...}"""
-    return {a: b for a, b in re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', halaman)}
+    return {teks_dari(th): teks_dari(th.next) for th in dom(halaman).css('th[scope="row"]')
+            if th.next is not None and th.next.tag == "td"}
 
 
 def potret(app):
@@ -123,6 +122,11 @@ def berkas_baik():
 
 def sandi_di(halaman):
     """The one-time password table of the result page: [(nip, nama, username, sandi)]."""
-    return [tuple(html.unescape(x) for x in baris) for baris in re.findall(
-        r"<tr><td>(\d*)</td><td>(.*?)</td><td>(.*?)</td><td><code>(.*?)</code></td></tr>",
-        halaman)]
+    out = []
+    for tr in dom(halaman).css("tr"):
+        sel = tr.css("td")
+        if len(sel) == 4 and sel[3].css_first("code") is not None and (
+                sel[0].text().isdigit() or sel[0].text() == ""):
+            out.append((sel[0].text(), sel[1].text(), sel[2].text(),
+                        sel[3].css_first("code").text()))
+    return out

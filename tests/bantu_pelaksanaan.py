@@ -1,11 +1,10 @@
 """Helpers and fixtures of the Pelaksanaan tests (test_pelaksanaan.py, test_pelaksanaan_daftar.py,
 test_konfirmasi_ks.py, test_nilai_dokumen.py): a helper module, no tests here."""
 
-import re
 from datetime import date
-from html import unescape
 
 import pytest
+from bantu import dom, nilai, teks_dari
 from sqlalchemy import func, select
 
 from kinerja_web.extensions import db
@@ -42,10 +41,10 @@ def url(skp_id, n):
 def kirim(k, skp_id, n, data=None, aksi="simpan", versi=None, headers=None):
     """Post one step the way its form does (with the version the page showed)."""
     if versi is None:
-        m = re.search(r'name="versi" type="hidden" value="(\d+)"', k.get(url(skp_id, n)).text)
+        versi = nilai(k.get(url(skp_id, n)), "versi")
         p = praktik(skp_id)
         # A locked step shows no form: send what a page of another step would carry.
-        versi = m.group(1) if m else str(p.versi if p else 0)
+        versi = versi if versi else str(p.versi if p else 0)
     return k.post(url(skp_id, n), {**(data or {}), "aksi": aksi, "versi": versi},
                   headers=headers or {})
 
@@ -180,19 +179,16 @@ def kirim_k(k, skp_id, data, aksi="simpan", versi=None, headers=None):
     return k.post(url_k(skp_id), {**data, "aksi": aksi, "versi": versi}, headers=headers or {})
 
 
-def isi_textarea(r, nama):
-    """A textarea's content as the browser shows it (the first line break is markup)."""
-    m = re.search(rf'<textarea[^>]*name="{nama}"[^>]*>(.*?)</textarea>', r.text, re.S)
-    assert m, nama
-    isi = unescape(m.group(1))
-    return isi[2:] if isi.startswith("\r\n") else isi[1:] if isi.startswith("\n") else isi
-
-
 def baris_daftar(r):
-    """The list's rows as the cells' text."""
-    tbody = re.search(r"<tbody>(.*?)</tbody>", r.text, re.S).group(1)
-    # The NIP under each name has its own test (test_daftar_menunggu.py).
-    tbody = re.sub(r'<small class="nip">.*?</small>', "", tbody)
-    return [[" ".join(unescape(re.sub(r"<[^>]+>", " ", c)).split())
-             for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-            for tr in re.findall(r"<tr>(.*?)</tr>", tbody, re.S) if "colspan" not in tr]
+    """The list's rows as the cells' text, without a placeholder row (a spanning cell); the
+    NIP under each name left out (test_daftar_menunggu.py has its own test)."""
+    tbody = dom(r).css_first("tbody")
+    assert tbody is not None, "tidak ada tabel"
+    out = []
+    for tr in tbody.css("tr"):
+        if any("colspan" in td.attributes for td in tr.css("td")):
+            continue
+        for nip in tr.css("small.nip"):
+            nip.decompose()
+        out.append([teks_dari(td) for td in tr.css("td")])
+    return out

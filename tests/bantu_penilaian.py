@@ -1,13 +1,11 @@
 """Helpers shared by test_penilaian.py and
 test_dinas_penilaian.py, test_nilai_dokumen.py: a helper module, no tests here."""
 
-import re
 from datetime import date
-from html import unescape
 from types import SimpleNamespace
 
 import pytest
-from bantu import galat, pesan, teks, versi_di
+from bantu import dom, galat, pesan, teks, teks_dari, versi_di
 from sqlalchemy import func, select
 
 from kinerja_web.extensions import db
@@ -44,15 +42,10 @@ def ikuti(k, r):
 
 def rekomendasi_di(r):
     """The recommendation the page (or its fragment) shows, or None."""
-    m = re.search(r"Rekomendasi: <strong>([^<]+)</strong>", r.text)
-    return m.group(1) if m else None
-
-
-def hitung_tab(r):
-    """{tab label: count} of the page's tab bar."""
-    nav = re.search(r'<nav class="tab"[^>]*>(.*?)</nav>', r.text, re.S).group(1)
-    return {unescape(label).strip(): int(n)
-            for label, n in re.findall(r">([^<>]+?) \((\d+)\)</a>", nav)}
+    for p in dom(r).css("p"):
+        if teks_dari(p).startswith("Rekomendasi:") and p.css_first("strong") is not None:
+            return teks_dari(p.css_first("strong"))
+    return None
 
 
 def segar():
@@ -298,8 +291,11 @@ def kirim_data(k, lingkup=None):
 def pilihan_di(r):
     """{penilaian id: selected predikat} of the penetapan form."""
     out = {}
-    for pid, isi in re.findall(r'<select id="p-(\d+)"[^>]*>(.*?)</select>', r.text, re.S):
-        out[int(pid)] = re.search(r'value="(\w+)" selected', isi).group(1)
+    for sel in dom(r).css('select[id^="p-"]'):
+        pid = sel.attributes["id"].removeprefix("p-")
+        if pid.isdigit():
+            out[int(pid)] = next(o.attributes.get("value") for o in sel.css("option")
+                                 if "selected" in o.attributes)
     return out
 
 

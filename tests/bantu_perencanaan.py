@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from types import SimpleNamespace
 
-from bantu import badan, galat, masuk, versi_di
+from bantu import atribut_semua, galat, masuk, versi_di
 from sqlalchemy import select
 
 from kinerja_web.extensions import db
@@ -35,6 +35,11 @@ BATAS_FRAGMEN = 5 * 1024
 
 
 BATAS_QUERY = 6
+# A save also asks whether the year of what it writes is closed in its Dinas (one query
+# per write transaction when the page did not read the year already: alur/tahun.py).
+# And its commit raises the data generation counter (one UPDATE, simpanan.py: a stored
+# print is then checked again).
+BATAS_QUERY_TULIS = BATAS_QUERY + 2
 
 
 def mulai(k, posisi="guru"):
@@ -156,7 +161,7 @@ def terkompresi(r):
 
 def halaman_plus_css(k, r):
     """Compressed bytes of a full page and the hashed stylesheet it links."""
-    css = re.findall(r'<link [^>]*rel="stylesheet"[^>]*href="([^"]+)"', badan(r))
+    css = atribut_semua(r, 'link[rel="stylesheet"]', "href")
     assert len(css) == 1 and re.search(r"/aset/css/app\.[0-9a-f]+\.css$", css[0]), css
     r_css = k.get(css[0], headers={"Accept-Encoding": "gzip"})
     assert r_css.status_code == 200

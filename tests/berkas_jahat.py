@@ -208,3 +208,45 @@ def csv_banyak_baris(jumlah, baris=b"1;A\n"):
 
 def csv_banyak_kolom(jumlah):
     return b"nip" + b";" * jumlah + b"\n1;Ani\n"
+
+
+# ------------------------------------------------------------------ PDF ("Periksa berkas")
+
+def _pdf(obj, akhir=None):
+    """A PDF of the given object bodies (1 0 obj …), with a classic xref table; `akhir`:
+    bytes in place of the xref table and trailer."""
+    out = bytearray(b"%PDF-1.7\n")
+    posisi = []
+    for i, o in enumerate(obj, 1):
+        posisi.append(len(out))
+        out += f"{i} 0 obj\n".encode() + o + b"\nendobj\n"
+    xref = len(out)
+    if akhir is not None:
+        return bytes(out) + akhir(xref)
+    out += f"xref\n0 {len(obj) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{p:010d} 00000 n \n".encode() for p in posisi)
+    out += (f"trailer\n<< /Size {len(obj) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    return bytes(out)
+
+
+def pdf_bersarang(kedalaman=200_000):
+    """A catalog holding an array nested `kedalaman` deep (a recursive parser's stack)."""
+    return _pdf([b"<< /Type /Catalog /X " + b"[" * kedalaman + b"]" * kedalaman + b" >>"])
+
+
+def pdf_bom_xref(mb=2048):
+    """A cross-reference stream of `mb` MB of zeros, Flate-compressed ~1000:1 (2 MB):
+    the reader inflates it before it can find any object."""
+    import zlib
+
+    z = zlib.compressobj(9)
+    blok = b"\0" * (1024 * 1024)
+    aliran = b"".join(z.compress(blok) for _ in range(mb)) + z.flush()
+
+    def akhir(xref):
+        return (f"1 0 obj\n<< /Type /XRef /Size {mb * 1024 * 1024 // 3} /W [1 1 1] "
+                f"/Root 2 0 R /Length {len(aliran)} /Filter /FlateDecode >>\nstream\n"
+                ).encode() + aliran + (f"\nendstream\nendobj\nstartxref\n{xref}\n"
+                                       "%%EOF\n").encode()
+    return _pdf([], akhir)

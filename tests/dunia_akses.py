@@ -11,20 +11,21 @@ client carrying that role's session cookie, so no request changes another's sess
 """
 
 import io
-import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
 import dunia_sekali
+from bantu import nilai
 from bantu_sinkro import id_tugas, tunggu_ekspor
 from conftest import tanpa_konteks
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
-from kinerja_web import demo
+from kinerja_web import demo, waktu
+from kinerja_web.alur import prarencana as alur_pra
 from kinerja_web.aset import aset_url
 from kinerja_web.extensions import db, limiter
 from kinerja_web.models import (
@@ -37,12 +38,15 @@ from kinerja_web.models import (
     Penugasan,
     PeriodeEkinerja,
     Sekolah,
+    StatusTahun,
+    TahunDinas,
     TahunKinerja,
     TugasEkspor,
 )
 from kinerja_web.models.cetak import Cetakan, CetakBatch
 from kinerja_web.models.penilaian import Penetapan, Pengiriman, Penilaian, PkoSekolah
 from kinerja_web.models.skp import Skp
+from kinerja_web.pengingat import token_berhenti
 
 COOKIE = "kinerja_sesi"
 # The SKP objects of the world (see `bangun`).
@@ -87,10 +91,16 @@ def _akun(username):
 
 def _rencana(username, atasan=None, sampai="disepakati"):
     """A teacher's plan walked through the real transitions up to `sampai`."""
+    # Planned in January, as the running year's calendar requires.
+    with waktu.pada(date(demo.TAHUN_INI, 1, 15)):
+        return _rencana_januari(username, atasan, sampai)
+
+
+def _rencana_januari(username, atasan, sampai):
     from kinerja_web.alur import skp as alur_skp
 
     akun = _akun(username)
-    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == demo.TAHUN_INI))
     skp = alur_skp.buat(akun.pegawai, "guru", tahun, akun)
     atr = alur_skp.aturan_skp(skp)
     kat = skp.katalog_posisi
@@ -113,6 +123,8 @@ def _dinas_lain(sandi_hash):
               kota_ttd="Kota Lain")
     db.session.add(d)
     db.session.flush()
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == demo.TAHUN_INI))
+    db.session.add(TahunDinas(dinas_id=d.id, tahun_id=tahun.id, status=StatusTahun.BERJALAN))
     s = Sekolah(npsn="20999901", nama="SD NEGERI 9 KOTA LAIN", jenjang="sd", status="negeri",
                 dinas_id=d.id, unor_id="UNOR-LAIN-1", unor_nama="SD NEGERI 9 KOTA LAIN")
     db.session.add(s)
@@ -137,6 +149,10 @@ def _dinas_lain(sandi_hash):
                                      mulai=date(2024, 1, 1)))
         orang[username] = p
     db.session.flush()
+    # Its pra-perencanaan is not complete (no UNOR list, no Tim Kerja): its Operator opens
+    # planning for the school, as the gate allows.
+    alur_pra.buka(_akun("operator_lain"), s, tahun,
+                  "Data pra-perencanaan Dinas ini belum lengkap; guru tetap menyusun SKP.", True)
     skp = _rencana("guru_b", atasan="kepsek_b")
     tahun_id = skp.tahun_id
     kirim = Pengiriman(tahun_id=tahun_id, sekolah_id=s.id, dinas_id=d.id,
@@ -152,9 +168,9 @@ def _dinas_lain(sandi_hash):
                              rating_perilaku="sesuai", perilaku={}, umpan_balik_perilaku={},
                              predikat_usulan="baik", lengkap=True, pengiriman_id=kirim.id,
                              predikat="baik", penetapan_id=tetap.id))
-    db.session.add(PeriodeEkinerja(dinas_id=d.id, nama="TAHUN 2025", tahun=2025,
-                                   mulai=date(2025, 1, 1), selesai=date(2025, 12, 31),
-                                   batas=date(2026, 1, 31), tipe_periodik="Tahunan",
+    db.session.add(PeriodeEkinerja(dinas_id=d.id, nama="TAHUN 2026", tahun=2026,
+                                   mulai=date(2026, 1, 1), selesai=date(2026, 12, 31),
+                                   batas=date(2027, 1, 31), tipe_periodik="Tahunan",
                                    angka_periodik=1))
     return d, s, skp
 
@@ -181,8 +197,9 @@ class Sesi:
 
 
 def _token(r):
-    m = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', r.data)
-    return m.group(1).decode()
+    token = nilai(r, "csrf_token")
+    assert token, "tidak ada csrf_token di halaman"
+    return token
 
 
 def masuk(app, peran, username=None, sandi=demo.SANDI_DEMO):
@@ -232,6 +249,7 @@ def bangun(app, folder):
             for k, skp_id in o.skp.items()) if v}
         guru23 = db.session.get(Skp, o.skp["skp_guru"])
         o.pegawai = {"A": guru23.pegawai_id, "B": skp_b.pegawai_id}
+        o.berhenti = {"A": token_berhenti(guru23.pegawai_id)}
         o.sekolah = {"A": guru23.sekolah_id, "B": s_b.id}
         o.penilaian = {k: db.session.scalar(select(Penilaian.id).where(Penilaian.skp_id == v))
                        for k, v in (("A", o.skp["skp_guru"]), ("B", skp_b.id))}

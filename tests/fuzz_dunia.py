@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import dunia_sekali
 import pytest
+from bantu import nilai
 from conftest import tanpa_konteks
 from hypothesis import strategies as st
 from sqlalchemy import event, select
@@ -27,7 +28,8 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.security import generate_password_hash
 from werkzeug.test import encode_multipart
 
-from kinerja_web import demo, jobs, pdf
+from kinerja_web import demo, jobs, pdf, waktu
+from kinerja_web.alur import prarencana as alur_pra
 from kinerja_web.extensions import db, limiter
 from kinerja_web.models import (
     Akun,
@@ -36,6 +38,8 @@ from kinerja_web.models import (
     Penugasan,
     Sekolah,
     Skp,
+    StatusTahun,
+    TahunDinas,
     TahunKinerja,
 )
 from kinerja_web.sinkro import tugas
@@ -43,7 +47,6 @@ from kinerja_web.sinkro import tugas
 SANDI = demo.SANDI_DEMO
 LAIN = ("kadis_lain", "operator_lain", "kepsek_lain", "guru_lain", "guru_lain2")
 _DML = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
-_TOKEN = re.compile(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 PDF_PALSU = b"%PDF-1.4\n% fuzz: rendering is tested in test_cetak.py\n%%EOF\n"
 
 
@@ -69,13 +72,13 @@ class Dunia:
 def _bangun_dinas_lain(app, tahun):
     """A second Dinas: a school with a principal and two teachers (one with an agreed
     plan), an operator and a Kepala Dinas. Nobody of the demo may see any of it."""
-    from kinerja_web.alur import skp as alur_skp
     from kinerja_web.peran import muat_peran
 
     d = Dinas(nama="Dinas Pendidikan Kota Seberang", tingkat="kota", wilayah="Kota Seberang",
               kota_ttd="Seberang")
     db.session.add(d)
     db.session.flush()
+    db.session.add(TahunDinas(dinas_id=d.id, tahun_id=tahun.id, status=StatusTahun.BERJALAN))
     s = Sekolah(npsn="60709901", nama="SD NEGERI 9 SEBERANG", jenjang="sd", status="negeri",
                 dinas_id=d.id, unor_id="UNOR-60709901", unor_nama="SD NEGERI 9 SEBERANG")
     db.session.add(s)
@@ -110,6 +113,18 @@ def _bangun_dinas_lain(app, tahun):
         a.peran = muat_peran(a.pegawai, demo.MULAI)
         return a
 
+    # Its pra-perencanaan is incomplete (no UNOR list, no Tim Kerja): its Operator opens the
+    # school, and plans are made in January, as the year's calendar requires.
+    alur_pra.buka(akun("operator_lain"), s, tahun,
+                  "Data pra-perencanaan Dinas ini belum lengkap; guru tetap menyusun SKP.", True)
+    with waktu.pada(date(tahun.tahun, 1, 15)):
+        _rencana_lain(tahun, akun)
+    db.session.flush()
+
+
+def _rencana_lain(tahun, akun):
+    from kinerja_web.alur import skp as alur_skp
+
     for username, posisi in (("kepsek_lain", "kepala_sekolah"), ("guru_lain", "guru")):
         a = akun(username)
         skp = alur_skp.buat(a.pegawai, posisi, tahun, a)
@@ -124,7 +139,6 @@ def _bangun_dinas_lain(app, tahun):
         atasan = akun("kadis_lain" if posisi != "guru" else "kepsek_lain")
         alur_skp.setujui(skp, atasan)
         alur_skp.sepakati(skp, a)
-    db.session.flush()
 
 
 def _baca_dunia():
@@ -137,7 +151,10 @@ def _baca_dunia():
         w.nama[pid] = nama
         w.nip[pid] = nip
     per_pegawai = {v: k for k, v in w.pegawai.items()}
-    for sid, pid, posisi in db.session.execute(select(Skp.id, Skp.pegawai_id, Skp.posisi)):
+    # The running year's plans (the demo's closed 2025 has plans of a few people too).
+    for sid, pid, posisi in db.session.execute(
+            select(Skp.id, Skp.pegawai_id, Skp.posisi).join(TahunKinerja)
+            .where(TahunKinerja.tahun == demo.TAHUN_INI, Skp.ditutup.is_(None))):
         w.skp[(per_pegawai[pid], posisi)] = sid
     w.sekolah = dict(db.session.execute(select(Sekolah.nama, Sekolah.id)).all())
     w.dinas = db.session.scalar(select(Dinas.id).where(Dinas.nama.like("%Kebumen")))
@@ -150,12 +167,16 @@ def siapkan_dunia(app):
 
     def bangun():
         demo.buat(app)
-        tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+        tahun = db.session.scalar(select(TahunKinerja).where(
+            TahunKinerja.tahun == demo.TAHUN_INI))
         _bangun_dinas_lain(app, tahun)
         db.session.commit()
         return _baca_dunia()
 
     return dunia_sekali.sekali(app, "fuzz", bangun)
+
+
+_DO_UPDATE = re.compile(r"\bUPDATE\s+(\w+)", re.I)
 
 
 class PelacakTulis:
@@ -177,6 +198,11 @@ class PelacakTulis:
         if m:
             op = m.group(1).split()[0].upper()
             self.terbuka.setdefault(id(conn), {}).setdefault(m.group(2).lower(), set()).add(op)
+        elif statement.lstrip()[:3].upper() == "DO ":
+            # A PL/pgSQL block (the data generation counter on PostgreSQL, simpanan.NAIK):
+            # the tables it updates.
+            for t in _DO_UPDATE.findall(statement):
+                self.terbuka.setdefault(id(conn), {}).setdefault(t.lower(), set()).add("UPDATE")
 
     def _commit(self, conn):
         for t, ops in self.terbuka.pop(id(conn), {}).items():
@@ -222,9 +248,9 @@ class Peramban:
     def get(self, url, **kw):
         with tanpa_konteks():
             r = self.c.get(url, **kw)
-        m = _TOKEN.search(r.data) if r.mimetype == "text/html" else None
-        if m:
-            self.token = m.group(1).decode()
+        token = nilai(r, "csrf_token") if r.mimetype == "text/html" else None
+        if token:
+            self.token = token
         return r
 
     def post(self, url, data=None, *, token=True, **kw):

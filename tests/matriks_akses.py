@@ -141,15 +141,51 @@ MATRIKS = {
     ("auth.ganti_sandi", POST): Rute(u("/akun/sandi"), aturan=semua(422)),
     ("beranda.index", GET): Rute(u("/"), aturan=semua(200)),
     ("beranda.profil", GET): Rute(u("/profil"), aturan=semua(200)),
+    # The person's own contact (an empty form is valid: no e-mail, no digest).
+    ("beranda.profil", POST): Rute(u("/profil"), aturan=semua(303)),
+    # Unsubscribe: the signed token in the digest is the authorisation (no login needed).
+    ("beranda.berhenti", GET): Rute(obj("berhenti", "/pengingat/berhenti/{id}"), ("A",),
+                                    aturan={"anonim": 200, "lain": 200}),
+    ("beranda.berhenti_kirim", POST): Rute(obj("berhenti", "/pengingat/berhenti/{id}"),
+                                           ("A",), aturan={"anonim": 200, "lain": 200}),
+    # "Kirim lewat WhatsApp": principals (definitive or Plt.) and the Operator Dinas.
+    ("beranda.terlambat", GET): Rute(u("/pengingat/terlambat"), aturan=hanya(
+        200, "kepsek", "plt", "kepsek_lain", "operator", "operator_lain")),
+    # A history: the person himself, the principal of his school, the staff of his Dinas.
+    ("riwayat.sendiri", GET): Rute(u("/riwayat"), aturan=semua(200)),
+    ("riwayat.pegawai", GET): Rute(peg("/pegawai/{id}/riwayat"), AB, {
+        **{p: {"A": 200} for p in ("guru", "kepsek", *STAF[0])},
+        **{p: {"B": 200} for p in STAF[1]}}),
     ("dokumen.verifikasi", GET): Rute(
         lambda o, k: f"/verifikasi/{o.cetakan[k]}" if k != "-" else "/verifikasi",
         ("A", "B", "-"), {"anonim": 200, "lain": 200}),
+    # Nothing uploaded: "Pilih berkas PDF." (422) for anyone, signed in or not.
+    ("dokumen.periksa_berkas", POST): Rute(u("/verifikasi/periksa"),
+                                           aturan={"anonim": 422, "lain": 422}),
     # -------------------------------------------------------------- Operator Dinas
     ("dinas.daftar_pegawai", GET): Rute(u("/dinas/pegawai"), aturan=hanya(200, *OPERATOR_SEMUA)),
     ("dinas.detail_pegawai", GET): Rute(peg("/dinas/pegawai/{id}"), AB, ab(200, *OPERATOR)),
     ("dinas.atur_ulang_sandi", POST): Rute(peg("/dinas/pegawai/{id}/atur-ulang-sandi"), AB,
                                            ab(200, *OPERATOR)),
+    # An empty form (no stage, date or reason): the form's errors, 422; nothing written.
+    ("dinas.perpanjang_tenggat", POST): Rute(peg("/dinas/pegawai/{id}/perpanjangan"), AB,
+                                             ab(422, *OPERATOR)),
+    # An empty form: the field messages (422); nothing recorded.
+    ("dinas.catat_mutasi", POST): Rute(peg("/dinas/pegawai/{id}/mutasi"), AB,
+                                       ab(422, *OPERATOR)),
     ("dinas.daftar_sekolah", GET): Rute(u("/dinas/sekolah"), aturan=hanya(200, *STAF_SEMUA)),
+    # Performance years: the Operator's list; an empty "buka" names no year (422); 2026
+    # is running in both Dinas, so "mulai" is refused (422) and "tutup" shows what blocks
+    # it (200) and refuses the close in the demo Dinas (422: assessments half way).
+    ("dinas.tahun_kinerja", GET): Rute(u("/dinas/tahun"), aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("dinas.buka_tahun", POST): Rute(u("/dinas/tahun/buka"), aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("dinas.mulai_tahun", POST): Rute(u("/dinas/tahun/2026/mulai"),
+                                      aturan=hanya(422, *OPERATOR_SEMUA)),
+    ("dinas.tutup_tahun", GET): Rute(u("/dinas/tahun/2026/tutup"),
+                                     aturan=hanya(200, *OPERATOR_SEMUA)),
+    # The other Dinas' one assessment has its predikat: nothing blocks, it closes (303).
+    ("dinas.tutup_tahun", POST): Rute(u("/dinas/tahun/2026/tutup"),
+                                      aturan=hanya(422, "operator", operator_lain=303)),
     ("dinas.pengaturan", GET): Rute(u("/dinas/pengaturan"), aturan=hanya(200, *OPERATOR_SEMUA)),
     # Fields not sent keep their values (nothing to change: 303 "Tidak ada yang berubah").
     ("dinas.pengaturan", POST): Rute(u("/dinas/pengaturan"),
@@ -162,12 +198,26 @@ MATRIKS = {
     # Nothing sent: the header stays the Dinas letterhead (303 "tersimpan").
     ("dinas.unggah_garuda", POST): Rute(u("/dinas/pengaturan/garuda"),
                                         aturan=hanya(303, *OPERATOR_SEMUA)),
+    # Nothing sent: no signing, as already (303 "Tidak ada yang berubah").
+    ("dinas.atur_tte", POST): Rute(u("/dinas/pengaturan/tte"),
+                                   aturan=hanya(303, *OPERATOR_SEMUA)),
     # No Dinas has uploaded the emblem: 404 for its staff, refused for everyone else.
     ("dinas.garuda", GET): Rute(u("/dinas/garuda"), aturan=hanya(404, *STAF_SEMUA)),
     ("dinas_penilaian.tim_kerja", GET): Rute(u("/dinas/tim-kerja"),
                                              aturan=hanya(200, *OPERATOR_SEMUA)),
     ("dinas_penilaian.tim_kerja", POST): Rute(u("/dinas/tim-kerja"),
                                               aturan=hanya(422, *OPERATOR_SEMUA)),
+    # Pra-perencanaan: the Operator's list and download; one school's checks also for its
+    # own principal or Plt. (404 for a school he does not lead); an empty override 422.
+    ("dinas_pra.index", GET): Rute(u("/dinas/pra-perencanaan"),
+                                   aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("dinas_pra.unduh", GET): Rute(u("/dinas/pra-perencanaan.xlsx"),
+                                   aturan=hanya(200, *OPERATOR_SEMUA)),
+    ("dinas_pra.sekolah", GET): Rute(obj("sekolah", "/dinas/pra-perencanaan/sekolah/{id}"), AB,
+                                     {**ab(200, *OPERATOR), "kepsek": {"A": 200},
+                                      "plt": 404, "kepsek_lain": 404}),
+    ("dinas_pra.buka", POST): Rute(obj("sekolah", "/dinas/pra-perencanaan/sekolah/{id}/buka"),
+                                   AB, ab(422, *OPERATOR)),
     ("impor.index", GET): Rute(u("/impor"), aturan=hanya(200, *OPERATOR_SEMUA)),
     ("impor.index", POST): Rute(u("/impor"), aturan=hanya(422, *OPERATOR_SEMUA)),
     ("impor.pratinjau", GET): Rute(obj("impor", "/impor/{id}"), AB, ab(200, *OPERATOR)),

@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bantu import atribut, nilai
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -281,7 +282,6 @@ class KlienHttp:
     """One browser: its cookies and the CSRF token of the last page it read. Two threads
     may send with it at the same moment (a double click)."""
 
-    POLA_TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
     permintaan = 0  # requests answered, all clients together (for requests per second)
 
     def __init__(self, url, batas_waktu=120):
@@ -312,16 +312,16 @@ class KlienHttp:
             with self._kunci:
                 for baris in r.headers.get_all("Set-Cookie") or []:
                     nama, _, sisa = baris.partition("=")
-                    nilai, *atribut = sisa.split(";")
+                    isi_cookie, *atribut = sisa.split(";")
                     atribut = [a.strip().lower() for a in atribut]
                     hapus = "max-age=0" in atribut or any(
                         a.startswith("expires=") and "1970" in a for a in atribut)
-                    if nilai and not hapus:
-                        self.cookie[nama.strip()] = nilai
+                    if isi_cookie and not hapus:
+                        self.cookie[nama.strip()] = isi_cookie
                     else:
                         self.cookie.pop(nama.strip(), None)
-            if (m := self.POLA_TOKEN.search(teks)) is not None:
-                self.token = m.group(1)
+            if (token := nilai(teks, "csrf_token")) is not None:
+                self.token = token
             with self._kunci:
                 KlienHttp.permintaan += 1
             return Jawaban(r.status, r.headers.get("Location"), teks, mentah)
@@ -351,8 +351,8 @@ def multipart(data, berkas):
     may be a list), then the files of `berkas` ({field: (filename, bytes)})."""
     batas = f"----kinerja-uji-{uuid.uuid4().hex}"
     bagian = []
-    for nama, nilai in data.items():
-        for v in nilai if isinstance(nilai, (list, tuple)) else [nilai]:
+    for nama, isian in data.items():
+        for v in isian if isinstance(isian, (list, tuple)) else [isian]:
             bagian.append(f'--{batas}\r\nContent-Disposition: form-data; name="{nama}"'
                           f"\r\n\r\n{v}\r\n".encode())
     for nama, (nama_berkas, isi) in berkas.items():
@@ -386,9 +386,9 @@ def kirim_ganda(klien, path, data, berkas=None):
 
 
 def nilai_hidden(teks, nama):
-    m = re.search(rf'name="{nama}" type="hidden" value="([^"]*)"', teks)
-    assert m, f"tidak ada isian tersembunyi {nama}"
-    return m.group(1)
+    isi = atribut(teks, f'input[type="hidden"][name="{nama}"]', "value")
+    assert isi is not None, f"tidak ada isian tersembunyi {nama}"
+    return isi
 
 
 # ------------------------------------------------------------------ generated teachers
@@ -408,17 +408,27 @@ def buat_app(db_url):
                        "PRACETAK": False})
 
 
-def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g"):
+def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g", ini_berjalan=False):
     """Schools with a principal, `jumlah` teachers with an account each, an Operator Dinas
-    (`<awalan>operator`), the active year (2025, no SKP yet) and last year's agreed SKP per
-    teacher with its praktik cycle up to the accepted follow-up (step 4 open) — walked
-    through the workflow functions."""
+    (`<awalan>operator`), this year (2025, no SKP yet; in preparation, or running beside
+    last year with `ini_berjalan`, as in January) and last year's agreed SKP per teacher
+    with its praktik cycle up to the accepted follow-up (step 4 open) — walked through the
+    workflow functions."""
     from werkzeug.security import generate_password_hash
 
     from kinerja_web.alur import pelaksanaan as alur_p
     from kinerja_web.alur import skp as alur_skp
     from kinerja_web.extensions import db
-    from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan, Sekolah, TahunKinerja
+    from kinerja_web.models import (
+        Akun,
+        Dinas,
+        Pegawai,
+        Penugasan,
+        Sekolah,
+        StatusTahun,
+        TahunDinas,
+        TahunKinerja,
+    )
     from kinerja_web.peran import muat_peran
 
     app = buat_app(db_url)
@@ -452,6 +462,12 @@ def isi_guru(db_url, jumlah, per_sekolah=10, awalan="g"):
         lalu = TahunKinerja(tahun=2024, aturan="2025")
         db.session.add_all([ini, lalu])
         db.session.flush()
+        # Last year runs (its SKPs are the ones printed); this year is being prepared, so
+        # pages and commands work on last year by default.
+        db.session.add_all([
+            TahunDinas(dinas_id=dinas.id, tahun_id=ini.id,
+                       status=StatusTahun.BERJALAN if ini_berjalan else StatusTahun.PERSIAPAN),
+            TahunDinas(dinas_id=dinas.id, tahun_id=lalu.id, status=StatusTahun.BERJALAN)])
         op = orang(None, f"{awalan}operator", "Pelaksana", dinas=dinas)
         db.session.add(Penugasan(pegawai_id=op.id, peran="operator_dinas", dinas_id=dinas.id,
                                  mulai=date(2024, 1, 1)))
@@ -510,3 +526,35 @@ def hitung_baris(db_url, sql, **param):
             return conn.execute(text(sql), param).all()
     finally:
         engine.dispose()
+
+
+def dinas_kedua(db_url, username, sandi):
+    """A second Dinas beside the demo's, with only an Operator Dinas (`username`) and no
+    performance year of its own yet: where opening, starting and closing a year can succeed
+    (the demo's own Dinas has every year with a rule file opened already)."""
+    from werkzeug.security import generate_password_hash
+
+    from kinerja_web.extensions import db
+    from kinerja_web.models import Akun, Dinas, Pegawai, Penugasan
+
+    app = buat_app(db_url)
+    with app.app_context():
+        dinas = Dinas(nama="Dinas Pendidikan Kabupaten Kedua", tingkat="kabupaten",
+                      wilayah="Kabupaten Kedua", kota_ttd="Kedua")
+        db.session.add(dinas)
+        db.session.flush()
+        p = Pegawai(nip="198503142010011999", nama=f"Operator {username}",
+                    status_kepegawaian="PNS", golongan="III/a", jabatan="Pelaksana",
+                    jenis_kelamin="L", tanggal_lahir=date(1985, 3, 14), dinas_id=dinas.id)
+        db.session.add(p)
+        db.session.flush()
+        db.session.add_all([
+            Akun(username=username, pegawai_id=p.id, harus_ganti_sandi=False,
+                 sandi_hash=generate_password_hash(sandi, HASH_MURAH)),
+            Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
+                      mulai=date(2024, 1, 1))])
+        db.session.commit()
+        dinas_id = dinas.id
+        db.session.remove()
+        db.engine.dispose()
+    return dinas_id

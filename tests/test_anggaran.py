@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import brotli
 import pytest
+from bantu import atribut_semua
 
 from kinerja_web.demo import SANDI_DEMO
 
@@ -34,9 +35,8 @@ BATAS_NAVIGASI_BYTE = 10 * 1024
 
 
 def _tautan(html):
-    for href in re.findall(r'<a [^>]*href="([^"#]+)"', html):
-        href = href.replace("&amp;", "&")
-        if href.startswith("/") and not href.startswith("//") and not any(
+    for href in atribut_semua(html, "a[href]", "href"):
+        if "#" not in href and href.startswith("/") and not href.startswith("//") and not any(
             x in href for x in LEWATI
         ):
             yield href
@@ -44,9 +44,11 @@ def _tautan(html):
 
 def _subsumber(html):
     """Every URL the browser would fetch to show the page (besides the page itself)."""
-    urls = re.findall(r'<link [^>]*rel="(?:stylesheet|icon|preload)"[^>]*href="([^"]+)"', html)
-    urls += re.findall(r'<(?:script|img|iframe|source|video|audio)\b[^>]*\bsrc="([^"]+)"', html)
-    return [u for u in urls if not u.startswith("data:")]
+    urls = [u for rel in ("stylesheet", "icon", "preload")
+            for u in atribut_semua(html, f'link[rel="{rel}"][href]', "href")]
+    urls += atribut_semua(html, "script[src], img[src], iframe[src], source[src], video[src], "
+                          "audio[src]", "src")
+    return [u for u in urls if u and not u.startswith("data:")]
 
 
 def _jelajah(klien, per_jenis=2):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from bantu import teks as teks_halaman
 
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai
@@ -110,7 +111,7 @@ def test_hitungan_beranda_kepala_sekolah_berjumlah_utuh(demo, buat_klien):
 
     k = buat_klien()
     k.masuk("kepsek1", SANDI_DEMO)
-    teks = re.sub(r"\s+", " ", k.get("/").text)
+    teks = teks_halaman(k.get("/"))
     m = _angka(teks, r"(\d+) menunggu persetujuan dari (\d+) guru; (\d+) dikembalikan, (\d+) "
                      r"disetujui, (\d+) sudah disepakati, (\d+) draf, (\d+) belum membuat\.")
     angka = [int(x) for x in m.groups()]

@@ -54,8 +54,8 @@ def test_bawaan_sqlite_di_folder_instance_tanpa_redis(muat, tmp_path):
 
 
 def test_test_config_menang_atas_lingkungan(muat, monkeypatch):
-    monkeypatch.setenv("KINERJA_TAHUN_KINERJA", "2030")
-    assert muat({"TAHUN_KINERJA": 2025})["TAHUN_KINERJA"] == 2025
+    monkeypatch.setenv("KINERJA_SESI_MAKS_HARI", "90")
+    assert muat({"SESI_MAKS_HARI": 7})["SESI_MAKS_HARI"] == 7
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,15 @@ import whose confirm commits but whose answer (the one-time passwords) is lost t
 the Operator makes new one-time passwords, and they log the new teachers in.
 
 Every state-changing form (`test_kill_9_pada_setiap_formulir`, on the demo world of `flask
-seed-demo`, one gunicorn with two workers per backend): 65 rounds walk the demo through
+seed-demo` plus a second Dinas with only its Operator, one gunicorn with two workers per
+backend): 78 rounds walk the demo through
 its workflow — password change and reset, Mulai, wizard save, Ajukan, Kembalikan, Setujui,
 Sepakati, competency change, the praktik steps (send, agree, observation, tindak lanjut,
 accept, return), competency validation, task confirmation, both ratings, Kirim ke Dinas,
 reopening a sent assessment, PKO of a school and of the Dinas, penetapan, reopening a
-penetapan, Tim Kerja plotting, Dinas settings and logo, roster upload, cancel, confirm and
+penetapan, Tim Kerja plotting, Dinas settings and logo, opening, starting and closing a
+year (the second Dinas), a deadline extension, planning opened despite failing
+pra-perencanaan checks, a transfer, roster upload, cancel, confirm and
 new one-time passwords, Sinkro periods (add, edit, delete), reference upload, cancel and
 apply, export and sync, printing a document. In each round the request is sent and every
 server process gets SIGKILL at a random moment (before, during or after its commit); after
@@ -40,7 +43,6 @@ import io
 import json
 import os
 import random
-import re
 import shutil
 import signal
 import sqlite3
@@ -54,11 +56,13 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
+from bantu import atribut_semua
 from proses_uji import (
     ROOT,
     GunicornCepat,
     KlienHttp,
     buat_app,
+    dinas_kedua,
     env_app,
     flask,
     hitung_baris,
@@ -69,7 +73,7 @@ from proses_uji import (
 )
 from sqlalchemy import create_engine, inspect, text
 
-from kinerja_web.demo import SANDI_DEMO
+from kinerja_web.demo import SANDI_DEMO, TAHUN_INI
 
 pytestmark = pytest.mark.server
 
@@ -80,7 +84,7 @@ PUTUS = (OSError, http.client.HTTPException)  # what a client sees when the serv
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-LAIN = {"TAHUN_KINERJA": 2024, "CETAK_UKURAN_CHUNK": 1}  # last year's SKPs, 1 per chunk
+LAIN = {"CETAK_UKURAN_CHUNK": 1}  # 1 per chunk (last year's SKPs: its running year)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -272,8 +276,8 @@ def periksa_terputus_segar(app, batch_id, guru):
     from sqlalchemy import select
 
     from kinerja_web.extensions import db
-    from kinerja_web.jobs import BASI
     from kinerja_web.models import Cetakan, CetakBatch
+    from kinerja_web.tugas_latar import BASI
     from kinerja_web.waktu import sekarang
 
     with app.app_context():
@@ -537,8 +541,7 @@ def isian_formulir(teks, action, halaman=None):
 
 def nilai_pilihan(teks, nama):
     """Every value offered for a checkbox/radio field on the page."""
-    return re.findall(rf'<input[^>]*name="{re.escape(nama)}"[^>]*value="([^"]*)"', teks) or \
-        re.findall(rf'<input[^>]*value="([^"]*)"[^>]*name="{re.escape(nama)}"', teks)
+    return atribut_semua(teks, f'input[name="{nama}"][value]', "value")
 
 
 # Tables a mere read or sign-in touches: not part of any form's effect.
@@ -682,9 +685,11 @@ class Dunia:
         return self.klien[username]
 
     def skp(self, username, posisi="guru"):
+        """The person's SKP of the running year (the demo's last year is closed)."""
         return self.potret.satu(
             "SELECT skp.id FROM skp JOIN akun ON akun.pegawai_id = skp.pegawai_id "
-            "WHERE akun.username = :u AND skp.posisi = :p", u=username, p=posisi)
+            "JOIN tahun_kinerja t ON t.id = skp.tahun_id WHERE akun.username = :u "
+            "AND skp.posisi = :p AND t.tahun = :t", u=username, p=posisi, t=TAHUN_INI)
 
     def pegawai(self, username):
         return self.potret.satu("SELECT pegawai_id FROM akun WHERE username = :u", u=username)
@@ -782,10 +787,13 @@ _urut = iter(range(1, 10**6))
 
 
 def _pko_buka(d, k, nama):
-    """The Dinas reopens the penetapan of a school (or of the Dinas' own, nama None)."""
-    sql = ("SELECT id FROM penetapan WHERE sekolah_id = :s" if nama else
-           "SELECT id FROM penetapan WHERE sekolah_id IS NULL")
-    pid = d.potret.satu(sql, s=d.sekolah(nama) if nama else None)
+    """The Dinas reopens the standing penetapan of the running year of a school (or of the
+    Dinas' own, nama None)."""
+    pid = d.potret.satu(
+        "SELECT p.id FROM penetapan p JOIN tahun_kinerja t ON t.id = p.tahun_id WHERE "
+        + ("p.sekolah_id = :s" if nama else "p.sekolah_id IS NULL")
+        + " AND p.dibuka IS NULL AND t.tahun = :t", s=d.sekolah(nama) if nama else None,
+        t=TAHUN_INI)
     halaman = f"/dinas/pko/{d.sekolah(nama)}" if nama else "/dinas/pko-dinas"
     return form_dari(d, "kadis", halaman, f"/dinas/penetapan/{pid}/buka",
                      alasan="Koreksi data predikat.")
@@ -876,7 +884,8 @@ def _upaya(d, k, hapus=False):
     halaman = f"/pelaksanaan/{d.skp('guru11')}/praktik/4"
     r = k.get(halaman)
     assert r.status == 200, r.status
-    ids = re.findall(r'id="upaya-(\d+)"', r.teks)
+    ids = [i.removeprefix("upaya-") for i in atribut_semua(r.teks, '[id^="upaya-"]', "id")
+           if i.removeprefix("upaya-").isdigit()]
     assert ids, "tidak ada catatan upaya"
     ubah = f"/pelaksanaan/{d.skp('guru11')}/upaya/{ids[-1] if hapus else ids[0]}"
     if hapus:
@@ -913,9 +922,10 @@ def _penetapan(d, k):
 def _pengiriman_buka(d, k):
     pid = d.potret.satu(
         "SELECT penilaian.id FROM penilaian JOIN skp ON skp.id = penilaian.skp_id "
-        "WHERE skp.sekolah_id = :s AND penilaian.pengiriman_id IS NOT NULL "
-        "AND penilaian.penetapan_id IS NULL ORDER BY penilaian.id",
-        s=d.sekolah("SD NEGERI 3 WONOSARI"))
+        "JOIN tahun_kinerja t ON t.id = skp.tahun_id WHERE skp.sekolah_id = :s "
+        "AND penilaian.pengiriman_id IS NOT NULL AND penilaian.penetapan_id IS NULL "
+        "AND t.tahun = :t ORDER BY penilaian.id",
+        s=d.sekolah("SD NEGERI 3 WONOSARI"), t=TAHUN_INI)
     return form_dari(d, "kadis", f"/dinas/pko/{d.sekolah('SD NEGERI 3 WONOSARI')}",
                      f"/dinas/penilaian/{pid}/buka", alasan="Perbaiki rating.")
 
@@ -950,6 +960,9 @@ def _referensi_terakhir(d, aksi):
 def _periode_terakhir(d):
     return d.potret.satu("SELECT max(id) FROM periode_ekinerja")
 
+
+OPERATOR_KEDUA = "operatorkedua"
+PRA_GAGAL = "SMP NEGERI 1 KEBUMEN"
 
 # Penetapan sent again once it went through: nothing is left to set, the page says so (422).
 SUDAH_422 = (200, 303, 409, 422)
@@ -1044,6 +1057,32 @@ def kasus_semua():
             d, "operator", "/dinas/pengaturan", "/dinas/pengaturan/garuda",
             kop_garuda="y") + ({"garuda": ("garuda.png", _png())},), diaudit_lagi=True,
           ronde=2),
+        # ---------------------------------------------------------- years, deadlines,
+        # transfers, the pra-perencanaan gate. The second Dinas (`dinas_kedua`: the demo's
+        # has every year with a rule file opened) opens this year, starts it, closes it.
+        K("dinas.buka_tahun", OPERATOR_KEDUA, lambda d, k: form_dari(
+            d, OPERATOR_KEDUA, "/dinas/tahun", "/dinas/tahun/buka", tahun=str(TAHUN_INI))),
+        K("dinas.mulai_tahun", OPERATOR_KEDUA, lambda d, k: form_dari(
+            d, OPERATOR_KEDUA, "/dinas/tahun", f"/dinas/tahun/{TAHUN_INI}/mulai")),
+        K("dinas.tutup_tahun", OPERATOR_KEDUA, lambda d, k: form_dari(
+            d, OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/tutup")),
+        # Granting or opening again with the same values writes nothing (the row lock
+        # serialises twins; the second finds the first's row).
+        K("dinas.perpanjang_tenggat", "operator", lambda d, k: form_dari(
+            d, "operator", f"/dinas/pegawai/{d.pegawai('guru17')}",
+            f"/dinas/pegawai/{d.pegawai('guru17')}/perpanjangan", tahap="persetujuan_skp",
+            sampai=f"{TAHUN_INI}-11-30", alasan="Sakit, surat dokter terlampir.")),
+        # (The demo's one school whose checks fail is opened already: a new reason.)
+        K("dinas_pra.buka", "operator", lambda d, k: form_dari(
+            d, "operator", f"/dinas/pra-perencanaan/sekolah/{d.sekolah(PRA_GAGAL)}",
+            f"/dinas/pra-perencanaan/sekolah/{d.sekolah(PRA_GAGAL)}/buka",
+            alasan="UNOR sedang dipadankan BKD.", yakin="y")),
+        # A transfer splits the SKP at its TMT; sent again: "Mutasi ini sudah dicatat" (422).
+        K("dinas.catat_mutasi", "operator", lambda d, k: form_dari(
+            d, "operator", f"/dinas/pegawai/{d.pegawai('guru24')}",
+            f"/dinas/pegawai/{d.pegawai('guru24')}/mutasi", jenis="pindah",
+            tmt=f"{TAHUN_INI}-07-16", sekolah_tujuan=str(d.sekolah("SD NEGERI SEMAMPIR")),
+            nomor_sk="800/12/2026"), jawaban_ulang=(303, 422)),
         # ---------------------------------------------------------- roster import
         K("impor.index", "operator", _impor_baru),  # the same file again: its preview
         K("impor.batal", "operator", lambda d, k: _impor_terakhir(d, "batal")),
@@ -1080,11 +1119,18 @@ def kasus_semua():
         K("dokumen.cetak", "guru23", lambda d, k: form_dari(
             d, "guru23", f"/perencanaan/{d.skp('guru23')}", f"/cetak/skp/{d.skp('guru23')}"),
           ulang=True, ronde=2),
+        # After the prints: from here the cumulative AK document is signed (the server of
+        # this test has no certificate, so printing it would be refused).
+        K("dinas.atur_tte", "operator", lambda d, k: form_dari(
+            d, "operator", "/dinas/pengaturan", "/dinas/pengaturan/tte", tte_mode="p12",
+            tte_dokumen="ak_kumulatif")),
     ]
 
 
 # POST routes that change nothing worth a kill, or have their own crash test above.
 PENGECUALIAN = {
+    "dokumen.periksa_berkas": "writes nothing: checks the signature of an uploaded PDF in a "
+                              "child process and stores neither the file nor a row",
     "auth.masuk": "signing in writes only a new session (and its audit row); after a kill "
                   "the person signs in again — every round above restarts the server and "
                   "goes on with the sessions it had",
@@ -1093,6 +1139,12 @@ PENGECUALIAN = {
     "impor.unduh_sandi": "writes nothing: the one-time passwords come in the POST body so "
                          "they stay out of URLs and logs",
     "dokumen.batch": "own crash tests: test_cetak_batch_* above (the job resumed after kill -9)",
+    "beranda.profil": "one UPDATE of the person's own contact row (locked) with its audit "
+                      "row in one transaction: a kill leaves the old or the new contact, and "
+                      "saving again is harmless",
+    "beranda.berhenti_kirim": "one UPDATE of one flag (locked) with its audit row in one "
+                              "transaction: a kill leaves the person subscribed or not, and "
+                              "the link can be pressed again",
     "dokumen.batch_batal": "cancels a queued batch: one UPDATE of one row with its audit row; "
                            "a batch is picked up by a worker at once, so the queued state "
                            "cannot be held for a kill — see test_cetak_batch_*",
@@ -1111,16 +1163,19 @@ def test_setiap_post_punya_uji_crash():
 
 @pytest.fixture(params=BACKENDS)
 def basis_demo(request, tmp_path):
-    """A migrated database with the demo world (`flask seed-demo`)."""
+    """A migrated database with the demo world (`flask seed-demo`) and a second Dinas with
+    only its Operator (`dinas_kedua`)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'crash.db'}"
         migrasi(url)
         flask(url, "seed-demo")
+        dinas_kedua(url, OPERATOR_KEDUA, SANDI_DEMO)
         yield url
     else:
         with pg_sementara(f"crashdemo_{os.getpid()}") as url:
             migrasi(url)
             flask(url, "seed-demo")
+            dinas_kedua(url, OPERATOR_KEDUA, SANDI_DEMO)
             yield url
 
 

@@ -3,11 +3,10 @@ pegawai), the Beranda badge that counts a sent Diskusi persiapan, warnings that 
 nothing is left to act on, and the NIP that tells two people of the same name apart.
 Fixtures: test_pelaksanaan.py."""
 
-import re
 
 import bantu_pelaksanaan as _bersama
 import pytest
-from bantu import masuk
+from bantu import dom, lencana, masuk, teks_dari
 from bantu_pelaksanaan import aktor, baris_daftar
 
 from kinerja_web.extensions import db
@@ -91,14 +90,6 @@ def test_kepala_sekolah_di_daftar_dinas(buat_klien, rencana, majukan):
                                      "Refleksi kompetensi, Konfirmasi tugas")
 
 
-def lencana(r, judul):
-    """The count badge beside a Beranda line's title, or None when it has none."""
-    m = re.search(rf'{re.escape(judul)}</strong>(?: <span class="jumlah" aria-label="(\d+)">)?',
-                  r.text)
-    assert m, judul
-    return int(m.group(1)) if m.group(1) else None
-
-
 def test_beranda_menghitung_diskusi_persiapan_yang_dikirim(buat_klien, rencana, majukan):
     """Issue #15: a teacher who sent his Diskusi persiapan waits for the principal, so the
     "Daftar Penilaian Kinerja" badge counts him; before he sends, nothing waits (no
@@ -145,9 +136,17 @@ def test_peringatan_hilang_bila_tidak_ada_lagi(buat_klien, rencana, dunia, make_
 
 
 def nama_dan_nip(r, nama):
-    """The NIPs shown under `nama` on the page (in order)."""
-    return re.findall(rf'{re.escape(nama)}(?:</label>)?<small class="nip">NIP (\d{{18}})</small>',
-                      r.text)
+    """The NIPs shown under `nama` on the page (in order): a `small.nip` right after the
+    name (its text, or a label holding it)."""
+    out = []
+    for nip in dom(r).css("small.nip"):
+        sebelum = nip.prev
+        if sebelum is not None and (sebelum.text() if sebelum.tag in ("-text", "label")
+                                    else "").endswith(nama):
+            angka = teks_dari(nip).removeprefix("NIP ")
+            if len(angka) == 18 and angka.isdigit():
+                out.append(angka)
+    return out
 
 
 def test_dua_guru_senama_dibedakan_nip_di_setiap_daftar(buat_klien, rencana, majukan, dunia):

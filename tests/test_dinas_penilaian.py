@@ -9,18 +9,28 @@ The helpers and fixtures come from bantu_penilaian.py (shared with test_penilaia
 import csv
 import gzip
 import io
-import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import bantu_penilaian as _bersama
 import pytest
-from bantu import baris_tabel, galat, masuk, pesan, teks
+from bantu import (
+    atribut,
+    baris_tabel,
+    dom,
+    galat,
+    hitung_tab,
+    masuk,
+    opsi,
+    pesan,
+    teks,
+    teks_dari,
+    teks_semua,
+)
 from bantu_penilaian import (
     HX,
     LABEL_PREDIKAT,
     audit,
-    hitung_tab,
     ikuti,
     isian_penetapan,
     jumlah,
@@ -60,8 +70,7 @@ def semua_baris(k, url):
         r = k.get(url)
         assert r.status_code == 200, url
         out += baris_tabel(r)
-        m = re.search(r'<a href="([^"]+)" rel="next">', r.text)
-        url = m.group(1).replace("&amp;", "&") if m else None
+        url = atribut(r, 'a[rel="next"]', "href")
     return out
 
 
@@ -199,7 +208,7 @@ def test_progres_kepala_sekolah_per_jenis_hanya_yang_belum_selesai(alat, buat_kl
     r = kadis.get("/dinas/progres")
     assert hitung_tab(r) == {"Kepala Sekolah Definitif": 1, "Plt. Kepala Sekolah": 1, "Guru": 1}
     assert "PROGRES PENILAIAN KS DEFINITIF YANG BELUM SELESAI" in r.text
-    assert re.search(r"<th[^>]*>Tim Kerja</th>", r.text)
+    assert "Tim Kerja" in teks_semua(r, "th")
     assert baris_tabel(r) == [["Kepala Satu", "Kepala Sekolah Definitif", "SD NEGERI 1 SATU",
                                "Tim Satu", "Sudah selesai", "Belum dinilai", "Cek"]]
     assert f'href="/penilaian/{ks_skp}"' in r.text
@@ -328,16 +337,17 @@ def test_rekap_tahunan_tab_cari_saring_dan_angka_kredit(alat, buat_klien):
 
     # The exports carry the same rows and the angka kredit with its parts.
     rows = baca_csv(op.get("/dinas/rekap.csv"))
-    assert rows[0] == ["NIP", "Nama", "Satuan Pendidikan", "Jabatan", "Predikat Kinerja",
-                       "Status", "Bulan", "Persentase", "Koefisien", "Angka Kredit"]
+    assert rows[0] == ["NIP", "Nama", "Satuan Pendidikan", "Periode SKP", "Jabatan",
+                       "Predikat Kinerja", "Status", "Bulan", "Persentase", "Koefisien",
+                       "Angka Kredit"]
     per_nama = {x[1]: x for x in rows[1:]}
     assert len(per_nama) == 4
     assert per_nama["Guru Satu"] == [w.guru.nip, "Guru Satu", "SD NEGERI 1 SATU",
-                                     "Guru Ahli Pertama", "BAIK", "Sudah dikirim", "12", "100%",
-                                     "12,5", "12,50"]
-    assert per_nama["Guru Dua"][4:] == ["SANGAT BAIK", "Sudah dikirim", "6", "150%", "12,5",
+                                     "1 Januari 2025 – 31 Desember 2025", "Guru Ahli Pertama",
+                                     "BAIK", "Sudah dikirim", "12", "100%", "12,5", "12,50"]
+    assert per_nama["Guru Dua"][5:] == ["SANGAT BAIK", "Sudah dikirim", "6", "150%", "12,5",
                                         "9,38"]
-    assert per_nama["Guru ks_smp 01"][4:] == ["", "Belum dikirim", "", "", "", ""]
+    assert per_nama["Guru ks_smp 01"][5:] == ["", "Belum dikirim", "", "", "", ""]
     rows = baca_csv(op.get("/dinas/rekap.csv?tab=sudah_dikirim"))
     assert sorted(x[1] for x in rows[1:]) == ["Guru Dua", "Guru Satu"]
     rows = baca_xlsx(op.get("/dinas/rekap.xlsx?jenjang=sd"))
@@ -345,8 +355,10 @@ def test_rekap_tahunan_tab_cari_saring_dan_angka_kredit(alat, buat_klien):
     assert sorted((x[1], x[-1]) for x in rows[1:]) == [("Guru Dua", "9,38"),
                                                        ("Guru Satu", "12,50")]
     a = audit("ekspor_rekap")
-    assert [x.data for x in a] == [{"format": "csv", "baris": 4}, {"format": "csv", "baris": 2},
-                                   {"format": "xlsx", "baris": 2}]
+    # The audit row says which year's recap left the app.
+    assert [x.data for x in a] == [{"format": "csv", "baris": 4, "tahun": 2025},
+                                   {"format": "csv", "baris": 2, "tahun": 2025},
+                                   {"format": "xlsx", "baris": 2, "tahun": 2025}]
 
 
 def test_ekspor_rekap_menetralkan_rumus(alat, buat_klien, make_pegawai):
@@ -391,8 +403,7 @@ def test_operator_memplot_tim_kerja_centang_npsn_dan_lepaskan(alat, buat_klien, 
     r = op.get("/dinas/tim-kerja")
     assert "2 kepala sekolah." in teks(r)
     assert plot_di(r) == {"Kepala Satu": "Tim Satu", "Plt Dua": "Belum diplot"}
-    pilih = re.search(r'<select id="tim_kerja".*?</select>', r.text, re.S).group(0)
-    assert re.findall(r'<option value="(\w*)">([^<]+)', pilih) == [
+    assert [(v, t) for v, t, _ in opsi(r, "select#tim_kerja")] == [
         ("", "— pilih —"), ("lepas", "Lepaskan dari Tim Kerja"), (str(tim2), "Tim Dua"),
         (str(w.tim.id), "Tim Satu")]
     # Ticked.
@@ -407,8 +418,11 @@ def test_operator_memplot_tim_kerja_centang_npsn_dan_lepaskan(alat, buat_klien, 
     r = masuk(buat_klien, "tim2").get("/dinas/progres?jenis=plt_kepala_sekolah")
     assert [b[0] for b in baris_tabel(r)] == ["Plt Dua"]
     r = kadis.get("/persetujuan")
-    assert re.search(r'<td>Plt Dua<small class="nip">NIP \d{18}</small></td>'
-                     r'.*?<td[^>]*>Tim Dua</td>', r.text, re.S)
+    # Plt Dua's row (his NIP under his name) shows Tim Dua.
+    assert [b for b in baris_tabel(r) if "Plt Dua" in b and "Tim Dua" in b[b.index("Plt Dua"):]]
+    nip = [teks_dari(td.css_first("small.nip")) for td in dom(r).css("td")
+           if td.css_first("small.nip") is not None and teks_dari(td).startswith("Plt Dua NIP")]
+    assert nip and all(len(n) == 22 and n[4:].isdigit() for n in nip), nip
     # By a list of NPSN (in bulk).
     segar()
     npsn = [db.session.get(Sekolah, i).npsn for i in (w.sekolah.id, w.sekolah_plt.id)]
@@ -466,8 +480,7 @@ def test_plot_tim_kerja_hanya_operator_dan_dinas_sendiri(alat, buat_klien, make_
     assert jumlah(PlotTimKerja, PlotTimKerja.tim_kerja_id == tim_lain) == 0
     r = masuk(buat_klien, "operator_lain").get("/dinas/tim-kerja")
     assert plot_di(r) == {"Kepala Lain": "Belum diplot"}
-    assert f'value="{w.tim.id}"' not in re.search(
-        r'<select id="tim_kerja".*?</select>', r.text, re.S).group(0)
+    assert str(w.tim.id) not in [v for v, _, _ in opsi(r, "select#tim_kerja")]
 
 
 # ------------------------------------------------------------------ 8. access
@@ -805,7 +818,7 @@ def test_anggaran_ukuran_halaman_penilaian_dan_dinas(volume, alat, buat_klien):
                       f"/penilaian/{ks_skp}"),
             "ks12_g1": (f"/penilaian/{s.skp[0]}", "/")}.items():
         k = masuk(buat_klien, username)
-        css_url = re.search(r'<link rel="stylesheet" href="([^"]+)"', k.get("/").text).group(1)
+        css_url = atribut(k.get("/"), 'link[rel="stylesheet"]', "href")
         css = ukuran(k, css_url, 0)
         for u in urls:
             if u.endswith((".csv", ".xlsx")):
@@ -855,9 +868,9 @@ def test_penetapan_kepala_sekolah_dibagi_per_halaman_dengan_distribusi_menyeluru
 
     # The panel counts every principal, on this page or not.
     def jumlah_panel(html):
-        panel = html[html.index('id="panel-distribusi"'):]
-        tbody = panel[panel.index("<tbody>"):panel.index("</tbody>")]
-        return sum(int(n) for n in re.findall(r"<tr><td>[^<]+</td><td>(\d+)</td>", tbody))
+        tbody = dom(html).css_first("#panel-distribusi tbody")
+        sel = ([teks_dari(td) for td in tr.css("td")] for tr in tbody.css("tr"))
+        return sum(int(b[1]) for b in sel if len(b) > 1 and b[1].isdigit())
 
     assert jumlah_panel(r.text) == jumlah_panel(r2.text) == len(siap) + sudah
     frag = kadis.post("/penilaian/penetapan?lingkup=dinas&halaman=2",

@@ -17,7 +17,8 @@ import io
 import re
 
 import bantu_cetak
-from bantu import masuk_demo
+from bantu import masuk_demo, versi_di
+from bantu import teks as teks_halaman
 from bantu_cetak import (
     PERILAKU,
     SMP1,
@@ -59,7 +60,7 @@ tanpa_pekerja = bantu_cetak.tanpa_pekerja
 
 
 def teks_html(r):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.get_data(as_text=True)))
+    return teks_halaman(r)
 
 
 def skp_posisi(username, posisi):
@@ -74,7 +75,7 @@ def plt_dengan_predikat():
     Returns (guru SKP id, Plt. SKP id)."""
     guru, plt = skp_posisi("plt1", "guru"), skp_posisi("plt1", "plt_kepala_sekolah")
     kadis = db.session.scalar(select(Akun).where(Akun.username == "kadis")).pegawai
-    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2026))
     plt.status, plt.disetujui, plt.disepakati = "disepakati", sekarang(), sekarang()
     kirim = Pengiriman(tahun_id=tahun.id, sekolah_id=None, dinas_id=kadis.dinas_id,
                        oleh=kadis.id, jumlah=2)
@@ -169,7 +170,7 @@ def test_plt_pko_sekolahnya_kurva_kepala_sekolah_dan_tanpa_angka_kredit(
     from kinerja_web.sinkro.ekspor import ekspor
 
     dinas_id = db.session.scalar(select(Dinas.id).where(Dinas.nama == DINAS))
-    e = ekspor(dinas_id, "penilaian_akhir", 2025)
+    e = ekspor(dinas_id, "penilaian_akhir", 2026)
     db.session.commit()
     posisi = set(db.session.scalars(select(LogSinkro.posisi).where(
         LogSinkro.ekspor_id == e.id)))
@@ -352,8 +353,7 @@ def test_simpan_draf_di_langkah_terakhir_persetujuan(demo, buat_klien):
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert 'value="simpan"' in html and "Simpan draf" in html
-    versi = re.search(r'name="versi"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="versi"', html)
-    versi = versi.group(1) or versi.group(2)
+    versi = versi_di(r)
     r = k.post(url, {"aksi": "simpan", "versi": versi, "catatan": "Periksa target, Bu."})
     assert r.status_code in (200, 303)
     baris = db.session.get(Skp, skp.id)

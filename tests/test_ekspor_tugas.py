@@ -18,7 +18,7 @@ from bantu_sinkro import (
 )
 from sqlalchemy import func, select, update
 
-from kinerja_web import jobs
+from kinerja_web import jobs, tugas_latar
 from kinerja_web.alur import sinkro as alur_sinkro
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.models import Akun, Audit, Dinas, Ekspor, LogSinkro, TugasEkspor
@@ -58,7 +58,7 @@ def pemilik_mati():
     a moment ago, still looks fresh)."""
     proses = subprocess.Popen(["true"])
     proses.wait()
-    return f"{jobs._mesin()}|{proses.pid}|1|dead"
+    return f"{tugas_latar._mesin()}|{proses.pid}|1|dead"
 
 
 def jadikan_berjalan(tugas_id, pekerja, **nilai):
@@ -299,7 +299,7 @@ def test_pemilik_mati_diambil_alih_dari_halaman_dan_cli(app, demo, buat_klien, a
     assert antre == [tugas_id]
 
     # A live owner (this very process) keeps its job, whatever polls the page.
-    jadikan_berjalan(tugas_id, jobs.identitas(), diproses=7, total=40, tahap="cek")
+    jadikan_berjalan(tugas_id, tugas_latar.identitas(), diproses=7, total=40, tahap="cek")
     assert k.get(f"/sinkro/ekspor/tugas/{tugas_id}").status_code == 200
     assert antre == [tugas_id] and tugas.yang_terputus() == []
     # Elsewhere with a fresh heartbeat: presumed alive too.
@@ -403,7 +403,7 @@ def test_berkas_sama_dengan_ekspor_sinkron(app, demo, buat_klien, antre, jenis):
     assert jalankan(tugas_id) is True
     t = tugas_ekspor(tugas_id)
     dinas_id = t.dinas_id
-    sinkron = modul_ekspor.ekspor(dinas_id, jenis, 2025)
+    sinkron = modul_ekspor.ekspor(dinas_id, jenis, t.tahun)
     db.session.commit()
     latar = db.session.get(Ekspor, t.ekspor_id)
     assert latar.jumlah_diekspor > 0 or jenis == "penilaian_akhir"

@@ -23,9 +23,10 @@ from sqlalchemy import select
 
 from kinerja_web import aturan
 from kinerja_web import demo as demo_data
+from kinerja_web.alur import periode
 from kinerja_web.extensions import db
 from kinerja_web.models import LogSinkro, Pegawai, PeriodeEkinerja, Sekolah, Skp
-from kinerja_web.sinkro import berkas, cek, periode
+from kinerja_web.sinkro import berkas, cek
 
 ATR = aturan.muat_aturan()
 EJAAN_LAMA = ("DI ATAS EKSPEKTASI", "DI BAWAH EKSPEKTASI", "Di Atas Ekspektasi",
@@ -49,7 +50,7 @@ RHK_ORG_SEED = {  # seed 001, "Penilaian SKP" of a KS: RHK, indicator, target, p
 
 # Triwulanan periods with angka 1-4 and the final (Tahunan) period.
 PERIODE_BERSIH = tuple(
-    (nama.removesuffix(" 2025") if tipe != "Tahunan" else nama, mulai, selesai, batas,
+    (nama.removesuffix(" 2026") if tipe != "Tahunan" else nama, mulai, selesai, batas,
      "Triwulanan" if tipe != "Tahunan" else tipe, i + 1 if tipe != "Tahunan" else 1)
     for i, (nama, mulai, selesai, batas, tipe, _) in enumerate(demo_data.PERIODE_DEMO))
 
@@ -61,7 +62,7 @@ def pakai_periode_bersih(dinas_id):
             PeriodeEkinerja.dinas_id == dinas_id)).all():
         periode.hapus(p, p.versi)
     for nama, mulai, selesai, batas, tipe, angka in PERIODE_BERSIH:
-        periode.tambah(dinas_id, {"nama": nama, "tahun": 2025, "mulai": mulai,
+        periode.tambah(dinas_id, {"nama": nama, "tahun": 2026, "mulai": mulai,
                                   "selesai": selesai, "batas": batas, "tipe_periodik": tipe,
                                   "angka_periodik": angka})
     db.session.flush()
@@ -322,7 +323,7 @@ def test_berkas_v1_tetap_terbaca_dengan_skema_v1():
     back through the JSON Lines reader."""
     c = {"versi_format": "1", "jenis": "perencanaan", "nip": "198409102023212026",
          "nama": "FIERNI", "jenis_skp": "GURU / JAJF", "plt": False,
-         "periode_awal": "2025-01-01", "periode_akhir": "2025-12-31",
+         "periode_awal": "2026-01-01", "periode_akhir": "2026-12-31",
          "pendekatan": "KUANTITATIF", "jabatan": None, "unor": {"id": "U1", "nama": "SD"},
          "atasan": {"nama": "KS", "nip": None, "unor": {"id": None, "nama": None}},
          "rhk": [{"no": 1, "jenis": "UTAMA", "kode": "D1-1", "rhk": "Guru ...",

@@ -15,7 +15,6 @@ entry, so a new handler is fuzzed from the day it is added.
 
 import io
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from urllib.parse import quote
 import berkas_jahat
 import fuzz_dunia
 import pytest
+from bantu import atribut_semua, nilai
 from fuzz_dunia import (
     PAYLOAD,
     SANDI,
@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
 
-from kinerja_web import aturan
+from kinerja_web import aturan, demo
 from kinerja_web.alur import penilaian as alur_n
 from kinerja_web.alur.skp import aturan_skp
 from kinerja_web.extensions import db
@@ -60,6 +60,7 @@ from kinerja_web.models import (
     TahunKinerja,
     TugasEkspor,
 )
+from kinerja_web.pengingat import token_berhenti as token_pengingat
 from kinerja_web.peran import muat_peran
 
 ATR = aturan.muat_aturan("2025")
@@ -75,7 +76,6 @@ DOKUMEN = [d.kode for d in ATR.dokumen("guru")]
 HEADER = st.sampled_from(({}, {}, {}, {"HX-Request": "true"},
                           {"HX-Request": "true", "HX-Boosted": "true"},
                           {"HX-Request": "true", "HX-Current-URL": "http://localhost/beranda"}))
-_VERSI = re.compile(rb'<input[^>]*name="versi"[^>]*value="([^"]*)"')
 LIHAT = frozenset()  # a handler that writes nothing
 STATUS_TRANSISI = {"skp": ("status",),
                    "praktik": ("status_persiapan", "status_observasi", "status_tindak_lanjut",
@@ -134,12 +134,11 @@ def akun(username):
 
 
 def versi_di(html):
-    m = _VERSI.search(html)
-    return m.group(1).decode() if m else ""
+    return nilai(html, "versi") or ""
 
 
 def tahun():
-    return db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    return db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == demo.TAHUN_INI))
 
 
 def skp_lain(w):
@@ -198,7 +197,8 @@ def siap_penetapan(L):
 
 def buka_penetapan_dinas(L):
     """Reopen the principals' penetapan so the Dinas' own PKO can be set again."""
-    p = db.session.scalar(select(Penetapan).where(Penetapan.sekolah_id.is_(None)))
+    p = db.session.scalar(select(Penetapan).where(Penetapan.sekolah_id.is_(None),
+                                                  Penetapan.tahun_id == tahun().id))
     alur_n.buka_penetapan(akun("kadis"), p, "Koreksi data.")
     db.session.commit()
     return {}
@@ -228,8 +228,8 @@ def batch_antri(L):
 def ekspor_antri(L):
     """An export job waiting in each Dinas (the operator's, and one of the other Dinas)."""
     t = TugasEkspor(akun_id=L.dunia.akun["operator"], dinas_id=L.dunia.dinas,
-                    jenis="perencanaan", tahun=2025, lingkup="Uji", status="antri")
-    lain = TugasEkspor(dinas_id=L.dunia.dinas_lain, jenis="perencanaan", tahun=2025,
+                    jenis="perencanaan", tahun=demo.TAHUN_INI, lingkup="Uji", status="antri")
+    lain = TugasEkspor(dinas_id=L.dunia.dinas_lain, jenis="perencanaan", tahun=demo.TAHUN_INI,
                        lingkup="Uji", status="antri")
     db.session.add_all([t, lain])
     db.session.commit()
@@ -279,6 +279,10 @@ def log_sinkro(L):
     return {"ids": list(db.session.scalars(select(LogSinkro.id)))}
 
 
+def token_berhenti(L):
+    return {"token": [token_pengingat(L.dunia.pegawai["guru3"])]}
+
+
 def periode(L):
     ids = list(db.session.scalars(select(PeriodeEkinerja.id).order_by(PeriodeEkinerja.id)))
     return {"ids": ids, "versi": "1"}
@@ -325,6 +329,15 @@ def sel_csv():
     return st.one_of(st.sampled_from(["20309999", "SD NEGERI 99 FUZZ", "sd", "negeri", "", "=1+1",
                                       "198001012005011901", "PNS", "Guru Ahli Pertama",
                                       "III/a", "L", "1990-02-30"]), teks_jahat)
+
+
+def berkas_pdf():
+    """Mostly files refused before any parsing (not a PDF), sometimes a broken or hostile
+    PDF (each parsed in a child process: slow, so fewer)."""
+    isi = campur(st.one_of(st.binary(max_size=300), st.sampled_from([b"", b"GIF89a"])),
+                 st.one_of(st.builds(lambda b: b"%PDF-1.7\n" + b, st.binary(max_size=300)),
+                           st.sampled_from([berkas_jahat.pdf_bersarang(2000)])), 9)
+    return st.builds(Berkas, isi, st.sampled_from(NAMA_BERKAS + ["dokumen.pdf"]))
 
 
 def berkas_tabel(kolom):
@@ -626,10 +639,12 @@ def _sasaran():
             return form(url, bidang(k))
 
         def siap(L):
-            ids = [int(x) for x in re.findall(rb'id="upaya-(\d+)"', L.peramban("guru11").get(
-                f"/pelaksanaan/{L.dunia.skp_id('guru11')}/praktik/4").data)]
-            lain = [int(x) for x in re.findall(rb'id="upaya-(\d+)"', L.peramban("guru12").get(
-                f"/pelaksanaan/{L.dunia.skp_id('guru12')}/praktik/4").data)]
+            def upaya(u):
+                r = L.peramban(u).get(f"/pelaksanaan/{L.dunia.skp_id(u)}/praktik/4")
+                return [int(i.removeprefix("upaya-")) for i in atribut_semua(
+                    r, '[id^="upaya-"]', "id") if i.removeprefix("upaya-").isdigit()]
+
+            ids, lain = upaya("guru11"), upaya("guru12")
             assert ids and lain, (ids, lain)
             return {"catatan": ids, "catatan_lain": lain, "versi": "1"}
 
@@ -786,12 +801,70 @@ def _sasaran():
             "hapus": campur(pilih("y", ""), teks_jahat, 3)}),
         lambda w, k: "/dinas/pengaturan", frozenset({"dinas"})))
     tambah(Sasaran(
+        "tte", "dinas.atur_tte", "operator",
+        lambda w, k: form(st.just("/dinas/pengaturan/tte"), {
+            "tte_mode": campur(pilih("", "p12", "remote")),
+            "tte_dokumen": campur(pilih("dokumen_evaluasi", "skp", "ak_kumulatif")),
+            "tte_kepsek": campur(pilih("y", ""), teks_jahat, 3)}),
+        lambda w, k: "/dinas/pengaturan", frozenset({"dinas"})))
+    tambah(Sasaran(
         "atur_ulang_sandi", "dinas.atur_ulang_sandi", "operator",
         lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/atur-ulang-sandi", id_jalur(
             [w.pegawai[u] for u in ("guru1", "kepsek1", "kadis")],
             [w.pegawai["guru_lain"], w.pegawai["operator_lain"]])), {}),
         lambda w, k: f"/dinas/pegawai/{w.pegawai['guru1']}", frozenset({"akun",
                                                                          "sesi_login"})))
+    # Years, deadlines, transfers and the pra-perencanaan gate (issue #14). Opening,
+    # starting and closing rarely succeed on the demo (2025 closed, 2026 running with
+    # assessments under way, no 2027 rule file): they must refuse cleanly.
+    tambah(Sasaran(
+        "perpanjangan_tenggat", "dinas.perpanjang_tenggat", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/perpanjangan", id_jalur(
+            [w.pegawai[u] for u in ("guru3", "guru5")], [w.pegawai["guru_lain"]])), {
+            "tahap": campur(pilih("pengajuan_skp", "persetujuan_skp", "observasi", "")),
+            "sampai": campur(pilih("2026-03-31", "2026-12-31", "2026-01-10", "2027-01-05"),
+                             tanggal_jahat),
+            "alasan": campur(pilih("Sakit, surat dokter terlampir.", ""), teks_jahat)}),
+        lambda w, k: f"/dinas/pegawai/{w.pegawai['guru3']}",
+        frozenset({"perpanjangan_tenggat"})))
+    tambah(Sasaran(
+        "mutasi", "dinas.catat_mutasi", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/dinas/pegawai/{s}/mutasi", id_jalur(
+            [w.pegawai[u] for u in ("guru3", "guru16")], [w.pegawai["guru_lain"]])), {
+            "jenis": campur(pilih("pindah", "plt", "kepala_sekolah", "pensiun", "berhenti", "")),
+            "tmt": campur(pilih("2026-07-16", "2026-02-01", "2025-07-16"), tanggal_jahat),
+            "sekolah_tujuan": campur(pilih(str(w.sekolah["SD NEGERI 3 WONOSARI"]),
+                                           str(w.sekolah["SD NEGERI 9 SEBERANG"]), "")),
+            "nomor_sk": campur(pilih("800/12/2026", ""), teks_jahat)}),
+        lambda w, k: f"/dinas/pegawai/{w.pegawai['guru3']}",
+        frozenset({"mutasi", "skp", "pegawai", "penugasan"}), harus_sukses=False))
+    tambah(Sasaran(
+        "buka_tahun", "dinas.buka_tahun", "operator",
+        lambda w, k: form(st.just("/dinas/tahun/buka"), {
+            "tahun": campur(pilih("2027", "2026", "2025", ""), teks_jahat)}),
+        lambda w, k: "/dinas/tahun", frozenset({"tahun_kinerja", "tahun_dinas"}),
+        harus_sukses=False))
+    tambah(Sasaran(
+        "mulai_tahun", "dinas.mulai_tahun", "operator",
+        lambda w, k: form(st.builds(lambda t: f"/dinas/tahun/{t}/mulai",
+                                    pilih(2025, 2026, 2031)), {
+            "versi": campur(pilih("1", "2", ""), teks_jahat)}),
+        lambda w, k: "/dinas/tahun", frozenset({"tahun_dinas"}), harus_sukses=False))
+    tambah(Sasaran(
+        "tutup_tahun", "dinas.tutup_tahun", "operator",
+        lambda w, k: form(st.builds(lambda t: f"/dinas/tahun/{t}/tutup",
+                                    pilih(2025, 2026, 2031)), {
+            "versi": campur(pilih("1", "2", ""), teks_jahat)}),
+        lambda w, k: "/dinas/tahun", frozenset({"tahun_dinas"}), harus_sukses=False))
+    tambah(Sasaran(
+        "buka_perencanaan", "dinas_pra.buka", "operator",
+        lambda w, k: form(st.builds(lambda s: f"/dinas/pra-perencanaan/sekolah/{s}/buka",
+                                    id_jalur([w.sekolah["SMP NEGERI 1 KEBUMEN"],
+                                              w.sekolah["SD NEGERI 3 WONOSARI"]],
+                                             [w.sekolah["SD NEGERI 9 SEBERANG"]])), {
+            "alasan": campur(pilih("UNOR sedang dipadankan BKD.", ""), teks_jahat),
+            "yakin": campur(pilih("y", ""), teks_jahat, 3)}),
+        lambda w, k: "/dinas/pra-perencanaan", frozenset({"buka_perencanaan"})))
 
     # -------------------------------------------------------------- impor
     tambah(Sasaran(
@@ -853,6 +926,12 @@ def _sasaran():
                                     id_jalur(k["ids"], k["lain"])), {}),
         lambda w, k: f"/cetak/batch/{k['ids'][0]}", frozenset({"cetak_batch"}),
         siapkan=batch_antri))
+
+    tambah(Sasaran(
+        # Public: a PDF someone received, checked in a child process and never stored.
+        "periksa_berkas", "dokumen.periksa_berkas", None,
+        lambda w, k: form(st.just("/verifikasi/periksa"), {"berkas": berkas_pdf()}),
+        lambda w, k: "/verifikasi"))
 
     # -------------------------------------------------------------- sinkro e-Kinerja
     tambah(Sasaran(
@@ -916,6 +995,24 @@ def _sasaran():
                                     id_jalur(k["ids"])), {}),
         lambda w, k: f"/sinkro/referensi/impor/{k['ids'][0]}", frozenset({"impor_berkas"}),
         siapkan=referensi_pratinjau))
+
+    # -------------------------------------------------------------- reminders (issue #17)
+    tambah(Sasaran(
+        "profil_kontak", "beranda.profil", "guru2",
+        lambda w, k: form(st.just("/profil"), {
+            "email": campur(pilih("guru2@contoh.id", "", "Guru.Dua@Contoh.ID", "bukan surel")),
+            "telepon": campur(pilih("0812 3456 7890", "+62 812-3456-7891", "", "12ab")),
+            "pengingat": campur(pilih("y", ""))}),
+        lambda w, k: "/profil", frozenset({"pegawai"})))
+    # The signed link's confirmation button (CSRF-protected). The mail client's one-click
+    # body ("List-Unsubscribe=One-Click", no session, no CSRF token by RFC 8058) is never
+    # generated here: tests/test_pengingat.py covers it.
+    tambah(Sasaran(
+        "berhenti_pengingat", "beranda.berhenti_kirim", None,
+        lambda w, k: form(st.builds(lambda t: f"/pengingat/berhenti/{t}", teks_jalur(k["token"])),
+                          {"List-Unsubscribe": campur(pilih("", "one-click", "ya"))}),
+        lambda w, k: f"/pengingat/berhenti/{k['token'][0]}", frozenset({"pegawai"}),
+        siapkan=token_berhenti))
     return s
 
 
@@ -946,12 +1043,20 @@ def kunci_objek(tabel, baris):
 
 # Bookkeeping, not a state change: the failed-login counter and lock (the lock itself is
 # audited as "akun_dikunci"), the last sign-in time.
-PEMBUKUAN = {"akun": {"gagal_masuk", "terkunci_sampai", "terakhir_masuk"}}
+PEMBUKUAN = {"akun": {"gagal_masuk", "terkunci_sampai", "terakhir_masuk"},
+             # The data generation (simpanan): raised by the commit of any write to a
+             # table a printed document may read, so stored prints are checked again.
+             "generasi_data": {"n"}}
+# Changed along with what a request changes, never a state of its own.
+IKUTAN = {"audit", "generasi_data"}
 # A page's record created by a save that changed nothing (versi still 1) holds nothing:
 # no state change, no audit row (see the report: the empty row could be left out).
 KOSONG_AWAL = {"praktik", "refleksi_kompetensi", "penilaian"}
 # Changes audited without an object of their own: the act names them.
-AUDIT_TANPA_OBJEK = {"plot_tim_kerja": {"plot_tim_kerja"}}
+AUDIT_TANPA_OBJEK = {"plot_tim_kerja": {"plot_tim_kerja"},
+                     # A transfer moves the person and ends or starts his assignments:
+                     # the Mutasi's audit row names the person and both schools.
+                     "pegawai": {"mutasi_dicatat"}, "penugasan": {"mutasi_dicatat"}}
 # Rows written by an applied import are covered by the import's audit row.
 AUDIT_IMPOR = {"sekolah", "pegawai", "akun", "penugasan", "plot_tim_kerja", "referensi_unor",
                "asn_siasn", "sesi_login"}
@@ -1000,9 +1105,9 @@ def periksa_audit(beda, cermin, pelaku):
 def periksa_respons(s, m, r, beda, cermin, pelaku, statistik):
     statistik[r.status_code] += 1
     assert r.status_code < 500, f"{m.url}: {r.status_code}"
-    berubah = set(beda) - {"audit"}
+    berubah = set(beda) - IKUTAN
     if 400 <= r.status_code < 500:
-        assert set(beda) <= set(s.ubah_4xx) | ({"audit"} if s.ubah_4xx else set()), \
+        assert set(beda) <= set(s.ubah_4xx) | (IKUTAN if s.ubah_4xx else set()), \
             f"{r.status_code} tetapi tabel berubah: {sorted(beda)}"
     else:
         assert berubah <= set(s.ubah), f"tabel di luar dugaan berubah: {sorted(berubah)}"

@@ -24,6 +24,7 @@ from datetime import date
 
 import fuzz_dunia
 import pytest
+from bantu import nilai
 from fuzz_dunia import campur
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -49,7 +50,6 @@ PEMIMPIN = ("kepsek1", "kepsek2", "kepsek3", "kepsek4", "kepsek5", "kepsek6", "p
             "operator_lain")
 TANPA_RENCANA = ("guru1", "guru2", "guru16", "guru20")
 HX = {"HX-Request": "true"}
-_VERSI = re.compile(r'<input[^>]*name="versi"[^>]*value="([^"]*)"')
 
 # The workflow's edges: (from, to) -> who may take it.
 SKP_SAH = {(None, "draf"): "pemilik", ("draf", "diajukan"): "pemilik",
@@ -290,8 +290,8 @@ def buat_mesin(L, peramban, lingkup, statistik):
 
         def versi(self, u, url):
             r = self.buka(u, url)
-            m = _VERSI.search(teks(r))
-            return m.group(1) if m else "1"
+            versi = nilai(teks(r), "versi")
+            return versi if versi is not None else "1"
 
         # ---------------------------------------------------------- rules
         @rule(u=st.sampled_from(semua), halaman=st.sampled_from(HALAMAN),

@@ -1,8 +1,8 @@
 """The htmx helper both ways: a fragment for partial requests, the full page otherwise."""
 
-import re
 
 import pytest
+from bantu import dom, teks_dari
 
 from kinerja_web import htmx
 
@@ -121,10 +121,10 @@ def test_navigasi_boost_hanya_isi_utama_dengan_judul_dan_menu(klien, dunia):
     assert "<html" not in teks and "<body" not in teks and "<main" not in teks
     assert "Pengelolaan Kinerja Guru dan Kepala Sekolah · Periode" not in teks  # footer
     assert teks.lstrip().startswith("<title>Data Pegawai · Kinerja Guru</title>")
-    kepala = re.search(r'<header class="kepala" id="kepala" hx-swap-oob="true">.*?</header>',
-                       teks, re.S)
-    assert kepala and 'href="/dinas/pegawai" aria-current="page"' in kepala.group(0)
-    assert "Keluar" in kepala.group(0)
+    kepala = dom(teks).css_first('header.kepala#kepala[hx-swap-oob="true"]')
+    assert kepala is not None
+    assert kepala.css_first('a[href="/dinas/pegawai"][aria-current="page"]') is not None
+    assert "Keluar" in teks_dari(kepala)
     assert "<h1>Data Pegawai</h1>" in teks and "Guru Satu" in teks
     assert r.headers["HX-Retarget"] == "#konten"
     assert r.headers["HX-Reswap"].startswith("innerHTML")

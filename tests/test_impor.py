@@ -9,6 +9,8 @@ import stat
 from datetime import date, timedelta
 
 import pytest
+from bantu import nilai
+from bantu import teks as teks_halaman
 from bantu_impor import (
     GURU,
     KS,
@@ -191,7 +193,7 @@ def test_pratinjau_berkas_benar_hanya_menghitung(app, operator, dunia):
     assert r["Kesalahan"] == "0"
     teks = html.unescape(halaman)
     assert "Tidak ada kesalahan. Tekan Simpan data untuk menyimpan semuanya sekaligus." in \
-        re.sub(r"<[^>]+>", "", teks)
+        teks_halaman(halaman)
     assert "Sekolah baru: SD NEGERI 1 KARANGSARI (60100001)" in teks
     assert f"Pegawai baru: Drs. Bambang Riyadi, M.Pd. ({KS})" in teks
     assert potret(app) == sebelum
@@ -574,8 +576,10 @@ KEPALA_SEKOLAH = ["npsn", "nama", "jenjang", "status", "alamat", "kecamatan", "u
                   "unor_nama"]
 KEPALA_PEGAWAI = ["nip", "nuptk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin",
                   "status_kepegawaian", "golongan", "tmt_golongan", "jabatan", "tmt_jabatan",
-                  "pendidikan", "karpeg", "npsn", "peran", "tmt_peran", "keikutsertaan",
-                  "keterangan_keikutsertaan", "tanggal_keikutsertaan", "username"]
+                  "pendidikan", "karpeg", "email", "telepon", "npsn", "peran", "tmt_peran",
+                  "keikutsertaan",
+                  "keterangan_keikutsertaan", "tanggal_keikutsertaan", "username",
+                  "tmt_mutasi", "jenis_mutasi"]
 
 
 def test_templat_xlsx_berisi_kolom_terdokumentasi_dan_bisa_diimpor(app, operator, dunia):
@@ -647,8 +651,8 @@ def test_unduh_sandi_awal_menetralkan_rumus(app, operator, dunia):
     hasil = simpan(operator, impor_id)
     sandi = sandi_di(hasil.text)
     assert len(sandi) == 4
-    isian = html.unescape(re.search(r'name="isian" type="hidden" value="([^"]*)"',
-                                    hasil.text).group(1))
+    isian = nilai(hasil, "isian")
+    assert isian is not None
 
     r = operator.post("/impor/sandi-awal.xlsx", {"isian": isian})
     assert r.status_code == 200
@@ -883,8 +887,9 @@ def test_sandi_yang_hilang_dibuat_ulang_oleh_operator_yang_menyimpan(app, operat
             Audit.aksi == "impor_sandi_dibuat_ulang", Audit.objek_id == impor_id)) == 1
 
     # The sheet downloads like the first time.
-    form = re.search(r'name="isian" type="hidden" value="([^"]*)"', r.text)
-    unduh = operator.post("/impor/sandi-awal.xlsx", {"isian": html.unescape(form.group(1))})
+    isian = nilai(r, "isian")
+    assert isian is not None
+    unduh = operator.post("/impor/sandi-awal.xlsx", {"isian": isian})
     assert unduh.status_code == 200
     baris = [[c.value for c in row] for row in load_workbook(io.BytesIO(unduh.data))
              ["Sandi awal"].iter_rows()]

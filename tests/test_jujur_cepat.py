@@ -5,8 +5,8 @@ import re
 
 import bantu
 import pytest
+from bantu import atribut_semua, dom, nilai, pesan, tautan, teks, teks_css, teks_dari, versi_di
 from bantu import masuk as masuk_dunia
-from bantu import pesan
 from bantu_penilaian import Alat, isian_penetapan, jumlah, penilaian, pilihan_di
 
 from kinerja_web.demo import SANDI_DEMO
@@ -28,22 +28,19 @@ def alat(dunia, make_sekolah, make_pegawai, tugaskan):
     return Alat(dunia, make_sekolah, make_pegawai, tugaskan)
 
 
-def teks(r):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.get_data(as_text=True)))
-
-
 # ------------------------------------------------------------ "Cek" opens the current step
 
 def test_cek_di_daftar_membuka_langkah_yang_sedang_berjalan(masuk):
     k = masuk("kepsek1")
-    html = k.get("/penilaian").text
+    halaman = dom(k.get("/penilaian"))
     label = ("Diskusi persiapan", "Rating observasi", "Nilai tindak lanjut",
              "Nilai refleksi tindak lanjut", "Sudah selesai")
     baris = []
-    for tr in html.split("<tbody>")[1].split("</tr>")[:-1]:
-        status = [x for x in label if f">{x}<" in tr]
-        n = re.search(r'href="/pelaksanaan/\d+/praktik/(\d)">Cek</a>', tr)
-        baris.append((status[0], int(n.group(1))))
+    for tr in halaman.css_first("tbody").css("tr"):
+        status = [x for x in label if x in [teks_dari(el) for el in tr.css("*")]]
+        cek = [a.attributes["href"] for a in tr.css("a[href]") if teks_dari(a) == "Cek"
+               and re.fullmatch(r"/pelaksanaan/\d+/praktik/\d", a.attributes["href"])]
+        baris.append((status[0], int(cek[0][-1])))
     langkah = dict(baris)
     assert langkah == {"Diskusi persiapan": 1, "Rating observasi": 2, "Nilai tindak lanjut": 3,
                        "Nilai refleksi tindak lanjut": 5, "Sudah selesai": 5}
@@ -54,17 +51,18 @@ def test_cek_di_daftar_membuka_langkah_yang_sedang_berjalan(masuk):
                                              ("guru11", 5), ("guru12", 5)])
 def test_cek_praktik_kinerja_guru_membuka_langkahnya(masuk, username, n):
     k = masuk(username)
-    m = re.search(r'href="(/pelaksanaan/\d+/praktik/(\d))">Cek Praktik Kinerja<',
-                  k.get("/pelaksanaan").text)
-    assert m and int(m.group(2)) == n
-    assert k.get(m.group(1)).status_code == 200
+    cek = [h for h in tautan(k.get("/pelaksanaan"), "Cek Praktik Kinerja")
+           if re.fullmatch(r"/pelaksanaan/\d+/praktik/\d", h)]
+    assert cek and int(cek[0][-1]) == n
+    assert k.get(cek[0]).status_code == 200
 
 
 # ------------------------------------------------------------ confirmations before sending
 
 def _bentuk(html, aksi=None):
     """The name/value pairs a browser sends from the page's form (hidden inputs)."""
-    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    data = {el.attributes["name"]: el.attributes.get("value") or ""
+            for el in dom(html).css('input[type="hidden"][name]')}
     data.pop("csrf_token", None)
     if aksi:
         data["aksi"] = aksi
@@ -76,8 +74,9 @@ def test_kirim_data_ke_dinas_minta_konfirmasi_dulu(alat, buat_klien):
     k = masuk_dunia(buat_klien, "ks_k")
     r = k.get("/penilaian")
     # The list's button opens the confirmation (a page of its own, a GET that writes nothing).
-    assert re.search(r'<form method="get" action="/penilaian/kirim">\s*<button>Kirim data '
-                     r'\(2\)</button>', r.text)
+    tombol = dom(r).css('form[method="get"][action="/penilaian/kirim"] button')
+    assert [(teks_dari(b), "disabled" in b.attributes) for b in tombol] == [
+        ("Kirim data (2)", False)]
     r = k.get("/penilaian/kirim")
     assert r.status_code == 200
     t = teks(r)
@@ -91,7 +90,7 @@ def test_kirim_data_ke_dinas_minta_konfirmasi_dulu(alat, buat_klien):
     assert all("Predikat (usulan):" in o for o in orang)
     assert "1 penilaian belum selesai dinilai dan tidak ikut dikirim" in t
     assert jumlah(Pengiriman) == 0
-    assert re.search(r'<form method="post" action="/penilaian/kirim"', r.text)
+    assert dom(r).css_first('form[method="post"][action="/penilaian/kirim"]') is not None
     assert 'name="csrf_token"' in r.text and "Ya, kirim (2)</button>" in r.text
     r = k.post("/penilaian/kirim", {})
     assert r.status_code == 303
@@ -99,7 +98,8 @@ def test_kirim_data_ke_dinas_minta_konfirmasi_dulu(alat, buat_klien):
     assert [penilaian(x).pengiriman_id is not None for x in s.skp[:2]] == [True, True]
     # Nothing left: the list's button is disabled and says why; the page says so too.
     r = k.get("/penilaian")
-    assert re.search(r'<button disabled aria-describedby="kirim-kenapa">Kirim data \(0\)', r.text)
+    assert teks_css(r, 'button[disabled][aria-describedby="kirim-kenapa"]').startswith(
+        "Kirim data (0)")
     assert "Belum bisa dikirim: belum ada penilaian yang selesai dinilai" in teks(r)
     r = k.get("/penilaian/kirim")
     assert "Ya, kirim" not in r.text
@@ -113,8 +113,7 @@ def test_penetapan_minta_konfirmasi_dulu_tanpa_javascript(alat, buat_klien):
     r = k.get("/penilaian/penetapan")
     assert '<button name="aksi" value="konfirmasi">Kirim…</button>' in r.text
     data = isian_penetapan(s.pen, ["sangat_baik", "sangat_baik"], aksi="konfirmasi",
-                           kiriman=re.search(r'name="kiriman"[^>]*value="([^"]+)"',
-                                             r.text).group(1))
+                           kiriman=nilai(r, "kiriman"))
     # A check the Kirim would refuse is answered on the form itself, nothing written.
     r = k.post("/penilaian/penetapan", data)
     assert r.status_code == 422
@@ -155,8 +154,12 @@ def test_langkah_yang_ditukar_htmx_membawa_judulnya(masuk):
     full page has it in <head> only. The browser side: tests/e2e/test_jujur.py."""
     k = masuk("kepsek1")
     r = k.get("/penilaian?tab=tindak_lanjut")
-    url = re.search(r'href="(/pelaksanaan/\d+/praktik/)3">Cek', r.text).group(1)
-    nama = re.search(r"<h1>Praktik Kinerja: ([^<]+)</h1>", k.get(f"{url}3").text).group(1)
+    url = next(a.attributes["href"][:-1] for a in dom(r).css("a[href]")
+               if re.fullmatch(r"/pelaksanaan/\d+/praktik/3", a.attributes["href"])
+               and teks_dari(a).startswith("Cek"))
+    judul = teks_css(k.get(f"{url}3"), "h1")
+    assert judul.startswith("Praktik Kinerja: ")
+    nama = judul.removeprefix("Praktik Kinerja: ")
     for n, judul in ((2, "Observasi"), (3, "Diskusi tindak lanjut")):
         frag = k.get(f"{url}{n}", headers=HX)
         assert frag.text.lstrip().startswith('<section id="langkah"')
@@ -167,8 +170,9 @@ def test_langkah_yang_ditukar_htmx_membawa_judulnya(masuk):
         assert penuh.text.count("<title>") == 1
         assert judul_penuh in penuh.text
     k = masuk("guru3")  # a draft plan: the teacher's wizard
-    skp = re.search(r'href="(/perencanaan/\d+)"', k.get("/perencanaan").text).group(1)
-    url = re.search(r'href="(/perencanaan/\d+/langkah/)\d"', k.get(skp).text).group(1)
+    skp = next(h for h in tautan(k.get("/perencanaan")) if re.fullmatch(r"/perencanaan/\d+", h))
+    url = next(h[:-1] for h in tautan(k.get(skp))
+               if re.fullmatch(r"/perencanaan/\d+/langkah/\d", h))
     frag = k.get(f"{url}2", headers=HX)
     assert "<title>Perencanaan Kinerja — Praktik Kinerja · Kinerja Guru</title>" in frag.text
 
@@ -206,27 +210,33 @@ def test_penghitung_karakter_siap_dihitung_di_perangkat(masuk):
     and names its counter, which knows the limit. Typing: tests/e2e/test_jujur.py."""
     k = masuk("guru7")
     r = k.get("/pelaksanaan")
-    url = re.search(r'href="(/pelaksanaan/\d+/kompetensi)"', r.text).group(1)
+    url = next(h for h in tautan(r) if re.fullmatch(r"/pelaksanaan/\d+/kompetensi", h))
     html = k.get(url).text
     for nama in ("inspirasi_0", "penerapan_2"):
-        area = re.search(rf'<textarea[^>]*name="{nama}"[^>]*>', html).group(0)
-        assert 'maxlength="250"' in area and f'aria-describedby="hitung-{nama}"' in area
-        assert re.search(rf'<small id="hitung-{nama}" class="penghitung" data-maks="250"',
-                         html)
+        area = dom(html).css_first(f'textarea[name="{nama}"]').attributes
+        assert area.get("maxlength") == "250" and area.get("aria-describedby") == f"hitung-{nama}"
+        hitung = dom(html).css_first(f"small#hitung-{nama}")
+        assert hitung is not None and hitung.attributes.get("class") == "penghitung"
+        assert hitung.attributes.get("data-maks") == "250"
     # The server check stays: 251 characters are refused with a message.
     r = k.post(url, {"inspirasi_0": "x" * 251, "penerapan_0": "Saya menerapkannya.",
-                     "aksi": "simpan", "versi": re.search(r'name="versi"[^>]*value="(\d+)"',
-                                                          html).group(1)})
+                     "aksi": "simpan", "versi": versi_di(html)})
     assert r.status_code == 422
 
 
 # ------------------------------------------------------------ PKO with part of the data
 
+def pko_sekolah(r, nama):
+    """The link to the PKO page in the first row of the list naming school `nama`."""
+    tr = next(tr for tr in dom(r).css("tr") if nama in teks_dari(tr))
+    return next(h for h in atribut_semua(tr.html, "a[href]", "href")
+                if re.fullmatch(r"/dinas/pko/\d+", h))
+
+
 def test_pko_dengan_sebagian_data_memperingatkan_dengan_angka(masuk):
     k = masuk("kadis")
     r = k.get("/dinas/pko")
-    baris = [tr for tr in r.text.split("<tr>") if "SMP NEGERI 2 KARANGGAYAM" in tr][0]
-    url = re.search(r'href="(/dinas/pko/\d+)"', baris).group(1)
+    url = pko_sekolah(r, "SMP NEGERI 2 KARANGGAYAM")
     r = k.get(url)
     t = teks(r)
     assert "Penilaian diterima: 6 dari 7 guru" in t
@@ -236,18 +246,19 @@ def test_pko_dengan_sebagian_data_memperingatkan_dengan_angka(masuk):
     assert pesan in t
     # A school whose every teacher's data arrived has no warning ...
     r = k.get("/dinas/pko")
-    baris = [tr for tr in r.text.split("<tr>") if "SD NEGERI 3 WONOSARI" in tr][0]
-    url = re.search(r'href="(/dinas/pko/\d+)"', baris).group(1)
+    url = pko_sekolah(r, "SD NEGERI 3 WONOSARI")
     r = k.get(url)
     assert "Penilaian diterima: 6 dari 6 guru" in teks(r) and "Baru " not in teks(r)
     # ... until the Dinas returns one teacher's data to the principal: set now, the PKO
     # says with the numbers what it is based on, before and after.
-    buka = re.search(r'action="(/dinas/penilaian/\d+/buka)"', r.text).group(1)
+    buka = next(a for a in atribut_semua(r, "form[action]", "action")
+                if re.fullmatch(r"/dinas/penilaian/\d+/buka", a))
     assert k.post(buka, {"alasan": "Nilai perlu diperiksa ulang."}).status_code == 303
     r = k.get(url)
     pesan = pesan.replace("6 dari 7", "5 dari 6")
     assert "Penilaian diterima: 5 dari 6 guru" in teks(r) and pesan in teks(r)
-    versi = re.search(r'name="versi"[^>]*value="(\d*)"', r.text).group(1)
+    versi = nilai(r, "versi")
+    assert versi is not None and (versi == "" or versi.isdigit())
     r = k.post(url, {"pko": "baik", "alasan": "Rapor Pendidikan 2025.", "versi": versi})
     assert r.status_code == 303
     t = teks(k.get(r.headers["Location"]))

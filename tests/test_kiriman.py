@@ -5,7 +5,7 @@ at the same moment against real gunicorn workers) is in test_serentak.py."""
 import re
 
 import pytest
-from bantu import masuk
+from bantu import dom, masuk, nilai
 from bantu_sinkro import id_tugas, tunggu_ekspor
 from sqlalchemy import func, select
 
@@ -19,12 +19,12 @@ HX = {"HX-Request": "true"}
 
 def kunci_di(r, aksi):
     """The submission key of the form posting to `aksi` on the page."""
-    m = re.search(r'<form method="post" action="' + re.escape(aksi) + r'"[^>]*>(.*?)</form>',
-                  r.get_data(as_text=True), re.S)
-    assert m, f"tidak ada formulir ke {aksi}"
-    k = re.search(r'name="kiriman" type="hidden" value="([^"]+)"', m.group(1))
-    assert k, "formulir tanpa kunci kiriman"
-    return k.group(1)
+    form = next((f for f in dom(r).css('form[method="post"]')
+                 if f.attributes.get("action") == aksi), None)
+    assert form is not None, f"tidak ada formulir ke {aksi}"
+    k = form.css_first('input[name="kiriman"][type="hidden"]')
+    assert k is not None and k.attributes.get("value"), "formulir tanpa kunci kiriman"
+    return k.attributes["value"]
 
 
 def hitung(model, *syarat):
@@ -113,8 +113,8 @@ def test_cetak_batch_dikirim_dua_kali_satu_pekerjaan(buat_klien, dunia, monkeypa
     k.post("/perencanaan/mulai/guru")
     op = masuk(buat_klien, "operator")
     r = op.get("/cetak/batch")
-    kunci = re.search(r'name="kiriman" type="hidden" value="([^"]+)"',
-                      r.get_data(as_text=True)).group(1)
+    kunci = nilai(r, "kiriman")
+    assert kunci
     data = {"jenis": "skp", "sekolah": "", "jenjang": "", "format": "pdf", "kiriman": kunci}
     # The draft SKP cannot be printed yet: refused, and the key is not used up.
     assert op.post("/cetak/batch", data).status_code == 422

@@ -2,10 +2,10 @@
 built from the real list plus one step renders the new step, navigates through it, refuses
 "Lanjut" without its required field, and the final re-validation of "Ajukan" names it."""
 
-import re
-
 import jinja2
 import pytest
+from bantu import galat, masuk, nilai, teks, versi_di
+from bantu_perencanaan import ISI_GURU, isi, kirim_langkah, mulai, url_langkah
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
@@ -13,17 +13,6 @@ from kinerja_web.langkah import Langkah, Wizard
 from kinerja_web.perencanaan import langkah as daftar
 from kinerja_web.perencanaan import views as v
 from kinerja_web.perencanaan.forms import FormWizard
-from tests.test_perencanaan import (
-    ISI_GURU,
-    galat,
-    isi,
-    kirim_langkah,
-    masuk,
-    mulai,
-    teks,
-    url_langkah,
-    versi_di,
-)
 
 
 class FormWaliKelas(FormWizard):
@@ -92,7 +81,7 @@ def test_wizard_dengan_langkah_tambahan(buat_klien, dunia, wizard_plus):
     r = kirim_langkah(k, skp_id, baru, {"nama_tugas_tambahan": "Kelas 4B"})
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/langkah/{akhir}")
     r = k.get(url_langkah(skp_id, baru))
-    assert re.search(r'name="nama_tugas_tambahan"[^>]*value="Kelas 4B"', r.text)
+    assert nilai(r, "nama_tugas_tambahan") == "Kelas 4B"
     # Now complete: "Ajukan" goes through.
     r = k.post(url_langkah(skp_id, akhir),
                {"versi": versi_di(k.get(url_langkah(skp_id, akhir))), "aksi": "ajukan"})

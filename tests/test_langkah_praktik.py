@@ -6,10 +6,11 @@ the order rule until the tindak lanjut is accepted, saves through its own form a
 action, refuses the buttons it does not have, and the renumbered reflection still goes
 through both sides (its audit actions keep their names)."""
 
-import re
-
+import bantu_pelaksanaan
 import jinja2
 import pytest
+from bantu import langkah_kini, masuk, teks
+from bantu_pelaksanaan import REFLEKSI, aksi_audit_sejak, jumlah_audit, kirim, praktik, url
 from sqlalchemy import func, select
 
 from kinerja_web.alur import pelaksanaan as alur_p
@@ -19,21 +20,10 @@ from kinerja_web.models.pelaksanaan import CatatanUpaya
 from kinerja_web.pelaksanaan import langkah as daftar
 from kinerja_web.pelaksanaan import views as v
 from kinerja_web.pelaksanaan.forms import FormUpaya
-from tests import test_pelaksanaan as _bersama
-from tests.test_pelaksanaan import (
-    REFLEKSI,
-    aksi_audit_sejak,
-    jumlah_audit,
-    kirim,
-    masuk,
-    praktik,
-    teks,
-    url,
-)
 
 # The shared fixtures (pytest finds them by name in this module).
-rencana = _bersama.rencana
-majukan = _bersama.majukan
+rencana = bantu_pelaksanaan.rencana
+majukan = bantu_pelaksanaan.majukan
 
 
 class FormBelajar(FormUpaya):
@@ -133,5 +123,4 @@ def test_siklus_dengan_langkah_tambahan(buat_klien, rencana, majukan, tambah_lan
     assert p.status_refleksi == "diterima" and p.nilai_refleksi == 2
     # Everything done: the person is at the last step (the optional one is never "now").
     assert alur_p.langkah_sekarang(p) == refleksi
-    assert re.search(rf'aria-current="step"><b>{refleksi}</b>',
-                     guru.get(url(skp_id, refleksi)).text)
+    assert langkah_kini(guru.get(url(skp_id, refleksi))) == str(refleksi)

@@ -201,8 +201,10 @@ def _isi(app):
         ImporBerkas,
         KunciKiriman,
         LogSinkro,
+        PerpanjanganTenggat,
         SesiLogin,
         Skp,
+        TahunKinerja,
         TugasEkspor,
     )
 
@@ -248,6 +250,12 @@ def _isi(app):
     s.add(LogSinkro(dinas_id=dinas.id, ekspor_id=ekspor.id, pegawai_id=akun[0].pegawai_id,
                     posisi="guru", jenis="perencanaan", nip="198503142010011001",
                     nama="Uji", tipe_skp="guru", status="Berhasil", waktu=waktu))
+    # Deadline extensions (two people, two stages; a reason with non-ASCII text).
+    tahun = s.scalars(select(TahunKinerja).order_by(TahunKinerja.id)).first()
+    s.add_all([PerpanjanganTenggat(pegawai_id=a.pegawai_id, tahun_id=tahun.id, tahap=tahap,
+                                   sampai=date(2026, 2, 6), alasan="Sakit — surat dokter",
+                                   akun_id=akun[0].id, dibuat=waktu)
+               for a, tahap in zip(akun[1:], ("pengajuan_skp", "persetujuan_skp"), strict=True)])
     # Export jobs: the finished one with its export, one running (in the unique open set).
     s.add_all([TugasEkspor(dinas_id=dinas.id, akun_id=akun[0].id, jenis="perencanaan",
                            tahun=2025, lingkup="Seluruh Dinas", status="selesai", tahap="simpan",
@@ -404,3 +412,39 @@ def test_turun_naik_dengan_data(alembic_runner, app_migrasi):
     for r in reversed(revisi):
         print(f"  {r}: {hilang[r].uraian()}")
     print(f"  tabel tanpa data (hanya skemanya diuji): {', '.join(kosong) or '—'}")
+
+
+def test_bagian_skp_mengisi_periode_tahun_pada_data_terisi(alembic_runner, app_migrasi):
+    """The SKP-parts revision on a populated database: every existing SKP becomes the one
+    open part of its year (1 January – 31 December), none is lost, and a second open part
+    of the same position is refused by the new index."""
+    runner = alembic_runner
+    runner.migrate_up_to("heads")
+    demo_data.buat(app_migrasi)
+    db.session.commit()
+    sebelum = db.session.execute(text(
+        "SELECT id, pegawai_id, tahun_id, posisi, status FROM skp ORDER BY id")).all()
+    assert len(sebelum) > 20
+    db.session.remove()
+    revisi = "e3a7c9d1f5b2"
+    while runner.current != runner.history.previous_revision(revisi):
+        runner.migrate_down_one()
+    assert "mulai" not in {c["name"] for c in inspect(db.engine).get_columns("skp")}
+    runner.migrate_up_one()
+    assert runner.current == revisi
+    with db.engine.connect() as conn:
+        sesudah = conn.execute(text(
+            "SELECT skp.id, pegawai_id, tahun_id, posisi, status, mulai, selesai, ditutup, "
+            "tahun_kinerja.tahun FROM skp JOIN tahun_kinerja ON tahun_kinerja.id = tahun_id "
+            "ORDER BY skp.id")).all()
+    assert [tuple(r[:5]) for r in sesudah] == [tuple(r) for r in sebelum]
+    for r in sesudah:
+        mulai, selesai = (date.fromisoformat(x) if isinstance(x, str) else x for x in r[5:7])
+        assert (mulai, selesai, r[7]) == (date(r[8], 1, 1), date(r[8], 12, 31), None)
+    satu = sesudah[0]
+    with pytest.raises(Exception), db.engine.begin() as conn:  # noqa: B017 (either driver)
+        conn.execute(text(
+            "INSERT INTO skp (pegawai_id, tahun_id, posisi, status, versi, mulai, selesai, "
+            "dibuat, diubah) VALUES (:p, :t, :pos, 'draf', 1, :m, :s, :w, :w)"),
+            {"p": satu[1], "t": satu[2], "pos": satu[3], "m": date(satu[8], 7, 16),
+             "s": date(satu[8], 12, 31), "w": datetime(2026, 12, 6)})

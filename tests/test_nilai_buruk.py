@@ -8,11 +8,11 @@ The cleaning rule is kinerja_web.teks.bersihkan (documented there)."""
 
 import csv
 import io
-import re
 import secrets
 
 import bantu
 import pytest
+from bantu import nilai
 from bantu_impor import pegawai, pratinjau, simpan, unggah
 from bantu_sinkro import ekspor_selesai, operator_demo
 from conftest import SANDI, TEST_CONFIG
@@ -324,7 +324,9 @@ def app_produksi(app, dunia, database_url, monkeypatch):
 
 
 def token(r):
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', r.text).group(1)
+    token = nilai(r, "csrf_token")
+    assert token
+    return token
 
 
 def masuk_https(c, username, sandi=SANDI, referer=True):

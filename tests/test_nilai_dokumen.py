@@ -4,11 +4,10 @@ Refleksi Tindak Lanjut"), and the three documents feed the Rating Hasil Kerja
 recommendation by the rule of the year's data file ([rekomendasi.rating_hasil.dokumen]).
 A record without the two scores keeps the recommendation it had."""
 
-import re
 
 import bantu_pelaksanaan as _bersama
 import pytest
-from bantu import galat, masuk, teks, versi_di
+from bantu import galat, hitung_tab, masuk, nilai_semua, teks, versi_di
 from bantu_pelaksanaan import (
     aksi_audit_sejak,
     jumlah_audit,
@@ -18,7 +17,6 @@ from bantu_pelaksanaan import (
 )
 from bantu_penilaian import (
     KRITERIA,
-    hitung_tab,
     rekomendasi_di,
 )
 from sqlalchemy import select
@@ -106,7 +104,7 @@ def test_atasan_menilai_saat_menerima_dan_dapat_memperbaiki_nilai(buat_klien, re
     majukan(skp_id, 4)
     ks, g = masuk(buat_klien, "kepsek"), masuk(buat_klien, "guru")
     r = ks.get(url(skp_id, 3))
-    assert re.findall(r'name="nilai" value="(\d)"', r.text) == ["1", "2", "3"]
+    assert nilai_semua(r, "nilai") == ["1", "2", "3"]
     assert "Nilai Dokumen Tindak Lanjut (wajib saat menerima)" in teks(r)
     awal = jumlah_audit()
     assert kirim(ks, skp_id, 3, {"nilai": "3"}, "terima").status_code == 303

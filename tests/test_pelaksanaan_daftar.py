@@ -4,12 +4,26 @@ htmx both ways, and the size and query budgets. Helpers and fixtures: test_pelak
 """
 
 import gzip
-import re
 from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 import bantu_pelaksanaan as _bersama
 import pytest
-from bantu import badan, galat, masuk, teks, versi_di
+from bantu import (
+    atribut,
+    atribut_semua,
+    badan,
+    dom,
+    galat,
+    isi_textarea,
+    masuk,
+    nilai,
+    nilai_semua,
+    teks,
+    teks_css,
+    teks_dari,
+    versi_di,
+)
 from bantu_pelaksanaan import (
     HX,
     PERSIAPAN,
@@ -17,7 +31,6 @@ from bantu_pelaksanaan import (
     TINDAK_LANJUT,
     aksi_audit_sejak,
     baris_daftar,
-    isi_textarea,
     isian_k,
     jumlah_audit,
     kirim,
@@ -40,6 +53,11 @@ majukan = _bersama.majukan
 BATAS_HALAMAN = 14 * 1024
 BATAS_FRAGMEN = 5 * 1024
 BATAS_QUERY = 6
+# A save also asks whether the year of what it writes is closed in its Dinas (one query
+# per write transaction, alur/tahun.py: the read-only guard of a closed year).
+# And its commit raises the data generation counter (one UPDATE, simpanan.py: a stored
+# print is then checked again).
+BATAS_QUERY_TULIS = BATAS_QUERY + 2
 GZ = {"Accept-Encoding": "gzip"}
 KOLOM_SEKOLAH = ["Nama", "Status Kepegawaian", "Jadwal Observasi Praktik Kinerja",
                  "Status Praktik Kinerja", "Status Perilaku Kerja", "Menunggu", "Aksi"]
@@ -69,7 +87,8 @@ def kirim_t(k, skp_id, data, versi=None, headers=None):
 
 
 def dicentang(r, nama):
-    return re.findall(rf'<input type="checkbox" name="{nama}" value="([^"]+)" checked', r.text)
+    return [el.attributes.get("value") for el in dom(r).css(
+        f'input[type="checkbox"][name="{nama}"][checked]')]
 
 
 def konfirmasi(skp_id, jenis):
@@ -80,14 +99,25 @@ def konfirmasi(skp_id, jenis):
     return out
 
 
+def kotak(r, nama, isi):
+    """The state ({"checked", "disabled"} or part of it) of the one box `nama`=`isi`."""
+    el = dom(r).css(f'input[name="{nama}"][value="{isi}"]:not([type="hidden"])')
+    assert len(el) == 1, (nama, isi, len(el))
+    return {a for a in ("checked", "disabled") if a in el[0].attributes}
+
+
 def kolom(r):
-    return [unescape(re.sub(r"<[^>]+>", "", h)) for h in
-            re.findall(r'<th scope="col">(.*?)</th>', r.text)]
+    return [th.text(deep=True) for th in dom(r).css('th[scope="col"]')]
 
 
 def jumlah_tab(r):
-    return {kode: int(n) for kode, n in re.findall(
-        r'<a href="/penilaian\?[^"]*\btab=(\w+)[^"]*"[^>]*>[^<(]+\((\d+)\)</a>', r.text)}
+    out = {}
+    for a in dom(r).css('a[href^="/penilaian?"]'):
+        tab = parse_qs(urlsplit(a.attributes["href"]).query).get("tab")
+        label, _, n = teks_dari(a).rpartition(" (")
+        if tab and label and n.endswith(")") and n[:-1].isdigit():
+            out[tab[0]] = int(n[:-1])
+    return out
 
 
 def guru_baru(make_pegawai, sekolah, jumlah, awal=0):
@@ -108,7 +138,7 @@ def terkompresi(r):
 
 def halaman_plus_css(k, r):
     """Compressed bytes of a full page and the stylesheet it links."""
-    css = re.findall(r'<link [^>]*rel="stylesheet"[^>]*href="([^"]+)"', badan(r))
+    css = atribut_semua(r, 'link[rel="stylesheet"]', "href")
     assert len(css) == 1, css
     r_css = k.get(css[0], headers=GZ)
     assert r_css.status_code == 200
@@ -122,7 +152,7 @@ def test_guru_mengonfirmasi_tugas_lalu_atasan(buat_klien, rencana):
     skp_id = rencana("guru", tugas_tambahan=True)
     g, ks = masuk(buat_klien, "guru"), masuk(buat_klien, "kepsek")
     r = g.get(url_t(skp_id))
-    assert re.findall(r'name="tugas" value="([^"]+)"', r.text) == [
+    assert nilai_semua(r, "tugas") == [
         "5M-1", "5M-2", "5M-3", "5M-4", "5M-5"]
     assert 'name="dokumen"' not in r.text and 'name="kelengkapan"' not in r.text
     awal = jumlah_audit()
@@ -137,7 +167,7 @@ def test_guru_mengonfirmasi_tugas_lalu_atasan(buat_klien, rencana):
     r = ks.get(url_t(skp_id))
     assert teks(r).count("Dikonfirmasi pegawai") == 2
     assert teks(r).count("Belum dikonfirmasi pegawai") == 3
-    assert re.search(r'name="tugas" value="5M-3" disabled>', r.text)
+    assert kotak(r, "tugas", "5M-3") == {"disabled"}
     awal = jumlah_audit()
     r = kirim_t(ks, skp_id, {"tugas": ["5M-1", "5M-3"]})
     assert r.status_code == 422
@@ -158,18 +188,18 @@ def test_daftar_dokumen_guru_dengan_dan_tanpa_tugas_tambahan(buat_klien, rencana
     tanpa = rencana("guru2", tugas_tambahan=False)
     ks = masuk(buat_klien, "kepsek")
     r = ks.get(url_t(dengan))
-    assert re.findall(r'name="dokumen" value="([^"]+)"', r.text) == [
+    assert nilai_semua(r, "dokumen") == [
         "kosp", "rangkuman_kehadiran", "sk_tugas_tambahan"]
     for d in dok:  # the explanation column of the seed, shown as help text
         assert f"{d.nama} {' '.join(d.penjelasan.split())}" in teks(r)
-    assert re.findall(r'name="kelengkapan" value="([^"]+)"', r.text) == [
+    assert nilai_semua(r, "kelengkapan") == [
         "kompetensi", "tugas_tambahan"]
     assert "Konfirmasi Ketersediaan Dokumen" in teks(r)
     assert "Tidak ada dokumen yang diunggah" in teks(r) and 'type="file"' not in r.text
     r = ks.get(url_t(tanpa))
-    assert re.findall(r'name="dokumen" value="([^"]+)"', r.text) == [
+    assert nilai_semua(r, "dokumen") == [
         "kosp", "rangkuman_kehadiran"]
-    assert re.findall(r'name="kelengkapan" value="([^"]+)"', r.text) == ["kompetensi"]
+    assert nilai_semua(r, "kelengkapan") == ["kompetensi"]
     assert 'value="5M-5"' not in r.text
 
 
@@ -183,14 +213,14 @@ def test_daftar_dokumen_kepala_sekolah(buat_klien, rencana):
     kadis, ks = masuk(buat_klien, "kadis"), masuk(buat_klien, "kepsek")
     r = ks.get(url_t(skp_id))
     assert r.status_code == 200
-    assert re.findall(r'name="dokumen" value="([^"]+)"', r.text) == [
+    assert nilai_semua(r, "dokumen") == [
         "ksp", "perencanaan_satuan", "laporan_satuan", "rangkuman_kehadiran"]
     for d in aturan.muat_aturan("2025").dokumen("kepala_sekolah"):
         assert f"{d.nama} {' '.join(d.penjelasan.split())}" in teks(r)
     r = kadis.get(url_t(skp_id))
     assert r.status_code == 200
     assert 'name="dokumen"' not in r.text
-    assert re.findall(r'name="tugas" value="([^"]+)"', r.text) == [
+    assert nilai_semua(r, "tugas") == [
         "TPKS-1", "TPKS-2", "TPKS-3"]
     assert "Dokumen KSP: belum dikonfirmasi kepala sekolah" in teks(r)
     awal = jumlah_audit()
@@ -228,8 +258,7 @@ def test_kelengkapan_dicentang_atasan(buat_klien, rencana):
     assert "Pengembangan Kompetensi sudah diperiksa" in teks(r)
     assert "Tugas Tambahan sudah diperiksa" in teks(r)
     assert dicentang(r, "kelengkapan") == ["kompetensi", "tugas_tambahan"]
-    assert 'disabled' not in re.search(r'name="kelengkapan" value="kompetensi"[^>]*>',
-                                       r.text).group(0)
+    assert "disabled" not in kotak(r, "kelengkapan", "kompetensi")
 
 
 @pytest.mark.parametrize("username,data", [
@@ -310,9 +339,9 @@ def test_pegawai_tidak_dapat_membatalkan_tugas_yang_dikonfirmasi_atasan(buat_kli
     assert kirim_t(g, skp_id, {"tugas": ["5M-1", "5M-2"]}).status_code == 303
     assert kirim_t(ks, skp_id, {"tugas": ["5M-1"]}).status_code == 303
     r = g.get(url_t(skp_id))
-    assert re.search(r'name="tugas" value="5M-1" checked disabled>', r.text)
+    assert kotak(r, "tugas", "5M-1") == {"checked", "disabled"}
     assert '<input type="hidden" name="tugas" value="5M-1">' in r.text
-    assert re.search(r'name="tugas" value="5M-2" checked>', r.text)
+    assert kotak(r, "tugas", "5M-2") == {"checked"}
     # The form as the browser sends it with 5M-2 unticked: 5M-1 stays (hidden field).
     awal = jumlah_audit()
     assert kirim_t(g, skp_id, {"tugas": ["5M-1"]}).status_code == 303
@@ -415,8 +444,7 @@ def test_halaman_per_50_baris(buat_klien, rencana, make_pegawai, dunia):
     r = ks.get("/penilaian")
     assert len(baris_daftar(r)) == 50 and jumlah_tab(r)["semua"] == 53
     assert "Halaman 1 dari 2" in teks(r)
-    m = re.search(r'<a href="([^"]+)" rel="next">', r.text)
-    r = ks.get(unescape(m.group(1)))
+    r = ks.get(atribut(r, 'a[rel="next"]', "href"))
     assert len(baris_daftar(r)) == 3 and "Halaman 2 dari 2" in teks(r)
     assert baris_daftar(r)[-1][0] == "Dra. Sri Rahayuningsih Wahyuningtyas 52, S.Pd., M.Pd."
 
@@ -534,8 +562,11 @@ def test_teks_panjang_disimpan_dan_ditampilkan_persis(buat_klien, rencana, majuk
         ks.get(url(skp_id, 4)).text
     r = g.get(url(skp_id, 5))
     assert isi_textarea(r, "refleksi_praktik") == TEKS_SULIT
-    catatan = re.search(r"<strong>Dikembalikan atasan:</strong> (.*?)</p>", r.text, re.S)
-    assert catatan.group(1) == aman[len('<dd class="teks">'):-len("</dd>")]
+    # Shown escaped: the paragraph holds the label and the note as text, no markup.
+    catatan = [p for p in dom(r).css("p") if teks_css(p.html, "strong") == "Dikembalikan atasan:"]
+    assert len(catatan) == 1 and [el.tag for el in catatan[0].css("*")] == ["p", "strong"]
+    assert catatan[0].text(deep=True) == "Dikembalikan atasan: " + unescape(
+        aman[len('<dd class="teks">'):-len("</dd>")])
 
 
 def test_nama_dengan_tanda_html_aman_di_daftar(buat_klien, rencana, make_pegawai, dunia):
@@ -578,17 +609,17 @@ def test_simpan_otomatis_tanpa_mengubah_status(buat_klien, rencana, majukan):
     r = kirim(g, skp_id, 3, {**TINDAK_LANJUT, "tl_tujuan": "Sedang diketik…"}, "otomatis",
               versi=versi, headers=HX)
     assert r.status_code == 200 and "<html" not in r.text
-    assert re.search(r'<p id="status-simpan"[^>]*>Draf tersimpan otomatis \d', r.text)
-    baru = re.search(r'<input id="versi" name="versi" type="hidden" value="(\d+)" '
-                     r'hx-swap-oob="true">', r.text)
-    assert baru and int(baru.group(1)) == int(versi) + 1
+    status = teks_css(r, "p#status-simpan")
+    assert status.startswith("Draf tersimpan otomatis ") and status[24:25].isdigit(), status
+    baru = atribut(r, 'input#versi[name="versi"][type="hidden"][hx-swap-oob="true"]', "value")
+    assert baru and int(baru) == int(versi) + 1
     assert terkompresi(r) < 600
     p = praktik(skp_id)
     assert p.tl_tujuan == "Sedang diketik…" and p.status_tindak_lanjut == "dikembalikan"
     assert p.catatan_tindak_lanjut == "Perjelas tujuan."
     assert aksi_audit_sejak(awal) == ["praktik_3_otomatis"]
     # The next save with the version from the fragment goes through.
-    assert kirim(g, skp_id, 3, TINDAK_LANJUT, "kirim", versi=baru.group(1)).status_code == 303
+    assert kirim(g, skp_id, 3, TINDAK_LANJUT, "kirim", versi=baru).status_code == 303
     assert praktik(skp_id).status_tindak_lanjut == "diajukan"
 
 
@@ -605,7 +636,7 @@ def test_simpan_otomatis_rubrik_atasan(buat_klien, rencana, majukan):
                            "catatan": TEKS_SULIT}
     r = ks.get(url(skp_id, 2))
     assert isi_textarea(r, "catatan_0") == TEKS_SULIT
-    assert re.search(r'name="hasil_0" value="efektif" checked', r.text)
+    assert "checked" in kotak(r, "hasil_0", "efektif")
 
 
 @pytest.mark.parametrize("headers", [{}, HX])
@@ -665,7 +696,8 @@ def test_catatan_upaya_dikirim_dua_kali_tersimpan_sekali(buat_klien, rencana, ma
     majukan(skp_id, 5)
     g = masuk(buat_klien, "guru")
     r = g.get(url(skp_id, 4))
-    kunci = re.search(r'name="kunci" type="hidden" value="([^"]+)"', r.text).group(1)
+    kunci = nilai(r, "kunci")
+    assert kunci
     data = {"tanggal": "2025-03-03", "isi": "Sekali saja.", "kunci": kunci}
     versi = versi_di(r)
     awal = jumlah_audit()
@@ -680,7 +712,8 @@ def test_catatan_upaya_dikirim_dua_kali_tersimpan_sekali(buat_klien, rencana, ma
     # The next form carries a new key: a second, different note is stored.
     r = g.get(url(skp_id, 4))
     assert teks(r).count("Sekali saja.") == 1
-    baru = re.search(r'name="kunci" type="hidden" value="([^"]+)"', r.text).group(1)
+    baru = nilai(r, "kunci")
+    assert baru
     assert baru != kunci
     assert kirim(g, skp_id, 4, {**data, "kunci": baru, "isi": "Kedua."}, "tambah"
                  ).status_code == 303
@@ -692,8 +725,9 @@ def test_catatan_upaya_dikirim_dua_kali_tersimpan_sekali(buat_klien, rencana, ma
 
 def judul_langkah(html):
     """The number of the step whose heading the page shows (the h2 that gets focus)."""
-    m = re.search(r"<h2 [^>]*data-judul-langkah[^>]*>(\d+)\. ", html)
-    return int(m.group(1)) if m else None
+    judul = teks_css(html, "h2[data-judul-langkah]")
+    nomor, titik, _ = judul.partition(". ")
+    return int(nomor) if titik and nomor.isdigit() else None
 
 
 @pytest.mark.parametrize("username", ["guru", "kepsek"])
@@ -790,9 +824,9 @@ def test_simpan_kompetensi_dan_tugas_htmx_satu_permintaan_tanpa_js_303(
     elif halaman == "validasi":
         assert "Saya sudah pastikan bahwa pelaksanaan Pegawai selesai —" in html
     elif halaman == "tugas pegawai":
-        assert re.findall(r'name="tugas" value="([^"]+)" checked', html) == ["5M-1", "5M-2"]
+        assert nilai_semua(html, "tugas", tercentang_saja=True) == ["5M-1", "5M-2"]
     else:
-        assert re.findall(r'name="dokumen" value="([^"]+)" checked', html) == ["kosp"]
+        assert nilai_semua(html, "dokumen", tercentang_saja=True) == ["kosp"]
     # Without JavaScript: Post/Redirect/Get, the message shown once on the next page.
     r = simpan(skp_ids[1], g2, {})
     assert r.status_code == 303 and r.headers["Location"] == alamat(skp_ids[1])
@@ -900,9 +934,9 @@ def test_anggaran_query_halaman(buat_klien, rencana, majukan, hitung_query):
 
 def test_anggaran_query_daftar_penilaian_kepala_sekolah(buat_klien, rencana, majukan,
                                                        hitung_query):
-    """The principal's Daftar Penilaian Kinerja in 4 queries whatever the tab or search:
-    the signed-in user, the year, every tab's count with "siap dikirim" (one query), the
-    page of rows (was 5: "siap dikirim" was counted apart)."""
+    """The principal's Daftar Penilaian Kinerja in 3 queries whatever the tab or search:
+    the signed-in user (with his Dinas' years), every tab's count with "siap dikirim" (one
+    query), the page of rows (was 5: "siap dikirim" was counted apart, the years too)."""
     for n, nama in enumerate(("guru", "guru2")):
         majukan(rencana(nama), 6 - 2 * n)
     k = masuk(buat_klien, "kepsek")
@@ -912,10 +946,37 @@ def test_anggaran_query_daftar_penilaian_kepala_sekolah(buat_klien, rencana, maj
             with hitung_query() as q:
                 r = k.get(u, headers=h)
             assert r.status_code == 200, u
-            assert len(q) <= 4, (u, h, q)
+            assert len(q) <= 3, (u, h, q)
     r = k.get("/penilaian")
     assert "Guru Satu" in r.text and "Guru Dua" in r.text
-    assert re.search(r"<strong>\d+</strong> penilaian siap dikirim", r.text)
+    assert any(teks_dari(s).isdigit() and s.next is not None and s.next.tag == "-text"
+               and s.next.text().startswith(" penilaian siap dikirim")
+               for s in dom(r).css("strong"))
+
+
+def test_anggaran_query_daftar_penilaian_tidak_tumbuh_dengan_jumlah_guru(
+        buat_klien, dunia, rencana, majukan, make_pegawai, hitung_query):
+    """8 teachers at every stage of the cycle cost the principal's list as many queries
+    as 2 (nothing is asked per row), and every one of them is listed."""
+    def ukur():
+        k = masuk(buat_klien, "kepsek")
+        jumlah = set()
+        for h in ({}, HX, {**HX, "HX-Boosted": "true"}):
+            with hitung_query() as q:
+                r = k.get("/penilaian", headers=h)
+            assert r.status_code == 200
+            jumlah.add(len(q))
+        return jumlah, len(baris_daftar(r))
+
+    for n, nama in enumerate(("guru", "guru2")):
+        majukan(rencana(nama), 6 - 2 * n)
+    dua = ukur()
+    for i in range(6):
+        make_pegawai(sekolah=dunia.sekolah, username=f"guru_lagi{i}", nama=f"Guru Lagi {i}")
+    db.session.commit()
+    for i in range(6):
+        majukan(rencana(f"guru_lagi{i}"), i + 1)
+    assert (dua, ukur()) == (({3}, 2), ({3}, 8))
 
 
 class Pengukur:
@@ -936,8 +997,7 @@ class Pengukur:
 
     def langkah(self, nama, k, skp_id, n, data, aksi, ok=True, versi=None):
         if versi is None:  # a step without a form: what a page of another step carries
-            m = re.search(r'name="versi" type="hidden" value="(\d+)"', k.get(url(skp_id, n)).text)
-            versi = m[1] if m else str(praktik(skp_id).versi)
+            versi = nilai(k.get(url(skp_id, n)), "versi") or str(praktik(skp_id).versi)
         status = (200 if self.headers else 303) if ok is True else ok
         return self(nama, status, lambda h: kirim(k, skp_id, n, data, aksi, versi=versi,
                                                   headers=h))
@@ -961,7 +1021,7 @@ class Pengukur:
 
     def lebih(self):
         return {k: (n, [q[:90] for q in self.sql[k]]) for k, n in self.hasil.items()
-                if n > BATAS_QUERY}
+                if n > (BATAS_QUERY if " GET " in k else BATAS_QUERY_TULIS)}
 
 
 def penilaian_dengan_rating(skp_id):
@@ -1013,7 +1073,7 @@ def test_anggaran_query_setiap_simpan(buat_klien, rencana, hitung_query, headers
     u.langkah("3 terima", ks, skp_id, 3, {"nilai": "2"}, "terima")
     r = g.get(url(skp_id, 4))
     catatan = {"tanggal": "2025-03-03", "isi": "Catatan.",
-               "kunci": re.search(r'name="kunci" type="hidden" value="([^"]+)"', r.text)[1]}
+               "kunci": nilai(r, "kunci")}
     u.langkah("4 tambah", g, skp_id, 4, catatan, "tambah", versi=versi_di(r))
     u.langkah("4 tambah dua kali", g, skp_id, 4, catatan, "tambah", versi=versi_di(r))
     u.langkah("5 kirim", g, skp_id, 5, REFLEKSI, "kirim")

@@ -13,12 +13,21 @@ use are in bantu_penilaian.py.
 import gzip
 import math
 import re
-from html import unescape
 
 import bantu
 import bantu_penilaian
 import pytest
-from bantu import galat, masuk, pesan, teks, versi_di
+from bantu import (
+    butir_setelah,
+    dom,
+    galat,
+    masuk,
+    pesan,
+    teks,
+    teks_css,
+    teks_dari,
+    versi_di,
+)
 from bantu_penilaian import (
     HX,
     KRITERIA,
@@ -167,7 +176,9 @@ def test_halaman_perilaku_menampilkan_fokus_dan_ekspektasi(alat, buat_klien):
     segar()
     r = masuk(buat_klien, "kepsek").get(url_perilaku(skp_id))
     assert r.status_code == 200
-    assert re.search(r'<h2>Kompeten <span class="lencana">Fokus</span></h2>', r.text)
+    assert [(teks_dari(h), teks_dari(h.css_first("span.lencana")))
+            for h in dom(r).css("h2") if h.css_first("span.lencana") is not None] == [
+        ("Kompeten Fokus", "Fokus")]
     assert r.text.count('class="lencana">Fokus') == 1
     assert "Ekspektasi Khusus Pimpinan: Aktif berbagi praktik baik di KKG." in teks(r)
 
@@ -248,7 +259,7 @@ def test_matriks_predikat_di_ringkasan_dengan_selnya(alat, buat_klien, hasil, pe
     ikuti(k, simpan_hasil(k, skp_id, (hasil,) * 3))
     ikuti(k, simpan_perilaku(k, skp_id, [perilaku] * 14))
     r = k.get(f"/penilaian/{skp_id}")
-    assert re.search(r'<p class="predikat">([^<]+)</p>', r.text).group(1) == predikat
+    assert teks_css(r, "p.predikat") == predikat
     assert (f"Matriks PermenPANRB 6/2022: Rating Hasil Kerja {LABEL_RATING[hasil]} × Rating "
             f"Perilaku Kerja {LABEL_RATING[perilaku]} → {sel}.") in teks(r)
     assert penilaian(skp_id).predikat_usulan == {v: k for k, v in LABEL_PREDIKAT.items()}[
@@ -296,17 +307,17 @@ def test_rating_hasil_kepala_sekolah_dari_pko_sekolahnya(alat, buat_klien):
 def kekurangan_di(k, skp_id):
     """What the overview lists as missing (empty when it says "Sudah selesai dinilai")."""
     r = k.get(f"/penilaian/{skp_id}")
-    m = re.search(r"Yang masih kurang:</p><ul>(.*?)</ul>", r.text, re.S)
-    if m is None:
+    kurang = butir_setelah(r, "Yang masih kurang:")
+    if kurang is None:
         assert "Sudah selesai dinilai." in teks(r)
         return []
     assert "Sudah selesai dinilai." not in teks(r)
-    return [unescape(x) for x in re.findall(r"<li>(.*?)</li>", m.group(1))]
+    return kurang
 
 
 def kirim_data_di(k, lingkup=None):
     r = k.get("/penilaian" + ("?lingkup=dinas" if lingkup else ""))
-    return int(re.search(r"Kirim data \((\d+)\)", r.text).group(1))
+    return int(re.search(r"Kirim data \((\d+)\)", teks(r)).group(1))
 
 
 def konfirmasi_atasan(k, skp_id, **jenis):
@@ -440,18 +451,16 @@ def test_setelah_dikirim_rating_terkunci_sampai_dinas_membuka(alat, buat_klien):
 
 def pelanggaran_di(r):
     """The violated rules the distribution panel names (empty when it is compliant)."""
-    m = re.search(r"Distribusi belum sesuai ketentuan PKO:</strong></p><ul>(.*?)</ul>",
-                  r.text, re.S)
-    if m is None:
-        return []
-    return [unescape(x) for x in re.findall(r"<li>(.*?)</li>", m.group(1))]
+    return butir_setelah(r, "Distribusi belum sesuai ketentuan PKO:") or []
 
 
 def tabel_panel(r):
     """{predikat label: (count, share)} of the distribution panel."""
-    panel = re.search(r'<div id="panel-distribusi".*?</table>', r.text, re.S).group(0)
-    return {label: (int(n), persen) for label, n, persen in re.findall(
-        r"<tr><td>([^<]+)</td><td>(\d+)</td><td>([^<]+)</td></tr>", panel)}
+    tabel = dom(r).css_first("div#panel-distribusi table")
+    assert tabel is not None, "tidak ada panel distribusi"
+    return {sel[0]: (int(sel[1]), sel[2]) for sel in (
+        [teks_dari(td) for td in tr.css("td")] for tr in tabel.css("tr"))
+        if len(sel) == 3 and sel[1].isdigit()}
 
 
 # SPEC §4.4, written out again as the test's oracle: (predikat, direction, percent or None
@@ -885,11 +894,9 @@ def test_setelah_dikirim_konfirmasi_atasan_terkunci_sampai_dinas_membuka(alat, b
     skp_id, pen_id = s.skp[0], s.pen[0]
     k = masuk(buat_klien, "kepsek")
     r = k.get(f"/pelaksanaan/{skp_id}/tugas")
-    centang = {nama: re.findall(rf'<input type="checkbox" name="{nama}" value="([^"]+)" '
-                                r'checked', r.text) for nama in ("tugas", "dokumen",
-                                                                 "kelengkapan")}
+    centang = {nama: bantu.tercentang(r, nama) for nama in ("tugas", "dokumen", "kelengkapan")}
     assert centang["dokumen"], "the sent assessment has its documents confirmed"
-    versi = re.search(r'name="versi" type="hidden" value="(\d+)"', r.text).group(1)
+    versi = versi_di(r)
     kurang = {**centang, "dokumen": centang["dokumen"][1:], "versi": versi}
     r = k.post(f"/pelaksanaan/{skp_id}/tugas", kurang)
     assert r.status_code == 422
@@ -901,8 +908,7 @@ def test_setelah_dikirim_konfirmasi_atasan_terkunci_sampai_dinas_membuka(alat, b
     kadis = masuk(buat_klien, "kadis")
     ikuti(kadis, kadis.post(f"/dinas/penilaian/{pen_id}/buka", {"alasan": "Dokumen belum ada."}))
     assert penilaian(skp_id).pengiriman_id is None
-    versi = re.search(r'name="versi" type="hidden" value="(\d+)"',
-                      k.get(f"/pelaksanaan/{skp_id}/tugas").text).group(1)
+    versi = versi_di(k.get(f"/pelaksanaan/{skp_id}/tugas"))
     r = k.post(f"/pelaksanaan/{skp_id}/tugas", {**kurang, "versi": versi})
     assert r.status_code == 303
     assert penilaian(skp_id).lengkap is False

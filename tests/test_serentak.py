@@ -17,7 +17,6 @@ Afterwards exactly the expected rows exist, no answer was a 5xx, nothing is doub
 every transition has exactly one audit row. Select with `-m server`.
 """
 
-import html
 import json
 import os
 import re
@@ -27,10 +26,12 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
+from bantu import ada, atribut, atribut_semua, dom, nilai, nilai_semua, teks_css
 from proses_uji import (
     SANDI,
     Gunicorn,
     KlienHttp,
+    dinas_kedua,
     engine_untuk,
     flask,
     hitung_baris,
@@ -42,6 +43,7 @@ from proses_uji import (
 )
 from sqlalchemy import text
 
+from kinerja_web.demo import TAHUN_INI
 from kinerja_web.waktu import sekarang
 
 pytestmark = pytest.mark.server
@@ -107,7 +109,8 @@ def satu_klien(url, guru, catatan, dengan_kunci=True):
     k = KlienHttp(url)
     try:
         k.masuk(guru.username)
-        r = k.get("/perencanaan")
+        # Both years run: the teacher switches to this year's plan (remembered after).
+        r = k.get("/perencanaan?tahun=2025")
         assert r.status == 200, f"/perencanaan {r.status}"
         kunci = {"kiriman": nilai_hidden(r.teks, "kiriman")} if dengan_kunci else {}
         j = catatan.pasang(guru.username, "mulai", kirim_ganda(
@@ -209,7 +212,7 @@ def uji_beban(db_url, tmp_path, jumlah, dengan_kunci=True, **lain):
     """Migrate, generate `jumlah` teachers, serve, run the load; (answers, what is wrong
     in the database, seconds the load took)."""
     migrasi(db_url)
-    guru = isi_guru(db_url, jumlah)
+    guru = isi_guru(db_url, jumlah, ini_berjalan=True)
     audit_awal = hitung_baris(db_url, "SELECT coalesce(max(id), 0) FROM audit")[0][0]
     with Gunicorn(db_url, tmp_path / "gunicorn.log", **lain) as server:
         mulai = time.perf_counter()
@@ -334,6 +337,7 @@ BOLEH_DEMO = {
     "draf": {(303, 409)},  # the approver's "Simpan draf": the twin's version is stale
     "logo": {(303, 303)},  # the twin finds this logo stored already ("sudah tersimpan")
     "garuda": {(303, 303)},
+    "tte": {(303, 303)},  # the twin finds nothing left to change
     "impor_unggah": {(303, 303)},  # the twin is sent to the first one's preview
     "terapkan": {(200, 303)},  # the first shows the result, the twin "sudah diproses"
     "sandi_ulang": {(200, 200)},  # two regenerations; the last committed one counts
@@ -348,9 +352,19 @@ BOLEH_DEMO = {
     "ekspor_batal": {(303, 303)},  # cancelled once; the twin finds it ended
     "upaya_ubah": {(303, 409)},  # corrected once; the twin's version is stale
     "upaya_hapus": {(303, 404)},  # deleted once; the twin finds no such note
+    "profil": {(303, 303)},  # saved once; the twin finds nothing left to change
+    "buka_tahun": {(303, 409)},  # opened once; the twin finds the year there ("sudah dibuka")
+    "mulai_tahun": {(303, 409)},  # the year's version: the twin's is stale
+    "tutup_tahun": {(303, 409)},
+    # Granting or opening again replaces the same values: the twin finds them stored, or
+    # (both read "none yet") loses the UNIQUE race and is told the row changed.
+    "perpanjangan": {(303, 303), (303, 409)},
+    "buka_perencanaan": {(303, 303), (303, 409)},
+    "mutasi": {(303, 422)},  # recorded once; the twin: "Mutasi ini sudah dicatat."
 }
 # Each act once: its audit rows after the walk (the stale-PKO check adds one pko_ditetapkan).
-AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
+AUDIT_DEMO = {"kontak_diubah": 1,
+              "pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka": 2,
               "predikat_ditetapkan": 1, "pengiriman_dibuka": 1, "penilaian_dikirim": 1,
               "periode_ekinerja_dibuat": 1, "periode_ekinerja_diubah": 1,
               "periode_ekinerja_dihapus": 1, "ekspor_ekinerja": 1, "tugas_ekspor": 1,
@@ -363,7 +377,9 @@ AUDIT_DEMO = {"pko_ditetapkan": 2, "pko_dinas_ditetapkan": 1, "penetapan_dibuka"
               "referensi_diterapkan": 1, "atur_ulang_sandi": 2, "konfirmasi_tugas_pegawai": 2,
               "skp_kompetensi_diubah": 1, "cetak_batch": 1, "cetak_batch_dibatalkan": 1,
               "konfirmasi_dokumen_diterima": 1, "praktik_4_upaya_diubah": 1,
-              "praktik_4_upaya_dihapus": 1}
+              "praktik_4_upaya_dihapus": 1, "pengaturan_tte": 1, "tahun_dibuka": 1,
+              "tahun_dimulai": 1, "tahun_ditutup": 1, "tenggat_diperpanjang": 1,
+              "perencanaan_dibuka": 1, "mutasi_dicatat": 1, "skp_ditutup_mutasi": 1}
 # (konfirmasi_tugas_pegawai: 2 = guru7's twin once, plus kepsek1 confirming his documents.)
 # Every POST route is sent twice at once by a test of this module (the 50 clients, the
 # wave, the demo walk: jalan_demo, jalan_lain), or is listed in DIKECUALIKAN with the
@@ -386,9 +402,16 @@ DIUJI_GANDA = {
     "impor.sandi_ulang", "sinkro.unggah_referensi", "sinkro.referensi_terapkan",
     "dinas.atur_ulang_sandi", "pelaksanaan.tugas", "perencanaan.kompetensi",
     "dokumen.batch", "dokumen.batch_batal", "pelaksanaan.upaya", "pelaksanaan.hapus_upaya",
-    "sinkro.ekspor_tugas_batal",
+    "sinkro.ekspor_tugas_batal", "beranda.profil", "dinas.atur_tte", "dinas.buka_tahun",
+    "dinas.mulai_tahun", "dinas.tutup_tahun", "dinas.perpanjang_tenggat", "dinas.catat_mutasi",
+    "dinas_pra.buka",
 }
 DIKECUALIKAN = {
+    "beranda.berhenti_kirim": "the signed unsubscribe link sets one flag under a row lock; "
+    "the twin finds it set and writes nothing (test_pengingat.py: "
+    "test_berhenti_ganda_sekali_diaudit)",
+    "dokumen.periksa_berkas": "writes nothing: checks the signature of an uploaded PDF and "
+    "stores neither the file nor a row",
     "dokumen.cetak": "every print is its own document with its own verification code and "
     "audit row by design (two prints are two printed papers)",
     "impor.unduh_sandi": "writes nothing: turns the one-time passwords posted back from "
@@ -401,7 +424,10 @@ DIKECUALIKAN = {
 
 
 SKP_DARI = ("SELECT s.id FROM skp s JOIN akun a ON a.pegawai_id = s.pegawai_id "
-            "WHERE a.username = :u")
+            "JOIN tahun_kinerja t ON t.id = s.tahun_id WHERE a.username = :u "
+            f"AND t.tahun = {TAHUN_INI}")
+# The running year's rows only (the demo also has last year's, closed).
+DI_TAHUN_INI = f"tahun_id = (SELECT id FROM tahun_kinerja WHERE tahun = {TAHUN_INI})"
 
 
 def _satu(db_url, sql, **p):
@@ -435,9 +461,9 @@ class Jalan:
 
 
 def _versi(teks):
-    m = re.search(r'name="versi" (?:type="hidden" )?value="([^"]*)"', teks)
-    assert m, "tidak ada isian versi"
-    return m.group(1)
+    versi = nilai(teks, "versi")
+    assert versi is not None, "tidak ada isian versi"
+    return versi
 
 
 def jalan_demo(url, db_url, ids):
@@ -455,7 +481,7 @@ def jalan_demo(url, db_url, ids):
     basi = j.k("kadis").post(f"/dinas/pko/{w}", {"pko": "kurang", "alasan": "Dari tab lama.",
                                                  "versi": versi})
     hasil_basi = (a.status, basi.status, "PKO ini baru saja diubah" in basi.teks,
-                  re.search(r'<option selected value="kurang">', basi.teks) is not None,
+                  ada(basi.teks, 'option[selected][value="kurang"]'),
                   "Dari tab lama." in basi.teks,
                   _satu(db_url, "SELECT pko FROM pko_sekolah WHERE sekolah_id = :w", w=w))
     # The principals' penetapan of the demo is reopened, then the Dinas PKO changed.
@@ -470,13 +496,15 @@ def jalan_demo(url, db_url, ids):
     j.ganda("penetapan", "kepsek5", "/penilaian/penetapan", {
         "aksi": "kirim", "kiriman": nilai_hidden(r.teks, "kiriman"),
         "pembenaran": "Uji kirim ganda: distribusi dibenarkan."})
-    penetapan_w = hitung_baris(db_url, "SELECT id FROM penetapan WHERE sekolah_id = :w", w=w)
+    penetapan_w = hitung_baris(db_url, f"SELECT id FROM penetapan WHERE sekolah_id = :w AND "
+                                       f"{DI_TAHUN_INI}", w=w)
     # Reopened, one assessment returned to its atasan, sent again.
     if len(penetapan_w) == 1:
         j.ganda("buka_penetapan", "kadis", f"/dinas/penetapan/{penetapan_w[0][0]}/buka",
                 {"alasan": "Uji kirim ganda."}, halaman=f"/dinas/pko/{w}")
     pen = _satu(db_url, "SELECT min(p.id) FROM penilaian p JOIN skp s ON s.id = p.skp_id "
-                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL", w=w)
+                        "WHERE s.sekolah_id = :w AND p.pengiriman_id IS NOT NULL AND "
+                        f"s.{DI_TAHUN_INI}", w=w)
     j.ganda("buka_pengiriman", "kadis", f"/dinas/penilaian/{pen}/buka",
             {"alasan": "Perbaiki rating."}, halaman=f"/dinas/pko/{w}")
     j.ganda("kirim", "kepsek5", "/penilaian/kirim", {}, halaman="/pelaksanaan")
@@ -527,7 +555,8 @@ def jalan_demo(url, db_url, ids):
                         "sesuai"), "rating": "", "alasan": "", "umpan_balik": "Baik.",
         "aksi": "simpan", "versi": _versi(r.teks)})
     r = j.k("kepsek1").get(f"/penilaian/{skp}/perilaku")
-    aspek = sorted(set(re.findall(r'name="([a-z_]+)__perwujudan"', r.teks)))
+    aspek = sorted({n.removesuffix("__perwujudan") for n in atribut_semua(
+        r.teks, '[name$="__perwujudan"]', "name")})
     assert aspek, "tidak ada aspek perilaku"
     j.ganda("perilaku", "kepsek1", f"/penilaian/{skp}/perilaku", {
         **{f"{a}__{k}": "sesuai" for a in aspek for k in ("perwujudan", "dampak")},
@@ -551,6 +580,7 @@ def jalan_demo(url, db_url, ids):
 # passwords, batch prints, confirmations: the rest of the forms, in the same server
 
 NPSN_UJI = "69900001"
+OPERATOR_KEDUA = "operatorkedua"
 
 
 def _png(warna):
@@ -585,9 +615,9 @@ def _roster():
 def _isian_sandi(teks):
     """The one-time passwords a result page carries (the hidden `isian` JSON):
     {username: password}."""
-    m = re.search(r'name="isian" type="hidden" value="([^"]*)"', teks)
-    assert m, "tidak ada daftar sandi di halaman"
-    return {baris[2]: baris[3] for baris in json.loads(html.unescape(m.group(1)))}
+    isian = atribut(teks, 'input[type="hidden"][name="isian"]', "value")
+    assert isian is not None, "tidak ada daftar sandi di halaman"
+    return {baris[2]: baris[3] for baris in json.loads(isian)}
 
 
 def _bisa_masuk(url, username, sandi):
@@ -639,24 +669,31 @@ def jalan_lain(j, db_url, ids):
             {}, halaman=f"/sinkro/referensi/impor/{ref}")
     hasil["unit_kerja"] = satu("SELECT count(*) FROM referensi_unor WHERE unor_id = "
                                "'U-UJI-SERENTAK'")
+    # A teacher's own contact (issue #17): changed and audited once under the row lock; the
+    # twin finds nothing left to change.
+    j.ganda("profil", "guru2", "/profil", {"email": "guru2@serentak.example",
+                                           "telepon": "0812 3456 7890", "pengingat": "y"},
+            halaman="/profil")
+    hasil["kontak"] = satu("SELECT p.email || ' ' || p.telepon FROM pegawai p JOIN akun a "
+                           "ON a.pegawai_id = p.id WHERE a.username = 'guru2'")
     # The Operator resets a teacher's password twice at once: two resets, the last
     # committed one's password works.
     guru3 = satu("SELECT pegawai_id FROM akun WHERE username = 'guru3'")
     r_a, r_b = j.ganda("atur_ulang_sandi", "operator", f"/dinas/pegawai/{guru3}/atur-ulang-sandi",
                        {}, halaman=f"/dinas/pegawai/{guru3}")
-    hasil["atur_ulang"] = [re.search(r'<p class="sandi"[^>]*>([^<]+)</p>', x.teks).group(1)
-                           for x in (r_a, r_b)]
+    hasil["atur_ulang"] = [teks_css(x.teks, "p.sandi") for x in (r_a, r_b)]
     # The teacher's task confirmation and the agreed plan's competency indicator
     # (versioned under the SKP's row lock): the twin's version is stale.
     skp = satu(SKP_DARI, u="guru7")
     r = j.k("guru7").get(f"/pelaksanaan/{skp}/tugas")
     assert r.status == 200, r.status
-    tugas = re.findall(r'name="tugas" value="([^"]+)"', r.teks)
+    tugas = nilai_semua(r.teks, "tugas")
     j.ganda("tugas", "guru7", f"/pelaksanaan/{skp}/tugas",
             {"tugas": tugas[:1], "versi": _versi(r.teks), "aksi": "simpan"})
     r = j.k("guru7").get(f"/perencanaan/{skp}/kompetensi")
     assert r.status == 200, r.status
-    kode = re.findall(r'name="kompetensi" value="([^"]+)">', r.teks)  # not the chosen one
+    kode = [el.attributes["value"] for el in dom(r.teks).css('input[name="kompetensi"]')
+            if "checked" not in el.attributes]  # not the chosen one
     j.ganda("kompetensi_skp", "guru7", f"/perencanaan/{skp}/kompetensi",
             {"kompetensi": kode[0], "versi": _versi(r.teks)})
     # A batch print of ONE document (chunk size 1): one job, the twin follows the first.
@@ -674,7 +711,7 @@ def jalan_lain(j, db_url, ids):
     halaman = f"/pelaksanaan/{satu(SKP_DARI, u='kepsek1')}/tugas"
     r = j.k("kepsek1").get(halaman)
     assert r.status == 200, r.status
-    dokumen = re.findall(r'name="dokumen" value="([^"]+)"', r.teks)
+    dokumen = nilai_semua(r.teks, "dokumen")
     assert len(dokumen) == 4, dokumen
     r = j.k("kepsek1").post(halaman, {"dokumen": dokumen, "versi": _versi(r.teks),
                                       "aksi": "simpan"})
@@ -688,7 +725,8 @@ def jalan_lain(j, db_url, ids):
     halaman = f"/pelaksanaan/{satu(SKP_DARI, u='guru11')}/praktik/4"
     r = j.k("guru11").get(halaman)
     assert r.status == 200, r.status
-    pertama, kedua = re.findall(r'id="upaya-(\d+)"', r.teks)[:2]
+    pertama, kedua = [i.removeprefix("upaya-") for i in atribut_semua(
+        r.teks, '[id^="upaya-"]', "id") if i.removeprefix("upaya-").isdigit()][:2]
     dasar = f"/pelaksanaan/{satu(SKP_DARI, u='guru11')}/upaya"
     ubah = f"{dasar}/{pertama}"
     j.ganda("upaya_ubah", "guru11", ubah, {"ubah-tanggal": "2025-03-18",
@@ -696,25 +734,62 @@ def jalan_lain(j, db_url, ids):
                                             "ubah-versi": "1"}, halaman=ubah)
     j.ganda("upaya_hapus", "guru11", f"{dasar}/{kedua}/hapus", {"versi": "1"},
             halaman=halaman)
+    # Electronic signatures switched on (this server has no certificate: documents stay
+    # unsigned): changed and audited once, the twin finds nothing to change.
+    j.ganda("tte", "operator", "/dinas/pengaturan/tte",
+            {"tte_mode": "p12", "tte_dokumen": "skp"}, halaman="/dinas/pengaturan")
     hasil["upaya"] = hitung_baris(
         db_url, "SELECT isi FROM catatan_upaya c JOIN praktik p ON p.id = c.praktik_id "
         "WHERE p.skp_id = :s ORDER BY c.tanggal", s=satu(SKP_DARI, u="guru11"))
+    jalan_tahun(j)
+    # A deadline extension (one row per person, year and stage), a transfer (splits the
+    # SKP at its TMT) and planning opened for a school despite its checks: each once.
+    halaman = f"/dinas/pegawai/{ids['guru_tenggat']}"
+    j.ganda("perpanjangan", "operator", f"{halaman}/perpanjangan", {
+        "tahap": "persetujuan_skp", "sampai": f"{TAHUN_INI}-11-30",
+        "alasan": "Uji kirim ganda: sakit."}, halaman=halaman)
+    halaman = f"/dinas/pegawai/{ids['guru_mutasi']}"
+    j.ganda("mutasi", "operator", f"{halaman}/mutasi", {
+        "jenis": "pindah", "tmt": f"{TAHUN_INI}-07-16",
+        "sekolah_tujuan": str(ids["sekolah_tujuan"]), "nomor_sk": "800/1/UJI"},
+        halaman=halaman)
+    halaman = f"/dinas/pra-perencanaan/sekolah/{ids['sekolah_pra']}"
+    j.ganda("buka_perencanaan", "operator", f"{halaman}/buka", {
+        "alasan": "Uji kirim ganda: UNOR dipadankan.", "yakin": "y"}, halaman=halaman)
     return hasil
 
 
+def jalan_tahun(j):
+    """The second Dinas' Operator opens this year, starts it and closes it, each form
+    twice at once (the demo's Dinas has every year with a rule file opened already)."""
+    j.ganda("buka_tahun", OPERATOR_KEDUA, "/dinas/tahun/buka", {"tahun": str(TAHUN_INI)},
+            halaman="/dinas/tahun")
+    r = j.k(OPERATOR_KEDUA).get("/dinas/tahun")
+    assert r.status == 200, r.status
+    j.ganda("mulai_tahun", OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/mulai",
+            {"versi": _versi(r.teks)})
+    r = j.k(OPERATOR_KEDUA).get(f"/dinas/tahun/{TAHUN_INI}/tutup")
+    assert r.status == 200, r.status
+    j.ganda("tutup_tahun", OPERATOR_KEDUA, f"/dinas/tahun/{TAHUN_INI}/tutup",
+            {"versi": _versi(r.teks)})
+
+
 def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
-    """The demo Dinas, each remaining form that creates or transitions sent twice at the
-    same moment against gunicorn (2 gthread workers × 4 threads): no 5xx, each pair
-    answers as its form may, each act has one audit row, the penetapan is one row, and a
-    stale PKO form answers 409 with the user's choice kept and the newer PKO unchanged."""
+    """The demo Dinas (and a second Dinas whose Operator opens, starts and closes a year),
+    each remaining form that creates or transitions sent twice at the same moment against
+    gunicorn (2 gthread workers × 4 threads): no 5xx, each pair answers as its form may,
+    each act has one audit row, the penetapan is one row, and a stale PKO form answers 409
+    with the user's choice kept and the newer PKO unchanged."""
     migrasi(basis)
     flask(basis, "seed-demo")
     satu = lambda sql, **p: _satu(basis, sql, **p)  # noqa: E731
     ids = {
         "wonosari": satu("SELECT id FROM sekolah WHERE npsn = '20301103'"),
         "dinas": satu("SELECT dinas_id FROM sekolah WHERE npsn = '20301103'"),
-        "penetapan_dinas": satu("SELECT id FROM penetapan WHERE sekolah_id IS NULL "
-                                "AND dibuka IS NULL"),
+        # The running year's (the demo's last year is closed: nothing there changes).
+        "penetapan_dinas": satu("SELECT p.id FROM penetapan p JOIN tahun_kinerja t ON "
+                                "t.id = p.tahun_id WHERE p.sekolah_id IS NULL AND "
+                                "p.dibuka IS NULL AND t.tahun = :t", t=TAHUN_INI),
         "tim2": satu("SELECT pegawai_id FROM akun WHERE username = 'timkerja2'"),
         "ks_tanpa_plot": satu("SELECT pegawai_id FROM akun WHERE username = 'kepsek1'"),
         "periode": satu("SELECT id FROM periode_ekinerja WHERE nama = 'TRIWULAN III 2025'"),
@@ -722,10 +797,21 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     ids["skp_diajukan"] = satu(SKP_DARI, u="guru4")
     ids["skp_disetujui"] = satu(SKP_DARI, u="guru6")
     ids["skp_dinilai"] = satu(SKP_DARI, u="guru12")
+    # Years, deadlines, transfers and the pra-perencanaan gate (jalan_lain): people and
+    # schools no other form of the walk touches.
+    ids["guru_tenggat"] = satu("SELECT pegawai_id FROM akun WHERE username = 'guru17'")
+    ids["guru_mutasi"] = satu("SELECT pegawai_id FROM akun WHERE username = 'guru24'")
+    ids["sekolah_tujuan"] = satu("SELECT id FROM sekolah WHERE nama = 'SD NEGERI SEMAMPIR'")
+    ids["sekolah_pra"] = satu("SELECT id FROM sekolah WHERE nama = 'SD NEGERI 2 SEBORO'")
+    ids["dinas_kedua"] = dinas_kedua(basis, OPERATOR_KEDUA, SANDI_DEMO)
     engine = engine_untuk(basis)
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM plot_tim_kerja WHERE kepala_sekolah_id = :k"),
                      {"k": ids["ks_tanpa_plot"]})
+        # A school whose pra-perencanaan check fails (its UNOR is not in the reference
+        # list) and whose planning is not opened yet: the form opens it for the first time.
+        conn.execute(text("UPDATE sekolah SET unor_id = 'UNOR-UJI-BELUM-PADAN' WHERE id = :s"),
+                     {"s": ids["sekolah_pra"]})
         # Two uploaded previews waiting for Terapkan or Batalkan (uploads are multipart).
         for jenis in ("roster", "unor"):
             ids[f"impor_{jenis}"] = conn.execute(text(
@@ -780,8 +866,10 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
         awal=audit_awal)))
     assert {a: audit[a] for a in AUDIT_DEMO} == AUDIT_DEMO
     w = ids["wonosari"]
-    assert satu("SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w", w=w) == 1
-    assert satu("SELECT count(*) FROM penetapan WHERE sekolah_id = :w", w=w) == 1
+    assert satu(f"SELECT count(*) FROM pko_sekolah WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 1
+    assert satu(f"SELECT count(*) FROM penetapan WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 1
     assert satu("SELECT count(*) FROM plot_tim_kerja WHERE kepala_sekolah_id = :k",
                 k=ids["ks_tanpa_plot"]) == 1
     assert satu("SELECT count(*) FROM periode_ekinerja WHERE nama = 'SEMESTER UJI'") == 1
@@ -791,7 +879,8 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "status = 'selesai'") == 1
     assert satu("SELECT status FROM tugas_ekspor WHERE id = :t",
                 t=ids["ekspor_berjalan"]) == "dibatalkan"
-    assert satu("SELECT count(*) FROM pengiriman WHERE sekolah_id = :w", w=w) == 2
+    assert satu(f"SELECT count(*) FROM pengiriman WHERE sekolah_id = :w AND {DI_TAHUN_INI}",
+                w=w) == 2
     # The uploads: one preview each (the twin was sent to it), applied once.
     assert len(lain["pratinjau_roster"]) == 1 and len(lain["pratinjau_referensi"]) == 1
     assert lain["kembaran_terapkan"] == lain["pratinjau_roster"].pop()  # "sudah diproses"
@@ -801,6 +890,7 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     assert satu("SELECT count(*) FROM akun WHERE username = 'guruimporserentak'") == 1
     assert list(lain["sandi_impor"]) == ["guruimporserentak"]
     assert lain["unit_kerja"] == 1
+    assert lain["kontak"] == "guru2@serentak.example 6281234567890"
     assert [tuple(b) for b in lain["upaya"]] == [("Diubah dua kali serentak.",)]
     # Two regenerations, two resets: of the two passwords shown, exactly one — the one
     # committed last — signs in; the other was overwritten.
@@ -813,6 +903,25 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
                 "WHERE a.username = 'operator'") == 1
     assert satu("SELECT status FROM cetak_batch WHERE id = :b",
                 b=ids["batch_berjalan"]) == "dibatalkan"
+    # The second Dinas' year: one row, opened, started and closed once (version 3).
+    assert hitung_baris(basis, "SELECT td.status, td.versi FROM tahun_dinas td JOIN "
+                        "tahun_kinerja t ON t.id = td.tahun_id WHERE td.dinas_id = :d",
+                        d=ids["dinas_kedua"]) == [("ditutup", 3)]
+    assert satu("SELECT count(*) FROM tahun_kinerja WHERE tahun = :t", t=TAHUN_INI) == 1
+    # One extension, one transfer (the SKP split once: two parts), one opening.
+    assert [(str(s), a) for s, a in hitung_baris(
+        basis, "SELECT sampai, alasan FROM perpanjangan_tenggat WHERE pegawai_id = :p AND "
+        "tahap = 'persetujuan_skp'", p=ids["guru_tenggat"])] == [
+        (f"{TAHUN_INI}-11-30", "Uji kirim ganda: sakit.")]
+    assert satu("SELECT count(*) FROM mutasi WHERE pegawai_id = :p",
+                p=ids["guru_mutasi"]) == 1
+    assert satu("SELECT count(*) FROM skp s JOIN tahun_kinerja t ON t.id = s.tahun_id "
+                "WHERE s.pegawai_id = :p AND t.tahun = :t", p=ids["guru_mutasi"],
+                t=TAHUN_INI) == 2
+    assert hitung_baris(basis, "SELECT b.alasan FROM buka_perencanaan b JOIN tahun_kinerja "
+                        "t ON t.id = b.tahun_id WHERE b.sekolah_id = :s AND t.tahun = :t",
+                        s=ids["sekolah_pra"], t=TAHUN_INI) == [
+        ("Uji kirim ganda: UNOR dipadankan.",)]
 
 
 def test_setiap_rute_post_dikirim_ganda_atau_dikecualikan():

@@ -3,9 +3,12 @@ code and served again while its data is unchanged; a change of data makes the st
 stale (re-rendered), never wrong; a batch merges stored documents and renders only the rest."""
 
 import io
+import zipfile
+from datetime import timedelta
 
 import pytest
 from bantu import masuk_demo as masuk
+from bantu import versi_di
 from bantu_cetak import (
     SMP1,
     baca,
@@ -119,7 +122,7 @@ def test_dokumen_tersimpan_disajikan_lalu_basi_saat_data_berubah(demo, buat_klie
 
 
 def test_batch_separuh_tersimpan_hanya_merender_separuh(demo, buat_klien, app, tanpa_pekerja,
-                                                        hitung_render):
+                                                        hitung_render, monkeypatch):
     harap = yang_berpredikat(SMP1)
     assert len(harap) == 12
     op = masuk(buat_klien, "operator")
@@ -155,15 +158,39 @@ def test_batch_separuh_tersimpan_hanya_merender_separuh(demo, buat_klien, app, t
     assert sorted(kode) == sorted(kode_di_halaman(r.data))
     assert set(tersimpan_dulu) <= set(kode)
 
-    # A second batch of the same: nothing rendered at all.
-    r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi",
-                                 "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
-                                 "format": "zip"})
-    assert r.status_code == 303
+    # A second batch of the same: nothing rendered, and no SKP's data even loaded (every
+    # document is stored and stamped current); the ZIP holds the stored files by name.
+    from kinerja_web.dokumen import cetak as dokumen_cetak
+
+    dimuat = []
+    asli = dokumen_cetak.siapkan_chunk
+    monkeypatch.setattr(dokumen_cetak, "siapkan_chunk",
+                        lambda batch, ids: dimuat.extend(ids) or asli(batch, ids))
+
+    def batch_zip():
+        r = op.post("/cetak/batch", {"jenis": "dokumen_evaluasi",
+                                     "sekolah": str(id_sekolah(SMP1)), "jenjang": "",
+                                     "format": "zip"})
+        assert r.status_code == 303
+        segar()
+        b = batch_terakhir()
+        assert jobs.jalankan(b.id) is True
+        r = op.get(f"/cetak/batch/{b.id}/unduh")
+        assert r.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(r.data)) as z:
+            return {n: z.read(n) for n in z.namelist()}, b
+
     sebelum = len(hitung_render)
-    segar()
-    assert jobs.jalankan(batch_terakhir().id) is True
-    assert len(hitung_render) == sebelum
+    isi_zip, b2 = batch_zip()
+    assert len(hitung_render) == sebelum and dimuat == []
+    assert sorted(isi_zip.values()) == sorted(d[4] for d in tersimpan())
+    assert all(n.endswith("_dokumen_evaluasi.pdf") for n in isi_zip) and len(isi_zip) == 12
+    assert len(semua(select(Cetakan.id).where(Cetakan.batch_id == b2.id))) == 12
+    # A write to the data: checked the long way (data loaded), still nothing rendered.
+    ubah(Pegawai, skp_dari("guru6").pegawai_id, nama="Guru Lain Namanya")  # not printed here
+    isi_lagi, _ = batch_zip()
+    assert len(hitung_render) == sebelum and sorted(dimuat) == sorted(b.daftar)
+    assert isi_lagi == isi_zip
 
 
 def kode_di_halaman(data):
@@ -197,7 +224,6 @@ def test_pracetak_setelah_disepakati_lalu_cetak_dari_simpanan(demo, buat_klien, 
     """SKP agreed: its document is queued for pre-rendering only once the transition has
     committed; the job stores it (once: a second run renders nothing) and the print that
     follows is served from the store."""
-    import re
 
     from kinerja_web import pracetak
     from kinerja_web.dokumen import pracetak as perender
@@ -209,7 +235,7 @@ def test_pracetak_setelah_disepakati_lalu_cetak_dari_simpanan(demo, buat_klien, 
     assert skp.status == "disetujui"
     k = masuk(buat_klien, "guru6")
     halaman = k.get(f"/perencanaan/{skp.id}/sepakati").get_data(as_text=True)
-    versi = re.search(r'name="versi"[^>]*value="(\d+)"', halaman).group(1)
+    versi = versi_di(halaman)
     # A stale form (another version) changes nothing and queues nothing.
     r = k.post(f"/perencanaan/{skp.id}/sepakati", {"versi": str(int(versi) + 5)})
     assert r.status_code == 409 and antre == []
@@ -253,3 +279,107 @@ def test_pracetak_merender_di_proses_anak_berprioritas_rendah(app, ctx):
     finally:
         pracetak._render.shutdown()
         pracetak._render = monkey
+
+
+
+def _jalan(statements):
+    """Which way a print went: "simpanan" (the stored file's one query), "data" (the SKP's
+    data loaded: checked or rendered), and the rows it wrote."""
+    teks = [" ".join(s.split()) for s in statements]
+    return {"simpanan": sum("FROM dokumen_tersimpan JOIN skp" in s for s in teks),
+            "data": sum("FROM penilaian" in s for s in teks),
+            "tulis": sorted(s.split(" (")[0] for s in teks
+                            if s.startswith(("INSERT", "UPDATE", "DELETE")))}
+
+
+def test_cetak_tersimpan_satu_query_lalu_cetakan_dan_audit(demo, buat_klien, hitung_render,
+                                                           hitung_query, monkeypatch):
+    """A print served from storage decides that its file is current in one query (no SKP
+    data loaded, no code computed) and still writes its Cetakan and audit rows; a write
+    to the data in between, or a new day, sends the next print the long way once
+    (checked, not rendered), after which it is one query again."""
+    skp = skp_dari("guru28")
+    k = masuk(buat_klien, "guru28")
+    pertama = cetak(k, "dokumen_evaluasi", skp.id).data
+    kode = kode_di(pertama)
+    assert len(hitung_render) == 1
+
+    def cetak_lagi():
+        with hitung_query() as q:
+            r = cetak(k, "dokumen_evaluasi", skp.id)
+        assert r.status_code == 200 and r.data == pertama and len(hitung_render) == 1
+        return q
+
+    cepat = {"simpanan": 1, "data": 0, "tulis": ["INSERT INTO audit", "INSERT INTO cetakan"]}
+    q = cetak_lagi()
+    assert _jalan(q) == cepat
+    # The signed-in user's row, the stored file, the two rows written: nothing else.
+    assert len(q) == 4, q
+    assert len(semua(select(Cetakan.id).where(Cetakan.kode == kode))) == 2
+    assert "Dokumen asli" in buat_klien().get(f"/verifikasi/{kode}").get_data(as_text=True)
+
+    # Another teacher renamed changes nothing printed here, but the store cannot know
+    # that without the data: checked once (no render), stamped, then one query again.
+    ubah(Pegawai, skp_dari("guru27").pegawai_id, nama="Nama Lain Sekali")
+    lama = _jalan(cetak_lagi())
+    assert lama["simpanan"] == 1 and lama["data"] >= 1
+    assert any(t.startswith("UPDATE dokumen_tersimpan") for t in lama["tulis"])
+    assert _jalan(cetak_lagi()) == cepat
+
+    # The next day (the Kepala Dinas in office is that of the day): the long way once.
+    besok = simpanan.hari_ini() + timedelta(days=1)
+    monkeypatch.setattr(simpanan, "hari_ini", lambda: besok)
+    assert _jalan(cetak_lagi())["data"] >= 1
+    assert _jalan(cetak_lagi()) == cepat
+    assert len(semua(select(Cetakan.id).where(Cetakan.kode == kode))) == 6
+
+
+@baca
+def generasi():
+    return simpanan.generasi()
+
+
+def test_generasi_naik_hanya_saat_data_dokumen_ditulis(demo, buat_klien, app):
+    """The counter a stored print is checked against rises with every committed write to a
+    table a document may read (also a bulk UPDATE), never with a rolled-back one, a
+    print's own rows or a sign-in."""
+    skp = skp_dari("guru28")
+    n = generasi()
+    k = masuk(buat_klien, "guru28")
+    assert cetak(k, "dokumen_evaluasi", skp.id).status_code == 200
+    assert cetak(k, "dokumen_evaluasi", skp.id).status_code == 200
+    assert generasi() == n  # signed in, printed, stored, audited: no data written
+
+    segar()
+    db.session.execute(update(Pegawai).where(Pegawai.id == skp.pegawai_id)
+                       .values(nama="Batal"))
+    db.session.rollback()
+    assert generasi() == n
+
+    ubah(Pegawai, skp.pegawai_id, nama="Sri Hariyati Lagi")
+    assert generasi() == n + 1
+    segar()
+    pegawai = db.session.get(Pegawai, skp.pegawai_id)
+    pegawai.jabatan = "Guru Ahli Madya"
+    db.session.commit()
+    assert generasi() == n + 2
+    # Pages read after those writes, on the same pooled connections: nothing rises (the
+    # raise itself once counted as a write on PostgreSQL, so every later read raised it).
+    for _ in range(3):
+        assert k.get("/").status_code == 200
+        assert k.get(f"/perencanaan/{skp.id}").status_code == 200
+    assert cetak(k, "dokumen_evaluasi", skp.id).status_code == 200
+    assert generasi() == n + 2
+    # On one connection: a write, then a transaction that only reads, committed.
+    with db.engine.connect() as conn:
+        conn.execute(update(Pegawai).where(Pegawai.id == skp.pegawai_id)
+                     .values(nama="Sri Hariyati"))
+        conn.commit()
+        conn.execute(select(Pegawai.nama).where(Pegawai.id == skp.pegawai_id))
+        conn.commit()
+    assert generasi() == n + 3
+    n += 1
+    segar()
+    r = app.test_cli_runner().invoke(args=["cetak-segarkan"])  # data edited outside the app
+    assert r.exit_code == 0 and "diperiksa ulang" in r.output
+    assert generasi() == n + 3

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.server
 
 # Last year's SKPs, 1 per chunk; nodes behind one address share their public URL (as
 # production requires), so both print the same verification link.
-LAIN = {"TAHUN_KINERJA": 2024, "CETAK_UKURAN_CHUNK": 1, "URL_PUBLIK": "https://kinerja.contoh.id"}
+LAIN = {"CETAK_UKURAN_CHUNK": 1, "URL_PUBLIK": "https://kinerja.contoh.id"}
 BACKEND = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

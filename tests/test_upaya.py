@@ -2,11 +2,10 @@
 deleted until the reflection is accepted — through alur (audited, versioned), with and
 without JavaScript, for the note's own pegawai only. Fixtures: test_pelaksanaan.py."""
 
-import re
 
 import bantu_pelaksanaan as _bersama
 import pytest
-from bantu import galat, masuk, teks
+from bantu import atribut, galat, masuk, nilai, teks, versi_di
 from bantu_pelaksanaan import HX, aksi_audit_sejak, jumlah_audit, url
 
 from kinerja_web.extensions import db
@@ -39,8 +38,8 @@ def dua_catatan(buat_klien, rencana, majukan):
     for tanggal, isi in (("2025-03-03", "Kesepakatan kelas ditempel."),
                          ("2025-04-07", "Rotasi peran kelompok.")):
         r = g.get(url(skp_id, 4))
-        kunci = re.search(r'name="kunci" type="hidden" value="([^"]+)"', r.text).group(1)
-        versi = re.search(r'name="versi" type="hidden" value="(\d+)"', r.text).group(1)
+        kunci, versi = nilai(r, "kunci"), versi_di(r)
+        assert kunci
         r = g.post(url(skp_id, 4), {"tanggal": tanggal, "isi": isi, "kunci": kunci,
                                     "versi": versi, "aksi": "tambah"})
         assert r.status_code == 303, r.status_code
@@ -112,7 +111,8 @@ def test_ubah_dari_tab_lama_409_isian_tetap(dua_catatan, headers):
     assert r.status_code == 409
     assert "baru saja diubah" in galat(r) and "Tab lama." in r.text
     # The form now carries the current version: sending again overwrites knowingly.
-    assert re.search(r'name="ubah-versi" type="hidden" value="2"', r.text)
+    assert atribut(r, 'input[name="ubah-versi"]', "type") == "hidden"
+    assert nilai(r, "ubah-versi") == "2"
     assert catatan(skp_id)[0][2] == "Tab baru."
 
 

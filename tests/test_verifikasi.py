@@ -5,6 +5,7 @@ import io
 import re
 from types import SimpleNamespace
 
+from bantu import teks_semua
 from conftest import polos
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -66,8 +67,9 @@ def test_kode_baru_asli_tanpa_login_dengan_nama_disamarkan(demo, buat_klien):
     assert "Su**** Ra******** S.Pd." in teks
     assert "Sugeng" not in teks and "Rahmawati" not in teks
     assert skp.pegawai.nip not in teks
-    assert re.search(r"<dt>Predikat</dt><dd>Baik</dd>", teks)
-    assert "<dt>Tahun</dt><dd>2025</dd>" in teks
+    assert dict(zip(teks_semua(teks, "dt"), teks_semua(teks, "dd"), strict=True))[
+        "Predikat"] == "Baik"
+    assert "<dt>Tahun</dt><dd>2026</dd>" in teks
     assert f"<dt>Penerbit</dt><dd>{DINAS}</dd>" in teks
     # The form on /verifikasi accepts the code typed in lower case with spaces.
     r = anonim.get("/verifikasi", query_string={"kode": f"  {kode.lower()} "})
@@ -124,7 +126,7 @@ def test_predikat_dibuka_dan_diubah_data_berubah(demo, buat_klien):
     db.session.commit()
     # Reopened: the printed predikat is no longer in force.
     assert "datanya telah berubah" in periksa(buat_klien(), kode)
-    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2025))
+    tahun = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == 2026))
     pen = db.session.scalar(select(Penilaian).where(Penilaian.skp_id == skp.id))
     assert pen.predikat == "baik"
     alur_n.tetapkan_predikat(akun("kepsek3"), tahun, "baik", [pen],

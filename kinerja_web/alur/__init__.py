@@ -160,3 +160,8 @@ def catat_bacaan(aksi, objek=None, *, dari=None, ke=None, catatan=None, data=Non
         db.session.add(Audit(**isi))
 
     return tulis_singkat(tambah)
+
+
+# The closed-year guard (a before_flush hook) is registered with the workflow itself, so
+# no code path that writes through a session escapes it.
+from kinerja_web.alur import tahun as _tahun  # noqa: E402, F401

@@ -4,11 +4,14 @@ Hashing (slow by design) happens before, with no transaction open; these change 
 and write the audit row; the caller commits.
 """
 
-from sqlalchemy import update
+from datetime import timedelta
+
+from sqlalchemy import case, or_, update
 
 from kinerja_web.alur import catat
 from kinerja_web.extensions import db
 from kinerja_web.models import Akun, Pegawai, Penugasan, SesiLogin
+from kinerja_web.models.org import Peran
 from kinerja_web.waktu import sekarang
 
 
@@ -23,6 +26,46 @@ def cabut_sesi(akun_id, kecuali=None):
 def masuk(akun):
     akun.terakhir_masuk = sekarang()
     catat("masuk", akun)
+
+
+def klaim_percobaan(akun_id, maks, kunci_menit):
+    """Take one of the account's password checks, atomically and before the hash is
+    compared: (attempts counted, whether this claim locked the account), or None when the
+    account is locked and no password may be checked now.
+
+    One `UPDATE … RETURNING`, committed at once (the hash check must not hold the row or
+    SQLite's write lock): parallel requests queue on the row, so however many arrive at
+    the same moment at most `maks` (MASUK_MAKS_GAGAL) passwords are compared before the
+    lock of `kunci_menit` minutes. The claim that reaches the limit sets the lock itself
+    (and empties the counter), so a request that dies while checking cannot leave a
+    counter that never locks. The one function here that commits (see above)."""
+    now = sekarang()
+    sampai = now + timedelta(minutes=kunci_menit)
+    baru = Akun.gagal_masuk + 1
+    baris = db.session.execute(
+        update(Akun)
+        .where(Akun.id == akun_id,
+               or_(Akun.terkunci_sampai.is_(None), Akun.terkunci_sampai <= now))
+        .values(gagal_masuk=case((baru >= maks, 0), else_=baru),
+                terkunci_sampai=case((baru >= maks, sampai), else_=None))
+        .returning(Akun.gagal_masuk, Akun.terkunci_sampai)
+        .execution_options(synchronize_session=False)).one_or_none()
+    db.session.commit()
+    if baris is None:
+        return None
+    return baris.gagal_masuk, baris.terkunci_sampai is not None
+
+
+def percobaan_berhasil(akun, akun_id, mengunci):
+    """The right password of an active account: its failed-attempt counter emptied, and
+    the lock lifted when this very claim (`mengunci`, the last one allowed) set it.
+    `akun_id` read before the claim's commit (`akun` is expired by it)."""
+    nilai: dict[str, int | None] = {"gagal_masuk": 0}
+    if mengunci:
+        nilai["terkunci_sampai"] = None
+    db.session.execute(update(Akun).where(Akun.id == akun_id).values(**nilai)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(akun)
 
 
 def masuk_gagal(akun, mengunci):
@@ -70,7 +113,7 @@ def buat_operator(dinas, username, nama, nip, status, sandi_hash, tanggal, *, ca
                 jabatan="Pelaksana")
     db.session.add(p)
     db.session.flush()
-    db.session.add(Penugasan(pegawai_id=p.id, peran="operator_dinas", dinas_id=dinas.id,
+    db.session.add(Penugasan(pegawai_id=p.id, peran=Peran.OPERATOR_DINAS, dinas_id=dinas.id,
                              mulai=tanggal))
     akun = Akun(username=username, pegawai_id=p.id, harus_ganti_sandi=True,
                 sandi_hash=sandi_hash)

@@ -6,10 +6,12 @@ of two workers only one moves it); the rows it audits are written here. A worker
 no signed-in user: its rows name the account that queued the job, with no address.
 """
 
-from kinerja_web.alur import catat
+from sqlalchemy import insert
+
+from kinerja_web.alur import catat, tulis_singkat
 from kinerja_web.extensions import db
 from kinerja_web.models import Audit
-from kinerja_web.models.cetak import CetakBatch, StatusBatch
+from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
 from kinerja_web.waktu import sekarang
 
 
@@ -45,15 +47,34 @@ def catat_ambil_alih(b, ke):
                                    "pekerja_lama": b.pekerja}))
 
 
+def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip):
+    """One print's Cetakan (for verification) and audit rows, written after the PDF is
+    ready in a short write of their own (alur.tulis_singkat; two INSERTs); the caller
+    sends the file only when this returns True (no row, no print)."""
+    def tambah():
+        waktu = sekarang()
+        db.session.execute(insert(Cetakan).values(
+            kode=kode, jenis=jenis, skp_id=skp_id, nilai=nilai, akun_id=akun_id, waktu=waktu))
+        db.session.execute(insert(Audit).values(
+            waktu=waktu, akun_id=akun_id, aksi="cetak", objek_tipe="skp", objek_id=skp_id,
+            data={"jenis": jenis, "kode": kode}, alamat_ip=alamat_ip))
+
+    return tulis_singkat(tambah)
+
+
 def simpan_bagian(batch, cetakan):
     """One finished chunk: its prints (Cetakan rows), each audited as a print by the
-    account that queued the job."""
-    for c in cetakan:
-        c.batch_id = batch.id
-        db.session.add(c)
-        db.session.add(Audit(akun_id=batch.akun_id, aksi="cetak", objek_tipe="skp",
-                             objek_id=c.skp_id,
-                             data={"jenis": c.jenis, "kode": c.kode, "batch": batch.id}))
+    account that queued the job; two multi-row INSERTs (a chunk is 50 of each)."""
+    if not cetakan:
+        return
+    waktu = sekarang()
+    db.session.execute(insert(Cetakan), [
+        {"kode": c.kode, "jenis": c.jenis, "skp_id": c.skp_id, "nilai": c.nilai,
+         "akun_id": c.akun_id, "batch_id": batch.id, "waktu": waktu} for c in cetakan])
+    db.session.execute(insert(Audit), [
+        {"waktu": waktu, "akun_id": batch.akun_id, "aksi": "cetak", "objek_tipe": "skp",
+         "objek_id": c.skp_id, "data": {"jenis": c.jenis, "kode": c.kode, "batch": batch.id}}
+        for c in cetakan])
 
 
 def catat_selesai(batch):

@@ -5,8 +5,35 @@ from sqlalchemy import or_, select
 
 from kinerja_web.alur import Ditolak, catat
 from kinerja_web.extensions import db
-from kinerja_web.models import Penugasan, PlotTimKerja, Sekolah
-from kinerja_web.waktu import hari_ini
+from kinerja_web.models import (
+    Dinas,
+    Penugasan,
+    PlotTimKerja,
+    Sekolah,
+    StatusTahun,
+    TahunDinas,
+    TahunKinerja,
+)
+from kinerja_web.models.org import Peran
+from kinerja_web.tte import DOKUMEN as DOKUMEN_TTE
+from kinerja_web.waktu import hari_ini, sekarang
+
+
+def buat(nama, wilayah, tingkat, tahun):
+    """A new Dinas on a fresh instance (`flask buat-dinas`), with its performance year
+    `tahun` made the active one when no such year exists yet; audited."""
+    dinas = Dinas(nama=nama, wilayah=wilayah, tingkat=tingkat)
+    db.session.add(dinas)
+    baris = db.session.scalar(select(TahunKinerja).where(TahunKinerja.tahun == tahun))
+    if baris is None:
+        baris = TahunKinerja(tahun=tahun, aturan=str(tahun), aktif=True)
+        db.session.add(baris)
+    db.session.flush()
+    # Years are per Dinas: the new Dinas runs this one.
+    db.session.add(TahunDinas(dinas_id=dinas.id, tahun_id=baris.id,
+                              status=StatusTahun.BERJALAN, dimulai=sekarang()))
+    catat("dinas_dibuat", dinas, catatan="CLI", data={"tahun": tahun})
+    return dinas
 
 
 def atur(dinas, isian):
@@ -60,7 +87,7 @@ def plot_tim_kerja(peran, tahun, tim_kerja, pilihan, npsn, anggota):
     today = hari_ini()
     ks = select(Penugasan.pegawai_id).join(Sekolah, Sekolah.id == Penugasan.sekolah_id).where(
         Penugasan.dinas_id == peran.dinas_id, Penugasan.aktif_pada(today),
-        Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+        Penugasan.peran.in_((Peran.KEPALA_SEKOLAH, Peran.PLT_KEPALA_SEKOLAH)),
         or_(Penugasan.pegawai_id.in_(pilihan or [-1]), Sekolah.npsn.in_(npsn or ["-"])))
     target = set(db.session.scalars(ks))
     if not target:
@@ -78,3 +105,22 @@ def plot_tim_kerja(peran, tahun, tim_kerja, pilihan, npsn, anggota):
                                         kepala_sekolah_id=pid))
     catat("plot_tim_kerja", data={"tim_kerja": tim_kerja, "kepala_sekolah": sorted(target)})
     return len(target)
+
+
+def atur_tte(dinas, mode, dokumen, kepsek):
+    """The Dinas' electronic signature settings (mode, documents signed, principals as
+    PPK); only what changed is audited. The changes {field: [old, new]} (empty: none).
+    Documents stored before keep their old signature status only until they are printed
+    again: the signer is part of what a stored document was rendered from."""
+    if mode not in ("", "p12", "remote"):
+        raise Ditolak("Cara penandatanganan tidak dikenal.")
+    if set(dokumen or []) - set(DOKUMEN_TTE):
+        raise Ditolak("Ada jenis dokumen yang tidak dikenal; pilih dari daftar.")
+    nilai = {"tte_mode": mode, "tte_dokumen": sorted(set(dokumen or [])) if mode else [],
+             "tte_kepsek": bool(kepsek) and mode == "remote"}
+    ubah = {k: [getattr(dinas, k), v] for k, v in nilai.items() if getattr(dinas, k) != v}
+    for k, (_, v) in ubah.items():
+        setattr(dinas, k, v)
+    if ubah:
+        catat("pengaturan_tte", dinas, data=ubah)
+    return ubah

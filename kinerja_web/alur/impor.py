@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, select, update
 
-from kinerja_web.alur import catat
+from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur.mutasi import terapkan as terapkan_mutasi
 from kinerja_web.atasan import PERAN_KS
 from kinerja_web.extensions import db
 from kinerja_web.models import (
@@ -21,6 +22,7 @@ from kinerja_web.models import (
     AsnSiasn,
     ImporAkun,
     ImporBerkas,
+    Mutasi,
     Pegawai,
     Penugasan,
     Sekolah,
@@ -37,6 +39,7 @@ BIDANG_SEKOLAH = ("nama", "jenjang", "status", "alamat", "kecamatan", "unor_id",
 BIDANG_PEGAWAI = (
     "nuptk", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "status_kepegawaian",
     "golongan", "tmt_golongan", "jabatan", "tmt_jabatan", "pendidikan", "karpeg",
+    "email", "telepon",
     "keikutsertaan", "keikutsertaan_alasan", "keikutsertaan_mulai",
 )
 # Which file column fills which model field (only columns present in the file are applied).
@@ -110,7 +113,43 @@ class Hasil:
     akun: list = field(default_factory=list)  # the Akun rows created (for ImporAkun)
 
 
-def tulis_roster(r, dinas_id: int, sandi: dict, hari_ini: date, tahun: int) -> Hasil:
+def jenis_mutasi(p, lama, nilai, kolom_file):
+    """The Mutasi a row with a TMT records for an existing pegawai, or None: as the file
+    says, else read from what differs (another school, a new principal or Plt. role)."""
+    if p.get("tmt_mutasi") is None or lama is None or lama.id is None:
+        return None
+    if p.get("jenis_mutasi"):
+        return p["jenis_mutasi"]
+    peran = p.get("peran") or set()
+    if "peran" in kolom_file and "kepala_sekolah" in peran:
+        return "kepala_sekolah"
+    if "peran" in kolom_file and "plt_kepala_sekolah" in peran:
+        return "plt"
+    if "npsn" in kolom_file and nilai["sekolah_id"] not in (None, lama.sekolah_id):
+        return "pindah"
+    return None
+
+
+def _mutasi(p, lama, nilai, r, sekolah, pelaku):
+    jenis = jenis_mutasi(p, lama, nilai, r.kolom_pegawai)
+    if jenis is None or db.session.scalar(select(Mutasi.id).where(
+            Mutasi.pegawai_id == lama.id, Mutasi.jenis == jenis,
+            Mutasi.tmt == p["tmt_mutasi"])):
+        return  # nothing to record, or recorded before (the same file imported again)
+    tujuan = None
+    if jenis in ("pindah", "kepala_sekolah", "plt") and p.get("npsn"):
+        tujuan = sekolah[p["npsn"]].id
+    try:
+        terapkan_mutasi(lama, jenis, p["tmt_mutasi"], pelaku, sekolah_tujuan_id=tujuan,
+                        keterangan=f"Impor baris {p.get('_baris')}", sumber="impor")
+    except Ditolak as e:
+        raise Ditolak(f"Lembar {p.get('_lembar')} baris {p.get('_baris')} "
+                      f"({p.get('nip') or p.get('username')}): {e} Tidak ada data yang "
+                      "diubah.") from None
+
+
+def tulis_roster(r, dinas_id: int, sandi: dict, hari_ini: date, tahun: int,
+                 pelaku=None) -> Hasil:
     """Write a clean plan inside the caller's transaction.
 
     `sandi` maps a row key to (plaintext, hash) for every account to create; hashing is
@@ -140,6 +179,10 @@ def tulis_roster(r, dinas_id: int, sandi: dict, hari_ini: date, tahun: int) -> H
             lama = Pegawai(nip=p.get("nip"), dinas_id=dinas_id, keikutsertaan="ikut")
             db.session.add(lama)
             pegawai[kunci] = lama
+        else:
+            # A row with a TMT that moves the pegawai or gives him a new role: the SKP
+            # parts split at the TMT before the roster fields change (issue #14 §5).
+            _mutasi(p, lama, nilai, r, sekolah, pelaku)
         for b in BIDANG_PEGAWAI:
             if berlaku(b, r.kolom_pegawai) and getattr(lama, b) != nilai[b]:
                 setattr(lama, b, nilai[b])
@@ -254,7 +297,7 @@ def perbarui_pratinjau(impor, rencana):
 def terapkan_roster(impor, akun, rencana, sandi, tanggal, tahun):
     """Apply a checked roster (the caller holds the import row's lock and checked it is a
     preview). `sandi`: the new accounts' one-time passwords, hashed beforehand."""
-    hasil = tulis_roster(rencana, impor.dinas_id, sandi, tanggal, tahun)
+    hasil = tulis_roster(rencana, impor.dinas_id, sandi, tanggal, tahun, akun)
     impor.status = StatusImpor.DITERAPKAN
     impor.diterapkan = sekarang()
     impor.diterapkan_oleh = akun.id

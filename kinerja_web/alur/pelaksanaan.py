@@ -27,6 +27,7 @@ from kinerja_web.extensions import db
 from kinerja_web.models import Audit, Skp
 from kinerja_web.models.pelaksanaan import (
     CatatanUpaya,
+    JenisKonfirmasi,
     Konfirmasi,
     Praktik,
     RefleksiKompetensi,
@@ -611,10 +612,12 @@ def validasi_kompetensi(ref, aktor, ya=True, dimuat=None):
 
 # ---------------------------------------------------------------- confirmations
 
-JENIS_KONFIRMASI = ("tugas_pegawai", "tugas_atasan", "dokumen", "kelengkapan")
+JENIS_KONFIRMASI = (JenisKonfirmasi.TUGAS_PEGAWAI, JenisKonfirmasi.TUGAS_ATASAN,
+                    JenisKonfirmasi.DOKUMEN, JenisKonfirmasi.KELENGKAPAN)
 def pastikan_boleh_konfirmasi(skp, aktor, jenis):
-    if jenis == "tugas_pegawai" or jenis == "dokumen" and dokumen_oleh_pegawai(skp):
-        if jenis == "dokumen" and skp.pegawai_id != aktor.pegawai_id:
+    if jenis == JenisKonfirmasi.TUGAS_PEGAWAI or \
+            jenis == JenisKonfirmasi.DOKUMEN and dokumen_oleh_pegawai(skp):
+        if jenis == JenisKonfirmasi.DOKUMEN and skp.pegawai_id != aktor.pegawai_id:
             raise Ditolak("Ketersediaan dokumen akuntabilitas kepala sekolah dikonfirmasi oleh "
                           "kepala sekolah itu sendiri; atasan memvalidasinya.")
         pastikan_pemilik(skp, aktor)
@@ -649,26 +652,28 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
         sah = kode_konfirmasi(skp, jenis)
         if any(k not in sah for k in kode):
             raise Ditolak("Butir konfirmasi tidak dikenal.")
-        if jenis == "tugas_atasan":
-            belum = {k for k in kode if ("tugas_pegawai", k) not in ada}
+        if jenis == JenisKonfirmasi.TUGAS_ATASAN:
+            belum = {k for k in kode if (JenisKonfirmasi.TUGAS_PEGAWAI, k) not in ada}
             if belum:
                 raise Ditolak("Pegawai belum mengonfirmasi tugas: " + ", ".join(sorted(belum)))
         lama = sorted((k for j, k in ada if j == jenis),
                       key=lambda k: sah.index(k) if k in sah else len(sah))
         hapus = [k for k in lama if k not in kode]
-        if jenis == "tugas_pegawai":
-            dikunci = [k for k in hapus if ("tugas_atasan", k) in ada]
+        if jenis == JenisKonfirmasi.TUGAS_PEGAWAI:
+            dikunci = [k for k in hapus if (JenisKonfirmasi.TUGAS_ATASAN, k) in ada]
             if dikunci:
                 raise Ditolak("Tugas yang sudah dikonfirmasi atasan tidak dapat dibatalkan: "
                               + ", ".join(dikunci) + ". Minta atasan membatalkan "
                               "konfirmasinya dahulu.")
         tambah = [k for k in kode if (jenis, k) not in ada]
-        if jenis == "dokumen" and dokumen_oleh_pegawai(skp) and (tambah or hapus) and \
+        if jenis == JenisKonfirmasi.DOKUMEN and dokumen_oleh_pegawai(skp) and \
+                (tambah or hapus) and \
                 (VALIDASI_DOKUMEN, StatusLangkah.DITERIMA) in ada:
             raise Ditolak("Ketersediaan dokumen sudah divalidasi atasan dan tidak dapat "
                           "diubah. Minta atasan mengembalikannya dahulu.")
         ubah[jenis] = (tambah, hapus)
-    if any(j != "tugas_pegawai" and (tambah or hapus) for j, (tambah, hapus) in ubah.items()):
+    if any(j != JenisKonfirmasi.TUGAS_PEGAWAI and (tambah or hapus)
+           for j, (tambah, hapus) in ubah.items()):
         pastikan_belum_dikirim(skp, berkas.pen if berkas is not None else _BELUM_DIMUAT)
     baru = [{"skp_id": skp.id, "jenis": jenis, "kode": k, "oleh": aktor.pegawai_id}
             for jenis, (tambah, _) in ubah.items() for k in tambah]
@@ -690,7 +695,7 @@ def konfirmasi_banyak(skp, aktor, pilihan, berkas=None):
         ada.update((jenis, k) for k in ubah[jenis][0])
         ada.difference_update((jenis, k) for k in ubah[jenis][1])
     # The pegawai's own ticks do not count for "lengkap"; the atasan's do.
-    if any(jenis != "tugas_pegawai" for jenis in berubah):
+    if any(jenis != JenisKonfirmasi.TUGAS_PEGAWAI for jenis in berubah):
         segarkan(skp, berkas.kelengkapan() if berkas is not None else None)
     return ubah
 
@@ -710,7 +715,8 @@ def validasi_dokumen(skp, aktor, terima, catatan=None, berkas=None):
     lama = next((k for j, k in ada if j == VALIDASI_DOKUMEN), None)
     catatan = (catatan or "").strip() or None
     if terima:
-        kurang = [k for k in kode_konfirmasi(skp, "dokumen") if ("dokumen", k) not in ada]
+        kurang = [k for k in kode_konfirmasi(skp, JenisKonfirmasi.DOKUMEN)
+                  if (JenisKonfirmasi.DOKUMEN, k) not in ada]
         if kurang:
             raise Ditolak("Kepala sekolah belum mengonfirmasi semua dokumen akuntabilitas; "
                           "validasi diberikan setelah semuanya dikonfirmasi.")

@@ -21,7 +21,13 @@ from kinerja_web.alur.syarat import (
 from kinerja_web.atasan import PERAN_KS, boleh_menilai
 from kinerja_web.extensions import db
 from kinerja_web.models.org import Pegawai
-from kinerja_web.models.pelaksanaan import Konfirmasi, Praktik, RefleksiKompetensi, StatusLangkah
+from kinerja_web.models.pelaksanaan import (
+    JenisKonfirmasi,
+    Konfirmasi,
+    Praktik,
+    RefleksiKompetensi,
+    StatusLangkah,
+)
 from kinerja_web.models.penilaian import (
     Penetapan,
     Pengiriman,
@@ -29,7 +35,7 @@ from kinerja_web.models.penilaian import (
     PkoDinas,
     PkoSekolah,
 )
-from kinerja_web.models.skp import Skp, StatusSkp
+from kinerja_web.models.skp import PosisiSkp, Skp, StatusSkp
 from kinerja_web.waktu import sekarang
 
 KRITERIA = ("upaya_refleksi", "upaya_mempelajari", "perubahan_praktik")
@@ -85,7 +91,7 @@ def _cek_versi_pko(baris, versi):
 
 def hasil_dari_pko(skp):
     """A principal's Rating Hasil Kerja is his school's PKO (SPEC §4.3)."""
-    return skp.posisi != "guru"
+    return skp.posisi != PosisiSkp.GURU
 
 
 def rating_dokumen(skp, praktik):
@@ -242,7 +248,7 @@ def kekurangan(skp, pen, praktik=None, ref=None, konfirmasi=None, pko=None):
         if any((jenis, k) not in konfirmasi for k in kode_konfirmasi(skp, jenis)):
             kurang.append(f"{label} belum dikonfirmasi "
                           f"{'kepala sekolah' if jenis == 'dokumen' and oleh_ks else 'atasan'}.")
-        elif jenis == "dokumen" and oleh_ks and \
+        elif jenis == JenisKonfirmasi.DOKUMEN and oleh_ks and \
                 (VALIDASI_DOKUMEN, StatusLangkah.DITERIMA) not in konfirmasi:
             kurang.append("Ketersediaan dokumen belum divalidasi atasan.")
     if pen is None or not pen.rating_hasil:

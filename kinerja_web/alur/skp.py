@@ -4,11 +4,18 @@ Every function checks the actor and the state, changes the row, bumps `versi` an
 writes one audit row; the caller holds the row lock and commits.
 """
 
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
 from kinerja_web import aturan, pracetak
 from kinerja_web.alur import Ditolak, catat
+from kinerja_web.alur import tahun as alur_tahun
+from kinerja_web.alur.prarencana import alasan_tertutup, pastikan_terbuka
 from kinerja_web.alur.syarat import aturan_skp, predikat_ditetapkan
+from kinerja_web.alur.tenggat import info_tenggat, pastikan_tenggat
 from kinerja_web.atasan import (
-    atasan_untuk,
+    atasan_skp,
     boleh_menilai,
     dinilai_dinas,
     kepala_dinas_dan_rencana,
@@ -16,8 +23,10 @@ from kinerja_web.atasan import (
     rencana_disepakati,
 )
 from kinerja_web.extensions import db
-from kinerja_web.models.skp import Skp, StatusSkp
-from kinerja_web.waktu import sekarang
+from kinerja_web.models import JenisMutasi, Mutasi, Penugasan, StatusTahun
+from kinerja_web.models.org import ASN
+from kinerja_web.models.skp import PosisiSkp, Skp, StatusSkp
+from kinerja_web.waktu import format_tanggal, sekarang
 
 BISA_DIUBAH_PEGAWAI = (StatusSkp.DRAF, StatusSkp.DIKEMBALIKAN)
 JUDUL_LANGKAH = {
@@ -51,39 +60,86 @@ def _ganti_status(skp, ke, aktor, aksi, catatan=None):
     catat(aksi, skp, dari=dari, ke=ke, catatan=catatan, akun=aktor)
 
 
-def boleh_membuat(pegawai, posisi, peran):
-    """Why this person cannot start an SKP in this position, or None when they can."""
-    if not pegawai.ikut_siklus:
-        status = aturan.muat_aturan().tidak_ikut[pegawai.keikutsertaan]
-        return (f"Anda tidak mengikuti pengelolaan kinerja di aplikasi ini: {status.label}. "
-                f"{pegawai.keikutsertaan_alasan or status.penjelasan}")
-    if pegawai.status_kepegawaian not in ("PNS", "PPPK"):
+def alasan_tidak_ikut(pegawai, tahun):
+    """Why this person is out of the year's scope (the year's rules: 2026 takes in ASN
+    seconded to private schools), or None when he takes part."""
+    status = aturan.muat_aturan(tahun.aturan).status_tidak_ikut(pegawai.keikutsertaan)
+    if status is None:
+        return None
+    return (f"Anda tidak mengikuti pengelolaan kinerja di aplikasi ini: {status.label}. "
+            f"{pegawai.keikutsertaan_alasan or status.penjelasan}")
+
+
+def boleh_membuat(pegawai, posisi, peran, tahun):
+    """Why this person cannot start an SKP in this position in this year, or None."""
+    if alasan := alasan_tidak_ikut(pegawai, tahun):
+        return alasan
+    if pegawai.status_kepegawaian not in ASN:
         return "SKP hanya untuk ASN (PNS atau PPPK)."
-    if posisi == "guru" and not peran.guru:
+    keluar = db.session.scalar(select(Mutasi).where(
+        Mutasi.pegawai_id == pegawai.id,
+        Mutasi.jenis.in_((JenisMutasi.PENSIUN, JenisMutasi.BERHENTI))))
+    if keluar is not None:
+        return (f"Anda tercatat {keluar.jenis.label.lower()} sejak "
+                f"{format_tanggal(keluar.tmt)}; SKP Anda berlaku sampai akhir periode kerja.")
+    if posisi == PosisiSkp.GURU and not peran.guru:
         return "Anda tidak tercatat sebagai guru di satuan pendidikan."
-    if posisi == "kepala_sekolah" and not peran.ks_sekolah:
+    if posisi == PosisiSkp.KEPALA_SEKOLAH and not peran.ks_sekolah:
         return "Anda tidak tercatat sebagai Kepala Sekolah definitif."
-    if posisi == "plt_kepala_sekolah" and not peran.plt_sekolah:
+    if posisi == PosisiSkp.PLT_KEPALA_SEKOLAH and not peran.plt_sekolah:
         return "Anda tidak tercatat sebagai Plt. Kepala Sekolah."
-    return None
+    try:
+        pastikan_tenggat(pegawai, tahun, aturan.Tahap.PENGAJUAN_SKP)
+    except Ditolak as e:
+        return str(e)
+    return alasan_tertutup(_sekolah_posisi(pegawai, posisi, peran), tahun)
+
+
+def _sekolah_posisi(pegawai, posisi, peran):
+    """The school an SKP in this position belongs to (the one a principal leads)."""
+    if posisi == PosisiSkp.KEPALA_SEKOLAH:
+        return min(peran.ks_sekolah)
+    if posisi == PosisiSkp.PLT_KEPALA_SEKOLAH:
+        return min(peran.plt_sekolah)
+    return pegawai.sekolah_id
+
+
+def periode_bagian_baru(pegawai_id, posisi, tahun):
+    """The period of a part the pegawai starts himself: from the day after the last part a
+    Mutasi closed (or from the TMT of his Plt./principal assignment) to the year's end."""
+    mulai, selesai = date(tahun.tahun, 1, 1), date(tahun.tahun, 12, 31)
+    akhir = db.session.scalar(select(func.max(Skp.selesai)).where(
+        Skp.pegawai_id == pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi,
+        Skp.ditutup.is_not(None)))
+    if akhir is not None:
+        mulai = max(mulai, akhir + timedelta(days=1))
+    if posisi != "guru":
+        tmt = db.session.scalar(select(func.max(Penugasan.mulai)).where(
+            Penugasan.pegawai_id == pegawai_id, Penugasan.peran == posisi,
+            Penugasan.mulai <= selesai))
+        if tmt is not None:
+            mulai = max(mulai, tmt)
+    if mulai > selesai:
+        raise Ditolak("Tidak ada sisa periode tahun ini untuk SKP baru.")
+    return mulai, selesai
 
 
 def buat(pegawai, posisi, tahun, aktor):
     """A new draft SKP for the signed-in person."""
-    alasan = boleh_membuat(pegawai, posisi, aktor.peran)
+    alasan = boleh_membuat(pegawai, posisi, aktor.peran, tahun)
     if alasan:
         raise Ditolak(alasan)
-    peran = aktor.peran
-    sekolah_id = pegawai.sekolah_id
-    if posisi == "kepala_sekolah":
-        sekolah_id = min(peran.ks_sekolah)
-    elif posisi == "plt_kepala_sekolah":
-        sekolah_id = min(peran.plt_sekolah)
+    td = alur_tahun.tahun_dinas(pegawai.dinas_id, tahun.tahun)
+    if td is None or td.status == StatusTahun.PERSIAPAN:
+        raise Ditolak(f"Perencanaan Kinerja tahun {tahun.tahun} belum dibuka oleh Dinas "
+                      "Pendidikan.")
+    sekolah_id = _sekolah_posisi(pegawai, posisi, aktor.peran)
+    mulai, selesai = periode_bagian_baru(pegawai.id, posisi, tahun)
     skp = Skp(pegawai_id=pegawai.id, tahun_id=tahun.id, posisi=posisi, sekolah_id=sekolah_id,
-              status=StatusSkp.DRAF, versi=1, aspek_fokus=[])
+              status=StatusSkp.DRAF, versi=1, aspek_fokus=[], mulai=mulai, selesai=selesai)
     skp.tahun = tahun
     skp.pegawai = pegawai
-    if posisi != "guru":
+    if posisi != PosisiSkp.GURU:
         skp.tugas_tambahan = False  # principals have no tugas tambahan step question
     db.session.add(skp)
     db.session.flush()
@@ -181,7 +237,7 @@ def susun_rhk(skp, intervensi=None):
         return {"rhk_atasan": rhk, "indikator_atasan": indikator}
 
     out = []
-    if posisi == "kepala_sekolah":
+    if posisi == PosisiSkp.KEPALA_SEKOLAH:
         for o in atr.rhk_organisasi:
             out.append({"jenis": "utama", "kategori": "organisasi", "kode": o.kode,
                         "rhk": o.rhk, "rhk_atasan": None, "indikator_atasan": None,
@@ -231,15 +287,38 @@ def intervensi_atasan(skp):
     return out
 
 
+def tahap_ajukan(skp):
+    """The calendar stage whose deadline a submission meets: a first submission the
+    submission deadline; a plan the atasan returned (submitted in time) the approval one."""
+    if skp.status == StatusSkp.DIKEMBALIKAN:
+        return aturan.Tahap.PERSETUJUAN_SKP
+    return aturan.Tahap.PENGAJUAN_SKP
+
+
+def tenggat_skp(skp):
+    """The deadline shown on the plan's page before its next act, or None: the
+    submission's while the pegawai edits it, the approval's while it waits for the atasan."""
+    if skp.status in BISA_DIUBAH_PEGAWAI:
+        tahap = tahap_ajukan(skp)
+    elif skp.status == StatusSkp.DIAJUKAN:
+        tahap = aturan.Tahap.PERSETUJUAN_SKP
+    else:
+        return None
+    return info_tenggat(skp.pegawai, skp.tahun, tahap)
+
+
 def ajukan(skp, aktor):
-    """Draf/Dikembalikan → Diajukan: every step complete and an atasan to send it to."""
+    """Draf/Dikembalikan → Diajukan: every step complete, an atasan to send it to, and the
+    year's deadline (or the pegawai's extension) not passed."""
     _pastikan_pemilik(skp, aktor)
     _pastikan_status(skp, BISA_DIUBAH_PEGAWAI, "Perencanaan Kinerja ini sudah diajukan.")
+    pastikan_tenggat(skp.pegawai, skp.tahun, tahap_ajukan(skp))
+    pastikan_terbuka(skp.sekolah_id, skp.tahun)
     kurang = langkah_belum_lengkap(skp)
     if kurang:
         raise Ditolak("Lengkapi dulu: " + " ".join(
             f"Langkah {n} ({JUDUL_LANGKAH[n]}): {pesan}" for n, pesan in kurang.items()))
-    atasan = atasan_untuk(skp.pegawai, skp.posisi)
+    atasan = atasan_skp(skp)
     if atasan.pegawai is None:
         raise Ditolak(atasan.alasan)
     skp.atasan_id = atasan.pegawai.id
@@ -301,15 +380,16 @@ def setujui(skp, aktor, catatan=None):
     _pastikan_atasan(skp, aktor)
     _pastikan_status(skp, (StatusSkp.DIAJUKAN,), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
+    pastikan_tenggat(skp.pegawai, skp.tahun, aturan.Tahap.PERSETUJUAN_SKP, atasan=True)
     atr = aturan_skp(skp)
     n = len(skp.aspek_berlaku)
     if not atr.fokus_perilaku_paling_sedikit <= n <= atr.fokus_perilaku_paling_banyak:
         raise Ditolak(f"Pilih {atr.fokus_perilaku_paling_sedikit}–"
                       f"{atr.fokus_perilaku_paling_banyak} aspek perilaku kerja sebagai fokus.")
-    if skp.posisi != "guru" or skp.sekolah_id is not None and dinilai_dinas(
+    if skp.posisi != PosisiSkp.GURU or skp.sekolah_id is not None and dinilai_dinas(
             skp.pegawai, skp.posisi, pimpinan_satu_sekolah(skp.sekolah_id)):
         kepala_dinas_dan_rencana(skp.pegawai.dinas_id, skp.tahun_id)  # one query, cached
-    atasan = atasan_untuk(skp.pegawai, skp.posisi)
+    atasan = atasan_skp(skp)
     if atasan.pegawai is not None:
         skp.atasan_id = atasan.pegawai.id
     skp.rhk = susun_rhk(skp, intervensi_atasan(skp))
@@ -326,6 +406,7 @@ def kembalikan(skp, aktor, catatan):
     _pastikan_atasan(skp, aktor)
     _pastikan_status(skp, (StatusSkp.DIAJUKAN,), "Perencanaan Kinerja ini tidak sedang menunggu "
                                           "persetujuan.")
+    pastikan_tenggat(skp.pegawai, skp.tahun, aturan.Tahap.PERSETUJUAN_SKP, atasan=True)
     catatan = (catatan or "").strip()
     if not catatan:
         raise Ditolak("Tulis catatan untuk pegawai: apa yang perlu diperbaiki.")

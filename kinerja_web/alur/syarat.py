@@ -6,6 +6,7 @@ from sqlalchemy import exists, select
 
 from kinerja_web import aturan
 from kinerja_web.extensions import db
+from kinerja_web.models.pelaksanaan import JenisKonfirmasi
 from kinerja_web.models.penilaian import Penetapan, Penilaian
 
 
@@ -29,7 +30,7 @@ def predikat_ditetapkan(skp):
 
 # The atasan's validation of a principal's own documents: one row, kode "diterima" or
 # "dikembalikan" (with its note).
-VALIDASI_DOKUMEN = "validasi_dokumen"
+VALIDASI_DOKUMEN = JenisKonfirmasi.VALIDASI_DOKUMEN
 
 
 def dokumen_oleh_pegawai(skp):
@@ -49,7 +50,7 @@ def kode_konfirmasi(skp, jenis):
     if jenis in ("tugas_pegawai", "tugas_atasan"):
         return [t.kode for t in atr.tugas_pokok(posisi)
                 if not t.butuh_tugas_tambahan or skp.tugas_tambahan_berlaku]
-    if jenis == "dokumen":
+    if jenis == JenisKonfirmasi.DOKUMEN:
         return [d.kode for d in atr.dokumen(posisi)
                 if not d.butuh_tugas_tambahan or skp.tugas_tambahan_berlaku]
     return [k for k in KELENGKAPAN if k != "tugas_tambahan" or skp.tugas_tambahan_berlaku]

@@ -1,7 +1,8 @@
 """The rules of teacher and principal performance management, as pure Python.
 
 Catalogues and tunable rules live in `data/<tahun>.toml` (one file per performance year) and are
-read only through `muat_aturan()`. Every function that applies a rule takes an optional
+read only through `muat_aturan()`; a year may take unchanged tables from an earlier one by reference
+(`[meta] dasar`, `sama_dengan_dasar`). Every function that applies a rule takes an optional
 keyword `aturan`; it defaults to the "2025" rule set. Nothing here imports the web app.
 
 Lookups: `katalog[kode]` raises KeyError for an unknown kode, `katalog.get(kode)` returns None.
@@ -20,6 +21,7 @@ from .enums import (
     Posisi,
     Predikat,
     Rating,
+    Tahap,
 )
 from .identitas import (
     InfoNIP,
@@ -48,6 +50,7 @@ from .katalog import (
     LampiranSkp,
     PertanyaanTerbuka,
     StatusTidakIkut,
+    TahapKalender,
     TugasPokok,
 )
 from .muat import (
@@ -58,15 +61,20 @@ from .muat import (
     muat_aturan_dari,
 )
 from .nilai import (
+    BagianSkp,
     Pelanggaran,
     angka_kredit,
+    angka_kredit_bagian,
+    bulan_per_bagian,
     cek_distribusi,
     format_angka,
     predikat_kinerja,
+    predikat_tahunan,
     rating_dokumen,
     rating_hasil_dari_pko,
     rekomendasi_rating_hasil,
     rekomendasi_rating_perilaku,
+    tenggat,
 )
 
 __all__ = [
@@ -77,6 +85,7 @@ __all__ = [
     "AturanRatingPerilaku",
     "AturanTidakDitemukan",
     "AturanTidakValid",
+    "BagianSkp",
     "Batas",
     "Dokumen",
     "Golongan",
@@ -106,8 +115,13 @@ __all__ = [
     "Predikat",
     "Rating",
     "StatusTidakIkut",
+    "Tahap",
+    "TahapKalender",
+    "tenggat",
     "TugasPokok",
     "angka_kredit",
+    "angka_kredit_bagian",
+    "bulan_per_bagian",
     "cek_distribusi",
     "daftar_aturan",
     "format_angka",
@@ -115,6 +129,7 @@ __all__ = [
     "muat_aturan_dari",
     "predikat_kinerja",
     "rating_dokumen",
+    "predikat_tahunan",
     "rating_hasil_dari_pko",
     "rekomendasi_rating_hasil",
     "rekomendasi_rating_perilaku",

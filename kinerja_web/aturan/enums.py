@@ -103,6 +103,18 @@ class Keikutsertaan(Berlabel):
     TUGAS_BELAJAR_DINAS = "tugas_belajar_dinas", "Tugas belajar dengan biaya instansi"
 
 
+class Tahap(Berlabel):
+    """A stage of the year's calendar (`[[kalender]]` of a rule set); a deadline is per stage."""
+
+    PRA_PERENCANAAN = "pra_perencanaan", "Pra-perencanaan"
+    PENGAJUAN_SKP = "pengajuan_skp", "Pengajuan SKP"
+    PERSETUJUAN_SKP = "persetujuan_skp", "Persetujuan SKP"
+    OBSERVASI = "observasi", "Observasi"
+    REFLEKSI = "refleksi", "Refleksi"
+    PENILAIAN = "penilaian", "Penilaian"
+    PENETAPAN = "penetapan", "Penetapan"
+
+
 class Posisi(Berlabel):
     """Whose SKP a catalogue belongs to."""
 

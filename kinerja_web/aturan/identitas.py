@@ -120,3 +120,43 @@ def _bersihkan(nilai: str | None, nama: str, digit: int, galat: type[ValueError]
     if len(teks) != digit:
         raise galat(f"{nama} harus {digit} digit; yang diisi {len(teks)} digit.")
     return teks
+
+
+class KontakTidakValid(ValueError):
+    """An e-mail address or phone number is malformed; the message says why, in Indonesian."""
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def validasi_email(nilai: str | None) -> str | None:
+    """An e-mail address as stored (trimmed, lower-case domain), None when empty."""
+    nilai = (nilai or "").strip()
+    if not nilai:
+        return None
+    if len(nilai) > 120 or not _EMAIL.match(nilai) or ".." in nilai:
+        raise KontakTidakValid(f"Alamat surel '{nilai}' tidak valid (contoh: nama@contoh.id).")
+    lokal, domain = nilai.rsplit("@", 1)
+    return f"{lokal}@{domain.lower()}"
+
+
+def nomor_seluler(nilai: str | None) -> str | None:
+    """An Indonesian mobile number as WhatsApp takes it (628…), None when empty:
+    08… and +628… and 8… are accepted, spaces, dashes and brackets ignored."""
+    asli = (nilai or "").strip()
+    if not asli:
+        return None
+    d = re.sub(r"[\s\-().]", "", asli)
+    if d.startswith("+"):
+        d = d[1:]
+    if not d or not set(d) <= _ANGKA:
+        raise KontakTidakValid(f"Nomor telepon '{asli}' hanya boleh berisi angka "
+                               "(contoh: 0812 3456 7890).")
+    if d.startswith("0"):
+        d = "62" + d[1:]
+    elif d.startswith("8"):
+        d = "62" + d
+    if not d.startswith("628") or not 10 <= len(d) <= 15:
+        raise KontakTidakValid(f"Nomor '{asli}' bukan nomor seluler Indonesia "
+                               "(08… atau +628…, 10–13 angka).")
+    return d

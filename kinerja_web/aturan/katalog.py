@@ -21,6 +21,7 @@ from .enums import (
     Posisi,
     Predikat,
     Rating,
+    Tahap,
 )
 
 T = TypeVar("T")
@@ -255,6 +256,60 @@ class StatusTidakIkut:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CakupanIkut:
+    """A participation status that takes part in this year although an earlier year left it
+    out (e.g. 2026: ASN diperbantukan di sekolah swasta)."""
+
+    kode: Keikutsertaan
+    penjelasan: str
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CakupanTermasuk:
+    """A group of pegawai the year's scope names explicitly (e.g. Guru Pendidikan Khusus)."""
+
+    kode: str
+    uraian: str
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class KomponenKinerja:
+    """One of the components of the year's performance management (2026: five, SPEC §11)."""
+
+    kode: str
+    nama: str
+    uraian: str
+    sumber: str
+    keyakinan: str
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TahapKalender:
+    """A stage of the year's calendar: its dates and whether its end is enforced.
+
+    `nama` is the stage as a sentence names it ("pengajuan SKP"); `ditegakkan` makes
+    `selesai` a deadline the app refuses after (unless the Dinas extended it for a person).
+    """
+
+    tahap: Tahap
+    nama: str
+    selesai: date
+    sumber: str
+    keyakinan: str
+    mulai: date | None = None
+    komponen: str = ""
+    ditegakkan: bool = False
+    catatan: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PertanyaanTerbuka:
     kode: str
     teks: str
@@ -379,6 +434,10 @@ class Aturan:
     daftar_golongan: Katalog[Golongan]
     daftar_jabatan: Katalog[Jabatan]
     tidak_ikut: Katalog[StatusTidakIkut]
+    ikut_tahun_ini: Katalog[CakupanIkut]
+    cakupan_termasuk: Katalog[CakupanTermasuk]
+    komponen: Katalog[KomponenKinerja]
+    kalender: Katalog[TahapKalender]
     isi_skp: Katalog[IsiSkp]
     lampiran_skp: Katalog[LampiranSkp]
     rhk_organisasi: Katalog[RhkOrganisasi]
@@ -402,6 +461,31 @@ class Aturan:
     _praktik: Mapping[Posisi, Katalog[IndikatorPraktik]] = field(repr=False)
     _kompetensi: Mapping[Posisi, Katalog[Kompetensi]] = field(repr=False)
     _dokumen: Mapping[Posisi, Katalog[Dokumen]] = field(repr=False)
+    dasar: str | None = None
+    sama_dengan_dasar: tuple[str, ...] = ()
+
+    def ikut(self, keikutsertaan: Keikutsertaan | str) -> bool:
+        """Whether a pegawai with this participation status takes part in this year."""
+        return Keikutsertaan(keikutsertaan) not in self.tidak_ikut
+
+    @property
+    def keikutsertaan_ikut(self) -> tuple[Keikutsertaan, ...]:
+        """The participation statuses that take part this year (for a query's IN list)."""
+        return tuple(k for k in Keikutsertaan if k not in self.tidak_ikut)
+
+    def tenggat(self, tahap: Tahap | str) -> date | None:
+        """The enforced deadline (last day allowed) of a stage, None when not enforced."""
+        item = self.kalender.get(Tahap(tahap))
+        return item.selesai if item is not None and item.ditegakkan else None
+
+    def status_tidak_ikut(self, keikutsertaan: Keikutsertaan | str) -> StatusTidakIkut | None:
+        """Why this status is out of scope this year, or None when it takes part."""
+        return self.tidak_ikut.get(Keikutsertaan(keikutsertaan))
+    # SKP in parts (a Mutasi in the year): [skp_bagian] of the data file.
+    predikat_tahunan_bagian: str = "periode_terpanjang"
+    bulan_angka_kredit_bagian: str = "hari_terbanyak"
+    skp_bagian_sumber: str = ""
+    skp_bagian_keyakinan: str = ""
 
     def rating_ekinerja(self, rating: Rating | str | None) -> str | None:
         """A rating as e-Kinerja spells it, e.g. "DIATAS EKSPEKTASI"."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import os
 import re
@@ -34,6 +35,8 @@ from .katalog import (
     AturanRatingHasil,
     AturanRatingPerilaku,
     BuktiDukung,
+    CakupanIkut,
+    CakupanTermasuk,
     Dokumen,
     Golongan,
     IndikatorPraktik,
@@ -43,6 +46,7 @@ from .katalog import (
     KaidahDistribusi,
     Katalog,
     Kompetensi,
+    KomponenKinerja,
     KomponenPerilaku,
     Kriteria,
     LabelEkinerja,
@@ -50,6 +54,7 @@ from .katalog import (
     PertanyaanTerbuka,
     RhkOrganisasi,
     StatusTidakIkut,
+    TahapKalender,
     TugasPokok,
 )
 
@@ -62,7 +67,11 @@ _BAGIAN = {
     "dokumen", "rekomendasi", "predikat", "pko_ke_rating_hasil", "distribusi", "angka_kredit",
     "identitas", "golongan", "jabatan", "tidak_ikut", "isi_skp", "lampiran_skp",
     "rhk_organisasi", "intervensi", "bukti_dukung", "label_ekinerja", "penilaian_periodik",
+    "cakupan", "komponen", "kalender",
+    "skp_bagian",
 }  # fmt: skip
+# Tables a year always writes itself: they cannot be taken over from the base year.
+_TIDAK_DIWARISI = frozenset({"meta", "periode"})
 
 
 class AturanTidakDitemukan(LookupError):
@@ -86,36 +95,119 @@ def muat_aturan(nama: str = "2025") -> Aturan:
 
 @functools.cache
 def _muat_bawaan(nama: str) -> Aturan:
+    return _bangun(_teks_bawaan(nama), nama=nama, asal=f"{nama}.toml", dasar=_data_bawaan)
+
+
+def _teks_bawaan(nama: str) -> str:
     berkas = files(__package__).joinpath("data", f"{nama}.toml")
     if not _NAMA_ATURAN.fullmatch(nama) or not berkas.is_file():
         tersedia = ", ".join(daftar_aturan()) or "-"
         raise AturanTidakDitemukan(
             f"Aturan tahun kinerja '{nama}' tidak ditemukan. Yang tersedia: {tersedia}."
         )
-    return _bangun(berkas.read_text(encoding="utf-8"), nama=nama, asal=f"{nama}.toml")
+    return berkas.read_text(encoding="utf-8")
+
+
+def _data_bawaan(nama: str, rantai: tuple[str, ...] = ()) -> dict:
+    """The parsed tables of the bundled rule set `nama`, its own base's tables filled in."""
+    return _data_dari_teks(_teks_bawaan(nama), f"{nama}.toml", rantai + (nama,), _data_bawaan)
 
 
 def muat_aturan_dari(path: str | os.PathLike[str]) -> Aturan:
-    """Load a rule set from any TOML file (not cached); its name is the file stem."""
+    """Load a rule set from any TOML file (not cached); its name is the file stem.
+
+    Its base year (`[meta] dasar`) is read from the same folder, else from the bundled sets.
+    """
     path = Path(path)
     try:
         teks = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise AturanTidakDitemukan(f"Berkas aturan '{path}' tidak ditemukan.") from None
-    return _bangun(teks, nama=path.stem, asal=path.name)
+
+    def dasar(nama: str, rantai: tuple[str, ...] = ()) -> dict:
+        sebelah = path.with_name(f"{nama}.toml")
+        if _NAMA_ATURAN.fullmatch(nama) and sebelah.is_file():
+            return _data_dari_teks(
+                sebelah.read_text(encoding="utf-8"), sebelah.name, rantai + (nama,), dasar
+            )
+        return _data_bawaan(nama, rantai)
+
+    return _bangun(teks, nama=path.stem, asal=path.name, dasar=dasar)
 
 
-def _bangun(teks: str, *, nama: str, asal: str) -> Aturan:
+def _urai(teks: str, asal: str) -> dict:
     try:
-        data = tomllib.loads(teks)
+        return tomllib.loads(teks)
     except tomllib.TOMLDecodeError as e:
         raise AturanTidakValid(f"Berkas aturan {asal} bukan TOML yang sah: {e}") from None
+
+
+def _data_dari_teks(teks: str, asal: str, rantai: tuple[str, ...], dasar: Any) -> dict:
     p = _Pembaca()
+    data = _warisi(p, _urai(teks, asal), rantai, dasar)
+    if p.galat:
+        daftar = "\n".join(f"- {g}" for g in p.galat)
+        raise AturanTidakValid(f"Berkas aturan {asal} tidak valid:\n{daftar}")
+    return data
+
+
+def _bangun(teks: str, *, nama: str, asal: str, dasar: Any) -> Aturan:
+    p = _Pembaca()
+    data = _warisi(p, _urai(teks, asal), (nama,), dasar)
     aturan = _baca(p, data, nama)
     if p.galat:
         daftar = "\n".join(f"- {g}" for g in p.galat)
         raise AturanTidakValid(f"Berkas aturan {asal} tidak valid:\n{daftar}")
     return aturan
+
+
+def _warisi(p: _Pembaca, data: dict, rantai: tuple[str, ...], baca_dasar: Any) -> dict:
+    """`data` with the tables it takes by reference from its base year (`[meta] dasar`).
+
+    A table present in the file replaces the base's; every table of the base the file does not
+    write must be named in `[meta] sama_dengan_dasar`, so the file itself says what stayed the
+    same (and a table forgotten by mistake is an error, not a silent copy).
+    """
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or "dasar" not in meta:
+        if isinstance(meta, dict) and "sama_dengan_dasar" in meta:
+            p.salah("meta.sama_dengan_dasar", "hanya berlaku bersama 'dasar'")
+        return data
+    nama_dasar = meta["dasar"]
+    sama = meta.get("sama_dengan_dasar", [])
+    if not isinstance(nama_dasar, str) or not _NAMA_ATURAN.fullmatch(nama_dasar):
+        p.salah("meta.dasar", "harus nama aturan tahun lain, mis. \"2025\"")
+        return data
+    if not isinstance(sama, list) or not all(isinstance(b, str) for b in sama):
+        p.salah("meta.sama_dengan_dasar", "harus daftar nama bagian, mis. [\"golongan\"]")
+        return data
+    if nama_dasar in rantai:
+        p.salah("meta.dasar", f"rujukan melingkar: {' -> '.join(rantai + (nama_dasar,))}")
+        return data
+    try:
+        induk = baca_dasar(nama_dasar, rantai)
+    except AturanTidakDitemukan:
+        p.salah("meta.dasar", f"aturan dasar '{nama_dasar}' tidak ditemukan")
+        return data
+    except AturanTidakValid as e:
+        p.salah("meta.dasar", f"aturan dasar '{nama_dasar}' tidak valid ({e})")
+        return data
+    hasil = dict(data)
+    for bagian in sama:
+        if bagian in _TIDAK_DIWARISI:
+            p.salah("meta.sama_dengan_dasar", f"'{bagian}' wajib ditulis di setiap tahun")
+        elif bagian in data:
+            p.salah("meta.sama_dengan_dasar",
+                    f"'{bagian}' juga ditulis di berkas ini; pilih salah satu")
+        elif bagian not in induk:
+            p.salah("meta.sama_dengan_dasar", f"'{bagian}' tidak ada di aturan {nama_dasar}")
+        else:
+            hasil[bagian] = copy.deepcopy(induk[bagian])
+    for bagian in sorted(set(induk) - set(data) - set(sama) - _TIDAK_DIWARISI):
+        p.salah("meta.sama_dengan_dasar",
+                f"bagian '{bagian}' dari aturan {nama_dasar} tidak ditulis di berkas ini; "
+                "tulis isinya atau cantumkan di sama_dengan_dasar")
+    return hasil
 
 
 class _Pembaca:
@@ -164,6 +256,11 @@ class _Pembaca:
             if not isinstance(isi, str) or (wajib and not isi.strip()):
                 self.salah(jalur, "harus berupa teks yang tidak kosong")
             return isi if isinstance(isi, str) else None
+        if tipe is date:
+            if type(isi) is not date:
+                self.salah(jalur, "harus tanggal (YYYY-MM-DD)")
+                return None
+            return isi
         if tipe is bool or tipe is int:
             if type(isi) is not tipe or (tipe is int and isi < 0):
                 self.salah(
@@ -252,7 +349,7 @@ def _jalur(path: str, key: str) -> str:
 def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
     p.kunci(data, "berkas", _BAGIAN)
     meta = p.tabel(data, "meta")
-    p.kunci(meta, "meta", {"tahun", "judul"})
+    p.kunci(meta, "meta", {"tahun", "judul", "dasar", "sama_dengan_dasar", "catatan"})
     tahun = p.nilai(int, meta, "tahun", "meta")
     periode = p.tabel(data, "periode")
     p.kunci(periode, "periode", {"mulai", "selesai"} | _ASAL_USUL)
@@ -281,6 +378,8 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
         nama=nama,
         tahun=tahun,
         judul=p.nilai(str, meta, "judul", "meta"),
+        dasar=meta.get("dasar") if isinstance(meta.get("dasar"), str) else None,
+        sama_dengan_dasar=tuple(meta.get("sama_dengan_dasar") or ()),
         periode_mulai=mulai,
         periode_selesai=selesai,
         pertanyaan_terbuka=tuple(
@@ -304,6 +403,8 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
         daftar_golongan=_baca_golongan(p, data),
         daftar_jabatan=p.katalog(Jabatan, p.larik(data, "jabatan"), "jabatan", "jabatan", "nama"),
         tidak_ikut=_baca_tidak_ikut(p, data),
+        **_baca_cakupan(p, data),
+        **_baca_kalender(p, data),
         # Print texts are optional: a year without them prints blank lines to fill by hand.
         isi_skp=p.katalog(IsiSkp, data.get("isi_skp", []), "isi_skp", "isi SKP"),
         lampiran_skp=p.katalog(LampiranSkp, data.get("lampiran_skp", []), "lampiran_skp",
@@ -315,6 +416,7 @@ def _baca(p: _Pembaca, data: dict, nama: str) -> Aturan:
         rating_perilaku=_baca_rating_perilaku(p, data),
         distribusi=_baca_distribusi(p, data),
         **_baca_angka_kredit(p, data),
+        **_baca_skp_bagian(p, data),
         **_baca_identitas(p, data),
         _tugas_pokok=_per_posisi(p, data, "tugas_pokok", TugasPokok),
         _praktik=_baca_praktik(p, data),
@@ -387,12 +489,57 @@ def _baca_golongan(p: _Pembaca, data: dict) -> Katalog[Golongan]:
 
 def _baca_tidak_ikut(p: _Pembaca, data: dict) -> Katalog[StatusTidakIkut]:
     katalog = p.katalog(StatusTidakIkut, p.larik(data, "tidak_ikut"), "tidak_ikut", "tidak ikut")
+    ikut = _kode_ikut(data)
     for k in Keikutsertaan:
         if k is Keikutsertaan.IKUT and k in katalog:
             p.salah("tidak_ikut", "'ikut' berarti mengikuti; jangan dicantumkan di sini")
-        elif k is not Keikutsertaan.IKUT and k not in katalog:
+        elif k.value in ikut and k in katalog:
+            p.salah("tidak_ikut", f"status '{k.value}' juga ada di cakupan.ikut; pilih salah satu")
+        elif k is not Keikutsertaan.IKUT and k.value not in ikut and k not in katalog:
             p.salah("tidak_ikut", f"status '{k.value}' belum ada")
     return katalog
+
+
+def _baca_kalender(p: _Pembaca, data: dict) -> dict[str, Any]:
+    """The components and the calendar of the year (both optional: a year without a calendar
+    enforces no deadline)."""
+    komponen = p.katalog(KomponenKinerja, data.get("komponen", []), "komponen", "komponen")
+    larik = data.get("kalender", [])
+    if not isinstance(larik, list) or not all(isinstance(x, dict) for x in larik):
+        p.salah("kalender", "daftar butir ([[kalender]]) wajib berbentuk larik tabel")
+        larik = []
+    kalender = p.katalog(TahapKalender, larik, "kalender", "kalender", "tahap")
+    for t in kalender:
+        jalur = f"kalender ({t.tahap})"
+        if t.mulai is not None and t.selesai is not None and t.mulai > t.selesai:
+            p.salah(jalur, "mulai harus sebelum atau sama dengan selesai")
+        if t.komponen and t.komponen not in komponen:
+            p.salah(f"{jalur}.komponen", f"komponen '{t.komponen}' tidak ada di [[komponen]]")
+    return {"komponen": komponen, "kalender": kalender}
+
+
+def _kode_ikut(data: dict) -> set[str]:
+    cakupan = data.get("cakupan")
+    larik = cakupan.get("ikut", []) if isinstance(cakupan, dict) else []
+    if not isinstance(larik, list):
+        return set()
+    return {str(b.get("kode")) for b in larik if isinstance(b, dict)}
+
+
+def _baca_cakupan(p: _Pembaca, data: dict) -> dict[str, Any]:
+    """The year's scope (optional): statuses an earlier year left out that take part now, and
+    the groups the year names explicitly."""
+    cakupan = data.get("cakupan", {})
+    if not isinstance(cakupan, dict):
+        p.salah("cakupan", "harus tabel")
+        cakupan = {}
+    p.kunci(cakupan, "cakupan", {"ikut", "termasuk", "catatan"})
+    ikut = p.katalog(CakupanIkut, cakupan.get("ikut", []), "cakupan.ikut", "cakupan ikut")
+    if Keikutsertaan.IKUT in ikut:
+        p.salah("cakupan.ikut", "'ikut' selalu mengikuti; jangan dicantumkan di sini")
+    termasuk = p.katalog(CakupanTermasuk, cakupan.get("termasuk", []), "cakupan.termasuk",
+                         "cakupan termasuk")
+    return {"ikut_tahun_ini": ikut, "cakupan_termasuk": termasuk}
 
 
 def _baca_matriks(p: _Pembaca, data: dict) -> dict[tuple[Rating, Rating], Predikat]:
@@ -548,6 +695,30 @@ def _baca_angka_kredit(p: _Pembaca, data: dict) -> dict[str, Any]:
         path = f"angka_kredit.{kunci}"
         peta = p.peta(jenis, p.tabel(tbl, kunci, "angka_kredit"), path)
         hasil[bidang] = {k: p.desimal(v, f"{path}.{k.value}") for k, v in peta.items()}
+    return hasil
+
+
+PREDIKAT_TAHUNAN_BAGIAN = frozenset({"periode_terpanjang", "bagian_terakhir"})
+BULAN_ANGKA_KREDIT_BAGIAN = frozenset({"hari_terbanyak"})
+
+
+def _baca_skp_bagian(p: _Pembaca, data: dict) -> dict[str, Any]:
+    """How the parts of a year's SKP (a Mutasi) make the yearly predikat and AK months.
+    Optional: a year without the table uses the 2025 rule (the dataclass defaults)."""
+    if "skp_bagian" not in data:
+        return {}
+    tbl = p.tabel(data, "skp_bagian")
+    p.kunci(tbl, "skp_bagian", {"predikat_tahunan", "bulan_angka_kredit"} | _ASAL_USUL)
+    sumber, keyakinan = p.asal_usul(tbl, "skp_bagian")
+    hasil: dict[str, Any] = {"skp_bagian_sumber": sumber, "skp_bagian_keyakinan": keyakinan}
+    for kunci, boleh, bidang in (
+        ("predikat_tahunan", PREDIKAT_TAHUNAN_BAGIAN, "predikat_tahunan_bagian"),
+        ("bulan_angka_kredit", BULAN_ANGKA_KREDIT_BAGIAN, "bulan_angka_kredit_bagian"),
+    ):
+        nilai = tbl.get(kunci)
+        if nilai not in boleh:
+            p.salah(f"skp_bagian.{kunci}", f"'{nilai}' tidak dikenal")
+        hasil[bidang] = nilai
     return hasil
 
 

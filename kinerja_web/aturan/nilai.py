@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
 
-from .enums import PKO, Batas, HasilObservasi, JenjangJabatan, Predikat, Rating
+from .enums import PKO, Batas, HasilObservasi, JenjangJabatan, Predikat, Rating, Tahap
 from .katalog import Aturan, KaidahDistribusi
 from .muat import muat_aturan
 
@@ -174,3 +175,92 @@ def format_angka(d: Decimal | int | str, desimal: int = 2) -> str:
         angka = abs(angka)
     teks = f"{angka:,.{desimal}f}"
     return teks.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def tenggat(atr: Aturan, tahap: Tahap | str) -> date | None:
+    """The last day a stage of the year's calendar allows (its enforced deadline), or None
+    when the year enforces none for it (2025: no stage is enforced). A person's extension
+    granted by the Dinas is applied on top of this by `alur.tenggat.tenggat_pegawai`."""
+    return atr.tenggat(tahap)
+
+
+# ------------------------------------------------------------------ SKP in parts (a Mutasi)
+
+
+@dataclass(frozen=True)
+class BagianSkp:
+    """One part of a year's SKP: its period and the predikat set for it (None: not yet)."""
+
+    mulai: date
+    selesai: date
+    predikat: Predikat | None = None
+
+    @property
+    def hari(self) -> int:
+        return (self.selesai - self.mulai).days + 1
+
+
+def predikat_tahunan(bagian: Iterable[BagianSkp], *, aturan: Aturan | None = None
+                     ) -> Predikat | None:
+    """The yearly predikat from the parts, by the year's [skp_bagian] rule: the part with the
+    longest period (a tie: the later one) or the last part. None while that part has no
+    predikat yet or there is no part."""
+    a = aturan or muat_aturan()
+    urut = sorted(bagian, key=lambda b: b.mulai)
+    if not urut:
+        return None
+    if a.predikat_tahunan_bagian == "bagian_terakhir":
+        pilih = urut[-1]
+    else:
+        pilih = max(reversed(urut), key=lambda b: b.hari)
+    return Predikat(pilih.predikat) if pilih.predikat is not None else None
+
+
+def bulan_per_bagian(bagian: Iterable[BagianSkp], *, aturan: Aturan | None = None
+                     ) -> list[int]:
+    """Angka-kredit months of each part (in the given order): a calendar month belongs to
+    the part that holds most of its days (a tie: the later part); a month no part touches
+    counts for none. The months add up to the months worked."""
+    a = aturan or muat_aturan()
+    if a.bulan_angka_kredit_bagian != "hari_terbanyak":  # pragma: no cover (checked on load)
+        raise ValueError(a.bulan_angka_kredit_bagian)
+    daftar = list(bagian)
+    hasil = [0] * len(daftar)
+    if not daftar:
+        return hasil
+    awal = min(b.mulai for b in daftar)
+    akhir = max(b.selesai for b in daftar)
+    bulan = date(awal.year, awal.month, 1)
+    while bulan <= akhir:
+        berikut = date(bulan.year + bulan.month // 12, bulan.month % 12 + 1, 1)
+        ujung = berikut - timedelta(days=1)
+        terbaik, hari_terbaik = None, 0
+        for i, b in sorted(enumerate(daftar), key=lambda x: x[1].mulai):
+            hari = (min(ujung, b.selesai) - max(bulan, b.mulai)).days + 1
+            if hari > 0 and hari >= hari_terbaik:
+                terbaik, hari_terbaik = i, hari
+        if terbaik is not None:
+            hasil[terbaik] += 1
+        bulan = berikut
+    return hasil
+
+
+def angka_kredit_bagian(
+    bagian: Iterable[BagianSkp],
+    jenjang: JenjangJabatan | str,
+    *,
+    aturan: Aturan | None = None,
+) -> tuple[Decimal | None, list[int]]:
+    """Angka kredit of the year from its parts: Σ bulan_i/12 × persentase(predikat_i) ×
+    koefisien, and the months of each part. None while a part with months has no predikat."""
+    a = aturan or muat_aturan()
+    daftar = list(bagian)
+    bulan = bulan_per_bagian(daftar, aturan=a)
+    total = Decimal(0)
+    for b, n in zip(daftar, bulan, strict=True):
+        if n == 0:
+            continue
+        if b.predikat is None:
+            return None, bulan
+        total += angka_kredit(b.predikat, jenjang, n, aturan=a)
+    return total, bulan

@@ -11,11 +11,23 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user
 from itsdangerous import BadSignature
 from sqlalchemy import and_, bindparam, case, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kinerja_web.extensions import db, login_manager
-from kinerja_web.models import Akun, Pegawai, Penugasan, SesiLogin
+from kinerja_web import daftar
+from kinerja_web.alur.tenggat import ingat_perpanjangan
+from kinerja_web.aturan import Tahap
+from kinerja_web.extensions import SAFE_METHODS, db, login_manager
+from kinerja_web.models import (
+    Akun,
+    Pegawai,
+    Penugasan,
+    PerpanjanganTenggat,
+    SesiLogin,
+    Skp,
+    TahunDinas,
+    TahunKinerja,
+)
 from kinerja_web.peran import peran_dari
 from kinerja_web.teks import bersihkan, panjang
 from kinerja_web.waktu import hari_ini, sekarang
@@ -72,20 +84,47 @@ def mulai_sesi(akun):
 
 # Built once: the user loader runs on every request, and building the statement (joins,
 # date conditions) cost more CPU than running it. Bound per request: token hash, now, today.
+# Only the columns a request reads of the session and the account (the person is whole:
+# pages hand it to alur functions that read any of its columns); a column left out loads
+# on first use, as the password's hash does when it is changed.
 _MUAT_PENGGUNA = (
-    select(SesiLogin, Akun, Penugasan.peran, Penugasan.sekolah_id)
+    select(SesiLogin, Akun, Penugasan.peran, Penugasan.sekolah_id,
+           # Whether the person holds any deadline extension: most hold none, and then a
+           # page showing a deadline needs no query for it (alur.tenggat.ingat_perpanjangan).
+           select(PerpanjanganTenggat.id).where(PerpanjanganTenggat.pegawai_id == Pegawai.id)
+           .exists().label("ada_perpanjangan"))
     .join(SesiLogin.akun)
     .join(Akun.pegawai)
     .outerjoin(Penugasan, and_(
         Penugasan.pegawai_id == Pegawai.id, Penugasan.mulai <= bindparam("hari"),
         or_(Penugasan.selesai.is_(None), Penugasan.selesai >= bindparam("hari"))))
-    .options(contains_eager(Akun.pegawai))
+    .options(load_only(SesiLogin.id),
+             load_only(Akun.id, Akun.username, Akun.pegawai_id, Akun.harus_ganti_sandi,
+                       Akun.aktif),
+             contains_eager(Akun.pegawai))
     .where(
         SesiLogin.token_hash == bindparam("token_hash"),
         SesiLogin.dicabut.is_(None),
         SesiLogin.kedaluwarsa > bindparam("kini"),
         Akun.aktif.is_(True),
     )
+)
+# A request that only reads (GET) also takes the years of the person's Dinas the header
+# shows (daftar.tahun_dinas_saya), in the same query: one row per assignment and year, with
+# whether the person has an SKP in the year and the last day of each of his extensions in
+# it (a page showing his deadline asks no query for it). A write request reads the years
+# in its own query, locked (see tahun_dinas_saya).
+_MUAT_PENGGUNA_DAN_TAHUN = (
+    _MUAT_PENGGUNA
+    .add_columns(TahunKinerja, TahunDinas, select(Skp.id).where(
+        Skp.tahun_id == TahunKinerja.id, Skp.pegawai_id == Pegawai.id).exists(), *(
+        select(PerpanjanganTenggat.sampai).where(
+            PerpanjanganTenggat.pegawai_id == Pegawai.id,
+            PerpanjanganTenggat.tahun_id == TahunKinerja.id,
+            PerpanjanganTenggat.tahap == tahap).scalar_subquery()
+        for tahap in Tahap))
+    .outerjoin(TahunDinas, TahunDinas.dinas_id == Pegawai.dinas_id)
+    .outerjoin(TahunKinerja, TahunKinerja.id == TahunDinas.tahun_id)
 )
 
 
@@ -101,16 +140,31 @@ class _Tugas:
 @login_manager.user_loader
 def muat_pengguna(token):
     """The account behind a live session token, with its person and today's roles: one
-    query (session, account, person, today's assignments), checked on every request, so a
-    revoked session, a deactivated account or a changed assignment takes effect at once."""
-    rows = db.session.execute(_MUAT_PENGGUNA, {
+    query (session, account, person, today's assignments; in a read also the Dinas'
+    years), checked on every request, so a revoked session, a deactivated account or a
+    changed assignment takes effect at once."""
+    baca = request.method in SAFE_METHODS
+    rows = db.session.execute(_MUAT_PENGGUNA_DAN_TAHUN if baca else _MUAT_PENGGUNA, {
         "token_hash": hash_token(token), "kini": sekarang(), "hari": hari_ini()}).all()
     if not rows:
         return None
-    sesi, akun, _, _ = rows[0]
+    sesi, akun, _, _, ada_perpanjangan = rows[0][:5]
     sesi.token = token
     akun.sesi = sesi
-    akun.peran = peran_dari(akun.pegawai, [_Tugas(p, s) for _, _, p, s in rows if p is not None])
+    tugas = {(p, s) for _, _, p, s, *_ in rows if p is not None}
+    akun.peran = peran_dari(akun.pegawai, [_Tugas(p, s) for p, s in tugas])
+    if not ada_perpanjangan:
+        ingat_perpanjangan(akun.pegawai_id)
+    if baca:
+        tahun = {}
+        for r in rows:
+            t, td, ada, *sampai = r[5:]
+            if t is not None and t.id not in tahun:
+                tahun[t.id] = (t, td, ada)
+                if ada_perpanjangan:
+                    ingat_perpanjangan(akun.pegawai_id, t.id, {
+                        tahap: s for tahap, s in zip(Tahap, sampai, strict=True) if s})
+        daftar.ingat_tahun_dinas(akun.peran, tahun.values())
     return akun
 
 

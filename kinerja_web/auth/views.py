@@ -1,6 +1,5 @@
 """Sign in, sign out, change password."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -14,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
-from sqlalchemy import case, or_, update
 
 from kinerja_web.alur import akun as alur_akun
 from kinerja_web.auth.forms import FormGantiSandi, FormKeluar, FormMasuk
@@ -27,8 +25,6 @@ from kinerja_web.auth.sesi import (
 )
 from kinerja_web.extensions import baca_saja, db, limiter, login_manager
 from kinerja_web.htmx import hx_redirect, is_partial
-from kinerja_web.models import Akun
-from kinerja_web.waktu import sekarang
 
 bp = Blueprint("auth", __name__)
 
@@ -112,34 +108,6 @@ def masuk():
     return render_template("auth/masuk.html", form=form), status
 
 
-def klaim_percobaan(akun_id):
-    """Take one of the account's password checks, atomically and before the hash is
-    compared: (attempts counted, whether this claim locked the account), or None when the
-    account is locked and no password may be checked now.
-
-    One `UPDATE … RETURNING`, committed at once (the hash check must not hold the row or
-    SQLite's write lock): parallel requests queue on the row, so however many arrive at
-    the same moment at most MASUK_MAKS_GAGAL passwords are compared before the lock. The
-    claim that reaches the limit sets the lock itself (and empties the counter), so a
-    request that dies while checking cannot leave a counter that never locks."""
-    maks = current_app.config["MASUK_MAKS_GAGAL"]
-    now = sekarang()
-    sampai = now + timedelta(minutes=current_app.config["MASUK_KUNCI_MENIT"])
-    baru = Akun.gagal_masuk + 1
-    baris = db.session.execute(
-        update(Akun)
-        .where(Akun.id == akun_id,
-               or_(Akun.terkunci_sampai.is_(None), Akun.terkunci_sampai <= now))
-        .values(gagal_masuk=case((baru >= maks, 0), else_=baru),
-                terkunci_sampai=case((baru >= maks, sampai), else_=None))
-        .returning(Akun.gagal_masuk, Akun.terkunci_sampai)
-        .execution_options(synchronize_session=False)).one_or_none()
-    db.session.commit()
-    if baris is None:
-        return None
-    return baris.gagal_masuk, baris.terkunci_sampai is not None
-
-
 def masuk_berhasil(akun, sandi):
     """Claim a check, then compare the password; a locked account fails even when correct
     (its password is not compared at all). Every password compared and found wrong leaves
@@ -148,18 +116,14 @@ def masuk_berhasil(akun, sandi):
         cek_sandi(None, sandi)
         return False
     akun_id, sandi_hash, aktif = akun.id, akun.sandi_hash, akun.aktif  # before the commit
-    klaim = klaim_percobaan(akun_id)
+    klaim = alur_akun.klaim_percobaan(akun_id, current_app.config["MASUK_MAKS_GAGAL"],
+                                      current_app.config["MASUK_KUNCI_MENIT"])
     if klaim is None:
         cek_sandi(None, sandi)  # the same work as a real check: the lock is not revealed
         return False
     _, mengunci = klaim
     if cek_sandi(sandi_hash, sandi) and aktif:
-        nilai = {"gagal_masuk": 0}
-        if mengunci:  # this claim was the last allowed one, and it was the owner's
-            nilai["terkunci_sampai"] = None
-        db.session.execute(update(Akun).where(Akun.id == akun_id).values(**nilai)
-                           .execution_options(synchronize_session=False))
-        db.session.refresh(akun)
+        alur_akun.percobaan_berhasil(akun, akun_id, mengunci)
         return True
     alur_akun.masuk_gagal(akun, mengunci)
     return False

@@ -2,20 +2,24 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, select
 
-from kinerja_web import aturan
+from kinerja_web import aturan, pengingat
+from kinerja_web.alur import pengingat as alur_pengingat
 from kinerja_web.alur.penilaian import pko_sekolah
+from kinerja_web.beranda.forms import FormBerhenti, FormKontak
 from kinerja_web.daftar import (
+    aturan_aktif,
     baris_dinas,
     baris_sekolah,
     daftar_penilaian,
     hitung_status,
     status_praktik_beranda,
+    tahun_aktif,
 )
-from kinerja_web.extensions import db
+from kinerja_web.extensions import csrf, db
 from kinerja_web.models import (
     Akun,
     Pegawai,
@@ -27,8 +31,10 @@ from kinerja_web.models import (
     Skp,
     TahunKinerja,
 )
-from kinerja_web.models.skp import StatusSkp
+from kinerja_web.models.org import Peran
+from kinerja_web.models.skp import PosisiSkp, StatusSkp
 from kinerja_web.sinkro.data import ringkasan_kesiapan
+from kinerja_web.tolakan import tangkap
 from kinerja_web.waktu import format_waktu, hari_ini
 
 bp = Blueprint("beranda", __name__)
@@ -79,7 +85,9 @@ def index():
         bagian.append(bagian_kepala_dinas(peran))
     if peran.operator_dinas:
         bagian.append(bagian_operator(peran))
-    return render_template("beranda/index.html", bagian=bagian, alur=ALUR)
+    tindakan = pengingat.perlu_tindakan(current_user.pegawai)
+    return render_template("beranda/index.html", bagian=bagian, alur=ALUR, tindakan=tindakan,
+                           wa=bool(peran.atasan_sekolah or peran.operator_dinas))
 
 
 # The recommended calendar of the single 2025 cycle (SPEC §2).
@@ -123,29 +131,38 @@ def bagian_pegawai(pegawai, peran):
     """One section per position the person plans an SKP for, with its next step."""
     posisi = [p for p, ada in (("guru", peran.guru), ("kepala_sekolah", peran.ks_sekolah),
                                ("plt_kepala_sekolah", peran.plt_sekolah)) if ada]
-    if not pegawai.ikut_siklus:
-        status = aturan.muat_aturan().tidak_ikut[pegawai.keikutsertaan]
+    status = aturan_aktif().status_tidak_ikut(pegawai.keikutsertaan)
+    if status is not None:
         return [Bagian(JUDUL_POSISI[posisi[0]], [Tugas(
             "Anda tidak mengikuti pengelolaan kinerja di aplikasi ini",
             f"{status.label}. {pegawai.keikutsertaan_alasan or status.penjelasan}",
         )])]
-    tahun = current_app.config["TAHUN_KINERJA"]
+    tahun = tahun_aktif().tahun
     rows = db.session.execute(
         select(Skp, Penilaian).join(TahunKinerja, Skp.tahun_id == TahunKinerja.id)
         .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
         .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
                                    Penetapan.dibuka.is_(None)))
         .where(Skp.pegawai_id == pegawai.id, TahunKinerja.tahun == tahun)
-        .add_columns(Penetapan.id)).all()
+        .add_columns(Penetapan.id).order_by(Skp.mulai)).all()
+    # Several parts of a position (a Mutasi): the part in progress is the one to act on;
+    # the yearly predikat follows from every part by the year's rule once all are set.
     skp = {s.posisi: s for s, _, _ in rows}
+    bagian: dict[str, list] = {}
+    for s, pen, ditetapkan in rows:
+        bagian.setdefault(s.posisi, []).append(aturan.BagianSkp(
+            s.mulai, s.selesai, pen.predikat if pen is not None and ditetapkan else None))
     hasil = {s.posisi: pen for s, pen, ditetapkan in rows if ditetapkan}
     out = []
     for p in posisi:
         s = skp.get(p)
-        if p in hasil:
+        tahunan = aturan.predikat_tahunan(bagian.get(p, ()))
+        if p in hasil and (len(bagian[p]) == 1 or (
+                tahunan is not None and all(b.predikat for b in bagian[p]))):
             pen = hasil[p]
+            predikat = aturan.Predikat(pen.predikat if len(bagian[p]) == 1 else tahunan)
             out.append(Bagian(JUDUL_POSISI[p], [Tugas(
-                f"Predikat Kinerja {tahun}: {aturan.Predikat(pen.predikat).label}",
+                f"Predikat Kinerja {tahun}: {predikat.label}",
                 f"Rating Hasil Kerja {aturan.Rating(pen.rating_hasil).label}; Rating Perilaku "
                 f"Kerja {aturan.Rating(pen.rating_perilaku).label}. Lihat umpan balik atasan "
                 "dan angka kredit Anda.", None, url_for("penilaian.ringkasan", skp_id=s.id),
@@ -207,7 +224,7 @@ def tugas_penetapan(peran, tahun):
                      "Organisasi sekolah Anda setelah data penilaian dikirim.")
     siap = db.session.scalar(
         select(func.count()).select_from(Penilaian).join(Skp, Skp.id == Penilaian.skp_id)
-        .where(Skp.sekolah_id == pko.sekolah_id, Skp.posisi == "guru",
+        .where(Skp.sekolah_id == pko.sekolah_id, Skp.posisi == PosisiSkp.GURU,
                Skp.tahun_id == tahun.id, Penilaian.lengkap.is_(True),
                Penilaian.pengiriman_id.is_not(None), Penilaian.penetapan_id.is_(None)))
     return Tugas("Lakukan Penetapan Predikat Kinerja", f"PKO sekolah: "
@@ -217,8 +234,7 @@ def tugas_penetapan(peran, tahun):
 
 
 def tahun_ini():
-    return db.session.scalar(select(TahunKinerja).where(
-        TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"]))
+    return tahun_aktif(wajib=False)
 
 
 def bagian_atasan(peran):
@@ -237,10 +253,9 @@ def bagian_atasan(peran):
 def bagian_tim_kerja(peran):
     n = db.session.scalar(
         select(func.count()).select_from(PlotTimKerja)
-        .join(TahunKinerja, PlotTimKerja.tahun_id == TahunKinerja.id)
         .where(
             PlotTimKerja.tim_kerja_id == peran.pegawai_id,
-            TahunKinerja.tahun == current_app.config["TAHUN_KINERJA"],
+            PlotTimKerja.tahun_id == getattr(tahun_ini(), "id", None),
         )
     )
     tugas = [Tugas(
@@ -264,7 +279,7 @@ def hitung_dinas(dinas_id):
     ks = db.session.scalar(
         select(func.count()).select_from(Penugasan).where(
             Penugasan.dinas_id == dinas_id,
-            Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+            Penugasan.peran.in_((Peran.KEPALA_SEKOLAH, Peran.PLT_KEPALA_SEKOLAH)),
             Penugasan.aktif_pada(today),
         )
     )
@@ -272,7 +287,7 @@ def hitung_dinas(dinas_id):
         select(func.count()).select_from(Pegawai).where(
             Pegawai.dinas_id == dinas_id,
             Pegawai.sekolah_id.is_not(None),
-            Pegawai.keikutsertaan == "ikut",
+            Pegawai.syarat_ikut(aturan_aktif()),
         )
     )
     return sekolah, ks, guru
@@ -301,9 +316,10 @@ def bagian_operator(peran):
         .outerjoin(Akun, Akun.pegawai_id == Pegawai.id)
         .where(Pegawai.dinas_id == dinas_id, Akun.id.is_(None))
     )
+    atr = aturan_aktif()
     tidak_ikut = db.session.scalar(
         select(func.count()).select_from(Pegawai)
-        .where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan != "ikut")
+        .where(Pegawai.dinas_id == dinas_id, ~Pegawai.syarat_ikut(atr))
     )
     return Bagian("Sebagai Operator Dinas", [
         Tugas("Impor data sekolah dan pegawai", "Unggah berkas CSV/XLSX dari Dapodik atau "
@@ -314,8 +330,8 @@ def bagian_operator(peran):
         Tugas("Pegawai tanpa akun", "Impor ulang untuk membuatkan akun dan sandi sekali pakai.",
               tanpa_akun, url_for("dinas.daftar_pegawai", akun="tanpa"), "Lihat",
               peringatan=True),
-        Tugas("Tidak mengikuti pengelolaan kinerja", "CLTN, SILN, Kemenag, diperbantukan di "
-              "swasta, tugas belajar.", tidak_ikut,
+        Tugas(f"Tidak mengikuti pengelolaan kinerja tahun {atr.tahun}",
+              "; ".join(s.label for s in atr.tidak_ikut) + ".", tidak_ikut,
               url_for("dinas.daftar_pegawai", ikut="tidak"), "Lihat"),
         *tugas_sinkro(dinas_id),
     ])
@@ -323,7 +339,10 @@ def bagian_operator(peran):
 
 def tugas_sinkro(dinas_id):
     """Sinkro e-Kinerja: how many SKPs would fail the sync now, and how many are ready."""
-    belum, siap, waktu = ringkasan_kesiapan(dinas_id, current_app.config["TAHUN_KINERJA"])
+    tahun = tahun_ini()
+    if tahun is None:
+        return []
+    belum, siap, waktu = ringkasan_kesiapan(dinas_id, tahun.tahun)
     kapan = f" Dihitung {format_waktu(waktu)}." if waktu else ""
     return [
         Tugas("Belum siap sinkro e-Kinerja", "SKP pegawai yang akan Gagal Sinkro: lihat "
@@ -334,8 +353,67 @@ def tugas_sinkro(dinas_id):
     ]
 
 
-@bp.get("/profil")
+@bp.route("/profil", methods=["GET", "POST"])
 @login_required
 def profil():
+    """The person's data, and the contact he keeps himself: e-mail, phone, digest on/off."""
     pegawai = current_user.pegawai
-    return render_template("beranda/profil.html", p=pegawai, atr=aturan.muat_aturan())
+    form = FormKontak(data={"email": pegawai.email, "telepon": pegawai.telepon,
+                            "pengingat": pegawai.pengingat_email})
+    if form.validate_on_submit():
+        with tangkap(form) as gagal:
+            alur_pengingat.ubah_kontak(pegawai, form.email_bersih, form.telepon_bersih,
+                                       form.pengingat.data, current_user)
+            db.session.commit()
+        if not gagal:
+            flash("Kontak dan pengaturan pengingat disimpan.", "sukses")
+            return redirect(url_for("beranda.profil"), 303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("beranda/profil.html", p=pegawai, atr=aturan_aktif(),
+                           form=form), status
+
+
+def _pegawai_token(token):
+    pid = pengingat.baca_token(token)
+    p = db.session.get(Pegawai, pid) if pid is not None else None
+    if p is None:
+        abort(404, "!Tautan berhenti berlangganan ini tidak dikenal. Atur pengingat dari "
+                   "halaman Profil setelah masuk.")
+    return p
+
+
+@bp.get("/pengingat/berhenti/<token>")
+def berhenti(token):
+    """One click from the digest: a confirmation page (a GET never changes anything, so a
+    mail scanner opening the link unsubscribes nobody)."""
+    p = _pegawai_token(token)
+    return render_template("beranda/berhenti.html", p=p, form=FormBerhenti(), selesai=False)
+
+
+# The one-click unsubscribe POST (RFC 8058, body "List-Unsubscribe=One-Click") comes from
+# the mail provider's server without a session or a CSRF token: only that exact body skips
+# the CSRF check (the signed token in the URL, known only to the recipient, is then the
+# authorisation, and it can only unsubscribe the one person it names). The confirmation
+# page's button posts with its CSRF token like every other form.
+@bp.post("/pengingat/berhenti/<token>")
+@csrf.exempt
+def berhenti_kirim(token):
+    if request.form.get("List-Unsubscribe") != "One-Click":
+        csrf.protect()
+    p = _pegawai_token(token)
+    alur_pengingat.atur_langganan(p, False, lewat="tautan surel")
+    db.session.commit()
+    return render_template("beranda/berhenti.html", p=p, form=None, selesai=True)
+
+
+@bp.get("/pengingat/terlambat")
+@login_required
+def terlambat():
+    """"Kirim lewat WhatsApp": who is late, each with a wa.me link with the message filled
+    in (principals: their teachers; Operator Dinas: the principals of late schools)."""
+    peran = current_user.peran
+    if not (peran.atasan_sekolah or peran.operator_dinas):
+        abort(403)
+    daftar_tahun, orang = pengingat.daftar_terlambat(peran, current_user.pegawai)
+    return render_template("beranda/terlambat.html", daftar_tahun=daftar_tahun, orang=orang,
+                           operator=peran.operator_dinas)

@@ -27,27 +27,29 @@ from kinerja_web.daftar import (
     pilihan_arg,
     status_praktik,
     tahun_aktif,
+    tahun_pilihan,
 )
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
 from kinerja_web.lembar import tulis_csv, tulis_xlsx
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja, Sekolah
+from kinerja_web.models.org import Peran
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoSekolah
-from kinerja_web.models.skp import Skp, StatusSkp
-from kinerja_web.penilaian.angka import angka_kredit
+from kinerja_web.models.skp import PosisiSkp, Skp, StatusSkp
+from kinerja_web.penilaian.angka import angka_kredit, bulan_bagian
 from kinerja_web.peran import perlu_peran
 from kinerja_web.perencanaan.forms import PilihanBanyak
 from kinerja_web.teks import arg_id
 from kinerja_web.tolakan import tangkap
 from kinerja_web.unduhan import kirim_berkas
-from kinerja_web.waktu import hari_ini
+from kinerja_web.waktu import format_tanggal, hari_ini
 
 bp = Blueprint("dinas_penilaian", __name__, url_prefix="/dinas")
 PKO_PILIHAN = [SelectChoice("", "— pilih —")] + [SelectChoice(p.value, p.label)
                                                  for p in aturan.PKO]
-DINAS = ("kepala_dinas", "tim_kerja", "operator_dinas")
+DINAS = (Peran.KEPALA_DINAS, Peran.TIM_KERJA, Peran.OPERATOR_DINAS)
 
 
 # ---------------------------------------------------------------- Rekap PKO
@@ -66,7 +68,7 @@ def _agregat_sekolah(tahun):
                      .label(p.value))
     return (select(*kolom).select_from(Skp)
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
-            .where(Skp.tahun_id == tahun.id, Skp.posisi == "guru",
+            .where(Skp.tahun_id == tahun.id, Skp.posisi == PosisiSkp.GURU,
                    Skp.status == StatusSkp.DISEPAKATI)
             .group_by(Skp.sekolah_id).subquery())
 
@@ -140,7 +142,7 @@ def pko_sekolah(sekolah_id):
         select(Pegawai, Skp, Penilaian)
         .join(Skp, Skp.pegawai_id == Pegawai.id)
         .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
-        .where(Skp.sekolah_id == sekolah.id, Skp.tahun_id == tahun.id, Skp.posisi == "guru",
+        .where(Skp.sekolah_id == sekolah.id, Skp.tahun_id == tahun.id, Skp.posisi == PosisiSkp.GURU,
                Skp.status == StatusSkp.DISEPAKATI)
         .order_by(Pegawai.nama)).all()
     pko = alur_n.pko_sekolah(sekolah.id, tahun.id)
@@ -201,7 +203,7 @@ def _penetapan_terkirim(tahun, *syarat):
 
 
 @bp.route("/pko-dinas", methods=["GET", "POST"])
-@perlu_peran("kepala_dinas")
+@perlu_peran(Peran.KEPALA_DINAS)
 def pko_dinas():
     """The Dinas' own organisation predicate, framing the principals' distribution."""
     tahun = tahun_aktif()
@@ -229,7 +231,7 @@ def pko_dinas():
 
 
 @bp.post("/penetapan/<int:penetapan_id>/buka")
-@perlu_peran("kepala_dinas")
+@perlu_peran(Peran.KEPALA_DINAS)
 def buka_penetapan(penetapan_id):
     # Locked and read afresh: a double "Buka kembali" reopens once (the twin is refused).
     p = db.session.get(Penetapan, penetapan_id, with_for_update=True, populate_existing=True)
@@ -248,7 +250,7 @@ def buka_penetapan(penetapan_id):
 
 
 @bp.post("/penilaian/<int:penilaian_id>/buka")
-@perlu_peran("kepala_dinas")
+@perlu_peran(Peran.KEPALA_DINAS)
 def buka_pengiriman(penilaian_id):
     # Locked and read afresh: a double "Kembalikan" returns it once (the twin is refused).
     pen = db.session.get(Penilaian, penilaian_id, with_for_update=True,
@@ -276,7 +278,7 @@ JENIS_KS = (("kepala_sekolah", "Kepala Sekolah Definitif",
 
 
 @bp.get("/progres")
-@perlu_peran("kepala_dinas", "tim_kerja")
+@perlu_peran(Peran.KEPALA_DINAS, Peran.TIM_KERJA)
 def progres():
     """Progres Penilaian Kepala Sekolah oleh Tim Kerja: the unfinished ones, per kind."""
     peran = current_user.peran
@@ -319,7 +321,7 @@ def status_penetapan():
 
 
 @bp.get("/penetapan")
-@perlu_peran("kepala_dinas", "tim_kerja")
+@perlu_peran(Peran.KEPALA_DINAS, Peran.TIM_KERJA)
 def penetapan():
     """Daftar Penetapan Predikat Kinerja Pegawai (principals, and a Plt.'s Guru plan)."""
     peran = current_user.peran
@@ -338,7 +340,7 @@ def penetapan():
     per_jenis = {"guru": 0, "kepala_sekolah": 0}
     for posisi, n in db.session.execute(select(sub.c.posisi, func.count())
                                         .group_by(sub.c.posisi)):
-        per_jenis["guru" if posisi == "guru" else "kepala_sekolah"] += n
+        per_jenis["guru" if posisi == PosisiSkp.GURU else "kepala_sekolah"] += n
     tab = pilihan_arg("tab", TAB_PENETAPAN, "semua")
     if tab != "semua":
         stmt = stmt.where(st == tab)
@@ -361,7 +363,8 @@ def _rekap_stmt(tahun):
     st = case((and_(Penilaian.penetapan_id.is_not(None), Penetapan.dibuka.is_(None)),
                "sudah_dikirim"), else_="belum_dikirim")
     sekolah = aliased(Sekolah)
-    stmt = (select(Pegawai, Skp.posisi, sekolah.nama, Penilaian.predikat, st.label("st"))
+    stmt = (select(Pegawai, Skp.posisi, sekolah.nama, Penilaian.predikat, st.label("st"),
+                   Skp.id, Skp.mulai, Skp.selesai)
             .join(Skp, Skp.pegawai_id == Pegawai.id)
             .join(Penilaian, Penilaian.skp_id == Skp.id)
             .outerjoin(Penetapan, Penetapan.id == Penilaian.penetapan_id)
@@ -382,8 +385,9 @@ def _rekap_stmt(tahun):
 @bp.get("/rekap")
 @perlu_peran(*DINAS)
 def rekap():
-    """Rekap Penetapan Predikat Kinerja Pegawai (Tahunan), with angka kredit."""
-    tahun = tahun_aktif()
+    """Rekap Penetapan Predikat Kinerja Pegawai (Tahunan), with angka kredit; of the year
+    chosen (`?tahun=`, the shown year by default)."""
+    tahun, daftar_tahun, tahun_salah = tahun_pilihan()
     stmt, st, sekolah = _rekap_stmt(tahun)
     hitung = hitung_status(stmt)
     tab = pilihan_arg("tab", TAB_REKAP, "semua")
@@ -391,9 +395,13 @@ def rekap():
         stmt = stmt.where(st == tab)
     h = halaman_dari(stmt.order_by(sekolah.nama, Pegawai.nama), hitung.get(tab, 0))
     atr = aturan.muat_aturan(tahun.aturan)
+    bulan = bulan_bagian({r[0].id for r in h.items}, tahun, atr)
     baris = [(p, posisi, nama_s, predikat, s,
-              angka_kredit(p, predikat, atr, posisi) if s == "sudah_dikirim" else None)
-             for p, posisi, nama_s, predikat, s in h.items]
+              angka_kredit(p, predikat, atr, posisi, bulan.get(skp_id), tahun.tahun)
+              if s == "sudah_dikirim" else None,
+              f"{format_tanggal(mulai)} – {format_tanggal(selesai)}" if skp_id in bulan
+              else None)
+             for p, posisi, nama_s, predikat, s, skp_id, mulai, selesai in h.items]
     daftar_sekolah = db.session.execute(select(Sekolah.id, Sekolah.nama).where(
         Sekolah.dinas_id == current_user.peran.dinas_id).order_by(Sekolah.nama)).all()
     return render("dinas/rekap.html", block="hasil", baris=baris, tab=tab, tabs=TAB_REKAP,
@@ -401,25 +409,29 @@ def rekap():
                   hitung=hitung, halaman=h.page, per_halaman=h.per_page, total=h.total,
                   q=request.args.get("q", ""),
                   sekolah_id=arg_id("sekolah"),
-                  jenjang=request.args.get("jenjang", ""), daftar_sekolah=daftar_sekolah)
+                  jenjang=request.args.get("jenjang", ""), daftar_sekolah=daftar_sekolah,
+                  tahun=tahun, daftar_tahun=daftar_tahun, tahun_salah=tahun_salah)
 
 
 @bp.get("/rekap.<any(csv, xlsx):format>")
 @perlu_peran(*DINAS)
 def rekap_unduh(format):
     """The recap with angka kredit as CSV or XLSX (formula injection neutralised)."""
-    tahun = tahun_aktif()
+    tahun, _, _ = tahun_pilihan()
     stmt, st, sekolah = _rekap_stmt(tahun)
     if request.args.get("tab") in ("belum_dikirim", "sudah_dikirim"):
         stmt = stmt.where(st == request.args["tab"])
     atr = aturan.muat_aturan(tahun.aturan)
-    kepala = ["NIP", "Nama", "Satuan Pendidikan", "Jabatan", "Predikat Kinerja",
+    kepala = ["NIP", "Nama", "Satuan Pendidikan", "Periode SKP", "Jabatan", "Predikat Kinerja",
               "Status", "Bulan", "Persentase", "Koefisien", "Angka Kredit"]
     isi = []
-    for p, posisi, nama_s, predikat, s in db.session.execute(
-            stmt.order_by(sekolah.nama, Pegawai.nama)):
-        ak = angka_kredit(p, predikat, atr, posisi) if s == "sudah_dikirim" else None
-        isi.append([p.nip or "", p.nama, nama_s or "", p.jabatan or "",
+    rows = db.session.execute(stmt.order_by(sekolah.nama, Pegawai.nama)).all()
+    bulan = bulan_bagian({r[0].id for r in rows}, tahun, atr)
+    for p, posisi, nama_s, predikat, s, skp_id, mulai, selesai in rows:
+        ak = angka_kredit(p, predikat, atr, posisi, bulan.get(skp_id), tahun.tahun) \
+            if s == "sudah_dikirim" else None
+        isi.append([p.nip or "", p.nama, nama_s or "",
+                    f"{format_tanggal(mulai)} – {format_tanggal(selesai)}", p.jabatan or "",
                     aturan.Predikat(predikat).label_cetak if predikat and ak else "",
                     "Sudah dikirim" if s == "sudah_dikirim" else "Belum dikirim",
                     ak.bulan if ak and not ak.alasan else "",
@@ -431,7 +443,8 @@ def rekap_unduh(format):
     berkas = tulis_csv(kepala, isi) if format == "csv" else \
         tulis_xlsx({f"Rekap {tahun.tahun}": (kepala, isi)})
     # The audit row after the file is built, in a short write of its own.
-    if not alur.catat_bacaan("ekspor_rekap", data={"format": format, "baris": len(isi)}):
+    if not alur.catat_bacaan("ekspor_rekap", data={"format": format, "baris": len(isi),
+                                                   "tahun": tahun.tahun}):
         abort(503)
     return kirim_berkas(berkas, nama)
 
@@ -447,7 +460,7 @@ class FormPlot(Formulir):
 
 
 @bp.route("/tim-kerja", methods=["GET", "POST"])
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def tim_kerja():
     """Plotting: assign principals to Tim Kerja members (ticked, or by a list of NPSN)."""
     peran = current_user.peran
@@ -455,7 +468,7 @@ def tim_kerja():
     today = hari_ini()
     anggota = db.session.execute(
         select(Pegawai.id, Pegawai.nama).join(Penugasan, Penugasan.pegawai_id == Pegawai.id)
-        .where(Penugasan.dinas_id == peran.dinas_id, Penugasan.peran == "tim_kerja",
+        .where(Penugasan.dinas_id == peran.dinas_id, Penugasan.peran == Peran.TIM_KERJA,
                Penugasan.aktif_pada(today)).order_by(Pegawai.nama)).all()
     form = FormPlot()
     form.tim_kerja.choices = [SelectChoice("", "— pilih —"),
@@ -469,7 +482,7 @@ def tim_kerja():
                                           PlotTimKerja.tahun_id == tahun.id))
             .outerjoin(tim, tim.id == PlotTimKerja.tim_kerja_id)
             .where(Penugasan.dinas_id == peran.dinas_id,
-                   Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+                   Penugasan.peran.in_((Peran.KEPALA_SEKOLAH, Peran.PLT_KEPALA_SEKOLAH)),
                    Penugasan.aktif_pada(today)))
     stmt = _saring_sekolah(stmt)
     if form.validate_on_submit():

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from kinerja_web import gabung, pdf, simpanan
 from kinerja_web.dokumen import isi as isi_dokumen
+from kinerja_web.dokumen.tandatangan import rencana_tte, tandatangani
 from kinerja_web.extensions import db
 from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.cetak import Cetakan
@@ -70,17 +71,23 @@ def qr_svg(url):
     return segno.make(url, error="m").svg_inline(scale=2, border=1, dark="#000")
 
 
-def siapkan(jenis, skp, bersama, akun_id=None):
-    """(HTML, Cetakan) of one document. The HTML holds its QR code as a mark
-    (pdf.tanda_qr) that the renderer draws (pdf.pasang_qr): the code is a function of the
-    verification URL printed beside it, so the fingerprint of a stored document needs no
-    QR, and a print served from storage or a batch of stored documents never encodes one
-    (segno: ~10 ms a code, more than the rest of a stored print)."""
+def siapkan(jenis, skp, bersama, akun_id=None, rencana=False):
+    """(HTML, Cetakan) of one document (`rencana`: its signing plan, when already known).
+    The HTML holds its QR code as a mark (pdf.tanda_qr) that the renderer draws
+    (pdf.pasang_qr): the code is a function of the verification URL printed beside it, so
+    the fingerprint of a stored document needs no QR, and a print served from storage or
+    a batch of stored documents never encodes one (segno: ~10 ms a code, more than the
+    rest of a stored print). A signed document's HTML names its signer's certificate
+    (RencanaTte.identitas), so a document stored unsigned or by another signer is never
+    served as this one."""
     konteks, nilai = isi_dokumen.isi(jenis, skp, bersama)
     kode = isi_dokumen.kode_verifikasi(jenis, skp.id, skp.tahun.tahun, nilai)
     url = url_verifikasi(kode)
+    if rencana is False:
+        rencana = rencana_tte(bersama.dinas, jenis, skp)
     html = pdf.html_dokumen({**konteks, "kode": kode, "url_verifikasi": url,
-                             "qr": pdf.tanda_qr(url)})
+                             "qr": pdf.tanda_qr(url),
+                             "tte": rencana.identitas if rencana else None})
     return html, Cetakan(kode=kode, jenis=jenis, skp_id=skp.id, nilai=nilai, akun_id=akun_id)
 
 
@@ -101,8 +108,13 @@ def logo(bersama):
 
 def nama_berkas(skp, jenis):
     """"198503142010011001_Sri_Hariyati_dokumen_evaluasi.pdf" (ASCII, no path tricks)."""
-    nama = re.sub(r"[^A-Za-z0-9]+", "_", skp.pegawai.nama).strip("_")[:60]
-    return f"{skp.pegawai.nip or skp.pegawai.id}_{nama}_{jenis}.pdf"
+    return nama_berkas_pegawai(skp.pegawai.id, skp.pegawai.nama, skp.pegawai.nip, jenis)
+
+
+def nama_berkas_pegawai(pegawai_id, nama, nip, jenis):
+    """nama_berkas from the pegawai's columns (a stored document's row)."""
+    nama = re.sub(r"[^A-Za-z0-9]+", "_", nama).strip("_")[:60]
+    return f"{nip or pegawai_id}_{nama}_{jenis}.pdf"
 
 
 @dataclass
@@ -115,6 +127,7 @@ class Chunk:
     nama: list
     cetakan: list
     sidik: list
+    tte: list | None = None  # the signing plan of each document (RencanaTte or None)
 
     def tersimpan(self):
         """{index: PDF} of the documents already stored from the same data."""
@@ -125,19 +138,31 @@ class Chunk:
 
 def siapkan_chunk(batch, ids):
     skps, bersama = isi_dokumen.muat(ids)
-    daftar = [(s, *siapkan(batch.jenis, s, bersama, batch.akun_id)) for s in skps
-              if isi_dokumen.alasan_tolak(batch.jenis, s, bersama) is None]
+    daftar = []
+    for s in skps:
+        if isi_dokumen.alasan_tolak(batch.jenis, s, bersama) is None:
+            rencana = rencana_tte(bersama.dinas, batch.jenis, s)
+            daftar.append((s, *siapkan(batch.jenis, s, bersama, batch.akun_id, rencana),
+                           rencana))
     gambar = logo(bersama) if daftar else {}
     static = current_app.static_folder
-    return Chunk([h for _, h, _ in daftar], gambar,
-                 [nama_berkas(s, batch.jenis) for s, _, _ in daftar],
-                 [c for _, _, c in daftar],
-                 [simpanan.sidik(h, gambar, static) for _, h, _ in daftar])
+    return Chunk([h for _, h, _, _ in daftar], gambar,
+                 [nama_berkas(s, batch.jenis) for s, _, _, _ in daftar],
+                 [c for _, _, c, _ in daftar],
+                 [simpanan.sidik(h, gambar, static) for _, h, _, _ in daftar],
+                 [r for *_, r in daftar])
 
 
 def render_dokumen(static, html, logo):
     """One PDF per document (runs in a render process); [] for none."""
     return pdf.render_murni(static, html, logo, terpisah=True) if html else []
+
+
+def render_bertanda(static, html, logo, rencana):
+    """[(PDF, ttd)] per document: rendered, then signed where its plan (RencanaTte, or None:
+    unsigned) says; runs in a render process."""
+    return [tandatangani(r, d) for r, d in
+            zip(rencana, render_dokumen(static, html, logo), strict=True)]
 
 
 def susun_chunk(format, dokumen, nama):
@@ -146,24 +171,23 @@ def susun_chunk(format, dokumen, nama):
     out = io.BytesIO()
     if format == "pdf":  # fonts are shared once, when the chunks are joined
         return gabung.gabung(dokumen, font=False)
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    # Stored, not deflated: PDFs are compressed already (deflating gained nothing and cost
+    # a batch's ZIP more time than the rest of it), and the final ZIP stores them anyway.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for n, isi in zip(nama, dokumen, strict=True):
             z.writestr(n, isi)
     return out.getvalue()
 
 
-def render_susun(static, format, dokumen, html, logo, nama):
-    """(the PDFs rendered here, the chunk's file): the documents missing from `dokumen`
-    (None) rendered from their HTML, then the chunk put together; runs in a render
-    process, so a batch's job does no PDF work of its own."""
+def render_susun(static, format, dokumen, html, logo, nama, rencana=None):
+    """(the [(PDF, ttd)] rendered here, the chunk's file): the documents missing from
+    `dokumen` (None) rendered from their HTML and signed where `rencana` says, then the
+    chunk put together; runs in a render process, so a batch's job does no PDF work of
+    its own."""
     kurang = [i for i, d in enumerate(dokumen) if d is None]
-    baru = render_dokumen(static, [html[i] for i in kurang], logo)
+    baru = render_bertanda(static, [html[i] for i in kurang], logo,
+                           [rencana[i] if rencana else None for i in kurang])
     lengkap = list(dokumen)
-    for i, d in zip(kurang, baru, strict=True):
+    for i, (d, _) in zip(kurang, baru, strict=True):
         lengkap[i] = d
     return baru, susun_chunk(format, lengkap, nama)
-
-
-def render_chunk(static, format, html, logo, nama):
-    """PDF bytes of a chunk (or a ZIP of per-person PDFs), every document rendered."""
-    return susun_chunk(format, render_dokumen(static, html, logo), nama)

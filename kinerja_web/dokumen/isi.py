@@ -7,6 +7,7 @@ import hmac
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -17,9 +18,11 @@ from kinerja_web.alur.penilaian import hasil_dari_pko
 from kinerja_web.atasan import PERAN_KS, kepala_dinas
 from kinerja_web.extensions import db
 from kinerja_web.models import Dinas, Pegawai, Sekolah
+from kinerja_web.models.org import StatusKepegawaian
 from kinerja_web.models.penilaian import Penetapan, Penilaian, PkoDinas, PkoSekolah
-from kinerja_web.models.skp import Skp, StatusSkp
-from kinerja_web.penilaian.angka import ALASAN_PLT, angka_kredit
+from kinerja_web.models.skp import PosisiSkp, Skp, StatusSkp
+from kinerja_web.penilaian.angka import ALASAN_PLT, angka_kredit, bulan_skp
+from kinerja_web.riwayat import data as riwayat
 from kinerja_web.sinkro import capaian
 from kinerja_web.waktu import format_tanggal
 
@@ -28,7 +31,10 @@ JENIS = {
     "evaluasi": "Evaluasi Kinerja Pegawai",
     "dokumen_evaluasi": "Dokumen Evaluasi Kinerja Pegawai",
     "angka_kredit": "Konversi Predikat Kinerja ke Angka Kredit",
+    # The same document with the cumulative table of every year up to the SKP's.
+    "ak_kumulatif": "Konversi Angka Kredit dengan Akumulasi",
 }
+ANGKA_KREDIT = ("angka_kredit", "ak_kumulatif")
 
 
 @dataclass
@@ -47,10 +53,10 @@ def orang(pegawai, atr, unit=None, hanya_pns=False):
     SPEC §5c); elsewhere a PPPK prints his NIP and "Golongan IX (PPPK)"."""
     if pegawai is None:
         return Orang()
-    pns = pegawai.status_kepegawaian == "PNS"
+    pns = pegawai.status_kepegawaian == StatusKepegawaian.PNS
     gol = atr.daftar_golongan.get(pegawai.golongan or "")
     pangkat = gol.label if gol is not None and pns else None
-    if gol is not None and pegawai.status_kepegawaian == "PPPK" and not hanya_pns:
+    if gol is not None and pegawai.status_kepegawaian == StatusKepegawaian.PPPK and not hanya_pns:
         pangkat = f"Golongan {gol.kode} (PPPK)"
     nip = pegawai.nip if pns or not hanya_pns else None
     return Orang(pegawai.nama, nip, pangkat, pegawai.jabatan,
@@ -68,6 +74,14 @@ class Bersama:
     distribusi: dict = field(default_factory=dict)  # sekolah_id -> Counter of predikat
     pko_dinas: str | None = None                    # frames the principals' distribution
     distribusi_ks: Counter = field(default_factory=Counter)  # the Dinas' principals
+    pegawai: list = field(default_factory=list)     # the SKPs' Pegawai rows
+    tahunan: dict | None = None                     # pegawai_id -> years, loaded when needed
+
+    def riwayat_dari(self, pegawai_id):
+        """The years of a person (riwayat.data), for every person of the print at once."""
+        if self.tahunan is None:
+            self.tahunan = riwayat.muat(self.pegawai)
+        return self.tahunan.get(pegawai_id, [])
 
 
 def muat(skp_ids):
@@ -98,9 +112,10 @@ def muat(skp_ids):
             .join(Penilaian, Penilaian.skp_id == Skp.id)
             .join(Penetapan, Penilaian.penetapan_id == Penetapan.id)
             .where(Skp.sekolah_id.in_(sekolah_ids), Skp.tahun_id == tahun_id,
-                   Skp.posisi == "guru", Penetapan.dibuka.is_(None))):
+                   Skp.posisi == PosisiSkp.GURU, Penetapan.dibuka.is_(None))):
         distribusi.setdefault(sid, Counter())[predikat] += 1
-    bersama = Bersama(dinas, kepala_dinas(dinas.id), penilaian, pko, distribusi)
+    bersama = Bersama(dinas, kepala_dinas(dinas.id), penilaian, pko, distribusi,
+                      pegawai=list({s.pegawai_id: s.pegawai for s in skps}.values()))
     if any(hasil_dari_pko(s) for s in skps):
         # A principal's curve is that of the Dinas' principals, framed by the Dinas' PKO
         # (the Kepala Dinas sets their predikat under it), not his teachers'.
@@ -126,9 +141,10 @@ def alasan_tolak(jenis, skp, bersama):
     pen = bersama.penilaian.get(skp.id)
     if pen is None:
         return "Dokumen ini dicetak setelah Predikat Kinerja ditetapkan dan dikirim."
-    if jenis == "angka_kredit":
+    if jenis in ANGKA_KREDIT:
         atr = aturan.muat_aturan(skp.tahun.aturan)
-        ak = angka_kredit(skp.pegawai, pen.predikat, atr, skp.posisi)
+        ak = angka_kredit(skp.pegawai, pen.predikat, atr, skp.posisi, bulan_skp(skp, atr),
+                          tahun=skp.tahun.tahun)
         if ak.alasan:
             return ak.alasan
         if ak.nilai is None:
@@ -141,14 +157,16 @@ def tanpa_angka_kredit(skp_ids):
     """The SKPs among these whose post never becomes angka kredit (a Plt.'s acting post),
     with the reason: a batch skips them and says why."""
     ids = set(db.session.scalars(select(Skp.id).where(
-        Skp.id.in_(list(skp_ids)), Skp.posisi == "plt_kepala_sekolah"))) if skp_ids else set()
+        Skp.id.in_(list(skp_ids)), Skp.posisi == PosisiSkp.PLT_KEPALA_SEKOLAH))) \
+        if skp_ids else set()
     return ids, ALASAN_PLT
 
 
 def _atasan_ppk(skp, bersama, atr):
     """The PPK's own superior (SPEC §5c): the Kepala Dinas for a teacher; for a principal
     the official set in the Dinas' settings."""
-    if skp.posisi == "guru" and skp.atasan_id != (bersama.kadis.id if bersama.kadis else None):
+    if skp.posisi == PosisiSkp.GURU and \
+            skp.atasan_id != (bersama.kadis.id if bersama.kadis else None):
         return orang(bersama.kadis, atr, hanya_pns=True)
     d = bersama.dinas
     return Orang(d.atasan_kadis_nama, d.atasan_kadis_nip, d.atasan_kadis_pangkat,
@@ -208,8 +226,8 @@ def isi(jenis, skp, bersama):
             kelompok = f"Guru {skp.sekolah.nama}" if skp.sekolah else "Guru"
         # REALISASI from the cycle's own rows, worded as the e-Kinerja export words it
         # (sinkro.capaian), so the printed evaluation and what BKN receives agree.
-        posisi = "guru" if skp.posisi == "guru" else "kepala_sekolah"
-        pel = capaian.muat([(skp.id, skp.sekolah_id if posisi != "guru" else None)],
+        posisi = "guru" if skp.posisi == PosisiSkp.GURU else "kepala_sekolah"
+        pel = capaian.muat([(skp.id, skp.sekolah_id if posisi != PosisiSkp.GURU else None)],
                            skp.tahun.tahun).get(skp.id) or capaian.Pelaksanaan()
         rhk = [dict(r, umpan_balik=umpan_balik_rhk(r, pen),
                     realisasi=capaian.realisasi(atr, posisi, r, pel, pen.rating_hasil))
@@ -221,11 +239,49 @@ def isi(jenis, skp, bersama):
                        kurva=kurva_svg(jumlah), jumlah=jumlah,
                        kurva_kelompok=kelompok,
                        kurva_pko=aturan.PKO(pko_kurva).label if pko_kurva else None)
-    elif jenis == "angka_kredit":
-        ak = angka_kredit(skp.pegawai, pen.predikat, atr)
+    elif jenis in ANGKA_KREDIT:
+        ak = angka_kredit(skp.pegawai, pen.predikat, atr, None, bulan_skp(skp, atr),
+                          tahun=skp.tahun.tahun)
         konteks.update(ak=ak, pegawai_db=skp.pegawai)
         nilai.update(angka_kredit=str(ak.nilai), bulan=ak.bulan)
+        if jenis == "ak_kumulatif":
+            konteks["akumulasi"] = akumulasi = akumulasi_sampai(
+                bersama.riwayat_dari(skp.pegawai_id), skp.tahun.tahun)
+            # The code covers every printed row of the table and its total.
+            nilai.update(akumulasi=[[b.tahun, b.predikat.value, b.bulan, str(b.nilai)]
+                                    for b in akumulasi.baris],
+                         jumlah=str(akumulasi.jumlah))
     return konteks, nilai
+
+
+@dataclass
+class BarisAkumulasi:
+    tahun: int
+    predikat: aturan.Predikat
+    bulan: int
+    persen: object
+    koefisien: object
+    nilai: object  # as set: 2 decimals
+
+
+@dataclass
+class Akumulasi:
+    baris: list
+    jumlah: object
+
+
+def akumulasi_sampai(daftar_tahun, tahun):
+    """The cumulative table up to and including `tahun`: one row per SKP that gave angka
+    kredit, and the total (riwayat.data: each year's value as set, added)."""
+    baris = []
+    for t in daftar_tahun:
+        if t.tahun > tahun:
+            break
+        for b in t.konversi:
+            baris.append(BarisAkumulasi(
+                t.tahun, b.predikat, b.ak.bulan, b.ak.persen, b.ak.koefisien,
+                b.ak.nilai.quantize(riwayat.SEN, ROUND_HALF_UP)))
+    return Akumulasi(baris, sum((b.nilai for b in baris), Decimal(0)))
 
 
 def kode_verifikasi(jenis, skp_id, tahun, nilai):

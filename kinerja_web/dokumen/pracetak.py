@@ -12,7 +12,7 @@ from flask import current_app
 from kinerja_web import anak, simpanan
 from kinerja_web.alur import tulis_singkat
 from kinerja_web.dokumen import isi as isi_dokumen
-from kinerja_web.dokumen.cetak import logo, render_dokumen
+from kinerja_web.dokumen.cetak import logo, rencana_tte, render_bertanda, url_publik
 from kinerja_web.dokumen.cetak import siapkan as siapkan_html
 from kinerja_web.extensions import baca_saja, db
 
@@ -64,8 +64,8 @@ def pool_rendah():
 
 
 def siapkan(pasangan):
-    """[(jenis, skp_id, html, logo, Cetakan, sidik)] of the documents printable now and not
-    yet stored from the current data."""
+    """[(jenis, skp_id, html, logo, Cetakan, sidik, RencanaTte | None)] of the documents
+    printable now and not yet stored from the current data."""
     per_jenis = {}
     for jenis, skp_id in pasangan:
         per_jenis.setdefault(jenis, []).append(skp_id)
@@ -77,25 +77,28 @@ def siapkan(pasangan):
         for s in skps:
             if isi_dokumen.alasan_tolak(jenis, s, bersama) is not None:
                 continue
-            html, cetakan = siapkan_html(jenis, s, bersama)
+            rencana = rencana_tte(bersama.dinas, jenis, s)
+            html, cetakan = siapkan_html(jenis, s, bersama, rencana=rencana)
             hasil.append((jenis, s.id, html, gambar, cetakan,
-                          simpanan.sidik(html, gambar, static)))
-    ada = simpanan.ada({c.kode: sd for *_, c, sd in hasil})
+                          simpanan.sidik(html, gambar, static), rencana))
+    ada = simpanan.ada({h[4].kode: h[5] for h in hasil})
     return [h for h in hasil if h[4].kode not in ada]
 
 
 def jalankan(pasangan, proses=None):
     """Render and store what is missing; the number of documents rendered."""
     with baca_saja():
+        stempel = simpanan.stempel(url_publik())  # read before the data it stamps
         kurang = siapkan(pasangan)
     if proses is None:
         proses = current_app.config.get("CETAK_PROSES", True)
     n = 0
-    for jenis, skp_id, html, gambar, cetakan, sidik in kurang:
-        args = (current_app.static_folder, [html], gambar)
-        [isi] = pool_rendah().submit(render_dokumen, *args).result() if proses \
-            else render_dokumen(*args)
-        tulis_singkat(lambda j=jenis, s=skp_id, k=cetakan.kode, i=isi, sd=sidik:
-                      simpanan.simpan(k, i, jenis=j, skp_id=s, sidik=sd))
+    for jenis, skp_id, html, gambar, cetakan, sidik, rencana in kurang:
+        args = (current_app.static_folder, [html], gambar, [rencana])
+        [(isi, ttd)] = pool_rendah().submit(render_bertanda, *args).result() if proses \
+            else render_bertanda(*args)
+        tulis_singkat(lambda j=jenis, s=skp_id, c=cetakan, i=isi, sd=sidik, t=ttd:
+                      simpanan.simpan(c.kode, i, jenis=j, skp_id=s, sidik=sd, ttd=t,
+                                      nilai=c.nilai, stempel=stempel))
         n += 1
     return n

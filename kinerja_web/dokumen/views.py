@@ -10,70 +10,123 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from kinerja_web import alur, aturan, jobs, kiriman, pdf, simpanan
+from kinerja_web import alur, aturan, jobs, kiriman, pdf, simpanan, tte
 from kinerja_web.alur import cetak as alur_cetak
 from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.dokumen import isi as isi_dokumen
-from kinerja_web.dokumen.cetak import daftar_skp, ingat_alamat, logo, nama_berkas, siapkan
+from kinerja_web.dokumen import tandatangan
+from kinerja_web.dokumen.cetak import (
+    daftar_skp,
+    ingat_alamat,
+    logo,
+    nama_berkas,
+    nama_berkas_pegawai,
+    siapkan,
+    url_publik,
+)
+from kinerja_web.dokumen.tandatangan import rencana_tte, tandatangani
 from kinerja_web.extensions import baca_saja, db, limiter
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
-from kinerja_web.models import Sekolah
+from kinerja_web.models import Dinas, Sekolah
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
+from kinerja_web.models.org import Peran
+from kinerja_web.models.skp import Skp
 from kinerja_web.peran import perlu_peran
 from kinerja_web.unduhan import kirim_berkas
+from kinerja_web.unggahan import ukuran_berkas
 
 bp = Blueprint("dokumen", __name__)
 bp.before_app_request(ingat_alamat)
 
 
 def boleh_cetak(peran, skp):
-    """Own documents; the atasan's pegawai; everything in the Dinas for its staff."""
-    return (skp.pegawai_id == peran.pegawai_id or boleh_menilai(peran, skp)
-            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id))
+    """Own documents; everything in the Dinas for its staff; the atasan's pegawai (last:
+    the only one that may need a query)."""
+    return (skp.pegawai_id == peran.pegawai_id
+            or (peran.staf_dinas and skp.pegawai.dinas_id == peran.dinas_id)
+            or boleh_menilai(peran, skp))
 
 
-@bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit):jenis>/<int:skp_id>")
+@bp.post("/cetak/<any(skp, evaluasi, dokumen_evaluasi, angka_kredit, ak_kumulatif):jenis>"
+         "/<int:skp_id>")
 @login_required
 def cetak(jenis, skp_id):
     """One document as PDF; refused with the reason when the state does not allow it."""
     form = Formulir()
     if not form.validate_on_submit():
         abort(400)
+    simpan = current_app.config["CETAK_SIMPAN"]
+    url = url_publik()
+    # Read now, while loaded: the read transaction below begins with a rollback, after
+    # which the signed-in account would be read again.
+    akun_id, peran = current_user.id, current_user.peran
     # Read in a plain read transaction and end it before rendering: WeasyPrint takes
     # seconds, and a POST's transaction would hold SQLite's write lock all that time.
     with baca_saja():
+        # Served from storage after one query when the stored file was found current at
+        # the current data generation (simpanan.kini); its Cetakan from the stored values.
+        tersimpan = simpanan.kini(jenis, skp_id, url) if simpan else None
+        if tersimpan is not None:
+            kode, isi, nilai, (pegawai_id, dinas_id, nama_pegawai, nip) = tersimpan
+            # Own document or the Dinas staff's: from the row; an atasan's: checked on
+            # the SKP (boleh_menilai reads who leads the school today).
+            if not (pegawai_id == peran.pegawai_id
+                    or (peran.staf_dinas and dinas_id == peran.dinas_id)
+                    or boleh_menilai(peran, db.session.get(Skp, skp_id))):
+                tersimpan = None
+            else:
+                nama = nama_berkas_pegawai(pegawai_id, nama_pegawai, nip, jenis)
+    if tersimpan is not None:
+        return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
+    with baca_saja():
+        # The long way: the stamp first, then the data it stamps (simpanan.stempel).
+        stempel = simpanan.stempel(url) if simpan else None
         skps, bersama = isi_dokumen.muat([skp_id])
-        if not skps or not boleh_cetak(current_user.peran, skps[0]):
+        if not skps or not boleh_cetak(peran, skps[0]):
             abort(404)
         skp = skps[0]
         alasan = isi_dokumen.alasan_tolak(jenis, skp, bersama)
         if alasan:
             return render_template("dokumen/ditolak.html", alasan=alasan, skp=skp,
                                    judul=isi_dokumen.JENIS[jenis]), 409
-        html, cetakan = siapkan(jenis, skp, bersama, current_user.id)
+        rencana = rencana_tte(bersama.dinas, jenis, skp)
+        html, cetakan = siapkan(jenis, skp, bersama, akun_id, rencana)
         gambar, nama = logo(bersama), nama_berkas(skp, jenis)
         sidik = simpanan.sidik(html, gambar, current_app.static_folder)
         # Rendered once, served many: the stored PDF when it is that of the current data.
-        simpan = current_app.config["CETAK_SIMPAN"]
         isi = simpanan.ambil(cetakan.kode, sidik) if simpan else None
-    baru = isi is None
+    baru, ttd = isi is None, None
     if baru:
-        isi = pdf.render([html], gambar)
-    # Then the Cetakan and audit rows in a short write of their own; no row, no print.
-    if not alur.catat_bacaan("cetak", skp, data={"jenis": jenis, "kode": cetakan.kode},
-                             baris=[cetakan]):
+        try:  # signed (when the Dinas signs this document) before it is stored or sent
+            isi, ttd = tandatangani(rencana, pdf.render([html], gambar))
+        except tte.TteGagal as e:
+            return render_template("dokumen/ditolak.html", alasan=str(e), skp=skp,
+                                   judul=isi_dokumen.JENIS[jenis]), 503
+    kode, nilai = cetakan.kode, cetakan.nilai
+    # Stored, or stamped current, for the next print (a failure only costs a check later).
+    if simpan and baru:
+        alur.tulis_singkat(lambda: simpanan.simpan(kode, isi, jenis=jenis, skp_id=skp_id,
+                                                   sidik=sidik, ttd=ttd, nilai=nilai,
+                                                   stempel=stempel))
+    elif simpan and stempel is not None:
+        alur.tulis_singkat(lambda: simpanan.tandai_kini(kode, sidik, stempel, nilai))
+    return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
+
+
+def _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama):
+    """The Cetakan and audit rows in a short write of their own (no row, no print), then
+    the PDF, shown in the browser."""
+    if not alur_cetak.catat_cetak(skp_id, jenis, kode, nilai, akun_id, request.remote_addr):
         abort(503)
-    if baru and simpan:  # stored for the next print (a failure to store only costs a render later)
-        alur.tulis_singkat(lambda: simpanan.simpan(cetakan.kode, isi, jenis=jenis,
-                                                   skp_id=skp_id, sidik=sidik))
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
         "attachment", "inline")
@@ -115,12 +168,41 @@ def verifikasi(kode=None):
                     cetakan.jenis, skp.id, skp.tahun.tahun, nilai) == kode
             predikat = cetakan.nilai.get("predikat")
             hasil = {"status": "cocok" if sekarang_cocok else "berubah",
+                     "ttd": tandatangan.tersimpan(kode),
                      "jenis": isi_dokumen.JENIS[cetakan.jenis],
                      "nama": samarkan(cetakan.nilai.get("nama")),
                      "predikat": aturan.Predikat(predikat).label if predikat else None,
                      "tahun": cetakan.nilai.get("tahun"), "penerbit": bersama.dinas.nama,
                      "waktu": cetakan.waktu}
-    return render_template("dokumen/verifikasi.html", kode=kode, hasil=hasil)
+    return render_template("dokumen/verifikasi.html", kode=kode, hasil=hasil,
+                           form_periksa=FormPeriksa(formdata=None))
+
+
+class FormPeriksa(Formulir):
+    berkas = FileField("Berkas PDF yang Anda terima",
+                       validators=[FileRequired("Pilih berkas PDF.")])
+
+
+@bp.post("/verifikasi/periksa")
+@limiter.limit("10 per minute")
+def periksa_berkas():
+    """Public: is a PDF someone received signed by this app and unchanged since? Checked in
+    a child process under limits (tte_anak.py); the file is not stored."""
+    form = FormPeriksa()
+    hasil = None
+    status = 422
+    if form.validate_on_submit():
+        maks = current_app.config["PERIKSA_MAKS_BYTE"]
+        isi = form.berkas.data.read(maks + 1)
+        if len(isi) > maks:
+            form.berkas.errors.append(f"Berkas lebih dari {ukuran_berkas(maks)}.")
+        elif not isi.startswith(b"%PDF-"):
+            form.berkas.errors.append("Berkas ini bukan PDF.")
+        else:
+            hasil = tandatangan.nilai_berkas(tte.periksa_terpisah(isi, maks))
+            status = 200
+    return render_template("dokumen/verifikasi.html", kode="", hasil=None,
+                           form_periksa=form, periksa=hasil), status
 
 
 # ---------------------------------------------------------------- batch printing
@@ -139,7 +221,7 @@ class FormBatch(DenganKiriman, Formulir):
 
 
 @bp.route("/cetak/batch", methods=["GET", "POST"])
-@perlu_peran("kepala_dinas", "tim_kerja", "operator_dinas")
+@perlu_peran(Peran.KEPALA_DINAS, Peran.TIM_KERJA, Peran.OPERATOR_DINAS)
 def batch():
     """Choose a document and a scope; the job renders in the background."""
     peran = current_user.peran
@@ -175,7 +257,7 @@ def batch():
                              form.jenjang.data or None, pilihan)
             batas = current_app.config["CETAK_MAKS_DOKUMEN"]
             dilewati, alasan = isi_dokumen.tanpa_angka_kredit(ids) \
-                if form.jenis.data == "angka_kredit" else (set(), None)
+                if form.jenis.data in isi_dokumen.ANGKA_KREDIT else (set(), None)
             ids = [i for i in ids if i not in dilewati]
             if dilewati:
                 flash(f"{len(dilewati)} SKP dilewati: {alasan}", "info")
@@ -189,8 +271,13 @@ def batch():
             else:
                 nama_sekolah = dict(sekolah).get(int(form.sekolah.data)) if form.sekolah.data \
                     else None
+                format_ = form.format.data
+                if format_ == "pdf" and form.jenis.data in tandatangan.jenis_bertanda(
+                        db.session.get(Dinas, peran.dinas_id)):
+                    format_ = "zip"  # merging signed PDFs would void their signatures
+                    flash(tandatangan.PESAN_ZIP, "info")
                 b = alur_cetak.antrikan(
-                    current_user, peran.dinas_id, form.jenis.data, form.format.data, ids,
+                    current_user, peran.dinas_id, form.jenis.data, format_, ids,
                     current_app.config["CETAK_UKURAN_CHUNK"],
                     nama_sekolah or (f"Jenjang {form.jenjang.data.upper()}"
                                      if form.jenjang.data else None)
@@ -201,8 +288,10 @@ def batch():
                 return hx_redirect(url_for(".batch_status", batch_id=b.id))
     riwayat = db.session.scalars(select(CetakBatch).where(
         CetakBatch.akun_id == current_user.id).order_by(CetakBatch.id.desc()).limit(10)).all()
+    bertanda = tandatangan.jenis_bertanda(db.session.get(Dinas, peran.dinas_id))
+    tte_jenis = [n for j, n in isi_dokumen.JENIS.items() if j in bertanda]
     return render_template("dokumen/batch.html", form=form, berjalan=berjalan,
-                           riwayat=riwayat, pilihan=pilihan), \
+                           riwayat=riwayat, pilihan=pilihan, tte_jenis=tte_jenis), \
         422 if form.is_submitted() else 200
 
 

@@ -25,11 +25,20 @@ from kinerja_web.alur.impor import (
     kunci_pegawai,
     muat_lama,
 )
+from kinerja_web.aturan.identitas import KontakTidakValid, nomor_seluler, validasi_email
 from kinerja_web.auth.sesi import sandi_acak
 from kinerja_web.extensions import db
 from kinerja_web.lembar import Tabel
 from kinerja_web.models import Akun, Pegawai, Penugasan, Sekolah
-from kinerja_web.models.org import PERAN_LABEL
+from kinerja_web.models.org import (
+    ASN,
+    PERAN_LABEL,
+    STATUS_KEPEGAWAIAN,
+    STATUS_SEKOLAH,
+    Peran,
+    StatusKepegawaian,
+    StatusSekolah,
+)
 from kinerja_web.teks import bersihkan, terlalu_panjang
 from kinerja_web.waktu import hari_ini
 
@@ -58,6 +67,8 @@ KOLOM_PEGAWAI = (
     ("tmt_jabatan", False, "tanggal"),
     ("pendidikan", False, "mis. S1 PGSD"),
     ("karpeg", False, "Nomor seri kartu pegawai"),
+    ("email", False, "alamat surel untuk pengingat harian, mis. nama@contoh.id"),
+    ("telepon", False, "nomor seluler (WhatsApp), mis. 0812 3456 7890"),
     ("npsn", False, "NPSN sekolah tempat bertugas; kosong untuk pegawai Dinas"),
     ("peran", False, "Kepala Sekolah, Plt. Kepala Sekolah, Tim Kerja, Kepala Dinas, "
                      "Operator Dinas (pisahkan dengan koma); kosong untuk guru"),
@@ -67,7 +78,17 @@ KOLOM_PEGAWAI = (
     ("keterangan_keikutsertaan", False, "mis. nomor dan tanggal SK CLTN"),
     ("tanggal_keikutsertaan", False, "tanggal mulai (mis. tanggal SK)"),
     ("username", False, "nama pengguna; bawaan NIP; wajib untuk NON_ASN"),
+    ("tmt_mutasi", False, "TMT pindah sekolah, menjadi Plt./Kepala Sekolah, pensiun atau "
+                          "berhenti di tengah tahun: SKP yang berjalan ditutup sehari sebelumnya "
+                          "dan SKP baru mulai TMT"),
+    ("jenis_mutasi", False, "kosong (dibaca dari NPSN/peran yang berubah), atau Pindah, Plt. "
+                            "Kepala Sekolah, Kepala Sekolah, Pensiun, Berhenti"),
 )
+MUTASI_TEKS = {
+    "pindah": "pindah", "mutasi": "pindah", "plt": "plt", "plt kepala sekolah": "plt",
+    "kepala sekolah": "kepala_sekolah", "pensiun": "pensiun", "berhenti": "berhenti",
+    "mengundurkan diri": "berhenti", "resign": "berhenti",
+}
 ALIAS = {
     "nama_sekolah": "nama", "nama_satuan_pendidikan": "nama", "bentuk_pendidikan": "jenjang",
     "status_sekolah": "status", "nama_lengkap": "nama", "nama_pegawai": "nama",
@@ -192,13 +213,15 @@ def _jenis_tabel(kolom):
 
 # ---------------------------------------------------------------- checking
 
-def periksa(daftar_tabel: list[Tabel], dinas_id: int, pelaku_id: int | None = None) -> Rencana:
+def periksa(daftar_tabel: list[Tabel], dinas_id: int, pelaku_id: int | None = None,
+            atr=None) -> Rencana:
     """Check every row and compare with the database; writes nothing.
 
-    `pelaku_id` is the importing Operator: a file may not take away their own role.
+    `pelaku_id` is the importing Operator: a file may not take away their own role. `atr`:
+    the rule set of the year the import is for (identity, golongan and jabatan lists).
     """
     r = Rencana()
-    atr = aturan.muat_aturan()
+    atr = atr or aturan.muat_aturan()
     for tabel in daftar_tabel:
         if tabel.nama.lower().startswith("petunjuk"):
             continue
@@ -283,7 +306,7 @@ def _baca_sekolah(r, lembar, nomor, d):
     if out["jenjang"] is None:
         salah("jenjang", f"Jenjang '{jenjang}' tidak dikenal; isi TK, SD, SMP, SMA, SMK atau SLB.")
     status = (_teks(d.get("status")) or "").lower()
-    out["status"] = status if status in ("negeri", "swasta") else None
+    out["status"] = StatusSekolah(status) if status in STATUS_SEKOLAH else None
     if out["status"] is None:
         salah("status", f"Status '{status}' tidak dikenal; isi Negeri atau Swasta.")
     for k in ("alamat", "kecamatan", "unor_id", "unor_nama"):
@@ -299,7 +322,7 @@ def _baca_pegawai(r, lembar, nomor, d, atr):
     status = (_teks(d.get("status_kepegawaian")) or "").upper().replace("-", "_")
     status = {"NON ASN": "NON_ASN", "NONASN": "NON_ASN", "HONORER": "NON_ASN"}.get(status, status)
     out["status_kepegawaian"] = status
-    if status not in ("PNS", "PPPK", "NON_ASN"):
+    if status not in STATUS_KEPEGAWAIAN:
         salah("status_kepegawaian", f"Status kepegawaian '{status}' tidak dikenal; "
               "isi PNS, PPPK atau NON_ASN.")
     out["nama"] = _teks(d.get("nama"))
@@ -312,12 +335,12 @@ def _baca_pegawai(r, lembar, nomor, d, atr):
         out["nip"] = nip
         if nip:
             info = aturan.validasi_nip(nip)
-        elif status in ("PNS", "PPPK"):
+        elif status in ASN:
             salah("nip", f"NIP wajib diisi untuk {status}.")
     except (ValueError, _Salah) as e:
         out["nip"] = None
         salah("nip", str(e))
-    if info is not None and status in ("PNS", "PPPK") and info.pppk != (status == "PPPK"):
+    if info is not None and status in ASN and info.pppk != (status == StatusKepegawaian.PPPK):
         salah("nip", f"NIP ini berpola {'PPPK' if info.pppk else 'PNS'}, "
               f"tetapi status kepegawaian {status}.")
     try:
@@ -357,7 +380,7 @@ def _baca_pegawai(r, lembar, nomor, d, atr):
             salah("golongan", f"Golongan '{gol}' tidak dikenal (contoh: III/a, IX).")
         else:
             out["golongan"] = g.kode
-            if status in ("PNS", "PPPK") and g.jenis.value != status.lower():
+            if status in ASN and g.jenis.value != status.lower():
                 salah("golongan", f"Golongan {g.kode} bukan golongan {status}.")
     jab = _teks(d.get("jabatan"))
     out["jabatan"] = jab
@@ -367,10 +390,16 @@ def _baca_pegawai(r, lembar, nomor, d, atr):
             salah("jabatan", f"Jabatan '{jab}' tidak dikenal. Lihat daftar jabatan di templat.")
         else:
             out["jabatan"] = j.nama
-    elif status in ("PNS", "PPPK"):
+    elif status in ASN:
         salah("jabatan", "Jabatan wajib diisi untuk PNS/PPPK.")
     out["pendidikan"] = _teks(d.get("pendidikan"))
     out["karpeg"] = _teks(d.get("karpeg"))
+    for kolom, periksa in (("email", validasi_email), ("telepon", nomor_seluler)):
+        try:
+            out[kolom] = periksa(_teks(d.get(kolom)))
+        except KontakTidakValid as e:
+            out[kolom] = None
+            salah(kolom, str(e))
     try:
         out["npsn"] = _digit(d.get("npsn"), "NPSN", 8)
     except _Salah as e:
@@ -399,12 +428,32 @@ def _baca_pegawai(r, lembar, nomor, d, atr):
     username = (_teks(d.get("username")) or "").lower() or None
     if username and not re.fullmatch(r"[a-z0-9._-]{3,60}", username):
         salah("username", "Nama pengguna 3–60 karakter: huruf kecil, angka, titik, - atau _.")
-    if status == "NON_ASN" and out.get("nip"):
+    if status == StatusKepegawaian.NON_ASN and out.get("nip"):
         salah("nip", "Pegawai NON_ASN tidak memiliki NIP; kosongkan kolom NIP.")
     if not nip_diisi and not username:
         salah("username", "Pegawai tanpa NIP wajib memiliki nama pengguna.")
     out["username"] = username
+    try:
+        out["tmt_mutasi"] = _tanggal(d.get("tmt_mutasi"))
+    except _Salah as e:
+        out["tmt_mutasi"] = None
+        salah("tmt_mutasi", str(e).capitalize())
+    jenis = " ".join((_teks(d.get("jenis_mutasi")) or "").lower().replace(".", " ").split())
+    out["jenis_mutasi"] = MUTASI_TEKS.get(jenis) if jenis else None
+    if jenis and out["jenis_mutasi"] is None:
+        salah("jenis_mutasi", f"Jenis mutasi '{jenis}' tidak dikenal; isi Pindah, Plt. Kepala "
+              "Sekolah, Kepala Sekolah, Pensiun atau Berhenti.")
+    if out["jenis_mutasi"] and out["tmt_mutasi"] is None and "tmt_mutasi" not in r_galat_kolom(
+            r, lembar, nomor):
+        salah("tmt_mutasi", "Isi TMT mutasi (tanggal mulai berlaku).")
+    if out["tmt_mutasi"] is not None and out["tmt_mutasi"] > hari_ini():
+        salah("tmt_mutasi", "TMT mutasi belum tiba; impor baris ini pada atau sesudah TMT.")
     r.pegawai.append(out)
+
+
+def r_galat_kolom(r, lembar, nomor):
+    """The columns of one row that already have an error."""
+    return {g.kolom for g in r.galat if g.lembar == lembar and g.baris == nomor}
 
 
 def _periksa_silang(r, dinas_id):
@@ -592,7 +641,7 @@ def _ks_diganti(r, pegawai, sekolah):
         .join(Pegawai, Penugasan.pegawai_id == Pegawai.id)
         .join(Sekolah, Penugasan.sekolah_id == Sekolah.id)
         .where(Penugasan.sekolah_id.in_(sid),
-               Penugasan.peran.in_(("kepala_sekolah", "plt_kepala_sekolah")),
+               Penugasan.peran.in_((Peran.KEPALA_SEKOLAH, Peran.PLT_KEPALA_SEKOLAH)),
                Penugasan.aktif_pada(hari_ini()),
                Penugasan.pegawai_id.not_in([x.id for x in pegawai.values()]))
         .order_by(Sekolah.nama)
@@ -649,9 +698,9 @@ def siapkan_sandi(kunci, metode):
         return dict(zip(kunci, pool.map(satu, kunci), strict=True))
 
 
-def lembar_templat():
+def lembar_templat(atr=None):
     """The downloadable template: empty Sekolah and Pegawai sheets plus instructions."""
-    atr = aturan.muat_aturan()
+    atr = atr or aturan.muat_aturan()
     petunjuk = [["Lembar", "Kolom", "Wajib", "Keterangan"]]
     for lembar, kolom in (("Sekolah", KOLOM_SEKOLAH), ("Pegawai", KOLOM_PEGAWAI)):
         petunjuk += [[lembar, k, "ya" if wajib else "", ket] for k, wajib, ket in kolom]

@@ -11,6 +11,7 @@ from wtforms import HiddenField
 
 from kinerja_web import alur
 from kinerja_web.alur import impor as alur_impor
+from kinerja_web.daftar import aturan_aktif, tahun_aktif
 from kinerja_web.extensions import baca_saja, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
@@ -19,8 +20,10 @@ from kinerja_web.impor import sandi as sandi_impor
 from kinerja_web.lembar import BerkasTidakTerbaca, baca, tulis_csv, tulis_xlsx
 from kinerja_web.models import ImporBerkas
 from kinerja_web.models.impor import StatusImpor
+from kinerja_web.models.org import Peran
 from kinerja_web.peran import perlu_peran
 from kinerja_web.teks import nama_berkas, panjang
+from kinerja_web.tolakan import tangkap
 from kinerja_web.unduhan import kirim_berkas
 from kinerja_web.unggahan import pratinjau_sama, ukuran_berkas
 from kinerja_web.waktu import hari_ini
@@ -58,7 +61,7 @@ def _riwayat():
 
 
 @bp.route("", methods=["GET", "POST"])
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def index():
     form = FormUnggah()
     if form.validate_on_submit():
@@ -75,6 +78,7 @@ def index():
                     rencana = roster.periksa(
                         baca(nama, isi, current_app.config["IMPOR_MAKS_BARIS"]),
                         current_user.peran.dinas_id, current_user.pegawai_id,
+                        atr=aturan_aktif(),
                     )
             except BerkasTidakTerbaca as e:
                 form.berkas.errors.append(str(e))
@@ -92,7 +96,7 @@ def index():
 
 
 @bp.get("/<int:impor_id>")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def pratinjau(impor_id):
     impor = get_impor_or_404(impor_id)
     ulang = _boleh_buat_ulang(impor)
@@ -103,7 +107,7 @@ def pratinjau(impor_id):
 
 
 @bp.post("/<int:impor_id>/sandi-ulang")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def sandi_ulang(impor_id):
     """Buat ulang kata sandi sekali pakai: new one-time passwords, shown once, for the
     accounts this import created that have not signed in yet."""
@@ -142,7 +146,7 @@ def _boleh_buat_ulang(impor):
 
 
 @bp.post("/<int:impor_id>/terapkan")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def terapkan(impor_id):
     impor = get_impor_or_404(impor_id)
     form = Formulir()
@@ -156,7 +160,7 @@ def terapkan(impor_id):
         # Check again: the database may have changed since the preview.
         rencana = roster.periksa(
             baca(impor.nama_berkas, impor.isi, current_app.config["IMPOR_MAKS_BARIS"]), dinas_id,
-            current_user.pegawai_id,
+            current_user.pegawai_id, atr=aturan_aktif(),
         )
         kunci = roster.perlu_akun(rencana, dinas_id) if rencana.bersih else []
     if not rencana.bersih:
@@ -173,9 +177,12 @@ def terapkan(impor_id):
     )
     if impor.status != StatusImpor.PRATINJAU:
         return _sudah_diproses(impor)
-    hasil = alur_impor.terapkan_roster(impor, current_user, rencana, sandi, hari_ini(),
-                                       current_app.config["TAHUN_KINERJA"])
-    db.session.commit()
+    with tangkap(kilat="galat") as gagal:
+        hasil = alur_impor.terapkan_roster(impor, current_user, rencana, sandi, hari_ini(),
+                                           tahun_aktif().tahun)
+        db.session.commit()
+    if gagal:  # a Mutasi of the file refused (e.g. a TMT before the SKP part began)
+        return hx_redirect(url_for("impor.pratinjau", impor_id=impor_id))
     # The one-time passwords live only in this response (never stored in plain text).
     data = json.dumps(hasil.akun_baru, ensure_ascii=False)
     return render_template("impor/hasil.html", impor=impor, hasil=hasil,
@@ -183,7 +190,7 @@ def terapkan(impor_id):
 
 
 @bp.post("/<int:impor_id>/batal")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def batal(impor_id):
     impor = get_impor_or_404(impor_id)
     # Locked and read afresh: a double "Batalkan" cancels (and audits) once.
@@ -196,7 +203,7 @@ def batal(impor_id):
 
 
 @bp.post("/sandi-awal.xlsx")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def unduh_sandi():
     """Turn the one-time passwords shown on the result page into a sheet."""
     form = FormSandi()
@@ -215,13 +222,13 @@ def unduh_sandi():
 
 
 @bp.get("/templat.xlsx")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def templat_xlsx():
-    return kirim_berkas(tulis_xlsx(roster.lembar_templat()), "templat-roster.xlsx")
+    return kirim_berkas(tulis_xlsx(roster.lembar_templat(aturan_aktif())), "templat-roster.xlsx")
 
 
 @bp.get("/templat-<jenis>.csv")
-@perlu_peran("operator_dinas")
+@perlu_peran(Peran.OPERATOR_DINAS)
 def templat_csv(jenis):
     kolom = {"sekolah": roster.KOLOM_SEKOLAH, "pegawai": roster.KOLOM_PEGAWAI}.get(jenis)
     if kolom is None:

@@ -2,15 +2,24 @@
 
 from kinerja_web.models.akun import Akun, SesiLogin
 from kinerja_web.models.audit import Audit
-from kinerja_web.models.cetak import Cetakan, CetakBatch, CetakBatchBerkas, DokumenTersimpan
+from kinerja_web.models.cetak import (
+    Cetakan,
+    CetakBatch,
+    CetakBatchBerkas,
+    DokumenTersimpan,
+    GenerasiData,
+)
 from kinerja_web.models.impor import ImporAkun, ImporBerkas
 from kinerja_web.models.kiriman import KunciKiriman
+from kinerja_web.models.mutasi import JenisMutasi, Mutasi
 from kinerja_web.models.org import (
     Dinas,
     Pegawai,
     Penugasan,
     PlotTimKerja,
     Sekolah,
+    StatusTahun,
+    TahunDinas,
     TahunKinerja,
 )
 from kinerja_web.models.pelaksanaan import (
@@ -19,6 +28,7 @@ from kinerja_web.models.pelaksanaan import (
     Praktik,
     RefleksiKompetensi,
 )
+from kinerja_web.models.pengingat import KirimanPengingat, StatusPengingat
 from kinerja_web.models.penilaian import (
     Penetapan,
     Pengiriman,
@@ -26,6 +36,7 @@ from kinerja_web.models.penilaian import (
     PkoDinas,
     PkoSekolah,
 )
+from kinerja_web.models.prarencana import BukaPerencanaan
 from kinerja_web.models.sinkro import (
     AsnSiasn,
     Ekspor,
@@ -35,24 +46,31 @@ from kinerja_web.models.sinkro import (
     UnitKerja,
 )
 from kinerja_web.models.skp import Skp
+from kinerja_web.models.tenggat import PerpanjanganTenggat
 
 __all__ = [
     "Akun",
     "AsnSiasn",
     "Audit",
+    "BukaPerencanaan",
     "CatatanUpaya",
     "CetakBatch",
     "CetakBatchBerkas",
     "Cetakan",
     "Dinas",
     "DokumenTersimpan",
+    "GenerasiData",
     "ImporAkun",
+    "JenisMutasi",
     "Ekspor",
     "ImporBerkas",
+    "KirimanPengingat",
     "Konfirmasi",
     "KunciKiriman",
     "LogSinkro",
+    "Mutasi",
     "Pegawai",
+    "StatusPengingat",
     "Penetapan",
     "PeriodeEkinerja",
     "Penilaian",
@@ -60,12 +78,15 @@ __all__ = [
     "PkoDinas",
     "PkoSekolah",
     "Penugasan",
+    "PerpanjanganTenggat",
     "PlotTimKerja",
     "Praktik",
     "RefleksiKompetensi",
     "Sekolah",
     "SesiLogin",
     "Skp",
+    "StatusTahun",
+    "TahunDinas",
     "TahunKinerja",
     "TugasEkspor",
     "UnitKerja",

@@ -3,11 +3,21 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
-from kinerja_web.models.kolom import teks_enum
+from kinerja_web.models.kolom import KolomTugasLatar, teks_enum
 from kinerja_web.waktu import sekarang
 
 
@@ -40,8 +50,9 @@ class StatusBatch(StrEnum):
         return cls.ANTRI, cls.BERJALAN
 
 
-class CetakBatch(Model):
-    """A batch print for the Dinas, rendered in chunks; resumable from the last chunk."""
+class CetakBatch(KolomTugasLatar, Model):
+    """A batch print for the Dinas, rendered in chunks; resumable from the last chunk (the
+    owner, heartbeat, error and times: KolomTugasLatar)."""
 
     __tablename__ = "cetak_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,16 +66,9 @@ class CetakBatch(Model):
     chunk_selesai: Mapped[int] = mapped_column(default=0)
     status: Mapped[StatusBatch] = mapped_column(teks_enum(StatusBatch, 12),
                                                 default=StatusBatch.ANTRI)
-    galat: Mapped[str | None] = mapped_column(Text)
     # The merged file's name; its bytes are a CetakBatchBerkas row (urutan -1), so every
     # web node serves it (a path under instance/cetak/ from before is still read).
     berkas: Mapped[str | None] = mapped_column(String(300))
-    # Which worker holds the job and when it last reported: a stale one can be taken over.
-    pekerja: Mapped[str | None] = mapped_column(String(64))
-    detak: Mapped[datetime | None]
-    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
-    mulai: Mapped[datetime | None]
-    selesai: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_cetak_batch_akun_status", "akun_id", "status"),)
 
@@ -102,8 +106,33 @@ class DokumenTersimpan(Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     ukuran: Mapped[int]
     dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    # A signed document: the validation of its signature when stored (tte.periksa: who
+    # signed, when, the certificate, intact); None for an unsigned one.
+    ttd: Mapped[dict | None] = mapped_column(JSON)
+    # The printed values (a Cetakan's `nilai`): a print served from here writes its
+    # Cetakan from them without loading the SKP's data.
+    nilai: Mapped[dict | None] = mapped_column(JSON)
+    # "<generasi>-<kunci>" when the row was last found current (simpanan.stempel): while
+    # no write that a document may read has been committed since (GenerasiData), the
+    # same day and the same app, a print serves the row after one query.
+    stempel: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (Index("ix_dokumen_tersimpan_skp_jenis", "skp_id", "jenis"),)
+
+
+class GenerasiData(Model):
+    """One row: a counter raised by every committed transaction that wrote a table a
+    printed document may read (simpanan.pasang_generasi). A stored document found current
+    at generation n stays current while the counter is n."""
+
+    __tablename__ = "generasi_data"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# A schema made from the models (tests, `flask db` on an empty database) has the row too.
+event.listen(GenerasiData.__table__, "after_create",
+             DDL("INSERT INTO generasi_data (id, n) VALUES (1, 0)"))
 
 
 class CetakBatchBerkas(Model):

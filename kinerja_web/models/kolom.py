@@ -1,8 +1,12 @@
 """Column types shared by the models."""
 
+from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kinerja_web.waktu import sekarang
 
 
 def isi_enum(kolom: str, jenis: type[StrEnum]) -> str:
@@ -16,3 +20,16 @@ def teks_enum(jenis: type[StrEnum], panjang: int) -> Enum:
     in the migrations), read back as the enum's member."""
     return Enum(jenis, native_enum=False, create_constraint=False, length=panjang,
                 values_callable=lambda e: [m.value for m in e])
+
+
+class KolomTugasLatar:
+    """The columns of a background job run by one owner at a time (kinerja_web.tugas_latar):
+    a batch print and an e-Kinerja export job. `pekerja` holds the job (machine|pid|start|
+    random) and `detak` is when it last reported, so a stale owner can be taken over."""
+
+    galat: Mapped[str | None] = mapped_column(Text)
+    pekerja: Mapped[str | None] = mapped_column(String(64))
+    detak: Mapped[datetime | None]
+    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
+    mulai: Mapped[datetime | None]
+    selesai: Mapped[datetime | None]

@@ -1,6 +1,7 @@
 """Pelaksanaan Kinerja: the praktik-kinerja cycle, competency reflection, confirmations."""
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -113,6 +114,16 @@ class RefleksiKompetensi(Model):
     skp: Mapped[Skp] = relationship()
 
 
+class JenisKonfirmasi(StrEnum):
+    """What a Konfirmasi row confirms (its `kode` names the item)."""
+
+    TUGAS_PEGAWAI = "tugas_pegawai"
+    TUGAS_ATASAN = "tugas_atasan"
+    DOKUMEN = "dokumen"
+    KELENGKAPAN = "kelengkapan"
+    VALIDASI_DOKUMEN = "validasi_dokumen"
+
+
 class Konfirmasi(Model):
     """A confirmation: a tugas pokok carried out (by pegawai or atasan), a dokumen
     akuntabilitas available (a teacher's: by his principal; a principal's: by himself),
@@ -123,8 +134,8 @@ class Konfirmasi(Model):
     __tablename__ = "konfirmasi"
     id: Mapped[int] = mapped_column(primary_key=True)
     skp_id: Mapped[int] = mapped_column(ForeignKey("skp.id"), index=True)
-    jenis: Mapped[str] = mapped_column(String(20))  # tugas_pegawai, tugas_atasan, dokumen,
-    kode: Mapped[str] = mapped_column(String(20))   # kelengkapan
+    jenis: Mapped[JenisKonfirmasi] = mapped_column(teks_enum(JenisKonfirmasi, 20))
+    kode: Mapped[str] = mapped_column(String(20))
     oleh: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     waktu: Mapped[datetime] = mapped_column(default=sekarang)
     catatan: Mapped[str | None] = mapped_column(Text)  # a returned validation's note

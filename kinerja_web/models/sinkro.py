@@ -24,10 +24,33 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja_web.extensions import Model
-from kinerja_web.models.kolom import isi_enum, teks_enum
+from kinerja_web.models.kolom import KolomTugasLatar, isi_enum, teks_enum
+from kinerja_web.models.skp import PosisiSkp
 from kinerja_web.waktu import sekarang
 
-TIPE_PERIODIK = ("Bulanan", "Triwulanan", "Tahunan")
+
+class TipePeriodik(StrEnum):
+    BULANAN = "Bulanan"
+    TRIWULANAN = "Triwulanan"
+    TAHUNAN = "Tahunan"
+
+
+TIPE_PERIODIK = tuple(TipePeriodik)
+
+
+class JenisEkspor(StrEnum):
+    """What an export sends (Ekspor.jenis, LogSinkro.jenis)."""
+
+    PERENCANAAN = "perencanaan"
+    PENILAIAN_AKHIR = "penilaian_akhir"
+    PENILAIAN_PERIODIK = "penilaian_periodik"
+
+
+class TipeSkp(StrEnum):
+    """The SKP type as the sync log words it (LogSinkro.tipe_skp)."""
+
+    GURU = "guru"
+    KEPALA_SEKOLAH = "kepala sekolah"
 
 
 class StatusLog(StrEnum):
@@ -79,7 +102,7 @@ class PeriodeEkinerja(Model):
     mulai: Mapped[date] = mapped_column(Date)
     selesai: Mapped[date] = mapped_column(Date)
     batas: Mapped[date] = mapped_column(Date)
-    tipe_periodik: Mapped[str | None] = mapped_column(String(12))
+    tipe_periodik: Mapped[TipePeriodik | None] = mapped_column(teks_enum(TipePeriodik, 12))
     angka_periodik: Mapped[int | None]
     versi: Mapped[int] = mapped_column(default=1)
 
@@ -96,7 +119,7 @@ class Ekspor(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"), index=True)
     akun_id: Mapped[int | None] = mapped_column(ForeignKey("akun.id"))
-    jenis: Mapped[str] = mapped_column(String(20))
+    jenis: Mapped[JenisEkspor] = mapped_column(teks_enum(JenisEkspor, 20))
     lingkup: Mapped[str] = mapped_column(String(200))
     pengirim: Mapped[str] = mapped_column(String(30), default="berkas")
     versi_format: Mapped[str] = mapped_column(String(10))
@@ -114,8 +137,7 @@ class Ekspor(Model):
     xlsx: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (
-        CheckConstraint("jenis IN ('perencanaan', 'penilaian_akhir', 'penilaian_periodik')",
-                        name="jenis"),
+        CheckConstraint(isi_enum("jenis", JenisEkspor), name="jenis"),
     )
 
 
@@ -127,11 +149,11 @@ class LogSinkro(Model):
     dinas_id: Mapped[int] = mapped_column(ForeignKey("dinas.id"))
     ekspor_id: Mapped[int] = mapped_column(ForeignKey("ekspor_ekinerja.id"), index=True)
     pegawai_id: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"))
-    posisi: Mapped[str] = mapped_column(String(20))
-    jenis: Mapped[str] = mapped_column(String(20))
+    posisi: Mapped[PosisiSkp] = mapped_column(teks_enum(PosisiSkp, 20))
+    jenis: Mapped[JenisEkspor] = mapped_column(teks_enum(JenisEkspor, 20))
     nip: Mapped[str | None] = mapped_column(String(18))
     nama: Mapped[str] = mapped_column(String(150))
-    tipe_skp: Mapped[str] = mapped_column(String(20))
+    tipe_skp: Mapped[TipeSkp] = mapped_column(teks_enum(TipeSkp, 20))
     status: Mapped[StatusLog] = mapped_column(teks_enum(StatusLog, 10))
     keterangan: Mapped[str | None] = mapped_column(Text)
     catatan: Mapped[str | None] = mapped_column(Text)
@@ -156,7 +178,7 @@ class LogSinkro(Model):
             j = r.get(kunci) or {}
             out += [f"- {judul}", f"RHK Masuk : {j.get('rhk', 0)}",
                     f"RHK Indikator Masuk : {j.get('indikator', 0)}"]
-            if self.jenis == "penilaian_akhir":
+            if self.jenis == JenisEkspor.PENILAIAN_AKHIR:
                 out += [f"Eviden Masuk : {j.get('eviden', 0)}",
                         f"Realisasi Masuk : {j.get('realisasi', 0)}",
                         f"Feedback Masuk : {j.get('feedback', 0)}"]
@@ -164,7 +186,7 @@ class LogSinkro(Model):
 
     __table_args__ = (
         CheckConstraint(isi_enum("status", StatusLog), name="status"),
-        CheckConstraint("tipe_skp IN ('guru', 'kepala sekolah')", name="tipe_skp"),
+        CheckConstraint(isi_enum("tipe_skp", TipeSkp), name="tipe_skp"),
         Index("ix_log_sinkro_dinas_status", "dinas_id", "status"),
         Index("ix_log_sinkro_dinas_nip", "dinas_id", "nip"),
     )
@@ -216,7 +238,7 @@ class TahapEkspor(StrEnum):
 TERBUKA_SQL = "status IN ('antri', 'berjalan')"
 
 
-class TugasEkspor(Model):
+class TugasEkspor(KolomTugasLatar, Model):
     """The e-Kinerja export of a whole Dinas as a background job with its progress.
 
     Progress rows live here (no state outside the database and Redis): the phase, how many
@@ -237,13 +259,7 @@ class TugasEkspor(Model):
     tahap: Mapped[TahapEkspor | None] = mapped_column(teks_enum(TahapEkspor, 10))
     diproses: Mapped[int] = mapped_column(default=0)
     total: Mapped[int | None]
-    galat: Mapped[str | None] = mapped_column(Text)
     ekspor_id: Mapped[int | None] = mapped_column(ForeignKey("ekspor_ekinerja.id"))
-    pekerja: Mapped[str | None] = mapped_column(String(64))
-    detak: Mapped[datetime | None]
-    dibuat: Mapped[datetime] = mapped_column(default=sekarang)
-    mulai: Mapped[datetime | None]
-    selesai: Mapped[datetime | None]
 
     __table_args__ = (
         Index("uq_tugas_ekspor_terbuka", "dinas_id", "jenis", "tahun", unique=True,

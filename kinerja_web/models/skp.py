@@ -1,15 +1,34 @@
-"""Sasaran Kinerja Pegawai: one plan per person, performance year and position."""
+"""Sasaran Kinerja Pegawai: one plan per person, performance year and position — in parts.
 
-from datetime import datetime
+A transfer, a new role or the end of service in the middle of the year (a Mutasi, TMT date)
+closes the part in progress at TMT − 1 and, unless the pegawai leaves, opens a new part from
+the TMT (seed 001 "Sinkro data SKP dengan Rotasi PMM": SKP #2 16 Juli – 20 Agustus, SKP #3
+21 Agustus – 31 Desember). At most one part per position is open (`ditutup` empty).
+"""
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja_web.aturan.enums import Berlabel
 from kinerja_web.extensions import Model
 from kinerja_web.models.kolom import isi_enum, teks_enum
 from kinerja_web.models.org import Pegawai, Sekolah, TahunKinerja
-from kinerja_web.waktu import sekarang
+from kinerja_web.waktu import format_tanggal, sekarang
 
 
 class StatusSkp(Berlabel):
@@ -22,7 +41,15 @@ class StatusSkp(Berlabel):
     DISEPAKATI = "disepakati", "Disepakati"
 
 # The position an SKP is made for; a Plt. KS holds one as guru and one as Plt. KS.
-POSISI_SKP = ("guru", "kepala_sekolah", "plt_kepala_sekolah")
+class PosisiSkp(StrEnum):
+    """The position an SKP is made in (a Plt. KS has a guru's SKP and a principal's)."""
+
+    GURU = "guru"
+    KEPALA_SEKOLAH = "kepala_sekolah"
+    PLT_KEPALA_SEKOLAH = "plt_kepala_sekolah"
+
+
+POSISI_SKP = tuple(PosisiSkp)
 LABEL_POSISI = {"guru": "Guru", "kepala_sekolah": "Kepala Sekolah",
                 "plt_kepala_sekolah": "Plt. Kepala Sekolah"}
 
@@ -34,12 +61,17 @@ class Skp(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     pegawai_id: Mapped[int] = mapped_column(ForeignKey("pegawai.id"))
     tahun_id: Mapped[int] = mapped_column(ForeignKey("tahun_kinerja.id"))
-    posisi: Mapped[str] = mapped_column(String(20))
+    posisi: Mapped[PosisiSkp] = mapped_column(teks_enum(PosisiSkp, 20))
     sekolah_id: Mapped[int | None] = mapped_column(ForeignKey("sekolah.id"), index=True)
     # Pejabat Penilai Kinerja, resolved when the plan is submitted and again when approved.
     atasan_id: Mapped[int | None] = mapped_column(ForeignKey("pegawai.id"), index=True)
     status: Mapped[StatusSkp] = mapped_column(teks_enum(StatusSkp, 15), default=StatusSkp.DRAF)
     versi: Mapped[int] = mapped_column(default=1)
+    # The part's period inside the year (the whole year unless a Mutasi split it).
+    mulai: Mapped[date] = mapped_column(Date)
+    selesai: Mapped[date] = mapped_column(Date)
+    # When a Mutasi closed this part (its atasan then stays the one of its period).
+    ditutup: Mapped[datetime | None]
 
     # What the pegawai chose (None: not answered yet).
     tugas_tambahan: Mapped[bool | None]
@@ -68,7 +100,11 @@ class Skp(Model):
     disepakati: Mapped[datetime | None]
 
     __table_args__ = (
-        UniqueConstraint("pegawai_id", "tahun_id", "posisi"),
+        UniqueConstraint("pegawai_id", "tahun_id", "posisi", "mulai"),
+        # One open part per person, year and position.
+        Index("ix_skp_terbuka", "pegawai_id", "tahun_id", "posisi", unique=True,
+              sqlite_where=text("ditutup IS NULL"), postgresql_where=text("ditutup IS NULL")),
+        CheckConstraint("mulai <= selesai", name="periode"),
         CheckConstraint(isi_enum("status", StatusSkp), name="status"),
         CheckConstraint("posisi IN ('guru', 'kepala_sekolah', 'plt_kepala_sekolah')",
                         name="posisi"),
@@ -83,7 +119,23 @@ class Skp(Model):
     @property
     def katalog_posisi(self):
         """The catalogue a position draws from: a Plt. KS plans as a principal."""
-        return "guru" if self.posisi == "guru" else "kepala_sekolah"
+        return (PosisiSkp.GURU if self.posisi == PosisiSkp.GURU
+                else PosisiSkp.KEPALA_SEKOLAH)
+
+    @property
+    def terbuka(self) -> bool:
+        """The part in progress (not closed by a Mutasi)."""
+        return self.ditutup is None
+
+    @property
+    def setahun(self) -> bool:
+        """The part covers the whole year (no Mutasi split it)."""
+        return (self.mulai.month, self.mulai.day, self.selesai.month, self.selesai.day) == \
+            (1, 1, 12, 31)
+
+    @property
+    def label_periode(self) -> str:
+        return f"{format_tanggal(self.mulai)} – {format_tanggal(self.selesai)}"
 
     @property
     def label_status(self) -> str:
@@ -127,3 +179,14 @@ class Skp(Model):
                 self.atasan_tugas_tambahan != bool(self.tugas_tambahan):
             out.add("tambahan")
         return out
+
+
+
+@event.listens_for(Skp, "before_insert")
+def _periode_bawaan(mapper, connection, target):
+    """A part made without a period covers its whole performance year."""
+    if target.mulai is None or target.selesai is None:
+        tahun = connection.scalar(select(TahunKinerja.tahun)
+                                  .where(TahunKinerja.id == target.tahun_id))
+        target.mulai = target.mulai or date(tahun, 1, 1)
+        target.selesai = target.selesai or date(tahun, 12, 31)

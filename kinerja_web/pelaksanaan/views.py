@@ -22,7 +22,12 @@ from kinerja_web.daftar import tahun_aktif
 from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import is_partial, pindah, render
 from kinerja_web.models import Pegawai, Penugasan, PlotTimKerja
-from kinerja_web.models.pelaksanaan import Praktik, RefleksiKompetensi, StatusLangkah
+from kinerja_web.models.pelaksanaan import (
+    JenisKonfirmasi,
+    Praktik,
+    RefleksiKompetensi,
+    StatusLangkah,
+)
 from kinerja_web.models.skp import Skp, StatusSkp
 from kinerja_web.pelaksanaan import forms as f
 from kinerja_web.pelaksanaan import langkah as langkah_praktik
@@ -90,7 +95,8 @@ def index():
     tahun = tahun_aktif()
     rows = db.session.execute(
         select(Skp, Praktik).outerjoin(Praktik, Praktik.skp_id == Skp.id)
-        .where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)).all()
+        .where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)
+        .order_by(Skp.mulai, Skp.posisi)).all()
     return render_template("pelaksanaan/index.html", daftar=[s for s, _ in rows], tahun=tahun,
                            langkah={s.id: alur_p.langkah_sekarang(p) for s, p in rows})
 
@@ -408,8 +414,9 @@ def _form_tugas(sebagai, berkas, formdata=True):
     jenis_tugas = "tugas_pegawai" if sebagai == "pegawai" else "tugas_atasan"
     kwargs = {} if formdata else {"formdata": None}
     form = f.FormKonfirmasi(tugas=[k for (j, k) in ada if j == jenis_tugas],
-                            dokumen=[k for (j, k) in ada if j == "dokumen"],
-                            kelengkapan=[k for (j, k) in ada if j == "kelengkapan"], **kwargs)
+                            dokumen=[k for (j, k) in ada if j == JenisKonfirmasi.DOKUMEN],
+                            kelengkapan=[k for (j, k) in ada
+                                         if j == JenisKonfirmasi.KELENGKAPAN], **kwargs)
     if not formdata or not form.is_submitted():
         form.versi.data = str(berkas.versi_konfirmasi)
     return form
@@ -508,11 +515,11 @@ def _tampil_tugas(skp, sebagai, berkas, form, status=200, pesan=None, form_v=Non
         form_v=form_v, validasi=validasi, catatan_validasi=berkas.catatan_validasi,
         terkunci=alur_p.predikat_ditetapkan(skp),
         tugas=[t for t in atr.tugas_pokok(posisi)
-               if t.kode in alur_p.kode_konfirmasi(skp, "tugas_pegawai")],
+               if t.kode in alur_p.kode_konfirmasi(skp, JenisKonfirmasi.TUGAS_PEGAWAI)],
         dokumen=[d for d in atr.dokumen(posisi)
-                 if d.kode in alur_p.kode_konfirmasi(skp, "dokumen")],
+                 if d.kode in alur_p.kode_konfirmasi(skp, JenisKonfirmasi.DOKUMEN)],
         kelengkapan=[(k, KELENGKAPAN[k])
-                     for k in alur_p.kode_konfirmasi(skp, "kelengkapan")],
+                     for k in alur_p.kode_konfirmasi(skp, JenisKonfirmasi.KELENGKAPAN)],
     )
 
 

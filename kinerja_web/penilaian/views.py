@@ -22,6 +22,7 @@ from kinerja_web.daftar import (
     LANGKAH_STATUS,
     TAB_PRAKTIK,
     BarisPenilaian,
+    aturan_aktif,
     baris_dinas,
     baris_sekolah,
     cari_nama,
@@ -41,7 +42,7 @@ from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian
 from kinerja_web.models.skp import Skp, StatusSkp
-from kinerja_web.penilaian.angka import angka_kredit
+from kinerja_web.penilaian.angka import angka_kredit, bulan_skp
 from kinerja_web.perencanaan.forms import RadioBebas
 from kinerja_web.tolakan import tangkap
 
@@ -100,8 +101,9 @@ def ringkasan(skp_id):
         "penilaian/ringkasan.html", skp=skp, sebagai=sebagai, pen=pen, atr=atr,
         kurang=alur_n.kekurangan(skp, pen, praktik, ref, konfirmasi, pko),
         predikat=predikat, ditetapkan=ditetapkan, pko=pko, label=_label,
-        ak=angka_kredit(skp.pegawai, pen.predikat, atr, skp.posisi) if ditetapkan
-        else None)
+        ak=angka_kredit(skp.pegawai, pen.predikat, atr, skp.posisi, bulan_skp(skp, atr),
+                        tahun=skp.tahun.tahun)
+        if ditetapkan else None)
 
 
 def _label(kode, jenis="rating"):
@@ -401,13 +403,12 @@ def _data_penetapan(lingkup, tahun):
     return sekolah_id, pko_baris, sudah, sorted(siap, key=lambda b: b.skp.pegawai.nama), belum
 
 
-def panel_distribusi(pko, pilihan, sudah):
+def panel_distribusi(pko, pilihan, sudah, atr):
     """Counts and shares per predikat against the PKO's rule, and what is violated."""
     jumlah = alur_n.hitung_predikat(list(pilihan) + [p.predikat for p in sudah])
     n = sum(jumlah.values())
     baris = [(p, jumlah.get(p, 0), (jumlah.get(p, 0) * 100 / n) if n else 0)
              for p in aturan.Predikat.urut()]
-    atr = aturan.muat_aturan()
     return {"pko": aturan.PKO(pko) if pko else None, "baris": baris, "n": n,
             "kaidah": atr.kaidah_distribusi(pko) if pko else (),
             "pelanggaran": aturan.cek_distribusi(pko, jumlah) if pko else []}
@@ -450,7 +451,7 @@ def penetapan():
             status = 422
         elif form.aksi.data == "panel":
             return render("penilaian/_panel.html",
-                          panel=panel_distribusi(pko, pilihan + proyeksi, sudah))
+                          panel=panel_distribusi(pko, pilihan + proyeksi, sudah, aturan_aktif()))
         elif form.aksi.data == "konfirmasi":
             # "Kirim…": every check of the Kirim, nothing written; then the second page
             # that says what will be sent, with "Ya, kirim" (aksi=kirim).
@@ -469,7 +470,7 @@ def penetapan():
                     label = {p.value: p.label for p in aturan.Predikat}
                     return render_template(
                         "penilaian/penetapan_konfirmasi.html", form=form, lingkup=lingkup,
-                        panel=panel_distribusi(pko, pilihan + proyeksi, sudah),
+                        panel=panel_distribusi(pko, pilihan + proyeksi, sudah, aturan_aktif()),
                         baris=[(b, label[v], form[f"alasan_{b.pen.id}"].data)
                                for b, v in zip(siap, pilihan, strict=True)])
             status = gagal.status
@@ -509,7 +510,7 @@ def penetapan():
             status = gagal.status
             sekolah_id, pko_baris, sudah, semua_siap, belum = _data_penetapan(lingkup, tahun)
             halaman, siap, proyeksi = _halaman_penetapan(semua_siap)
-    panel = panel_distribusi(pko, pilihan + proyeksi, sudah)
+    panel = panel_distribusi(pko, pilihan + proyeksi, sudah, aturan_aktif())
     return render_template(
         "penilaian/penetapan.html", lingkup=lingkup, pko=pko_baris, sudah=sudah, siap=siap,
         belum=belum, form=form, panel=panel, predikat=list(aturan.Predikat.urut()),

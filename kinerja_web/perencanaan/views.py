@@ -11,17 +11,19 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from kinerja_web import kiriman
 from kinerja_web.alur import Ditolak, cek_versi
 from kinerja_web.alur import skp as alur_skp
+from kinerja_web.alur.tenggat import info_tenggat
+from kinerja_web.aturan import Tahap
 from kinerja_web.daftar import tahun_aktif
 from kinerja_web.extensions import db, simpan_transaksi
 from kinerja_web.htmx import hx_redirect, is_partial, pindah, render
-from kinerja_web.models.skp import POSISI_SKP, Skp, StatusSkp
+from kinerja_web.models.skp import POSISI_SKP, PosisiSkp, Skp, StatusSkp
 from kinerja_web.perencanaan import langkah as langkah_pegawai
 from kinerja_web.perencanaan.forms import (
     FormAjukan,
@@ -37,13 +39,15 @@ WIZARD = langkah_pegawai.PEGAWAI
 LANGKAH = WIZARD.judul
 
 
+# Built once (every wizard request runs one of them); bound per request: the SKP's id.
+_SKP = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
+        .where(Skp.id == bindparam("skp_id")))
+_SKP_KUNCI = _SKP.with_for_update(of=Skp).execution_options(populate_existing=True)
+
+
 def get_skp_saya_or_404(skp_id, kunci=False):
     """The signed-in person's own SKP (locked for writing when `kunci`)."""
-    q = (select(Skp).options(joinedload(Skp.tahun), joinedload(Skp.sekolah))
-         .where(Skp.id == skp_id))
-    if kunci:
-        q = q.with_for_update(of=Skp).execution_options(populate_existing=True)
-    skp = db.session.scalar(q)
+    skp = db.session.scalar(_SKP_KUNCI if kunci else _SKP, {"skp_id": skp_id})
     if skp is None or skp.pegawai_id != current_user.pegawai_id:
         abort(404)
     return skp
@@ -54,11 +58,11 @@ def posisi_saya():
     peran = current_user.peran
     out = []
     if peran.guru:
-        out.append("guru")
+        out.append(PosisiSkp.GURU)
     if peran.ks_sekolah:
-        out.append("kepala_sekolah")
+        out.append(PosisiSkp.KEPALA_SEKOLAH)
     if peran.plt_sekolah:
-        out.append("plt_kepala_sekolah")
+        out.append(PosisiSkp.PLT_KEPALA_SEKOLAH)
     return out
 
 
@@ -67,18 +71,26 @@ def posisi_saya():
 def index():
     tahun = tahun_aktif()
     posisi = posisi_saya()
-    skp = {s.posisi: s for s in db.session.scalars(
-        select(Skp).where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id))}
-    if len(posisi) == 1 and posisi[0] in skp:
+    # Of several parts (a Mutasi in the year) the open one is planned; the closed ones are
+    # listed with their period.
+    semua = db.session.scalars(
+        select(Skp).where(Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id)
+        .order_by(Skp.mulai)).all()
+    skp = {s.posisi: s for s in semua if s.ditutup is None}
+    lalu = [s for s in semua if s.ditutup is not None]
+    if len(posisi) == 1 and posisi[0] in skp and not lalu:
         return redirect(url_for(".lihat", skp_id=skp[posisi[0]].id))
-    alasan = {p: alur_skp.boleh_membuat(current_user.pegawai, p, current_user.peran)
+    alasan = {p: alur_skp.boleh_membuat(current_user.pegawai, p, current_user.peran, tahun)
               for p in posisi}
+    tidak_ikut = alur_skp.alasan_tidak_ikut(current_user.pegawai, tahun)
     return render_template("perencanaan/index.html", posisi=posisi, skp=skp, alasan=alasan,
-                           tahun=tahun, tidak_ikut=not current_user.pegawai.ikut_siklus,
+                           lalu=lalu,
+                           tahun=tahun, tidak_ikut=tidak_ikut is not None,
                            judul_langkah=list(WIZARD.judul.values()),
                            form_mulai={p: kiriman.FormKiriman() for p in posisi},
-                           alasan_umum=alur_skp.boleh_membuat(current_user.pegawai, "guru",
-                                                              current_user.peran))
+                           alasan_umum=tidak_ikut,
+                           tenggat=info_tenggat(current_user.pegawai, tahun,
+                                                Tahap.PENGAJUAN_SKP))
 
 
 @bp.post("/mulai/<posisi>")
@@ -95,7 +107,8 @@ def mulai(posisi):
         return ulang
     tahun = tahun_aktif()
     ada = db.session.scalar(select(Skp).where(
-        Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi))
+        Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id, Skp.posisi == posisi,
+        Skp.ditutup.is_(None)))
     if ada is None:
         try:
             with tangkap(kilat="galat") as gagal:
@@ -111,7 +124,7 @@ def mulai(posisi):
             flash(kiriman.PESAN_ULANG, "info")
             ada = db.session.scalar(select(Skp).where(
                 Skp.pegawai_id == current_user.pegawai_id, Skp.tahun_id == tahun.id,
-                Skp.posisi == posisi))
+                Skp.posisi == posisi, Skp.ditutup.is_(None)))
     return hx_redirect(url_for(".langkah", skp_id=ada.id, n=1))
 
 
@@ -124,7 +137,8 @@ def lihat(skp_id):
         kurang = alur_skp.langkah_belum_lengkap(skp)
         return redirect(url_for(".langkah", skp_id=skp.id,
                                 n=min(kurang, default=WIZARD.terakhir)))
-    return render_template("perencanaan/lihat.html", skp=skp, r=ringkas(skp))
+    return render_template("perencanaan/lihat.html", skp=skp, r=ringkas(skp),
+                           tenggat=alur_skp.tenggat_skp(skp))
 
 
 def _form(n, skp, formdata=True):
@@ -142,8 +156,10 @@ def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
         langkah=LANGKAH, templat=WIZARD[n].templat, terakhir=WIZARD.terakhir,
         atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi, pesan=pesan,
         konflik=konflik, kurang=kurang, kurang_langkah=kurang,
-        url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
-        r=ringkas(skp) if n == WIZARD.terakhir else None,
+        # Each step's address built once for the page (it links them up to 11 times).
+        url_langkah={nomor: url_for(".langkah", skp_id=skp.id, n=nomor)
+                     for nomor in LANGKAH}.__getitem__,
+        r=ringkas(skp) if n == WIZARD.terakhir else None, tenggat=alur_skp.tenggat_skp(skp),
     )
     if status != 200 and is_partial() and "aksi" in form and form.aksi.data == "otomatis":
         # An autosave targets the status line; a step to correct (409, 422) replaces the step.

@@ -102,7 +102,7 @@ def _tampil(skp, n, form, status=200, pesan=None, konflik=None):
         atr=alur_skp.aturan_skp(skp), posisi=skp.katalog_posisi,
         r=ringkas(skp), pesan=pesan, konflik=konflik, kurang_langkah={},
         url_langkah=lambda nomor: url_for(".langkah", skp_id=skp.id, n=nomor),
-        bisa_ubah=skp.status == StatusSkp.DIAJUKAN,
+        bisa_ubah=skp.status == StatusSkp.DIAJUKAN, tenggat=alur_skp.tenggat_skp(skp),
     )
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from kinerja_web import aturan
 from kinerja_web.extensions import db
 from kinerja_web.models import Konfirmasi, PkoSekolah, Praktik, RefleksiKompetensi, TahunKinerja
-from kinerja_web.models.pelaksanaan import StatusLangkah
+from kinerja_web.models.pelaksanaan import JenisKonfirmasi, StatusLangkah
+from kinerja_web.models.sinkro import TipePeriodik
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _dokumen(atr, posisi, kode, pel):
     """The names of the listed dokumen akuntabilitas the atasan confirmed."""
     katalog = atr.dokumen(posisi)
     return [f"{katalog[k].nama} (ketersediaan dikonfirmasi)" for k in kode
-            if k in katalog and ("dokumen", k) in pel.konfirmasi]
+            if k in katalog and (JenisKonfirmasi.DOKUMEN, k) in pel.konfirmasi]
 
 
 def bukti_dukung(atr, posisi, r, pel: Pelaksanaan) -> list[str]:
@@ -103,7 +104,7 @@ def bukti_dukung(atr, posisi, r, pel: Pelaksanaan) -> list[str]:
             out.append("Refleksi pengembangan kompetensi divalidasi atasan "
                        f"({_tgl(pel.kompetensi_divalidasi)})")
     elif kategori == "tugas_tambahan":
-        if ("tugas_atasan", r.get("kode")) in pel.konfirmasi:
+        if (JenisKonfirmasi.TUGAS_ATASAN, r.get("kode")) in pel.konfirmasi:
             out.append("Pelaksanaan tugas tambahan dikonfirmasi atasan")
     b = atr.bukti_dukung.get(kategori)
     if b is not None:
@@ -117,7 +118,7 @@ def realisasi(atr, posisi, r, pel: Pelaksanaan, rating_hasil=None) -> str | None
     if kategori == "organisasi":
         o = atr.rhk_organisasi.get(r.get("kode"))
         kode = [k for k in (o.bukti if o else ()) if k in atr.dokumen(posisi)]
-        ada = sum(1 for k in kode if ("dokumen", k) in pel.konfirmasi)
+        ada = sum(1 for k in kode if (JenisKonfirmasi.DOKUMEN, k) in pel.konfirmasi)
         teks = (f"{round(100 * ada / len(kode))}% ({ada} dari {len(kode)} dokumen tersedia)"
                 if kode else None)
         if pel.pko:
@@ -145,7 +146,7 @@ def realisasi(atr, posisi, r, pel: Pelaksanaan, rating_hasil=None) -> str | None
         return (f"1 dokumen refleksi ({pel.kompetensi_penerapan} penerapan), divalidasi "
                 f"{_tgl(pel.kompetensi_divalidasi)}")
     if kategori == "tugas_tambahan":
-        if ("tugas_atasan", r.get("kode")) not in pel.konfirmasi:
+        if (JenisKonfirmasi.TUGAS_ATASAN, r.get("kode")) not in pel.konfirmasi:
             return None
         return "1 tahun; terlaksana dan dikonfirmasi atasan"
     return None
@@ -176,7 +177,7 @@ def periodik(atr, periode, tahun, pel: Pelaksanaan | None, rating_hasil, rating_
     nilai_skp = predikat or aturan.predikat_kinerja(rating_hasil, rating_perilaku,
                                                     aturan=atr).value
     daftar = sorted((p for p in periode if (p.tahun is None or p.tahun == tahun)
-                     and p.tipe_periodik in ("Bulanan", "Triwulanan")
+                     and p.tipe_periodik in (TipePeriodik.BULANAN, TipePeriodik.TRIWULANAN)
                      and p.angka_periodik is not None), key=lambda p: p.angka_periodik)
     if not daftar:
         return []

@@ -15,7 +15,9 @@ from datetime import date
 from enum import Enum
 
 from kinerja_web import aturan
-from kinerja_web.models.skp import StatusSkp
+from kinerja_web.aturan.prarencana import StatusUnor, status_unor
+from kinerja_web.models.sinkro import JenisEkspor, TipePeriodik
+from kinerja_web.models.skp import PosisiSkp, StatusSkp
 
 # The platform's messages (seed 001, SPEC §6), kept verbatim.
 PESAN_UNOR_TIDAK_TERDAFTAR = "Data Unit Kerja Pegawai tidak terdaftar di Referensi Unit Kerja"
@@ -36,7 +38,7 @@ PESAN_PENILAIAN = "Penilaian akhir pegawai belum selesai"
 PESAN_TANPA_PERIODE_AKHIR = "Periode penilaian akhir (Tahunan) belum dibuat"
 PESAN_PENILAIAN_PERIODIK = "Penilaian periodik pegawai belum dilakukan"
 
-PERIODIK = ("Bulanan", "Triwulanan")
+PERIODIK = (TipePeriodik.BULANAN, TipePeriodik.TRIWULANAN)
 LABEL_POSISI = {"guru": "guru", "kepala_sekolah": "kepala sekolah",
                 "plt_kepala_sekolah": "Plt. kepala sekolah"}
 
@@ -178,11 +180,14 @@ class Subjek:
     jabatan: str | None = None
     golongan: str | None = None
     tanggal_lahir: date | None = None
+    # The SKP part's period when a Mutasi split the year (None: the whole year).
+    mulai: date | None = None
+    selesai: date | None = None
 
     @property
     def tipe_skp(self):
         """As the sync log writes it: "guru" or "kepala sekolah"."""
-        return "guru" if self.posisi == "guru" else "kepala sekolah"
+        return "guru" if self.posisi == PosisiSkp.GURU else "kepala sekolah"
 
 
 @dataclass(frozen=True)
@@ -287,32 +292,33 @@ def cek_unor_terdaftar(s: Subjek, ref: Referensi) -> list[Temuan]:
         return [Temuan("unor_tidak_terdaftar", PESAN_UNOR_TIDAK_TERDAFTAR, penyebab, tindak,
                        siapa)]
 
-    if not ref.ada_unor:
+    st = status_unor(s.unor_id, ref.unor if ref.ada_unor else None)
+    if st is None:
+        return []
+    if st == StatusUnor.TANPA_REFERENSI:
         return temuan("Referensi Unit Kerja belum diunggah.", "Operator Dinas mengunggah "
                       "Referensi Unit Kerja dari SIASN/e-Kinerja di halaman Data Referensi.",
                       Pemerbaiki.DINAS)
-    if not s.unor_id:
+    if st == StatusUnor.KOSONG:
         return temuan(f"{s.sekolah_nama or 'Sekolah'} belum memiliki ID UNOR di data aplikasi "
                       "ini.", "Dinas mengisi kolom unor_id sekolah (impor data sekolah) sesuai "
                       "Referensi Unit Kerja.", Pemerbaiki.DINAS)
-    unor = ref.unor.get(s.unor_id)
+    unor = ref.unor[s.unor_id or ""] if st == StatusUnor.TIDAK_AKTIF else None
     if unor is None:
         return temuan(f"UNOR {s.unor_id} milik {s.sekolah_nama} tidak ada di Referensi Unit "
                       "Kerja.", "Bila ID UNOR sekolah salah, Dinas memperbaikinya lewat impor "
                       "data sekolah; bila UNOR sekolah belum ada di SIASN, BKD memadankan UNOR "
                       "satuan pendidikan dengan NPSN.", Pemerbaiki.DINAS)
-    if not unor.aktif:
-        pengganti = ref.unor.get(s.asn.unor_id) if s.asn is not None else None
-        if pengganti is not None and pengganti.aktif and pengganti.unor_id != unor.unor_id:
-            return temuan(f"UNOR {unor.unor_id} ({unor.nama}) tidak aktif; di SIASN pegawai "
-                          f"sudah tercatat di UNOR {pengganti.unor_id} ({pengganti.nama}).",
-                          f"Dinas mengganti unor_id {s.sekolah_nama} menjadi "
-                          f"{pengganti.unor_id} lewat impor data sekolah.", Pemerbaiki.DINAS)
-        return temuan(f"UNOR {unor.unor_id} ({unor.nama}) berstatus tidak aktif di Referensi "
-                      "Unit Kerja.", "BKD mengaktifkan atau memadankan UNOR sekolah di SIASN; "
-                      "bila sekolah sudah memakai UNOR lain, Dinas mengganti unor_id sekolah.",
-                      Pemerbaiki.BKD)
-    return []
+    pengganti = ref.unor.get(s.asn.unor_id) if s.asn is not None else None
+    if pengganti is not None and pengganti.aktif and pengganti.unor_id != unor.unor_id:
+        return temuan(f"UNOR {unor.unor_id} ({unor.nama}) tidak aktif; di SIASN pegawai "
+                      f"sudah tercatat di UNOR {pengganti.unor_id} ({pengganti.nama}).",
+                      f"Dinas mengganti unor_id {s.sekolah_nama} menjadi "
+                      f"{pengganti.unor_id} lewat impor data sekolah.", Pemerbaiki.DINAS)
+    return temuan(f"UNOR {unor.unor_id} ({unor.nama}) berstatus tidak aktif di Referensi "
+                  "Unit Kerja.", "BKD mengaktifkan atau memadankan UNOR sekolah di SIASN; "
+                  "bila sekolah sudah memakai UNOR lain, Dinas mengganti unor_id sekolah.",
+                  Pemerbaiki.BKD)
 
 
 def cek_unor_padan(s: Subjek, ref: Referensi) -> list[Temuan]:
@@ -539,7 +545,7 @@ def cek_ada_periode(periode, tahun) -> list[Temuan]:
 
 def cek_periode_akhir(periode, tahun) -> list[Temuan]:
     """The final (Tahunan) period the annual assessment is sent into does not exist."""
-    if any(_berlaku(p, tahun) and p.tipe_periodik == "Tahunan" for p in periode):
+    if any(_berlaku(p, tahun) and p.tipe_periodik == TipePeriodik.TAHUNAN for p in periode):
         return []
     return [Temuan("tanpa_periode_akhir", PESAN_TANPA_PERIODE_AKHIR,
                    f"Belum ada periode bertipe Tahunan (periode final) untuk {tahun}.",
@@ -572,14 +578,14 @@ class Hasil:
         return not self.temuan
 
 
-def periksa(s: Subjek, ref: Referensi, jenis="perencanaan", temuan_periode=()) -> Hasil:
+def periksa(s: Subjek, ref: Referensi, jenis=JenisEkspor.PERENCANAAN, temuan_periode=()) -> Hasil:
     """All findings for one subject: planning checks, and for the final assessment also the
     assessment and the (Dinas-wide) period findings."""
     temuan = [t for cek in CEK_PERENCANAAN for t in cek(s, ref)]
-    if jenis == "penilaian_akhir":
+    if jenis == JenisEkspor.PENILAIAN_AKHIR:
         temuan += [t for cek in CEK_PENILAIAN for t in cek(s, ref)]
         temuan += list(temuan_periode)
-    elif jenis == "penilaian_periodik":
+    elif jenis == JenisEkspor.PENILAIAN_PERIODIK:
         temuan += [t for cek in CEK_PERIODIK for t in cek(s, ref)]
         temuan += list(temuan_periode)
     return Hasil(s, tuple(temuan))

@@ -15,8 +15,8 @@ from datetime import timedelta
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from kinerja_web import aturan
 from kinerja_web.atasan import PERAN_KS
-from kinerja_web.aturan.enums import Keikutsertaan
 from kinerja_web.daftar import cari_teks
 from kinerja_web.extensions import db
 from kinerja_web.models import (
@@ -32,7 +32,9 @@ from kinerja_web.models import (
     TahunKinerja,
     UnitKerja,
 )
-from kinerja_web.models.skp import StatusSkp
+from kinerja_web.models.org import ASN, Peran
+from kinerja_web.models.sinkro import JenisEkspor
+from kinerja_web.models.skp import PosisiSkp, StatusSkp
 from kinerja_web.sinkro import cek
 from kinerja_web.waktu import hari_ini, sekarang
 
@@ -77,10 +79,20 @@ def _rhk_atasan(rhk):
                  if r.get("jenis") == "utama")
 
 
-def dalam_lingkup(stmt, dinas_id):
-    """Only the pegawai the sync is about: ASN at a school of the Dinas, in the cycle."""
-    return stmt.where(Pegawai.dinas_id == dinas_id, Pegawai.keikutsertaan == Keikutsertaan.IKUT,
-                      Pegawai.status_kepegawaian.in_(("PNS", "PPPK")),
+def aturan_tahun(tahun):
+    """The rule set of a performance year given by its number (the bundled set of that
+    name, else the default one)."""
+    try:
+        return aturan.muat_aturan(str(tahun))
+    except aturan.AturanTidakDitemukan:
+        return aturan.muat_aturan()
+
+
+def dalam_lingkup(stmt, dinas_id, tahun):
+    """Only the pegawai the sync is about: ASN at a school of the Dinas, in the year's scope
+    (2026 takes in ASN seconded to private schools)."""
+    return stmt.where(Pegawai.dinas_id == dinas_id, Pegawai.syarat_ikut(aturan_tahun(tahun)),
+                      Pegawai.status_kepegawaian.in_(ASN),
                       Pegawai.sekolah_id.is_not(None))
 
 
@@ -107,7 +119,7 @@ class Muatan:
     # ------------------------------------------------------------ shared data
 
     def _lingkup(self, stmt):
-        return dalam_lingkup(stmt, self.dinas_id)
+        return dalam_lingkup(stmt, self.dinas_id, self.tahun)
 
     def _muat_pimpinan(self):
         """Today's principals, Plt. and Kepala Dinas with their agreed plans: one query."""
@@ -128,10 +140,10 @@ class Muatan:
             # posisi IN PERAN_KS (see there): 30 s for 1,500 schools with != "guru".
             .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id,
                                  Skp.tahun_id == _tahun_id(self.tahun),
-                                 Skp.posisi.in_(PERAN_KS),
+                                 Skp.posisi.in_(PERAN_KS), Skp.ditutup.is_(None),
                                  Skp.status == StatusSkp.DISEPAKATI))
             .where(Penugasan.dinas_id == self.dinas_id, Penugasan.aktif_pada(self.tanggal),
-                   or_(kondisi, Penugasan.peran == "kepala_dinas"))
+                   or_(kondisi, Penugasan.peran == Peran.KEPALA_DINAS))
             .order_by(Penugasan.mulai, Penugasan.id)
         ).all()
         # As atasan.pimpinan_sekolah: the assignment that started last wins.
@@ -139,17 +151,17 @@ class Muatan:
         self.peran = {}  # pegawai_id -> {posisi: sekolah_id led}
         for peran, sid, pid, nama, nip, s_nama, unor_id, unor_nama, unor_asn, rhk in rows:
             p = Pimpinan(pid, nama, nip, sid, s_nama,
-                         unor_asn if peran == "kepala_dinas" else unor_id,
-                         None if peran == "kepala_dinas" else unor_nama, rhk is not None,
+                         unor_asn if peran == Peran.KEPALA_DINAS else unor_id,
+                         None if peran == Peran.KEPALA_DINAS else unor_nama, rhk is not None,
                          _rhk_atasan(rhk))
-            if peran == "kepala_dinas":
+            if peran == Peran.KEPALA_DINAS:
                 self.kepala_dinas = p
                 continue
             ks, plt = self.pimpinan.get(sid, (None, None))
-            lama = ks if peran == "kepala_sekolah" else plt
+            lama = ks if peran == Peran.KEPALA_SEKOLAH else plt
             if lama is not None and lama.id == pid and lama.skp_disepakati:
                 p = lama  # one row per agreed plan: keep the one that is agreed
-            self.pimpinan[sid] = (p, plt) if peran == "kepala_sekolah" else (ks, p)
+            self.pimpinan[sid] = (p, plt) if peran == Peran.KEPALA_SEKOLAH else (ks, p)
             self.peran.setdefault(pid, {})[peran] = sid
 
     def _muat_unor(self, ids):
@@ -173,6 +185,8 @@ class Muatan:
     def _pernyataan(self):
         atasan_asn = aliased(AsnSiasn)
         atasan_roster = aliased(Pegawai)
+        sekolah_skp = aliased(Sekolah)
+        atasan_skp = aliased(Pegawai)
         stmt = (
             select(Pegawai.id, Pegawai.nip, Pegawai.nama, Pegawai.jabatan, Pegawai.golongan,
                    Pegawai.tanggal_lahir, Pegawai.sekolah_id, Sekolah.nama, Sekolah.unor_id,
@@ -181,10 +195,15 @@ class Muatan:
                    Penilaian.umpan_balik_perilaku, Penilaian.predikat, Penetapan.id,
                    AsnSiasn.nip, AsnSiasn.nama, AsnSiasn.unor_id, AsnSiasn.jabatan,
                    AsnSiasn.golongan, AsnSiasn.atasan_nip, atasan_asn.nama, atasan_roster.nama,
-                   Skp.id, Praktik.diobservasi)
+                   Skp.id, Praktik.diobservasi,
+                   # 29..: the part (a Mutasi splits the year): period, school, atasan.
+                   Skp.mulai, Skp.selesai, Skp.ditutup, Skp.sekolah_id, sekolah_skp.nama,
+                   sekolah_skp.unor_id, Skp.atasan_id, atasan_skp.nama, atasan_skp.nip)
             .join(Sekolah, Pegawai.sekolah_id == Sekolah.id)
             .outerjoin(Skp, and_(Skp.pegawai_id == Pegawai.id,
                                  Skp.tahun_id == _tahun_id(self.tahun)))
+            .outerjoin(sekolah_skp, sekolah_skp.id == Skp.sekolah_id)
+            .outerjoin(atasan_skp, and_(atasan_skp.id == Skp.atasan_id, Skp.ditutup.is_not(None)))
             .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
             .outerjoin(Praktik, Praktik.skp_id == Skp.id)
             .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
@@ -226,7 +245,7 @@ class Muatan:
             if rows:
                 self.ada_unor, self.ada_asn = rows[0].ada_unor, rows[0].ada_asn
             self.jumlah = len({r[0] for r in rows})
-            ids = {r[8] for r in rows} | {r[21] for r in rows}
+            ids = {r[8] for r in rows} | {r[21] for r in rows} | {r[34] for r in rows}
             ids |= {p.unor_id for pair in self.pimpinan.values() for p in pair if p}
             if self.kepala_dinas is not None:
                 ids.add(self.kepala_dinas.unor_id)
@@ -258,7 +277,10 @@ class Muatan:
         self.diperiksa += 1
         r = rows[0]
         pid, nip, nama, jabatan, golongan, lahir, sekolah_id, sekolah_nama, unor_id = r[:9]
-        skp = {x[9]: x for x in rows if x[9] is not None}
+        # {posisi: its parts in period order}; one part for a year without a Mutasi.
+        skp = {}
+        for x in sorted((x for x in rows if x[9] is not None), key=lambda x: x[29]):
+            skp.setdefault(x[9], []).append(x)
         peran = self.peran.get(pid, {})
         posisi = set(skp)
         # As peran.muat_peran: a definitive principal is not assessed as a teacher.
@@ -269,27 +291,48 @@ class Muatan:
         if r[19] is not None:
             asn = cek.Asn(r[19], r[20], r[21], r[22], r[23], r[24], r[25] or r[26])
         for pos in sorted(posisi, key=URUT_POSISI.get):
-            x = skp.get(pos)
-            sid = peran.get(pos, sekolah_id) if pos != "guru" else sekolah_id
-            s_nama, s_unor = sekolah_nama, unor_id
-            if sid != sekolah_id:  # leads another school than the one he teaches at
-                p = next((p for p in self.pimpinan.get(sid, ()) if p and p.id == pid), None)
-                s_nama, s_unor = (p.sekolah_nama, p.unor_id) if p else (None, None)
-            data_skp = data_pen = None
-            if x is not None:
-                data_skp = cek.DataSkp(x[10], StatusSkp(x[10]).label, tuple(x[11] or ()), x[27],
-                                       x[28] is not None)
-                if x[12] is not None:
-                    data_pen = cek.DataPenilaian(
-                        bool(x[12]), x[17] if x[18] is not None else None, x[13], x[14], x[15],
-                        x[16] or {})
-            yield cek.Subjek(pid, nip, nama, pos, sid, s_nama, s_unor,
-                             self.atasan(pid, pos, sid), data_skp, data_pen, asn, jabatan,
-                             golongan, lahir)
+            bagian = skp.get(pos) or [None]
+            banyak = len(bagian) > 1
+            for x in bagian:
+                sid = peran.get(pos, sekolah_id) if pos != PosisiSkp.GURU else sekolah_id
+                s_nama, s_unor = sekolah_nama, unor_id
+                if x is not None and x[32] is not None and x[32] != sid:
+                    # A part of another school (closed by a Mutasi): its own UNOR.
+                    sid, s_nama, s_unor = x[32], x[33], x[34]
+                elif sid != sekolah_id:  # leads another school than the one he teaches at
+                    p = next((p for p in self.pimpinan.get(sid, ()) if p and p.id == pid),
+                             None)
+                    s_nama, s_unor = (p.sekolah_nama, p.unor_id) if p else (None, None)
+                data_skp = data_pen = None
+                if x is not None:
+                    data_skp = cek.DataSkp(x[10], StatusSkp(x[10]).label, tuple(x[11] or ()),
+                                           x[27], x[28] is not None)
+                    if x[12] is not None:
+                        data_pen = cek.DataPenilaian(
+                            bool(x[12]), x[17] if x[18] is not None else None, x[13], x[14],
+                            x[15], x[16] or {})
+                atasan = self.atasan(pid, pos, sid)
+                if x is not None and x[31] is not None and x[36] is not None:
+                    atasan = self._atasan_bagian(x, sid, s_unor)
+                yield cek.Subjek(pid, nip, nama, pos, sid, s_nama, s_unor, atasan, data_skp,
+                                 data_pen, asn, jabatan, golongan, lahir,
+                                 x[29] if x is not None and banyak else None,
+                                 x[30] if x is not None and banyak else None)
+
+    def _atasan_bagian(self, x, sekolah_id, unor_id):
+        """The atasan of a part a Mutasi closed: the one of its period (kept on the part)."""
+        for p in self.pimpinan.get(sekolah_id, ()):
+            if p is not None and p.id == x[35]:
+                return self._atasan_dari(p)
+        if self.kepala_dinas is not None and self.kepala_dinas.id == x[35]:
+            return self.atasan(x[0], "kepala_sekolah", sekolah_id)
+        unor = self.unor.get(unor_id or "")
+        return cek.Atasan(x[36], x[37], False, False, (), unor_id,
+                          unor.nama if unor else x[33])
 
     def atasan(self, pegawai_id, posisi, sekolah_id):
         """The PPK of one subject, resolved as atasan.atasan_untuk does (SPEC §1)."""
-        if posisi == "guru":
+        if posisi == PosisiSkp.GURU:
             ks, plt = self.pimpinan.get(sekolah_id, (None, None))
             if ks is not None and ks.id != pegawai_id:
                 return self._atasan_dari(ks)
@@ -313,16 +356,16 @@ class Muatan:
                           unor.nama if unor else p.unor_nama)
 
 
-def hasil(muatan: Muatan, jenis="perencanaan") -> Iterator[cek.Hasil]:
+def hasil(muatan: Muatan, jenis=JenisEkspor.PERENCANAAN) -> Iterator[cek.Hasil]:
     """Run the pre-check over every subject of a run, lazily (bounded memory)."""
     temuan_periode = ()
-    if jenis == "penilaian_akhir":
+    if jenis == JenisEkspor.PENILAIAN_AKHIR:
         temuan_periode = tuple(cek.cek_periode(muatan.periode, muatan.tahun))
-    elif jenis == "penilaian_periodik":
+    elif jenis == JenisEkspor.PENILAIAN_PERIODIK:
         temuan_periode = tuple(cek.cek_periode_periodik(muatan.periode, muatan.tahun))
     for s in muatan:
         # Only the definitive position's predikat goes to e-Kinerja (seed 003, row 1).
-        if jenis != "perencanaan" and s.posisi == "plt_kepala_sekolah":
+        if jenis != JenisEkspor.PERENCANAAN and s.posisi == PosisiSkp.PLT_KEPALA_SEKOLAH:
             continue
         yield cek.periksa(s, muatan.referensi, jenis, temuan_periode)
 
@@ -330,7 +373,8 @@ def hasil(muatan: Muatan, jenis="perencanaan") -> Iterator[cek.Hasil]:
 
 def ringkasan_kesiapan(dinas_id, tahun):
     """(not ready, ready, when it was counted or None if just now) for the planning sync."""
-    n = db.session.scalar(dalam_lingkup(select(func.count()).select_from(Pegawai), dinas_id))
+    n = db.session.scalar(dalam_lingkup(select(func.count()).select_from(Pegawai), dinas_id,
+                                        tahun))
     kunci = (dinas_id, tahun)
     if n > BATAS_HITUNG_LANGSUNG:
         lama = _ringkasan.get(kunci)

@@ -10,9 +10,11 @@ held while the Dinas is checked and the files are built (a minute for 20,000 peg
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
+
 from kinerja_web import alur, aturan
 from kinerja_web.extensions import baca_saja, db
-from kinerja_web.models import Ekspor, LogSinkro, Pegawai
+from kinerja_web.models import Ekspor, LogSinkro, Pegawai, TahunKinerja
 from kinerja_web.models.sinkro import StatusLog
 from kinerja_web.sinkro import berkas, capaian, cek, data
 from kinerja_web.sinkro.pengirim import PengirimBerkas
@@ -72,8 +74,9 @@ def catatan(s, ref, jenis, atr=None, pel=None) -> dict:
     out = {
         "versi_format": berkas.VERSI_FORMAT, "jenis": jenis, "nip": s.nip, "nama": s.nama,
         "jenis_skp": JENIS_SKP[s.posisi], "plt": s.posisi == "plt_kepala_sekolah",
-        "periode_awal": date(ref.tahun, 1, 1).isoformat(),
-        "periode_akhir": date(ref.tahun, 12, 31).isoformat(),
+        # Each SKP part with its own period (a Mutasi in the year, issue #14 §5).
+        "periode_awal": (s.mulai or date(ref.tahun, 1, 1)).isoformat(),
+        "periode_akhir": (s.selesai or date(ref.tahun, 12, 31)).isoformat(),
         "pendekatan": "KUANTITATIF", "jabatan": _isi(s.jabatan),
         "unor": {"id": s.unor_id, "nama": unor.nama if unor else _isi(s.sekolah_nama)},
         "atasan": {"nama": a.nama, "nip": _isi(a.nip),
@@ -172,7 +175,8 @@ def siapkan(dinas_id, jenis, tahun, akun=None, *, lingkup="Seluruh Dinas", sekol
     pengirim = pengirim or PengirimBerkas()
     waktu = sekarang()
     muatan = data.Muatan(dinas_id, tahun, sekolah_id=sekolah_id, pegawai_id=pegawai_id)
-    atr = aturan.muat_aturan()
+    atr = aturan.muat_aturan(db.session.scalar(
+        select(TahunKinerja.aturan).where(TahunKinerja.tahun == tahun)) or str(tahun))
     lolos, log = [], []
     gagal = 0
 

@@ -1,23 +1,20 @@
 """The instance's e-Kinerja period settings, recorded here so the pre-check can see errors
-#1–#3 of the assessment sync before anything is sent. Every change is audited."""
-
-from datetime import date
+#1–#3 of the assessment sync before anything is sent: the forms and the list here; every
+change (audited) is `alur.periode`."""
 
 from sqlalchemy import select
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from kinerja_web import alur
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.kiriman import DenganKiriman
 from kinerja_web.models import PeriodeEkinerja
-from kinerja_web.models.sinkro import TIPE_PERIODIK
+from kinerja_web.models.sinkro import TIPE_PERIODIK, TipePeriodik
 from kinerja_web.teks import panjang
 
-ANGKA_MAKS = {"Bulanan": 12, "Triwulanan": 4, "Tahunan": 1}
-BIDANG = ("nama", "tahun", "mulai", "selesai", "batas", "tipe_periodik", "angka_periodik")
+ANGKA_MAKS = {TipePeriodik.BULANAN: 12, TipePeriodik.TRIWULANAN: 4, TipePeriodik.TAHUNAN: 1}
 
 
 class FormPeriode(Formulir):
@@ -76,38 +73,3 @@ class FormPeriodeBaru(DenganKiriman, FormPeriode):
 def daftar(dinas_id):
     return db.session.scalars(select(PeriodeEkinerja).where(PeriodeEkinerja.dinas_id == dinas_id)
                               .order_by(PeriodeEkinerja.mulai, PeriodeEkinerja.id)).all()
-
-
-def _teks(v):
-    return v.isoformat() if isinstance(v, date) else v
-
-
-def tambah(dinas_id, nilai, akun=None):
-    """A new period; audited."""
-    p = PeriodeEkinerja(dinas_id=dinas_id, versi=1, **nilai)
-    db.session.add(p)
-    db.session.flush()
-    alur.catat("periode_ekinerja_dibuat", p, akun=akun,
-               data={k: _teks(v) for k, v in nilai.items()})
-    return p
-
-
-def ubah(p, nilai, versi, akun=None):
-    """Change a period seen at `versi` (409 when someone changed it since); audited."""
-    alur.cek_versi(p, versi)
-    beda = {k: [_teks(getattr(p, k)), _teks(v)] for k, v in nilai.items()
-            if getattr(p, k) != v}
-    if beda:
-        for k, v in nilai.items():
-            setattr(p, k, v)
-        p.versi += 1
-        alur.catat("periode_ekinerja_diubah", p, akun=akun, data=beda)
-    return beda
-
-
-def hapus(p, versi, akun=None):
-    """Remove a period (e.g. "HAPUS PERIODE DUPLIKAT"); the audit row keeps its values."""
-    alur.cek_versi(p, versi)
-    alur.catat("periode_ekinerja_dihapus", p, akun=akun,
-               data={k: _teks(getattr(p, k)) for k in BIDANG})
-    db.session.delete(p)

@@ -8,19 +8,22 @@ finished job in one short write (`ekspor.simpan`). Nothing half is kept: a cance
 failed or interrupted job leaves no export, and a job whose owner died (same machine: its
 process is gone; elsewhere: a heartbeat older than 90 s) is taken over and run again from
 the start, by the progress page, the first request after a restart or `flask
-ekspor-lanjut`. The owner, the heartbeat and the queue are those of the batch prints
-(kinerja_web.jobs): RQ queue `kinerja-cetak` when KINERJA_REDIS_URL is set (the work horse
-at `nice` NICE), else one background thread of the web process (lowered to the same
-priority). `flask ekspor-ekinerja` runs the same job in the foreground.
+ekspor-lanjut`. The owner and the heartbeat are those of the batch prints
+(kinerja_web.tugas_latar), and so is the queue (kinerja_web.jobs): RQ queue
+`kinerja-cetak` when KINERJA_REDIS_URL is set (the work horse at `nice` NICE), else one
+background thread of the web process (lowered to the same priority). `flask
+ekspor-ekinerja` runs the same job in the foreground.
 """
 
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select, update
+from redis import Redis
+from rq import Queue
+from sqlalchemy import update
 
-from kinerja_web import jobs
+from kinerja_web import jobs, tugas_latar
 from kinerja_web.alur import sinkro as alur_sinkro
 from kinerja_web.extensions import baca_saja, db, transaksi_tulis
 from kinerja_web.models import Akun
@@ -41,9 +44,6 @@ class Berhenti(Exception):
 def antrikan(app, tugas_id):
     """Hand a job to a worker (RQ when Redis is configured, else a background thread)."""
     if app.config.get("REDIS_URL"):
-        from redis import Redis
-        from rq import Queue
-
         Queue(ANTREAN, connection=Redis.from_url(app.config["REDIS_URL"])).enqueue(
             "kinerja_web.jobs.kerja_rq_ekspor", tugas_id, job_timeout=3 * 3600)
         return
@@ -71,81 +71,34 @@ def _jalankan_dengan_app(app, tugas_id):
 
 # ---------------------------------------------------------------- who owns a job
 
-
-def terputus(t, kini=None):
-    """A job nobody works on: waiting, or running under an owner that died."""
-    kini = kini or sekarang()
-    if t.status == StatusTugas.ANTRI:
-        return True
-    return t.status == StatusTugas.BERJALAN and (
-        t.detak is None or t.detak < kini - jobs.BASI or jobs.pemilik_mati(t.pekerja))
-
-
-def _bersyarat(t):
-    """WHERE: the row is still as it was read (so of two takers only one matches)."""
-    return (TugasEkspor.id == t.id, TugasEkspor.status == t.status,
-            TugasEkspor.pekerja.is_(None) if t.pekerja is None
-            else TugasEkspor.pekerja == t.pekerja,
-            TugasEkspor.detak.is_(None) if t.detak is None else TugasEkspor.detak == t.detak)
-
-
-def _baca(tugas_id):
-    db.session.rollback()
-    with baca_saja():
-        return db.session.execute(select(
-            TugasEkspor.id, TugasEkspor.status, TugasEkspor.pekerja, TugasEkspor.detak,
-            TugasEkspor.akun_id, TugasEkspor.diproses).where(TugasEkspor.id == tugas_id)).first()
+# The owner, heartbeat and takeover of an export job (kinerja_web.tugas_latar): a takeover
+# runs it again from the start (progress back to nothing).
+PEMILIK = tugas_latar.TugasLatar(
+    TugasEkspor, StatusTugas, dibaca=("akun_id", "diproses"), sama=("detak",),
+    awal={"tahap": TahapEkspor.CEK, "diproses": 0}, tulis=transaksi_tulis,
+    catat_ambil=lambda t, pekerja: alur_sinkro.catat_ambil(t, pekerja),
+    catat_kembali=lambda t: alur_sinkro.catat_kembali_antri(t))
 
 
 def klaim(tugas_id, pekerja):
     """Take the job if it waits or its worker died; True when taken (atomic, as a batch).
     Progress starts again from nothing: the run is redone from the start."""
-    t = _baca(tugas_id)
-    if t is None or not terputus(t):
-        return False
-    kini = sekarang()
-    with transaksi_tulis():
-        hasil = db.session.execute(
-            update(TugasEkspor).where(*_bersyarat(t))
-            .values(status=StatusTugas.BERJALAN, pekerja=pekerja, detak=kini,
-                    tahap=TahapEkspor.CEK, diproses=0, mulai=func.coalesce(TugasEkspor.mulai,
-                                                                           kini)))
-        if hasil.rowcount == 1:
-            alur_sinkro.catat_ambil(t, pekerja)
-        db.session.commit()
-    return hasil.rowcount == 1
+    return PEMILIK.klaim(tugas_id, pekerja)
 
 
 def yang_terputus():
     """Jobs whose worker died or that wait (for `flask ekspor-lanjut` and startup)."""
-    kini = sekarang()
-    return [t.id for t in db.session.execute(select(
-        TugasEkspor.id, TugasEkspor.status, TugasEkspor.pekerja, TugasEkspor.detak)
-        .where(TugasEkspor.status.in_(StatusTugas.terbuka())).order_by(TugasEkspor.id))
-        if terputus(t, kini)]
+    return PEMILIK.yang_terputus()
 
 
 def pulihkan_bila_terputus(app, tugas_id):
     """From the progress page: a running job whose worker died, or a job waiting for
     longer than the heartbeat window (its queue was lost), goes back to a worker. Atomic;
     True when this request handed it over."""
-    t = _baca(tugas_id)
-    if t is None or t.status not in StatusTugas.terbuka():
+    if not PEMILIK.kembalikan_bila_terputus(tugas_id):
         return False
-    if t.status == StatusTugas.ANTRI:
-        if t.detak is None or t.detak >= sekarang() - jobs.BASI:
-            return False  # queued recently: its worker will come
-    elif not terputus(t):
-        return False
-    with transaksi_tulis():
-        hasil = db.session.execute(update(TugasEkspor).where(*_bersyarat(t)).values(
-            status=StatusTugas.ANTRI, pekerja=None, detak=sekarang()))
-        if hasil.rowcount == 1:
-            alur_sinkro.catat_kembali_antri(t)
-        db.session.commit()
-    if hasil.rowcount == 1:
-        antrikan(app, tugas_id)
-    return hasil.rowcount == 1
+    antrikan(app, tugas_id)
+    return True
 
 
 class _Laporan:
@@ -179,7 +132,7 @@ def jalankan(tugas_id, pekerja=None):
     read transaction, then store the export and finish the job in one write. True when
     this call finished it; False when it was not to be taken or was stopped (cancelled,
     taken over). A failure is written to the row (in Indonesian) and raised."""
-    pekerja = pekerja or jobs.identitas()
+    pekerja = pekerja or tugas_latar.identitas()
     if not klaim(tugas_id, pekerja):
         return False
     with baca_saja():
@@ -189,8 +142,7 @@ def jalankan(tugas_id, pekerja=None):
         dinas_id, jenis, tahun, lingkup, akun_id = (t.dinas_id, t.jenis, t.tahun, t.lingkup,
                                                     t.akun_id)
         akun = db.session.get(Akun, akun_id) if akun_id is not None else None
-    detak = jobs._Detak(db.engine, tugas_id, pekerja, TugasEkspor)
-    detak.start()
+    detak = PEMILIK.detak(db.engine, tugas_id, pekerja)
     laporan = _Laporan(db.engine, tugas_id, pekerja)
     try:
         with baca_saja():  # minutes for a large Dinas: no write lock meanwhile

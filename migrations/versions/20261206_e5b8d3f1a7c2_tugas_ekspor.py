@@ -6,7 +6,7 @@ export it produced. A partial unique index allows one open (queued or running) j
 Dinas, kind and year. New table only: existing rows are untouched.
 
 Revision ID: e5b8d3f1a7c2
-Revises: d8f1a3b5c7e9
+Revises: e4a7c2b9d1f3
 Create Date: 2026-12-06 08:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b8d3f1a7c2'
-down_revision = 'd8f1a3b5c7e9'
+down_revision = 'e4a7c2b9d1f3'
 branch_labels = None
 depends_on = None
 

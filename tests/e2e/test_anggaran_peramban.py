@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from tests.e2e.test_masuk import masuk
+from tests.e2e.bantu_e2e import masuk
 
 pytestmark = pytest.mark.e2e
 

@@ -34,7 +34,7 @@ from kinerja_web.models import Akun, Pegawai
 from kinerja_web.models.cetak import CetakBatch
 from kinerja_web.models.skp import Skp
 from tests.bantu_peramban import LEBAR, judul_beda, lebar_lebih, target_kecil
-from tests.e2e.test_masuk import masuk
+from tests.e2e.bantu_e2e import masuk
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +58,7 @@ LEPAS = {
     "dinas.garuda": "the emblem image shown on the settings page and in the PDFs",
     "dokumen.batch_unduh": "a download (the finished batch's PDF), linked from its status",
     "sinkro.unduh_temuan": "a download (.xlsx)",
+    "dinas_pra.unduh": "a download (.xlsx, .csv)",
     "sinkro.unduh_ekspor": "a download (.jsonl)",
     "sinkro.referensi_templat": "a download (.xlsx)",
     "sinkro.referensi_unduh": "a download (.xlsx)",
@@ -65,6 +66,8 @@ LEPAS = {
     "impor.templat_xlsx": "a download (.xlsx)",
     "impor.templat_csv": "a download (.csv)",
     "dinas_penilaian.rekap_unduh": "a download (.xlsx)",
+    "beranda.berhenti": "opened from the unsubscribe link of the daily reminder e-mail "
+                        "(a signed token, no login)",
     "penilaian.kirim": "the confirmation opened by the list's 'Kirim data (n)' button (a GET "
                        "form, disabled at 0), not a link; tests/test_jujur_cepat.py walks it",
 }
@@ -72,7 +75,7 @@ LEPAS = {
 
 # Pages of one's own plan: open to everyone signed in (an empty state for those without a
 # plan); the menu offers them to the people who have one (Guru, Kepala Sekolah, Plt.).
-RENCANA_SENDIRI = ("perencanaan.index", "pelaksanaan.index")
+RENCANA_SENDIRI = ("perencanaan.index", "pelaksanaan.index", "riwayat.sendiri")
 LEPAS_PERAN = {
     **{(p, e): "Dinas staff have no plan of their own" for p in ("kadis", "tim", "operator")
        for e in RENCANA_SENDIRI},
@@ -88,6 +91,13 @@ LEPAS_PERAN = {
     # reflection is accepted (guru11 walks it: tests/e2e/test_jujur.py).
     **{(p, "pelaksanaan.upaya"): "notes final once the reflection is accepted"
        for p in ("guru", "kepsek")},
+    # One's own history is /riwayat (the menu's "Riwayat Kinerja"); the address with one's
+    # own id is the same page, linked for the atasan and the Dinas.
+    ("guru", "riwayat.pegawai"): "one's own history is linked as /riwayat",
+    # A teacher's history is linked from the teacher's rating summary; the one summary the
+    # crawl visits for kepsek3 is his own (test_riwayat.py follows the teacher's link).
+    ("kepsek", "riwayat.pegawai"): "linked from a teacher's rating summary; the crawl's "
+                                   "one summary is his own",
     ("tim", "penilaian.penetapan"): "the Kepala Dinas sends the principals' penetapan (his "
                                     "'Mulai kirim'); the route is the principals' too",
 }

@@ -5,18 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kinerja_web.demo import SANDI_DEMO
+from tests.e2e.bantu_e2e import masuk
 
 pytestmark = pytest.mark.e2e
-
-
-def masuk(page, server, username):
-    page.goto(server + "/")
-    expect(page).to_have_url(re.compile(r"/masuk"))
-    page.get_by_label("NIP atau nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(SANDI_DEMO)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_role("heading", name="Beranda")).to_be_visible()
 
 
 def test_masuk_beranda_keluar(page, server):

@@ -6,8 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_masuk import masuk
-from tests.e2e.test_perencanaan import keluar
+from tests.e2e.bantu_e2e import keluar, masuk
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_masuk import masuk
-from tests.e2e.test_perencanaan import keluar
+from kinerja_web.demo import TAHUN_INI
+from tests.e2e.bantu_e2e import keluar, masuk
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +84,7 @@ def test_kepala_sekolah_menilai_dinas_pko_penetapan_guru_melihat(halaman_js, ser
     keluar(page)
 
     masuk(page, server, "guru12")
-    expect(page.get_by_text("Predikat Kinerja 2025: Sangat Baik")).to_be_visible()
+    expect(page.get_by_text(f"Predikat Kinerja {TAHUN_INI}: Sangat Baik")).to_be_visible()
     page.get_by_role("link", name="Lihat").first.click()
     expect(page.get_by_role("heading", name="Predikat Kinerja: Sangat Baik")).to_be_visible()
     expect(page.get_by_text("Angka kredit", exact=True)).to_be_visible()
@@ -136,4 +136,4 @@ def test_dinas_menilai_kepala_sekolah_bersama_tim_kerja(halaman_js, server):
     keluar(page)
 
     masuk(page, server, "kepsek5")
-    expect(page.get_by_text("Predikat Kinerja 2025: Baik")).to_be_visible()
+    expect(page.get_by_text(f"Predikat Kinerja {TAHUN_INI}: Baik")).to_be_visible()

@@ -6,14 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_masuk import masuk
+from tests.e2e.bantu_e2e import keluar, masuk
 
 pytestmark = pytest.mark.e2e
-
-
-def keluar(page):
-    page.get_by_role("button", name="Keluar").click()
-    expect(page).to_have_url(re.compile(r"/masuk"))
 
 
 def isi_rencana(page, server, praktik, kompetensi, aspek, tugas_tambahan="Tidak"):

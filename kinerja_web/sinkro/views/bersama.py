@@ -1,14 +1,16 @@
 """The blueprint of the Sinkro pages (endpoints `sinkro.*`) and the filters they share."""
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy import select
 
+from kinerja_web.daftar import tahun_aktif
 from kinerja_web.extensions import db
 from kinerja_web.models import Sekolah
+from kinerja_web.models.org import Peran
 
 bp = Blueprint("sinkro", __name__, url_prefix="/sinkro")
-OPERATOR = "operator_dinas"
+OPERATOR = Peran.OPERATOR_DINAS
 
 
 def dinas_pengguna():
@@ -17,8 +19,8 @@ def dinas_pengguna():
 
 
 def tahun_sinkro():
-    """The performance year the instance syncs."""
-    return current_app.config["TAHUN_KINERJA"]
+    """The performance year the page shows (the one synced)."""
+    return tahun_aktif().tahun
 
 
 def sekolah_dinas():

@@ -7,6 +7,7 @@ from flask import abort, request
 
 from kinerja_web.daftar import PER_HALAMAN, nomor_halaman, pilihan_arg
 from kinerja_web.htmx import render
+from kinerja_web.models.sinkro import JenisEkspor
 from kinerja_web.peran import perlu_peran
 from kinerja_web.sinkro import berkas, cek, data
 from kinerja_web.sinkro.ekspor import JENIS
@@ -54,9 +55,12 @@ def cek_kesiapan():
             rows.append((h.subjek, [t for t in h.temuan if t.kode not in KODE_PERIODE],
                          h.siap))
     tahun = tahun_sinkro()
-    temuan_dinas = cek.cek_periode(muatan.periode, tahun) \
-        if jenis == "penilaian_akhir" else cek.cek_periode_periodik(muatan.periode, tahun) \
-        if jenis == "penilaian_periodik" else []
+    if jenis == JenisEkspor.PENILAIAN_AKHIR:
+        temuan_dinas = cek.cek_periode(muatan.periode, tahun)
+    elif jenis == JenisEkspor.PENILAIAN_PERIODIK:
+        temuan_dinas = cek.cek_periode_periodik(muatan.periode, tahun)
+    else:
+        temuan_dinas = []
     return render("sinkro/cek.html", block="hasil", rows=rows, hitung=hitung, tab=tab,
                   tabs=TAB_CEK, per_pihak=[(p, per_pihak[p]) for p in cek.Pemerbaiki
                                            if per_pihak[p]],

@@ -3,6 +3,7 @@
 from flask import abort, flash, render_template, request, url_for
 
 from kinerja_web import kiriman
+from kinerja_web.alur import periode as alur_periode
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect
@@ -39,7 +40,7 @@ def periode_index():
     if form.validate_on_submit():
         if (ulang := kiriman.klaim(form)) is not None:  # a double click adds it once
             return ulang
-        p = periode.tambah(dinas_pengguna(), form.nilai())
+        p = alur_periode.tambah(dinas_pengguna(), form.nilai())
         kiriman.tujuan(url_for(".periode_index"))
         db.session.commit()
         flash(f"Periode {p.nama} ditambahkan.", "sukses")
@@ -58,7 +59,7 @@ def periode_ubah(periode_id):
     if form.validate_on_submit():
         with tangkap(form, pesan_konflik="Periode ini sudah diubah orang lain sejak halaman "
                      "dibuka. Isian Anda masih di bawah; periksa lalu simpan lagi.") as gagal:
-            beda = periode.ubah(p, form.nilai(), form.versi.data)
+            beda = alur_periode.ubah(p, form.nilai(), form.versi.data)
             db.session.commit()
         if not gagal:
             flash(f"Periode {p.nama} disimpan." if beda else "Tidak ada yang berubah.", "sukses")
@@ -78,7 +79,7 @@ def periode_hapus(periode_id):
     nama = p.nama
     with tangkap(kilat="galat", pesan_konflik=f"Periode {nama} sudah diubah orang lain; "
                  "periksa lagi sebelum menghapus.") as gagal:
-        periode.hapus(p, request.form.get("versi"))
+        alur_periode.hapus(p, request.form.get("versi"))
         db.session.commit()
     if gagal:
         return _halaman_periode(periode.FormPeriodeBaru(formdata=None), gagal.status)

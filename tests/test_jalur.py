@@ -1,0 +1,78 @@
+"""The request path (issue 16): what a page costs besides its own work.
+
+A read-only request ends its transaction with COMMIT on PostgreSQL: psycopg drops every
+statement it prepared at a ROLLBACK, so each page planned its queries afresh; a request
+that wrote and did not commit is still rolled back. A boosted navigation is answered with
+the main content only (no <head>, no footer). The figures are in bench/jalur.py.
+"""
+
+from bantu import masuk
+from sqlalchemy import select, text, update
+
+from kinerja_web.extensions import akhiri_bacaan, db
+from kinerja_web.models import Pegawai
+
+BOOST = {"HX-Request": "true", "HX-Boosted": "true"}
+
+
+def test_halaman_berikut_memakai_pernyataan_yang_sudah_disiapkan(buat_klien, dunia):
+    """Six pages in a row: on PostgreSQL the signed-in user's query is a prepared
+    statement of the connection by then (prepared on its 5th run, kept between requests);
+    every page still answers as before."""
+    k = masuk(buat_klien, "guru")
+    for _ in range(6):
+        r = k.get("/")
+        assert r.status_code == 200 and "Guru Satu" in r.text
+    if db.engine.dialect.name == "postgresql":
+        siap = db.session.scalar(text(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE "
+            "'%FROM sesi_login JOIN akun%'"))
+        db.session.rollback()
+        assert siap == 1
+
+
+def test_transaksi_yang_menulis_tetap_dibatalkan(app, dunia):
+    """Only a transaction that read is committed at the end of a request: one that sent
+    an UPDATE, or holds a change not flushed, is left to the rollback, which undoes it."""
+    with app.test_request_context("/"):
+        db.session.execute(update(Pegawai).where(Pegawai.id == dunia.guru.id)
+                           .values(nama="Diubah tanpa commit"))
+        assert akhiri_bacaan() is False
+        db.session.rollback()
+        p = db.session.get(Pegawai, dunia.guru.id)
+        assert p.nama == "Guru Satu"
+        p.nama = "Belum di-flush"
+        assert akhiri_bacaan() is False
+        db.session.rollback()
+        assert db.session.scalar(select(Pegawai.nama).where(Pegawai.id == dunia.guru.id)) \
+            == "Guru Satu"
+        # A transaction that only read ends with COMMIT on PostgreSQL (same effect).
+        assert akhiri_bacaan() is (db.engine.dialect.name == "postgresql")
+        db.session.rollback()
+
+
+def _bagian(html, awal, akhir):
+    """The bytes of the part of a page from `awal` to the end of `akhir`."""
+    i = html.index(awal)
+    return len(html[i:html.index(akhir, i) + len(akhir)].encode())
+
+
+def _tanpa_kepala_dan_kaki(html):
+    """The bytes of a whole page that a boosted answer leaves out: <head> (but the title,
+    which it brings) and the footer."""
+    return (_bagian(html, "<head>", "</head>") - _bagian(html, "<title>", "</title>")
+            + _bagian(html, "<footer", "</footer>"))
+
+
+def test_navigasi_boost_menghemat_kepala_dan_kaki_halaman(buat_klien, dunia):
+    """A boosted link is answered without the <head> (stylesheet, script, htmx settings)
+    and the footer, each byte of them: the answer is the whole page less those bytes, at
+    most (the header it swaps out of band adds its one attribute)."""
+    k = masuk(buat_klien, "guru")
+    for url in ("/", "/perencanaan", "/profil"):
+        utuh = k.get(url)
+        boost = k.get(url, headers=BOOST)
+        assert utuh.status_code == boost.status_code == 200
+        hemat = _tanpa_kepala_dan_kaki(utuh.text)
+        assert len(boost.data) <= len(utuh.data) - hemat + len(' hx-swap-oob="true"'), url
+        assert "<head>" not in boost.text and "<footer" not in boost.text
