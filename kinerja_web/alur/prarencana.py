@@ -83,12 +83,14 @@ def hasil_pra(dinas_id, tahun, sekolah_id=None) -> pra.HasilPra:
         unor or None, atr, hari_ini())
 
 
-def dibuka(tahun, sekolah_ids=None) -> dict[int, BukaPerencanaan]:
-    """The Dinas' overrides of the year, by school."""
+def dibuka(tahun, sekolah_ids=None, *, segar=False) -> dict[int, BukaPerencanaan]:
+    """The Dinas' overrides of the year, by school (`segar`: read afresh from the
+    database, not from the session's copies)."""
     q = select(BukaPerencanaan).where(BukaPerencanaan.tahun_id == tahun.id)
     if sekolah_ids is not None:
         q = q.where(BukaPerencanaan.sekolah_id.in_(list(sekolah_ids)))
-    return {b.sekolah_id: b for b in db.session.scalars(q)}
+    return {b.sekolah_id: b for b in
+            db.session.scalars(q.execution_options(populate_existing=segar))}
 
 
 def alasan_tertutup(sekolah_id, tahun) -> str | None:
@@ -140,9 +142,7 @@ def buka(aktor, sekolah, tahun, alasan, yakin):
     # then reads the first's row (afresh) and, the reason being the same, writes and
     # audits nothing (without it both inserted: a UNIQUE race, 500 on PostgreSQL).
     db.session.execute(select(Sekolah.id).where(Sekolah.id == sekolah.id).with_for_update())
-    baris = db.session.scalar(select(BukaPerencanaan).where(
-        BukaPerencanaan.tahun_id == tahun.id, BukaPerencanaan.sekolah_id == sekolah.id)
-        .execution_options(populate_existing=True))
+    baris = dibuka(tahun, [sekolah.id], segar=True).get(sekolah.id)
     if baris is not None and baris.alasan == alasan:
         return baris
     kesalahan = hasil_pra(sekolah.dinas_id, tahun, sekolah.id).kesalahan

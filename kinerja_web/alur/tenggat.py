@@ -48,12 +48,14 @@ def _lupakan(sesi):
     sesi.info.pop(DIKETAHUI, None)
 
 
-def perpanjangan(pegawai, tahun, tahap):
-    """The extension this pegawai holds for this stage of the year, or None."""
+def perpanjangan(pegawai, tahun, tahap, *, segar=False):
+    """The extension this pegawai holds for this stage of the year, or None (`segar`: read
+    afresh from the database, not from the session's copy)."""
     return db.session.scalar(select(PerpanjanganTenggat).where(
         PerpanjanganTenggat.pegawai_id == pegawai.id,
         PerpanjanganTenggat.tahun_id == tahun.id,
-        PerpanjanganTenggat.tahap == aturan.Tahap(tahap)))
+        PerpanjanganTenggat.tahap == aturan.Tahap(tahap))
+        .execution_options(populate_existing=segar))
 
 
 def _sampai_perpanjangan(pegawai, tahun, tahap):
@@ -160,9 +162,7 @@ def beri_perpanjangan(pegawai, tahun, tahap, sampai, alasan, aktor):
     # then reads the first's row (afresh) and, the values being the same, writes and
     # audits nothing (without it both inserted: a UNIQUE race, 500 on PostgreSQL).
     db.session.execute(select(Pegawai.id).where(Pegawai.id == pegawai.id).with_for_update())
-    baris = db.session.scalar(select(PerpanjanganTenggat).where(
-        PerpanjanganTenggat.pegawai_id == pegawai.id, PerpanjanganTenggat.tahun_id == tahun.id,
-        PerpanjanganTenggat.tahap == tahap).execution_options(populate_existing=True))
+    baris = perpanjangan(pegawai, tahun, tahap, segar=True)
     if baris is not None and (baris.sampai, baris.alasan) == (sampai, alasan):
         return baris
     lama = None
