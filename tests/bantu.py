@@ -6,8 +6,10 @@ Each reader takes a response (its body decompressed when it was sent compressed)
 HTML itself (str or bytes)."""
 
 import gzip
+import time
 
 import brotli
+import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from kinerja_web.demo import SANDI_DEMO
@@ -255,3 +257,14 @@ def baris(model, id_):
     db.session.rollback()
     return out
 
+
+def tunggu_selesai(baca, nama, batas):
+    """Poll `baca()` (a job's row, read without a lock) until the job has ended, bounded;
+    the row then. `nama` names the job in the failure."""
+    akhir = time.monotonic() + batas
+    while time.monotonic() < akhir:
+        baris_ = baca()
+        if baris_.status not in ("antri", "berjalan"):
+            return baris_
+        time.sleep(0.05)
+    pytest.fail(f"{nama} belum selesai setelah {batas} s")

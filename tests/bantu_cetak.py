@@ -3,12 +3,12 @@ test_berkas_jahat.py, test_dokumen_resmi.py: a helper module, no tests here."""
 
 import io
 import re
-import time
 from datetime import UTC
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from bantu import tunggu_selesai
 from conftest import polos
 from PIL import Image, PngImagePlugin
 from pypdf import PdfReader
@@ -195,13 +195,7 @@ def batch(batch_id):
 
 def tunggu(batch_id, batas=240):
     """Poll the database until the job has ended (bounded; no lock held between polls)."""
-    akhir = time.monotonic() + batas
-    while time.monotonic() < akhir:
-        b = batch(batch_id)
-        if b.status not in ("antri", "berjalan"):
-            return b
-        time.sleep(0.05)
-    pytest.fail(f"cetak batch {batch_id} belum selesai setelah {batas} s")
+    return tunggu_selesai(lambda: batch(batch_id), f"cetak batch {batch_id}", batas)
 
 
 @baca

@@ -3,10 +3,8 @@ test_ekspor_v2.py, test_lintas_dinas.py, test_nilai_buruk.py: a helper module, n
 
 import io
 import json
-import time
 
-import pytest
-from bantu import dom, masuk, teks
+from bantu import dom, masuk, teks, tunggu_selesai
 from conftest import polos
 from sqlalchemy import select
 
@@ -62,13 +60,7 @@ def tugas_ekspor(tugas_id):
 
 def tunggu_ekspor(tugas_id, batas=120):
     """Poll the database until the export job has ended (bounded; no lock held between)."""
-    akhir = time.monotonic() + batas
-    while time.monotonic() < akhir:
-        t = tugas_ekspor(tugas_id)
-        if t.status not in ("antri", "berjalan"):
-            return t
-        time.sleep(0.05)
-    pytest.fail(f"tugas ekspor {tugas_id} belum selesai setelah {batas} s")
+    return tunggu_selesai(lambda: tugas_ekspor(tugas_id), f"tugas ekspor {tugas_id}", batas)
 
 
 def pekerja_ekspor_diam(batas=60):
