@@ -138,30 +138,46 @@ class Kalender:
     year its rule set has that component; `sekolah_id` narrows it to one school)."""
 
     def __init__(self, tahun, dinas_id, pegawai_id=None, *, sekolah_id=None, pra_=True,
-                 beberapa=False):
+                 beberapa=False, perpanjangan=None):
         self.tahun = tahun
         self.dinas_id = dinas_id
         self.atr = aturan.muat_aturan(tahun.aturan)
         self.hari = hari_ini()
         # With two running years side by side, every item says which year it is about.
         self.akhiran = f" ({tahun.tahun})" if beberapa else ""
-        q = select(PerpanjanganTenggat.pegawai_id, PerpanjanganTenggat.tahap,
-                   PerpanjanganTenggat.sampai).where(PerpanjanganTenggat.tahun_id == tahun.id)
-        if pegawai_id is not None:
-            q = q.where(PerpanjanganTenggat.pegawai_id == pegawai_id)
+        if perpanjangan is not None:
+            # The person's extensions of the year, known already ({Tahap: last day}).
+            self.perpanjangan = {(pegawai_id, aturan.Tahap(t)): s
+                                 for t, s in perpanjangan.items()}
         else:
-            q = q.join(Pegawai, Pegawai.id == PerpanjanganTenggat.pegawai_id).where(
-                Pegawai.dinas_id == dinas_id)
-        self.perpanjangan = {(pid, aturan.Tahap(t)): s for pid, t, s in db.session.execute(q)}
-        self.pra = None
-        self.tertutup = {}  # {sekolah_id: [Kesalahan]} of schools that cannot plan yet
-        if pra_ and alur_pra.berlaku(tahun):
-            self.pra = alur_pra.hasil_pra(dinas_id, tahun, sekolah_id)
-            gagal = defaultdict(list)
-            for k in self.pra.kesalahan:
-                gagal[k.sekolah_id].append(k)
-            dibuka = alur_pra.dibuka(tahun, list(gagal) if sekolah_id is not None else None)
-            self.tertutup = {sid: ks for sid, ks in gagal.items() if sid not in dibuka}
+            q = select(PerpanjanganTenggat.pegawai_id, PerpanjanganTenggat.tahap,
+                       PerpanjanganTenggat.sampai).where(
+                PerpanjanganTenggat.tahun_id == tahun.id)
+            if pegawai_id is not None:
+                q = q.where(PerpanjanganTenggat.pegawai_id == pegawai_id)
+            else:
+                q = q.join(Pegawai, Pegawai.id == PerpanjanganTenggat.pegawai_id).where(
+                    Pegawai.dinas_id == dinas_id)
+            self.perpanjangan = {(pid, aturan.Tahap(t)): s
+                                 for pid, t, s in db.session.execute(q)}
+        self._pra = pra_ and alur_pra.berlaku(tahun)
+        self._sekolah_id = sekolah_id
+        self._tertutup: dict | None = None
+
+    @property
+    def tertutup(self):
+        """{sekolah_id: [Kesalahan]} of the schools that cannot plan yet: read when first
+        asked (most people's items never ask), from the checks' kept answer."""
+        if self._tertutup is None:
+            self._tertutup = {}
+            if self._pra:
+                hasil, terbuka = alur_pra.hasil_pra_kini(self.dinas_id, self.tahun,
+                                                         self._sekolah_id)
+                gagal = defaultdict(list)
+                for k in hasil.kesalahan:
+                    gagal[k.sekolah_id].append(k)
+                self._tertutup = {sid: ks for sid, ks in gagal.items() if sid not in terbuka}
+        return self._tertutup
 
     def tahap(self, tahap):
         return self.atr.kalender.get(aturan.Tahap(tahap))
@@ -386,13 +402,34 @@ def perlu_tindakan_dinas(kal, peran, pegawai_id=None):
     return out
 
 
-def perlu_tindakan(pegawai):
+def _kode_peran(peran_saya):
+    """The role codes `_peran_dinas` gives one person, from his loaded roles (peran.Peran):
+    his assignments' codes and ("atasan", school) for each school he leads."""
+    kode: set = {k for k, ada in (("kepala_sekolah", peran_saya.ks_sekolah),
+                                  ("plt_kepala_sekolah", peran_saya.plt_sekolah),
+                                  ("tim_kerja", peran_saya.tim_kerja),
+                                  ("kepala_dinas", peran_saya.kepala_dinas),
+                                  ("operator_dinas", peran_saya.operator_dinas)) if ada}
+    return kode | {("atasan", sid) for sid in peran_saya.atasan_sekolah}
+
+
+def perlu_tindakan(pegawai, peran_saya=None, tahun_saya=None, perpanjangan=None):
     """The Beranda's "Perlu tindakan" for one signed-in person over his Dinas' running
-    years: [Item] (a constant number of queries whatever the role)."""
-    daftar = tahun_berjalan_per_dinas([pegawai.dinas_id]).get(pegawai.dinas_id, [])
+    years: [Item] (a constant number of queries whatever the role). What the page has
+    read already is not asked again: `peran_saya` (his roles today, peran.Peran),
+    `tahun_saya` ([(TahunKinerja, TahunDinas)] of his Dinas, newest first) and
+    `perpanjangan(tahun_id)` ({Tahap: last day} of his extensions, or None if unknown)."""
+    if tahun_saya is not None:
+        daftar = [Tahun(t.id, t.tahun, t.aturan) for t, td in tahun_saya
+                  if td.status == StatusTahun.BERJALAN]
+    else:
+        daftar = tahun_berjalan_per_dinas([pegawai.dinas_id]).get(pegawai.dinas_id, [])
     if not daftar:
         return []
-    peran = _peran_dinas(pegawai.dinas_id, hari_ini(), pegawai.id)
+    if peran_saya is not None:
+        peran = {pegawai.id: _kode_peran(peran_saya)}
+    else:
+        peran = _peran_dinas(pegawai.dinas_id, hari_ini(), pegawai.id)
     kode = peran.get(pegawai.id, set())
     sekolah_ids = {pegawai.sekolah_id} if pegawai.sekolah_id else set()
     sekolah_ids |= {k[1] for k in kode if isinstance(k, tuple)}
@@ -403,7 +440,8 @@ def perlu_tindakan(pegawai):
     for tahun in daftar:
         kal = Kalender(tahun, pegawai.dinas_id, pegawai.id, sekolah_id=satu,
                        pra_=bool(sekolah_ids) or "operator_dinas" in kode,
-                       beberapa=len(daftar) > 1)
+                       beberapa=len(daftar) > 1,
+                       perpanjangan=perpanjangan(tahun.id) if perpanjangan else None)
         item += perlu_tindakan_sekolah(kal, sorted(sekolah_ids), peran, [pegawai]).get(
             pegawai.id, [])
         item += perlu_tindakan_dinas(kal, peran, pegawai.id).get(pegawai.id, [])

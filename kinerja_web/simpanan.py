@@ -40,6 +40,7 @@ Batch files (one row per finished chunk, and the merged file as urutan -1):
 import hashlib
 import os
 import re
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,10 +94,40 @@ _DML = re.compile(r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+
 _BACA = ("SELECT", "PRAGMA", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SHOW",
          "SET ", "EXPLAIN", "DECLARE", "FETCH", "CLOSE")
 _UBAH = "kinerja_generasi_ubah"  # connection info: this transaction wrote a read table
-NAIK = {"sqlite": "UPDATE generasi_data SET n = n + 1 WHERE id = 1",
-        # A database migrated up to before the table has none: then nothing to raise.
-        "postgresql": "DO $$ BEGIN IF to_regclass('generasi_data') IS NOT NULL THEN "
-                      "UPDATE generasi_data SET n = n + 1 WHERE id = 1; END IF; END $$"}
+# The second counter (row 2): raised only by a write to what the pra-perencanaan checks
+# read (the roster, the Dinas' overrides and years), so a teacher's autosave leaves the
+# checks' stored answers current (alur.prarencana.hasil_pra_kini).
+ROSTER = frozenset({
+    "sekolah", "referensi_unor", "penugasan", "pegawai", "plot_tim_kerja", "buka_perencanaan",
+    "tahun_kinerja", "tahun_dinas",
+})
+_UBAH_ROSTER = "kinerja_generasi_ubah_roster"
+DATA, ROSTER_ID = 1, 2  # the rows of generasi_data
+# Row 1 counts up. Row 2 takes a fresh random number at each raise instead: a number is
+# then never reused for other data, not even after a database is restored to an earlier
+# copy (a backup, a test's snapshot) while processes keep what they read under it.
+_NAIK = {"sqlite": "UPDATE generasi_data SET n = n + 1 WHERE id = 1",
+         # A database migrated up to before the table has none: then nothing to raise.
+         "postgresql": "DO $$ BEGIN IF to_regclass('generasi_data') IS NOT NULL THEN "
+                       "UPDATE generasi_data SET n = n + 1 WHERE id = 1; END IF; END $$"}
+_NAIK_ROSTER = {
+    "sqlite": "UPDATE generasi_data SET n = CASE id WHEN 1 THEN n + 1 ELSE {acak} END "
+              "WHERE id IN (1, 2)",
+    "postgresql": "DO $$ BEGIN IF to_regclass('generasi_data') IS NOT NULL THEN "
+                  "UPDATE generasi_data SET n = CASE id WHEN 1 THEN n + 1 ELSE {acak} END "
+                  "WHERE id IN (1, 2); END IF; END $$"}
+
+
+def baris_awal():
+    """The rows of a new schema's generasi_data (what a test's emptied tables get back)."""
+    return [{"id": DATA, "n": 0}, {"id": ROSTER_ID, "n": secrets.randbits(62)}]
+
+
+def _sql_naik(dialek, roster):
+    if not roster:
+        return _NAIK.get(dialek, _NAIK["sqlite"])
+    # An integer made here (no bound parameter: PostgreSQL's DO block takes none).
+    return _NAIK_ROSTER.get(dialek, _NAIK_ROSTER["sqlite"]).format(acak=secrets.randbits(62))
 
 
 def init_app(app):
@@ -117,28 +148,35 @@ def pasang_generasi(engine):
 
 def _perhatikan(conn, cursor, statement, parameters, context, executemany):
     info = conn.info
-    if info.get(_UBAH):
-        return
+    if info.get(_UBAH_ROSTER):
+        return  # both counters are raised at commit already
     m = _DML.match(statement)
     if m is not None:
-        if m.group(1).lower() in TANPA_DOKUMEN:
+        tabel = m.group(1).lower()
+        if tabel in TANPA_DOKUMEN:
             return
-    elif not statement.strip() or statement.lstrip()[:8].upper().startswith(_BACA):
+        info[_UBAH] = True
+        if tabel in ROSTER:
+            info[_UBAH_ROSTER] = True
+        return
+    if not statement.strip() or statement.lstrip()[:8].upper().startswith(_BACA):
         return  # (an empty statement: the driver's ping)
-    info[_UBAH] = True
+    info[_UBAH] = info[_UBAH_ROSTER] = True  # not recognised: both, to be safe
 
 
 def _naikkan(conn):
+    roster = conn.info.pop(_UBAH_ROSTER, False)
     if not conn.info.pop(_UBAH, False):
         return
     # Through the connection (the transaction is still open here), so whatever watches
     # its statements sees this write too.
     try:
-        conn.exec_driver_sql(NAIK.get(conn.dialect.name, NAIK["sqlite"]))
+        conn.exec_driver_sql(_sql_naik(conn.dialect.name, roster))
         # The raise itself is no write to data (PostgreSQL's DO block is not recognised
         # as the counter's UPDATE): without this the connection's next transaction, a
         # read only, would raise the counter again, and so on for ever.
         conn.info.pop(_UBAH, None)
+        conn.info.pop(_UBAH_ROSTER, None)
     except Exception as e:
         # Only a database without the table yet (a migration running) goes without; any
         # other failure fails the commit rather than leave a stale file current.
@@ -148,6 +186,7 @@ def _naikkan(conn):
 
 def _lupakan(conn):
     conn.info.pop(_UBAH, None)
+    conn.info.pop(_UBAH_ROSTER, None)
 
 
 def tanpa_naik(conn):
@@ -160,8 +199,10 @@ def tanpa_naik(conn):
 def naikkan_generasi():
     """Mark every stored document as to be checked again (data changed outside the app);
     the caller commits."""
-    db.session.execute(update(GenerasiData).where(GenerasiData.id == 1)
+    db.session.execute(update(GenerasiData).where(GenerasiData.id == DATA)
                        .values(n=GenerasiData.n + 1))
+    db.session.execute(update(GenerasiData).where(GenerasiData.id == ROSTER_ID)
+                       .values(n=secrets.randbits(62)))
 
 
 _AKAR = Path(__file__).resolve().parent
@@ -210,7 +251,15 @@ def kunci(url):
 
 
 def generasi():
-    return db.session.scalar(select(GenerasiData.n).where(GenerasiData.id == 1))
+    return db.session.scalar(select(GenerasiData.n).where(GenerasiData.id == DATA))
+
+
+def generasi_roster():
+    """The roster's number (see ROSTER), or None: no counter yet, or this transaction has
+    written the roster and not committed (nothing read now may be kept under a number).
+    Read first (its autoflush writes what the session holds), then the flag."""
+    n = db.session.scalar(select(GenerasiData.n).where(GenerasiData.id == ROSTER_ID))
+    return None if db.session.connection().info.get(_UBAH_ROSTER) else n
 
 
 def stempel(url):

@@ -15,7 +15,7 @@ from hypothesis import settings
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.engine import make_url
 
-from kinerja_web import create_app
+from kinerja_web import create_app, simpanan
 from kinerja_web.extensions import db, limiter
 from kinerja_web.models import (
     Akun,
@@ -118,8 +118,8 @@ def app(_app):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
-            # As a new schema is: the data generation's one row (simpanan) is there.
-            conn.execute(GenerasiData.__table__.insert().values(id=1, n=0))
+            # As a new schema is: the data generation's rows (simpanan) are there.
+            conn.execute(GenerasiData.__table__.insert(), simpanan.baris_awal())
         limiter.reset()
 
 

@@ -59,11 +59,11 @@ def isi(baris):
     with db.engine.begin() as conn:
         for t in db.metadata.sorted_tables:
             if t.name == "generasi_data":
-                # Exactly its one row: the saved one, or a new schema's when the world was
+                # Exactly its rows: the saved ones, or a new schema's when the world was
                 # built in tables a test had emptied.
                 conn.execute(t.delete())
                 conn.execute(t.insert(), [r._asdict() for r in baris.get(t.name, {}).values()]
-                             or [{"id": 1, "n": 0}])
+                             or simpanan.baris_awal())
             elif baris.get(t.name):
                 conn.execute(t.insert(), [r._asdict() for r in baris[t.name].values()])
         setel_urutan(conn)

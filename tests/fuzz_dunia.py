@@ -199,7 +199,7 @@ class PelacakTulis:
             op = m.group(1).split()[0].upper()
             self.terbuka.setdefault(id(conn), {}).setdefault(m.group(2).lower(), set()).add(op)
         elif statement.lstrip()[:3].upper() == "DO ":
-            # A PL/pgSQL block (the data generation counter on PostgreSQL, simpanan.NAIK):
+            # A PL/pgSQL block (the data generation counter on PostgreSQL, simpanan._NAIK):
             # the tables it updates.
             for t in _DO_UPDATE.findall(statement):
                 self.terbuka.setdefault(id(conn), {}).setdefault(t.lower(), set()).add("UPDATE")

@@ -123,3 +123,21 @@ def test_hitungan_beranda_kepala_sekolah_berjumlah_utuh(demo, buat_klien):
     semua, *bagian = (int(x) for x in m.groups())
     assert (semua, bagian) == (6, [1, 1, 2, 1, 1])
     assert sum(bagian) == semua
+
+
+@pytest.mark.parametrize("username, anggaran", [("guru3", 4), ("kepsek1", 9), ("operator", 14)])
+def test_anggaran_query_beranda(demo, buat_klien, hitung_query, username, anggaran):
+    """The Beranda asks a fixed number of queries per role, the signed-in user's own
+    included: what the user loader read (roles, years, extensions) is not asked again,
+    and the pra-perencanaan checks' answer is kept while the roster is unchanged
+    (issue #16; a teacher's Beranda asked 11 before). guru3's 2026 plan is a draft, so
+    his school's checks are read."""
+    from kinerja_web.demo import SANDI_DEMO
+
+    k = buat_klien()
+    k.masuk(username, SANDI_DEMO)
+    assert k.get("/").status_code == 200
+    with hitung_query() as q:
+        r = k.get("/", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert r.status_code == 200 and "Perlu tindakan" in r.text
+    assert len(q) <= anggaran

@@ -279,3 +279,41 @@ def test_generasi_data_dan_stempel_dokumen_tersimpan(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         assert tersimpan() == sebelum
+
+
+def test_generasi_roster_ditambahkan(app_kosong):
+    """The roster generation migration (c7e9a1b3d5f7) on a populated database: row 2 is
+    added beside the document counter, which keeps its value; a write to the roster then
+    changes both, a write to a plan only the first; down removes row 2 alone."""
+    app = app_kosong
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="b5d7f9a1c3e5")
+        with db.engine.begin() as conn:
+            _dinas_dan_tahun_2025(conn)
+            conn.execute(text(
+                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
+                "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
+                "selesai, dibuat, diubah) VALUES (1, 1, 1, 'guru', 'draf', 1, '2025-01-01', "
+                "'2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"))
+
+        def baris():
+            with db.engine.connect() as conn:
+                return dict(conn.execute(text("SELECT id, n FROM generasi_data")).all())
+
+        (n,) = baris().values()
+        upgrade(directory=MIGRATIONS, revision="c7e9a1b3d5f7")
+        b = baris()
+        assert set(b) == {1, 2} and b[1] >= n
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE skp SET versi = 2 WHERE id = 1"))
+        assert baris() == {1: b[1] + 1, 2: b[2]}
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE pegawai SET nama = 'Guru Satu, S.Pd.' WHERE id = 1"))
+        sesudah = baris()
+        assert sesudah[1] == b[1] + 2 and sesudah[2] != b[2]
+        downgrade(directory=MIGRATIONS, revision="b5d7f9a1c3e5")
+        assert baris() == {1: sesudah[1]}
+        upgrade(directory=MIGRATIONS)
+        assert set(baris()) == {1, 2}

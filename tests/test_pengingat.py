@@ -23,10 +23,13 @@ from kinerja_web.models import (
     KirimanPengingat,
     Pegawai,
     PerpanjanganTenggat,
+    PlotTimKerja,
+    Sekolah,
     StatusPengingat,
     StatusTahun,
     TahunDinas,
     TahunKinerja,
+    UnitKerja,
 )
 from kinerja_web.pengingat import (
     UKURAN_KELOMPOK,
@@ -383,6 +386,40 @@ def test_beranda_perlu_tindakan_per_peran(app, w, buat_klien):
     assert bagian.css_first("a.tombol").attributes["href"] == "/perencanaan?tahun=2026"
     assert "Kirim lewat WhatsApp" not in teks_dari(bagian)
     assert "Perbaiki data pra-perencanaan" in op and "SD NEGERI 2 INGAT" in op
+
+
+def test_beranda_menyimpan_hasil_pra_sampai_roster_berubah(app, w, make_pegawai, tugaskan,
+                                                         buat_klien, hitung_query):
+    """A teacher at a school that cannot plan yet: his Beranda keeps the pra-perencanaan
+    answer while only plans change (one query instead of six), and says "Ajukan" on the
+    next visit once the Operator's data makes the school pass."""
+    gid = make_pegawai(sekolah=w.sekolah2, nama="Guru Sekolah Dua", username=f"gd{w.did}").id
+    tahun_id, tim_id = w.tahun.id, w.tim.id
+    db.session.commit()
+    k = masuk(buat_klien, f"gd{w.did}")
+
+    def kunjungi():
+        with pada(JANUARI), hitung_query() as q:
+            isi = teks_dari(dom(k.get("/")).css_first("#perlu-tindakan"))
+        return "Ajukan Perencanaan Kinerja (SKP)" in isi, len(q)
+
+    ajukan, dingin = kunjungi()
+    assert not ajukan
+    # His plan is written: not what the checks read.
+    skp(db.session.get(Pegawai, gid), db.session.get(TahunKinerja, tahun_id), "draf")
+    db.session.commit()
+    ajukan, hangat = kunjungi()
+    assert not ajukan and hangat <= dingin - 5
+    # The Operator fixes the school: its UNOR on the reference, a principal plotted.
+    s2 = db.session.get(Sekolah, w.sid2)
+    s2.unor_id = f"UNOR-DUA-{w.did}"
+    db.session.add(UnitKerja(dinas_id=w.did, unor_id=s2.unor_id, nama=s2.nama))
+    ks = make_pegawai(sekolah=s2, nama="Kepala Dua")
+    tugaskan(ks, "kepala_sekolah", s2)
+    db.session.add(PlotTimKerja(tahun_id=tahun_id, tim_kerja_id=tim_id,
+                                kepala_sekolah_id=ks.id))
+    db.session.commit()
+    assert kunjungi()[0]
 
 
 def test_perlu_tindakan_jumlah_query_tetap(app, make_dinas, make_sekolah, make_pegawai,

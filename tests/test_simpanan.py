@@ -27,7 +27,7 @@ from sqlalchemy import select, update
 
 from kinerja_web import jobs, pdf, simpanan
 from kinerja_web.extensions import db
-from kinerja_web.models import Dinas, Pegawai
+from kinerja_web.models import Dinas, Pegawai, Sekolah, Skp
 from kinerja_web.models.cetak import Cetakan, DokumenTersimpan
 
 
@@ -383,3 +383,34 @@ def test_generasi_naik_hanya_saat_data_dokumen_ditulis(demo, buat_klien, app):
     r = app.test_cli_runner().invoke(args=["cetak-segarkan"])  # data edited outside the app
     assert r.exit_code == 0 and "diperiksa ulang" in r.output
     assert generasi() == n + 3
+
+
+@baca
+def generasi_roster():
+    return simpanan.generasi_roster()
+
+
+def test_generasi_roster_berganti_hanya_saat_roster_ditulis(demo, buat_klien):
+    """The number the pra-perencanaan checks' kept answers hang on changes with a committed
+    write to the roster (a pegawai, a school), not with a plan's write or a sign-in; while
+    a roster write is not committed there is no number (nothing read then may be kept),
+    and a rolled-back one changes nothing."""
+    skp = skp_dari("guru28")
+    r, n = generasi_roster(), generasi()
+    assert r is not None
+    k = masuk(buat_klien, "guru28")
+    assert k.get("/").status_code == 200
+    ubah(Skp, skp.id, catatan_atasan="Perbaiki indikator.")
+    assert (generasi(), generasi_roster()) == (n + 1, r)  # the plan: documents only
+    ubah(Pegawai, skp.pegawai_id, nama="Sri Hariyati Baru")
+    r2 = generasi_roster()
+    assert generasi() == n + 2 and r2 not in (None, r)
+    ubah(Sekolah, skp.sekolah_id, nama="SMP NEGERI 1 BARU")
+    r3 = generasi_roster()
+    assert r3 not in (None, r, r2)
+    segar()
+    db.session.get(Pegawai, skp.pegawai_id).jabatan = "Guru Ahli Madya"
+    db.session.flush()
+    assert simpanan.generasi_roster() is None
+    db.session.rollback()
+    assert generasi_roster() == r3 and generasi() == n + 3

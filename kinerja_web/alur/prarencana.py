@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from kinerja_web import aturan
+from kinerja_web import aturan, simpanan
 from kinerja_web.alur import Ditolak, IsianSalah, catat
 from kinerja_web.aturan import prarencana as pra
 from kinerja_web.extensions import db
@@ -81,6 +81,33 @@ def hasil_pra(dinas_id, tahun, sekolah_id=None) -> pra.HasilPra:
          for s in sekolah],
         [pra.PegawaiPra(p.id, p.nama, p.nip, p.jabatan, p.sekolah_id) for p in pegawai],
         unor or None, atr, hari_ini())
+
+
+# hasil_pra_kini's answers in this process: {(dinas, year, school or None, day, roster
+# generation): (HasilPra, ids of the failing schools the Dinas opened)}. Every node keeps
+# its own; the generation in the key, read from the database, makes them agree.
+_KINI: dict[tuple, tuple[pra.HasilPra, frozenset[int]]] = {}
+_KINI_MAKS = 512
+
+
+def hasil_pra_kini(dinas_id, tahun, sekolah_id=None) -> tuple[pra.HasilPra, frozenset[int]]:
+    """`hasil_pra` and the failing schools opened anyway (`dibuka`), for pages and
+    reminders: kept in this process while no write to what the checks read has been
+    committed (simpanan.generasi_roster), so a Beranda asks one query instead of six. A
+    guard before a write (`pastikan_terbuka`) reads afresh."""
+    n = simpanan.generasi_roster()
+    kunci = (dinas_id, tahun.id, sekolah_id, hari_ini(), n)
+    if n is not None and (ada := _KINI.get(kunci)) is not None:
+        return ada
+    hasil = hasil_pra(dinas_id, tahun, sekolah_id)
+    gagal = {k.sekolah_id for k in hasil.kesalahan}
+    terbuka = frozenset(dibuka(tahun, sorted(gagal) if sekolah_id is not None else None)
+                        if gagal else ()) & gagal
+    if n is not None:
+        if len(_KINI) >= _KINI_MAKS:
+            _KINI.clear()
+        _KINI[kunci] = (hasil, terbuka)
+    return hasil, terbuka
 
 
 def dibuka(tahun, sekolah_ids=None, *, segar=False) -> dict[int, BukaPerencanaan]:

@@ -42,6 +42,16 @@ def ingat_perpanjangan(pegawai_id, tahun_id=None, sampai=None):
     db.session.info.setdefault(DIKETAHUI, {})[pegawai_id, tahun_id] = sampai or {}
 
 
+def perpanjangan_diketahui(pegawai_id, tahun_id):
+    """{Tahap: last day} of the pegawai's extensions of the year as this transaction knows
+    them (`ingat_perpanjangan`; {} when he holds none), or None when it does not."""
+    diketahui = db.session.info.get(DIKETAHUI, {})
+    for kunci in ((pegawai_id, None), (pegawai_id, tahun_id)):
+        if kunci in diketahui:
+            return diketahui[kunci]
+    return None
+
+
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _lupakan(sesi):

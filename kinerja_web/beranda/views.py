@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 
 from kinerja_web import aturan, pengingat
 from kinerja_web.alur import pengingat as alur_pengingat
+from kinerja_web.alur import tenggat
 from kinerja_web.alur.penilaian import pko_sekolah
 from kinerja_web.beranda.forms import FormBerhenti, FormKontak
 from kinerja_web.daftar import (
@@ -18,6 +19,7 @@ from kinerja_web.daftar import (
     hitung_status,
     status_praktik_beranda,
     tahun_aktif,
+    tahun_dinas_saya,
 )
 from kinerja_web.extensions import csrf, db
 from kinerja_web.models import (
@@ -85,7 +87,12 @@ def index():
         bagian.append(bagian_kepala_dinas(peran))
     if peran.operator_dinas:
         bagian.append(bagian_operator(peran))
-    tindakan = pengingat.perlu_tindakan(current_user.pegawai)
+    # What the user loader read already (roles, the Dinas' years, his extensions) is
+    # handed over, not asked again.
+    pid = current_user.pegawai_id
+    tindakan = pengingat.perlu_tindakan(
+        current_user.pegawai, peran, tahun_dinas_saya(),
+        lambda tahun_id: tenggat.perpanjangan_diketahui(pid, tahun_id))
     return render_template("beranda/index.html", bagian=bagian, alur=ALUR, tindakan=tindakan,
                            wa=bool(peran.atasan_sekolah or peran.operator_dinas))
 

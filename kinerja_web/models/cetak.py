@@ -121,18 +121,24 @@ class DokumenTersimpan(Model):
 
 
 class GenerasiData(Model):
-    """One row: a counter raised by every committed transaction that wrote a table a
+    """Row 1: a counter raised by every committed transaction that wrote a table a
     printed document may read (simpanan.pasang_generasi). A stored document found current
-    at generation n stays current while the counter is n."""
+    at generation n stays current while the counter is n. Row 2: the same for the tables
+    the pra-perencanaan checks read (simpanan.ROSTER)."""
 
     __tablename__ = "generasi_data"
     id: Mapped[int] = mapped_column(primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-# A schema made from the models (tests, `flask db` on an empty database) has the row too.
-event.listen(GenerasiData.__table__, "after_create",
-             DDL("INSERT INTO generasi_data (id, n) VALUES (1, 0)"))
+# A schema made from the models (tests, `flask db` on an empty database) has the rows too;
+# row 2 starts at a random number (see simpanan.ROSTER).
+event.listen(GenerasiData.__table__, "after_create", DDL(
+    "INSERT INTO generasi_data (id, n) VALUES (1, 0), (2, abs(random() %% 9007199254740991))"
+).execute_if(dialect="sqlite"))
+event.listen(GenerasiData.__table__, "after_create", DDL(
+    "INSERT INTO generasi_data (id, n) VALUES (1, 0), "
+    "(2, floor(random() * 9007199254740991)::bigint)").execute_if(dialect="postgresql"))
 
 
 class CetakBatchBerkas(Model):
