@@ -30,7 +30,7 @@ from urllib.parse import quote
 from flask import current_app, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import escape
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 
 from kinerja_web import aturan
 from kinerja_web.alur import pengingat as alur_pengingat
@@ -233,12 +233,18 @@ def _kolom_skp():
             Penilaian.pengiriman_id, Penilaian.penetapan_id)
 
 
+# Built once (a Beranda asks it on every visit; building cost more than running it).
+_SKP_SEKOLAH = (
+    select(*_kolom_skp()).outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+    .where(Skp.tahun_id == bindparam("tahun_id"),
+           Skp.sekolah_id.in_(bindparam("sekolah_ids", expanding=True)),
+           Skp.ditutup.is_(None)))
+
+
 def _skp_sekolah(tahun, sekolah_ids):
     """Each open SKP of the year at these schools with its assessment's state (one query)."""
-    return db.session.execute(
-        select(*_kolom_skp()).outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
-        .where(Skp.tahun_id == tahun.id, Skp.sekolah_id.in_(sekolah_ids),
-               Skp.ditutup.is_(None))).all()
+    return db.session.execute(_SKP_SEKOLAH, {"tahun_id": tahun.id,
+                                             "sekolah_ids": list(sekolah_ids)}).all()
 
 
 def _item_pribadi(kal, pid, sekolah_id, rencana):

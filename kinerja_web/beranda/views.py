@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from kinerja_web import aturan, pengingat
 from kinerja_web.alur import pengingat as alur_pengingat
@@ -31,7 +31,6 @@ from kinerja_web.models import (
     PlotTimKerja,
     Sekolah,
     Skp,
-    TahunKinerja,
 )
 from kinerja_web.models.org import Peran
 from kinerja_web.models.skp import PosisiSkp, StatusSkp
@@ -134,6 +133,16 @@ JUDUL_POSISI = {"guru": "Sebagai Guru", "kepala_sekolah": "Sebagai Kepala Sekola
                 "plt_kepala_sekolah": "Sebagai Plt. Kepala Sekolah"}
 
 
+# Built once: a person's SKPs of a year with their assessment and whether its predikat is
+# set (a Penetapan not reopened).
+_SKP_SAYA = (
+    select(Skp, Penilaian).outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
+    .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
+                               Penetapan.dibuka.is_(None)))
+    .where(Skp.pegawai_id == bindparam("pegawai_id"), Skp.tahun_id == bindparam("tahun_id"))
+    .add_columns(Penetapan.id).order_by(Skp.mulai))
+
+
 def bagian_pegawai(pegawai, peran):
     """One section per position the person plans an SKP for, with its next step."""
     posisi = [p for p, ada in (("guru", peran.guru), ("kepala_sekolah", peran.ks_sekolah),
@@ -144,14 +153,10 @@ def bagian_pegawai(pegawai, peran):
             "Anda tidak mengikuti pengelolaan kinerja di aplikasi ini",
             f"{status.label}. {pegawai.keikutsertaan_alasan or status.penjelasan}",
         )])]
-    tahun = tahun_aktif().tahun
-    rows = db.session.execute(
-        select(Skp, Penilaian).join(TahunKinerja, Skp.tahun_id == TahunKinerja.id)
-        .outerjoin(Penilaian, Penilaian.skp_id == Skp.id)
-        .outerjoin(Penetapan, and_(Penetapan.id == Penilaian.penetapan_id,
-                                   Penetapan.dibuka.is_(None)))
-        .where(Skp.pegawai_id == pegawai.id, TahunKinerja.tahun == tahun)
-        .add_columns(Penetapan.id).order_by(Skp.mulai)).all()
+    tahun_ = tahun_aktif()
+    tahun = tahun_.tahun
+    rows = db.session.execute(_SKP_SAYA, {"pegawai_id": pegawai.id,
+                                          "tahun_id": tahun_.id}).all()
     # Several parts of a position (a Mutasi): the part in progress is the one to act on;
     # the yearly predikat follows from every part by the year's rule once all are set.
     skp = {s.posisi: s for s, _, _ in rows}
