@@ -48,6 +48,7 @@ from flask import current_app
 from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as insert_pg
 from sqlalchemy.dialects.sqlite import insert as insert_sqlite
+from sqlalchemy.orm import Session
 
 from kinerja_web.extensions import db
 from kinerja_web.models.cetak import CetakBatchBerkas, DokumenTersimpan, GenerasiData
@@ -254,11 +255,35 @@ def generasi():
     return db.session.scalar(select(GenerasiData.n).where(GenerasiData.id == DATA))
 
 
+# The roster's number as the user loader read it with the signed-in person (one query
+# less for a page that asks it); forgotten at the transaction's end.
+_ROSTER_DIBACA = "kinerja_generasi_roster"
+KOLOM_ROSTER = (select(GenerasiData.n).where(GenerasiData.id == ROSTER_ID)
+                .scalar_subquery().label("generasi_roster"))
+
+
+def ingat_roster(n):
+    """Keep for this transaction the roster's number read with other data (KOLOM_ROSTER).
+    A number read before the data it keeps is safe: what is kept under it is never older
+    than it."""
+    db.session.info[_ROSTER_DIBACA] = n
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _lupakan_roster(sesi):
+    sesi.info.pop(_ROSTER_DIBACA, None)
+
+
 def generasi_roster():
     """The roster's number (see ROSTER), or None: no counter yet, or this transaction has
     written the roster and not committed (nothing read now may be kept under a number).
     Read first (its autoflush writes what the session holds), then the flag."""
-    n = db.session.scalar(select(GenerasiData.n).where(GenerasiData.id == ROSTER_ID))
+    if _ROSTER_DIBACA in db.session.info:
+        n = db.session.info[_ROSTER_DIBACA]
+        db.session.flush()
+    else:
+        n = db.session.scalar(select(GenerasiData.n).where(GenerasiData.id == ROSTER_ID))
     return None if db.session.connection().info.get(_UBAH_ROSTER) else n
 
 

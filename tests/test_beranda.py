@@ -125,7 +125,7 @@ def test_hitungan_beranda_kepala_sekolah_berjumlah_utuh(demo, buat_klien):
     assert sum(bagian) == semua
 
 
-@pytest.mark.parametrize("username, anggaran", [("guru3", 4), ("kepsek1", 9), ("operator", 14)])
+@pytest.mark.parametrize("username, anggaran", [("guru3", 3), ("kepsek1", 7), ("operator", 13)])
 def test_anggaran_query_beranda(demo, buat_klien, hitung_query, username, anggaran):
     """The Beranda asks a fixed number of queries per role, the signed-in user's own
     included: what the user loader read (roles, years, extensions) is not asked again,

@@ -14,7 +14,7 @@ from sqlalchemy import and_, bindparam, case, or_, select
 from sqlalchemy.orm import contains_eager, load_only
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kinerja_web import daftar
+from kinerja_web import daftar, simpanan
 from kinerja_web.alur.tenggat import ingat_perpanjangan
 from kinerja_web.aturan import Tahap
 from kinerja_web.extensions import SAFE_METHODS, db, login_manager
@@ -116,7 +116,7 @@ _MUAT_PENGGUNA = (
 # in its own query, locked (see tahun_dinas_saya).
 _MUAT_PENGGUNA_DAN_TAHUN = (
     _MUAT_PENGGUNA
-    .add_columns(TahunKinerja, TahunDinas, select(Skp.id).where(
+    .add_columns(simpanan.KOLOM_ROSTER, TahunKinerja, TahunDinas, select(Skp.id).where(
         Skp.tahun_id == TahunKinerja.id, Skp.pegawai_id == Pegawai.id).exists(), *(
         select(PerpanjanganTenggat.sampai).where(
             PerpanjanganTenggat.pegawai_id == Pegawai.id,
@@ -156,9 +156,11 @@ def muat_pengguna(token):
     if not ada_perpanjangan:
         ingat_perpanjangan(akun.pegawai_id)
     if baca:
+        # The pra-perencanaan checks' number, for pages that keep their answer (simpanan).
+        simpanan.ingat_roster(rows[0][5])
         tahun = {}
         for r in rows:
-            t, td, ada, *sampai = r[5:]
+            t, td, ada, *sampai = r[6:]
             if t is not None and t.id not in tahun:
                 tahun[t.id] = (t, td, ada)
                 if ada_perpanjangan:
