@@ -327,11 +327,13 @@ def cetak_lanjut():
 
 @click.command("cetak-segarkan")
 def cetak_segarkan():
-    """Periksa ulang semua dokumen tersimpan pada cetak berikutnya (setelah data diubah
-    langsung di basis data, di luar aplikasi)."""
+    """Periksa ulang semua dokumen tersimpan pada cetak berikutnya dan hitung ulang
+    pemeriksaan pra-perencanaan (setelah data diubah langsung di basis data, di luar
+    aplikasi)."""
     simpanan.naikkan_generasi()
     db.session.commit()
-    click.echo("Dokumen tersimpan akan diperiksa ulang terhadap data pada cetak berikutnya.")
+    click.echo("Dokumen tersimpan akan diperiksa ulang terhadap data pada cetak berikutnya; "
+               "pemeriksaan pra-perencanaan dihitung ulang.")
 
 
 @click.command("ekspor-lanjut")

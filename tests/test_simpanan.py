@@ -390,7 +390,7 @@ def generasi_roster():
     return simpanan.generasi_roster()
 
 
-def test_generasi_roster_berganti_hanya_saat_roster_ditulis(demo, buat_klien):
+def test_generasi_roster_berganti_hanya_saat_roster_ditulis(demo, buat_klien, app):
     """The number the pra-perencanaan checks' kept answers hang on changes with a committed
     write to the roster (a pegawai, a school), not with a plan's write or a sign-in; while
     a roster write is not committed there is no number (nothing read then may be kept),
@@ -414,3 +414,6 @@ def test_generasi_roster_berganti_hanya_saat_roster_ditulis(demo, buat_klien):
     assert simpanan.generasi_roster() is None
     db.session.rollback()
     assert generasi_roster() == r3 and generasi() == n + 3
+    # Data edited outside the app: `flask cetak-segarkan` changes both.
+    assert app.test_cli_runner().invoke(args=["cetak-segarkan"]).exit_code == 0
+    assert generasi_roster() not in (None, r3) and generasi() == n + 4
