@@ -303,6 +303,10 @@ class Lingkungan:
         ditulis = self.pelacak.ambil()
         beda = self.cermin.beda(ditulis) if ditulis else {}
         self.cermin.pulihkan(beda)
+        # The restore's own writes put the snapshot back: the next example is not compared
+        # on them (else every table restored once, the audit trail too, would be read
+        # whole after every later example). `pastikan_utuh` still compares every table.
+        self.pelacak.ambil()
         limiter.reset()
         return beda
 

@@ -65,7 +65,7 @@ def flask(db_url, *args, **lain):
     return r.stdout
 
 
-_templat = {}
+_templat = {}  # (kind, backend) -> the template: a SQLite file or a PostgreSQL database
 
 
 def migrasi(db_url):
@@ -73,15 +73,35 @@ def migrasi(db_url):
     (it takes seconds on a busy machine), so it runs once per test process and backend into
     a template, and each database is a copy: SQLite through the backup API, PostgreSQL by
     `CREATE DATABASE … TEMPLATE`."""
+    _dari_templat(db_url, "kosong")
+
+
+def migrasi_demo(db_url):
+    """`flask db upgrade` and `flask seed-demo` on this (empty) database: the demo world is
+    built once per test process and backend (a template, like `migrasi`'s) and copied."""
+    _dari_templat(db_url, "demo")
+
+
+def _isi_templat(url, jenis):
+    """Fill a new template with the app's own commands: migrated, and seeded for "demo"
+    (from the migrated template)."""
+    if jenis == "kosong":
+        flask(url, "db", "upgrade")
+    else:
+        _dari_templat(url, "kosong")
+        flask(url, "seed-demo")
+
+
+def _dari_templat(db_url, jenis):
     if not db_url.startswith("sqlite:///"):
-        _migrasi_pg(db_url)
+        _dari_templat_pg(db_url, jenis)
         return
-    if "sqlite" not in _templat:
+    if (jenis, "sqlite") not in _templat:
         folder = Path(tempfile.mkdtemp(prefix="kinerja-templat-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        flask(f"sqlite:///{folder / 'templat.db'}", "db", "upgrade")
-        _templat["sqlite"] = folder / "templat.db"
-    sumber = sqlite3.connect(_templat["sqlite"])
+        _isi_templat(f"sqlite:///{folder / 'templat.db'}", jenis)
+        _templat[(jenis, "sqlite")] = folder / "templat.db"
+    sumber = sqlite3.connect(_templat[(jenis, "sqlite")])
     tujuan = sqlite3.connect(db_url.removeprefix("sqlite:///"))
     try:
         sumber.backup(tujuan)  # whatever is still in the template's WAL comes along
@@ -90,26 +110,30 @@ def migrasi(db_url):
         sumber.close()
 
 
-def _migrasi_pg(db_url):
+def _dari_templat_pg(db_url, jenis):
     url = make_url(db_url)
     admin_db = make_url(os.environ["TEST_DATABASE_URL"]).database \
         if os.environ.get("TEST_DATABASE_URL") else "postgres"
-    admin = create_engine(url.set(drivername="postgresql+psycopg", database=admin_db),
-                          isolation_level="AUTOCOMMIT")
-    kunci = ("pg", url.host, url.port)
+    admin_url = url.set(drivername="postgresql+psycopg", database=admin_db)
+    kunci = (jenis, "pg", url.host, url.port)
+    if kunci not in _templat:
+        templat = f"{admin_db}_templat_{jenis}_{os.getpid()}"[:63]
+        atexit.register(_hapus_pg, admin_url, templat)
+        if jenis == "kosong":
+            _buat_pg(admin_url, templat)
+        _isi_templat(url.set(database=templat).render_as_string(hide_password=False), jenis)
+        _templat[kunci] = templat
+    _buat_pg(admin_url, url.database, templat=_templat[kunci])
+
+
+def _buat_pg(admin_url, nama, templat=None):
+    """(Re)create database `nama`, empty or as a copy of `templat`."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     try:
-        if kunci not in _templat:
-            templat = f"{admin_db}_templat_{os.getpid()}"[:63]
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{templat}" WITH (FORCE)'))
-                conn.execute(text(f'CREATE DATABASE "{templat}"'))
-            atexit.register(_hapus_pg, url.set(database=admin_db), templat)
-            flask(url.set(database=templat).render_as_string(hide_password=False),
-                  "db", "upgrade")
-            _templat[kunci] = templat
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{url.database}" TEMPLATE "{_templat[kunci]}"'))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{nama}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{nama}"'
+                              + (f' TEMPLATE "{templat}"' if templat else "")))
     finally:
         admin.dispose()
 

@@ -19,6 +19,7 @@ from proses_uji import (
     buat_app,
     flask,
     migrasi,
+    migrasi_demo,
     pg_sementara,
 )
 from sqlalchemy import create_engine, text
@@ -91,8 +92,7 @@ def cek_app_berjalan(url, tmp_path):
 
 def test_latihan_pulih_sqlite_saat_aplikasi_menulis(tmp_path):
     url = f"sqlite:///{tmp_path / 'sumber.db'}"
-    migrasi(url)
-    flask(url, "seed-demo")
+    migrasi_demo(url)
     keluaran, sebelum, sesudah = cadangkan_saat_menulis(url, tmp_path / "cadangan")
 
     berkas = tmp_path / "cadangan" / re.search(r"Cadangan: .*/(kinerja-[\d-]+\.db)",
@@ -179,8 +179,7 @@ def test_latihan_pulih_postgresql_saat_aplikasi_menulis(tmp_path):
         "pg_dump/pg_restore tidak ada: pasang postgresql-client"
     with pg_sementara(f"cadangan_{os.getpid()}") as url, \
             pg_sementara(f"pulih_{os.getpid()}") as pulih:
-        migrasi(url)
-        flask(url, "seed-demo")
+        migrasi_demo(url)
         keluaran, sebelum, sesudah = cadangkan_saat_menulis(url, tmp_path / "c", "--jalankan")
         berkas = tmp_path / "c" / re.search(r"Cadangan: .*/(kinerja-[\d-]+\.dump)",
                                             keluaran).group(1)

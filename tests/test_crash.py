@@ -68,6 +68,7 @@ from proses_uji import (
     hitung_baris,
     isi_guru,
     migrasi,
+    migrasi_demo,
     nilai_hidden,
     pg_sementara,
 )
@@ -1167,14 +1168,12 @@ def basis_demo(request, tmp_path):
     only its Operator (`dinas_kedua`)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'crash.db'}"
-        migrasi(url)
-        flask(url, "seed-demo")
+        migrasi_demo(url)
         dinas_kedua(url, OPERATOR_KEDUA, SANDI_DEMO)
         yield url
     else:
         with pg_sementara(f"crashdemo_{os.getpid()}") as url:
-            migrasi(url)
-            flask(url, "seed-demo")
+            migrasi_demo(url)
             dinas_kedua(url, OPERATOR_KEDUA, SANDI_DEMO)
             yield url
 

@@ -33,11 +33,11 @@ from proses_uji import (
     KlienHttp,
     dinas_kedua,
     engine_untuk,
-    flask,
     hitung_baris,
     isi_guru,
     kirim_ganda,
     migrasi,
+    migrasi_demo,
     nilai_hidden,
     pg_sementara,
 )
@@ -780,8 +780,7 @@ def test_kirim_ganda_formulir_dunia_demo(basis, tmp_path):
     gunicorn (2 gthread workers × 4 threads): no 5xx, each pair answers as its form may,
     each act has one audit row, the penetapan is one row, and a stale PKO form answers 409
     with the user's choice kept and the newer PKO unchanged."""
-    migrasi(basis)
-    flask(basis, "seed-demo")
+    migrasi_demo(basis)
     satu = lambda sql, **p: _satu(basis, sql, **p)  # noqa: E731
     ids = {
         "wonosari": satu("SELECT id FROM sekolah WHERE npsn = '20301103'"),

@@ -2,6 +2,7 @@
 Chromium driven by Playwright. The browser is never downloaded by a tool."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from proses_uji import migrasi_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("KINERJA_CHROMIUM", "/usr/bin/chromium")
@@ -46,7 +48,7 @@ def _port_bebas():
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    """Migrate, seed the demo and serve it with gunicorn on a free port."""
+    """The migrated demo database served by gunicorn on a free port."""
     yield from _layani(tmp_path_factory.mktemp("e2e"))
 
 
@@ -65,15 +67,14 @@ def _layani(tmp):
         "KINERJA_SECRET_KEY": "kunci-e2e-yang-cukup-panjang-0123456789abcdef",
         "KINERJA_SANDI_METODE": "scrypt:1024:8:1",
     }
-    flask = [sys.executable, "-m", "flask"]
-    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # `flask db upgrade` and `flask seed-demo`, run once per test process (proses_uji).
+    migrasi_demo(env["KINERJA_DATABASE_URL"])
     port = _port_bebas()
     log = open(tmp / "server.log", "w")  # noqa: SIM115 (closed at teardown)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopped with its workers
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -83,15 +84,15 @@ def _layani(tmp):
         except OSError:
             time.sleep(0.1)
     else:
-        proc.kill()
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
         raise RuntimeError("server e2e tidak menjawab:\n" + (tmp / "server.log").read_text())
     yield Server(url, env["KINERJA_DATABASE_URL"])
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # a busy machine: gunicorn's workers still finishing
-        proc.kill()
-        proc.wait()
+    # Nothing is checked at the end, and a graceful stop waits for whatever a worker still
+    # runs (a batch print a test started goes on rendering, taking CPU from the other
+    # tests): the master, its workers and their render processes are stopped at once.
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
     log.close()
 
 
