@@ -55,6 +55,20 @@ TEST_CONFIG = {
 }
 
 
+@pytest.hookimpl(trylast=True)  # after pytest groups the tests by database (database_url)
+def pytest_collection_modifyitems(items):
+    """The server and long tests that have databases of their own (marker server or lambat)
+    run first. They spend part of their time waiting for their processes; run at the end,
+    as collected, they ran beside each other with a core partly idle. pytest-xdist gives
+    the first part of the list to one worker: the other runs app tests beside them, and the
+    run ends with short tests that an idle worker can take over."""
+    def panjang(item):
+        return (item.get_closest_marker("server") or item.get_closest_marker("lambat")) \
+            and "database_url" not in item.fixturenames
+
+    items[:] = [i for i in items if panjang(i)] + [i for i in items if not panjang(i)]
+
+
 def _admin_engine(url):
     return create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
 

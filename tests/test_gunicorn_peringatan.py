@@ -48,7 +48,13 @@ def _log_gunicorn(tmp_path, workers, **lain):
         return log.read_text()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Seen on a loaded machine: workers still importing the app when asked to stop.
+            # How it stops is not what this test checks; its log is already read.
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
 
 def test_gunicorn_dua_pekerja_tanpa_redis_memperingatkan(tmp_path):
