@@ -4,7 +4,8 @@
 pra-perencanaan checks read (schools, UNOR, assignments, pegawai, Tim Kerja plots, the
 Dinas' overrides and years; simpanan.ROSTER), so their answer, kept per process under
 this number (a fresh random one at each change), stays good across the many writes that
-do not touch the roster (autosaves, ratings). Adds the row; downgrade removes it.
+do not touch the roster (autosaves, ratings). Adds the row; downgrade keeps it (the code
+before reads row 1 only, and a downgrade changes no data it keeps).
 
 Revision ID: c7e9a1b3d5f7
 Revises: b5d7f9a1c3e5
@@ -31,4 +32,4 @@ def upgrade():
 
 
 def downgrade():
-    op.execute(sa.text("DELETE FROM generasi_data WHERE id = 2"))
+    pass  # row 2 stays: harmless to the code before, and upgrading again adds nothing
