@@ -232,6 +232,18 @@ def test_pengingat_menambah_kontak_tanpa_mengubah_pegawai(app_kosong):
         assert roster() == sebelum
 
 
+def _guru_dengan_skp(conn, status):
+    """A Dinas with its 2025 year, one teacher (id 1) and his SKP (id 1) in this status."""
+    _dinas_dan_tahun_2025(conn)
+    conn.execute(text(
+        "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
+        "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
+    conn.execute(text(
+        "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
+        "selesai, dibuat, diubah) VALUES (1, 1, 1, 'guru', :status, 1, '2025-01-01', "
+        "'2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"), {"status": status})
+
+
 def test_generasi_data_dan_stempel_dokumen_tersimpan(app_kosong):
     """The stored-print stamp migration (b5d7f9a1c3e5) on a populated database: a stored
     document keeps its row and bytes (no stamp yet: its next print checks it the long way
@@ -241,14 +253,7 @@ def test_generasi_data_dan_stempel_dokumen_tersimpan(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="e4c2a7d9b1f3")
         with db.engine.begin() as conn:
-            _dinas_dan_tahun_2025(conn)
-            conn.execute(text(
-                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
-                "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
-            conn.execute(text(
-                "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
-                "selesai, dibuat, diubah) VALUES (1, 1, 1, 'guru', 'disepakati', 1, '2025-01-01', "
-                "'2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"))
+            _guru_dengan_skp(conn, 'disepakati')
             conn.execute(text(
                 "INSERT INTO dokumen_tersimpan (id, kode, jenis, skp_id, sidik, pdf, ukuran, "
                 "dibuat) VALUES (1, 'ABCDE-12345', 'skp', 1, :sidik, :pdf, 9, "
@@ -290,14 +295,7 @@ def test_generasi_roster_ditambahkan(app_kosong):
     with app.app_context():
         upgrade(directory=MIGRATIONS, revision="b5d7f9a1c3e5")
         with db.engine.begin() as conn:
-            _dinas_dan_tahun_2025(conn)
-            conn.execute(text(
-                "INSERT INTO pegawai (id, nama, status_kepegawaian, dinas_id, keikutsertaan, "
-                "diubah) VALUES (1, 'Guru Satu', 'PNS', 1, 'ikut', '2025-01-02 00:00:00')"))
-            conn.execute(text(
-                "INSERT INTO skp (id, pegawai_id, tahun_id, posisi, status, versi, mulai, "
-                "selesai, dibuat, diubah) VALUES (1, 1, 1, 'guru', 'draf', 1, '2025-01-01', "
-                "'2025-12-31', '2025-01-02 00:00:00', '2025-01-02 00:00:00')"))
+            _guru_dengan_skp(conn, 'draf')
 
         def baris():
             with db.engine.connect() as conn:
