@@ -64,6 +64,11 @@ def load(app, test_config=None):
         # never slowed, and on a machine busy with other work they wait (false: normal
         # priority; the test suite, which shares its machine, sets it so).
         CETAK_IDLE=True,
+        # ...and, before each document, they wait while the machine's other work keeps more
+        # than half its CPUs busy (at most 2 s a document, so a batch always moves on): an
+        # idle-priority render between two requests still evicts their caches
+        # (anak.beri_jalan). False: they render whenever the CPU has room.
+        CETAK_BERI_JALAN=True,
         # Electronic signatures (kinerja_web/tte.py; secrets only in KINERJA_TTE_*):
         # an RFC 3161 timestamp server makes the signatures PAdES B-T.
         TTE_TSA_URL=None,

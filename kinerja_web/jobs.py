@@ -144,14 +144,16 @@ def pool_render():
     nice 19, idle I/O), so a batch never slows the pages; spawned, not forked, so a
     threaded server never forks with locks held. Each dies with the process that started
     it (anak.mati_bersama_induk), so a worker stopped hard leaves no render process
-    behind. The merge of a batch runs in a process of its own (proses_gabung)."""
+    behind. The merge of a batch runs in a process of its own (proses_gabung). A pool one
+    of whose processes died (the OOM killer; the thread that started it ended, taking its
+    children along) is replaced, or every later batch in this process would fail."""
     global _render
+    _render = anak.pool_utuh(_render)
     if _render is None:
         _render = ProcessPoolExecutor(max_workers=jumlah_proses(),
                                       mp_context=multiprocessing.get_context("spawn"),
                                       initializer=anak.mati_bersama_induk,
-                                      initargs=(os.getpid(), 0,
-                                                current_app.config.get("CETAK_IDLE", True)))
+                                      initargs=anak.argumen_render(current_app.config))
     return _render
 
 
@@ -337,8 +339,7 @@ def proses_gabung():
     global _gabung
     _gabung = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                                   initializer=anak.mati_bersama_induk,
-                                  initargs=(os.getpid(), 0,
-                                            current_app.config.get("CETAK_IDLE", True)))
+                                  initargs=anak.argumen_render(current_app.config))
     try:
         yield _gabung
     finally:

@@ -13,7 +13,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from kinerja_web import gabung
+from kinerja_web import anak, gabung
 
 SKEMA = "kinerja://"
 PER_TULIS = 10  # documents laid out together before their pages are written
@@ -139,6 +139,7 @@ def render_murni(static, html_list, logo=None, terpisah=False):
     fc = konfigurasi_font()
 
     def tata(h):
+        anak.beri_jalan()  # a render process waits while the machine is busy
         dok = HTMLCetak(string=pasang_qr(h), base_url=SKEMA + "static/", url_fetcher=fetcher)
         dok.ua = ua
         return dok.render(stylesheets=[css], font_config=fc)

@@ -47,7 +47,10 @@ def env_app(db_url, **lain):
     env.update(FLASK_APP="kinerja_web", KINERJA_DATABASE_URL=db_url,
                KINERJA_SECRET_KEY=KUNCI_RAHASIA, KINERJA_SANDI_METODE=HASH_MURAH,
                KINERJA_SANDI_SEKALI_METODE=HASH_MURAH,
-               KINERJA_PRACETAK="0")  # no background renders unless a test asks
+               KINERJA_PRACETAK="0",  # no background renders unless a test asks
+               # The suite keeps its machine busy: its render processes do not wait for a
+               # quiet one (tests/test_anak.py tests the waiting).
+               KINERJA_CETAK_BERI_JALAN="false")
     env.update({f"KINERJA_{k}": str(v) for k, v in lain.items()})
     return env
 

@@ -5,6 +5,7 @@ stale (re-rendered), never wrong; a batch merges stored documents and renders on
 import io
 import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from bantu import masuk_demo as masuk
@@ -276,6 +277,13 @@ def test_pracetak_merender_di_proses_anak_berprioritas_rendah(app, ctx):
             assert kelas == os.SCHED_IDLE
         pid = pracetak.pool_rendah().submit(os.getpid).result(timeout=60)
         assert pid != os.getpid()
+        autogroup = Path("/proc/self/autogroup")
+        if autogroup.exists():
+            # Its own session, whose autogroup yields too: sessions share the CPU first.
+            assert pracetak.pool_rendah().submit(os.getsid, 0).result(timeout=60) == pid
+            assert pracetak.pool_rendah().submit(autogroup.read_text).result(
+                timeout=60).split()[-1] == "19"
+            assert autogroup.read_text().split()[-1] == "0"  # the web's own is untouched
     finally:
         pracetak._render.shutdown()
         pracetak._render = monkey

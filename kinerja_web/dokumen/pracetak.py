@@ -4,7 +4,6 @@ in a child process at `nice` PRACETAK_NICE that dies with its parent
 (anak.mati_bersama_induk), and stores them (simpanan)."""
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 
 from flask import current_app
@@ -54,12 +53,13 @@ def pool_rendah():
     """One render process on idle CPU time only (anak.menganggur), spawned, dying with
     this process."""
     global _render
+    _render = anak.pool_utuh(_render)
     if _render is None:
         _render = ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("spawn"),
             initializer=anak.mati_bersama_induk,
-            initargs=(os.getpid(), current_app.config.get("PRACETAK_NICE", 10),
-                      current_app.config.get("CETAK_IDLE", True)))
+            initargs=anak.argumen_render(current_app.config,
+                                         current_app.config.get("PRACETAK_NICE", 10)))
     return _render
 
 
