@@ -9,14 +9,17 @@ clients (bench/beban.py's HTTP client), each signed in as the demo user of the p
 the next request as soon as the answer arrives; 1.5 s of warm-up, then `--detik` measured.
 CPU per request: user + system time of the gunicorn processes (and of PostgreSQL's
 backends serving the database) over the measured window, divided by the requests answered.
-The bare page (bench/_polos.py) has the byte size of the wizard step's full page.
+The bare page (bench/_polos.py) has the byte size of the wizard step's full page; its
+windows alternate with each page's (page, bare, page, bare), so both see the same load.
 
 `--dasar=DIR`: also serve a checkout of the code before a change (e.g. `git worktree add
 /tmp/dasar main`) on the same database and print its figures and the ratio new/old.
 
 Goals (issue 16): a teacher's page ≤ 2.5 ms and the principal's list ≤ 6 ms of gunicorn CPU
-per request; the wizard step ≥ 300 requests/s at p95 ≤ 50 ms with 8 clients on 2 cores;
-its p95 with a batch print running ≤ 1.3 × without (windows alternated).
+per request on the issue's machine, checked as ratios to the bare page measured alternately
+with each page (3.0 × and 7.2 ×: see SASARAN_CPU); the wizard step ≥ 300 requests/s at
+p95 ≤ 50 ms with 8 clients on 2 cores; its p95 with a batch print running ≤ 1.3 × without
+(windows alternated).
 """
 
 import argparse
@@ -213,34 +216,48 @@ def main():
               f"{opsi.detik:.0f} s per baris; {os.cpu_count()} inti (dipakai bersama)")
         print(f"\n  {'Permintaan':<40} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
               f"{'CPU ms':>7} {'PG ms':>6} {'/polos':>6} {'byte':>7}", flush=True)
-        hasil = {}
-        kode = [("ini", ROOT)] + ([("dasar", Path(opsi.dasar))] if opsi.dasar else [])
-        for label, akar in kode:
-            s = Server(akar, url, tmp)
+        hasil, polos_per = {}, {}
+        s = Server(ROOT, url, tmp)
+        server.append(s)
+        # The bare page has the byte size of the wizard step's full page: one short probe.
+        utuh = _ukur(s, url, guru, langkah, None, 1)["byte"]
+        sp = Server(ROOT, url, tmp, aplikasi="bench._polos:app", BENCH_POLOS_BYTE=str(utuh))
+        server.append(sp)
+        for nama, akun, path, htmx in halaman:
+            # Alternated with the bare page (page, bare, page, bare): the shared machine's
+            # load drifts within seconds, and each page's ratio is to the bare page measured
+            # beside it.
+            jendela = {s: [], sp: []}
+            for _ in range(2):
+                jendela[s].append(_ukur(s, url, akun, path, htmx, opsi.detik / 2))
+                jendela[sp].append(_ukur(sp, url, None, "/", None, opsi.detik / 2))
+            hasil["ini", nama], polos_per[nama] = _gabung(jendela[s]), _gabung(jendela[sp])
+            _baris(f"{nama} (ini)", hasil["ini", nama], polos_per[nama])
+        if not opsi.tanpa_batch:
+            hasil["batch"], hasil["tanpa batch"] = _dengan_batch(
+                s, url, env, guru, langkah, opsi.detik)
+        for x in (s, sp):
+            x.tutup()
+            server.remove(x)
+        if opsi.dasar:
+            s = Server(Path(opsi.dasar), url, tmp)
             server.append(s)
             for nama, akun, path, htmx in halaman:
-                hasil[label, nama] = _ukur(s, url, akun, path, htmx, opsi.detik)
-                _baris(f"{nama} ({label})", hasil[label, nama])
-            if label == "ini" and not opsi.tanpa_batch:
-                hasil["batch"], hasil["tanpa batch"] = _dengan_batch(
-                    s, url, env, guru, langkah, opsi.detik)
+                hasil["dasar", nama] = _ukur(s, url, akun, path, htmx, opsi.detik)
+                _baris(f"{nama} (dasar)", hasil["dasar", nama])
             s.tutup()
             server.remove(s)
-        utuh = hasil["ini", "guru: langkah 2 wizard (halaman utuh)"]["byte"]
-        s = Server(ROOT, url, tmp, aplikasi="bench._polos:app", BENCH_POLOS_BYTE=str(utuh))
-        server.append(s)
-        polos = _ukur(s, url, None, "/", None, opsi.detik)
-        s.tutup()
-        server.remove(s)
-        print("\n  Ringkasan (CPU dibanding halaman polos; 'dulu': kode --dasar):")
+        polos = _gabung(list(polos_per.values()))
+        print("\n  Ringkasan (CPU dibanding halaman polos yang diukur berselang-seling dengan "
+              "halaman itu; 'dulu': kode --dasar):")
         _baris("Flask + Jinja polos (ukuran langkah 2)", polos)
         for nama, *_ in halaman:
-            _baris(nama, hasil["ini", nama], polos, hasil.get(("dasar", nama)))
+            _baris(nama, hasil["ini", nama], polos_per[nama], hasil.get(("dasar", nama)))
         if opsi.dasar:
             print(f"\n  kode dasar ({opsi.dasar}):")
             for nama, *_ in halaman:
-                _baris(nama, hasil["dasar", nama], polos)
-        _sasaran(hasil, polos)
+                _baris(nama, hasil["dasar", nama], polos_per[nama])
+        _sasaran(hasil, polos, polos_per)
     finally:
         for s in server:
             s.tutup()
@@ -249,52 +266,52 @@ def main():
 
 
 def _dengan_batch(server, url, env, akun, path, detik):
-    """The wizard step while `flask cetak-batch` (the whole demo Dinas, Dokumen Evaluasi)
-    runs over and over in the background, on idle CPU as an RQ work horse runs a batch
-    (kinerja_web.anak.menganggur: SCHED_IDLE, nice 19, idle I/O; its render processes
-    likewise), and without it: two windows of each, alternated (without, with, without,
-    with), so a drift of the shared machine's load falls on both. Returns (with, without),
-    each with the samples of its two windows together."""
-    from kinerja_web import anak
-
+    """The wizard step while a batch print keeps rendering the whole demo Dinas' Dokumen
+    Evaluasi (bench._ulang_batch: one long-lived process on idle CPU as an RQ work horse
+    runs a batch, kinerja_web.anak.menganggur; its render processes likewise; nothing
+    stored, so every document renders), and without it: two windows of each, alternated
+    (without, with, without, with), so a drift of the shared machine's load falls on both.
+    Returns (with, without), each with the samples of its two windows together; `with`
+    also has "dokumen": the documents the batch printed during its windows."""
     keluar = Path(tempfile.mkdtemp(prefix="kinerja-jalur-batch-"))
-    proses = []
-    berhenti = [True]
-
-    def ulang():
-        while not berhenti[0]:
-            p = subprocess.Popen(
-                [sys.executable, "-m", "flask", "cetak-batch", "--operator", "operator",
-                 "--keluar", str(keluar / "b.pdf")], cwd=ROOT,
-                env={**env, "KINERJA_ENV": "development"}, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=anak.menganggur)
-            proses.append(p)
-            p.wait()
-
-    def hentikan(t):
-        berhenti[0] = True
-        for p in proses:
-            if p.poll() is None:
-                _hentikan(p)
-        t.join(timeout=30)
-
-    jendela = {True: [], False: []}
+    jendela, dokumen = {True: [], False: []}, 0
     try:
         for dengan in (False, True, False, True):
-            if dengan:
-                berhenti[0] = False
-                t = threading.Thread(target=ulang, daemon=True)
-                t.start()
-                time.sleep(3)  # the render processes are up and printing
-                try:
-                    jendela[True].append(_ukur(server, url, akun, path, "boost", detik / 2))
-                finally:
-                    hentikan(t)
-            else:
+            if not dengan:
                 jendela[False].append(_ukur(server, url, akun, path, "boost", detik / 2))
+                continue
+            p = subprocess.Popen(
+                [sys.executable, "-m", "bench._ulang_batch", str(keluar / "b.pdf")], cwd=ROOT,
+                env={**env, "KINERJA_ENV": "development", "KINERJA_CETAK_UKURAN_CHUNK": "3"},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+            baris = []  # everything it prints; "dicetak N" after each batch
+            t = threading.Thread(target=baris.extend, args=(p.stdout,), daemon=True)
+            t.start()
+            try:
+                akhir = time.monotonic() + 180
+                while _dicetak(baris) is None and p.poll() is None and time.monotonic() < akhir:
+                    time.sleep(0.1)  # one whole batch first: its processes are up
+                awal = _dicetak(baris)
+                if awal is None:
+                    raise RuntimeError("cetak batch tidak berjalan: " + "".join(baris[-5:]))
+                jendela[True].append(_ukur(server, url, akun, path, "boost", detik / 2))
+                dokumen += _dicetak(baris) - awal
+            finally:
+                _hentikan(p)
+                t.join(timeout=30)
     finally:
         shutil.rmtree(keluar, ignore_errors=True)
-    return _gabung(jendela[True]), _gabung(jendela[False])
+    dengan = _gabung(jendela[True])
+    dengan["dokumen"] = dokumen
+    return dengan, _gabung(jendela[False])
+
+
+def _dicetak(baris):
+    """The documents bench._ulang_batch has printed so far (its last "dicetak N"), or None
+    before its first batch ended."""
+    n = [int(b.split()[1]) for b in baris if b.startswith("dicetak ")]
+    return n[-1] if n else None
 
 
 def _gabung(daftar):
@@ -311,15 +328,30 @@ def _gabung(daftar):
             "byte": daftar[-1]["byte"], "waktu": waktu}
 
 
-def _sasaran(hasil, polos):
+# Issue 16 states its CPU budgets in ms on the machine it measured on, where a teacher's page
+# took ~5 ms and the principal's list ~13 ms, "6–17× a bare Jinja page": a bare page of
+# 5 / 6 = 0.83 ms there (13 / 17 = 0.76). On a shared machine only a ratio to the bare page
+# measured beside it holds still (the same code measured 3.9 and 6.0 ms per wizard step in
+# two runs an hour apart here, the bare page 1.7 ms in both), so the budgets are checked as
+# ratios to the bare page, from the larger bare figure (the stricter ratio): 2.5 ms = 3.0 ×,
+# 6 ms = 7.2 ×. The ms figures of this machine are printed beside them.
+POLOS_ISU_MS = 5 / 6
+SASARAN_CPU = (("halaman guru (langkah 2)", "guru: langkah 2 wizard (boost)", 2.5),
+               ("beranda guru", "guru: beranda (boost)", 2.5),
+               ("daftar kepala sekolah", "kepala sekolah: daftar penilaian (boost)", 6))
+
+
+def _sasaran(hasil, polos, polos_per):
     wiz = hasil["ini", "guru: langkah 2 wizard (boost)"]
-    beranda = hasil["ini", "guru: beranda (boost)"]
-    daftar = hasil["ini", "kepala sekolah: daftar penilaian (boost)"]
     print(f"\n  polos: {polos['cpu']:.2f} ms CPU per permintaan, {polos['rps']:.0f} req/s")
-    baris = [
-        ("halaman guru (langkah 2) ≤ 2,5 ms CPU", wiz["cpu"], wiz["cpu"] <= 2.5),
-        ("beranda guru ≤ 2,5 ms CPU", beranda["cpu"], beranda["cpu"] <= 2.5),
-        ("daftar kepala sekolah ≤ 6 ms CPU", daftar["cpu"], daftar["cpu"] <= 6),
+    baris = []
+    for nama, kunci, ms in SASARAN_CPU:
+        h, p = hasil["ini", kunci], polos_per[kunci]
+        batas = ms / POLOS_ISU_MS
+        r = h["cpu"] / p["cpu"]
+        baris.append((f"{nama} ≤ {ms:g} ms CPU di mesin isu 16 = ≤ {batas:.1f} × polos "
+                      f"(di sini {h['cpu']:.2f} ms, polos {p['cpu']:.2f} ms)", r, r <= batas))
+    baris += [
         ("langkah 2 ≥ 300 req/s", wiz["rps"], wiz["rps"] >= 300),
         ("langkah 2 p95 ≤ 50 ms", wiz["p95"], wiz["p95"] <= 50),
     ]
@@ -328,7 +360,8 @@ def _sasaran(hasil, polos):
         r = hasil["batch"]["p95"] / tanpa["p95"]
         print(f"  langkah 2 selama cetak batch: {hasil['batch']['rps']:.0f} req/s, p95 "
               f"{hasil['batch']['p95']:.1f} ms = {r:.2f} × tanpa batch ({tanpa['rps']:.0f} "
-              f"req/s, p95 {tanpa['p95']:.1f} ms; jendela bergantian)")
+              f"req/s, p95 {tanpa['p95']:.1f} ms; jendela bergantian); batch merender "
+              f"{hasil['batch']['dokumen']} dokumen selama jendelanya")
         baris.append(("p95 dengan batch ≤ 1,3 × tanpa", r, r <= 1.3))
     for nama, nilai, ok in baris:
         print(f"  sasaran {nama}: {nilai:.2f} {'TERCAPAI' if ok else 'TIDAK'}")
