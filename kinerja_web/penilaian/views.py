@@ -3,6 +3,8 @@ predikat within the PKO's distribution rule), the atasan's "Daftar Penilaian Kin
 menu's "Penilaian") and the pegawai's result."""
 
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -20,25 +22,24 @@ from kinerja_web.atasan import boleh_menilai
 from kinerja_web.daftar import (
     LABEL_STATUS,
     LANGKAH_STATUS,
+    PER_HALAMAN,
     TAB_PRAKTIK,
     BarisPenilaian,
     aturan_aktif,
+    baca_hitung,
     baris_dinas,
     baris_sekolah,
-    cari_nama,
-    daftar_penilaian,
-    halaman_dari,
-    hitung_status,
-    kolom_menunggu,
+    ikatan_atasan,
     lingkup_atasan,
     menunggu,
+    nomor_halaman,
+    penilaian_siap,
     tahun_aktif,
 )
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, render
 from kinerja_web.kiriman import DenganKiriman
-from kinerja_web.models import Pegawai, Sekolah
 from kinerja_web.models.pelaksanaan import Praktik
 from kinerja_web.models.penilaian import Penetapan, Penilaian
 from kinerja_web.models.skp import Skp, StatusSkp
@@ -266,16 +267,21 @@ def daftar():
     peran = current_user.peran
     dinas = lingkup_atasan(peran)
     tahun = tahun_aktif()
-    stmt, sp = daftar_penilaian(peran, tahun, dinas)
-    stmt, q = cari_nama(stmt)
+    q = request.args.get("q", "").strip()[:100]
     tab = request.args.get("tab", "semua")
     if tab not in LABEL_STATUS:
         tab = "semua"
-    hitung = hitung_status(stmt, siap_kirim=True)
+    # Statements built once per shape of request, run with this request's values.
+    st_hitung, st_halaman = penilaian_siap(dinas, bool(peran.kepala_dinas), tahun.aturan,
+                                           tab, bool(q))
+    ikatan = ikatan_atasan(peran, tahun, q)
+    hitung = baca_hitung(st_hitung, True, ikatan)
     siap_kirim = hitung.pop("siap_kirim")
-    if tab != "semua":
-        stmt = stmt.where(sp == tab)
-    h = halaman_dari(kolom_menunggu()(stmt).order_by(*_urutan(dinas)), hitung.get(tab, 0))
+    nomor = nomor_halaman()
+    h = SimpleNamespace(page=nomor, per_page=PER_HALAMAN, total=hitung.get(tab, 0),
+                        items=db.session.execute(st_halaman, {
+                            **ikatan, "batas": PER_HALAMAN,
+                            "mulai": (nomor - 1) * PER_HALAMAN}).all())
     baris = []
     for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st, *lain in h.items:
         b = BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
@@ -287,10 +293,6 @@ def daftar():
                   total=h.total, label_status=LABEL_STATUS, siap_kirim=siap_kirim,
                   langkah_status=LANGKAH_STATUS,
                   lingkup="dinas" if dinas and peran.atasan_sekolah else None)
-
-
-def _urutan(dinas):
-    return (Sekolah.nama, Pegawai.nama, Pegawai.id) if dinas else (Pegawai.nama, Pegawai.id)
 
 
 # ---------------------------------------------------------------- sending to the Dinas
