@@ -47,17 +47,24 @@ def catat_ambil_alih(b, ke):
                                    "pekerja_lama": b.pekerja}))
 
 
+_CETAKAN = Cetakan.__table__.insert()
+_AUDIT_CETAK = Audit.__table__.insert().values(aksi="cetak", objek_tipe="skp")
+
+
 def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip):
     """One print's Cetakan (for verification) and audit rows, written after the PDF is
     ready in a short write of their own (alur.tulis_singkat; two INSERTs); the caller
     sends the file only when this returns True (no row, no print)."""
     def tambah():
         waktu = sekarang()
-        db.session.execute(insert(Cetakan).values(
-            kode=kode, jenis=jenis, skp_id=skp_id, nilai=nilai, akun_id=akun_id, waktu=waktu))
-        db.session.execute(insert(Audit).values(
-            waktu=waktu, akun_id=akun_id, aksi="cetak", objek_tipe="skp", objek_id=skp_id,
-            data={"jenis": jenis, "kode": kode}, alamat_ip=alamat_ip))
+        # Core INSERTs built once, on the session's connection (the ORM's bulk path and
+        # building the statements cost more than the two rows).
+        conn = db.session.connection()
+        conn.execute(_CETAKAN, {"kode": kode, "jenis": jenis, "skp_id": skp_id,
+                                "nilai": nilai, "akun_id": akun_id, "waktu": waktu})
+        conn.execute(_AUDIT_CETAK, {"waktu": waktu, "akun_id": akun_id, "objek_id": skp_id,
+                                    "data": {"jenis": jenis, "kode": kode},
+                                    "alamat_ip": alamat_ip})
 
     return tulis_singkat(tambah)
 
