@@ -47,8 +47,8 @@ def catat_ambil_alih(b, ke):
                                    "pekerja_lama": b.pekerja}))
 
 
-_CETAKAN = Cetakan.__table__.insert()
-_AUDIT_CETAK = Audit.__table__.insert().values(aksi="cetak", objek_tipe="skp")
+_CETAKAN = insert(Cetakan)
+_AUDIT_CETAK = insert(Audit).values(aksi="cetak", objek_tipe="skp")
 
 
 def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip):
