@@ -164,11 +164,21 @@ def lingkup_atasan(peran):
     return dinas and not (peran.atasan_sekolah and request.args.get("lingkup") != "dinas")
 
 
+def teks_cari():
+    """The name searched for: `?q=`, trimmed, at most 100 characters ("" for none)."""
+    return request.args.get("q", "").strip()[:100]
+
+
+def nama_cocok(pola):
+    """SQL: the person's name matches the LIKE pattern `pola` (from `cari_teks`)."""
+    return Pegawai.nama.ilike(pola, escape="\\")
+
+
 def cari_nama(stmt):
     """The list narrowed to the names matching `?q=` (at most 100 characters); (stmt, q)."""
-    q = request.args.get("q", "").strip()[:100]
+    q = teks_cari()
     if q:
-        stmt = stmt.where(Pegawai.nama.ilike(cari_teks(q), escape="\\"))
+        stmt = stmt.where(nama_cocok(cari_teks(q)))
     return stmt, q
 
 
@@ -456,7 +466,7 @@ def penilaian_siap(dinas, kepala_dinas, kode_aturan, tab, cari):
     stmt, sp = daftar_penilaian(_PeranTerikat(kepala_dinas), _TahunTerikat(kode_aturan),
                                 dinas, hari=bindparam("hari"))
     if cari:
-        stmt = stmt.where(Pegawai.nama.ilike(bindparam("q"), escape="\\"))
+        stmt = stmt.where(nama_cocok(bindparam("q")))
     hitung = statement_hitung(stmt, siap_kirim=True)
     if tab != "semua":
         stmt = stmt.where(sp == tab)

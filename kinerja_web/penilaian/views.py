@@ -3,8 +3,6 @@ predikat within the PKO's distribution rule), the atasan's "Daftar Penilaian Kin
 menu's "Penilaian") and the pegawai's result."""
 
 
-from types import SimpleNamespace
-
 from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -35,6 +33,7 @@ from kinerja_web.daftar import (
     nomor_halaman,
     penilaian_siap,
     tahun_aktif,
+    teks_cari,
 )
 from kinerja_web.extensions import db
 from kinerja_web.formulir import Formulir
@@ -267,7 +266,7 @@ def daftar():
     peran = current_user.peran
     dinas = lingkup_atasan(peran)
     tahun = tahun_aktif()
-    q = request.args.get("q", "").strip()[:100]
+    q = teks_cari()
     tab = request.args.get("tab", "semua")
     if tab not in LABEL_STATUS:
         tab = "semua"
@@ -278,19 +277,17 @@ def daftar():
     hitung = baca_hitung(st_hitung, True, ikatan)
     siap_kirim = hitung.pop("siap_kirim")
     nomor = nomor_halaman()
-    h = SimpleNamespace(page=nomor, per_page=PER_HALAMAN, total=hitung.get(tab, 0),
-                        items=db.session.execute(st_halaman, {
-                            **ikatan, "batas": PER_HALAMAN,
-                            "mulai": (nomor - 1) * PER_HALAMAN}).all())
+    rows = db.session.execute(st_halaman, {**ikatan, "batas": PER_HALAMAN,
+                                           "mulai": (nomor - 1) * PER_HALAMAN}).all()
     baris = []
-    for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st, *lain in h.items:
+    for p, posisi, skp, sekolah, tim, jadwal, perilaku, lengkap, kirim, st, *lain in rows:
         b = BarisPenilaian(p, posisi, skp, sekolah, tim, jadwal, st, bool(perilaku),
                            bool(lengkap), kirim is not None)
         b.menunggu_atasan, b.menunggu_pegawai = menunggu(skp, b, *lain)
         baris.append(b)
     return render("penilaian/daftar.html", block="hasil", baris=baris, tab=tab, tabs=TAB_PRAKTIK,
-                  hitung=hitung, q=q, halaman=h.page, per_halaman=h.per_page, dinas=dinas,
-                  total=h.total, label_status=LABEL_STATUS, siap_kirim=siap_kirim,
+                  hitung=hitung, q=q, halaman=nomor, per_halaman=PER_HALAMAN, dinas=dinas,
+                  total=hitung.get(tab, 0), label_status=LABEL_STATUS, siap_kirim=siap_kirim,
                   langkah_status=LANGKAH_STATUS,
                   lingkup="dinas" if dinas and peran.atasan_sekolah else None)
 
