@@ -45,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import delete, event, func, select, update
+from sqlalchemy import bindparam, delete, event, func, select, update
 from sqlalchemy.dialects.postgresql import insert as insert_pg
 from sqlalchemy.dialects.sqlite import insert as insert_sqlite
 from sqlalchemy.orm import Session
@@ -294,19 +294,24 @@ def stempel(url):
     return None if n is None else f"{n}-{kunci(url)}"
 
 
+# Built once (a stored print's only query; building it cost about as much as running it).
+_KINI = (
+    select(DokumenTersimpan.kode, DokumenTersimpan.pdf, DokumenTersimpan.nilai,
+           DokumenTersimpan.stempel, GenerasiData.n, Pegawai.id, Pegawai.dinas_id,
+           Pegawai.nama, Pegawai.nip)
+    .join(Skp, Skp.id == DokumenTersimpan.skp_id)
+    .join(Pegawai, Pegawai.id == Skp.pegawai_id)
+    .join(GenerasiData, GenerasiData.id == 1)
+    .where(DokumenTersimpan.skp_id == bindparam("skp_id"),
+           DokumenTersimpan.jenis == bindparam("jenis")))
+
+
 def kini(jenis, skp_id, url):
     """(kode, pdf, nilai, owner) of the stored document of this SKP when it was found
     current at the current stamp, else None: one query of plain columns, no other data
     read. `owner`: pegawai_id, dinas_id, nama, nip of the SKP's pegawai."""
     k = kunci(url)
-    baris = db.session.execute(
-        select(DokumenTersimpan.kode, DokumenTersimpan.pdf, DokumenTersimpan.nilai,
-               DokumenTersimpan.stempel, GenerasiData.n, Pegawai.id, Pegawai.dinas_id,
-               Pegawai.nama, Pegawai.nip)
-        .join(Skp, Skp.id == DokumenTersimpan.skp_id)
-        .join(Pegawai, Pegawai.id == Skp.pegawai_id)
-        .join(GenerasiData, GenerasiData.id == 1)
-        .where(DokumenTersimpan.skp_id == skp_id, DokumenTersimpan.jenis == jenis)).first()
+    baris = db.session.execute(_KINI, {"skp_id": skp_id, "jenis": jenis}).first()
     if baris is None or baris.nilai is None or baris.stempel != f"{baris.n}-{k}":
         return None
     return baris.kode, bytes(baris.pdf), baris.nilai, tuple(baris[5:])

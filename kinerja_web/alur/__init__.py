@@ -134,6 +134,24 @@ def tulis_singkat(tambah, *, percobaan=None):
     return False
 
 
+def tulis_sekarang(tambah):
+    """Write what `tambah()` adds in the request's open transaction and commit it: for a
+    request whose reads were short (a stored print: one query), one transaction instead of
+    a read and a write of its own, with the statements PostgreSQL has prepared kept (a
+    ROLLBACK discards them). A failure that may pass (lock, lost race) rolls back and
+    goes `tulis_singkat`'s way, with its retries. True when committed."""
+    try:
+        with transaksi_tulis():
+            tambah()
+            db.session.commit()
+        return True
+    except DBAPIError as e:
+        db.session.rollback()
+        if not bisa_diulang(e):
+            raise
+        return tulis_singkat(tambah)
+
+
 def catat_bacaan(aksi, objek=None, *, dari=None, ke=None, catatan=None, data=None, akun=None,
                  baris=()):
     """The audit row of a read (a print, a download, an exported file), with `baris`

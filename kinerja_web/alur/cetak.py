@@ -8,7 +8,7 @@ no signed-in user: its rows name the account that queued the job, with no addres
 
 from sqlalchemy import insert
 
-from kinerja_web.alur import catat, tulis_singkat
+from kinerja_web.alur import catat, tulis_sekarang, tulis_singkat
 from kinerja_web.extensions import db
 from kinerja_web.models import Audit
 from kinerja_web.models.cetak import Cetakan, CetakBatch, StatusBatch
@@ -51,10 +51,12 @@ _CETAKAN = insert(Cetakan)
 _AUDIT_CETAK = insert(Audit).values(aksi="cetak", objek_tipe="skp")
 
 
-def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip):
+def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip, *, sekarang_juga=False):
     """One print's Cetakan (for verification) and audit rows, written after the PDF is
-    ready in a short write of their own (alur.tulis_singkat; two INSERTs); the caller
-    sends the file only when this returns True (no row, no print)."""
+    ready in a short write of their own (alur.tulis_singkat; two INSERTs), or with
+    `sekarang_juga` in the request's open transaction (alur.tulis_sekarang: a stored print,
+    whose reads were one query); the caller sends the file only when this returns True
+    (no row, no print)."""
     def tambah():
         waktu = sekarang()
         # Core INSERTs built once, on the session's connection (the ORM's bulk path and
@@ -66,7 +68,7 @@ def catat_cetak(skp_id, jenis, kode, nilai, akun_id, alamat_ip):
                                     "data": {"jenis": jenis, "kode": kode},
                                     "alamat_ip": alamat_ip})
 
-    return tulis_singkat(tambah)
+    return tulis_sekarang(tambah) if sekarang_juga else tulis_singkat(tambah)
 
 
 def simpan_bagian(batch, cetakan):

@@ -66,27 +66,24 @@ def cetak(jenis, skp_id):
         abort(400)
     simpan = current_app.config["CETAK_SIMPAN"]
     url = url_publik()
-    # Read now, while loaded: the read transaction below begins with a rollback, after
-    # which the signed-in account would be read again.
     akun_id, peran = current_user.id, current_user.peran
-    # Read in a plain read transaction and end it before rendering: WeasyPrint takes
-    # seconds, and a POST's transaction would hold SQLite's write lock all that time.
-    with baca_saja():
+    if simpan:
         # Served from storage after one query when the stored file was found current at
-        # the current data generation (simpanan.kini); its Cetakan from the stored values.
-        tersimpan = simpanan.kini(jenis, skp_id, url) if simpan else None
+        # the current data generation (simpanan.kini), its Cetakan (from the stored values)
+        # and audit rows written in the same short transaction: nothing slow comes between.
+        tersimpan = simpanan.kini(jenis, skp_id, url)
         if tersimpan is not None:
             kode, isi, nilai, (pegawai_id, dinas_id, nama_pegawai, nip) = tersimpan
             # Own document or the Dinas staff's: from the row; an atasan's: checked on
             # the SKP (boleh_menilai reads who leads the school today).
-            if not (pegawai_id == peran.pegawai_id
+            if (pegawai_id == peran.pegawai_id
                     or (peran.staf_dinas and dinas_id == peran.dinas_id)
                     or boleh_menilai(peran, db.session.get(Skp, skp_id))):
-                tersimpan = None
-            else:
-                nama = nama_berkas_pegawai(pegawai_id, nama_pegawai, nip, jenis)
-    if tersimpan is not None:
-        return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
+                return _kirim(skp_id, jenis, kode, nilai, akun_id, isi,
+                              nama_berkas_pegawai(pegawai_id, nama_pegawai, nip, jenis),
+                              sekarang_juga=True)
+    # Read in a plain read transaction and end it before rendering: WeasyPrint takes
+    # seconds, and a POST's transaction would hold SQLite's write lock all that time.
     with baca_saja():
         # The long way: the stamp first, then the data it stamps (simpanan.stempel).
         stempel = simpanan.stempel(url) if simpan else None
@@ -122,10 +119,11 @@ def cetak(jenis, skp_id):
     return _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama)
 
 
-def _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama):
-    """The Cetakan and audit rows in a short write of their own (no row, no print), then
-    the PDF, shown in the browser."""
-    if not alur_cetak.catat_cetak(skp_id, jenis, kode, nilai, akun_id, request.remote_addr):
+def _kirim(skp_id, jenis, kode, nilai, akun_id, isi, nama, *, sekarang_juga=False):
+    """The Cetakan and audit rows in a short write of their own, or in the request's own
+    transaction (`sekarang_juga`; no row, no print), then the PDF, shown in the browser."""
+    if not alur_cetak.catat_cetak(skp_id, jenis, kode, nilai, akun_id, request.remote_addr,
+                                  sekarang_juga=sekarang_juga):
         abort(503)
     response = kirim_berkas(isi, nama)
     response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
