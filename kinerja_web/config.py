@@ -130,7 +130,9 @@ def engine_options(url):
     # LIFO: the connection used last serves the next request, with the statements it has
     # prepared (psycopg prepares a query on its 5th run on a connection); the others stay
     # idle instead of each warming a cache of its own.
-    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_use_lifo": True}
+    # No pool_pre_ping: extensions.periksa_saat_diambil checks a connection taken from the
+    # pool without its round trip.
+    return {"pool_size": 5, "max_overflow": 5, "pool_use_lifo": True}
 
 
 def instance_secret(instance):

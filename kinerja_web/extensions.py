@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound to an app in init_app()."""
 
+import select
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, exc
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -56,6 +57,7 @@ def init_app(app):
             tune_sqlite(db.engine)
         else:
             catat_tulisan(db.engine)
+            periksa_saat_diambil(db.engine)
             # Runs before Flask-SQLAlchemy's own teardown (Flask calls them in reverse
             # order), which rolls back what is left open.
             app.teardown_appcontext(_akhiri_bacaan)
@@ -77,6 +79,39 @@ def catat_tulisan(engine):
     def on_execute(conn, cursor, statement, parameters, context, executemany):
         if not conn.info.get(DITULIS) and statement.lstrip()[:6].upper() != "SELECT":
             conn.info[DITULIS] = True
+
+
+def periksa_saat_diambil(engine):
+    """A pooled PostgreSQL connection is checked when taken, as pool_pre_ping would, but
+    without a round trip when nothing came from the server since its last answer: a
+    server that ended the connection (a restart, pg_terminate_backend, an idle timeout)
+    sends its notice and closes the socket, which then reads as ready. Only then does a
+    real ping decide; a failed one discards every connection older than it (the server
+    restarted) and the pool connects afresh. pre-ping's SELECT 1 was a round trip, and a
+    wake-up of a PostgreSQL process, on every request."""
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, _record, _proxy):
+        if not masih_tersambung(dbapi_connection, engine.dialect):
+            raise exc.InvalidatePoolError("koneksi PostgreSQL terputus")
+
+
+def masih_tersambung(dbapi_connection, dialect):
+    """False when the connection is closed, or its server said something (or hung up)
+    while it was idle in the pool and a ping then fails."""
+    if dbapi_connection.closed or getattr(dbapi_connection, "broken", False):
+        return False
+    try:
+        p = select.poll()
+        p.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+        if not p.poll(0):
+            return True  # nothing from the server since its last answer
+    except (OSError, ValueError):
+        return False
+    try:
+        return bool(dialect.do_ping(dbapi_connection))
+    except Exception:  # noqa: BLE001 - any failure of the ping means a dead connection
+        return False
 
 
 def akhiri_bacaan():

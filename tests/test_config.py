@@ -75,7 +75,9 @@ def test_url_postgres_dari_lingkungan(muat, monkeypatch):
     monkeypatch.setenv("KINERJA_DATABASE_URL", "postgres://kinerja@127.0.0.1/kinerja")
     cfg = muat()
     assert cfg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://kinerja@127.0.0.1/kinerja"
-    assert cfg["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    # PostgreSQL's pool (its checkout check: tests/test_jalur.py), not SQLite's options.
+    opsi = cfg["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert opsi["pool_use_lifo"] is True and "connect_args" not in opsi
 
 
 def test_kunci_rahasia_dibuat_sekali_dan_dipakai_lagi(muat, tmp_path):

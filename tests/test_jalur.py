@@ -6,8 +6,10 @@ that wrote and did not commit is still rolled back. A boosted navigation is answ
 the main content only (no <head>, no footer). The figures are in bench/jalur.py.
 """
 
+import pytest
 from bantu import masuk
-from sqlalchemy import select, text, update
+from sqlalchemy import create_engine, select, text, update
+from sqlalchemy.pool import NullPool
 
 from kinerja_web.extensions import akhiri_bacaan, db
 from kinerja_web.models import Pegawai
@@ -76,3 +78,36 @@ def test_navigasi_boost_menghemat_kepala_dan_kaki_halaman(buat_klien, dunia):
         hemat = _tanpa_kepala_dan_kaki(utuh.text)
         assert len(boost.data) <= len(utuh.data) - hemat + len(' hx-swap-oob="true"'), url
         assert "<head>" not in boost.text and "<footer" not in boost.text
+
+
+def test_koneksi_yang_diputus_server_diganti_tanpa_halaman_gagal(buat_klien, dunia,
+                                                                  monkeypatch):
+    """PostgreSQL ending the pooled connections (a restart, pg_terminate_backend, an idle
+    timeout) fails no page: the connection taken from the pool is found dead and replaced.
+    While nothing happened, taking a connection sends nothing to the server (pool_pre_ping
+    sent a SELECT 1 with every request)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("hanya PostgreSQL: SQLite tidak punya koneksi server yang bisa diputus")
+    ping = []
+    asli = db.engine.dialect.do_ping
+    monkeypatch.setattr(db.engine.dialect, "do_ping", lambda c: ping.append(1) or asli(c))
+    k = masuk(buat_klien, "guru")
+    for _ in range(3):
+        assert k.get("/").status_code == 200
+    assert ping == []  # no round trip to check a connection nobody touched
+    db.session.rollback()
+    db.session.close()
+    admin = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as c:
+            putus = c.scalar(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state = 'idle'"))
+    finally:
+        admin.dispose()
+    assert putus >= 1
+    for _ in range(3):
+        r = k.get("/")
+        assert r.status_code == 200 and "Guru Satu" in r.text
+    assert ping  # the dead connection was noticed (its socket read ready) and pinged
