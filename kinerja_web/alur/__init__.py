@@ -102,7 +102,7 @@ def _salin(baris):
     return type(baris)(**isi)
 
 
-def tulis_singkat(tambah, *, percobaan=None):
+def tulis_singkat(tambah, *, percobaan=None, di_sini=False):
     """Write what `tambah()` adds in a short write transaction of its own, retried.
 
     Ends the request's open transaction first (a read: nothing is lost), so no write lock
@@ -111,10 +111,12 @@ def tulis_singkat(tambah, *, percobaan=None):
     GET), waits the busy timeout for it and, when the database is still locked or the
     write lost a race, tries again after a short, growing pause; `tambah` runs again on
     each attempt. True when committed; False (logged as an error) after the last attempt.
-    Any other error is raised."""
+    Any other error is raised. `di_sini`: the first attempt in the request's open
+    transaction (see `tulis_sekarang`)."""
     percobaan = percobaan or PERCOBAAN_TULIS
     for ke in range(1, percobaan + 1):
-        db.session.rollback()
+        if not (di_sini and ke == 1):
+            db.session.rollback()
         try:
             with transaksi_tulis():
                 tambah()
@@ -138,18 +140,9 @@ def tulis_sekarang(tambah):
     """Write what `tambah()` adds in the request's open transaction and commit it: for a
     request whose reads were short (a stored print: one query), one transaction instead of
     a read and a write of its own, with the statements PostgreSQL has prepared kept (a
-    ROLLBACK discards them). A failure that may pass (lock, lost race) rolls back and
-    goes `tulis_singkat`'s way, with its retries. True when committed."""
-    try:
-        with transaksi_tulis():
-            tambah()
-            db.session.commit()
-        return True
-    except DBAPIError as e:
-        db.session.rollback()
-        if not bisa_diulang(e):
-            raise
-        return tulis_singkat(tambah)
+    ROLLBACK discards them). A failure that may pass (lock, lost race) rolls back and is
+    tried again as `tulis_singkat` does. True when committed."""
+    return tulis_singkat(tambah, di_sini=True)
 
 
 def catat_bacaan(aksi, objek=None, *, dari=None, ke=None, catatan=None, data=None, akun=None,
