@@ -4,8 +4,10 @@ step's throughput with 8 clients; its p95 while batch prints run.
 
 Set-up (not timed): a PostgreSQL database of its own (`bench_jalur`, dropped afterwards;
 SQLite when no server answers, said so), `flask db upgrade` and `flask seed-demo`; gunicorn
-2 workers × 4 threads (gthread, production mode) on a free loopback port; 8 keep-alive
-clients (bench/beban.py's HTTP client), each signed in as the demo user of the page, sending
+2 workers × 4 threads (gthread, production mode, gunicorn.conf.py: a worker takes a
+connection only while a thread is free and closes it after the answer, as behind the
+README's proxy) on a free loopback port; 8 clients (bench/beban.py's HTTP client, which
+reconnects when the server closes), each signed in as the demo user of the page, sending
 the next request as soon as the answer arrives; 1.5 s of warm-up, then `--detik` measured.
 CPU per request: user + system time of the gunicorn processes (and of PostgreSQL's
 backends serving the database) over the measured window, divided by the requests answered.

@@ -177,3 +177,24 @@ def peringatan_batas_per_proses(env, jumlah_proses):
             f"permintaan dihitung per proses, sehingga batas gagal masuk per IP "
             f"({batas}) berlaku {jumlah_proses} kali lipat. Setel KINERJA_REDIS_URL agar "
             "batas dibagi semua proses (penguncian per akun tetap di basis data).")
+
+
+def koneksi_per_utas(cfg):
+    """A gthread worker takes a connection only while one of its threads is free, and closes
+    it after the response (gunicorn's `cfg`, before the workers start).
+
+    By default a gthread worker accepts up to 1,000 connections and keeps each alive: the
+    first worker to wake takes most of them and the connections stay with it, so its threads
+    queue behind one GIL while the other worker idles (`bench/jalur.py`, 8 keep-alive
+    clients on 2 workers × 4 threads: 2 clients at 16 ms per request, 6 at 40 ms). With as
+    many connections as threads a busy worker stops accepting and the next connection waits
+    in the listen queue for a free thread in any worker. The buffering proxy in front keeps
+    the browsers' connections alive; to gunicorn it opens one per request (nginx's default),
+    so keep-alive there only held threads. An operator's own `--worker-connections` is
+    kept."""
+    if cfg.worker_class_str != "gthread":
+        return
+    if cfg.worker_connections != cfg.settings["worker_connections"].default:
+        return
+    cfg.set("worker_connections", cfg.threads)
+    cfg.set("keepalive", 0)

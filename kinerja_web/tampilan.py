@@ -1,6 +1,7 @@
 """What every template gets: htmx settings, navigation, Indonesian date filters."""
 
 import json
+import re
 
 from flask import request, url_for
 from flask_login import current_user
@@ -37,11 +38,16 @@ HTMX_CONFIG = json.dumps(
 
 # Bidi embedding, override and isolate controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
 KENDALI_ARAH = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_ADA_KENDALI_ARAH = re.compile("[\u202a-\u202e\u2066-\u2069]").search
 
 
 def tanpa_kendali_arah(nilai):
-    """Jinja's finalize: a text without bidi controls (Markup stays Markup)."""
-    return nilai.translate(KENDALI_ARAH) if isinstance(nilai, str) else nilai
+    """Jinja's finalize: a text without bidi controls (Markup stays Markup). Called for
+    every value a page prints: most are ASCII or hold no control, and are returned as
+    they are without a copy (Markup's translate escapes and copies)."""
+    if not isinstance(nilai, str) or nilai.isascii() or not _ADA_KENDALI_ARAH(nilai):
+        return nilai
+    return nilai.translate(KENDALI_ARAH)
 
 
 def init_app(app):

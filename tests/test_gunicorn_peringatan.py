@@ -3,6 +3,7 @@ per-IP limits are counted per process (README, Configuration)."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -67,3 +68,61 @@ def test_gunicorn_dengan_redis_tidak_memperingatkan(tmp_path):
     teks = _log_gunicorn(tmp_path, 2, REDIS_URL="redis://127.0.0.1:6379/15")
     assert teks.count("Booting worker") == 2
     assert "tanpa KINERJA_REDIS_URL" not in teks
+
+
+def _jawaban(sock, batas=30):
+    """The status line and headers of the answer on `sock` (read until the blank line)."""
+    sock.settimeout(batas)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        potong = sock.recv(4096)
+        assert potong, f"koneksi ditutup tanpa jawaban: {data!r}"
+        data += potong
+    return data.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+
+
+def test_pekerja_gthread_hanya_menerima_koneksi_sebanyak_utasnya(tmp_path):
+    """gunicorn as the README starts it (gthread, 2 workers × 1 thread here): a worker whose
+    thread holds a connection takes no other, so a second connection goes to the idle
+    worker and is answered while the first still sends nothing (before: the first worker
+    could take both, and the second waited behind the silent one for its 5 s data
+    timeout). Each answer closes its connection: the proxy in front keeps the browsers'."""
+    from proses_uji import Gunicorn
+
+    with Gunicorn(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path / "g.log",
+                  argumen=("-k", "gthread", "--threads", "1")) as g:
+        permintaan = (f"GET /masuk HTTP/1.1\r\nHost: 127.0.0.1:{g.port}\r\n"
+                      "Connection: keep-alive\r\n\r\n").encode()
+        for _ in range(5):
+            with socket.create_connection(("127.0.0.1", g.port)) as diam, \
+                    socket.create_connection(("127.0.0.1", g.port)) as kedua:
+                # The silent connection is taken (and its worker's only thread waits on it)
+                # before the second is accepted: sent only once the first was accepted.
+                time.sleep(0.3)
+                kedua.sendall(permintaan)
+                kepala = _jawaban(kedua, batas=4)
+                assert kepala.startswith("http/1.1 200"), kepala
+                assert "connection: close" in kepala
+                diam.sendall(permintaan)
+                assert _jawaban(diam).startswith("http/1.1 200")
+        assert "No keepalived connections" not in g.log.read_text()
+
+
+def test_koneksi_per_utas_tidak_menimpa_pilihan_operator():
+    from gunicorn.config import Config
+
+    from kinerja_web.config import koneksi_per_utas
+
+    cfg = Config()
+    cfg.set("worker_class", "gthread")
+    cfg.set("threads", 4)
+    koneksi_per_utas(cfg)
+    assert (cfg.worker_connections, cfg.keepalive) == (4, 0)
+    sendiri = Config()
+    sendiri.set("threads", 4)
+    sendiri.set("worker_connections", 50)
+    koneksi_per_utas(sendiri)
+    assert (sendiri.worker_connections, sendiri.keepalive) == (50, 2)
+    sync = Config()
+    koneksi_per_utas(sync)
+    assert (sync.worker_connections, sync.keepalive) == (1000, 2)

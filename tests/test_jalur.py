@@ -111,3 +111,42 @@ def test_koneksi_yang_diputus_server_diganti_tanpa_halaman_gagal(buat_klien, dun
         r = k.get("/")
         assert r.status_code == 200 and "Guru Satu" in r.text
     assert ping  # the dead connection was noticed (its socket read ready) and pinged
+
+
+def test_deskripsi_hasil_dibuat_sekali_per_pernyataan_dan_jenis_kolom(app, dunia):
+    """On PostgreSQL a result's description (what SQLAlchemy reads after every SELECT) is
+    built once per statement: the same statement again answers the same Column objects,
+    with the right names and types; the same text answering other types (a parameter
+    whose type decides the column's) is described afresh, and rows stay right."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("hanya PostgreSQL: deskripsi kolom psycopg")
+    with app.app_context():
+        conn = db.session.connection()
+        q = "SELECT p.id, p.nama, %(x)s AS x FROM pegawai p WHERE p.id = %(id)s"
+        dulu = None
+        for x, jenis in ((7, "int"), (8, "int"), ("tujuh", "text"), (9, "int")):
+            hasil = conn.exec_driver_sql(q, {"x": x, "id": dunia.guru.id})
+            kolom = hasil.cursor.description
+            assert [k.name for k in kolom] == ["id", "nama", "x"]
+            oid_x = kolom[2].type_code
+            assert (oid_x in (20, 21, 23)) == (jenis == "int"), (x, oid_x)
+            assert hasil.one() == (dunia.guru.id, dunia.guru.nama, x)
+            if dulu is not None and jenis == "int" and dulu[0] == "int":
+                assert kolom[0] is dulu[1][0]  # reused, not rebuilt
+            dulu = (jenis, kolom)
+        db.session.rollback()
+
+
+def test_batas_laju_hanya_diperiksa_di_halaman_yang_dibatasi(app):
+    """Flask-Limiter runs only for the views that have a limit (the app sets no default
+    one): every view it limits is marked by `batasi`, so none loses its limit (the limits
+    themselves: test_auth, test_verifikasi)."""
+    from flask_limiter.util import get_qualified_name
+
+    from kinerja_web.extensions import limiter
+
+    dibatasi = {n for n, v in app.view_functions.items() if getattr(v, "dibatasi", False)}
+    oleh_limiter = {n for n, v in app.view_functions.items()
+                    if get_qualified_name(v) in limiter._marked_for_limiting}
+    assert dibatasi == oleh_limiter == {"auth.masuk", "dokumen.verifikasi",
+                                        "dokumen.periksa_berkas"}

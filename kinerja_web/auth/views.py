@@ -23,7 +23,7 @@ from kinerja_web.auth.sesi import (
     mulai_sesi,
     next_aman,
 )
-from kinerja_web.extensions import baca_saja, db, limiter, login_manager
+from kinerja_web.extensions import baca_saja, batasi, db, login_manager
 from kinerja_web.htmx import hx_redirect, is_partial
 
 bp = Blueprint("auth", __name__)
@@ -77,7 +77,7 @@ def _batas_ip_terlampaui(_limit):
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(
+@batasi(
     lambda: current_app.config["MASUK_BATAS_IP"],
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 422,  # failed logins only

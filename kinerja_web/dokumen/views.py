@@ -32,7 +32,7 @@ from kinerja_web.dokumen.cetak import (
     url_publik,
 )
 from kinerja_web.dokumen.tandatangan import rencana_tte, tandatangani
-from kinerja_web.extensions import baca_saja, db, limiter
+from kinerja_web.extensions import baca_saja, batasi, db
 from kinerja_web.formulir import Formulir
 from kinerja_web.htmx import hx_redirect, is_htmx, render
 from kinerja_web.kiriman import DenganKiriman
@@ -146,7 +146,7 @@ def samarkan(nama):
 
 @bp.get("/verifikasi")
 @bp.get("/verifikasi/<kode>")
-@limiter.limit("30 per minute")
+@batasi("30 per minute")
 def verifikasi(kode=None):
     """Public: does a printed code match the current data? (no login)"""
     kode = (kode or request.args.get("kode", "")).strip().upper()[:16]
@@ -182,7 +182,7 @@ class FormPeriksa(Formulir):
 
 
 @bp.post("/verifikasi/periksa")
-@limiter.limit("10 per minute")
+@batasi("10 per minute")
 def periksa_berkas():
     """Public: is a PDF someone received signed by this app and unchanged since? Checked in
     a child process under limits (tte_anak.py); the file is not stored."""
