@@ -10,7 +10,9 @@ README's proxy) on a free loopback port; 8 clients (bench/beban.py's HTTP client
 reconnects when the server closes), each signed in as the demo user of the page, sending
 the next request as soon as the answer arrives; 1.5 s of warm-up, then `--detik` measured.
 CPU per request: user + system time of the gunicorn processes (and of PostgreSQL's
-backends serving the database) over the measured window, divided by the requests answered.
+backends serving the database, and of the clients' own process, which shares the 2 cores)
+over the measured window, divided by the requests answered; "sebar": the slowest client's
+mean time over the fastest's (1.0: the workers share the load evenly).
 The bare page (bench/_polos.py) has the byte size of the wizard step's full page; its
 windows alternate with each page's (page, bare, page, bare), so both see the same load.
 
@@ -154,6 +156,7 @@ async def _ukur_async(port, akun, path, htmx, detik, url, pids):
         for k in klien:
             await _masuk(k, *akun)
     waktu, status, aktif, ukuran = [], {}, [False], [0]
+    per_klien = {id(k): [] for k in klien}
 
     async def satu(k, sampai):
         while time.perf_counter() < sampai:
@@ -161,15 +164,18 @@ async def _ukur_async(port, akun, path, htmx, detik, url, pids):
             s, _, body = await k.minta("GET", path, htmx=htmx)
             if aktif[0]:
                 waktu.append((time.perf_counter() - t) * 1000)
+                per_klien[id(k)].append(waktu[-1])
                 status[s] = status.get(s, 0) + 1
             ukuran[0] = len(body)
 
     await asyncio.gather(*(satu(k, time.perf_counter() + 1.5) for k in klien))
     cpu0, pg0, mulai = _cpu_detik(*pids), _cpu_pg(url), time.perf_counter()
+    klien0 = time.process_time()
     aktif[0] = True
     await asyncio.gather(*(satu(k, mulai + detik) for k in klien))
     lama = time.perf_counter() - mulai
     aktif[0] = False
+    cpu_klien = time.process_time() - klien0
     cpu, pg = _cpu_detik(*pids) - cpu0, _cpu_pg(url) - pg0
     for k in klien:
         await k.tutup()
@@ -177,7 +183,12 @@ async def _ukur_async(port, akun, path, htmx, detik, url, pids):
     n = len(waktu)
     return {"n": n, "rps": n / lama, "p50": statistics.median(waktu),
             "p95": waktu[max(0, round(0.95 * n) - 1)], "cpu": cpu / n * 1000,
-            "pg": pg / n * 1000, "status": status, "byte": ukuran[0], "waktu": waktu}
+            "pg": pg / n * 1000, "status": status, "byte": ukuran[0], "waktu": waktu,
+            "klien": cpu_klien / n * 1000,
+            # The slowest client's mean over the fastest's: 1.0 when the workers share the
+            # connections evenly (gunicorn.conf.py), 2.5 when 6 of 8 stuck to one worker.
+            "sebaran": max(map(statistics.mean, per_klien.values())) /
+            min(map(statistics.mean, per_klien.values()))}
 
 
 def _ukur(server, url, akun=None, path="/", htmx=None, detik=6):
@@ -190,7 +201,8 @@ def _baris(nama, h, polos=None, dasar=None):
     lama = f"  dulu {dasar['cpu']:5.2f} ms → {h['cpu'] / dasar['cpu']:.2f}×" if dasar else ""
     st = " ".join(f"{k}×{v}" for k, v in sorted(h["status"].items()))
     print(f"  {nama:<40} {h['rps']:7.0f} {h['p50']:7.1f} {h['p95']:7.1f} {h['cpu']:7.2f} "
-          f"{h['pg']:6.2f} {rasio} {h['byte']:7d}{lama}  [{st}]", flush=True)
+          f"{h['pg']:6.2f} {h['klien']:6.2f} {h['sebaran']:6.2f} {rasio} {h['byte']:7d}{lama}  "
+          f"[{st}]", flush=True)
 
 
 def main():
@@ -217,7 +229,8 @@ def main():
         print(f"  {nama_db}, data demo; gunicorn 2 pekerja × 4 utas; {KLIEN} klien tanpa jeda; "
               f"{opsi.detik:.0f} s per baris; {os.cpu_count()} inti (dipakai bersama)")
         print(f"\n  {'Permintaan':<40} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-              f"{'CPU ms':>7} {'PG ms':>6} {'/polos':>6} {'byte':>7}", flush=True)
+              f"{'CPU ms':>7} {'PG ms':>6} {'klien':>6} {'sebar':>6} {'/polos':>6} "
+              f"{'byte':>7}", flush=True)
         hasil, polos_per = {}, {}
         s = Server(ROOT, url, tmp)
         server.append(s)
@@ -324,7 +337,9 @@ def _gabung(daftar):
     return {"n": n, "rps": n / lama, "p50": statistics.median(waktu),
             "p95": waktu[max(0, round(0.95 * n) - 1)],
             "cpu": sum(h["cpu"] * h["n"] for h in daftar) / n,
-            "pg": sum(h["pg"] * h["n"] for h in daftar) / n, "status": {
+            "pg": sum(h["pg"] * h["n"] for h in daftar) / n,
+            "klien": sum(h["klien"] * h["n"] for h in daftar) / n,
+            "sebaran": max(h["sebaran"] for h in daftar), "status": {
                 k: sum(h["status"].get(k, 0) for h in daftar)
                 for k in {k for h in daftar for k in h["status"]}},
             "byte": daftar[-1]["byte"], "waktu": waktu}

@@ -460,6 +460,11 @@ def test_simpan_otomatis_mengembalikan_status_dan_versi_baru(buat_klien, dunia):
     assert 'id="status-simpan"' in r.text and "Draf tersimpan otomatis" in r.text
     oob = atribut(r, 'input#versi[name="versi"][type="hidden"][hx-swap-oob="true"]', "value")
     assert oob and int(oob) == v + 1
+    # The step's form holds the input the answer replaces (by its id), with the version sent.
+    halaman = k.get(url_langkah(skp_id, 2))
+    assert int(atribut(halaman, '#form-langkah input#versi[name="versi"][type="hidden"]',
+                       "value")) == v + 1
+    assert atribut(halaman, '#form-langkah input#csrf_token[name="csrf_token"]', "value")
     s = baris(skp_id)
     assert s["praktik_kode"] == "D1-3" and s["versi"] == v + 1
     assert jejak(skp_id)[-1].aksi == "skp_draf_otomatis"
