@@ -37,8 +37,9 @@ HTMX_CONFIG = json.dumps(
 
 
 # Bidi embedding, override and isolate controls (LRE RLE PDF LRO RLO, LRI RLI FSI PDI).
-KENDALI_ARAH = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-_ADA_KENDALI_ARAH = re.compile("[\u202a-\u202e\u2066-\u2069]").search
+_KENDALI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+KENDALI_ARAH = dict.fromkeys(map(ord, _KENDALI))
+_ADA_KENDALI_ARAH = re.compile(f"[{_KENDALI}]").search
 
 
 def tanpa_kendali_arah(nilai):
